@@ -1,0 +1,34 @@
+"""gemfin: the finances of every Dutch municipality -- gemeentefonds allocation, reform
+proposals and (in later modules) Monte Carlo stress tests.
+
+Quick start::
+
+    import gemfin
+    circ = gemfin.load_circulaire("S2024_2025")
+    alloc = gemfin.allocate(circ)
+    alloc.by_cluster.loc["GM0014"]          # Groningen, euros per cluster
+"""
+
+from __future__ import annotations
+
+from .allocation import Allocation, allocate
+from .circulaire import CLUSTERS, Circulaire, circulaires, load_circulaire, newest_circulaire
+from .errors import DataError, GemfinError, InputError, ProposalError
+from .municipalities import load_municipalities
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Allocation",
+    "CLUSTERS",
+    "Circulaire",
+    "DataError",
+    "GemfinError",
+    "InputError",
+    "ProposalError",
+    "allocate",
+    "circulaires",
+    "load_circulaire",
+    "load_municipalities",
+    "newest_circulaire",
+]

@@ -1,0 +1,77 @@
+"""Reading delimited text tables with errors that name the file, row and column."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .dutch_numbers import parse_dutch_number
+from .errors import DataError
+
+
+@dataclass
+class RawTable:
+    """A text table: header and rows of stripped strings. Row numbers are 1-based file lines."""
+
+    path: Path
+    header: list[str]
+    rows: list[list[str]]
+    line_numbers: list[int]
+
+    def column_index(self, name: str) -> int:
+        try:
+            return self.header.index(name)
+        except ValueError:
+            raise DataError(
+                f"{self.path}: missing column {name!r}; the header has {self.header}"
+            ) from None
+
+    def numbers(self, column: int, *, what: str = "value") -> np.ndarray:
+        """Parse one column as Dutch-notation numbers."""
+        out = np.empty(len(self.rows))
+        for i, row in enumerate(self.rows):
+            try:
+                out[i] = parse_dutch_number(row[column])
+            except ValueError as exc:
+                raise DataError(
+                    f"{self.path}, line {self.line_numbers[i]}, column {self.header[column]!r}: "
+                    f"{exc}; expected a {what}"
+                ) from None
+        return out
+
+
+def read_table(path: Path, sep: str) -> RawTable:
+    """Read a UTF-8 table (BOM and CRLF tolerated); every row must have the header's width."""
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text ({exc})") from None
+    lines = text.splitlines()
+    if not lines:
+        raise DataError(f"{path}: the file is empty; expected a header row")
+    try:
+        # The csv module handles quoted cells ("Nuenen, Gerwen en Nederwetten").
+        parsed = list(csv.reader(lines, delimiter=sep, strict=True))
+    except csv.Error as exc:
+        raise DataError(f"{path}: malformed delimited text ({exc})") from None
+    header = [h.strip() for h in parsed[0]]
+    rows, numbers = [], []
+    for lineno, raw_cells in enumerate(parsed[1:], start=2):
+        if not any(c.strip() for c in raw_cells):
+            continue
+        cells = [c.strip() for c in raw_cells]
+        # Spreadsheet exports sometimes pad rows with empty trailing cells.
+        while len(cells) > len(header) and cells[-1] == "":
+            cells.pop()
+        if len(cells) != len(header):
+            raise DataError(
+                f"{path}, line {lineno}: {len(cells)} cells, expected {len(header)} as in the header"
+            )
+        rows.append(cells)
+        numbers.append(lineno)
+    return RawTable(path, header, rows, numbers)

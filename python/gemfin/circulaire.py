@@ -1,0 +1,388 @@
+"""The inputs of the verdeelmodel for one circulaire and uitkeringsjaar.
+
+A circulaire id such as ``S2024_2025`` means: septembercirculaire 2024, uitkeringsjaar 2025
+(``M`` = meicirculaire). Each one ships as three files in ``data/gemeentefonds``:
+
+- ``GF_<id>_Volumina.csv``: the maatstaven (volumes) per municipality,
+- ``GF_<id>_Gewichten.csv``: the bedragen per eenheid per cluster (before the uitkeringsfactor),
+- ``GF_<id>_SIUDU.csv``: euro amounts outside the uitkeringsfactor (IU, DU, suppleties,
+  herindeling, artikel 12),
+
+plus ``Uitkeringsfactor.csv`` with the published uitkeringsfactor. All are tab-separated in
+Dutch number notation (see :mod:`gemfin.dutch_numbers`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._datadir import data_dir
+from ._tables import RawTable, read_table
+from .errors import DataError, InputError
+from .municipalities import load_municipalities, size_class
+
+#: The 12 clusters of the herijkt model (domain.md §3.1), in the order of the rekenbestanden.
+CLUSTERS: tuple[str, ...] = (
+    "Sociale basisvoorzieningen",
+    "Participatie",
+    "Individuele voorzieningen Wmo",
+    "Individuele voorzieningen Jeugd",
+    "Bestuur en ondersteuning",
+    "Orde en veiligheid",
+    "Onderwijs",
+    "Sport, cultuur en recreatie",
+    "Infrastructuur, ruimte en milieu",
+    "Overig",
+    "Overige eigen middelen",
+    "Onroerendezaakbelasting",
+)
+
+#: Volume columns whose code differs from the Gewichten file (domain.md §2.10: dropping this
+#: mapping silently loses 342 × vast bedrag × UF ≈ EUR 0.48 bn).
+VOLUME_CODE_ALIASES = {"vast nieuw": "vast"}
+
+#: Integratie-uitkeringen among the SIUDU columns; the other named columns are classified by
+#: the rules in :func:`classify_fixed_item`.
+INTEGRATIE_UITKERINGEN = frozenset({"Beschermd wonen", "Participatie", "Voogdij/18+"})
+
+# Published rounding of the bedragen: the cluster parts are rounded to cents separately, so
+# their sum may differ from the printed total by a few cents (max seen: 0.01).
+_TOTAAL_TOLERANCE = 0.05
+
+_ID = re.compile(r"^([MSD])(\d{4})_(\d{4})$")
+
+
+def is_ozb_maatstaf(code: str) -> bool:
+    """The three OZB maatstaven (WOZwe80, WOZnwe70, WOZnwg70) carry a rekentarief per euro of
+    corrected WOZ value and stay outside the uitkeringsfactor (domain.md §2.1)."""
+    return code.upper().startswith("WOZ")
+
+
+def classify_fixed_item(name: str) -> str:
+    """Type of a SIUDU column: IU, DU, suppletie, herindeling or artikel 12."""
+    lowered = name.lower()
+    if name in INTEGRATIE_UITKERINGEN:
+        return "IU"
+    if lowered.startswith("art.12") or lowered.startswith("artikel 12"):
+        return "artikel 12"
+    if lowered.startswith("herindeling"):
+        return "herindeling"
+    if lowered.startswith("suppletie"):
+        return "suppletie"
+    return "DU"
+
+
+@dataclass(frozen=True)
+class Circulaire:
+    """Verdeelmodel inputs of one circulaire and uitkeringsjaar (see the module docstring).
+
+    Attributes
+    ----------
+    id: e.g. ``"S2024_2025"``; ``circulaire`` ``"S2024"``; ``uitkeringsjaar`` 2025.
+    municipalities: index CBS code (``GM0014``); columns name, province, inhabitants (the
+        ``inwo`` volume of this circulaire), size_class.
+    volumes: index CBS code; one column per maatstaf, in the row order of ``rates``.
+    rates: bedragen per eenheid (EUR per unit before the uitkeringsfactor; for the OZB
+        maatstaven a rekentarief per euro WOZ), index maatstaf code, one column per cluster.
+    maatstaven: index maatstaf code; columns name, is_ozb, bedrag (published total).
+    uitkeringsfactor: the published uitkeringsfactor, or None if the circulaire has none.
+    fixed_items: euro amounts outside the uitkeringsfactor, index CBS code, one column per item.
+    fixed_item_types: item name → IU, DU, suppletie, herindeling or artikel 12.
+    """
+
+    id: str
+    municipalities: pd.DataFrame
+    volumes: pd.DataFrame
+    rates: pd.DataFrame
+    maatstaven: pd.DataFrame
+    uitkeringsfactor: float | None
+    fixed_items: pd.DataFrame
+    fixed_item_types: pd.Series
+    source_dir: Path = field(repr=False, compare=False, default=Path("."))
+
+    @property
+    def circulaire(self) -> str:
+        return self.id.split("_")[0]
+
+    @property
+    def uitkeringsjaar(self) -> int:
+        return int(self.id.split("_")[1])
+
+    @property
+    def ozb_mask(self) -> np.ndarray:
+        return self.maatstaven["is_ozb"].to_numpy(dtype=bool)
+
+    def with_rates(self, rates: pd.DataFrame, volumes: pd.DataFrame | None = None,
+                   maatstaven: pd.DataFrame | None = None) -> "Circulaire":
+        """A copy with other bedragen per eenheid (and optionally volumes/maatstaven)."""
+        return Circulaire(
+            id=self.id,
+            municipalities=self.municipalities,
+            volumes=self.volumes if volumes is None else volumes,
+            rates=rates,
+            maatstaven=self.maatstaven if maatstaven is None else maatstaven,
+            uitkeringsfactor=self.uitkeringsfactor,
+            fixed_items=self.fixed_items,
+            fixed_item_types=self.fixed_item_types,
+            source_dir=self.source_dir,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Circulaire({self.id!r}: {len(self.municipalities)} municipalities, "
+            f"{len(self.rates)} maatstaven, {len(self.fixed_items.columns)} SIUDU items, "
+            f"UF {self.uitkeringsfactor})"
+        )
+
+    def _repr_html_(self) -> str:
+        kinds = self.fixed_item_types.value_counts()
+        rows = [
+            ("Circulaire", html.escape(self.circulaire)),
+            ("Uitkeringsjaar", str(self.uitkeringsjaar)),
+            ("Municipalities", f"{len(self.municipalities)}"),
+            ("Inhabitants", f"{self.municipalities['inhabitants'].sum():,.0f}"),
+            ("Maatstaven", f"{len(self.rates)} ({int(self.ozb_mask.sum())} OZB)"),
+            ("Published uitkeringsfactor", f"{self.uitkeringsfactor}"),
+            ("SIUDU items", ", ".join(f"{v} {html.escape(k)}" for k, v in kinds.items())),
+            ("SIUDU total", f"EUR {self.fixed_items.to_numpy().sum() / 1e9:,.3f} bn"),
+        ]
+        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        return f"<table><caption>gemfin Circulaire {html.escape(self.id)}</caption>{body}</table>"
+
+
+def parse_circulaire_id(circulaire_id: str) -> tuple[str, int, int]:
+    """``"S2024_2025"`` → (``"S"``, 2024, 2025); a malformed id is an InputError."""
+    if not isinstance(circulaire_id, str):
+        raise InputError(f"circulaire id must be a string like 'S2024_2025', got {circulaire_id!r}")
+    m = _ID.match(circulaire_id)
+    if not m:
+        raise InputError(
+            f"circulaire id {circulaire_id!r} is not of the form <M|S|D><year>_<uitkeringsjaar>, "
+            "e.g. 'S2024_2025'"
+        )
+    return m.group(1), int(m.group(2)), int(m.group(3))
+
+
+def _sort_key(circulaire_id: str) -> tuple[int, int, int]:
+    kind, year, uj = parse_circulaire_id(circulaire_id)
+    return (uj, year, "MSD".index(kind))
+
+
+def circulaires(data: str | Path | None = None) -> list[str]:
+    """The shipped circulaire ids, oldest first (by uitkeringsjaar, then publication)."""
+    folder = data_dir(data) / "gemeentefonds"
+    ids = set()
+    for p in folder.glob("GF_*_Volumina.csv"):
+        cid = p.name[len("GF_"):-len("_Volumina.csv")]
+        if _ID.match(cid):
+            ids.add(cid)
+    return sorted(ids, key=_sort_key)
+
+
+def newest_circulaire(data: str | Path | None = None) -> str:
+    ids = circulaires(data)
+    if not ids:
+        raise DataError(f"no circulaires found in {data_dir(data) / 'gemeentefonds'}")
+    return ids[-1]
+
+
+def _published_uitkeringsfactor(folder: Path, circulaire_id: str) -> float | None:
+    kind, year, uj = parse_circulaire_id(circulaire_id)
+    table = read_table(folder / "Uitkeringsfactor.csv", sep=",")
+    ci, ji, ui = (table.column_index(c) for c in ("Circulaire", "Jaar", "Uitkeringsfactor"))
+    for row, lineno in zip(table.rows, table.line_numbers):
+        if row[ci] == f"{kind}{year}" and row[ji] == str(uj):
+            try:
+                uf = float(row[ui])
+            except ValueError:
+                raise DataError(
+                    f"{table.path}, line {lineno}, column 'Uitkeringsfactor': {row[ui]!r} is not a number"
+                ) from None
+            if not np.isfinite(uf) or uf <= 0:
+                raise DataError(f"{table.path}, line {lineno}: uitkeringsfactor {uf} must be positive")
+            return uf
+    return None
+
+
+def _read_gewichten(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    table = read_table(path, sep="\t")
+    code_i = table.column_index("Codering maatstaf")
+    name_i = table.column_index("Naam maatstaf")
+    cluster_i = [table.column_index(c) for c in CLUSTERS]
+    total_i = table.column_index("Totaal")
+    # Only coded rows are bedragen per eenheid. The uncoded rows at the bottom (weight 1.00 for
+    # 'herindeling', 'beschermd wonen', ...) are the upstream author's mapping of SIUDU items to
+    # clusters, not BZK data (../shared/data/SOURCES.md §3).
+    coded = [i for i, r in enumerate(table.rows) if r[code_i] != ""]
+    sub = RawTable(table.path, table.header, [table.rows[i] for i in coded],
+                   [table.line_numbers[i] for i in coded])
+    codes = [r[code_i] for r in sub.rows]
+    dupes = sorted({c for c in codes if codes.count(c) > 1})
+    if dupes:
+        raise DataError(f"{path}: maatstaf code(s) {dupes} appear more than once in 'Codering maatstaf'")
+    rates = np.column_stack([sub.numbers(i, what="bedrag per eenheid") for i in cluster_i])
+    totals = sub.numbers(total_i, what="bedrag per eenheid")
+    gap = np.abs(rates.sum(axis=1) - totals)
+    bad = np.flatnonzero(gap > _TOTAAL_TOLERANCE)
+    if bad.size:
+        i = int(bad[0])
+        raise DataError(
+            f"{path}, line {sub.line_numbers[i]}, maatstaf {codes[i]!r}: the cluster amounts add up "
+            f"to {rates[i].sum():.6f} but 'Totaal' is {totals[i]:.6f}; expected them to agree "
+            f"within {_TOTAAL_TOLERANCE}"
+        )
+    rates_df = pd.DataFrame(rates, index=pd.Index(codes, name="maatstaf"), columns=list(CLUSTERS))
+    rates_df.columns.name = "cluster"
+    meta = pd.DataFrame(
+        {
+            "name": [r[name_i] for r in sub.rows],
+            "is_ozb": [is_ozb_maatstaf(c) for c in codes],
+            "bedrag": totals,
+        },
+        index=rates_df.index,
+    )
+    return rates_df, meta
+
+
+def _read_volumina(path: Path, expected: pd.DataFrame, rate_codes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """Volumes with CBS-code index in the order of ``expected``; also the circulaire's names."""
+    table = read_table(path, sep="\t")
+    cbs_i = table.column_index("CBS")
+    name_i = table.column_index("Naam")
+    table.column_index("Prov")
+    codes = []
+    for row, lineno in zip(table.rows, table.line_numbers):
+        raw = row[cbs_i]
+        if not raw.isdigit():
+            raise DataError(f"{path}, line {lineno}, column 'CBS': {raw!r} is not a CBS municipality number")
+        codes.append(f"GM{int(raw):04d}")
+    seen: dict[str, int] = {}
+    for code, lineno in zip(codes, table.line_numbers):
+        if code in seen:
+            raise DataError(f"{path}, line {lineno}: municipality {code} appears twice (first on line {seen[code]})")
+        seen[code] = lineno
+    missing = sorted(set(expected.index) - set(codes))
+    unknown = sorted(set(codes) - set(expected.index))
+    if missing or unknown or len(codes) != len(expected):
+        raise DataError(
+            f"{path}: expected the {len(expected)} municipalities of the {expected.attrs.get('indeling', '')} "
+            f"indeling, found {len(codes)}; missing {missing[:10]}, unknown {unknown[:10]}"
+        )
+    by_code = {}
+    for j, col in enumerate(table.header):
+        if j in (cbs_i, name_i) or col == "Prov":
+            continue
+        by_code[VOLUME_CODE_ALIASES.get(col, col)] = j
+    absent = [c for c in rate_codes if c not in by_code]
+    if absent:
+        raise DataError(
+            f"{path}: no volume column for maatstaf/maatstaven {absent} that have a bedrag per eenheid "
+            f"in the Gewichten file; expected one column per maatstaf (note 'vast nieuw' is read as 'vast')"
+        )
+    values = np.column_stack([table.numbers(by_code[c], what="maatstaf volume") for c in rate_codes])
+    negative = np.argwhere(values < 0)
+    if negative.size:
+        i, j = (int(x) for x in negative[0])
+        raise DataError(
+            f"{path}, line {table.line_numbers[i]}, municipality {codes[i]}, column {rate_codes[j]!r}: "
+            f"volume {values[i, j]} is negative; expected a count, area or value ≥ 0"
+        )
+    volumes = pd.DataFrame(values, index=pd.Index(codes, name="gemeente"), columns=pd.Index(rate_codes, name="maatstaf"))
+    names = pd.Series([r[name_i] for r in table.rows], index=volumes.index, name="name")
+    return volumes.loc[expected.index], names.loc[expected.index]
+
+
+def _read_siudu(path: Path, names: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    table = read_table(path, sep="\t")
+    name_i = table.column_index("Naam")
+    cbs_cols = [j for j, h in enumerate(table.header) if h == "CBS"]
+    if cbs_cols:
+        codes = []
+        for row, lineno in zip(table.rows, table.line_numbers):
+            raw = row[cbs_cols[0]]
+            if not raw.isdigit():
+                raise DataError(f"{path}, line {lineno}, column 'CBS': {raw!r} is not a CBS municipality number")
+            codes.append(f"GM{int(raw):04d}")
+            # Some exports repeat the CBS column; the copies must agree.
+            for j in cbs_cols[1:]:
+                if row[j] != raw:
+                    raise DataError(f"{path}, line {lineno}: the repeated CBS columns disagree ({raw!r} vs {row[j]!r})")
+    else:
+        # M2024_2025 has no CBS column: join on the municipality names of the Volumina file.
+        code_of = {n: c for c, n in names.items()}
+        codes = []
+        for row, lineno in zip(table.rows, table.line_numbers):
+            if row[name_i] not in code_of:
+                raise DataError(
+                    f"{path}, line {lineno}: municipality name {row[name_i]!r} does not occur in the "
+                    f"Volumina file of the same circulaire; cannot find its CBS code"
+                )
+            codes.append(code_of[row[name_i]])
+    if len(set(codes)) != len(codes):
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        raise DataError(f"{path}: municipality {dup[0]} appears more than once")
+    missing = sorted(set(names.index) - set(codes))
+    if missing:
+        raise DataError(f"{path}: no row for municipality/municipalities {missing[:10]}")
+    item_cols = [j for j, h in enumerate(table.header) if h not in ("CBS", "Naam", "Prov")]
+    item_names = [table.header[j] for j in item_cols]
+    if len(set(item_names)) != len(item_names):
+        raise DataError(f"{path}: an uitkering column name appears twice")
+    values = np.column_stack([table.numbers(j, what="euro amount") for j in item_cols]) if item_cols else np.zeros((len(codes), 0))
+    items = pd.DataFrame(values, index=pd.Index(codes, name="gemeente"), columns=pd.Index(item_names, name="uitkering"))
+    types = pd.Series([classify_fixed_item(n) for n in item_names], index=items.columns, name="type")
+    return items.loc[names.index], types
+
+
+def load_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circulaire:
+    """Load and validate one shipped circulaire, e.g. ``load_circulaire("M2024_2025")``.
+
+    ``data`` is an alternative data directory with the same layout as the shipped one.
+    Every problem raises :class:`gemfin.errors.DataError` naming the file, line, column and
+    municipality.
+    """
+    _, _, uj = parse_circulaire_id(circulaire_id)
+    root = data_dir(data)
+    folder = root / "gemeentefonds"
+    files = {k: folder / f"GF_{circulaire_id}_{k}.csv" for k in ("Volumina", "Gewichten", "SIUDU")}
+    if not files["Volumina"].is_file():
+        known = circulaires(root)
+        raise InputError(f"unknown circulaire {circulaire_id!r}; shipped: {known}")
+    indeling = load_municipalities(uj, root)
+    rates, meta = _read_gewichten(files["Gewichten"])
+    volumes, names = _read_volumina(files["Volumina"], indeling, list(rates.index))
+    items, types = _read_siudu(files["SIUDU"], names)
+    if "inwo" not in volumes.columns:
+        raise DataError(f"{files['Volumina']}: no 'inwo' (inwoners) column; needed for per-inhabitant figures")
+    inhabitants = volumes["inwo"]
+    zero = inhabitants[inhabitants <= 0]
+    if len(zero):
+        raise DataError(
+            f"{files['Volumina']}, municipality {zero.index[0]}, column 'inwo': {zero.iloc[0]} inhabitants; "
+            "expected a positive number"
+        )
+    municipalities = pd.DataFrame(
+        {
+            "name": names,
+            "province": indeling["province"],
+            "inhabitants": inhabitants,
+            "size_class": size_class(inhabitants),
+        }
+    )
+    return Circulaire(
+        id=circulaire_id,
+        municipalities=municipalities,
+        volumes=volumes,
+        rates=rates,
+        maatstaven=meta,
+        uitkeringsfactor=_published_uitkeringsfactor(folder, circulaire_id),
+        fixed_items=items,
+        fixed_item_types=types,
+        source_dir=folder,
+    )
