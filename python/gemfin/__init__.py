@@ -12,9 +12,11 @@ Quick start::
 from __future__ import annotations
 
 from .allocation import Allocation, allocate
+from .compare import Comparison, compare
 from .circulaire import CLUSTERS, Circulaire, circulaires, load_circulaire, newest_circulaire
 from .errors import DataError, GemfinError, InputError, ProposalError
 from .municipalities import load_municipalities
+from .proposal import Proposal, load_proposal
 
 __version__ = "0.1.0"
 
@@ -22,6 +24,10 @@ __all__ = [
     "Allocation",
     "CLUSTERS",
     "Circulaire",
+    "Comparison",
+    "Proposal",
+    "compare",
+    "load_proposal",
     "DataError",
     "GemfinError",
     "InputError",

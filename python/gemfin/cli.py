@@ -1,0 +1,144 @@
+"""The ``gemfin`` command line.
+
+    gemfin circulaires
+    gemfin allocate [--circulaire ID] [--uitkeringsfactor UF | --au-budget EUR] [--out FILE]
+    gemfin compare --proposal FILE [--circulaire ID] [--cap EUR | --caps A,B,C | --no-cap]
+                   [--years N] [--out FILE]
+
+Output files are CSV or Excel by extension and written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .allocation import allocate
+from .circulaire import circulaires, load_circulaire, newest_circulaire
+from .compare import compare
+from .errors import GemfinError
+from .io import write_tables
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gemfin",
+        description="gemfin: the gemeentefonds verdeelmodel, reform proposals and stress tests "
+                    "for every Dutch municipality.",
+    )
+    p.add_argument("--data", metavar="DIR", help="data directory (default: the shipped data; or $GEMFIN_DATA)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("circulaires", help="list the shipped circulaires (newest last)")
+
+    a = sub.add_parser("allocate", help="allocate the algemene uitkering and gemeentefonds of a circulaire")
+    a.add_argument("--circulaire", metavar="ID", help="circulaire id, e.g. S2024_2025 (default: the newest shipped)")
+    uf = a.add_mutually_exclusive_group()
+    uf.add_argument("--uitkeringsfactor", type=float, metavar="UF",
+                    help="use this uitkeringsfactor (default: the published one)")
+    uf.add_argument("--au-budget", type=float, metavar="EUR",
+                    help="solve the uitkeringsfactor so that the algemene uitkering totals EUR")
+    a.add_argument("--out", metavar="FILE", help="write the allocation per municipality to FILE (.csv or .xlsx)")
+
+    c = sub.add_parser("compare", help="herverdeeleffecten of a reform proposal with a capped phase-in")
+    c.add_argument("--proposal", required=True, metavar="FILE", help="proposal YAML (see scenarios/proposals)")
+    c.add_argument("--circulaire", metavar="ID", help="circulaire id (default: the newest shipped)")
+    cap = c.add_mutually_exclusive_group()
+    cap.add_argument("--cap", type=float, default=15.0, metavar="EUR",
+                     help="yearly phase-in cap in euros per inhabitant (default 15, Bfv art. 29)")
+    cap.add_argument("--caps", metavar="A,B,...", help="one cap per phase-in year, e.g. 7.5,15,15")
+    cap.add_argument("--no-cap", action="store_true", help="no phase-in: the full effect at once")
+    c.add_argument("--years", type=int, metavar="N",
+                   help="number of phase-in years (default: until the largest effect is phased in)")
+    c.add_argument("--out", metavar="FILE", help="write the comparison to FILE (.csv or .xlsx)")
+    return p
+
+
+def _fmt_mln(x: float) -> str:
+    return f"EUR {x / 1e6:,.1f} mln"
+
+
+def _cmd_allocate(args) -> None:
+    cid = args.circulaire or newest_circulaire(args.data)
+    circ = load_circulaire(cid, args.data)
+    alloc = allocate(circ, uitkeringsfactor=args.uitkeringsfactor, au_budget=args.au_budget)
+    pi = alloc.per_inhabitant["algemene_uitkering"].sort_values()
+    names = circ.municipalities["name"]
+    print(f"gemfin allocate {cid}: {len(circ.municipalities)} municipalities, "
+          f"{circ.municipalities['inhabitants'].sum():,.0f} inhabitants")
+    print(f"  uitkeringsfactor   {alloc.uitkeringsfactor:.6f}" + (" (solved)" if alloc.uitkeringsfactor_solved else " (published)"))
+    print(f"  algemene uitkering {_fmt_mln(alloc.au_total)}")
+    print(f"  SIUDU              {_fmt_mln(alloc.siudu.sum())}")
+    print(f"  gemeentefonds      {_fmt_mln(alloc.gemeentefonds.sum())}")
+    print(f"  AU per inhabitant  median EUR {pi.median():,.0f}; lowest {names[pi.index[0]]} {pi.iloc[0]:,.0f}; "
+          f"highest {names[pi.index[-1]]} {pi.iloc[-1]:,.0f}")
+    if args.out:
+        national = alloc.national().rename("euros").to_frame()
+        path = write_tables(args.out, {
+            "per gemeente": alloc.to_frame(),
+            "landelijk": national,
+            "samenvatting": alloc.summary(),
+            "siudu": circ.fixed_items.join(circ.municipalities["name"]),
+        })
+        print(f"  written: {path}")
+
+
+def _cmd_compare(args) -> None:
+    cid = args.circulaire or newest_circulaire(args.data)
+    circ = load_circulaire(cid, args.data)
+    if args.no_cap:
+        cap = None
+    elif args.caps:
+        try:
+            cap = [float(x) for x in args.caps.split(",")]
+        except ValueError:
+            raise GemfinError(f"--caps: {args.caps!r} is not a comma-separated list of numbers") from None
+    else:
+        cap = args.cap
+    cmp = compare(circ, Path(args.proposal), cap_per_inhabitant=cap, years=args.years)
+    he = cmp.per_inhabitant.sort_values()
+    names = circ.municipalities["name"]
+    print(f"gemfin compare {cid}: {cmp.proposal.name}")
+    print(f"  uitkeringsfactor {cmp.baseline.uitkeringsfactor:.6f} -> {cmp.reform.uitkeringsfactor:.6f} (equal AU budget)")
+    print(f"  winners {int((he > 0).sum())}, losers {int((he < 0).sum())}; moved "
+          f"{_fmt_mln(cmp.herverdeeleffect.clip(lower=0).sum())}")
+    print(f"  largest loss {names[he.index[0]]} {he.iloc[0]:+,.2f} EUR/inh; largest gain "
+          f"{names[he.index[-1]]} {he.iloc[-1]:+,.2f} EUR/inh")
+    print(f"  phase-in {cmp.years[0]}-{cmp.years[-1]} ({len(cmp.years)} years)")
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        print(cmp.by_size_class.round(2).to_string())
+    if args.out:
+        path = write_tables(args.out, {
+            "per gemeente": cmp.to_frame(),
+            "grootteklasse": cmp.by_size_class,
+            "provincie": cmp.by_province,
+            "ingroei per inwoner": cmp.phase_in_per_inhabitant.join(names),
+            "suppletie totaal": cmp.phase_in_cost.to_frame(),
+        })
+        print(f"  written: {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "circulaires":
+            for cid in circulaires(args.data):
+                print(cid)
+        elif args.command == "allocate":
+            _cmd_allocate(args)
+        elif args.command == "compare":
+            _cmd_compare(args)
+    except GemfinError as exc:
+        print(f"gemfin: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("gemfin: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""Herverdeeleffecten of a reform proposal at equal AU budget, with a capped phase-in
+(ingroeiregeling, Bfv art. 29; domain.md §2.7)."""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .allocation import Allocation, allocate
+from .circulaire import Circulaire
+from .errors import InputError
+from .proposal import Proposal, load_proposal
+
+#: Longest phase-in that ``compare`` derives by itself when ``years`` is not given.
+MAX_DEFAULT_PHASE_IN_YEARS = 30
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Outcome of :func:`compare`.
+
+    herverdeeleffect: reform AU − baseline AU at full implementation, euros (sums to 0).
+    phase_in: euros of that effect allowed in each phase-in year (columns = years), after the
+        cumulative cap of ± cap·inhabitants. suppletie: phase_in − herverdeeleffect (paid
+        outside the uitkeringsfactor). phase_in_cost: Σ suppletie per year (the net cost of
+        the ingroeiregeling; not zero, because capping is not symmetric in euros).
+    """
+
+    proposal: Proposal
+    baseline: Allocation
+    reform: Allocation
+    years: tuple[int, ...]
+    yearly_caps: tuple[float, ...]
+    phase_in: pd.DataFrame
+
+    @property
+    def inhabitants(self) -> pd.Series:
+        return self.baseline.inhabitants
+
+    @property
+    def herverdeeleffect(self) -> pd.Series:
+        return (self.reform.algemene_uitkering - self.baseline.algemene_uitkering).rename("herverdeeleffect")
+
+    @property
+    def per_inhabitant(self) -> pd.Series:
+        return (self.herverdeeleffect / self.inhabitants).rename("herverdeeleffect per inwoner")
+
+    @property
+    def phase_in_per_inhabitant(self) -> pd.DataFrame:
+        return self.phase_in.div(self.inhabitants, axis=0)
+
+    @property
+    def suppletie(self) -> pd.DataFrame:
+        return self.phase_in.sub(self.herverdeeleffect, axis=0)
+
+    @property
+    def phase_in_cost(self) -> pd.Series:
+        return self.suppletie.sum().rename("suppletie total")
+
+    def _summary_by(self, key: pd.Series) -> pd.DataFrame:
+        df = pd.DataFrame({"key": key, "effect": self.herverdeeleffect, "inw": self.inhabitants,
+                           "pi": self.per_inhabitant})
+        g = df.groupby("key", observed=True, sort=True)
+        out = pd.DataFrame({
+            "municipalities": g.size(),
+            "inhabitants": g["inw"].sum(),
+            "effect (EUR mln)": g["effect"].sum() / 1e6,
+            "effect per inhabitant (EUR)": g["effect"].sum() / g["inw"].sum(),
+            "min per inhabitant (EUR)": g["pi"].min(),
+            "max per inhabitant (EUR)": g["pi"].max(),
+            "winners": g["effect"].apply(lambda s: int((s > 0).sum())),
+            "losers": g["effect"].apply(lambda s: int((s < 0).sum())),
+        })
+        out.index.name = key.name
+        return out
+
+    @property
+    def by_size_class(self) -> pd.DataFrame:
+        return self._summary_by(self.baseline.circulaire.municipalities["size_class"])
+
+    @property
+    def by_province(self) -> pd.DataFrame:
+        return self._summary_by(self.baseline.circulaire.municipalities["province"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per municipality: baseline and reform AU, effect, and the phase-in path (euros)."""
+        m = self.baseline.circulaire.municipalities
+        out = pd.concat(
+            [
+                m[["name", "province", "inhabitants", "size_class"]],
+                self.baseline.algemene_uitkering.rename("AU baseline"),
+                self.reform.algemene_uitkering.rename("AU reform"),
+                self.herverdeeleffect,
+                self.per_inhabitant,
+                self.phase_in.add_prefix("ingroei "),
+            ],
+            axis=1,
+        )
+        out.index.name = "gemeente"
+        return out
+
+    def __repr__(self) -> str:
+        return (f"Comparison({self.proposal.name!r} on {self.baseline.circulaire.id}: UF "
+                f"{self.baseline.uitkeringsfactor:.4f} → {self.reform.uitkeringsfactor:.4f}, "
+                f"{int((self.herverdeeleffect > 0).sum())} winners, {int((self.herverdeeleffect < 0).sum())} losers)")
+
+    def _repr_html_(self) -> str:
+        pi = self.per_inhabitant.sort_values()
+        names = self.baseline.circulaire.municipalities["name"]
+        def who(idx):
+            return ", ".join(f"{html.escape(names[g])} ({pi[g]:+,.0f})" for g in idx)
+        rows = [
+            ("Proposal", html.escape(self.proposal.name)),
+            ("Circulaire", html.escape(self.baseline.circulaire.id)),
+            ("Uitkeringsfactor", f"{self.baseline.uitkeringsfactor:.4f} → {self.reform.uitkeringsfactor:.4f}"),
+            ("Winners / losers", f"{int((pi > 0).sum())} / {int((pi < 0).sum())}"),
+            ("Moved between municipalities", f"EUR {self.herverdeeleffect.clip(lower=0).sum() / 1e6:,.1f} mln"),
+            ("Largest losses (EUR/inh)", who(pi.index[:3])),
+            ("Largest gains (EUR/inh)", who(pi.index[::-1][:3])),
+            ("Phase-in", f"{len(self.years)} years ({self.years[0]}–{self.years[-1]}), caps {list(self.yearly_caps)} EUR/inh"),
+        ]
+        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        sc = self.by_size_class[["municipalities", "effect per inhabitant (EUR)", "winners", "losers"]].round(2).to_html()
+        return f"<table><caption>gemfin Comparison</caption>{body}</table>{sc}"
+
+
+def _yearly_caps(cap_per_inhabitant, n_years: int | None, max_abs_per_inh: float) -> list[float]:
+    """Per-year caps (EUR/inh) for each phase-in year; a scalar cap repeats every year."""
+    if cap_per_inhabitant is None:
+        return [math.inf] * (n_years or 1)
+    if isinstance(cap_per_inhabitant, numbers.Real) and not isinstance(cap_per_inhabitant, bool):
+        cap = float(cap_per_inhabitant)
+        if not np.isfinite(cap) or cap <= 0:
+            raise InputError(f"cap_per_inhabitant must be a positive number of euros, got {cap_per_inhabitant!r}")
+        if n_years is None:
+            n_years = max(1, math.ceil(max_abs_per_inh / cap - 1e-9))
+            if n_years > MAX_DEFAULT_PHASE_IN_YEARS:
+                raise InputError(
+                    f"phasing in the largest effect (EUR {max_abs_per_inh:,.2f} per inhabitant) at EUR {cap} per "
+                    f"inhabitant per year takes {n_years} years; pass years= explicitly or a larger cap")
+        return [cap] * n_years
+    if isinstance(cap_per_inhabitant, Sequence) and not isinstance(cap_per_inhabitant, str):
+        caps = []
+        for i, c in enumerate(cap_per_inhabitant):
+            if isinstance(c, bool) or not isinstance(c, numbers.Real) or not np.isfinite(c) or c < 0:
+                raise InputError(f"cap_per_inhabitant[{i}] must be a number of euros ≥ 0, got {c!r}")
+            caps.append(float(c))
+        if not caps:
+            raise InputError("cap_per_inhabitant is an empty list; give one cap per phase-in year")
+        if n_years is not None and n_years != len(caps):
+            raise InputError(f"cap_per_inhabitant has {len(caps)} yearly caps but years has {n_years} years")
+        return caps
+    raise InputError(f"cap_per_inhabitant must be a number, a list of numbers or None, got {cap_per_inhabitant!r}")
+
+
+def compare(circ: Circulaire, proposal: Proposal | str | Path, cap_per_inhabitant=15.0,
+            years: int | Sequence[int] | None = None) -> Comparison:
+    """Herverdeeleffect of ``proposal`` on ``circ`` at equal algemene uitkering.
+
+    The baseline uses the circulaire's published uitkeringsfactor; the reform re-solves the
+    uitkeringsfactor so that the AU budget is unchanged, so the effects sum to zero.
+
+    cap_per_inhabitant: the yearly change cap in euros per inhabitant (default 15, the Bfv
+        art. 29 maximum), a list of yearly caps (e.g. ``[7.5, 15, 15]`` as in the 2023
+        herijking), or None for no phase-in. Caps accumulate: year t allows Σ caps[:t+1].
+    years: number of phase-in years, or the list of years (labels). Default: starting in the
+        circulaire's uitkeringsjaar, as many years as the largest effect needs.
+    """
+    if not isinstance(circ, Circulaire):
+        raise InputError(f"compare expects a Circulaire, got {type(circ).__name__}")
+    if isinstance(proposal, (str, Path)):
+        proposal = load_proposal(proposal)
+    if not isinstance(proposal, Proposal):
+        raise InputError(f"proposal must be a Proposal or a path to a YAML file, got {type(proposal).__name__}")
+    baseline = allocate(circ)
+    reform = allocate(proposal.apply(circ), au_budget=baseline.au_total)
+
+    labels: list[int] | None = None
+    n_years: int | None = None
+    if years is not None:
+        if isinstance(years, numbers.Integral) and not isinstance(years, bool):
+            if years < 1:
+                raise InputError(f"years must be at least 1, got {years}")
+            n_years = int(years)
+        elif isinstance(years, Sequence) and not isinstance(years, str) and len(years) > 0 and all(
+                isinstance(y, numbers.Integral) and not isinstance(y, bool) for y in years):
+            labels = [int(y) for y in years]
+            if any(b <= a for a, b in zip(labels, labels[1:])):
+                raise InputError(f"years must be increasing, got {labels}")
+            n_years = len(labels)
+        else:
+            raise InputError(f"years must be a positive int or a list of years, got {years!r}")
+
+    effect = (reform.algemene_uitkering - baseline.algemene_uitkering).to_numpy()
+    inhabitants = baseline.inhabitants.to_numpy(dtype=np.float64)
+    caps = _yearly_caps(cap_per_inhabitant, n_years, float(np.max(np.abs(effect / inhabitants))))
+    if labels is None:
+        labels = list(range(circ.uitkeringsjaar, circ.uitkeringsjaar + len(caps)))
+    cumulative = np.cumsum(caps)
+    finite_cap = np.where(np.isinf(cumulative), np.finfo(np.float64).max / 1e12, cumulative)
+    allowed = _core.phase_in(np.ascontiguousarray(effect), np.ascontiguousarray(inhabitants), finite_cap.tolist())
+    phase = pd.DataFrame(allowed, index=baseline.algemene_uitkering.index, columns=pd.Index(labels, name="jaar"))
+    return Comparison(proposal=proposal, baseline=baseline, reform=reform, years=tuple(labels),
+                      yearly_caps=tuple(caps), phase_in=phase)

@@ -1,0 +1,108 @@
+"""One test per class of bad input file: the error must name the file, the place and the culprit."""
+
+import re
+
+import pytest
+
+import gemfin
+from gemfin.errors import DataError, InputError
+
+CID = "S2024_2025"
+
+
+def _rewrite(path, fn):
+    text = path.read_text(encoding="utf-8")
+    path.write_text(fn(text), encoding="utf-8")
+
+
+def _volumina(data):
+    return data / "gemeentefonds" / f"GF_{CID}_Volumina.csv"
+
+
+def test_missing_volume_column(data_copy):
+    def drop_inwo(text):
+        rows = [line.split("\t") for line in text.splitlines()]
+        j = rows[0].index("inwo")
+        return "\n".join("\t".join(r[:j] + r[j + 1:]) for r in rows)
+    _rewrite(_volumina(data_copy), drop_inwo)
+    with pytest.raises(DataError, match=r"GF_S2024_2025_Volumina\.csv.*no volume column.*'inwo'"):
+        gemfin.load_circulaire(CID, data_copy)
+
+
+def test_non_numeric_cell(data_copy):
+    # Groningen (line 3) gets text in its 'jong' column.
+    def corrupt(text):
+        lines = text.splitlines()
+        header = lines[0].split("\t")
+        cells = lines[2].split("\t")
+        cells[header.index("jong")] = "veel"
+        lines[2] = "\t".join(cells)
+        return "\n".join(lines)
+    _rewrite(_volumina(data_copy), corrupt)
+    with pytest.raises(DataError, match=r"Volumina\.csv, line 3, column 'jong': 'veel' is not a number"):
+        gemfin.load_circulaire(CID, data_copy)
+
+
+def test_duplicate_municipality_code(data_copy):
+    def dup(text):
+        lines = text.splitlines()
+        cells = lines[3].split("\t")
+        cells[0] = lines[2].split("\t")[0]  # line 4 gets Groningen's code
+        lines[3] = "\t".join(cells)
+        return "\n".join(lines)
+    _rewrite(_volumina(data_copy), dup)
+    with pytest.raises(DataError, match=r"line 4: municipality GM0014 appears twice \(first on line 3\)"):
+        gemfin.load_circulaire(CID, data_copy)
+
+
+def test_negative_inhabitants(data_copy):
+    def neg(text):
+        lines = text.splitlines()
+        header = lines[0].split("\t")
+        cells = lines[2].split("\t")
+        cells[header.index("inwo")] = "-5"
+        lines[2] = "\t".join(cells)
+        return "\n".join(lines)
+    _rewrite(_volumina(data_copy), neg)
+    with pytest.raises(DataError, match=r"municipality GM0014, column 'inwo': volume -5.0 is negative"):
+        gemfin.load_circulaire(CID, data_copy)
+
+
+def test_missing_municipality(data_copy):
+    def drop(text):
+        return "\n".join(line for line in text.splitlines() if not line.startswith("14\t"))
+    _rewrite(_volumina(data_copy), drop)
+    with pytest.raises(DataError, match=r"expected the 342 municipalities.*found 341; missing \['GM0014'\]"):
+        gemfin.load_circulaire(CID, data_copy)
+
+
+def test_gewichten_total_disagrees_with_clusters(data_copy):
+    path = data_copy / "gemeentefonds" / f"GF_{CID}_Gewichten.csv"
+    _rewrite(path, lambda t: t.replace("374,52", "384,52", 1))  # inwoners Totaal
+    with pytest.raises(DataError, match=r"Gewichten\.csv, line \d+, maatstaf 'inwo': the cluster amounts add up"):
+        gemfin.load_circulaire(CID, data_copy)
+
+
+def test_ragged_row(data_copy):
+    _rewrite(_volumina(data_copy), lambda t: t.replace("\n14\tGroningen\t", "\n14\tGroningen\t1\t", 1))
+    with pytest.raises(DataError, match=r"Volumina\.csv, line 3: 53 cells, expected 52"):
+        gemfin.load_circulaire(CID, data_copy)
+
+
+def test_siudu_unknown_name_without_cbs_column(data_copy):
+    path = data_copy / "gemeentefonds" / "GF_M2024_2025_SIUDU.csv"
+    _rewrite(path, lambda t: t.replace("\nGroningen\t", "\nGroningen-Stad\t", 1))
+    with pytest.raises(DataError, match=re.escape("'Groningen-Stad' does not occur in the Volumina file")):
+        gemfin.load_circulaire("M2024_2025", data_copy)
+
+
+def test_unknown_circulaire_and_bad_id():
+    with pytest.raises(InputError, match=r"unknown circulaire 'S2030_2031'; shipped: \["):
+        gemfin.load_circulaire("S2030_2031")
+    with pytest.raises(InputError, match="not of the form"):
+        gemfin.load_circulaire("2025")
+
+
+def test_missing_data_directory(tmp_path):
+    with pytest.raises(DataError, match="does not exist"):
+        gemfin.load_circulaire(CID, tmp_path / "nowhere")

@@ -1,0 +1,119 @@
+"""Loading the shipped circulaires, checked against figures published in domain.md."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gemfin
+from gemfin.dutch_numbers import parse_dutch_number
+
+# domain.md §2.10 (DERIVED from the rekenbestanden, independent of this code):
+# circulaire → (UF, Σ basis bn, OZB bn, AU model bn)
+DOMAIN_TOTALS = {
+    "M2023_2024": (1.395, 29.799, -3.798, 37.771),
+    "S2023_2024": (1.406, 29.965, -3.838, 38.293),
+    "M2024_2024": (1.414, 29.792, -3.704, 38.422),
+    "S2024_2024": (1.420, 30.138, -3.885, 38.911),
+    "M2024_2025": (1.457, 30.225, -4.120, 39.918),
+    "S2024_2025": (1.457, 30.361, -4.171, 40.064),
+}
+
+
+def test_shipped_circulaires_in_publication_order():
+    assert gemfin.circulaires() == list(DOMAIN_TOTALS)
+    assert gemfin.newest_circulaire() == "S2024_2025"
+
+
+@pytest.mark.parametrize("cid", list(DOMAIN_TOTALS))
+def test_national_totals_match_domain_within_0_1_percent(cid):
+    uf, basis, ozb, au = DOMAIN_TOTALS[cid]
+    circ = gemfin.load_circulaire(cid)
+    assert circ.uitkeringsfactor == pytest.approx(uf, abs=1e-12)
+    alloc = gemfin.allocate(circ)
+    assert alloc.basis.sum() / 1e9 == pytest.approx(basis, rel=1e-3)
+    assert alloc.ozb.sum() / 1e9 == pytest.approx(ozb, rel=1e-3)
+    assert alloc.au_total / 1e9 == pytest.approx(au, rel=1e-3)
+
+
+@pytest.mark.parametrize("cid", list(DOMAIN_TOTALS))
+def test_structure_of_every_circulaire(cid):
+    circ = gemfin.load_circulaire(cid)
+    assert len(circ.municipalities) == 342
+    assert circ.volumes.index.equals(circ.municipalities.index)
+    assert circ.fixed_items.index.equals(circ.municipalities.index)
+    assert circ.volumes.index.str.fullmatch(r"GM\d{4}").all()
+    assert list(circ.rates.columns) == list(gemfin.CLUSTERS)
+    assert list(circ.volumes.columns) == list(circ.rates.index)
+    assert np.isfinite(circ.volumes.to_numpy()).all()
+    assert np.isfinite(circ.fixed_items.to_numpy()).all()
+    # 'vast nieuw' in the Volumina file is the 'vast' maatstaf: 1 for every municipality.
+    assert (circ.volumes["vast"] == 1).all()
+    assert sorted(circ.maatstaven.index[circ.maatstaven["is_ozb"]]) == ["WOZnwe70", "WOZnwg70", "WOZwe80"]
+
+
+def test_per_municipality_figures_s2024_2024():
+    # domain.md §2.10: AU model part, EUR mln, S2024_2024.
+    alloc = gemfin.allocate(gemfin.load_circulaire("S2024_2024"))
+    au = alloc.algemene_uitkering / 1e6
+    assert au["GM0014"] == pytest.approx(651.9, abs=0.06)   # Groningen
+    assert au["GM0363"] == pytest.approx(2711.8, abs=0.06)  # Amsterdam
+    assert au["GM0599"] == pytest.approx(2036.9, abs=0.06)  # Rotterdam
+    assert alloc.inhabitants["GM0014"] == pytest.approx(243_768, abs=0.5)
+    pi = alloc.per_inhabitant["algemene_uitkering"]
+    names = alloc.circulaire.municipalities["name"]
+    assert names[pi.idxmax()] == "Schiermonnikoog"
+    assert names[pi.idxmin()] == "Bloemendaal"
+    assert pi.median() == pytest.approx(1912, abs=1)
+
+
+def test_suppletie_nieuwe_verdeling_s2024_2024():
+    # domain.md §2.7: positive for 134 municipalities (EUR +373.6 mln), negative for 128 (−383.0 mln).
+    circ = gemfin.load_circulaire("S2024_2024")
+    s = circ.fixed_items["Suppletie nieuwe verdeling GF"]
+    assert circ.fixed_item_types["Suppletie nieuwe verdeling GF"] == "suppletie"
+    assert (s > 0).sum() == 134 and (s < 0).sum() == 128
+    assert s[s > 0].sum() / 1e6 == pytest.approx(373.6, abs=0.05)
+    assert s[s < 0].sum() / 1e6 == pytest.approx(-383.0, abs=0.05)
+    assert circ.fixed_items.loc["GM0014", "Suppletie nieuwe verdeling GF"] == -35_479_988
+    assert circ.fixed_item_types["ART.12"] == "artikel 12"
+    assert circ.fixed_item_types["Beschermd wonen"] == "IU"
+    assert circ.fixed_item_types["herindeling"] == "herindeling"
+
+
+def test_siudu_without_cbs_column_is_joined_on_names():
+    circ = gemfin.load_circulaire("M2024_2025")  # this SIUDU file has no CBS column
+    assert circ.fixed_items.loc["GM0014", "Beschermd wonen"] == 78_449_682  # Groningen
+    assert circ.fixed_items.loc["GM1979", "Participatie"] == 9_614_222      # Eemsdelta
+
+
+def test_solving_uf_from_own_au_total_returns_published_uf(circ):
+    published = gemfin.allocate(circ)
+    solved = gemfin.allocate(circ, au_budget=published.au_total)
+    assert solved.uitkeringsfactor == pytest.approx(1.457, rel=1e-12)
+    assert solved.uitkeringsfactor_solved
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [("1.234.567,89", 1234567.89), ("-0,000914", -0.000914), (" - ", 0.0), ("315.018", 315018.0),
+     ("1,94044E+11", 1.94044e11), ("42", 42.0)],
+)
+def test_dutch_numbers(text, value):
+    assert parse_dutch_number(text) == pytest.approx(value, rel=1e-15)
+
+
+@pytest.mark.parametrize("text", ["1.5", "12,3,4", "abc", "", "1.23,4", "nan", "inf"])
+def test_dutch_numbers_reject(text):
+    with pytest.raises(ValueError, match="Dutch notation"):
+        parse_dutch_number(text)
+
+
+def test_scientific_notation_cell_is_read():
+    circ = gemfin.load_circulaire("M2023_2024")
+    assert (circ.volumes["WOZwe80"] == 1.94044e11).sum() == 1
+
+
+def test_html_repr(circ):
+    html = circ._repr_html_()
+    assert "S2024_2025" in html and "342" in html
+    assert isinstance(circ.municipalities["size_class"].dtype, pd.CategoricalDtype)
