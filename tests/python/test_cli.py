@@ -1,0 +1,46 @@
+import pandas as pd
+import pytest
+
+from gemfin.cli import main
+
+from conftest import PROPOSALS
+
+
+def test_allocate_writes_csv_and_excel(tmp_path, capsys):
+    assert main(["allocate", "--circulaire", "S2024_2025", "--out", str(tmp_path / "a.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "uitkeringsfactor   1.457000 (published)" in out
+    df = pd.read_csv(tmp_path / "a.csv", index_col=0)
+    assert len(df) == 342 and df.index[0].startswith("GM")
+    assert main(["allocate", "--au-budget", "4e10", "--out", str(tmp_path / "a.xlsx")]) == 0
+    sheets = pd.read_excel(tmp_path / "a.xlsx", sheet_name=None, index_col=0)
+    assert {"per gemeente", "landelijk", "samenvatting", "siudu"} <= set(sheets)
+    assert sheets["per gemeente"]["algemene_uitkering"].sum() == pytest.approx(4e10, rel=1e-12)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_compare_writes_excel(tmp_path, capsys):
+    out = tmp_path / "c.xlsx"
+    assert main(["compare", "--proposal", str(PROPOSALS / "jeugd-naar-jongeren.yaml"), "--caps", "7.5,15,15",
+                 "--out", str(out)]) == 0
+    sheets = pd.read_excel(out, sheet_name=None, index_col=0)
+    assert sheets["per gemeente"]["herverdeeleffect"].sum() == pytest.approx(0, abs=1e-3)
+    assert "winners" in capsys.readouterr().out
+
+
+def test_errors_exit_2_and_leave_no_file(tmp_path, capsys):
+    assert main(["allocate", "--out", str(tmp_path / "a.txt")]) == 2
+    assert "unknown extension '.txt'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    assert main(["allocate", "--out", str(tmp_path / "missing" / "a.csv")]) == 2
+    assert main(["compare", "--proposal", str(tmp_path / "nope.yaml")]) == 2
+    assert "nope.yaml: file not found" in capsys.readouterr().err
+    assert main(["compare", "--proposal", str(PROPOSALS / "jeugd-naar-jongeren.yaml"), "--caps", "a,b"]) == 2
+
+
+def test_help_documents_every_option(capsys):
+    with pytest.raises(SystemExit):
+        main(["compare", "--help"])
+    text = capsys.readouterr().out
+    for opt in ("--proposal", "--circulaire", "--cap", "--caps", "--no-cap", "--years", "--out"):
+        assert opt in text
