@@ -1,0 +1,157 @@
+#include "gemfin/distribution.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/gamma.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <boost/math/distributions/triangular.hpp>
+
+#include "gemfin/error.hpp"
+#include "gemfin/normal.hpp"
+
+namespace gemfin {
+
+namespace {
+
+struct Spec {
+    const char* name;
+    DistributionKind kind;
+    std::size_t n_params;
+    const char* signature;
+};
+
+constexpr Spec kSpecs[] = {
+    {"fixed", DistributionKind::Fixed, 1, "fixed(value)"},
+    {"normal", DistributionKind::Normal, 2, "normal(mean, sd)"},
+    {"lognormal", DistributionKind::LogNormal, 2, "lognormal(mu, sigma) of log X"},
+    {"student_t", DistributionKind::StudentT, 3, "student_t(df, loc, scale)"},
+    {"gamma", DistributionKind::Gamma, 2, "gamma(shape, scale)"},
+    {"beta", DistributionKind::Beta, 4, "beta(alpha, beta, low, high)"},
+    {"triangular", DistributionKind::Triangular, 3, "triangular(low, mode, high)"},
+    {"uniform", DistributionKind::Uniform, 2, "uniform(low, high)"},
+};
+
+[[noreturn]] void fail(const std::string& where, const std::string& msg) {
+    throw InputError(where + ": " + msg);
+}
+
+// No rounding-error policy surprises: Boost reports domain errors by exception, which
+// `make` prevents by validating parameters first.
+using Policy = boost::math::policies::policy<>;
+
+}  // namespace
+
+Distribution Distribution::make(const std::string& kind, const std::vector<double>& p,
+                                const std::string& where) {
+    const Spec* spec = nullptr;
+    for (const auto& s : kSpecs)
+        if (kind == s.name) spec = &s;
+    if (!spec) {
+        std::ostringstream os;
+        os << "unknown distribution '" << kind << "'; expected one of";
+        for (const auto& s : kSpecs) os << ' ' << s.name;
+        fail(where, os.str());
+    }
+    if (p.size() != spec->n_params) {
+        std::ostringstream os;
+        os << kind << " takes " << spec->n_params << " parameter(s), " << spec->signature
+           << "; got " << p.size();
+        fail(where, os.str());
+    }
+    for (double v : p)
+        if (!std::isfinite(v)) fail(where, std::string(kind) + " parameters must be finite numbers");
+    switch (spec->kind) {
+        case DistributionKind::Normal:
+            if (p[1] < 0) fail(where, "normal sd must be ≥ 0");
+            break;
+        case DistributionKind::LogNormal:
+            if (p[1] < 0) fail(where, "lognormal sigma must be ≥ 0");
+            break;
+        case DistributionKind::StudentT:
+            if (p[0] <= 0) fail(where, "student_t df must be > 0");
+            if (p[2] < 0) fail(where, "student_t scale must be ≥ 0");
+            break;
+        case DistributionKind::Gamma:
+            if (p[0] <= 0 || p[1] <= 0) fail(where, "gamma shape and scale must be > 0");
+            break;
+        case DistributionKind::Beta:
+            if (p[0] <= 0 || p[1] <= 0) fail(where, "beta alpha and beta must be > 0");
+            if (!(p[2] < p[3])) fail(where, "beta needs low < high");
+            break;
+        case DistributionKind::Triangular:
+            if (!(p[0] <= p[1] && p[1] <= p[2] && p[0] < p[2]))
+                fail(where, "triangular needs low ≤ mode ≤ high and low < high");
+            break;
+        case DistributionKind::Uniform:
+            if (!(p[0] < p[1])) fail(where, "uniform needs low < high");
+            break;
+        case DistributionKind::Fixed:
+            break;
+    }
+    return Distribution(spec->kind, p);
+}
+
+double Distribution::quantile(double u) const {
+    switch (kind_) {
+        case DistributionKind::Fixed:
+            return p_[0];
+        case DistributionKind::Normal:
+            return p_[0] + p_[1] * inverse_normal_cdf(u);
+        case DistributionKind::LogNormal:
+            return std::exp(p_[0] + p_[1] * inverse_normal_cdf(u));
+        case DistributionKind::StudentT:
+            return p_[1] + p_[2] * boost::math::quantile(boost::math::students_t_distribution<double, Policy>(p_[0]), u);
+        case DistributionKind::Gamma:
+            return boost::math::quantile(boost::math::gamma_distribution<double, Policy>(p_[0], p_[1]), u);
+        case DistributionKind::Beta:
+            return p_[2] + (p_[3] - p_[2]) *
+                               boost::math::quantile(boost::math::beta_distribution<double, Policy>(p_[0], p_[1]), u);
+        case DistributionKind::Triangular:
+            return boost::math::quantile(boost::math::triangular_distribution<double, Policy>(p_[0], p_[1], p_[2]), u);
+        case DistributionKind::Uniform:
+            return p_[0] + (p_[1] - p_[0]) * u;
+    }
+    return 0.0;  // unreachable
+}
+
+double Distribution::mean() const {
+    switch (kind_) {
+        case DistributionKind::Fixed: return p_[0];
+        case DistributionKind::Normal: return p_[0];
+        case DistributionKind::LogNormal: return std::exp(p_[0] + 0.5 * p_[1] * p_[1]);
+        case DistributionKind::StudentT: return p_[0] > 1 ? p_[1] : std::nan("");
+        case DistributionKind::Gamma: return p_[0] * p_[1];
+        case DistributionKind::Beta: return p_[2] + (p_[3] - p_[2]) * p_[0] / (p_[0] + p_[1]);
+        case DistributionKind::Triangular: return (p_[0] + p_[1] + p_[2]) / 3.0;
+        case DistributionKind::Uniform: return 0.5 * (p_[0] + p_[1]);
+    }
+    return 0.0;
+}
+
+double Distribution::variance() const {
+    switch (kind_) {
+        case DistributionKind::Fixed: return 0.0;
+        case DistributionKind::Normal: return p_[1] * p_[1];
+        case DistributionKind::LogNormal: {
+            const double s2 = p_[1] * p_[1];
+            return (std::exp(s2) - 1.0) * std::exp(2 * p_[0] + s2);
+        }
+        case DistributionKind::StudentT: return p_[0] > 2 ? p_[2] * p_[2] * p_[0] / (p_[0] - 2) : std::nan("");
+        case DistributionKind::Gamma: return p_[0] * p_[1] * p_[1];
+        case DistributionKind::Beta: {
+            const double a = p_[0], b = p_[1], w = p_[3] - p_[2];
+            return w * w * a * b / ((a + b) * (a + b) * (a + b + 1));
+        }
+        case DistributionKind::Triangular: {
+            const double a = p_[0], c = p_[1], b = p_[2];
+            return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
+        }
+        case DistributionKind::Uniform: return (p_[1] - p_[0]) * (p_[1] - p_[0]) / 12.0;
+    }
+    return 0.0;
+}
+
+}  // namespace gemfin
