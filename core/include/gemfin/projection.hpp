@@ -1,0 +1,94 @@
+#pragma once
+// Monte Carlo projection of the algemene uitkering (issue #3; model in docs/monte-carlo.md).
+//
+// Per path and projection year t = 1..T:
+//   accres_t  = μ + φ·(accres_{t−1} − μ) + shock_t            (AR(1); shock from the scenario)
+//   budget_t  = budget_{t−1}·(1 + accres_t) + policy_mutation_t
+//   level_{g,d,t} = level_{g,d,t−1}·exp(n_{d,t} + τ_d·η_{g,d,t})   national + municipal shock
+//   volume multiplier of driver d = mean of its last `average_years` levels (bijstand: 3)
+//   basis_g   = Σ_d mult_{g,d}·C_basis[g,d] + C_basis[g,fixed]; ozb_g likewise with C_ozb
+//   UF_t      = (budget_t − Σ_g ozb_g) / Σ_g basis_g          re-solved, never sampled
+//   AU_{g,t}  = UF_t·basis_g + ozb_g
+// C_basis[g,d] = Σ_{m driven by d} volume0[g,m]·bedrag[m] groups the maatstaven by driver once
+// (performance.md), so a path-year costs D multiply-adds per municipality, not M·K.
+//
+// The macro shocks (accres, national driver growth) are correlated normals z = L·ε with L a
+// factor of the correlation matrix; a non-normal marginal is reached through the normal copula
+// (x = F⁻¹(Φ(z))). Random numbers: Philox keyed by (seed, stream), counters (path, year, index).
+// Paths run in fixed blocks; block results merge in block order: results are bitwise
+// identical for any number of threads.
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gemfin/distribution.hpp"
+#include "gemfin/types.hpp"
+
+namespace gemfin {
+
+struct DriverSpec {
+    std::string name;
+    Distribution national = Distribution::fixed(0.0);  // yearly national log-growth
+    double municipal_sd = 0.0;                          // sd of municipal log-growth shock
+    int average_years = 1;                              // volume = mean of the last n levels
+};
+
+struct FundSpec {
+    double budget0 = 0.0;                              // AU budget of the base year (euros)
+    double accres_mean = 0.0;                          // long-run mean of the accres
+    double accres_persistence = 0.0;                   // φ in [0, 1)
+    double accres_start = 0.0;                         // accres of the base year
+    Distribution accres_shock = Distribution::fixed(0.0);
+    std::vector<double> policy_mutations;             // euros per projection year (size T)
+};
+
+struct ProjectionModel {
+    RowMatrix c_basis;  // G × (D+1), last column = fixed (no driver)
+    RowMatrix c_ozb;    // G × (D+1)
+    std::vector<DriverSpec> drivers;
+    FundSpec fund;
+    RowMatrix correlation;  // (1+D) × (1+D): accres shock, then drivers' national shocks
+    std::vector<std::string> correlation_names;
+    int years = 10;
+
+    void validate() const;
+};
+
+struct SimulationOptions {
+    std::uint64_t paths = 10000;
+    std::uint64_t seed = 1;
+    int threads = 0;  // 0 = all cores
+    bool antithetic = false;
+    std::vector<double> quantiles{0.05, 0.25, 0.5, 0.75, 0.95};
+    std::vector<int> keep_municipalities;  // row indices whose full paths are kept
+    int bins = 2048;
+    std::uint32_t block_size = 1024;
+};
+
+struct CellSummary {
+    std::vector<double> mean, sd;
+    RowMatrix quantiles;  // cells × Q
+};
+
+struct SimulationOutput {
+    CellSummary au;                  // cells g*T + t
+    std::vector<double> p_below_base;  // P(AU_{g,t} < AU_{g,base}) per cell
+    CellSummary budget, uf;          // cells t
+    std::vector<double> kept;        // paths × T × |keep|
+    std::uint64_t paths_done = 0;
+    bool cancelled = false;
+    double max_budget_rel_error = 0.0;  // max over path-years of |Σ_g AU − budget| / budget
+};
+
+/// Correlation factor L with L·Lᵀ = R, for R positive semi-definite; otherwise InputError naming
+/// the variables that carry the negative eigenvalue.
+RowMatrix correlation_factor(const RowMatrix& r, const std::vector<std::string>& names);
+
+/// Runs the simulation. `cancel` (may be null) stops it between blocks; `progress` (may be
+/// null) counts finished paths. Thread-safe to poll both from another thread.
+SimulationOutput simulate(const ProjectionModel& model, const SimulationOptions& options,
+                          const std::atomic<bool>* cancel = nullptr,
+                          std::atomic<std::uint64_t>* progress = nullptr);
+
+}  // namespace gemfin

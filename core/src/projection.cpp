@@ -1,0 +1,429 @@
+#include "gemfin/projection.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include <Eigen/Eigenvalues>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "gemfin/error.hpp"
+#include "gemfin/normal.hpp"
+#include "gemfin/philox.hpp"
+#include "gemfin/statistics.hpp"
+
+namespace gemfin {
+
+namespace {
+
+// Stable stream ids: changing them changes every result for a given seed.
+constexpr std::uint32_t kStreamMacro = 1;
+constexpr std::uint32_t kStreamMunicipal = 2;
+
+// Paths merged per wave: bounds memory of the per-block partial moments independently of
+// the number of paths, and is a constant, so the merge order never depends on threads.
+constexpr std::uint64_t kBlocksPerWave = 16;
+
+struct PathScratch {
+    std::vector<double> levels;   // G × D × lag ring
+    std::vector<double> basis, ozb, au;
+    std::vector<double> eps, z, nat;
+};
+
+double standard_normal_cdf(double z) { return 0.5 * std::erfc(-z * M_SQRT1_2); }
+
+// Value of a marginal at correlated normal z: exact shortcut for normal/fixed.
+double marginal(const Distribution& d, double z) {
+    switch (d.kind()) {
+        case DistributionKind::Fixed: return d.params()[0];
+        case DistributionKind::Normal: return d.params()[0] + d.params()[1] * z;
+        case DistributionKind::LogNormal: return std::exp(d.params()[0] + d.params()[1] * z);
+        default: {
+            // Keep u inside (0, 1) where Φ(z) rounds to 0 or 1 in double precision.
+            const double u = std::clamp(standard_normal_cdf(z), 1e-300, 1.0 - 1e-16);
+            return d.quantile(u);
+        }
+    }
+}
+
+struct Context {
+    const ProjectionModel& m;
+    const SimulationOptions& o;
+    RowMatrix chol;
+    std::size_t g_count, d_count, t_count, lag, k_count, muni_words;
+    std::vector<std::size_t> keep;
+    std::vector<double> au_base;  // G
+};
+
+// Simulates one path; calls sink(t, au, budget, uf) for each year.
+template <class Sink>
+void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink) {
+    const auto& m = c.m;
+    const bool flip = c.o.antithetic && (path % 2 == 1);
+    const auto q = static_cast<std::uint32_t>(c.o.antithetic ? path / 2 : path);
+    const RandomStream macro(c.o.seed, kStreamMacro), muni(c.o.seed, kStreamMunicipal);
+    std::fill(s.levels.begin(), s.levels.end(), 1.0);
+    double accres_prev = m.fund.accres_start;
+    double budget = m.fund.budget0;
+    const auto G = c.g_count, D = c.d_count;
+    for (std::size_t t = 0; t < c.t_count; ++t) {
+        const auto tt = static_cast<std::uint32_t>(t);
+        for (std::size_t k = 0; k < c.k_count; k += 4) {
+            const auto u = macro.uniforms(q, tt, static_cast<std::uint32_t>(k / 4));
+            for (std::size_t j = 0; j < 4 && k + j < c.k_count; ++j)
+                s.eps[k + j] = inverse_normal_cdf(flip ? 1.0 - u[j] : u[j]);
+        }
+        for (std::size_t i = 0; i < c.k_count; ++i) {
+            double acc = 0.0;
+            for (std::size_t j = 0; j <= i; ++j) acc += c.chol(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * s.eps[j];
+            s.z[i] = acc;
+        }
+        const double shock = marginal(m.fund.accres_shock, s.z[0]);
+        const double accres = m.fund.accres_mean + m.fund.accres_persistence * (accres_prev - m.fund.accres_mean) + shock;
+        accres_prev = accres;
+        budget = budget * (1.0 + accres) + m.fund.policy_mutations[t];
+        for (std::size_t d = 0; d < D; ++d) s.nat[d] = marginal(m.drivers[d].national, s.z[1 + d]);
+
+        const std::size_t slot = t % c.lag;
+        double sum_basis = 0.0, sum_ozb = 0.0;
+        for (std::size_t g = 0; g < G; ++g) {
+            double b = m.c_basis(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(D));
+            double o = m.c_ozb(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(D));
+            PhiloxCounter bits{};
+            for (std::size_t d = 0; d < D; ++d) {
+                const auto& drv = m.drivers[d];
+                double growth = s.nat[d];
+                if (drv.municipal_sd > 0.0) {
+                    if (d % 4 == 0)
+                        bits = muni.bits(q, tt, static_cast<std::uint32_t>(g * c.muni_words + d / 4));
+                    double u = to_unit_open(bits[d % 4]);
+                    if (flip) u = 1.0 - u;
+                    growth += drv.municipal_sd * inverse_normal_cdf(u);
+                }
+                double* ring = &s.levels[(g * D + d) * c.lag];
+                const double prev = ring[(slot + c.lag - 1) % c.lag];
+                const double level = (t == 0 ? 1.0 : prev) * std::exp(growth);
+                ring[slot] = level;
+                double mult = level;
+                const auto n_avg = static_cast<std::size_t>(drv.average_years);
+                if (n_avg > 1) {
+                    // Levels before the base year count as the base level (1): the base volume
+                    // already is a multi-year average.
+                    double acc = 0.0;
+                    for (std::size_t a = 0; a < n_avg; ++a) acc += (t >= a) ? ring[(slot + c.lag - a) % c.lag] : 1.0;
+                    mult = acc / static_cast<double>(n_avg);
+                }
+                b += mult * m.c_basis(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(d));
+                o += mult * m.c_ozb(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(d));
+            }
+            s.basis[g] = b;
+            s.ozb[g] = o;
+            sum_basis += b;
+            sum_ozb += o;
+        }
+        const double uf = (budget - sum_ozb) / sum_basis;
+        for (std::size_t g = 0; g < G; ++g) s.au[g] = uf * s.basis[g] + s.ozb[g];
+        sink(t, s.au, budget, uf);
+    }
+}
+
+}  // namespace
+
+void ProjectionModel::validate() const {
+    const auto D = drivers.size();
+    if (years < 1 || years > 100) throw InputError("years: expected 1 to 100 projection years");
+    if (c_basis.rows() == 0) throw InputError("projection: no municipalities");
+    if (static_cast<std::size_t>(c_basis.cols()) != D + 1 || c_ozb.rows() != c_basis.rows() || c_ozb.cols() != c_basis.cols())
+        throw InputError("projection: c_basis and c_ozb must both be G × (drivers + 1)");
+    if (static_cast<std::size_t>(correlation.rows()) != D + 1 || correlation.cols() != correlation.rows())
+        throw InputError("correlation: expected a square matrix over the accres and every driver");
+    if (fund.policy_mutations.size() != static_cast<std::size_t>(years))
+        throw InputError("fund.policy_mutations: expected one amount per projection year");
+    if (!(fund.budget0 > 0.0) || !std::isfinite(fund.budget0)) throw InputError("fund.budget0: expected a positive AU budget");
+    if (fund.accres_persistence < 0.0 || fund.accres_persistence >= 1.0)
+        throw InputError("fund.accres.persistence: expected a number in [0, 1)");
+    for (const auto& d : drivers) {
+        if (d.municipal_sd < 0.0 || !std::isfinite(d.municipal_sd))
+            throw InputError("drivers." + d.name + ".municipal_sd: expected a finite number ≥ 0");
+        if (d.average_years < 1 || d.average_years > 10)
+            throw InputError("drivers." + d.name + ".average_years: expected 1 to 10");
+    }
+    for (Eigen::Index i = 0; i < c_basis.rows(); ++i)
+        for (Eigen::Index j = 0; j < c_basis.cols(); ++j)
+            if (!std::isfinite(c_basis(i, j)) || !std::isfinite(c_ozb(i, j)))
+                throw InputError("projection: non-finite basis contribution");
+}
+
+RowMatrix correlation_factor(const RowMatrix& r, const std::vector<std::string>& names) {
+    const auto n = r.rows();
+    if (r.cols() != n || static_cast<Eigen::Index>(names.size()) != n)
+        throw InputError("correlation: expected a square matrix with one name per row");
+    for (Eigen::Index i = 0; i < n; ++i) {
+        if (std::fabs(r(i, i) - 1.0) > 1e-12)
+            throw InputError("correlation: diagonal entry for '" + names[static_cast<std::size_t>(i)] + "' must be 1");
+        for (Eigen::Index j = 0; j < n; ++j) {
+            if (!std::isfinite(r(i, j)) || std::fabs(r(i, j)) > 1.0 || std::fabs(r(i, j) - r(j, i)) > 1e-12) {
+                std::ostringstream os;
+                os << "correlation between '" << names[static_cast<std::size_t>(i)] << "' and '"
+                   << names[static_cast<std::size_t>(j)] << "' is " << r(i, j)
+                   << "; expected a symmetric value in [-1, 1]";
+                throw InputError(os.str());
+            }
+        }
+    }
+    const Eigen::MatrixXd rd = r;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(rd);
+    const auto& ev = es.eigenvalues();
+    if (ev.minCoeff() < -1e-10) {
+        Eigen::Index k;
+        ev.minCoeff(&k);
+        const Eigen::VectorXd v = es.eigenvectors().col(k);
+        std::vector<std::pair<double, std::string>> parts;
+        for (Eigen::Index i = 0; i < n; ++i) parts.emplace_back(std::fabs(v[i]), names[static_cast<std::size_t>(i)]);
+        std::sort(parts.rbegin(), parts.rend());
+        std::ostringstream os;
+        os << "correlation matrix is not positive semi-definite (eigenvalue " << ev[k]
+           << "); the conflict involves";
+        for (std::size_t i = 0; i < parts.size() && i < 3 && parts[i].first > 0.1; ++i) os << (i ? ", '" : " '") << parts[i].second << "'";
+        throw InputError(os.str());
+    }
+    // Lower-triangular factor when R is positive definite; PSD (singular) via LDLT.
+    Eigen::LLT<Eigen::MatrixXd> llt(rd);
+    if (llt.info() == Eigen::Success) return RowMatrix(llt.matrixL());
+    Eigen::LDLT<Eigen::MatrixXd> ldlt(rd);
+    Eigen::MatrixXd l = ldlt.matrixL();
+    Eigen::VectorXd dd = ldlt.vectorD().cwiseMax(0.0).cwiseSqrt();
+    Eigen::MatrixXd f = ldlt.transpositionsP().transpose() * (l * dd.asDiagonal());
+    // f·fᵀ = R but f is not triangular; run_path only needs a lower-triangular product, so
+    // fall back to a QR that makes it lower triangular: R = f fᵀ = (f Q)(f Q)ᵀ.
+    Eigen::HouseholderQR<Eigen::MatrixXd> qr(f.transpose());
+    Eigen::MatrixXd lower = qr.matrixQR().triangularView<Eigen::Upper>().transpose();
+    for (Eigen::Index i = 0; i < n; ++i)
+        if (lower(i, i) < 0) lower.col(i) *= -1.0;
+    return RowMatrix(lower);
+}
+
+SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
+                          const std::atomic<bool>* cancel, std::atomic<std::uint64_t>* progress) {
+    m.validate();
+    if (o.paths < 1) throw InputError("paths: expected at least 1 path");
+    if (o.paths > 0xffffffffull) throw InputError("paths: at most 2^32 − 1 paths");
+    if (o.antithetic && o.paths % 2 != 0) throw InputError("paths: antithetic variates need an even number of paths");
+    if (o.bins < 16) throw InputError("bins: expected at least 16");
+    if (o.block_size < 1) throw InputError("block_size: expected at least 1");
+    for (double p : o.quantiles)
+        if (!(p >= 0.0 && p <= 1.0)) throw InputError("quantiles: expected probabilities in [0, 1]");
+
+    Context c{m, o, correlation_factor(m.correlation, m.correlation_names), 0, 0, 0, 0, 0, 0, {}, {}};
+    c.g_count = static_cast<std::size_t>(m.c_basis.rows());
+    c.d_count = m.drivers.size();
+    c.t_count = static_cast<std::size_t>(m.years);
+    c.k_count = c.d_count + 1;
+    c.muni_words = (c.d_count + 3) / 4;
+    c.lag = 1;
+    for (const auto& d : m.drivers) c.lag = std::max(c.lag, static_cast<std::size_t>(d.average_years));
+    for (int k : o.keep_municipalities) {
+        if (k < 0 || static_cast<std::size_t>(k) >= c.g_count) throw InputError("keep_municipalities: index out of range");
+        c.keep.push_back(static_cast<std::size_t>(k));
+    }
+    // Base-year AU at the base budget (the threshold of p_below_base).
+    {
+        const Eigen::VectorXd b = m.c_basis.rowwise().sum(), oz = m.c_ozb.rowwise().sum();
+        const double uf0 = (m.fund.budget0 - oz.sum()) / b.sum();
+        c.au_base.resize(c.g_count);
+        for (std::size_t g = 0; g < c.g_count; ++g) c.au_base[g] = uf0 * b[static_cast<Eigen::Index>(g)] + oz[static_cast<Eigen::Index>(g)];
+    }
+    const std::size_t G = c.g_count, T = c.t_count;
+    const std::size_t au_cells = G * T;
+    auto new_scratch = [&] {
+        PathScratch s;
+        s.levels.assign(G * c.d_count * c.lag, 1.0);
+        s.basis.resize(G);
+        s.ozb.resize(G);
+        s.au.resize(G);
+        s.eps.resize(c.k_count);
+        s.z.resize(c.k_count);
+        s.nat.resize(c.d_count);
+        return s;
+    };
+
+    SimulationOutput out;
+    out.kept.assign(static_cast<std::size_t>(o.paths) * T * c.keep.size(), 0.0);
+    const std::uint64_t n_blocks = (o.paths + o.block_size - 1) / o.block_size;
+    auto block_range = [&](std::uint64_t b) {
+        const std::uint64_t first = b * o.block_size;
+        return std::make_pair(first, std::min<std::uint64_t>(o.paths, first + o.block_size));
+    };
+
+    struct Partial {
+        std::vector<Moments> au, budget, uf;
+        double max_rel_err = 0.0;
+    };
+    auto new_partial = [&] {
+        Partial p;
+        p.au.assign(au_cells, Moments{});
+        p.budget.assign(T, Moments{});
+        p.uf.assign(T, Moments{});
+        return p;
+    };
+    Partial total = new_partial();
+    auto merge_into_total = [&](const Partial& p) {
+        for (std::size_t i = 0; i < au_cells; ++i) total.au[i].merge(p.au[i]);
+        for (std::size_t t = 0; t < T; ++t) {
+            total.budget[t].merge(p.budget[t]);
+            total.uf[t].merge(p.uf[t]);
+        }
+        total.max_rel_err = std::max(total.max_rel_err, p.max_rel_err);
+    };
+
+    // Pilot: block 0, values kept to set the histogram ranges.
+    const auto [p0, p1] = block_range(0);
+    const std::size_t n_pilot = static_cast<std::size_t>(p1 - p0);
+    std::vector<double> pilot_au(au_cells * n_pilot), pilot_budget(T * n_pilot), pilot_uf(T * n_pilot);
+    Partial first = new_partial();
+    {
+        PathScratch s = new_scratch();
+        for (std::uint64_t p = p0; p < p1; ++p) {
+            const auto i = static_cast<std::size_t>(p - p0);
+            run_path(c, p, s, [&](std::size_t t, const std::vector<double>& au, double budget, double uf) {
+                double sum = 0.0;
+                for (std::size_t g = 0; g < G; ++g) {
+                    pilot_au[(g * T + t) * n_pilot + i] = au[g];
+                    first.au[g * T + t].add(au[g]);
+                    sum += au[g];
+                }
+                pilot_budget[t * n_pilot + i] = budget;
+                pilot_uf[t * n_pilot + i] = uf;
+                first.budget[t].add(budget);
+                first.uf[t].add(uf);
+                first.max_rel_err = std::max(first.max_rel_err, std::fabs(sum - budget) / std::fabs(budget));
+                for (std::size_t k = 0; k < c.keep.size(); ++k)
+                    out.kept[(static_cast<std::size_t>(p) * T + t) * c.keep.size() + k] = au[c.keep[k]];
+            });
+        }
+    }
+    std::vector<double> lo, hi;
+    pilot_ranges(pilot_au, au_cells, n_pilot, lo, hi);
+    HistogramSet au_hist_proto(lo, hi, o.bins);
+    pilot_ranges(pilot_budget, T, n_pilot, lo, hi);
+    HistogramSet budget_hist_proto(lo, hi, o.bins);
+    pilot_ranges(pilot_uf, T, n_pilot, lo, hi);
+    HistogramSet uf_hist_proto(lo, hi, o.bins);
+
+    struct ThreadAcc {
+        HistogramSet au, budget, uf;
+        std::vector<std::uint64_t> below;
+    };
+    tbb::enumerable_thread_specific<ThreadAcc> acc([&] {
+        return ThreadAcc{au_hist_proto, budget_hist_proto, uf_hist_proto, std::vector<std::uint64_t>(au_cells, 0)};
+    });
+    tbb::enumerable_thread_specific<PathScratch> scratch(new_scratch);
+    {
+        // The pilot block's values feed the histograms like any other block.
+        ThreadAcc& a = acc.local();
+        for (std::size_t cell = 0; cell < au_cells; ++cell) {
+            const std::size_t g = cell / T;
+            for (std::size_t i = 0; i < n_pilot; ++i) {
+                const double v = pilot_au[cell * n_pilot + i];
+                a.au.add(cell, v);
+                if (v < c.au_base[g]) ++a.below[cell];
+            }
+        }
+        for (std::size_t t = 0; t < T; ++t)
+            for (std::size_t i = 0; i < n_pilot; ++i) {
+                a.budget.add(t, pilot_budget[t * n_pilot + i]);
+                a.uf.add(t, pilot_uf[t * n_pilot + i]);
+            }
+    }
+    pilot_au.clear();
+    pilot_au.shrink_to_fit();
+    merge_into_total(first);
+    std::uint64_t done = p1 - p0;
+    if (progress) progress->store(done);
+
+    const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
+    tbb::task_arena arena(threads);
+    bool stopped = false;
+    for (std::uint64_t wave = 1; wave < n_blocks && !stopped; wave += kBlocksPerWave) {
+        const std::uint64_t wave_end = std::min(n_blocks, wave + kBlocksPerWave);
+        std::vector<Partial> partials(static_cast<std::size_t>(wave_end - wave));
+        std::vector<char> completed(partials.size(), 0);
+        arena.execute([&] {
+            tbb::parallel_for(wave, wave_end, [&](std::uint64_t b) {
+                if (cancel && cancel->load(std::memory_order_relaxed)) return;
+                Partial part = new_partial();
+                PathScratch& s = scratch.local();
+                ThreadAcc& a = acc.local();
+                const auto [q0, q1] = block_range(b);
+                for (std::uint64_t p = q0; p < q1; ++p) {
+                    run_path(c, p, s, [&](std::size_t t, const std::vector<double>& au, double budget, double uf) {
+                        double sum = 0.0;
+                        for (std::size_t g = 0; g < G; ++g) {
+                            const std::size_t cell = g * T + t;
+                            part.au[cell].add(au[g]);
+                            a.au.add(cell, au[g]);
+                            if (au[g] < c.au_base[g]) ++a.below[cell];
+                            sum += au[g];
+                        }
+                        part.budget[t].add(budget);
+                        part.uf[t].add(uf);
+                        a.budget.add(t, budget);
+                        a.uf.add(t, uf);
+                        part.max_rel_err = std::max(part.max_rel_err, std::fabs(sum - budget) / std::fabs(budget));
+                        for (std::size_t k = 0; k < c.keep.size(); ++k)
+                            out.kept[(static_cast<std::size_t>(p) * T + t) * c.keep.size() + k] = au[c.keep[k]];
+                    });
+                }
+                partials[static_cast<std::size_t>(b - wave)] = std::move(part);
+                completed[static_cast<std::size_t>(b - wave)] = 1;
+                if (progress) progress->fetch_add(q1 - q0);
+            });
+        });
+        // Merge in block order; after a cancel, only the unbroken prefix of blocks counts.
+        for (std::size_t i = 0; i < partials.size(); ++i) {
+            if (!completed[i]) {
+                stopped = true;
+                break;
+            }
+            merge_into_total(partials[i]);
+            const auto [q0, q1] = block_range(wave + i);
+            done += q1 - q0;
+        }
+    }
+    out.cancelled = stopped || (cancel && cancel->load() && done < o.paths);
+    out.paths_done = done;
+    if (out.cancelled) return out;  // partial statistics are never reported
+
+    ThreadAcc merged{au_hist_proto, budget_hist_proto, uf_hist_proto, std::vector<std::uint64_t>(au_cells, 0)};
+    for (const auto& a : acc) {
+        merged.au.merge(a.au);
+        merged.budget.merge(a.budget);
+        merged.uf.merge(a.uf);
+        for (std::size_t i = 0; i < au_cells; ++i) merged.below[i] += a.below[i];
+    }
+    auto summarise = [&](const std::vector<Moments>& mom, const HistogramSet& h) {
+        CellSummary s;
+        const std::size_t n = mom.size();
+        s.mean.resize(n);
+        s.sd.resize(n);
+        s.quantiles.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(o.quantiles.size()));
+        for (std::size_t i = 0; i < n; ++i) {
+            s.mean[i] = mom[i].mean;
+            s.sd[i] = std::sqrt(mom[i].variance());
+            for (std::size_t k = 0; k < o.quantiles.size(); ++k)
+                s.quantiles(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = h.quantile(i, o.quantiles[k]);
+        }
+        return s;
+    };
+    out.au = summarise(total.au, merged.au);
+    out.budget = summarise(total.budget, merged.budget);
+    out.uf = summarise(total.uf, merged.uf);
+    out.p_below_base.resize(au_cells);
+    for (std::size_t i = 0; i < au_cells; ++i) out.p_below_base[i] = static_cast<double>(merged.below[i]) / static_cast<double>(o.paths);
+    out.max_budget_rel_error = total.max_rel_err;
+    return out;
+}
+
+}  // namespace gemfin

@@ -1,0 +1,87 @@
+#include "gemfin/statistics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "gemfin/error.hpp"
+
+namespace gemfin {
+
+HistogramSet::HistogramSet(std::vector<double> lo, std::vector<double> hi, int bins)
+    : lo_(std::move(lo)), hi_(std::move(hi)), bins_(bins) {
+    if (lo_.size() != hi_.size()) throw InputError("HistogramSet: lo and hi differ in length");
+    if (bins_ < 1) throw InputError("HistogramSet: bins must be ≥ 1");
+    inv_width_.resize(lo_.size());
+    for (std::size_t c = 0; c < lo_.size(); ++c) {
+        if (!(hi_[c] > lo_[c])) hi_[c] = lo_[c] + std::max(1.0, std::fabs(lo_[c])) * 1e-9;
+        inv_width_[c] = bins_ / (hi_[c] - lo_[c]);
+    }
+    min_.assign(lo_.size(), std::numeric_limits<double>::infinity());
+    max_.assign(lo_.size(), -std::numeric_limits<double>::infinity());
+    counts_.assign(lo_.size() * stride(), 0);
+}
+
+void HistogramSet::merge(const HistogramSet& o) {
+    for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += o.counts_[i];
+    for (std::size_t c = 0; c < lo_.size(); ++c) {
+        min_[c] = std::min(min_[c], o.min_[c]);
+        max_[c] = std::max(max_[c], o.max_[c]);
+    }
+}
+
+std::uint64_t HistogramSet::count(std::size_t cell) const {
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i < stride(); ++i) n += counts_[cell * stride() + i];
+    return n;
+}
+
+double HistogramSet::quantile(std::size_t cell, double p) const {
+    const std::uint64_t n = count(cell);
+    if (n == 0) return std::nan("");
+    if (p <= 0.0) return min_[cell];
+    if (p >= 1.0) return max_[cell];
+    // Rank in the continuous sense of the "linear" sample quantile: h = (n − 1)·p, between
+    // the order statistics floor(h) and floor(h)+1; values inside a bin are spread evenly.
+    const double target = p * static_cast<double>(n);
+    const std::uint64_t* c = &counts_[cell * stride()];
+    const double width = (hi_[cell] - lo_[cell]) / bins_;
+    double cum = 0.0;
+    for (std::size_t i = 0; i < stride(); ++i) {
+        const double k = static_cast<double>(c[i]);
+        if (k > 0.0 && cum + k >= target) {
+            const double frac = (target - cum) / k;
+            double a, b;
+            if (i == 0) {
+                a = min_[cell];
+                b = std::min(lo_[cell], max_[cell]);
+            } else if (i == stride() - 1) {
+                a = std::max(hi_[cell], min_[cell]);
+                b = max_[cell];
+            } else {
+                a = lo_[cell] + static_cast<double>(i - 1) * width;
+                b = a + width;
+                a = std::max(a, min_[cell]);
+                b = std::min(b, max_[cell]);
+            }
+            return a + frac * (b - a);
+        }
+        cum += k;
+    }
+    return max_[cell];
+}
+
+void pilot_ranges(const std::vector<double>& values, std::size_t cells, std::size_t n,
+                  std::vector<double>& lo, std::vector<double>& hi) {
+    lo.assign(cells, 0.0);
+    hi.assign(cells, 0.0);
+    for (std::size_t c = 0; c < cells; ++c) {
+        const auto first = values.begin() + static_cast<std::ptrdiff_t>(c * n);
+        const auto [mn, mx] = std::minmax_element(first, first + static_cast<std::ptrdiff_t>(n));
+        const double span = std::max(*mx - *mn, std::max(std::fabs(*mn), std::fabs(*mx)) * 1e-6 + 1e-12);
+        lo[c] = *mn - 0.5 * span;
+        hi[c] = *mx + 0.5 * span;
+    }
+}
+
+}  // namespace gemfin

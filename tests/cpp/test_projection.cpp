@@ -1,0 +1,212 @@
+// Streaming statistics and the Monte Carlo projection: accuracy, determinism, identities.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "gemfin/error.hpp"
+#include "gemfin/normal.hpp"
+#include "gemfin/philox.hpp"
+#include "gemfin/projection.hpp"
+#include "gemfin/statistics.hpp"
+
+using namespace gemfin;
+
+TEST(Statistics, MomentsMergeEqualsOnePass) {
+    std::mt19937_64 rng(3);
+    std::normal_distribution<double> nd(5.0, 2.0);
+    Moments all, a, b;
+    for (int i = 0; i < 1000; ++i) {
+        const double x = nd(rng);
+        all.add(x);
+        (i < 400 ? a : b).add(x);
+    }
+    a.merge(b);
+    EXPECT_NEAR(a.mean, all.mean, 1e-12);
+    EXPECT_NEAR(a.variance(), all.variance(), 1e-10);
+}
+
+TEST(Statistics, HistogramQuantilesWithinHalfPercentOfIqr) {
+    // A skewed output (lognormal) of 100,000 draws; the pilot range comes from the first 1024.
+    const RandomStream rs(11, 0);
+    const int n = 100000;
+    std::vector<double> xs(n);
+    for (int i = 0; i < n; ++i) xs[static_cast<std::size_t>(i)] = std::exp(0.3 * inverse_normal_cdf(rs.uniforms(static_cast<std::uint32_t>(i), 0, 0)[0]));
+    std::vector<double> pilot(xs.begin(), xs.begin() + 1024), lo, hi;
+    pilot_ranges(pilot, 1, 1024, lo, hi);
+    HistogramSet h(lo, hi, 2048), h1(lo, hi, 2048), h2(lo, hi, 2048);
+    for (int i = 0; i < n; ++i) {
+        h.add(0, xs[static_cast<std::size_t>(i)]);
+        (i % 3 ? h1 : h2).add(0, xs[static_cast<std::size_t>(i)]);
+    }
+    h1.merge(h2);
+    std::vector<double> sorted = xs;
+    std::sort(sorted.begin(), sorted.end());
+    auto exact = [&](double p) {  // linear interpolation between order statistics (numpy default)
+        const double hh = (n - 1) * p;
+        const auto i = static_cast<std::size_t>(hh);
+        return sorted[i] + (hh - static_cast<double>(i)) * (sorted[std::min<std::size_t>(i + 1, n - 1)] - sorted[i]);
+    };
+    const double iqr = exact(0.75) - exact(0.25);
+    for (double p : {0.001, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999}) {
+        EXPECT_LE(std::fabs(h.quantile(0, p) - exact(p)), 0.005 * iqr) << "p=" << p;
+        EXPECT_EQ(h.quantile(0, p), h1.quantile(0, p));  // merging is exact
+    }
+    EXPECT_EQ(h.quantile(0, 0.0), sorted.front());
+    EXPECT_EQ(h.quantile(0, 1.0), sorted.back());
+}
+
+namespace {
+
+ProjectionModel small_model(double vol) {
+    ProjectionModel m;
+    const int G = 5;
+    m.years = 6;
+    m.c_basis = RowMatrix(G, 3);
+    m.c_ozb = RowMatrix::Zero(G, 3);
+    for (int g = 0; g < G; ++g) {
+        m.c_basis(g, 0) = 1000.0 * (g + 1);  // inhabitants-driven
+        m.c_basis(g, 1) = 300.0 * (5 - g);   // bijstand-driven
+        m.c_basis(g, 2) = 500.0;             // fixed
+        m.c_ozb(g, 0) = -50.0 * (g + 1);
+    }
+    DriverSpec inw{"inwoners", Distribution::normal(0.005, 0.004 * vol), 0.003 * vol, 1};
+    DriverSpec bijst{"bijstand", Distribution::make("student_t", {5.0, 0.0, 0.03 * vol + 1e-300}), 0.05 * vol, 3};
+    m.drivers = {inw, bijst};
+    m.fund.budget0 = 30000.0;
+    m.fund.accres_mean = 0.03;
+    m.fund.accres_persistence = 0.5;
+    m.fund.accres_start = 0.03;
+    m.fund.accres_shock = Distribution::normal(0.0, 0.02 * vol);
+    m.fund.policy_mutations = {0, 0, 100, 0, 0, -50};
+    m.correlation = RowMatrix::Identity(3, 3);
+    m.correlation(0, 1) = m.correlation(1, 0) = 0.4;
+    m.correlation_names = {"accres", "inwoners", "bijstand"};
+    return m;
+}
+
+}  // namespace
+
+TEST(Projection, BitwiseIdenticalForAnyThreadCount) {
+    const auto m = small_model(1.0);
+    SimulationOptions o;
+    o.paths = 5000;
+    o.seed = 77;
+    o.block_size = 256;
+    o.keep_municipalities = {0, 4};
+    o.threads = 1;
+    const auto r1 = simulate(m, o);
+    for (int threads : {2, 8}) {
+        o.threads = threads;
+        const auto r = simulate(m, o);
+        EXPECT_EQ(r.au.mean, r1.au.mean);
+        EXPECT_EQ(r.au.sd, r1.au.sd);
+        EXPECT_TRUE(r.au.quantiles == r1.au.quantiles);
+        EXPECT_EQ(r.kept, r1.kept);
+        EXPECT_EQ(r.p_below_base, r1.p_below_base);
+    }
+    o.seed = 78;
+    EXPECT_NE(simulate(m, o).au.mean, r1.au.mean);
+}
+
+TEST(Projection, BudgetIdentityInEveryPathAndYear) {
+    SimulationOptions o;
+    o.paths = 2000;
+    const auto r = simulate(small_model(1.0), o);
+    EXPECT_LT(r.max_budget_rel_error, 1e-13);
+}
+
+TEST(Projection, ZeroVolatilityIsTheDeterministicProjection) {
+    const auto m = small_model(0.0);
+    SimulationOptions o;
+    o.paths = 300;
+    const auto r = simulate(m, o);
+    // Hand projection: budget_t = budget_{t−1}(1 + 0.03) + mutation; inhabitants grow 0.5%/yr.
+    double budget = 30000.0, lvl = 1.0;
+    for (int t = 0; t < m.years; ++t) {
+        budget = budget * 1.03 + m.fund.policy_mutations[static_cast<std::size_t>(t)];
+        lvl *= std::exp(0.005);
+        EXPECT_DOUBLE_EQ(r.budget.mean[static_cast<std::size_t>(t)], budget);
+        double sb = 0, so = 0;
+        std::vector<double> b(5), oz(5);
+        for (int g = 0; g < 5; ++g) {
+            b[static_cast<std::size_t>(g)] = lvl * m.c_basis(g, 0) + m.c_basis(g, 1) + m.c_basis(g, 2);
+            oz[static_cast<std::size_t>(g)] = lvl * m.c_ozb(g, 0);
+            sb += b[static_cast<std::size_t>(g)];
+            so += oz[static_cast<std::size_t>(g)];
+        }
+        const double uf = (budget - so) / sb;
+        for (int g = 0; g < 5; ++g) {
+            const auto cell = static_cast<std::size_t>(g * m.years + t);
+            EXPECT_NEAR(r.au.mean[cell], uf * b[static_cast<std::size_t>(g)] + oz[static_cast<std::size_t>(g)], 1e-9);
+            EXPECT_EQ(r.au.sd[cell], 0.0);
+            EXPECT_NEAR(r.au.quantiles(static_cast<Eigen::Index>(cell), 0), r.au.mean[cell], 1e-9);
+        }
+    }
+}
+
+TEST(Projection, AntitheticPairsMirrorTheShocks) {
+    auto m = small_model(1.0);
+    SimulationOptions o;
+    o.paths = 4000;
+    o.antithetic = true;
+    const auto r = simulate(m, o);
+    EXPECT_TRUE(std::isfinite(r.au.mean[0]));
+    o.paths = 3;
+    EXPECT_THROW(simulate(m, o), InputError);
+}
+
+TEST(Projection, CancelStopsWithoutReportingStatistics) {
+    const auto m = small_model(1.0);
+    SimulationOptions o;
+    o.paths = 100000;
+    o.block_size = 128;
+    std::atomic<bool> cancel{true};
+    const auto r = simulate(m, o, &cancel);
+    EXPECT_TRUE(r.cancelled);
+    EXPECT_LT(r.paths_done, o.paths);
+    EXPECT_TRUE(r.au.mean.empty());
+}
+
+TEST(Correlation, RecoveredFromSamples) {
+    RowMatrix r(3, 3);
+    r << 1.0, 0.6, -0.3, 0.6, 1.0, 0.2, -0.3, 0.2, 1.0;
+    const RowMatrix l = correlation_factor(r, {"a", "b", "c"});
+    EXPECT_TRUE((l * l.transpose()).isApprox(r, 1e-12));
+    const RandomStream rs(5, 0);
+    const int n = 100000;
+    Eigen::Matrix3d acc = Eigen::Matrix3d::Zero();
+    for (int i = 0; i < n; ++i) {
+        const auto u = rs.uniforms(static_cast<std::uint32_t>(i), 0, 0);
+        Eigen::Vector3d e(inverse_normal_cdf(u[0]), inverse_normal_cdf(u[1]), inverse_normal_cdf(u[2]));
+        const Eigen::Vector3d z = l * e;
+        acc += z * z.transpose();
+    }
+    acc /= n;
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) EXPECT_NEAR(acc(i, j), r(i, j), 0.015);
+}
+
+TEST(Correlation, SingularButSemiDefiniteIsAccepted) {
+    RowMatrix r(2, 2);
+    r << 1.0, 1.0, 1.0, 1.0;
+    const RowMatrix l = correlation_factor(r, {"a", "b"});
+    EXPECT_TRUE((l * l.transpose()).isApprox(r, 1e-12));
+}
+
+TEST(Correlation, NotPositiveSemiDefiniteNamesTheVariables) {
+    RowMatrix r(3, 3);
+    r << 1.0, 0.9, 0.9, 0.9, 1.0, -0.9, 0.9, -0.9, 1.0;
+    try {
+        correlation_factor(r, {"accres", "inwoners", "bijstand"});
+        FAIL();
+    } catch (const InputError& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("not positive semi-definite"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("'inwoners'"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("'bijstand'"), std::string::npos) << msg;
+    }
+    r << 1.0, 1.5, 0.0, 1.5, 1.0, 0.0, 0.0, 0.0, 1.0;
+    EXPECT_THROW(correlation_factor(r, {"a", "b", "c"}), InputError);
+}
