@@ -6,5 +6,6 @@ namespace gemfin::bindings {
 
 void register_errors(pybind11::module_& m);
 void bind_allocation(pybind11::module_& m);
+void bind_simulation(pybind11::module_& m);
 
 }  // namespace gemfin::bindings

@@ -22,6 +22,9 @@ namespace {
 constexpr std::uint32_t kStreamMacro = 1;
 constexpr std::uint32_t kStreamMunicipal = 2;
 
+// Years of real GDP growth kept before the base year for the 8-year window of the Gdp rule.
+constexpr std::size_t kGdpHistory = 9;
+
 // Paths merged per wave: bounds memory of the per-block partial moments independently of
 // the number of paths, and is a constant, so the merge order never depends on threads.
 constexpr std::uint64_t kBlocksPerWave = 16;
@@ -29,7 +32,7 @@ constexpr std::uint64_t kBlocksPerWave = 16;
 struct PathScratch {
     std::vector<double> levels;   // G × D × lag ring
     std::vector<double> basis, ozb, au;
-    std::vector<double> eps, z, nat;
+    std::vector<double> eps, z, nat, real;  // real: GDP real-growth history (Gdp rule)
 };
 
 double standard_normal_cdf(double z) { return 0.5 * std::erfc(-z * M_SQRT1_2); }
@@ -65,8 +68,12 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
     const auto q = static_cast<std::uint32_t>(c.o.antithetic ? path / 2 : path);
     const RandomStream macro(c.o.seed, kStreamMacro), muni(c.o.seed, kStreamMunicipal);
     std::fill(s.levels.begin(), s.levels.end(), 1.0);
-    double accres_prev = m.fund.accres_start;
-    double budget = m.fund.budget0;
+    const auto& fund = m.fund;
+    const std::size_t F = fund.shocks();
+    double growth_prev = fund.growth.start, price_prev = fund.price.start;
+    // real[k] = real GDP growth of year k − kHistory + 1 relative to the base year (k < kHistory: history).
+    std::fill(s.real.begin(), s.real.end(), fund.growth.start);
+    double budget = fund.budget0;
     const auto G = c.g_count, D = c.d_count;
     for (std::size_t t = 0; t < c.t_count; ++t) {
         const auto tt = static_cast<std::uint32_t>(t);
@@ -80,11 +87,24 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
             for (std::size_t j = 0; j <= i; ++j) acc += c.chol(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * s.eps[j];
             s.z[i] = acc;
         }
-        const double shock = marginal(m.fund.accres_shock, s.z[0]);
-        const double accres = m.fund.accres_mean + m.fund.accres_persistence * (accres_prev - m.fund.accres_mean) + shock;
-        accres_prev = accres;
-        budget = budget * (1.0 + accres) + m.fund.policy_mutations[t];
-        for (std::size_t d = 0; d < D; ++d) s.nat[d] = marginal(m.drivers[d].national, s.z[1 + d]);
+        const double growth = fund.growth.mean + fund.growth.persistence * (growth_prev - fund.growth.mean) +
+                              marginal(fund.growth.shock, s.z[0]);
+        growth_prev = growth;
+        double accres = growth;
+        if (fund.rule == FundRule::Gdp) {
+            const double price = fund.price.mean + fund.price.persistence * (price_prev - fund.price.mean) +
+                                 marginal(fund.price.shock, s.z[1]);
+            price_prev = price;
+            // Year y = t+1 is stored at real[y + kGdpHistory]; its window y−9 … y−2 is
+            // real[y] … real[y+7] (history before the base year holds growth.start).
+            const std::size_t y = t + 1;
+            s.real[y + kGdpHistory] = growth;
+            double avg = 0.0;
+            for (std::size_t k = y; k <= y + 7; ++k) avg += s.real[k];
+            accres = avg / 8.0 + price;
+        }
+        budget = budget * (1.0 + accres) + fund.policy_mutations[t];
+        for (std::size_t d = 0; d < D; ++d) s.nat[d] = marginal(m.drivers[d].national, s.z[F + d]);
 
         const std::size_t slot = t % c.lag;
         double sum_basis = 0.0, sum_ozb = 0.0;
@@ -137,13 +157,16 @@ void ProjectionModel::validate() const {
     if (c_basis.rows() == 0) throw InputError("projection: no municipalities");
     if (static_cast<std::size_t>(c_basis.cols()) != D + 1 || c_ozb.rows() != c_basis.rows() || c_ozb.cols() != c_basis.cols())
         throw InputError("projection: c_basis and c_ozb must both be G × (drivers + 1)");
-    if (static_cast<std::size_t>(correlation.rows()) != D + 1 || correlation.cols() != correlation.rows())
-        throw InputError("correlation: expected a square matrix over the accres and every driver");
+    if (static_cast<std::size_t>(correlation.rows()) != D + fund.shocks() || correlation.cols() != correlation.rows())
+        throw InputError("correlation: expected a square matrix over the fund shocks and every driver");
     if (fund.policy_mutations.size() != static_cast<std::size_t>(years))
         throw InputError("fund.policy_mutations: expected one amount per projection year");
     if (!(fund.budget0 > 0.0) || !std::isfinite(fund.budget0)) throw InputError("fund.budget0: expected a positive AU budget");
-    if (fund.accres_persistence < 0.0 || fund.accres_persistence >= 1.0)
-        throw InputError("fund.accres.persistence: expected a number in [0, 1)");
+    for (const MacroProcess* p : {&fund.growth, &fund.price}) {
+        if (p->persistence < 0.0 || p->persistence >= 1.0)
+            throw InputError("fund: persistence must be a number in [0, 1)");
+        if (!std::isfinite(p->mean) || !std::isfinite(p->start)) throw InputError("fund: mean and start must be finite");
+    }
     for (const auto& d : drivers) {
         if (d.municipal_sd < 0.0 || !std::isfinite(d.municipal_sd))
             throw InputError("drivers." + d.name + ".municipal_sd: expected a finite number ≥ 0");
@@ -220,7 +243,7 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
     c.g_count = static_cast<std::size_t>(m.c_basis.rows());
     c.d_count = m.drivers.size();
     c.t_count = static_cast<std::size_t>(m.years);
-    c.k_count = c.d_count + 1;
+    c.k_count = c.d_count + m.fund.shocks();
     c.muni_words = (c.d_count + 3) / 4;
     c.lag = 1;
     for (const auto& d : m.drivers) c.lag = std::max(c.lag, static_cast<std::size_t>(d.average_years));
@@ -246,6 +269,7 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         s.eps.resize(c.k_count);
         s.z.resize(c.k_count);
         s.nat.resize(c.d_count);
+        s.real.resize(T + 1 + kGdpHistory);
         return s;
     };
 

@@ -17,6 +17,8 @@ from .circulaire import CLUSTERS, Circulaire, circulaires, load_circulaire, newe
 from .errors import DataError, GemfinError, InputError, ProposalError
 from .municipalities import load_municipalities
 from .proposal import Proposal, load_proposal
+from .scenario import Scenario, ScenarioError, load_scenario
+from .simulation import SimulationResult, simulate
 
 __version__ = "0.1.0"
 
@@ -26,6 +28,11 @@ __all__ = [
     "Circulaire",
     "Comparison",
     "Proposal",
+    "Scenario",
+    "ScenarioError",
+    "SimulationResult",
+    "load_scenario",
+    "simulate",
     "compare",
     "load_proposal",
     "DataError",

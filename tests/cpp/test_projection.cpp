@@ -75,10 +75,10 @@ ProjectionModel small_model(double vol) {
     DriverSpec bijst{"bijstand", Distribution::make("student_t", {5.0, 0.0, 0.03 * vol + 1e-300}), 0.05 * vol, 3};
     m.drivers = {inw, bijst};
     m.fund.budget0 = 30000.0;
-    m.fund.accres_mean = 0.03;
-    m.fund.accres_persistence = 0.5;
-    m.fund.accres_start = 0.03;
-    m.fund.accres_shock = Distribution::normal(0.0, 0.02 * vol);
+    m.fund.growth.mean = 0.03;
+    m.fund.growth.persistence = 0.5;
+    m.fund.growth.start = 0.03;
+    m.fund.growth.shock = Distribution::normal(0.0, 0.02 * vol);
     m.fund.policy_mutations = {0, 0, 100, 0, 0, -50};
     m.correlation = RowMatrix::Identity(3, 3);
     m.correlation(0, 1) = m.correlation(1, 0) = 0.4;
@@ -143,6 +143,28 @@ TEST(Projection, ZeroVolatilityIsTheDeterministicProjection) {
             EXPECT_EQ(r.au.sd[cell], 0.0);
             EXPECT_NEAR(r.au.quantiles(static_cast<Eigen::Index>(cell), 0), r.au.mean[cell], 1e-9);
         }
+    }
+}
+
+TEST(Projection, GdpRuleSmoothsRealGrowthOverEightYears) {
+    // Zero volatility; real growth jumps from its history value 1% to a mean of 3% with no
+    // persistence, deflator constant 2%. Window of year y is y−9 … y−2, so year 1 and 2 see
+    // only history (accres 1% + 2%), year 3 one year at 3%: accres = (7·1% + 3%)/8 + 2%.
+    auto m = small_model(0.0);
+    m.fund.rule = FundRule::Gdp;
+    m.fund.growth = MacroProcess{0.03, 0.0, 0.01, Distribution::fixed(0.0)};
+    m.fund.price = MacroProcess{0.02, 0.0, 0.02, Distribution::fixed(0.0)};
+    m.fund.policy_mutations.assign(6, 0.0);
+    m.correlation = RowMatrix::Identity(4, 4);
+    m.correlation_names = {"real_growth", "deflator", "inwoners", "bijstand"};
+    SimulationOptions o;
+    o.paths = 10;
+    const auto r = simulate(m, o);
+    double budget = 30000.0;
+    const double accres[6] = {0.03, 0.03, 0.0325, 0.035, 0.0375, 0.04};
+    for (int t = 0; t < 6; ++t) {
+        budget *= 1.0 + accres[t];
+        EXPECT_NEAR(r.budget.mean[static_cast<std::size_t>(t)], budget, 1e-8) << "year " << t + 1;
     }
 }
 

@@ -2,7 +2,7 @@
 // Monte Carlo projection of the algemene uitkering (issue #3; model in docs/monte-carlo.md).
 //
 // Per path and projection year t = 1..T:
-//   accres_t  = μ + φ·(accres_{t−1} − μ) + shock_t            (AR(1); shock from the scenario)
+//   accres_t  from the fund rule (FundSpec: AR(1) on spending growth, or smoothed GDP)
 //   budget_t  = budget_{t−1}·(1 + accres_t) + policy_mutation_t
 //   level_{g,d,t} = level_{g,d,t−1}·exp(n_{d,t} + τ_d·η_{g,d,t})   national + municipal shock
 //   volume multiplier of driver d = mean of its last `average_years` levels (bijstand: 3)
@@ -34,13 +34,30 @@ struct DriverSpec {
     int average_years = 1;                              // volume = mean of the last n levels
 };
 
+/// x_t = mean + persistence·(x_{t−1} − mean) + shock_t, with x_0 = start.
+struct MacroProcess {
+    double mean = 0.0;
+    double persistence = 0.0;  // in [0, 1)
+    double start = 0.0;
+    Distribution shock = Distribution::fixed(0.0);
+};
+
+/// How the fund grows (domain.md §2.9).
+///  Ngru: "samen de trap op, samen de trap af" (to 2024): accres_t = `growth`_t, the growth of
+///        the netto gecorrigeerde rijksuitgaven, one AR(1) process.
+///  Gdp:  nominal-GDP linkage (from 2024): accres_t = mean of real GDP growth (`growth`) over
+///        years t−9 … t−2 (8 years) + GDP deflator (`price`) of year t. Real growth before the
+///        base year is taken as `growth.start`.
+enum class FundRule { Ngru, Gdp };
+
 struct FundSpec {
-    double budget0 = 0.0;                              // AU budget of the base year (euros)
-    double accres_mean = 0.0;                          // long-run mean of the accres
-    double accres_persistence = 0.0;                   // φ in [0, 1)
-    double accres_start = 0.0;                         // accres of the base year
-    Distribution accres_shock = Distribution::fixed(0.0);
-    std::vector<double> policy_mutations;             // euros per projection year (size T)
+    FundRule rule = FundRule::Ngru;
+    double budget0 = 0.0;                  // AU budget of the base year (euros)
+    MacroProcess growth;                   // accres (Ngru) or real GDP growth (Gdp)
+    MacroProcess price;                    // GDP deflator (Gdp only)
+    std::vector<double> policy_mutations;  // euros per projection year (size T)
+
+    std::size_t shocks() const { return rule == FundRule::Gdp ? 2 : 1; }
 };
 
 struct ProjectionModel {
@@ -48,7 +65,7 @@ struct ProjectionModel {
     RowMatrix c_ozb;    // G × (D+1)
     std::vector<DriverSpec> drivers;
     FundSpec fund;
-    RowMatrix correlation;  // (1+D) × (1+D): accres shock, then drivers' national shocks
+    RowMatrix correlation;  // (F+D)²: F fund shocks (growth[, price]), then drivers' national shocks
     std::vector<std::string> correlation_names;
     int years = 10;
 

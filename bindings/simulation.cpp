@@ -1,0 +1,143 @@
+// Bindings for the Monte Carlo projection (core/include/gemfin/projection.hpp).
+//
+// All arguments are converted to C++ first (with the GIL). The simulation then runs on a
+// worker thread inside a TBB arena while this thread, without the GIL, waits; every 100 ms it
+// takes the GIL briefly to report progress and to check for Ctrl-C (PyErr_CheckSignals).
+// On KeyboardInterrupt it sets the cancel flag, joins the worker (≤ one block of paths) and
+// re-raises: no Python object is ever touched from a TBB task.
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <thread>
+
+#include <pybind11/eigen.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "gemfin/error.hpp"
+#include "gemfin/projection.hpp"
+
+namespace py = pybind11;
+
+namespace gemfin::bindings {
+
+namespace {
+
+Distribution to_distribution(const py::dict& d, const std::string& where) {
+    return Distribution::make(d["kind"].cast<std::string>(), d["params"].cast<std::vector<double>>(), where);
+}
+
+MacroProcess to_process(const py::dict& d, const std::string& where) {
+    MacroProcess p;
+    p.mean = d["mean"].cast<double>();
+    p.persistence = d["persistence"].cast<double>();
+    p.start = d["start"].cast<double>();
+    p.shock = to_distribution(d["shock"].cast<py::dict>(), where + ".shock");
+    return p;
+}
+
+py::dict summary_to_dict(CellSummary&& s) {
+    py::dict out;
+    out["mean"] = py::cast(std::move(s.mean));
+    out["sd"] = py::cast(std::move(s.sd));
+    out["quantiles"] = py::cast(std::move(s.quantiles));
+    return out;
+}
+
+}  // namespace
+
+void bind_simulation(py::module_& m) {
+    m.def(
+        "simulate",
+        [](const RowMatrix& c_basis, const RowMatrix& c_ozb, const py::list& drivers, const py::dict& fund,
+           const RowMatrix& correlation, const std::vector<std::string>& correlation_names, int years,
+           std::uint64_t paths, std::uint64_t seed, int threads, bool antithetic,
+           const std::vector<double>& quantiles, const std::vector<int>& keep, int bins,
+           std::uint32_t block_size, const py::object& progress) {
+            ProjectionModel model;
+            model.c_basis = c_basis;
+            model.c_ozb = c_ozb;
+            model.years = years;
+            model.correlation = correlation;
+            model.correlation_names = correlation_names;
+            for (const auto& item : drivers) {
+                const auto d = item.cast<py::dict>();
+                DriverSpec spec;
+                spec.name = d["name"].cast<std::string>();
+                spec.national = to_distribution(d["national"].cast<py::dict>(), "drivers." + spec.name + ".national");
+                spec.municipal_sd = d["municipal_sd"].cast<double>();
+                spec.average_years = d["average_years"].cast<int>();
+                model.drivers.push_back(std::move(spec));
+            }
+            const auto rule = fund["rule"].cast<std::string>();
+            if (rule != "ngru" && rule != "gdp") throw InputError("fund.rule: expected 'ngru' or 'gdp', got '" + rule + "'");
+            model.fund.rule = rule == "gdp" ? FundRule::Gdp : FundRule::Ngru;
+            model.fund.budget0 = fund["budget0"].cast<double>();
+            model.fund.growth = to_process(fund["growth"].cast<py::dict>(), "fund.growth");
+            if (model.fund.rule == FundRule::Gdp) model.fund.price = to_process(fund["price"].cast<py::dict>(), "fund.price");
+            model.fund.policy_mutations = fund["policy_mutations"].cast<std::vector<double>>();
+            SimulationOptions opt;
+            opt.paths = paths;
+            opt.seed = seed;
+            opt.threads = threads;
+            opt.antithetic = antithetic;
+            opt.quantiles = quantiles;
+            opt.keep_municipalities = keep;
+            opt.bins = bins;
+            opt.block_size = block_size;
+            model.validate();
+
+            std::atomic<bool> cancel{false};
+            std::atomic<std::uint64_t> done{0};
+            SimulationOutput out;
+            std::exception_ptr failure;
+            bool interrupted = false;
+            {
+                py::gil_scoped_release release;
+                std::atomic<bool> finished{false};
+                std::thread worker([&] {
+                    try {
+                        out = simulate(model, opt, &cancel, &done);
+                    } catch (...) {
+                        failure = std::current_exception();
+                    }
+                    finished.store(true);
+                });
+                std::uint64_t reported = 0;
+                while (!finished.load()) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                    py::gil_scoped_acquire acquire;
+                    if (PyErr_CheckSignals() != 0) {
+                        interrupted = true;
+                        cancel.store(true);
+                        break;
+                    }
+                    const std::uint64_t now = done.load();
+                    if (!progress.is_none() && now != reported) {
+                        progress(now);
+                        reported = now;
+                    }
+                }
+                worker.join();
+            }
+            if (interrupted) throw py::error_already_set();
+            if (failure) std::rethrow_exception(failure);
+            if (!progress.is_none()) progress(out.paths_done);
+            py::dict res;
+            res["au"] = summary_to_dict(std::move(out.au));
+            res["budget"] = summary_to_dict(std::move(out.budget));
+            res["uf"] = summary_to_dict(std::move(out.uf));
+            res["p_below_base"] = py::cast(std::move(out.p_below_base));
+            res["kept"] = py::cast(std::move(out.kept));
+            res["paths_done"] = out.paths_done;
+            res["max_budget_rel_error"] = out.max_budget_rel_error;
+            return res;
+        },
+        py::arg("c_basis"), py::arg("c_ozb"), py::arg("drivers"), py::arg("fund"), py::arg("correlation"),
+        py::arg("correlation_names"), py::arg("years"), py::arg("paths"), py::arg("seed"), py::arg("threads"),
+        py::arg("antithetic"), py::arg("quantiles"), py::arg("keep"), py::arg("bins"), py::arg("block_size"),
+        py::arg("progress") = py::none(),
+        "Run the Monte Carlo projection; see gemfin.simulate for the meaning of the arguments.");
+}
+
+}  // namespace gemfin::bindings

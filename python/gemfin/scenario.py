@@ -1,0 +1,429 @@
+"""Scenarios: declarative YAML descriptions of an uncertain future, validated on load.
+
+Every parameter carries its source: either a number ``{value: 0.5, source: "..."}`` or a
+distribution ``{distribution: normal, params: [0.0, 0.01], source: "..."}``; a source is a
+citation or starts with ``assumption``. Invalid files raise :class:`ScenarioError` with the path
+of the offending field (``scenarios/x.yaml: drivers.bijstand.national.params: ...``).
+
+Schema (see ``scenarios/baseline.yaml`` for a complete, commented example)::
+
+    name: str                      # required
+    description: str
+    extends: other.yaml            # optional: start from another scenario, override fields
+    circulaire: S2024_2025         # base circulaire (default: the newest shipped)
+    horizon: 10                    # projection years after the base uitkeringsjaar (1–50)
+    fund:
+      rule: gdp | ngru             # accres linked to nominal GDP (2024→) or to central spending
+      growth: {mean, persistence, start, shock}   # accres (ngru) or real GDP growth (gdp)
+      price:  {mean, persistence, start, shock}   # GDP deflator (gdp only)
+      policy_mutations: [{year, amount, source}]  # euros added to the AU budget from that year on
+    drivers:
+      NAME: {maatstaven: [codes], national: DIST, municipal_sd: NUM, average_years: 1}
+    correlation: [{between: [A, B], value: r, source}]   # A, B: growth, price or a driver
+
+Maatstaven not assigned to a driver keep their base volume (areas, fixed amounts, ...).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import html
+import numbers
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._yaml import load_yaml_mapping
+from .circulaire import Circulaire, circulaires, load_circulaire, newest_circulaire
+from .errors import GemfinError
+
+DISTRIBUTIONS = {
+    "fixed": 1, "normal": 2, "lognormal": 2, "student_t": 3, "gamma": 2, "beta": 4,
+    "triangular": 3, "uniform": 2,
+}
+FUND_RULES = ("ngru", "gdp")
+
+
+class ScenarioError(GemfinError, ValueError):
+    """A scenario file or dictionary is invalid."""
+
+
+@dataclass(frozen=True)
+class Param:
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Dist:
+    kind: str
+    params: tuple[float, ...]
+    source: str
+
+    def as_core(self) -> dict:
+        return {"kind": self.kind, "params": list(self.params)}
+
+    @property
+    def mean(self) -> float:
+        p = self.params
+        return {
+            "fixed": lambda: p[0], "normal": lambda: p[0], "lognormal": lambda: float(np.exp(p[0] + p[1] ** 2 / 2)),
+            "student_t": lambda: p[1], "gamma": lambda: p[0] * p[1],
+            "beta": lambda: p[2] + (p[3] - p[2]) * p[0] / (p[0] + p[1]),
+            "triangular": lambda: sum(p) / 3, "uniform": lambda: (p[0] + p[1]) / 2,
+        }[self.kind]()
+
+
+@dataclass(frozen=True)
+class Process:
+    mean: Param
+    persistence: Param
+    start: Param
+    shock: Dist
+
+
+@dataclass(frozen=True)
+class Driver:
+    name: str
+    maatstaven: tuple[str, ...]
+    national: Dist
+    municipal_sd: Param
+    average_years: int
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario (see the module docstring for the schema)."""
+
+    name: str
+    description: str
+    circulaire: str
+    horizon: int
+    rule: str
+    rule_source: str
+    growth: Process
+    price: Process | None
+    policy_mutations: tuple[tuple[int, float, str], ...]
+    drivers: tuple[Driver, ...]
+    correlation: tuple[tuple[str, str, float, str], ...]
+    path: Path | None = field(default=None, compare=False)
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def base_year(self) -> int:
+        return int(self.circulaire.split("_")[1])
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.base_year + 1, self.base_year + 1 + self.horizon))
+
+    @property
+    def shock_names(self) -> list[str]:
+        return ["growth"] + (["price"] if self.rule == "gdp" else []) + [d.name for d in self.drivers]
+
+    def correlation_matrix(self) -> np.ndarray:
+        names = self.shock_names
+        r = np.eye(len(names))
+        for a, b, v, _ in self.correlation:
+            i, j = names.index(a), names.index(b)
+            r[i, j] = r[j, i] = v
+        return r
+
+    def deterministic(self) -> "Scenario":
+        """The same scenario with every shock fixed at its mean and no municipal shocks."""
+        def fix(p: Process | None) -> Process | None:
+            if p is None:
+                return None
+            return Process(p.mean, p.persistence, p.start, Dist("fixed", (p.shock.mean,), "deterministic"))
+        drivers = tuple(Driver(d.name, d.maatstaven, Dist("fixed", (d.national.mean,), "deterministic"),
+                               Param(0.0, "deterministic"), d.average_years) for d in self.drivers)
+        return Scenario(self.name + " (deterministic)", self.description, self.circulaire, self.horizon,
+                        self.rule, self.rule_source, fix(self.growth), fix(self.price), self.policy_mutations,
+                        drivers, self.correlation, self.path, self.raw)
+
+    def load_circulaire(self) -> Circulaire:
+        return load_circulaire(self.circulaire)
+
+    def model_inputs(self, circ: Circulaire | None = None) -> dict:
+        """Arguments of the compiled core: C_basis/C_ozb grouped by driver, fund, drivers."""
+        from .allocation import allocate
+
+        circ = circ or self.load_circulaire()
+        vol = circ.volumes
+        total_rate = circ.rates.sum(axis=1)
+        is_ozb = circ.maatstaven["is_ozb"]
+        g, d = len(vol), len(self.drivers)
+        c_basis = np.zeros((g, d + 1))
+        c_ozb = np.zeros((g, d + 1))
+        driver_of = {m: i for i, drv in enumerate(self.drivers) for m in drv.maatstaven}
+        for m in vol.columns:
+            col = driver_of.get(m, d)
+            contrib = vol[m].to_numpy() * total_rate[m]
+            (c_ozb if is_ozb[m] else c_basis)[:, col] += contrib
+        mutations = np.zeros(self.horizon)
+        for year, amount, _ in self.policy_mutations:
+            mutations[self.years.index(year)] += amount
+
+        def proc(p: Process) -> dict:
+            return {"mean": p.mean.value, "persistence": p.persistence.value, "start": p.start.value,
+                    "shock": p.shock.as_core()}
+
+        fund = {"rule": self.rule, "budget0": allocate(circ).au_total, "growth": proc(self.growth),
+                "policy_mutations": mutations.tolist()}
+        if self.price is not None:
+            fund["price"] = proc(self.price)
+        drivers = [{"name": drv.name, "national": drv.national.as_core(), "municipal_sd": drv.municipal_sd.value,
+                    "average_years": drv.average_years} for drv in self.drivers]
+        return {"c_basis": c_basis, "c_ozb": c_ozb, "drivers": drivers, "fund": fund,
+                "correlation": self.correlation_matrix(), "correlation_names": self.shock_names,
+                "years": self.horizon}
+
+    def _repr_html_(self) -> str:
+        rows = [("Scenario", html.escape(self.name)), ("Base circulaire", self.circulaire),
+                ("Years", f"{self.years[0]}–{self.years[-1]}"),
+                ("Fund rule", f"{self.rule} ({html.escape(self.rule_source)})")]
+        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        drv = "".join(
+            f"<tr><td>{html.escape(d.name)}</td><td>{html.escape(', '.join(d.maatstaven))}</td>"
+            f"<td>{d.national.kind}{list(d.national.params)}</td><td>{d.municipal_sd.value}</td>"
+            f"<td>{html.escape(d.national.source)}</td></tr>" for d in self.drivers)
+        return (f"<table><caption>gemfin Scenario</caption>{head}</table><table><tr><th>driver</th>"
+                f"<th>maatstaven</th><th>national log-growth</th><th>municipal sd</th><th>source</th></tr>{drv}</table>")
+
+
+# --- validation -------------------------------------------------------------------------------
+
+class _V:
+    """Validation context: the file and the field path."""
+
+    def __init__(self, origin: str, path: str = ""):
+        self.origin, self.path = origin, path
+
+    def at(self, key) -> "_V":
+        sep = "" if not self.path or isinstance(key, int) else "."
+        k = f"[{key}]" if isinstance(key, int) else str(key)
+        return _V(self.origin, f"{self.path}{sep}{k}")
+
+    def fail(self, msg: str):
+        raise ScenarioError(f"{self.origin}: {self.path or '<top>'}: {msg}")
+
+    def mapping(self, x, keys_required=(), keys_optional=()) -> dict:
+        if not isinstance(x, dict):
+            self.fail(f"expected a mapping, got {_kind(x)}")
+        missing = [k for k in keys_required if k not in x]
+        if missing:
+            self.fail(f"missing field(s) {missing}")
+        extra = sorted(set(x) - set(keys_required) - set(keys_optional))
+        if extra:
+            self.fail(f"unknown field(s) {extra}; expected {sorted(set(keys_required) | set(keys_optional))}")
+        return x
+
+    def number(self, x, lo=-np.inf, hi=np.inf, what="a number") -> float:
+        if isinstance(x, bool) or not isinstance(x, numbers.Real) or not np.isfinite(x):
+            self.fail(f"expected {what}, got {_kind(x)} {x!r}")
+        if not (lo <= x <= hi):
+            self.fail(f"expected {what} in [{lo}, {hi}], got {x}")
+        return float(x)
+
+    def integer(self, x, lo, hi) -> int:
+        if isinstance(x, bool) or not isinstance(x, numbers.Integral) or not lo <= x <= hi:
+            self.fail(f"expected an integer from {lo} to {hi}, got {x!r}")
+        return int(x)
+
+    def string(self, x) -> str:
+        if not isinstance(x, str) or not x.strip():
+            self.fail(f"expected a non-empty string, got {_kind(x)} {x!r}")
+        return x.strip()
+
+    def source(self, x: dict) -> str:
+        return self.at("source").string(x.get("source"))
+
+    def param(self, x, lo=-np.inf, hi=np.inf) -> Param:
+        m = self.mapping(x, ("value", "source"))
+        return Param(self.at("value").number(m["value"], lo, hi), self.source(m))
+
+    def dist(self, x) -> Dist:
+        m = self.mapping(x, ("distribution", "params", "source"))
+        kind = m["distribution"]
+        if kind not in DISTRIBUTIONS:
+            self.at("distribution").fail(f"unknown distribution {kind!r}; expected one of {sorted(DISTRIBUTIONS)}")
+        ps = m["params"]
+        if not isinstance(ps, list) or len(ps) != DISTRIBUTIONS[kind]:
+            self.at("params").fail(f"{kind} takes {DISTRIBUTIONS[kind]} parameter(s), got {ps!r}")
+        params = tuple(self.at("params").at(i).number(p) for i, p in enumerate(ps))
+        _check_dist(self.at("params"), kind, params)
+        return Dist(kind, params, self.source(m))
+
+
+def _kind(x) -> str:
+    return type(x).__name__
+
+
+def _check_dist(v: _V, kind: str, p: tuple[float, ...]) -> None:
+    checks = {
+        "fixed": lambda: True,
+        "normal": lambda: p[1] >= 0,
+        "lognormal": lambda: p[1] >= 0,
+        "student_t": lambda: p[0] > 0 and p[2] >= 0,
+        "gamma": lambda: p[0] > 0 and p[1] > 0,
+        "beta": lambda: p[0] > 0 and p[1] > 0 and p[2] < p[3],
+        "triangular": lambda: p[0] <= p[1] <= p[2] and p[0] < p[2],
+        "uniform": lambda: p[0] < p[1],
+    }
+    ok = checks[kind]()
+    if not ok:
+        rules = {"normal": "sd ≥ 0", "lognormal": "sigma ≥ 0", "student_t": "df > 0 and scale ≥ 0",
+                 "gamma": "shape > 0 and scale > 0", "beta": "alpha, beta > 0 and low < high",
+                 "triangular": "low ≤ mode ≤ high, low < high", "uniform": "low < high"}
+        v.fail(f"invalid {kind} parameters {list(p)}: expected {rules[kind]}")
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _resolve_extends(doc: dict, path: Path | None, seen: tuple[Path, ...] = ()) -> dict:
+    if "extends" not in doc:
+        return doc
+    parent_ref = doc["extends"]
+    origin = str(path) if path else "<scenario>"
+    if not isinstance(parent_ref, str):
+        raise ScenarioError(f"{origin}: extends: expected a file name, got {parent_ref!r}")
+    parent = Path(parent_ref)
+    if not parent.is_absolute():
+        parent = (path.parent if path else Path.cwd()) / parent
+    parent = parent.resolve()
+    if parent in seen:
+        raise ScenarioError(f"{origin}: extends: circular chain through {parent}")
+    parent_doc = load_yaml_mapping(parent, ScenarioError)
+    parent_doc = _resolve_extends(parent_doc, parent, seen + (parent,))
+    child = {k: v for k, v in doc.items() if k != "extends"}
+    return _merge(parent_doc, child)
+
+
+def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None = None) -> Scenario:
+    doc = _resolve_extends(doc, path)
+    v = _V(origin)
+    top = v.mapping(doc, ("name", "fund", "drivers"),
+                    ("description", "circulaire", "horizon", "correlation", "budget", "shocks", "compensation",
+                     "proposal", "base_year", "extends"))
+    name = v.at("name").string(top["name"])
+    circ_id = top.get("circulaire") or newest_circulaire()
+    if circ_id not in circulaires():
+        v.at("circulaire").fail(f"unknown circulaire {circ_id!r}; shipped: {circulaires()}")
+    horizon = v.at("horizon").integer(top.get("horizon", 10), 1, 50)
+
+    fv = v.at("fund")
+    fund = fv.mapping(top["fund"], ("rule", "growth"), ("price", "policy_mutations", "source"))
+    rule = fund["rule"]
+    if rule not in FUND_RULES:
+        fv.at("rule").fail(f"expected one of {list(FUND_RULES)}, got {rule!r}")
+    rule_source = str(fund.get("source", ""))
+
+    def process(pv: _V, x) -> Process:
+        m = pv.mapping(x, ("mean", "persistence", "start", "shock"))
+        return Process(pv.at("mean").param(m["mean"], -0.5, 0.5), pv.at("persistence").param(m["persistence"], 0.0, 0.99),
+                       pv.at("start").param(m["start"], -0.5, 0.5), pv.at("shock").dist(m["shock"]))
+
+    growth = process(fv.at("growth"), fund["growth"])
+    price = None
+    if rule == "gdp":
+        if "price" not in fund:
+            fv.fail("rule 'gdp' needs a 'price' process (the GDP deflator)")
+        price = process(fv.at("price"), fund["price"])
+    elif "price" in fund:
+        fv.at("price").fail("only the 'gdp' rule has a price process")
+    years = list(range(int(circ_id.split("_")[1]) + 1, int(circ_id.split("_")[1]) + 1 + horizon))
+    mutations = []
+    pm = fund.get("policy_mutations", []) or []
+    if not isinstance(pm, list):
+        fv.at("policy_mutations").fail("expected a list of {year, amount, source}")
+    for i, item in enumerate(pm):
+        iv = fv.at("policy_mutations").at(i)
+        m = iv.mapping(item, ("year", "amount", "source"))
+        year = iv.at("year").integer(m["year"], years[0], years[-1])
+        mutations.append((year, iv.at("amount").number(m["amount"], what="an amount in euros"), iv.source(m)))
+
+    dv = v.at("drivers")
+    if not isinstance(top["drivers"], dict) or not top["drivers"]:
+        dv.fail("expected a mapping of driver name → driver")
+    circ = load_circulaire(circ_id)
+    known = list(circ.volumes.columns)
+    owner: dict[str, str] = {}
+    drivers = []
+    for dname, spec in top["drivers"].items():
+        dvv = dv.at(dname)
+        if dname in ("growth", "price"):
+            dvv.fail("'growth' and 'price' are reserved for the fund shocks")
+        m = dvv.mapping(spec, ("maatstaven", "national", "municipal_sd"), ("average_years", "note"))
+        ms = m["maatstaven"]
+        if not isinstance(ms, list) or not ms:
+            dvv.at("maatstaven").fail("expected a non-empty list of maatstaf codes")
+        for i, code in enumerate(ms):
+            if code not in known:
+                close = difflib.get_close_matches(str(code), known, n=3)
+                dvv.at("maatstaven").at(i).fail(
+                    f"unknown maatstaf {code!r}" + (f"; did you mean {close}?" if close else f"; known: {known}"))
+            if code in owner:
+                dvv.at("maatstaven").at(i).fail(f"maatstaf {code!r} is already driven by {owner[code]!r}")
+            owner[code] = dname
+        drivers.append(Driver(dname, tuple(ms), dvv.at("national").dist(m["national"]),
+                              dvv.at("municipal_sd").param(m["municipal_sd"], 0.0, 1.0),
+                              dvv.at("average_years").integer(m.get("average_years", 1), 1, 10)))
+
+    names = ["growth"] + (["price"] if rule == "gdp" else []) + [d.name for d in drivers]
+    corr = []
+    cv = v.at("correlation")
+    items = top.get("correlation", []) or []
+    if not isinstance(items, list):
+        cv.fail("expected a list of {between: [A, B], value, source}")
+    seen_pairs = set()
+    for i, item in enumerate(items):
+        iv = cv.at(i)
+        m = iv.mapping(item, ("between", "value", "source"))
+        pair = m["between"]
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
+            iv.at("between").fail("expected two names, e.g. [growth, bijstand]")
+        for p in pair:
+            if p not in names:
+                iv.at("between").fail(f"unknown variable {p!r}; expected one of {names}")
+        if pair[0] == pair[1]:
+            iv.at("between").fail("a variable's correlation with itself is 1 by definition")
+        key = frozenset(pair)
+        if key in seen_pairs:
+            iv.at("between").fail(f"correlation of {pair} is given twice")
+        seen_pairs.add(key)
+        corr.append((pair[0], pair[1], iv.at("value").number(m["value"], -1.0, 1.0), iv.source(m)))
+    scen = Scenario(name, str(top.get("description", "")), circ_id, horizon, rule, rule_source, growth, price,
+                    tuple(mutations), tuple(drivers), tuple(corr), path, doc)
+    eig = np.linalg.eigvalsh(scen.correlation_matrix())
+    if eig.min() < -1e-10:
+        w, vecs = np.linalg.eigh(scen.correlation_matrix())
+        involved = [names[i] for i in np.argsort(-np.abs(vecs[:, 0]))[:3] if abs(vecs[i, 0]) > 0.1]
+        cv.fail(f"the correlations are not positive semi-definite (smallest eigenvalue {w[0]:.3g}); "
+                f"the conflict involves {involved}")
+    return scen
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario YAML file (safe loader; nothing in it is evaluated)."""
+    p = Path(path)
+    doc = load_yaml_mapping(p, ScenarioError)
+    return scenario_from_dict(doc, origin=str(p), path=p)
+
+
+def as_scenario(x: Any) -> Scenario:
+    if isinstance(x, Scenario):
+        return x
+    if isinstance(x, (str, Path)):
+        return load_scenario(x)
+    raise ScenarioError(f"expected a Scenario or a path to a scenario YAML file, got {type(x).__name__}")

@@ -1,0 +1,218 @@
+"""Monte Carlo projection of the algemene uitkering per municipality (issue #3).
+
+``simulate(scenario, paths=10_000, seed=1)`` runs the compiled core (Philox random numbers,
+TBB over fixed blocks of paths, statistics streamed with memory independent of ``paths``)
+and returns a :class:`SimulationResult` labelled with CBS codes and years. Results are bitwise
+identical for any number of threads. The model is documented in docs/monte-carlo.md.
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .errors import InputError
+from .scenario import Scenario, as_scenario
+
+DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def _qname(q: float) -> str:
+    return f"q{round(q * 100, 4):g}".replace(".", "_")
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Streamed statistics of a simulation.
+
+    au_mean, au_sd: (municipality × year) euros; au_quantiles: (municipality × year × quantile);
+    p_below_base: P(AU in a year < AU of the base year). budget, uitkeringsfactor: national
+    statistics per year. kept_paths: full AU paths of the municipalities in ``keep``.
+    """
+
+    scenario: Scenario
+    seed: int
+    paths: int
+    antithetic: bool
+    quantiles: tuple[float, ...]
+    municipalities: pd.DataFrame
+    years: tuple[int, ...]
+    base_au: pd.Series
+    au_mean: np.ndarray
+    au_sd: np.ndarray
+    au_quantiles: np.ndarray
+    p_below_base: np.ndarray
+    budget: pd.DataFrame
+    uitkeringsfactor: pd.DataFrame
+    kept_paths: dict[str, pd.DataFrame] = field(default_factory=dict)
+    max_budget_rel_error: float = 0.0
+
+    @property
+    def statistics(self) -> list[str]:
+        return ["mean", "sd"] + [_qname(q) for q in self.quantiles] + ["p_below_base"]
+
+    def to_xarray(self):
+        """xarray Dataset: ``algemene_uitkering`` and ``per_inwoner`` (municipality, year,
+        statistic); ``budget`` and ``uitkeringsfactor`` (year, statistic)."""
+        import xarray as xr
+
+        stats = self.statistics
+        au = np.concatenate([self.au_mean[..., None], self.au_sd[..., None], self.au_quantiles,
+                             self.p_below_base[..., None]], axis=2)
+        inw = self.municipalities["inhabitants"].to_numpy()[:, None, None]
+        per = au.copy()
+        per[..., :-1] = au[..., :-1] / inw
+        m = self.municipalities
+        coords = {"municipality": m.index.to_numpy(), "year": list(self.years), "statistic": stats,
+                  "name": ("municipality", m["name"].to_numpy()),
+                  "province": ("municipality", m["province"].to_numpy())}
+        nat_stats = [s for s in stats if s != "p_below_base"]
+        ds = xr.Dataset(
+            {
+                "algemene_uitkering": (("municipality", "year", "statistic"), au, {"units": "EUR"}),
+                "per_inwoner": (("municipality", "year", "statistic"), per,
+                                {"units": "EUR per inhabitant of the base circulaire (p_below_base: probability)"}),
+                "budget": (("year", "statistic_national"), self.budget[nat_stats].to_numpy(), {"units": "EUR"}),
+                "uitkeringsfactor": (("year", "statistic_national"), self.uitkeringsfactor[nat_stats].to_numpy()),
+            },
+            coords={**coords, "statistic_national": nat_stats},
+            attrs={"scenario": self.scenario.name, "seed": self.seed, "paths": self.paths,
+                   "antithetic": int(self.antithetic), "circulaire": self.scenario.circulaire},
+        )
+        return ds
+
+    def summary(self, year: int | None = None) -> pd.DataFrame:
+        """Per municipality for one year (default: the last): base AU, mean, sd, quantiles
+        (euros), per inhabitant, and P(below base)."""
+        year = self.years[-1] if year is None else year
+        if year not in self.years:
+            raise InputError(f"year {year} is not simulated; years are {self.years[0]}–{self.years[-1]}")
+        t = self.years.index(year)
+        m = self.municipalities
+        df = pd.DataFrame({"name": m["name"], "province": m["province"], "AU base": self.base_au,
+                           "mean": self.au_mean[:, t], "sd": self.au_sd[:, t]}, index=m.index)
+        for k, q in enumerate(self.quantiles):
+            df[_qname(q)] = self.au_quantiles[:, t, k]
+        df["mean per inwoner"] = df["mean"] / m["inhabitants"]
+        df["change vs base (%)"] = 100 * (df["mean"] / df["AU base"] - 1)
+        df["p_below_base"] = self.p_below_base[:, t]
+        df.attrs["year"] = year
+        return df
+
+    def national(self) -> pd.DataFrame:
+        """Per year: AU budget and uitkeringsfactor statistics."""
+        return pd.concat({"budget": self.budget, "uitkeringsfactor": self.uitkeringsfactor}, axis=1)
+
+    def __repr__(self) -> str:
+        return (f"SimulationResult({self.scenario.name!r}: {self.paths:,} paths, seed {self.seed}, "
+                f"{len(self.municipalities)} municipalities × {len(self.years)} years)")
+
+    def _repr_html_(self) -> str:
+        nat = self.national()
+        last = self.years[-1]
+        rows = [("Scenario", html.escape(self.scenario.name)), ("Paths", f"{self.paths:,} (seed {self.seed}"
+                + (", antithetic)" if self.antithetic else ")")), ("Years", f"{self.years[0]}–{last}"),
+                (f"AU budget {last}", f"mean EUR {nat[('budget', 'mean')].iloc[-1] / 1e9:,.2f} bn; 90% band "
+                 f"{nat[('budget', _qname(0.05))].iloc[-1] / 1e9:,.2f}–{nat[('budget', _qname(0.95))].iloc[-1] / 1e9:,.2f} bn"
+                 if 0.05 in self.quantiles and 0.95 in self.quantiles else
+                 f"mean EUR {nat[('budget', 'mean')].iloc[-1] / 1e9:,.2f} bn"),
+                (f"Uitkeringsfactor {last}", f"mean {nat[('uitkeringsfactor', 'mean')].iloc[-1]:.4f}")]
+        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        s = self.summary().sort_values("p_below_base", ascending=False).head(5)
+        top = s[["name", "mean per inwoner", "change vs base (%)", "p_below_base"]].round(3).to_html()
+        return f"<table><caption>gemfin SimulationResult</caption>{head}</table><p>Most likely to fall below base:</p>{top}"
+
+
+def _check_int(name: str, value, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
+        raise InputError(f"{name} must be an integer from {lo:,} to {hi:,}, got {value!r}")
+    return int(value)
+
+
+def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: int = 1,
+             threads: int | None = None, progress: bool = True, antithetic: bool = False,
+             quantiles: Sequence[float] = DEFAULT_QUANTILES, keep: Sequence[str] = (),
+             bins: int = 2048, block_size: int = 1024) -> SimulationResult:
+    """Run the Monte Carlo projection of ``scenario`` (a Scenario or a YAML path).
+
+    paths: number of paths; seed: any integer 0 … 2⁶⁴−1; threads: worker threads (None = all
+    cores; the result does not depend on it); progress: a tqdm bar; antithetic: pair every path
+    with its mirror image (u → 1−u; needs an even number of paths); quantiles: probabilities to
+    report; keep: CBS codes whose full paths are kept (``result.kept_paths[code]``).
+    Ctrl-C stops the run within about a second with KeyboardInterrupt.
+    """
+    scen = as_scenario(scenario)
+    paths = _check_int("paths", paths, 1, 2**32 - 1)
+    seed = _check_int("seed", seed, 0, 2**64 - 1)
+    threads = 0 if threads is None else _check_int("threads", threads, 1, 1024)
+    bins = _check_int("bins", bins, 16, 1 << 20)
+    block_size = _check_int("block_size", block_size, 1, 1 << 24)
+    if antithetic and paths % 2:
+        raise InputError(f"antithetic variates need an even number of paths, got {paths}")
+    qs = []
+    for q in quantiles:
+        if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0.0 <= q <= 1.0:
+            raise InputError(f"quantiles must be probabilities in [0, 1], got {q!r}")
+        qs.append(float(q))
+    circ = scen.load_circulaire()
+    codes = list(circ.volumes.index)
+    keep_idx = []
+    for code in keep:
+        if code not in codes:
+            raise InputError(f"keep: unknown municipality {code!r}; expected CBS codes like 'GM0014'")
+        keep_idx.append(codes.index(code))
+    inputs = scen.model_inputs(circ)
+    bar = None
+    callback = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=paths, unit="path", desc=f"gemfin {scen.name}", leave=False)
+
+        def callback(done: int) -> None:
+            bar.update(done - bar.n)
+
+    try:
+        raw = _core.simulate(
+            np.ascontiguousarray(inputs["c_basis"]), np.ascontiguousarray(inputs["c_ozb"]), inputs["drivers"],
+            inputs["fund"], np.ascontiguousarray(inputs["correlation"]), inputs["correlation_names"],
+            inputs["years"], paths, seed, threads, antithetic, qs, keep_idx, bins, block_size, callback)
+    finally:
+        if bar is not None:
+            bar.close()
+    g, t = len(codes), scen.horizon
+    years = tuple(scen.years)
+    q_cols = [_qname(q) for q in qs]
+
+    def national(d: dict) -> pd.DataFrame:
+        df = pd.DataFrame({"mean": d["mean"], "sd": d["sd"]}, index=pd.Index(years, name="year"))
+        for k, name in enumerate(q_cols):
+            df[name] = np.asarray(d["quantiles"])[:, k]
+        return df
+
+    kept = {}
+    if keep_idx:
+        arr = np.asarray(raw["kept"]).reshape(paths, t, len(keep_idx))
+        for k, code in enumerate(keep):
+            kept[code] = pd.DataFrame(arr[:, :, k], columns=pd.Index(years, name="year"),
+                                      index=pd.RangeIndex(paths, name="path"))
+    from .allocation import allocate
+
+    return SimulationResult(
+        scenario=scen, seed=seed, paths=paths, antithetic=antithetic, quantiles=tuple(qs),
+        municipalities=circ.municipalities, years=years,
+        base_au=allocate(circ).algemene_uitkering.rename("AU base"),
+        au_mean=np.asarray(raw["au"]["mean"]).reshape(g, t),
+        au_sd=np.asarray(raw["au"]["sd"]).reshape(g, t),
+        au_quantiles=np.asarray(raw["au"]["quantiles"]).reshape(g, t, len(qs)),
+        p_below_base=np.asarray(raw["p_below_base"]).reshape(g, t),
+        budget=national(raw["budget"]), uitkeringsfactor=national(raw["uf"]),
+        kept_paths=kept, max_budget_rel_error=float(raw["max_budget_rel_error"]),
+    )
