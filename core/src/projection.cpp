@@ -13,6 +13,7 @@
 #include "gemfin/normal.hpp"
 #include "gemfin/philox.hpp"
 #include "gemfin/statistics.hpp"
+#include "gemfin/vector_math.hpp"
 
 namespace gemfin {
 
@@ -22,6 +23,22 @@ namespace {
 constexpr std::uint32_t kStreamMacro = 1;
 constexpr std::uint32_t kStreamMunicipal = 2;
 
+// Moments of one block's contiguous values by two passes (no division per value).
+Moments block_moments(const double* x, std::size_t n) {
+    double sum = 0.0, lo = x[0], hi = x[0];
+    for (std::size_t i = 0; i < n; ++i) {
+        sum += x[i];
+        lo = std::min(lo, x[i]);
+        hi = std::max(hi, x[i]);
+    }
+    // A constant block (zero volatility) keeps its exact value and zero spread.
+    if (lo == hi) return Moments{static_cast<double>(n), lo, 0.0};
+    const double mean = sum / static_cast<double>(n);
+    double m2 = 0.0;
+    for (std::size_t i = 0; i < n; ++i) m2 += (x[i] - mean) * (x[i] - mean);
+    return Moments{static_cast<double>(n), mean, m2};
+}
+
 // Years of real GDP growth kept before the base year for the 8-year window of the Gdp rule.
 constexpr std::size_t kGdpHistory = 9;
 
@@ -30,8 +47,11 @@ constexpr std::size_t kGdpHistory = 9;
 constexpr std::uint64_t kBlocksPerWave = 16;
 
 struct PathScratch {
-    std::vector<double> levels;   // G × D × lag ring
+    std::vector<double> levels;   // D × G × lag ring
     std::vector<double> basis, ozb, au;
+    std::vector<double> uniforms;  // D × G municipal uniforms of one year
+    std::vector<double> growth;    // G
+
     std::vector<double> eps, z, nat, real;  // real: GDP real-growth history (Gdp rule)
 };
 
@@ -58,6 +78,8 @@ struct Context {
     std::size_t g_count, d_count, t_count, lag, k_count, muni_words;
     std::vector<std::size_t> keep;
     std::vector<double> au_base;  // G
+    std::vector<double> cb, co;   // (D+1) × G: C_basis and C_ozb transposed, driver-major
+    bool any_municipal = false;
 };
 
 // Simulates one path; calls sink(t, au, budget, uf) for each year.
@@ -107,41 +129,68 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
         for (std::size_t d = 0; d < D; ++d) s.nat[d] = marginal(m.drivers[d].national, s.z[F + d]);
 
         const std::size_t slot = t % c.lag;
+        // Municipal uniforms for all drivers: one Philox call gives the words of 4 drivers.
+        if (c.any_municipal) {
+            for (std::size_t w = 0; w < c.muni_words; ++w)
+                for (std::size_t g = 0; g < G; ++g) {
+                    const PhiloxCounter bits = muni.bits(q, tt, static_cast<std::uint32_t>(g * c.muni_words + w));
+                    for (std::size_t j = 0; j < 4 && 4 * w + j < D; ++j)
+                        s.uniforms[(4 * w + j) * G + g] = to_unit_open(bits[j]);
+                }
+        }
+        const double* fixed_b = &c.cb[D * G];
+        const double* fixed_o = &c.co[D * G];
+        std::copy(fixed_b, fixed_b + G, s.basis.begin());
+        std::copy(fixed_o, fixed_o + G, s.ozb.begin());
+        for (std::size_t d = 0; d < D; ++d) {
+            const auto& drv = m.drivers[d];
+            double* gr = s.growth.data();
+            if (drv.municipal_sd > 0.0) {
+                const double* u = &s.uniforms[d * G];
+                for (std::size_t g = 0; g < G; ++g)
+                    gr[g] = s.nat[d] + drv.municipal_sd * inverse_normal_cdf(flip ? 1.0 - u[g] : u[g]);
+                exp_inplace(gr, G);
+            } else {
+                std::fill(gr, gr + G, std::exp(s.nat[d]));
+            }
+            const auto n_avg = static_cast<std::size_t>(drv.average_years);
+            const double* cb = &c.cb[d * G];
+            const double* co = &c.co[d * G];
+            // levels[(slot · D + d) · G + g]: one contiguous row per (year slot, driver).
+            double* now = &s.levels[(slot * D + d) * G];
+            if (t == 0) {
+                std::copy(gr, gr + G, now);
+            } else {
+                const double* prev = &s.levels[(((slot + c.lag - 1) % c.lag) * D + d) * G];
+                for (std::size_t g = 0; g < G; ++g) now[g] = prev[g] * gr[g];
+            }
+            const double* mult = now;
+            if (n_avg > 1) {
+                // Volume = mean of the last n_avg levels; levels before the base year count as
+                // the base level (1), as the base volume already is a multi-year average.
+                double* avg = s.growth.data();  // gr is no longer needed
+                std::fill(avg, avg + G, 0.0);
+                for (std::size_t a = 0; a < n_avg; ++a) {
+                    if (t >= a) {
+                        const double* lv = &s.levels[(((slot + c.lag - a) % c.lag) * D + d) * G];
+                        for (std::size_t g = 0; g < G; ++g) avg[g] += lv[g];
+                    } else {
+                        for (std::size_t g = 0; g < G; ++g) avg[g] += 1.0;
+                    }
+                }
+                const double inv = 1.0 / static_cast<double>(n_avg);
+                for (std::size_t g = 0; g < G; ++g) avg[g] *= inv;
+                mult = avg;
+            }
+            for (std::size_t g = 0; g < G; ++g) {
+                s.basis[g] += mult[g] * cb[g];
+                s.ozb[g] += mult[g] * co[g];
+            }
+        }
         double sum_basis = 0.0, sum_ozb = 0.0;
         for (std::size_t g = 0; g < G; ++g) {
-            double b = m.c_basis(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(D));
-            double o = m.c_ozb(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(D));
-            PhiloxCounter bits{};
-            for (std::size_t d = 0; d < D; ++d) {
-                const auto& drv = m.drivers[d];
-                double growth = s.nat[d];
-                if (drv.municipal_sd > 0.0) {
-                    if (d % 4 == 0)
-                        bits = muni.bits(q, tt, static_cast<std::uint32_t>(g * c.muni_words + d / 4));
-                    double u = to_unit_open(bits[d % 4]);
-                    if (flip) u = 1.0 - u;
-                    growth += drv.municipal_sd * inverse_normal_cdf(u);
-                }
-                double* ring = &s.levels[(g * D + d) * c.lag];
-                const double prev = ring[(slot + c.lag - 1) % c.lag];
-                const double level = (t == 0 ? 1.0 : prev) * std::exp(growth);
-                ring[slot] = level;
-                double mult = level;
-                const auto n_avg = static_cast<std::size_t>(drv.average_years);
-                if (n_avg > 1) {
-                    // Levels before the base year count as the base level (1): the base volume
-                    // already is a multi-year average.
-                    double acc = 0.0;
-                    for (std::size_t a = 0; a < n_avg; ++a) acc += (t >= a) ? ring[(slot + c.lag - a) % c.lag] : 1.0;
-                    mult = acc / static_cast<double>(n_avg);
-                }
-                b += mult * m.c_basis(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(d));
-                o += mult * m.c_ozb(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(d));
-            }
-            s.basis[g] = b;
-            s.ozb[g] = o;
-            sum_basis += b;
-            sum_ozb += o;
+            sum_basis += s.basis[g];
+            sum_ozb += s.ozb[g];
         }
         const double uf = (budget - sum_ozb) / sum_basis;
         for (std::size_t g = 0; g < G; ++g) s.au[g] = uf * s.basis[g] + s.ozb[g];
@@ -239,14 +288,24 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
     for (double p : o.quantiles)
         if (!(p >= 0.0 && p <= 1.0)) throw InputError("quantiles: expected probabilities in [0, 1]");
 
-    Context c{m, o, correlation_factor(m.correlation, m.correlation_names), 0, 0, 0, 0, 0, 0, {}, {}};
+    Context c{m, o, correlation_factor(m.correlation, m.correlation_names), 0, 0, 0, 0, 0, 0, {}, {}, {}, {}, false};
     c.g_count = static_cast<std::size_t>(m.c_basis.rows());
     c.d_count = m.drivers.size();
     c.t_count = static_cast<std::size_t>(m.years);
     c.k_count = c.d_count + m.fund.shocks();
     c.muni_words = (c.d_count + 3) / 4;
     c.lag = 1;
-    for (const auto& d : m.drivers) c.lag = std::max(c.lag, static_cast<std::size_t>(d.average_years));
+    for (const auto& d : m.drivers) {
+        c.lag = std::max(c.lag, static_cast<std::size_t>(d.average_years));
+        c.any_municipal = c.any_municipal || d.municipal_sd > 0.0;
+    }
+    c.cb.resize((c.d_count + 1) * c.g_count);
+    c.co.resize((c.d_count + 1) * c.g_count);
+    for (std::size_t d = 0; d <= c.d_count; ++d)
+        for (std::size_t g = 0; g < c.g_count; ++g) {
+            c.cb[d * c.g_count + g] = m.c_basis(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(d));
+            c.co[d * c.g_count + g] = m.c_ozb(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(d));
+        }
     for (int k : o.keep_municipalities) {
         if (k < 0 || static_cast<std::size_t>(k) >= c.g_count) throw InputError("keep_municipalities: index out of range");
         c.keep.push_back(static_cast<std::size_t>(k));
@@ -260,9 +319,12 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
     }
     const std::size_t G = c.g_count, T = c.t_count;
     const std::size_t au_cells = G * T;
+    const std::size_t B = o.block_size;
     auto new_scratch = [&] {
         PathScratch s;
         s.levels.assign(G * c.d_count * c.lag, 1.0);
+        s.uniforms.resize(G * c.d_count);
+        s.growth.resize(G);
         s.basis.resize(G);
         s.ozb.resize(G);
         s.au.resize(G);
@@ -275,10 +337,40 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
 
     SimulationOutput out;
     out.kept.assign(static_cast<std::size_t>(o.paths) * T * c.keep.size(), 0.0);
-    const std::uint64_t n_blocks = (o.paths + o.block_size - 1) / o.block_size;
+    const std::uint64_t n_blocks = (o.paths + B - 1) / B;
     auto block_range = [&](std::uint64_t b) {
-        const std::uint64_t first = b * o.block_size;
-        return std::make_pair(first, std::min<std::uint64_t>(o.paths, first + o.block_size));
+        const std::uint64_t first = b * B;
+        return std::make_pair(first, std::min<std::uint64_t>(o.paths, first + B));
+    };
+
+    // A block's outputs, path-major: au[i · cells + t · G + g] for path i of the block (each
+    // year's AU vector is one contiguous copy). Statistics are then accumulated over tiles of
+    // cells, so the histograms of a tile stay in cache. Internal AU cell index: t · G + g.
+    struct BlockValues {
+        std::vector<double> au, budget, uf;
+        double max_rel_err = 0.0;
+    };
+    auto new_values = [&] { return BlockValues{std::vector<double>(au_cells * B), std::vector<double>(T * B), std::vector<double>(T * B), 0.0}; };
+    auto run_block = [&](std::uint64_t b, PathScratch& s, BlockValues& v) {
+        const auto [q0, q1] = block_range(b);
+        v.max_rel_err = 0.0;
+        for (std::uint64_t p = q0; p < q1; ++p) {
+            const auto i = static_cast<std::size_t>(p - q0);
+            run_path(c, p, s, [&](std::size_t t, const std::vector<double>& au, double budget, double uf) {
+                double sum = 0.0;
+                double* row = &v.au[i * au_cells + t * G];
+                for (std::size_t g = 0; g < G; ++g) {
+                    row[g] = au[g];
+                    sum += au[g];
+                }
+                v.budget[i * T + t] = budget;
+                v.uf[i * T + t] = uf;
+                v.max_rel_err = std::max(v.max_rel_err, std::fabs(sum - budget) / std::fabs(budget));
+                for (std::size_t k = 0; k < c.keep.size(); ++k)
+                    out.kept[(static_cast<std::size_t>(p) * T + t) * c.keep.size() + k] = au[c.keep[k]];
+            });
+        }
+        return static_cast<std::size_t>(q1 - q0);
     };
 
     struct Partial {
@@ -292,6 +384,57 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         p.uf.assign(T, Moments{});
         return p;
     };
+    struct ThreadAcc {
+        HistogramSet au, budget, uf;
+        std::vector<std::uint64_t> below;
+    };
+    // Moments into `part` (merged later in block order); histograms and counts into the
+    // thread's accumulator (integers: exact in any order).
+    auto accumulate = [&](const BlockValues& v, std::size_t n, Partial& part, ThreadAcc& a) {
+        constexpr std::size_t kTile = 64;
+        double sum[kTile], lo[kTile], hi[kTile], m2[kTile], mean[kTile];
+        std::uint64_t below[kTile];
+        for (std::size_t c0 = 0; c0 < au_cells; c0 += kTile) {
+            const std::size_t w = std::min(kTile, au_cells - c0);
+            for (std::size_t k = 0; k < w; ++k) {
+                sum[k] = m2[k] = 0.0;
+                lo[k] = hi[k] = v.au[c0 + k];
+                below[k] = 0;
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                const double* x = &v.au[i * au_cells + c0];
+                for (std::size_t k = 0; k < w; ++k) {
+                    sum[k] += x[k];
+                    lo[k] = std::min(lo[k], x[k]);
+                    hi[k] = std::max(hi[k], x[k]);
+                    below[k] += x[k] < c.au_base[(c0 + k) % G];
+                    a.au.add(c0 + k, x[k]);
+                }
+            }
+            for (std::size_t k = 0; k < w; ++k) mean[k] = sum[k] / static_cast<double>(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                const double* x = &v.au[i * au_cells + c0];
+                for (std::size_t k = 0; k < w; ++k) m2[k] += (x[k] - mean[k]) * (x[k] - mean[k]);
+            }
+            for (std::size_t k = 0; k < w; ++k) {
+                // A constant block (zero volatility) keeps its exact value and zero spread.
+                part.au[c0 + k] = lo[k] == hi[k] ? Moments{static_cast<double>(n), lo[k], 0.0}
+                                                 : Moments{static_cast<double>(n), mean[k], m2[k]};
+                a.below[c0 + k] += below[k];
+            }
+        }
+        std::vector<double> col(n);
+        for (std::size_t t = 0; t < T; ++t) {
+            for (std::size_t i = 0; i < n; ++i) col[i] = v.budget[i * T + t];
+            part.budget[t] = block_moments(col.data(), n);
+            for (double x : col) a.budget.add(t, x);
+            for (std::size_t i = 0; i < n; ++i) col[i] = v.uf[i * T + t];
+            part.uf[t] = block_moments(col.data(), n);
+            for (double x : col) a.uf.add(t, x);
+        }
+        part.max_rel_err = std::max(part.max_rel_err, v.max_rel_err);
+    };
+
     Partial total = new_partial();
     auto merge_into_total = [&](const Partial& p) {
         for (std::size_t i = 0; i < au_cells; ++i) total.au[i].merge(p.au[i]);
@@ -302,69 +445,34 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         total.max_rel_err = std::max(total.max_rel_err, p.max_rel_err);
     };
 
-    // Pilot: block 0, values kept to set the histogram ranges.
-    const auto [p0, p1] = block_range(0);
-    const std::size_t n_pilot = static_cast<std::size_t>(p1 - p0);
-    std::vector<double> pilot_au(au_cells * n_pilot), pilot_budget(T * n_pilot), pilot_uf(T * n_pilot);
-    Partial first = new_partial();
-    {
-        PathScratch s = new_scratch();
-        for (std::uint64_t p = p0; p < p1; ++p) {
-            const auto i = static_cast<std::size_t>(p - p0);
-            run_path(c, p, s, [&](std::size_t t, const std::vector<double>& au, double budget, double uf) {
-                double sum = 0.0;
-                for (std::size_t g = 0; g < G; ++g) {
-                    pilot_au[(g * T + t) * n_pilot + i] = au[g];
-                    first.au[g * T + t].add(au[g]);
-                    sum += au[g];
-                }
-                pilot_budget[t * n_pilot + i] = budget;
-                pilot_uf[t * n_pilot + i] = uf;
-                first.budget[t].add(budget);
-                first.uf[t].add(uf);
-                first.max_rel_err = std::max(first.max_rel_err, std::fabs(sum - budget) / std::fabs(budget));
-                for (std::size_t k = 0; k < c.keep.size(); ++k)
-                    out.kept[(static_cast<std::size_t>(p) * T + t) * c.keep.size() + k] = au[c.keep[k]];
-            });
+    // Pilot: block 0 sets the histogram ranges, then is accumulated like any other block.
+    tbb::enumerable_thread_specific<PathScratch> scratch(new_scratch);
+    tbb::enumerable_thread_specific<BlockValues> buffers(new_values);
+    BlockValues& pilot = buffers.local();
+    const std::size_t n_pilot = run_block(0, scratch.local(), pilot);
+    auto ranges = [&](const std::vector<double>& vals, std::size_t cells) {
+        std::vector<double> lo(cells), hi(cells), tmp(n_pilot);
+        for (std::size_t cell = 0; cell < cells; ++cell) {
+            for (std::size_t i = 0; i < n_pilot; ++i) tmp[i] = vals[i * cells + cell];
+            std::vector<double> l1, h1;
+            pilot_ranges(tmp, 1, n_pilot, l1, h1);
+            lo[cell] = l1[0];
+            hi[cell] = h1[0];
         }
-    }
-    std::vector<double> lo, hi;
-    pilot_ranges(pilot_au, au_cells, n_pilot, lo, hi);
-    HistogramSet au_hist_proto(lo, hi, o.bins);
-    pilot_ranges(pilot_budget, T, n_pilot, lo, hi);
-    HistogramSet budget_hist_proto(lo, hi, o.bins);
-    pilot_ranges(pilot_uf, T, n_pilot, lo, hi);
-    HistogramSet uf_hist_proto(lo, hi, o.bins);
-
-    struct ThreadAcc {
-        HistogramSet au, budget, uf;
-        std::vector<std::uint64_t> below;
+        return HistogramSet(lo, hi, o.bins);
     };
+    const HistogramSet au_hist_proto = ranges(pilot.au, au_cells);
+    const HistogramSet budget_hist_proto = ranges(pilot.budget, T);
+    const HistogramSet uf_hist_proto = ranges(pilot.uf, T);
     tbb::enumerable_thread_specific<ThreadAcc> acc([&] {
         return ThreadAcc{au_hist_proto, budget_hist_proto, uf_hist_proto, std::vector<std::uint64_t>(au_cells, 0)};
     });
-    tbb::enumerable_thread_specific<PathScratch> scratch(new_scratch);
     {
-        // The pilot block's values feed the histograms like any other block.
-        ThreadAcc& a = acc.local();
-        for (std::size_t cell = 0; cell < au_cells; ++cell) {
-            const std::size_t g = cell / T;
-            for (std::size_t i = 0; i < n_pilot; ++i) {
-                const double v = pilot_au[cell * n_pilot + i];
-                a.au.add(cell, v);
-                if (v < c.au_base[g]) ++a.below[cell];
-            }
-        }
-        for (std::size_t t = 0; t < T; ++t)
-            for (std::size_t i = 0; i < n_pilot; ++i) {
-                a.budget.add(t, pilot_budget[t * n_pilot + i]);
-                a.uf.add(t, pilot_uf[t * n_pilot + i]);
-            }
+        Partial first = new_partial();
+        accumulate(pilot, n_pilot, first, acc.local());
+        merge_into_total(first);
     }
-    pilot_au.clear();
-    pilot_au.shrink_to_fit();
-    merge_into_total(first);
-    std::uint64_t done = p1 - p0;
+    std::uint64_t done = n_pilot;
     if (progress) progress->store(done);
 
     const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
@@ -377,32 +485,13 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         arena.execute([&] {
             tbb::parallel_for(wave, wave_end, [&](std::uint64_t b) {
                 if (cancel && cancel->load(std::memory_order_relaxed)) return;
+                BlockValues& v = buffers.local();
+                const std::size_t n = run_block(b, scratch.local(), v);
                 Partial part = new_partial();
-                PathScratch& s = scratch.local();
-                ThreadAcc& a = acc.local();
-                const auto [q0, q1] = block_range(b);
-                for (std::uint64_t p = q0; p < q1; ++p) {
-                    run_path(c, p, s, [&](std::size_t t, const std::vector<double>& au, double budget, double uf) {
-                        double sum = 0.0;
-                        for (std::size_t g = 0; g < G; ++g) {
-                            const std::size_t cell = g * T + t;
-                            part.au[cell].add(au[g]);
-                            a.au.add(cell, au[g]);
-                            if (au[g] < c.au_base[g]) ++a.below[cell];
-                            sum += au[g];
-                        }
-                        part.budget[t].add(budget);
-                        part.uf[t].add(uf);
-                        a.budget.add(t, budget);
-                        a.uf.add(t, uf);
-                        part.max_rel_err = std::max(part.max_rel_err, std::fabs(sum - budget) / std::fabs(budget));
-                        for (std::size_t k = 0; k < c.keep.size(); ++k)
-                            out.kept[(static_cast<std::size_t>(p) * T + t) * c.keep.size() + k] = au[c.keep[k]];
-                    });
-                }
+                accumulate(v, n, part, acc.local());
                 partials[static_cast<std::size_t>(b - wave)] = std::move(part);
                 completed[static_cast<std::size_t>(b - wave)] = 1;
-                if (progress) progress->fetch_add(q1 - q0);
+                if (progress) progress->fetch_add(n);
             });
         });
         // Merge in block order; after a cancel, only the unbroken prefix of blocks counts.
@@ -427,25 +516,31 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         merged.uf.merge(a.uf);
         for (std::size_t i = 0; i < au_cells; ++i) merged.below[i] += a.below[i];
     }
-    auto summarise = [&](const std::vector<Moments>& mom, const HistogramSet& h) {
+    // order[k] = internal cell of output cell k (the AU output is g · T + t; internal t · G + g).
+    auto summarise = [&](const std::vector<Moments>& mom, const HistogramSet& h, const std::vector<std::size_t>& order) {
         CellSummary s;
         const std::size_t n = mom.size();
         s.mean.resize(n);
         s.sd.resize(n);
         s.quantiles.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(o.quantiles.size()));
-        for (std::size_t i = 0; i < n; ++i) {
-            s.mean[i] = mom[i].mean;
-            s.sd[i] = std::sqrt(mom[i].variance());
-            for (std::size_t k = 0; k < o.quantiles.size(); ++k)
-                s.quantiles(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = h.quantile(i, o.quantiles[k]);
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t i = order.empty() ? k : order[k];
+            s.mean[k] = mom[i].mean;
+            s.sd[k] = std::sqrt(mom[i].variance());
+            for (std::size_t j = 0; j < o.quantiles.size(); ++j)
+                s.quantiles(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j)) = h.quantile(i, o.quantiles[j]);
         }
         return s;
     };
-    out.au = summarise(total.au, merged.au);
-    out.budget = summarise(total.budget, merged.budget);
-    out.uf = summarise(total.uf, merged.uf);
+    std::vector<std::size_t> order(au_cells);
+    for (std::size_t g = 0; g < G; ++g)
+        for (std::size_t t = 0; t < T; ++t) order[g * T + t] = t * G + g;
+    out.au = summarise(total.au, merged.au, order);
+    out.budget = summarise(total.budget, merged.budget, {});
+    out.uf = summarise(total.uf, merged.uf, {});
     out.p_below_base.resize(au_cells);
-    for (std::size_t i = 0; i < au_cells; ++i) out.p_below_base[i] = static_cast<double>(merged.below[i]) / static_cast<double>(o.paths);
+    for (std::size_t k = 0; k < au_cells; ++k)
+        out.p_below_base[k] = static_cast<double>(merged.below[order[k]]) / static_cast<double>(o.paths);
     out.max_budget_rel_error = total.max_rel_err;
     return out;
 }

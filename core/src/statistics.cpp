@@ -44,7 +44,7 @@ double HistogramSet::quantile(std::size_t cell, double p) const {
     // Rank in the continuous sense of the "linear" sample quantile: h = (n − 1)·p, between
     // the order statistics floor(h) and floor(h)+1; values inside a bin are spread evenly.
     const double target = p * static_cast<double>(n);
-    const std::uint64_t* c = &counts_[cell * stride()];
+    const std::uint32_t* c = &counts_[cell * stride()];
     const double width = (hi_[cell] - lo_[cell]) / bins_;
     double cum = 0.0;
     for (std::size_t i = 0; i < stride(); ++i) {

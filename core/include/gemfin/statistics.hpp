@@ -73,7 +73,7 @@ private:
     std::size_t stride() const { return static_cast<std::size_t>(bins_) + 2; }
     std::vector<double> lo_, hi_, inv_width_, min_, max_;
     int bins_ = 0;
-    std::vector<std::uint64_t> counts_;
+    std::vector<std::uint32_t> counts_;  // ≤ 2^32 − 1 paths, so a bin cannot overflow
 };
 
 /// Pilot range of each cell from a sample: values[cell * n + i], i < n.
