@@ -134,8 +134,10 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
             for (std::size_t w = 0; w < c.muni_words; ++w)
                 for (std::size_t g = 0; g < G; ++g) {
                     const PhiloxCounter bits = muni.bits(q, tt, static_cast<std::uint32_t>(g * c.muni_words + w));
-                    for (std::size_t j = 0; j < 4 && 4 * w + j < D; ++j)
-                        s.uniforms[(4 * w + j) * G + g] = to_unit_open(bits[j]);
+                    for (std::size_t j = 0; j < 4 && 4 * w + j < D; ++j) {
+                        const double u = to_unit_open(bits[j]);
+                        s.uniforms[(4 * w + j) * G + g] = flip ? 1.0 - u : u;
+                    }
                 }
         }
         const double* fixed_b = &c.cb[D * G];
@@ -146,9 +148,8 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
             const auto& drv = m.drivers[d];
             double* gr = s.growth.data();
             if (drv.municipal_sd > 0.0) {
-                const double* u = &s.uniforms[d * G];
-                for (std::size_t g = 0; g < G; ++g)
-                    gr[g] = s.nat[d] + drv.municipal_sd * inverse_normal_cdf(flip ? 1.0 - u[g] : u[g]);
+                inverse_normal_cdf(&s.uniforms[d * G], gr, G);
+                for (std::size_t g = 0; g < G; ++g) gr[g] = s.nat[d] + drv.municipal_sd * gr[g];
                 exp_inplace(gr, G);
             } else {
                 std::fill(gr, gr + G, std::exp(s.nat[d]));
