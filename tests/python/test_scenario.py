@@ -1,0 +1,119 @@
+"""Scenario files: validation with field paths, extends, and the cited calibration figures."""
+
+import copy
+
+import pytest
+import yaml
+
+import gemfin
+import gemfin.calibrate as cal
+from gemfin.scenario import ScenarioError, scenario_from_dict
+
+from conftest import REPO
+
+BASELINE = REPO / "scenarios" / "baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return yaml.safe_load(BASELINE.read_text())
+
+
+def test_every_parameter_has_a_source(doc):
+    scen = gemfin.load_scenario(BASELINE)
+    for d in scen.drivers:
+        assert d.national.source and d.municipal_sd.source
+    for p in (scen.growth, scen.price):
+        assert all(x.source for x in (p.mean, p.persistence, p.start, p.shock))
+    assert all(src for *_, src in scen.correlation)
+    # Maatstaven not driven stay fixed: areas and fixed amounts.
+    driven = {m for d in scen.drivers for m in d.maatstaven}
+    assert {"land", "vast", "kernen", "Amsterdam"}.isdisjoint(driven)
+
+
+def test_cited_calibration_figures_match_the_data(doc):
+    pop = cal.population_growth()
+    nat = doc["drivers"]["inwoners"]["national"]["params"]
+    assert nat[0] == pytest.approx(pop["national_mean"], abs=5e-6)
+    assert nat[1] == pytest.approx(pop["national_sd"], abs=5e-6)
+    assert doc["drivers"]["inwoners"]["municipal_sd"]["value"] == pytest.approx(pop["municipal_sd"], abs=5e-5)
+    upd = cal.bzk_volume_update()
+    assert doc["drivers"]["jongeren"]["national"]["params"][0] == pytest.approx(upd["jong"], abs=5e-5)
+    assert doc["drivers"]["ouderen"]["national"]["params"][0] == pytest.approx(upd["inw75+dr"], abs=5e-5)
+    assert doc["drivers"]["bijstand"]["national"]["params"][1] == pytest.approx(upd["bo3_nw"], abs=5e-5)
+    assert doc["drivers"]["woz_woningen"]["national"]["params"][0] == pytest.approx(upd["WOZwe80"], abs=5e-5)
+
+
+def _bad(doc, path, value):
+    d = copy.deepcopy(doc)
+    node = d
+    for k in path[:-1]:
+        node = node[k]
+    if value is _DELETE:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return d
+
+
+_DELETE = object()
+
+
+@pytest.mark.parametrize(
+    "path,value,message",
+    [
+        (("drivers", "inwoners", "maatstaven"), ["inwo", "inwoner"], r"drivers\.inwoners\.maatstaven\[1\]: unknown maatstaf 'inwoner'; did you mean"),
+        (("drivers", "jongeren", "maatstaven"), ["jong", "inwo"], r"drivers\.jongeren\.maatstaven\[1\]: maatstaf 'inwo' is already driven by 'inwoners'"),
+        (("drivers", "bijstand", "national", "params"), [5, 0.0, -1.0], r"drivers\.bijstand\.national\.params: invalid student_t parameters"),
+        (("drivers", "bijstand", "national", "distribution"), "cauchy", r"drivers\.bijstand\.national\.distribution: unknown distribution 'cauchy'"),
+        (("drivers", "bijstand", "national", "source"), _DELETE, r"drivers\.bijstand\.national: missing field\(s\) \['source'\]"),
+        (("drivers", "bijstand", "municipal_sd", "value"), "0.03", r"drivers\.bijstand\.municipal_sd\.value: expected a number, got str"),
+        (("drivers", "bijstand", "colour"), "red", r"drivers\.bijstand: unknown field\(s\) \['colour'\]"),
+        (("fund", "rule"), "ppp", r"fund\.rule: expected one of \['ngru', 'gdp'\]"),
+        (("fund", "price"), _DELETE, r"fund: rule 'gdp' needs a 'price' process"),
+        (("fund", "growth", "persistence", "value"), 1.5, r"fund\.growth\.persistence\.value: expected a number in \[0\.0, 0\.99\]"),
+        (("fund", "policy_mutations"), [{"year": 2050, "amount": 1.0, "source": "x"}], r"fund\.policy_mutations\[0\]\.year: expected an integer from 2026 to 2035"),
+        (("horizon",), 0, r"horizon: expected an integer from 1 to 50"),
+        (("circulaire",), "S2030_2031", r"circulaire: unknown circulaire 'S2030_2031'"),
+        (("correlation",), [{"between": ["growth", "nope"], "value": 0.1, "source": "x"}], r"correlation\[0\]\.between: unknown variable 'nope'"),
+        (("correlation",), [{"between": ["growth", "growth"], "value": 0.1, "source": "x"}], "with itself"),
+    ],
+)
+def test_invalid_scenarios_name_the_field(doc, path, value, message):
+    with pytest.raises(ScenarioError, match=message):
+        scenario_from_dict(_bad(doc, path, value), origin="baseline.yaml")
+
+
+def test_correlations_not_positive_semidefinite_name_the_variables(doc):
+    d = copy.deepcopy(doc)
+    d["correlation"] = [
+        {"between": ["growth", "bijstand"], "value": 0.9, "source": "x"},
+        {"between": ["growth", "lage_inkomens"], "value": 0.9, "source": "x"},
+        {"between": ["bijstand", "lage_inkomens"], "value": -0.9, "source": "x"},
+    ]
+    with pytest.raises(ScenarioError, match=r"correlation: .*not positive semi-definite.*'bijstand'.*"):
+        scenario_from_dict(d, origin="x.yaml")
+
+
+def test_extends_overrides_fields(tmp_path):
+    child = tmp_path / "stress.yaml"
+    child.write_text(yaml.safe_dump({
+        "extends": str(BASELINE), "name": "Stress",
+        "drivers": {"bijstand": {"municipal_sd": {"value": 0.1, "source": "assumption: test"}}},
+    }))
+    s = gemfin.load_scenario(child)
+    assert s.name == "Stress"
+    bij = next(d for d in s.drivers if d.name == "bijstand")
+    assert bij.municipal_sd.value == 0.1
+    assert bij.national.kind == "student_t"  # inherited
+    loop = tmp_path / "loop.yaml"
+    loop.write_text(yaml.safe_dump({"extends": "loop.yaml", "name": "x"}))
+    with pytest.raises(ScenarioError, match="circular"):
+        gemfin.load_scenario(loop)
+
+
+def test_unsafe_yaml_is_refused(tmp_path):
+    p = tmp_path / "evil.yaml"
+    p.write_text("name: !!python/object/apply:os.system ['true']\n")
+    with pytest.raises(ScenarioError, match="not valid YAML"):
+        gemfin.load_scenario(p)

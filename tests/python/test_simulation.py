@@ -1,0 +1,157 @@
+"""Monte Carlo projection: determinism, identities, accuracy, labelled results, interruption."""
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import gemfin
+from gemfin.errors import InputError
+
+from conftest import REPO
+
+BASELINE = REPO / "scenarios" / "baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def scen():
+    return gemfin.load_scenario(BASELINE)
+
+
+@pytest.fixture(scope="module")
+def result(scen):
+    return gemfin.simulate(scen, paths=3000, seed=11, keep=["GM0014", "GM0363"], progress=False,
+                           block_size=512)
+
+
+def test_bitwise_identical_across_thread_counts(scen, result):
+    for threads in (1, 2, 4):
+        r = gemfin.simulate(scen, paths=3000, seed=11, keep=["GM0014", "GM0363"], progress=False,
+                            block_size=512, threads=threads)
+        assert np.array_equal(r.au_mean, result.au_mean)
+        assert np.array_equal(r.au_sd, result.au_sd)
+        assert np.array_equal(r.au_quantiles, result.au_quantiles)
+        assert np.array_equal(r.p_below_base, result.p_below_base)
+        assert r.budget.equals(result.budget)
+        assert r.kept_paths["GM0014"].equals(result.kept_paths["GM0014"])
+
+
+def test_seed_changes_the_result(scen, result):
+    other = gemfin.simulate(scen, paths=3000, seed=12, progress=False, block_size=512)
+    assert not np.array_equal(other.au_mean, result.au_mean)
+
+
+def test_budget_identity_every_path_and_year(result):
+    assert result.max_budget_rel_error < 1e-12
+    # Linearity: the mean AU over municipalities adds up to the mean budget.
+    np.testing.assert_allclose(result.au_mean.sum(axis=0), result.budget["mean"].to_numpy(), rtol=1e-12)
+
+
+def test_quantiles_ordered_and_probabilities_valid(result):
+    q = result.au_quantiles
+    assert np.all(np.diff(q, axis=2) >= 0)
+    assert np.all((result.p_below_base >= 0) & (result.p_below_base <= 1))
+    assert np.all(result.au_sd > 0)
+
+
+def test_streamed_statistics_match_kept_paths(result):
+    for code in ("GM0014", "GM0363"):
+        paths = result.kept_paths[code].to_numpy()
+        g = list(result.municipalities.index).index(code)
+        np.testing.assert_allclose(result.au_mean[g], paths.mean(axis=0), rtol=1e-12)
+        np.testing.assert_allclose(result.au_sd[g], paths.std(axis=0, ddof=1), rtol=1e-9)
+        exact = np.quantile(paths, result.quantiles, axis=0).T  # year × quantile
+        iqr = np.quantile(paths, 0.75, axis=0) - np.quantile(paths, 0.25, axis=0)
+        err = np.abs(result.au_quantiles[g] - exact) / iqr[:, None]
+        assert err.max() <= 0.005, err.max()
+
+
+def _reference_projection(scen):
+    """The documented model with every shock at its mean, written independently with numpy
+    from the circulaire (not from Scenario.model_inputs)."""
+    circ = scen.load_circulaire()
+    base = gemfin.allocate(circ)
+    rate = circ.rates.sum(axis=1)
+    T = scen.horizon
+    mult = {m: np.ones(T) for m in circ.volumes.columns}
+    for d in scen.drivers:
+        level = np.exp(d.national.mean * np.arange(1, T + 1))
+        hist = np.concatenate([np.ones(d.average_years - 1), level])
+        m_avg = np.array([hist[t:t + d.average_years].mean() for t in range(T)])
+        for m in d.maatstaven:
+            mult[m] = m_avg
+    budget, g_prev, p_prev = base.au_total, scen.growth.start.value, scen.price.start.value
+    real = [scen.growth.start.value] * 9
+    mut = dict((y, a) for y, a, _ in scen.policy_mutations)
+    out_budget, out_au = [], []
+    for t, year in enumerate(scen.years):
+        g = scen.growth.mean.value + scen.growth.persistence.value * (g_prev - scen.growth.mean.value) + scen.growth.shock.mean
+        p = scen.price.mean.value + scen.price.persistence.value * (p_prev - scen.price.mean.value) + scen.price.shock.mean
+        g_prev, p_prev = g, p
+        real.append(g)
+        accres = np.mean(real[t + 1:t + 9]) + p
+        budget = budget * (1 + accres) + mut.get(year, 0.0)
+        basis = sum(circ.volumes[m].to_numpy() * rate[m] * mult[m][t] for m in circ.volumes.columns if not circ.maatstaven.loc[m, "is_ozb"])
+        ozb = sum(circ.volumes[m].to_numpy() * rate[m] * mult[m][t] for m in circ.volumes.columns if circ.maatstaven.loc[m, "is_ozb"])
+        uf = (budget - ozb.sum()) / basis.sum()
+        out_budget.append(budget)
+        out_au.append(uf * basis + ozb)
+    return np.array(out_budget), np.array(out_au).T
+
+
+def test_zero_volatility_equals_deterministic_projection(scen):
+    det = scen.deterministic()
+    r = gemfin.simulate(det, paths=64, progress=False)
+    budget, au = _reference_projection(scen)
+    np.testing.assert_allclose(r.budget["mean"].to_numpy(), budget, rtol=1e-12)
+    np.testing.assert_allclose(r.au_mean, au, rtol=1e-11)
+    assert np.all(r.au_sd == 0)
+    for k in range(len(r.quantiles)):
+        np.testing.assert_array_equal(r.au_quantiles[:, :, k], r.au_mean)
+
+
+def test_labelled_outputs(result, scen):
+    ds = result.to_xarray()
+    assert ds["algemene_uitkering"].dims == ("municipality", "year", "statistic")
+    assert list(ds.year.values) == scen.years == list(range(2026, 2036))
+    assert "GM0363" in ds.municipality.values
+    assert ds["name"].sel(municipality="GM0363").item() == "Amsterdam"
+    assert {"mean", "sd", "q5", "q50", "q95", "p_below_base"} <= set(ds.statistic.values)
+    s = result.summary()
+    assert len(s) == 342 and s.attrs["year"] == 2035
+    assert result.national().shape[0] == 10
+    assert "Most likely" in result._repr_html_()
+    assert "Baseline" in scen._repr_html_()
+
+
+def test_antithetic_pairs_keep_the_spread(scen):
+    plain = gemfin.simulate(scen, paths=2000, seed=5, progress=False)
+    anti = gemfin.simulate(scen, paths=2000, seed=5, antithetic=True, progress=False)
+    assert anti.budget["sd"].iloc[-1] == pytest.approx(plain.budget["sd"].iloc[-1], rel=0.15)
+    with pytest.raises(InputError, match="even number of paths"):
+        gemfin.simulate(scen, paths=7, antithetic=True, progress=False)
+
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [({"paths": 0}, "paths must be an integer"), ({"seed": -1}, "seed must be an integer"),
+     ({"threads": 0}, "threads must be an integer"), ({"keep": ["GM9999"]}, "unknown municipality 'GM9999'"),
+     ({"quantiles": [0.5, 1.5]}, r"probabilities in \[0, 1\]")],
+)
+def test_simulate_argument_errors(scen, kwargs, message):
+    with pytest.raises(InputError, match=message):
+        gemfin.simulate(scen, progress=False, **kwargs)
+
+
+def test_ctrl_c_stops_within_a_second(scen):
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        gemfin.simulate(scen, paths=2_000_000, progress=False)
+    assert time.monotonic() - start < 2.5
+    # The engine is usable afterwards.
+    assert gemfin.simulate(scen, paths=100, progress=False).paths == 100
