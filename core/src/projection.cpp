@@ -10,10 +10,10 @@
 #include <tbb/task_arena.h>
 
 #include "gemfin/error.hpp"
+#include "gemfin/kernels.hpp"
 #include "gemfin/normal.hpp"
 #include "gemfin/philox.hpp"
 #include "gemfin/statistics.hpp"
-#include "gemfin/vector_math.hpp"
 
 namespace gemfin {
 
@@ -49,7 +49,8 @@ constexpr std::uint64_t kBlocksPerWave = 16;
 struct PathScratch {
     std::vector<double> levels;   // D × G × lag ring
     std::vector<double> basis, ozb, au;
-    std::vector<double> uniforms;  // D × G municipal uniforms of one year
+    std::vector<std::uint32_t> bits;  // 4 × G Philox words of one year and driver group
+    std::vector<float> factor;        // D × G municipal growth factors of one year
     std::vector<double> growth;    // G
 
     std::vector<double> eps, z, nat, real;  // real: GDP real-growth history (Gdp rule)
@@ -129,16 +130,17 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
         for (std::size_t d = 0; d < D; ++d) s.nat[d] = marginal(m.drivers[d].national, s.z[F + d]);
 
         const std::size_t slot = t % c.lag;
-        // Municipal uniforms for all drivers: one Philox call gives the words of 4 drivers.
-        if (c.any_municipal) {
-            for (std::size_t w = 0; w < c.muni_words; ++w)
-                for (std::size_t g = 0; g < G; ++g) {
-                    const PhiloxCounter bits = muni.bits(q, tt, static_cast<std::uint32_t>(g * c.muni_words + w));
-                    for (std::size_t j = 0; j < 4 && 4 * w + j < D; ++j) {
-                        const double u = to_unit_open(bits[j]);
-                        s.uniforms[(4 * w + j) * G + g] = flip ? 1.0 - u : u;
-                    }
-                }
+        // Municipal growth factors exp(n_d + τ_d·η) for all drivers: one Philox counter per
+        // (municipality, group of 4 drivers), evaluated over all municipalities at once.
+        for (std::size_t w = 0; c.any_municipal && w < c.muni_words; ++w) {
+            philox_lanes(q, tt, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(c.muni_words), 0u, muni.key(), G,
+                         &s.bits[0], &s.bits[G], &s.bits[2 * G], &s.bits[3 * G]);
+            for (std::size_t j = 0; j < 4 && 4 * w + j < D; ++j) {
+                const std::size_t d = 4 * w + j;
+                if (m.drivers[d].municipal_sd > 0.0)
+                    lognormal_factor(&s.bits[j * G], flip, static_cast<float>(s.nat[d]),
+                                     static_cast<float>(m.drivers[d].municipal_sd), &s.factor[d * G], G);
+            }
         }
         const double* fixed_b = &c.cb[D * G];
         const double* fixed_o = &c.co[D * G];
@@ -148,9 +150,8 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
             const auto& drv = m.drivers[d];
             double* gr = s.growth.data();
             if (drv.municipal_sd > 0.0) {
-                inverse_normal_cdf(&s.uniforms[d * G], gr, G);
-                for (std::size_t g = 0; g < G; ++g) gr[g] = s.nat[d] + drv.municipal_sd * gr[g];
-                exp_inplace(gr, G);
+                const float* f = &s.factor[d * G];
+                for (std::size_t g = 0; g < G; ++g) gr[g] = static_cast<double>(f[g]);
             } else {
                 std::fill(gr, gr + G, std::exp(s.nat[d]));
             }
@@ -324,7 +325,8 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
     auto new_scratch = [&] {
         PathScratch s;
         s.levels.assign(G * c.d_count * c.lag, 1.0);
-        s.uniforms.resize(G * c.d_count);
+        s.bits.resize(4 * G);
+        s.factor.resize(G * c.d_count);
         s.growth.resize(G);
         s.basis.resize(G);
         s.ozb.resize(G);

@@ -57,9 +57,4 @@ inline double inverse_normal_cdf(double p) {
     return std::fabs(q) <= 0.425 ? inverse_normal_central(q) : inverse_normal_tail(p);
 }
 
-/// z[i] = inverse_normal_cdf(u[i]) for an array; the same values as the scalar function
-/// (same operations in the same order), computed branch-free for the central region so the
-/// compiler can vectorise it, then the tails (about 15% of draws) one by one.
-void inverse_normal_cdf(const double* u, double* z, std::size_t n);
-
 }  // namespace gemfin

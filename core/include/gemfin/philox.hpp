@@ -64,6 +64,8 @@ public:
         return philox4x32_10({path, year, index, word}, key_);
     }
 
+    const PhiloxKey& key() const { return key_; }
+
 private:
     PhiloxKey key_;
 };

@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <boost/math/distributions/normal.hpp>
+
+#include "gemfin/kernels.hpp"
+#include "gemfin/normal.hpp"
+#include "gemfin/philox.hpp"
+
+using namespace gemfin;
+
+TEST(Kernels, PhiloxLanesEqualScalarPhilox) {
+    const PhiloxKey key{0xa4093822u, 0x299f31d0u};
+    const std::size_t n = 1000;
+    std::vector<std::uint32_t> o0(n), o1(n), o2(n), o3(n);
+    philox_lanes(7, 9, 5, 3, 0, key, n, o0.data(), o1.data(), o2.data(), o3.data());
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto ref = philox4x32_10({7, 9, static_cast<std::uint32_t>(5 + 3 * i), 0}, key);
+        ASSERT_EQ(o0[i], ref[0]);
+        ASSERT_EQ(o1[i], ref[1]);
+        ASSERT_EQ(o2[i], ref[2]);
+        ASSERT_EQ(o3[i], ref[3]);
+    }
+}
+
+TEST(Kernels, FloatInverseNormalIsAccurateAndNormal) {
+    const std::size_t n = 200000;
+    std::vector<std::uint32_t> b0(n), b1(n), b2(n), b3(n);
+    philox_lanes(1, 2, 0, 1, 0, PhiloxKey{3, 4}, n, b0.data(), b1.data(), b2.data(), b3.data());
+    std::vector<float> z(n), za(n);
+    standard_normal_from_bits(b0.data(), false, z.data(), n);
+    standard_normal_from_bits(b0.data(), true, za.data(), n);
+    double worst = 0.0, sum = 0.0, sum2 = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double u = (static_cast<double>(b0[i] >> 8) + 0.5) / 16777216.0;
+        worst = std::max(worst, std::fabs(z[i] - inverse_normal_cdf(u)));
+        ASSERT_EQ(za[i], -z[i]);  // antithetic mirror, exact
+        sum += z[i];
+        sum2 += double(z[i]) * z[i];
+    }
+    EXPECT_LT(worst, 2e-5);  // single precision of AS 241
+    EXPECT_NEAR(sum / n, 0.0, 5.0 / std::sqrt(double(n)));
+    EXPECT_NEAR(sum2 / n, 1.0, 0.02);
+    std::vector<float> s = z;
+    std::sort(s.begin(), s.end());
+    boost::math::normal_distribution<double> nd;
+    double dmax = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double f = boost::math::cdf(nd, s[i]);
+        dmax = std::max({dmax, std::fabs(f - double(i) / n), std::fabs(f - double(i + 1) / n)});
+    }
+    EXPECT_LT(dmax, 1.95 / std::sqrt(double(n)));
+}
+
+TEST(Kernels, LognormalFactor) {
+    const std::size_t n = 4096;
+    std::vector<std::uint32_t> b0(n), b1(n), b2(n), b3(n);
+    philox_lanes(1, 2, 0, 1, 0, PhiloxKey{5, 6}, n, b0.data(), b1.data(), b2.data(), b3.data());
+    std::vector<float> f(n), z(n);
+    lognormal_factor(b1.data(), false, 0.01f, 0.03f, f.data(), n);
+    standard_normal_from_bits(b1.data(), false, z.data(), n);
+    for (std::size_t i = 0; i < n; ++i) EXPECT_NEAR(f[i], std::exp(0.01 + 0.03 * z[i]), 2e-6);
+}
