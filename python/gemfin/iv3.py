@@ -1,0 +1,219 @@
+"""Municipal budgets from CBS Iv3 (Informatie voor derden) and the balance sheet.
+
+- :func:`load_iv3` reads a begroting or jaarrekening file: baten and lasten per municipality
+  and taakveld, in euros (the files hold EUR 1,000).
+- :func:`baseline_budget` maps the taakvelden to spending domains and revenue lines
+  (``data/finance/taakveld_domeinen.csv``) and returns one row per municipality.
+- :func:`load_reserves` reads algemene reserve and bestemmingsreserves from the jaarrekening
+  balance sheet; :func:`load_kengetallen` the BBV ratios of a begroting.
+
+Names are joined to CBS codes by :func:`iv3_codes`; a name that cannot be matched is reported
+in the result (``.unmatched``), never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._datadir import data_dir
+from ._tables import read_table
+from .errors import DataError, InputError
+from .municipalities import load_municipalities
+
+DOMAINS = ("Jeugd", "Wmo", "Participatie", "Overig")
+REVENUE_LINES = ("OZB woningen", "OZB niet-woningen", "Parkeerbelasting", "Overige belastingen", "Parkeren",
+                 "Overige baten")
+IV3_FILES = {("begroting", 2025): "2025_begroting.csv", ("begroting", 2024): "2024_begroting.csv",
+             ("jaarrekening", 2023): "2023_jaarrekening.csv"}
+# Note: the 2023–2024 files carry aggregate taakvelden (6.71, 6.72, 6.81, 6.82) next to their
+# detail codes (6.71a–d, …). They are separate bookings, not subtotals (in the jaarrekening 2023
+# Asten books EUR 3.3 mln on 6.71 and nothing on 6.71a–d), so both are summed into the domain.
+
+_CODE = re.compile(r"^(\d+\.\d+[a-z]?)\s")
+
+
+def _number(text: str, path: Path, lineno: int, column: str) -> float:
+    if text == "":
+        return 0.0
+    try:
+        v = float(text)
+    except ValueError:
+        raise DataError(f"{path}, line {lineno}, column {column!r}: {text!r} is not a number") from None
+    if not np.isfinite(v):
+        raise DataError(f"{path}, line {lineno}, column {column!r}: {text!r} is not finite")
+    return v
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    codes: dict[str, str]
+    unmatched: list[str]
+
+
+def iv3_codes(names, year: int = 2025, data: str | Path | None = None) -> NameMatch:
+    """Map Iv3/CBS municipality names to CBS codes of the ``year`` division. Tries the exact
+    CBS name, then the Iv3→gemeentefonds lookup (``Beek (L.)`` → ``Beek``), then the name
+    without a "(gemeente)" suffix."""
+    muni = load_municipalities(year, data)
+    by_name = {n: c for c, n in muni["name"].items()}
+    lookup_path = data_dir(data) / "municipalities" / "gemeentenamen.csv"
+    t = read_table(lookup_path, sep="\t")
+    a, b = t.column_index("Iv3naam"), t.column_index("GFnaam")
+    lookup = {r[a]: r[b] for r in t.rows}
+    codes, unmatched = {}, []
+    for n in names:
+        # Some files write the CBS suffix with a comma: "Bergen (NH,)".
+        dotted = n.replace(",)", ".)")
+        for candidate in (n, lookup.get(n), re.sub(r"\s*\(gemeente\)$", "", n), dotted, lookup.get(dotted)):
+            if candidate in by_name:
+                codes[n] = by_name[candidate]
+                break
+        else:
+            unmatched.append(n)
+    return NameMatch(codes, unmatched)
+
+
+def load_taakveld_domains(data: str | Path | None = None) -> pd.DataFrame:
+    path = data_dir(data) / "finance" / "taakveld_domeinen.csv"
+    t = read_table(path, sep=",")
+    idx = {c: t.column_index(c) for c in ("taakveld", "domein", "baten_regel")}
+    df = pd.DataFrame({k: [r[i] for r in t.rows] for k, i in idx.items()})
+    bad = df[~df["domein"].isin(DOMAINS + ("uitgesloten",))]
+    if len(bad):
+        raise DataError(f"{path}: taakveld {bad['taakveld'].iloc[0]} has unknown domein {bad['domein'].iloc[0]!r}")
+    bad = df[~df["baten_regel"].isin(REVENUE_LINES + ("uitgesloten",))]
+    if len(bad):
+        raise DataError(f"{path}: taakveld {bad['taakveld'].iloc[0]} has unknown baten_regel {bad['baten_regel'].iloc[0]!r}")
+    if df["taakveld"].duplicated().any():
+        raise DataError(f"{path}: taakveld {df.loc[df['taakveld'].duplicated(), 'taakveld'].iloc[0]} appears twice")
+    return df.set_index("taakveld")
+
+
+def load_iv3(kind: str = "begroting", year: int = 2025, data: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Long table (gemeente, taakveld, baten, lasten) in euros; and the unmatched names."""
+    if (kind, year) not in IV3_FILES:
+        raise InputError(f"no Iv3 {kind} {year} shipped; available: {sorted(IV3_FILES)}")
+    path = data_dir(data) / "finance" / IV3_FILES[(kind, year)]
+    t = read_table(path, sep=";")
+    gi, ti, bi, li = (t.column_index(c) for c in ("Gemeenten", "Taakveld", "Baten", "Lasten"))
+    names = sorted({r[gi] for r in t.rows} - {"Nederland"})
+    match = iv3_codes(names, 2025 if year >= 2023 else year, data)
+    rows = []
+    for r, lineno in zip(t.rows, t.line_numbers):
+        if r[gi] == "Nederland" or r[gi] not in match.codes:
+            continue
+        m = _CODE.match(r[ti] + " ")
+        if not m:
+            raise DataError(f"{path}, line {lineno}, column 'Taakveld': {r[ti]!r} does not start with a taakveld code")
+        rows.append((match.codes[r[gi]], m.group(1), 1000.0 * _number(r[bi], path, lineno, "Baten"),
+                     1000.0 * _number(r[li], path, lineno, "Lasten")))
+    df = pd.DataFrame(rows, columns=["gemeente", "taakveld", "baten", "lasten"])
+    dup = df.duplicated(["gemeente", "taakveld"])
+    if dup.any():
+        g, tv = df.loc[dup, ["gemeente", "taakveld"]].iloc[0]
+        raise DataError(f"{path}: municipality {g}, taakveld {tv} appears twice")
+    df.attrs["source"] = str(path)
+    return df, match.unmatched
+
+
+@dataclass(frozen=True)
+class BaselineBudget:
+    """Budget of the base year per municipality (euros): ``lasten`` per domain, ``baten`` per
+    revenue line. ``missing`` lists municipalities of the division without data in the file,
+    ``unmatched`` names in the file that match no CBS municipality."""
+
+    kind: str
+    year: int
+    lasten: pd.DataFrame
+    baten: pd.DataFrame
+    missing: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    unmapped_taakvelden: list[str] = field(default_factory=list)
+
+    @property
+    def saldo(self) -> pd.Series:
+        """Exploitatiesaldo without the gemeentefonds: baten − lasten (excl. reserves)."""
+        return (self.baten.sum(axis=1) - self.lasten.sum(axis=1)).rename("saldo excl. gemeentefonds")
+
+    def national(self) -> pd.DataFrame:
+        return pd.concat({"lasten": self.lasten.sum(), "baten": self.baten.sum()}).to_frame("euros")
+
+
+def baseline_budget(kind: str = "begroting", year: int = 2025, data: str | Path | None = None) -> BaselineBudget:
+    """Lasten per domain and baten per revenue line per municipality, from Iv3, excluding the
+    gemeentefonds (taakveld 0.7, not shipped) and reserve mutations (0.10) and result (0.11)."""
+    df, unmatched = load_iv3(kind, year, data)
+    mapping = load_taakveld_domains(data)
+    unknown = sorted(set(df["taakveld"]) - set(mapping.index))
+    if unknown:
+        raise DataError(f"{df.attrs['source']}: taakveld(en) {unknown} have no domain in "
+                        f"data/finance/taakveld_domeinen.csv; expected every taakveld to be mapped")
+    df = df.join(mapping, on="taakveld")
+    kept = df[df["domein"] != "uitgesloten"]
+    lasten = kept.pivot_table(index="gemeente", columns="domein", values="lasten", aggfunc="sum", fill_value=0.0)
+    baten = kept.pivot_table(index="gemeente", columns="baten_regel", values="baten", aggfunc="sum", fill_value=0.0)
+    lasten = lasten.reindex(columns=list(DOMAINS), fill_value=0.0)
+    baten = baten.reindex(columns=list(REVENUE_LINES), fill_value=0.0)
+    division = load_municipalities(2025, data).index
+    missing = sorted(set(division) - set(lasten.index))
+    return BaselineBudget(kind, year, lasten.sort_index(), baten.sort_index(), missing, unmatched, [])
+
+
+def load_reserves(year: int | None = None, data: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Algemene reserve (P111) and bestemmingsreserves (P112) in euros per municipality from the
+    jaarrekening balance sheet of ``year`` (default: the latest). A municipality without a
+    balance sheet in that year gets its latest earlier one; column ``jaar`` says which year was
+    used. Also returns the names that match no municipality of the current division (merged
+    municipalities of earlier years)."""
+    path = data_dir(data) / "finance" / "rekening_balansposten.csv"
+    t = read_table(path, sep=",")
+    gi, yi, pi, wi = (t.column_index(c) for c in ("Gemeenten", "Jaar", "Balanspost", "Waarde"))
+    wanted = {"P111": "algemene reserve", "P112": "bestemmingsreserves"}
+    rows = []
+    for r, ln in zip(t.rows, t.line_numbers):
+        post = r[pi].split()[0] if r[pi].strip() else ""
+        if post in wanted:
+            try:
+                jaar = int(r[yi])
+            except ValueError:
+                raise DataError(f"{path}, line {ln}, column 'Jaar': {r[yi]!r} is not a year") from None
+            rows.append((r[gi], jaar, wanted[post], 1000.0 * _number(r[wi], path, ln, "Waarde")))
+    df = pd.DataFrame(rows, columns=["name", "jaar", "post", "euros"])
+    years = sorted(df["jaar"].unique())
+    year = int(years[-1]) if year is None else year
+    if year not in years:
+        raise InputError(f"no balance sheet for {year}; available years {years[0]}–{years[-1]}")
+    match = iv3_codes(sorted(df["name"].unique()), 2025, data)
+    df["gemeente"] = df["name"].map(match.codes)
+    df = df.dropna(subset=["gemeente"])
+    df = df[df["jaar"] <= year]
+    latest = df.groupby("gemeente")["jaar"].transform("max")
+    df = df[df["jaar"] == latest]
+    out = df.pivot_table(index="gemeente", columns="post", values="euros", aggfunc="sum", fill_value=0.0)
+    out = out.reindex(columns=list(wanted.values()), fill_value=0.0)
+    out["jaar"] = df.groupby("gemeente")["jaar"].max()
+    out.attrs["year"] = year
+    return out, match.unmatched
+
+
+def load_kengetallen(begroting: int = 2025, data: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """BBV kengetallen of a begroting (the figure for the begroting year itself) per
+    municipality, as fractions; and the unmatched names."""
+    path = data_dir(data) / "finance" / "kengetallen.csv"
+    df = pd.read_csv(path)
+    need = {"Gemeenten", "Begroting", "Kengetal", "Jaar", "Type raming", "Waarde"}
+    if not need <= set(df.columns):
+        raise DataError(f"{path}: expected columns {sorted(need)}, found {list(df.columns)}")
+    df = df[(df["Begroting"] == begroting) & (df["Jaar"] == begroting)]
+    if df.empty:
+        raise InputError(f"no kengetallen for begroting {begroting} in {path}")
+    df = df.assign(Kengetal=df["Kengetal"].str.strip())
+    match = iv3_codes(sorted(df["Gemeenten"].unique()), 2025, data)
+    df = df.assign(gemeente=df["Gemeenten"].map(match.codes)).dropna(subset=["gemeente"])
+    out = df.pivot_table(index="gemeente", columns="Kengetal", values="Waarde", aggfunc="first")
+    return out, match.unmatched

@@ -1,0 +1,69 @@
+"""Iv3 budgets, the taakveld→domain mapping, reserves and kengetallen."""
+
+import pytest
+
+import gemfin
+import gemfin.iv3 as iv3
+from gemfin.errors import DataError
+
+
+@pytest.mark.parametrize("kind,year", sorted(iv3.IV3_FILES))
+def test_every_taakveld_is_mapped_to_exactly_one_domain(kind, year):
+    df, unmatched = iv3.load_iv3(kind, year)
+    mapping = iv3.load_taakveld_domains()
+    assert mapping.index.is_unique
+    assert set(df["taakveld"]) <= set(mapping.index)
+    assert unmatched == []
+    assert df["gemeente"].nunique() == 342
+
+
+def test_national_totals_match_domain_spec():
+    # domain.md §4.3 (DERIVED from the same Iv3 files, EUR mln).
+    b25 = iv3.baseline_budget("begroting", 2025)
+    assert b25.missing == [] and b25.unmatched == []
+    lasten = b25.lasten.sum() / 1e6
+    assert lasten["Jeugd"] == pytest.approx(7513, abs=2)
+    assert lasten["Wmo"] == pytest.approx(8331, abs=2)
+    assert lasten.sum() == pytest.approx(79632, rel=1e-3)
+    baten = b25.baten.sum() / 1e6
+    assert baten["OZB woningen"] == pytest.approx(3078, abs=1)
+    assert baten["OZB niet-woningen"] == pytest.approx(2871, abs=1)
+    j23 = iv3.baseline_budget("jaarrekening", 2023).lasten.sum() / 1e6
+    assert j23["Jeugd"] == pytest.approx(6278, abs=1)
+    assert j23["Wmo"] == pytest.approx(6960, abs=1)
+
+
+def test_reserves_cover_every_municipality_and_say_which_year():
+    r, unmatched = iv3.load_reserves()
+    assert r.attrs["year"] == 2024
+    assert set(r.index) == set(gemfin.load_municipalities(2025).index)
+    # Loon op Zand has no 2024 balance sheet in the data: its 2023 one is used, and said so.
+    assert r.loc["GM0809", "jaar"] == 2023
+    assert (r.drop(index="GM0809")["jaar"] == 2024).all()
+    assert "Appingedam" in unmatched  # merged into Eemsdelta in 2021: reported, not silently dropped
+    assert r["algemene reserve"].sum() > 0
+
+
+def test_kengetallen_names_with_comma_suffix_are_matched():
+    k, unmatched = iv3.load_kengetallen(2025)
+    assert unmatched == []
+    assert len(k) == 342
+    assert "Solvabiliteitsratio" in k.columns
+
+
+def test_unmapped_taakveld_is_an_error_naming_it(data_copy):
+    path = data_copy / "finance" / "taakveld_domeinen.csv"
+    path.write_text("\n".join(l for l in path.read_text().splitlines() if not l.startswith("6.3,")))
+    with pytest.raises(DataError, match=r"2025_begroting\.csv: taakveld\(en\) \['6\.3'\] have no domain"):
+        iv3.baseline_budget("begroting", 2025, data_copy)
+
+
+def test_non_numeric_amount_names_line_and_column(data_copy):
+    path = data_copy / "finance" / "2025_begroting.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[5].split(";")
+    cells[4] = "veel"
+    lines[5] = ";".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(DataError, match=r"2025_begroting\.csv, line 6, column 'Lasten': 'veel' is not a number"):
+        iv3.load_iv3("begroting", 2025, data_copy)
