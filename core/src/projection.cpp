@@ -6,14 +6,13 @@
 
 #include <Eigen/Eigenvalues>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "gemfin/error.hpp"
 #include "gemfin/kernels.hpp"
 #include "gemfin/normal.hpp"
 #include "gemfin/philox.hpp"
 #include "gemfin/statistics.hpp"
+#include "gemfin/streamed.hpp"
 
 namespace gemfin {
 
@@ -23,28 +22,8 @@ namespace {
 constexpr std::uint32_t kStreamMacro = 1;
 constexpr std::uint32_t kStreamMunicipal = 2;
 
-// Moments of one block's contiguous values by two passes (no division per value).
-Moments block_moments(const double* x, std::size_t n) {
-    double sum = 0.0, lo = x[0], hi = x[0];
-    for (std::size_t i = 0; i < n; ++i) {
-        sum += x[i];
-        lo = std::min(lo, x[i]);
-        hi = std::max(hi, x[i]);
-    }
-    // A constant block (zero volatility) keeps its exact value and zero spread.
-    if (lo == hi) return Moments{static_cast<double>(n), lo, 0.0};
-    const double mean = sum / static_cast<double>(n);
-    double m2 = 0.0;
-    for (std::size_t i = 0; i < n; ++i) m2 += (x[i] - mean) * (x[i] - mean);
-    return Moments{static_cast<double>(n), mean, m2};
-}
-
 // Years of real GDP growth kept before the base year for the 8-year window of the Gdp rule.
 constexpr std::size_t kGdpHistory = 9;
-
-// Paths merged per wave: bounds memory of the per-block partial moments independently of
-// the number of paths, and is a constant, so the merge order never depends on threads.
-constexpr std::uint64_t kBlocksPerWave = 16;
 
 struct PathScratch {
     std::vector<double> levels;   // D × G × lag ring
@@ -320,8 +299,6 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         for (std::size_t g = 0; g < c.g_count; ++g) c.au_base[g] = uf0 * b[static_cast<Eigen::Index>(g)] + oz[static_cast<Eigen::Index>(g)];
     }
     const std::size_t G = c.g_count, T = c.t_count;
-    const std::size_t au_cells = G * T;
-    const std::size_t B = o.block_size;
     auto new_scratch = [&] {
         PathScratch s;
         s.levels.assign(G * c.d_count * c.lag, 1.0);
@@ -337,214 +314,46 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         s.real.resize(T + 1 + kGdpHistory);
         return s;
     };
-
     SimulationOutput out;
     out.kept.assign(static_cast<std::size_t>(o.paths) * T * c.keep.size(), 0.0);
-    const std::uint64_t n_blocks = (o.paths + B - 1) / B;
-    auto block_range = [&](std::uint64_t b) {
-        const std::uint64_t first = b * B;
-        return std::make_pair(first, std::min<std::uint64_t>(o.paths, first + B));
-    };
-
-    // A block's outputs, path-major: au[i · cells + t · G + g] for path i of the block (each
-    // year's AU vector is one contiguous copy). Statistics are then accumulated over tiles of
-    // cells, so the histograms of a tile stay in cache. Internal AU cell index: t · G + g.
-    struct BlockValues {
-        std::vector<double> au, budget, uf;
-        double max_rel_err = 0.0;
-    };
-    auto new_values = [&] { return BlockValues{std::vector<double>(au_cells * B), std::vector<double>(T * B), std::vector<double>(T * B), 0.0}; };
-    auto run_block = [&](std::uint64_t b, PathScratch& s, BlockValues& v) {
-        const auto [q0, q1] = block_range(b);
-        v.max_rel_err = 0.0;
-        for (std::uint64_t p = q0; p < q1; ++p) {
-            const auto i = static_cast<std::size_t>(p - q0);
-            run_path(c, p, s, [&](std::size_t t, const std::vector<double>& au, double budget, double uf) {
-                double sum = 0.0;
-                double* row = &v.au[i * au_cells + t * G];
-                for (std::size_t g = 0; g < G; ++g) {
-                    row[g] = au[g];
-                    sum += au[g];
-                }
-                v.budget[i * T + t] = budget;
-                v.uf[i * T + t] = uf;
-                v.max_rel_err = std::max(v.max_rel_err, std::fabs(sum - budget) / std::fabs(budget));
-                for (std::size_t k = 0; k < c.keep.size(); ++k)
-                    out.kept[(static_cast<std::size_t>(p) * T + t) * c.keep.size() + k] = au[c.keep[k]];
-            });
-        }
-        return static_cast<std::size_t>(q1 - q0);
-    };
-
-    struct Partial {
-        std::vector<Moments> au, budget, uf;
-        double max_rel_err = 0.0;
-    };
-    auto new_partial = [&] {
-        Partial p;
-        p.au.assign(au_cells, Moments{});
-        p.budget.assign(T, Moments{});
-        p.uf.assign(T, Moments{});
-        return p;
-    };
-    struct ThreadAcc {
-        HistogramSet au, budget, uf;
-        std::vector<std::uint64_t> below;
-    };
-    // Moments into `part` (merged later in block order); histograms and counts into the
-    // thread's accumulator (integers: exact in any order).
-    auto accumulate = [&](const BlockValues& v, std::size_t n, Partial& part, ThreadAcc& a) {
-        constexpr std::size_t kTile = 64;
-        double sum[kTile], lo[kTile], hi[kTile], m2[kTile], mean[kTile];
-        std::uint64_t below[kTile];
-        for (std::size_t c0 = 0; c0 < au_cells; c0 += kTile) {
-            const std::size_t w = std::min(kTile, au_cells - c0);
-            for (std::size_t k = 0; k < w; ++k) {
-                sum[k] = m2[k] = 0.0;
-                lo[k] = hi[k] = v.au[c0 + k];
-                below[k] = 0;
-            }
-            for (std::size_t i = 0; i < n; ++i) {
-                const double* x = &v.au[i * au_cells + c0];
-                for (std::size_t k = 0; k < w; ++k) {
-                    sum[k] += x[k];
-                    lo[k] = std::min(lo[k], x[k]);
-                    hi[k] = std::max(hi[k], x[k]);
-                    below[k] += x[k] < c.au_base[(c0 + k) % G];
-                    a.au.add(c0 + k, x[k]);
-                }
-            }
-            for (std::size_t k = 0; k < w; ++k) mean[k] = sum[k] / static_cast<double>(n);
-            for (std::size_t i = 0; i < n; ++i) {
-                const double* x = &v.au[i * au_cells + c0];
-                for (std::size_t k = 0; k < w; ++k) m2[k] += (x[k] - mean[k]) * (x[k] - mean[k]);
-            }
-            for (std::size_t k = 0; k < w; ++k) {
-                // A constant block (zero volatility) keeps its exact value and zero spread.
-                part.au[c0 + k] = lo[k] == hi[k] ? Moments{static_cast<double>(n), lo[k], 0.0}
-                                                 : Moments{static_cast<double>(n), mean[k], m2[k]};
-                a.below[c0 + k] += below[k];
-            }
-        }
-        std::vector<double> col(n);
-        for (std::size_t t = 0; t < T; ++t) {
-            for (std::size_t i = 0; i < n; ++i) col[i] = v.budget[i * T + t];
-            part.budget[t] = block_moments(col.data(), n);
-            for (double x : col) a.budget.add(t, x);
-            for (std::size_t i = 0; i < n; ++i) col[i] = v.uf[i * T + t];
-            part.uf[t] = block_moments(col.data(), n);
-            for (double x : col) a.uf.add(t, x);
-        }
-        part.max_rel_err = std::max(part.max_rel_err, v.max_rel_err);
-    };
-
-    Partial total = new_partial();
-    auto merge_into_total = [&](const Partial& p) {
-        for (std::size_t i = 0; i < au_cells; ++i) total.au[i].merge(p.au[i]);
-        for (std::size_t t = 0; t < T; ++t) {
-            total.budget[t].merge(p.budget[t]);
-            total.uf[t].merge(p.uf[t]);
-        }
-        total.max_rel_err = std::max(total.max_rel_err, p.max_rel_err);
-    };
-
-    // Pilot: block 0 sets the histogram ranges, then is accumulated like any other block.
+    // Outputs: 0 = AU per municipality (with P(AU < base-year AU)), 1 = budget, 2 = UF.
+    const std::vector<OutputSpec> specs{{"algemene_uitkering", G, true, c.au_base},
+                                        {"budget", 1, true, {}},
+                                        {"uitkeringsfactor", 1, true, {}}};
     tbb::enumerable_thread_specific<PathScratch> scratch(new_scratch);
-    tbb::enumerable_thread_specific<BlockValues> buffers(new_values);
-    BlockValues& pilot = buffers.local();
-    const std::size_t n_pilot = run_block(0, scratch.local(), pilot);
-    auto ranges = [&](const std::vector<double>& vals, std::size_t cells) {
-        std::vector<double> lo(cells), hi(cells), tmp(n_pilot);
-        for (std::size_t cell = 0; cell < cells; ++cell) {
-            for (std::size_t i = 0; i < n_pilot; ++i) tmp[i] = vals[i * cells + cell];
-            std::vector<double> l1, h1;
-            pilot_ranges(tmp, 1, n_pilot, l1, h1);
-            lo[cell] = l1[0];
-            hi[cell] = h1[0];
-        }
-        return HistogramSet(lo, hi, o.bins);
-    };
-    const HistogramSet au_hist_proto = ranges(pilot.au, au_cells);
-    const HistogramSet budget_hist_proto = ranges(pilot.budget, T);
-    const HistogramSet uf_hist_proto = ranges(pilot.uf, T);
-    tbb::enumerable_thread_specific<ThreadAcc> acc([&] {
-        return ThreadAcc{au_hist_proto, budget_hist_proto, uf_hist_proto, std::vector<std::uint64_t>(au_cells, 0)};
-    });
-    {
-        Partial first = new_partial();
-        accumulate(pilot, n_pilot, first, acc.local());
-        merge_into_total(first);
-    }
-    std::uint64_t done = n_pilot;
-    if (progress) progress->store(done);
-
-    const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
-    tbb::task_arena arena(threads);
-    bool stopped = false;
-    for (std::uint64_t wave = 1; wave < n_blocks && !stopped; wave += kBlocksPerWave) {
-        const std::uint64_t wave_end = std::min(n_blocks, wave + kBlocksPerWave);
-        std::vector<Partial> partials(static_cast<std::size_t>(wave_end - wave));
-        std::vector<char> completed(partials.size(), 0);
-        arena.execute([&] {
-            tbb::parallel_for(wave, wave_end, [&](std::uint64_t b) {
-                if (cancel && cancel->load(std::memory_order_relaxed)) return;
-                BlockValues& v = buffers.local();
-                const std::size_t n = run_block(b, scratch.local(), v);
-                Partial part = new_partial();
-                accumulate(v, n, part, acc.local());
-                partials[static_cast<std::size_t>(b - wave)] = std::move(part);
-                completed[static_cast<std::size_t>(b - wave)] = 1;
-                if (progress) progress->fetch_add(n);
-            });
-        });
-        // Merge in block order; after a cancel, only the unbroken prefix of blocks counts.
-        for (std::size_t i = 0; i < partials.size(); ++i) {
-            if (!completed[i]) {
-                stopped = true;
-                break;
+    const PathFunction path_fn = [&](std::uint64_t p, std::size_t i, BlockBuffer& buf) {
+        double max_err = 0.0;
+        run_path(c, p, scratch.local(), [&](std::size_t t, const std::vector<double>& au, double budget, double uf) {
+            double* row = buf.row(0, i, t, G, T);
+            double sum = 0.0;
+            for (std::size_t g = 0; g < G; ++g) {
+                row[g] = au[g];
+                sum += au[g];
             }
-            merge_into_total(partials[i]);
-            const auto [q0, q1] = block_range(wave + i);
-            done += q1 - q0;
-        }
-    }
-    out.cancelled = stopped || (cancel && cancel->load() && done < o.paths);
-    out.paths_done = done;
-    if (out.cancelled) return out;  // partial statistics are never reported
-
-    ThreadAcc merged{au_hist_proto, budget_hist_proto, uf_hist_proto, std::vector<std::uint64_t>(au_cells, 0)};
-    for (const auto& a : acc) {
-        merged.au.merge(a.au);
-        merged.budget.merge(a.budget);
-        merged.uf.merge(a.uf);
-        for (std::size_t i = 0; i < au_cells; ++i) merged.below[i] += a.below[i];
-    }
-    // order[k] = internal cell of output cell k (the AU output is g · T + t; internal t · G + g).
-    auto summarise = [&](const std::vector<Moments>& mom, const HistogramSet& h, const std::vector<std::size_t>& order) {
-        CellSummary s;
-        const std::size_t n = mom.size();
-        s.mean.resize(n);
-        s.sd.resize(n);
-        s.quantiles.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(o.quantiles.size()));
-        for (std::size_t k = 0; k < n; ++k) {
-            const std::size_t i = order.empty() ? k : order[k];
-            s.mean[k] = mom[i].mean;
-            s.sd[k] = std::sqrt(mom[i].variance());
-            for (std::size_t j = 0; j < o.quantiles.size(); ++j)
-                s.quantiles(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j)) = h.quantile(i, o.quantiles[j]);
-        }
-        return s;
+            *buf.row(1, i, t, 1, T) = budget;
+            *buf.row(2, i, t, 1, T) = uf;
+            max_err = std::max(max_err, std::fabs(sum - budget) / std::fabs(budget));
+            for (std::size_t k = 0; k < c.keep.size(); ++k)
+                out.kept[(static_cast<std::size_t>(p) * T + t) * c.keep.size() + k] = au[c.keep[k]];
+        });
+        return max_err;
     };
-    std::vector<std::size_t> order(au_cells);
-    for (std::size_t g = 0; g < G; ++g)
-        for (std::size_t t = 0; t < T; ++t) order[g * T + t] = t * G + g;
-    out.au = summarise(total.au, merged.au, order);
-    out.budget = summarise(total.budget, merged.budget, {});
-    out.uf = summarise(total.uf, merged.uf, {});
-    out.p_below_base.resize(au_cells);
-    for (std::size_t k = 0; k < au_cells; ++k)
-        out.p_below_base[k] = static_cast<double>(merged.below[order[k]]) / static_cast<double>(o.paths);
-    out.max_budget_rel_error = total.max_rel_err;
+    StreamOptions so;
+    so.paths = o.paths;
+    so.block_size = o.block_size;
+    so.threads = o.threads;
+    so.bins = o.bins;
+    so.quantiles = o.quantiles;
+    StreamResult r = run_streamed(specs, T, so, path_fn, cancel, progress);
+    out.cancelled = r.cancelled;
+    out.paths_done = r.paths_done;
+    if (r.cancelled) return out;
+    auto summary = [](OutputSummary& s) { return CellSummary{std::move(s.mean), std::move(s.sd), std::move(s.quantiles)}; };
+    out.p_below_base = std::move(r.outputs[0].p_below);
+    out.au = summary(r.outputs[0]);
+    out.budget = summary(r.outputs[1]);
+    out.uf = summary(r.outputs[2]);
+    out.max_budget_rel_error = r.max_check;
     return out;
 }
 

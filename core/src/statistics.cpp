@@ -71,6 +71,36 @@ double HistogramSet::quantile(std::size_t cell, double p) const {
     return max_[cell];
 }
 
+double HistogramSet::tail_mean(std::size_t cell, double alpha) const {
+    const std::uint64_t n = count(cell);
+    if (n == 0 || alpha <= 0.0) return std::nan("");
+    const double target = std::min(alpha, 1.0) * static_cast<double>(n);
+    const std::uint32_t* c = &counts_[cell * stride()];
+    const double width = (hi_[cell] - lo_[cell]) / bins_;
+    double cum = 0.0, sum = 0.0;
+    for (std::size_t i = 0; i < stride() && cum < target; ++i) {
+        const double k = static_cast<double>(c[i]);
+        if (k == 0.0) continue;
+        double a, b;
+        if (i == 0) {
+            a = min_[cell];
+            b = std::min(lo_[cell], max_[cell]);
+        } else if (i == stride() - 1) {
+            a = std::max(hi_[cell], min_[cell]);
+            b = max_[cell];
+        } else {
+            const double edge = lo_[cell] + static_cast<double>(i - 1) * width;
+            a = std::max(edge, min_[cell]);
+            b = std::min(edge + width, max_[cell]);
+        }
+        const double take = std::min(k, target - cum);  // the lowest `take` of the bin's k values
+        const double upper = a + (b - a) * take / k;
+        sum += take * 0.5 * (a + upper);
+        cum += take;
+    }
+    return sum / cum;
+}
+
 void pilot_ranges(const std::vector<double>& values, std::size_t cells, std::size_t n,
                   std::vector<double>& lo, std::vector<double>& hi) {
     lo.assign(cells, 0.0);

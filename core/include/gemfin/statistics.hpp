@@ -65,6 +65,9 @@ public:
     void merge(const HistogramSet& o);
     /// Quantile p ∈ [0, 1] of one cell.
     double quantile(std::size_t cell, double p) const;
+    /// Mean of the values at or below the alpha-quantile (expected shortfall), with the values
+    /// inside a bin spread evenly as for `quantile`.
+    double tail_mean(std::size_t cell, double alpha) const;
     std::uint64_t count(std::size_t cell) const;
     std::size_t cells() const { return lo_.size(); }
     int bins() const { return bins_; }

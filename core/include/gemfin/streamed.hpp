@@ -1,0 +1,66 @@
+#pragma once
+// The block machinery of a simulation, independent of the model: paths run in fixed blocks on
+// TBB; each block's outputs are buffered path-major and reduced to per-cell moments (merged in
+// block order), histogram counts and threshold counts (integers, exact in any order). See
+// docs/monte-carlo.md ("Random numbers and determinism", "Streamed statistics").
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gemfin/types.hpp"
+
+namespace gemfin {
+
+/// One output: `rows` values per year (G municipalities, or 1 for a national figure).
+struct OutputSpec {
+    std::string name;
+    std::size_t rows = 1;
+    bool quantiles = true;            // histogram quantiles and expected shortfall
+    std::vector<double> thresholds;   // per row: also count P(value < threshold); empty = none
+};
+
+/// Statistics of one output; cell k = row · T + t.
+struct OutputSummary {
+    std::vector<double> mean, sd;
+    RowMatrix quantiles;              // cells × Q (0 columns without quantiles)
+    std::vector<double> p_below;      // cells (empty without thresholds)
+    std::vector<double> shortfall;    // cells: E[X | X ≤ q_α] (empty without quantiles)
+};
+
+/// Buffers of one block: values[output][i · rows · T + t · rows + row] for path i of the block.
+struct BlockBuffer {
+    std::vector<std::vector<double>> values;
+    double check = 0.0;  // max over the block of the path function's return value
+    double* row(std::size_t output, std::size_t i, std::size_t t, std::size_t rows, std::size_t years) {
+        return &values[output][(i * years + t) * rows];
+    }
+};
+
+struct StreamOptions {
+    std::uint64_t paths = 1;
+    std::uint32_t block_size = 1024;
+    int threads = 0;
+    int bins = 2048;
+    std::vector<double> quantiles;
+    double shortfall_level = 0.05;
+};
+
+struct StreamResult {
+    std::vector<OutputSummary> outputs;
+    std::uint64_t paths_done = 0;
+    bool cancelled = false;
+    double max_check = 0.0;
+};
+
+/// Fills slot i (< block size) of `buffer` with the outputs of `path`; returns a check value
+/// whose maximum over all paths is reported (e.g. a budget-identity error). Called from TBB
+/// threads concurrently, each with its own buffer.
+using PathFunction = std::function<double(std::uint64_t path, std::size_t i, BlockBuffer& buffer)>;
+
+StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t years, const StreamOptions& o,
+                          const PathFunction& path_fn, const std::atomic<bool>* cancel,
+                          std::atomic<std::uint64_t>* progress);
+
+}  // namespace gemfin
