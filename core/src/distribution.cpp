@@ -1,5 +1,6 @@
 #include "gemfin/distribution.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -115,6 +116,20 @@ double Distribution::quantile(double u) const {
             return p_[0] + (p_[1] - p_[0]) * u;
     }
     return 0.0;  // unreachable
+}
+
+double copula_value(const Distribution& d, double z) {
+    const auto& p = d.params();
+    switch (d.kind()) {
+        case DistributionKind::Fixed: return p[0];
+        case DistributionKind::Normal: return p[0] + p[1] * z;
+        case DistributionKind::LogNormal: return std::exp(p[0] + p[1] * z);
+        default: {
+            // Keep u inside (0, 1) where Φ(z) rounds to 0 or 1 in double precision.
+            const double u = std::clamp(0.5 * std::erfc(-z * M_SQRT1_2), 1e-300, 1.0 - 1e-16);
+            return d.quantile(u);
+        }
+    }
 }
 
 double Distribution::mean() const {

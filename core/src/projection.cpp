@@ -31,25 +31,11 @@ struct PathScratch {
     std::vector<std::uint32_t> bits;  // 4 × G Philox words of one year and driver group
     std::vector<float> factor;        // D × G municipal growth factors of one year
     std::vector<double> growth;    // G
+    std::vector<double> mult;      // D × G volume multipliers of the current year
+    std::vector<double> natlevel;  // D national driver levels (exp of cumulated national growth)
 
     std::vector<double> eps, z, nat, real;  // real: GDP real-growth history (Gdp rule)
 };
-
-double standard_normal_cdf(double z) { return 0.5 * std::erfc(-z * M_SQRT1_2); }
-
-// Value of a marginal at correlated normal z: exact shortcut for normal/fixed.
-double marginal(const Distribution& d, double z) {
-    switch (d.kind()) {
-        case DistributionKind::Fixed: return d.params()[0];
-        case DistributionKind::Normal: return d.params()[0] + d.params()[1] * z;
-        case DistributionKind::LogNormal: return std::exp(d.params()[0] + d.params()[1] * z);
-        default: {
-            // Keep u inside (0, 1) where Φ(z) rounds to 0 or 1 in double precision.
-            const double u = std::clamp(standard_normal_cdf(z), 1e-300, 1.0 - 1e-16);
-            return d.quantile(u);
-        }
-    }
-}
 
 struct Context {
     const ProjectionModel& m;
@@ -62,7 +48,7 @@ struct Context {
     bool any_municipal = false;
 };
 
-// Simulates one path; calls sink(t, au, budget, uf) for each year.
+// Simulates one path; calls sink(t, scratch, budget, uf) for each year (AU in scratch.au).
 template <class Sink>
 void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink) {
     const auto& m = c.m;
@@ -70,6 +56,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
     const auto q = static_cast<std::uint32_t>(c.o.antithetic ? path / 2 : path);
     const RandomStream macro(c.o.seed, kStreamMacro), muni(c.o.seed, kStreamMunicipal);
     std::fill(s.levels.begin(), s.levels.end(), 1.0);
+    std::fill(s.natlevel.begin(), s.natlevel.end(), 1.0);
     const auto& fund = m.fund;
     const std::size_t F = fund.shocks();
     double growth_prev = fund.growth.start, price_prev = fund.price.start;
@@ -90,12 +77,12 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
             s.z[i] = acc;
         }
         const double growth = fund.growth.mean + fund.growth.persistence * (growth_prev - fund.growth.mean) +
-                              marginal(fund.growth.shock, s.z[0]);
+                              copula_value(fund.growth.shock, s.z[0]);
         growth_prev = growth;
         double accres = growth;
         if (fund.rule == FundRule::Gdp) {
             const double price = fund.price.mean + fund.price.persistence * (price_prev - fund.price.mean) +
-                                 marginal(fund.price.shock, s.z[1]);
+                                 copula_value(fund.price.shock, s.z[1]);
             price_prev = price;
             // Year y = t+1 is stored at real[y + kGdpHistory]; its window y−9 … y−2 is
             // real[y] … real[y+7] (history before the base year holds growth.start).
@@ -106,7 +93,10 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
             accres = avg / 8.0 + price;
         }
         budget = budget * (1.0 + accres) + fund.policy_mutations[t];
-        for (std::size_t d = 0; d < D; ++d) s.nat[d] = marginal(m.drivers[d].national, s.z[F + d]);
+        for (std::size_t d = 0; d < D; ++d) {
+            s.nat[d] = copula_value(m.drivers[d].national, s.z[F + d]);
+            s.natlevel[d] *= std::exp(s.nat[d]);
+        }
 
         const std::size_t slot = t % c.lag;
         // Municipal growth factors exp(n_d + τ_d·η) for all drivers: one Philox counter per
@@ -167,6 +157,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
                 s.basis[g] += mult[g] * cb[g];
                 s.ozb[g] += mult[g] * co[g];
             }
+            std::copy(mult, mult + G, &s.mult[d * G]);
         }
         double sum_basis = 0.0, sum_ozb = 0.0;
         for (std::size_t g = 0; g < G; ++g) {
@@ -175,7 +166,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
         }
         const double uf = (budget - sum_ozb) / sum_basis;
         for (std::size_t g = 0; g < G; ++g) s.au[g] = uf * s.basis[g] + s.ozb[g];
-        sink(t, s.au, budget, uf);
+        sink(t, s, budget, uf);
     }
 }
 
@@ -187,8 +178,11 @@ void ProjectionModel::validate() const {
     if (c_basis.rows() == 0) throw InputError("projection: no municipalities");
     if (static_cast<std::size_t>(c_basis.cols()) != D + 1 || c_ozb.rows() != c_basis.rows() || c_ozb.cols() != c_basis.cols())
         throw InputError("projection: c_basis and c_ozb must both be G × (drivers + 1)");
-    if (static_cast<std::size_t>(correlation.rows()) != D + fund.shocks() || correlation.cols() != correlation.rows())
-        throw InputError("correlation: expected a square matrix over the fund shocks and every driver");
+    if (static_cast<std::size_t>(correlation.rows()) != macro_shocks() || correlation.cols() != correlation.rows())
+        throw InputError("correlation: expected a square matrix over the fund shocks, every driver and the budget shocks");
+    if (static_cast<std::size_t>(correlation_names.size()) != macro_shocks())
+        throw InputError("correlation: expected one name per macro shock");
+    if (budget) budget->validate(static_cast<std::size_t>(c_basis.rows()), D, years);
     if (fund.policy_mutations.size() != static_cast<std::size_t>(years))
         throw InputError("fund.policy_mutations: expected one amount per projection year");
     if (!(fund.budget0 > 0.0) || !std::isfinite(fund.budget0)) throw InputError("fund.budget0: expected a positive AU budget");
@@ -273,7 +267,7 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
     c.g_count = static_cast<std::size_t>(m.c_basis.rows());
     c.d_count = m.drivers.size();
     c.t_count = static_cast<std::size_t>(m.years);
-    c.k_count = c.d_count + m.fund.shocks();
+    c.k_count = m.macro_shocks();
     c.muni_words = (c.d_count + 3) / 4;
     c.lag = 1;
     for (const auto& d : m.drivers) {
@@ -305,6 +299,8 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         s.bits.resize(4 * G);
         s.factor.resize(G * c.d_count);
         s.growth.resize(G);
+        s.mult.resize(G * c.d_count);
+        s.natlevel.resize(c.d_count);
         s.basis.resize(G);
         s.ozb.resize(G);
         s.au.resize(G);
@@ -316,22 +312,52 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
     };
     SimulationOutput out;
     out.kept.assign(static_cast<std::size_t>(o.paths) * T * c.keep.size(), 0.0);
-    // Outputs: 0 = AU per municipality (with P(AU < base-year AU)), 1 = budget, 2 = UF.
-    const std::vector<OutputSpec> specs{{"algemene_uitkering", G, true, c.au_base},
-                                        {"budget", 1, true, {}},
-                                        {"uitkeringsfactor", 1, true, {}}};
+    // Outputs: 0 = AU per municipality (with P(AU < base-year AU)), 1 = budget, 2 = UF; with a
+    // budget model also 3 = saldo (P(saldo < 0), shortfall), 4 = reserves exhausted by t,
+    // 5 = artikel-12 signal, 6 = net shock effect, 7 = reserves, 8 = national share in deficit.
+    std::vector<OutputSpec> specs{{"algemene_uitkering", G, true, c.au_base, false},
+                                  {"budget", 1, true, {}, false},
+                                  {"uitkeringsfactor", 1, true, {}, false}};
+    const bool with_budget = m.budget.has_value();
+    if (with_budget) {
+        specs.push_back({"saldo", G, true, std::vector<double>(G, 0.0), false});
+        for (const char* name : {"reserves_exhausted", "artikel12", "net_shock", "reserves"})
+            specs.push_back({name, G, false, {}, true});
+        specs.push_back({"share_deficit", 1, true, {}, false});
+    }
     tbb::enumerable_thread_specific<PathScratch> scratch(new_scratch);
+    tbb::enumerable_thread_specific<std::optional<BudgetRun>> budget_runs;
+    const std::size_t budget_z = m.fund.shocks() + c.d_count;  // the budget's macro shocks start here
     const PathFunction path_fn = [&](std::uint64_t p, std::size_t i, BlockBuffer& buf) {
         double max_err = 0.0;
-        run_path(c, p, scratch.local(), [&](std::size_t t, const std::vector<double>& au, double budget, double uf) {
-            double* row = buf.row(0, i, t, G, T);
-            double sum = 0.0;
-            for (std::size_t g = 0; g < G; ++g) {
-                row[g] = au[g];
-                sum += au[g];
+        BudgetRun* br = nullptr;
+        std::vector<double>* bout = nullptr;
+        if (with_budget) {
+            auto& opt = budget_runs.local();
+            if (!opt) opt.emplace(*m.budget, G, c.d_count, o.seed);
+            br = &*opt;
+            br->start_path();
+            thread_local std::vector<double> outputs;
+            outputs.resize(5 * G);
+            bout = &outputs;
+        }
+        const bool flip = o.antithetic && (p % 2 == 1);
+        const auto q = static_cast<std::uint32_t>(o.antithetic ? p / 2 : p);
+        run_path(c, p, scratch.local(), [&](std::size_t t, const PathScratch& ps, double budget, double uf) {
+            const std::vector<double>& au = ps.au;
+            if (br) {
+                double* v = bout->data();
+                double share = 0.0;
+                br->year(t, q, flip, &ps.z[budget_z], ps.mult.data(), ps.natlevel.data(), au.data(),
+                         budget / m.fund.budget0, {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share});
+                for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
+                buf.put(8, i, t, share);
             }
-            *buf.row(1, i, t, 1, T) = budget;
-            *buf.row(2, i, t, 1, T) = uf;
+            double sum = 0.0;
+            for (std::size_t g = 0; g < G; ++g) sum += au[g];
+            buf.put(0, i, t, au.data());
+            buf.put(1, i, t, budget);
+            buf.put(2, i, t, uf);
             max_err = std::max(max_err, std::fabs(sum - budget) / std::fabs(budget));
             for (std::size_t k = 0; k < c.keep.size(); ++k)
                 out.kept[(static_cast<std::size_t>(p) * T + t) * c.keep.size() + k] = au[c.keep[k]];
@@ -354,6 +380,18 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
     out.budget = summary(r.outputs[1]);
     out.uf = summary(r.outputs[2]);
     out.max_budget_rel_error = r.max_check;
+    if (with_budget) {
+        BudgetOutput b;
+        b.p_deficit = std::move(r.outputs[3].p_below);
+        b.shortfall = std::move(r.outputs[3].shortfall);
+        b.saldo = summary(r.outputs[3]);
+        b.p_exhausted = std::move(r.outputs[4].mean);
+        b.p_art12 = std::move(r.outputs[5].mean);
+        b.net_shock = std::move(r.outputs[6].mean);
+        b.reserves_mean = std::move(r.outputs[7].mean);
+        b.share_deficit = summary(r.outputs[8]);
+        out.municipal_budget = std::move(b);
+    }
     return out;
 }
 

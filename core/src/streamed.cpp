@@ -39,9 +39,12 @@ StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t T, c
     if (o.paths < 1) throw InputError("paths: expected at least 1 path");
     if (o.block_size < 1) throw InputError("block_size: expected at least 1");
     if (o.bins < 16) throw InputError("bins: expected at least 16");
-    for (const auto& s : specs)
+    for (const auto& s : specs) {
         if (!s.thresholds.empty() && s.thresholds.size() != s.rows)
             throw InputError("output " + s.name + ": one threshold per row expected");
+        if (s.mean_only && (s.quantiles || !s.thresholds.empty()))
+            throw InputError("output " + s.name + ": a mean-only output has no quantiles or thresholds");
+    }
     const std::size_t n_out = specs.size(), B = o.block_size;
     std::vector<std::size_t> cells(n_out);
     for (std::size_t k = 0; k < n_out; ++k) cells[k] = specs[k].rows * T;
@@ -51,12 +54,19 @@ StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t T, c
     };
     auto new_buffer = [&] {
         BlockBuffer buf;
-        for (std::size_t k = 0; k < n_out; ++k) buf.values.emplace_back(cells[k] * B);
+        buf.years = T;
+        for (std::size_t k = 0; k < n_out; ++k) {
+            buf.values.emplace_back(specs[k].mean_only ? cells[k] : cells[k] * B);
+            buf.mean_only.push_back(specs[k].mean_only ? 1 : 0);
+            buf.rows.push_back(specs[k].rows);
+        }
         return buf;
     };
     auto run_block = [&](std::uint64_t b, BlockBuffer& buf) {
         const auto [q0, q1] = block_range(b);
         buf.check = 0.0;
+        for (std::size_t k = 0; k < n_out; ++k)
+            if (specs[k].mean_only) std::fill(buf.values[k].begin(), buf.values[k].end(), 0.0);
         for (std::uint64_t p = q0; p < q1; ++p)
             buf.check = std::max(buf.check, path_fn(p, static_cast<std::size_t>(p - q0), buf));
         return static_cast<std::size_t>(q1 - q0);
@@ -75,6 +85,10 @@ StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t T, c
         for (std::size_t k = 0; k < n_out; ++k) {
             const std::size_t C = cells[k], rows = specs[k].rows;
             const double* v = buf.values[k].data();
+            if (specs[k].mean_only) {  // block sums: the mean merges exactly like any block mean
+                for (std::size_t c = 0; c < C; ++c) part[k][c] = Moments{static_cast<double>(n), v[c] / static_cast<double>(n), 0.0};
+                continue;
+            }
             const bool count = !specs[k].thresholds.empty(), hist = specs[k].quantiles;
             for (std::size_t c0 = 0; c0 < C; c0 += kTile) {
                 const std::size_t w = std::min(kTile, C - c0);
@@ -203,7 +217,7 @@ StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t T, c
             for (std::size_t t = 0; t < T; ++t) {
                 const std::size_t out = r * T + t, in = t * rows + r;  // output order row · T + t
                 s.mean[out] = total[k][in].mean;
-                s.sd[out] = std::sqrt(total[k][in].variance());
+                s.sd[out] = specs[k].mean_only ? std::nan("") : std::sqrt(total[k][in].variance());
                 if (specs[k].quantiles) {
                     for (Eigen::Index j = 0; j < Q; ++j)
                         s.quantiles(static_cast<Eigen::Index>(out), j) = merged.hist[k].quantile(in, o.quantiles[static_cast<std::size_t>(j)]);

@@ -33,4 +33,8 @@ private:
     std::vector<double> p_;
 };
 
+/// The value of `d` at a standard normal z through the normal copula, F⁻¹(Φ(z)); exact
+/// shortcuts for fixed, normal and lognormal marginals.
+double copula_value(const Distribution& d, double z);
+
 }  // namespace gemfin

@@ -18,11 +18,14 @@
 // Paths run in fixed blocks; block results merge in block order: results are bitwise
 // identical for any number of threads.
 #include <atomic>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "gemfin/budget.hpp"
 #include "gemfin/distribution.hpp"
+#include "gemfin/macro.hpp"
 #include "gemfin/types.hpp"
 
 namespace gemfin {
@@ -32,14 +35,6 @@ struct DriverSpec {
     Distribution national = Distribution::fixed(0.0);  // yearly national log-growth
     double municipal_sd = 0.0;                          // sd of municipal log-growth shock
     int average_years = 1;                              // volume = mean of the last n levels
-};
-
-/// x_t = mean + persistence·(x_{t−1} − mean) + shock_t, with x_0 = start.
-struct MacroProcess {
-    double mean = 0.0;
-    double persistence = 0.0;  // in [0, 1)
-    double start = 0.0;
-    Distribution shock = Distribution::fixed(0.0);
 };
 
 /// How the fund grows (domain.md §2.9).
@@ -68,7 +63,12 @@ struct ProjectionModel {
     RowMatrix correlation;  // (F+D)²: F fund shocks (growth[, price]), then drivers' national shocks
     std::vector<std::string> correlation_names;
     int years = 10;
+    std::optional<BudgetModel> budget;  // municipal budgets (issue #4); none = allocation only
 
+    /// Macro shocks per path-year: fund, drivers' national growth, then the budget model's.
+    std::size_t macro_shocks() const {
+        return fund.shocks() + drivers.size() + (budget ? budget->macro_shocks() : 0);
+    }
     void validate() const;
 };
 
@@ -88,6 +88,18 @@ struct CellSummary {
     RowMatrix quantiles;  // cells × Q
 };
 
+/// Budget outputs (cells g·T + t unless noted); probabilities are path fractions.
+struct BudgetOutput {
+    CellSummary saldo;                   // euros
+    std::vector<double> p_deficit;       // P(saldo < 0)
+    std::vector<double> shortfall;       // expected shortfall of the saldo at 5%
+    std::vector<double> p_exhausted;     // P(reserves < 0 in some year ≤ t)
+    std::vector<double> p_art12;         // P(artikel-12 signal in year t)
+    std::vector<double> net_shock;       // mean of shock losses and costs minus compensation
+    std::vector<double> reserves_mean;   // mean reserves at the end of year t
+    CellSummary share_deficit;           // cells t: share of municipalities with saldo < 0
+};
+
 struct SimulationOutput {
     CellSummary au;                  // cells g*T + t
     std::vector<double> p_below_base;  // P(AU_{g,t} < AU_{g,base}) per cell
@@ -96,6 +108,7 @@ struct SimulationOutput {
     std::uint64_t paths_done = 0;
     bool cancelled = false;
     double max_budget_rel_error = 0.0;  // max over path-years of |Σ_g AU − budget| / budget
+    std::optional<BudgetOutput> municipal_budget;
 };
 
 /// Correlation factor L with L·Lᵀ = R, for R positive semi-definite; otherwise InputError naming

@@ -19,6 +19,7 @@ struct OutputSpec {
     std::size_t rows = 1;
     bool quantiles = true;            // histogram quantiles and expected shortfall
     std::vector<double> thresholds;   // per row: also count P(value < threshold); empty = none
+    bool mean_only = false;           // only the mean (e.g. of an indicator): no per-path buffer
 };
 
 /// Statistics of one output; cell k = row · T + t.
@@ -27,15 +28,29 @@ struct OutputSummary {
     RowMatrix quantiles;              // cells × Q (0 columns without quantiles)
     std::vector<double> p_below;      // cells (empty without thresholds)
     std::vector<double> shortfall;    // cells: E[X | X ≤ q_α] (empty without quantiles)
-};
+};  // mean_only outputs: sd is NaN
 
-/// Buffers of one block: values[output][i · rows · T + t · rows + row] for path i of the block.
+/// Buffers of one block: values[output][i · rows · T + t · rows + row] for path i of the block;
+/// for a mean_only output one set of cells that sums the block's paths.
 struct BlockBuffer {
     std::vector<std::vector<double>> values;
+    std::vector<char> mean_only;
+    std::vector<std::size_t> rows;
+    std::size_t years = 0;
     double check = 0.0;  // max over the block of the path function's return value
-    double* row(std::size_t output, std::size_t i, std::size_t t, std::size_t rows, std::size_t years) {
-        return &values[output][(i * years + t) * rows];
+
+    /// Record `v` (rows values) as output k of path i in year t.
+    void put(std::size_t k, std::size_t i, std::size_t t, const double* v) {
+        const std::size_t r = rows[k];
+        if (mean_only[k]) {
+            double* dst = &values[k][t * r];
+            for (std::size_t j = 0; j < r; ++j) dst[j] += v[j];
+        } else {
+            double* dst = &values[k][(i * years + t) * r];
+            for (std::size_t j = 0; j < r; ++j) dst[j] = v[j];
+        }
     }
+    void put(std::size_t k, std::size_t i, std::size_t t, double v) { put(k, i, t, &v); }
 };
 
 struct StreamOptions {

@@ -1,0 +1,97 @@
+#pragma once
+// Municipal budgets on top of the gemeentefonds projection (issue #4; docs/budget-model.md).
+//
+// Per path, year t and municipality g (euros; index 0 = base year):
+//   cost_d,t   = cost_d,t−1 · (1 + wage_price_t + excess_d,t)          national, per domain
+//   lasten_d   = lasten0_d · volume_d · cost_d,t · error_d              volume from driver levels;
+//                                                                       error ~ lognormal per g
+//   BUIG       = budget: buig_baten0 · national bijstand level · prices; spending: buig_lasten0 ·
+//                municipal bijstand level · prices · error_P; a deficit above 7.5% of the budget
+//                is compensated by the vangnet (half to 12.5%, all above)
+//   baten      = AU + SIUDU·(budget_t/budget_0) + OZB0·WOZ^pass·(1+policy)^t + other taxes and
+//                other baten · prices + BUIG budget + vangnet + compensation − shock losses
+//   saldo      = baten − lasten − shock costs;  reserves_t = reserves_t−1 + saldo
+// Outputs: saldo, P(reserves exhausted by t), artikel-12 signal (deficit ≥ 2% of own taxes + AU
+// in two consecutive years), net shock effect (loss − compensation), national share in deficit.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gemfin/distribution.hpp"
+#include "gemfin/macro.hpp"
+#include "gemfin/philox.hpp"
+#include "gemfin/types.hpp"
+
+namespace gemfin {
+
+constexpr std::size_t kDomains = 4;  // Jeugd, Wmo, Participatie (excl. BUIG), Overig
+
+/// A one-off shock in one projection year: a fraction of a revenue line lost or of a domain's
+/// lasten added, drawn nationally (macro shock, correlated) with municipal dispersion.
+struct ShockEvent {
+    std::string name;
+    int year = 0;      // projection year index (0 = first projection year)
+    int target = 0;    // 0 OZB, 1 other taxes, 2 other baten, 3 + d: lasten of domain d
+    Distribution fraction = Distribution::fixed(0.0);
+    double municipal_sd = 0.0;  // lognormal dispersion of the municipal fraction around the national
+};
+
+struct BudgetModel {
+    // Base year per municipality (G each, euros).
+    std::array<Vector, kDomains> lasten0;  // Participatie without the BUIG benefits
+    Vector ozb0, other_taxes0, other_baten0, buig_baten0, buig_lasten0, siudu0, reserves0;
+    // Domain volumes as weighted driver levels (kDomains × D, rows ≥ 0); the BUIG driver index.
+    RowMatrix volume_weights;
+    int bijstand_driver = -1;
+    int woz_driver = -1;
+    double ozb_pass_through = 1.0;
+    double ozb_policy_growth = 0.0;
+    MacroProcess wage_price;                         // yearly wage/price growth (shock: macro)
+    std::array<Distribution, kDomains> excess{Distribution::fixed(0.0), Distribution::fixed(0.0),
+                                              Distribution::fixed(0.0), Distribution::fixed(0.0)};
+    std::array<double, kDomains> error_mu{}, error_sigma{};  // municipal lognormal error per domain
+    double vangnet_threshold = 0.075, vangnet_full = 0.125, vangnet_share = 0.5;
+    double art12_threshold = 0.02;
+    std::vector<ShockEvent> shocks;
+    RowMatrix compensation;  // G × T euros
+
+    /// Macro shocks this model adds after the fund's and the drivers': wage_price, the four
+    /// excess-growth shocks, then one per shock event.
+    std::size_t macro_shocks() const { return 1 + kDomains + shocks.size(); }
+    void validate(std::size_t g_count, std::size_t drivers, int years) const;
+};
+
+/// The budget projection of one path, year by year (one instance per thread).
+class BudgetRun {
+public:
+    BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t drivers, std::uint64_t seed);
+
+    struct YearOutputs {  // each G values, except share_deficit (one)
+        double* saldo;
+        double* exhausted;
+        double* art12;
+        double* net_shock;
+        double* reserves;
+        double* share_deficit;
+    };
+    void start_path();
+    /// z: the model's macro normals (macro_shocks() of them); mult: D × G volume multipliers;
+    /// natlevel: D national driver levels; au: G; budget_ratio: AU budget_t / budget_0.
+    void year(std::size_t t, std::uint32_t q, bool flip, const double* z, const double* mult, const double* natlevel,
+              const double* au, double budget_ratio, const YearOutputs& out);
+
+private:
+    const BudgetModel& m_;
+    std::size_t g_, drivers_;
+    RandomStream err_stream_, shock_stream_;
+    std::vector<double> reserves_, exhausted_;
+    std::vector<char> prev_art12_;
+    std::vector<std::uint32_t> bits_;
+    std::vector<float> err_, fac_;
+    std::vector<double> vol_, saldo_, tmp_, lasten_, revenue_;
+    double price_ = 1.0, wp_prev_ = 0.0;
+    std::array<double, kDomains> cost_{};
+};
+
+}  // namespace gemfin

@@ -1,0 +1,197 @@
+#include "gemfin/budget.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "gemfin/error.hpp"
+#include "gemfin/kernels.hpp"
+
+namespace gemfin {
+
+namespace {
+
+// Stable stream ids (see projection.cpp for 1 and 2).
+constexpr std::uint32_t kStreamBudgetError = 3;
+constexpr std::uint32_t kStreamShock = 4;
+
+void require_vector(const Vector& v, std::size_t g, const char* name, bool nonnegative) {
+    if (static_cast<std::size_t>(v.size()) != g) {
+        std::ostringstream os;
+        os << "budget." << name << ": " << v.size() << " values, expected one per municipality (" << g << ")";
+        throw InputError(os.str());
+    }
+    for (Eigen::Index i = 0; i < v.size(); ++i)
+        if (!std::isfinite(v[i]) || (nonnegative && v[i] < 0.0)) {
+            std::ostringstream os;
+            os << "budget." << name << ": value of municipality row " << i << " is " << v[i] << "; expected a finite"
+               << (nonnegative ? " non-negative" : "") << " number of euros";
+            throw InputError(os.str());
+        }
+}
+
+}  // namespace
+
+void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const {
+    const char* domain_names[kDomains] = {"lasten.Jeugd", "lasten.Wmo", "lasten.Participatie", "lasten.Overig"};
+    for (std::size_t d = 0; d < kDomains; ++d) require_vector(lasten0[d], g, domain_names[d], false);
+    require_vector(ozb0, g, "ozb", false);
+    require_vector(other_taxes0, g, "other_taxes", false);
+    require_vector(other_baten0, g, "other_baten", false);
+    require_vector(buig_baten0, g, "buig_baten", true);
+    require_vector(buig_lasten0, g, "buig_lasten", true);
+    require_vector(siudu0, g, "siudu", false);
+    require_vector(reserves0, g, "reserves", false);
+    if (static_cast<std::size_t>(volume_weights.rows()) != kDomains || static_cast<std::size_t>(volume_weights.cols()) != drivers)
+        throw InputError("budget.volume_weights: expected 4 domains × one weight per driver");
+    if ((volume_weights.array() < 0.0).any() || !volume_weights.allFinite())
+        throw InputError("budget.volume_weights: weights must be finite and ≥ 0");
+    if (bijstand_driver < 0 || static_cast<std::size_t>(bijstand_driver) >= drivers)
+        throw InputError("budget.bijstand_driver: expected the index of a driver (the BUIG volume)");
+    if (woz_driver >= static_cast<int>(drivers)) throw InputError("budget.woz_driver: not a driver index");
+    if (!(vangnet_threshold >= 0.0 && vangnet_threshold <= vangnet_full && vangnet_share >= 0.0 && vangnet_share <= 1.0))
+        throw InputError("budget.vangnet: expected 0 ≤ threshold ≤ full and a share in [0, 1]");
+    if (wage_price.persistence < 0.0 || wage_price.persistence >= 1.0)
+        throw InputError("budget.wage_price.persistence: expected a number in [0, 1)");
+    for (std::size_t d = 0; d < kDomains; ++d)
+        if (!(error_sigma[d] >= 0.0) || !std::isfinite(error_mu[d]))
+            throw InputError("budget.error: expected a finite mu and sigma ≥ 0 per domain");
+    for (const auto& e : shocks) {
+        if (e.year < 0 || e.year >= years) throw InputError("shocks." + e.name + ".year: outside the projection");
+        if (e.target < 0 || e.target >= static_cast<int>(3 + kDomains)) throw InputError("shocks." + e.name + ": unknown target");
+        if (!(e.municipal_sd >= 0.0)) throw InputError("shocks." + e.name + ".municipal_sd: expected ≥ 0");
+    }
+    if (static_cast<std::size_t>(compensation.rows()) != g || compensation.cols() != years || !compensation.allFinite())
+        throw InputError("budget.compensation: expected a finite G × years matrix of euros");
+}
+
+BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t drivers, std::uint64_t seed)
+    : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
+      reserves_(g_count), exhausted_(g_count), prev_art12_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
+      fac_(g_count), vol_(g_count), saldo_(g_count), tmp_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count) {}
+
+void BudgetRun::start_path() {
+    for (std::size_t g = 0; g < g_; ++g) {
+        reserves_[g] = m_.reserves0[static_cast<Eigen::Index>(g)];
+        exhausted_[g] = 0.0;
+        prev_art12_[g] = 0;
+    }
+    price_ = 1.0;
+    wp_prev_ = m_.wage_price.start;
+    cost_.fill(1.0);
+}
+
+void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z, const double* mult,
+                     const double* natlevel, const double* au, double budget_ratio, const YearOutputs& out) {
+    const std::size_t G = g_;
+    const auto tt = static_cast<std::uint32_t>(t);
+    const double wp = m_.wage_price.mean + m_.wage_price.persistence * (wp_prev_ - m_.wage_price.mean) +
+                      copula_value(m_.wage_price.shock, z[0]);
+    wp_prev_ = wp;
+    price_ *= 1.0 + wp;
+    for (std::size_t d = 0; d < kDomains; ++d) cost_[d] *= 1.0 + wp + copula_value(m_.excess[d], z[1 + d]);
+    // Municipal budget-versus-outcome errors: one Philox counter per municipality, a word per domain.
+    philox_lanes(q, tt, 0u, 1u, 0u, err_stream_.key(), G, &bits_[0], &bits_[G], &bits_[2 * G], &bits_[3 * G]);
+    for (std::size_t d = 0; d < kDomains; ++d) {
+        float* e = &err_[d * G];
+        if (m_.error_sigma[d] > 0.0)
+            lognormal_factor(&bits_[d * G], flip, static_cast<float>(m_.error_mu[d]), static_cast<float>(m_.error_sigma[d]), e, G);
+        else
+            std::fill(e, e + G, static_cast<float>(std::exp(m_.error_mu[d])));
+    }
+    std::fill(saldo_.begin(), saldo_.end(), 0.0);
+    std::vector<double>& net = tmp_;
+    std::fill(net.begin(), net.end(), 0.0);
+    // Lasten per domain (Participatie without the BUIG benefits).
+    std::array<const double*, kDomains> lasten_now{};
+    for (std::size_t d = 0; d < kDomains; ++d) {
+        double wsum = 0.0;
+        for (std::size_t k = 0; k < drivers_; ++k) wsum += m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
+        for (std::size_t g = 0; g < G; ++g) vol_[g] = wsum > 0.0 ? 0.0 : 1.0;
+        for (std::size_t k = 0; k < drivers_; ++k) {
+            const double w = m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
+            if (w == 0.0) continue;
+            const double* mk = &mult[k * G];
+            for (std::size_t g = 0; g < G; ++g) vol_[g] += w / wsum * mk[g];
+        }
+        const double* l0 = m_.lasten0[d].data();
+        const float* e = &err_[d * G];
+        double* ld = &lasten_[d * G];
+        for (std::size_t g = 0; g < G; ++g) {
+            ld[g] = l0[g] * vol_[g] * cost_[d] * static_cast<double>(e[g]);
+            saldo_[g] -= ld[g];
+        }
+        lasten_now[d] = ld;
+    }
+    // BUIG: budget follows the national bijstand volume, spending the municipal one; vangnet.
+    const double* bij = &mult[static_cast<std::size_t>(m_.bijstand_driver) * G];
+    const double nat_bij = natlevel[m_.bijstand_driver];
+    const float* e_p = &err_[2 * G];
+    for (std::size_t g = 0; g < G; ++g) {
+        const double budget = m_.buig_baten0[static_cast<Eigen::Index>(g)] * nat_bij * price_;
+        const double spend = m_.buig_lasten0[static_cast<Eigen::Index>(g)] * bij[g] * price_ * static_cast<double>(e_p[g]);
+        double vangnet = 0.0;
+        if (budget > 0.0) {
+            const double r = (spend - budget) / budget;
+            if (r > m_.vangnet_threshold)
+                vangnet = budget * (m_.vangnet_share * (std::min(r, m_.vangnet_full) - m_.vangnet_threshold) +
+                                    std::max(r - m_.vangnet_full, 0.0));
+        }
+        saldo_[g] += budget - spend + vangnet;
+    }
+    // Own revenue and the gemeentefonds.
+    const double policy = std::pow(1.0 + m_.ozb_policy_growth, static_cast<double>(t + 1));
+    const double* woz = m_.woz_driver >= 0 ? &mult[static_cast<std::size_t>(m_.woz_driver) * G] : nullptr;
+    double* ozb = &revenue_[0];
+    double* taxes = &revenue_[G];
+    double* other = &revenue_[2 * G];
+    for (std::size_t g = 0; g < G; ++g) {
+        const auto gi = static_cast<Eigen::Index>(g);
+        const double woz_factor = woz ? (m_.ozb_pass_through == 1.0 ? woz[g] : std::pow(woz[g], m_.ozb_pass_through)) : price_;
+        ozb[g] = m_.ozb0[gi] * woz_factor * policy;
+        taxes[g] = m_.other_taxes0[gi] * price_;
+        other[g] = m_.other_baten0[gi] * price_;
+        const double comp = m_.compensation(gi, static_cast<Eigen::Index>(t));
+        saldo_[g] += au[g] + m_.siudu0[gi] * budget_ratio + ozb[g] + taxes[g] + other[g] + comp;
+        net[g] -= comp;
+    }
+    // Shock events of this year: national fraction × municipal dispersion (mean one).
+    for (std::size_t e = 0; e < m_.shocks.size(); ++e) {
+        const ShockEvent& ev = m_.shocks[e];
+        if (ev.year != static_cast<int>(t)) continue;
+        const double frac = copula_value(ev.fraction, z[1 + kDomains + e]);
+        if (ev.municipal_sd > 0.0) {
+            // Counter index = municipality, last word = event.
+            philox_lanes(q, tt, 0u, 1u, static_cast<std::uint32_t>(e), shock_stream_.key(), G, &bits_[0], &bits_[G],
+                         &bits_[2 * G], &bits_[3 * G]);
+            const double s = ev.municipal_sd;
+            lognormal_factor(&bits_[0], flip, static_cast<float>(-0.5 * s * s), static_cast<float>(s), fac_.data(), G);
+        } else {
+            std::fill(fac_.begin(), fac_.end(), 1.0f);
+        }
+        const double* base = ev.target < 3 ? &revenue_[static_cast<std::size_t>(ev.target) * G]
+                                           : lasten_now[static_cast<std::size_t>(ev.target - 3)];
+        for (std::size_t g = 0; g < G; ++g) {
+            const double amount = frac * static_cast<double>(fac_[g]) * base[g];
+            saldo_[g] -= amount;  // a lost revenue and an extra cost both lower the saldo
+            net[g] += amount;
+        }
+    }
+    double deficits = 0.0;
+    for (std::size_t g = 0; g < G; ++g) {
+        reserves_[g] += saldo_[g];
+        if (reserves_[g] < 0.0) exhausted_[g] = 1.0;
+        const double capacity = ozb[g] + taxes[g] + au[g];
+        const char now = -saldo_[g] >= m_.art12_threshold * capacity ? 1 : 0;
+        out.art12[g] = (now && prev_art12_[g]) ? 1.0 : 0.0;
+        prev_art12_[g] = now;
+        deficits += saldo_[g] < 0.0 ? 1.0 : 0.0;
+        out.saldo[g] = saldo_[g];
+        out.exhausted[g] = exhausted_[g];
+        out.reserves[g] = reserves_[g];
+        out.net_shock[g] = net[g];
+    }
+    *out.share_deficit = deficits / static_cast<double>(G);
+}
+
+}  // namespace gemfin

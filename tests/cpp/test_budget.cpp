@@ -1,0 +1,151 @@
+// The municipal budget model: accounting identities worked by hand, vangnet, shocks,
+// compensation and determinism.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gemfin/error.hpp"
+#include "gemfin/projection.hpp"
+
+using namespace gemfin;
+
+namespace {
+
+// Three municipalities, drivers: 0 = inwoners (no growth), 1 = bijstand; no volatility.
+ProjectionModel budget_model(double vol) {
+    ProjectionModel m;
+    const int G = 3;
+    m.years = 3;
+    m.c_basis = RowMatrix::Zero(G, 3);
+    m.c_ozb = RowMatrix::Zero(G, 3);
+    for (int g = 0; g < G; ++g) m.c_basis(g, 2) = 1000.0;  // fixed basis: AU = budget / 3
+    m.drivers = {{"inwoners", Distribution::normal(0.0, 0.01 * vol), 0.01 * vol, 1},
+                 {"bijstand", Distribution::normal(0.0, 0.05 * vol), 0.05 * vol, 1}};
+    m.fund.budget0 = 3000.0;
+    m.fund.growth = MacroProcess{0.0, 0.0, 0.0, Distribution::normal(0.0, 0.01 * vol)};
+    m.fund.policy_mutations.assign(3, 0.0);
+    BudgetModel b;
+    for (std::size_t d = 0; d < kDomains; ++d) b.lasten0[d] = Vector::Constant(G, 100.0);
+    b.ozb0 = Vector::Constant(G, 50.0);
+    b.other_taxes0 = Vector::Constant(G, 10.0);
+    b.other_baten0 = Vector::Constant(G, 40.0);
+    b.buig_baten0 = Vector::Constant(G, 200.0);
+    b.buig_lasten0 = Vector::Constant(G, 200.0);
+    b.siudu0 = Vector::Constant(G, 30.0);
+    b.reserves0 = Vector::Constant(G, 500.0);
+    b.volume_weights = RowMatrix::Zero(4, 2);
+    b.volume_weights(0, 0) = 1.0;  // every domain on inwoners
+    b.volume_weights(1, 0) = 1.0;
+    b.volume_weights(2, 1) = 1.0;
+    b.volume_weights(3, 0) = 1.0;
+    b.bijstand_driver = 1;
+    b.wage_price = MacroProcess{0.02, 0.0, 0.02, Distribution::normal(0.0, 0.01 * vol)};
+    b.compensation = RowMatrix::Zero(G, 3);
+    m.budget = b;
+    const std::size_t K = m.macro_shocks();
+    m.correlation = RowMatrix::Identity(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
+    for (std::size_t k = 0; k < K; ++k) m.correlation_names.push_back("v" + std::to_string(k));
+    return m;
+}
+
+}  // namespace
+
+TEST(Budget, AccountingIdentityWorkedByHand) {
+    // Year 1, no volatility: prices ×1.02, costs ×1.02, AU = 1000 each, SIUDU 30, volumes 1.
+    // baten = 1000 + 30 + 50·1 (OZB, no WOZ driver: grows with prices → 51) ... see below.
+    auto m = budget_model(0.0);
+    SimulationOptions o;
+    o.paths = 8;
+    const auto r = simulate(m, o);
+    ASSERT_TRUE(r.municipal_budget.has_value());
+    const auto& b = *r.municipal_budget;
+    // Year t (1-based): price p = 1.02^t. baten = AU 1000 + SIUDU 30 + OZB 50p + taxes 10p +
+    // other 40p + BUIG budget 200p; lasten = 4 domains × 100p + BUIG spending 200p.
+    // saldo = 1030 + 300p − 600p = 1030 − 300p.
+    double reserves = 500.0;
+    for (int t = 1; t <= 3; ++t) {
+        const double p = std::pow(1.02, t);
+        const double saldo = 1030.0 - 300.0 * p;
+        reserves += saldo;
+        const auto cell = static_cast<std::size_t>(t - 1);  // municipality 0
+        EXPECT_NEAR(b.saldo.mean[cell], saldo, 1e-9) << t;
+        EXPECT_NEAR(b.reserves_mean[cell], reserves, 1e-9) << t;
+        EXPECT_EQ(b.p_deficit[cell], 0.0);
+        EXPECT_EQ(b.p_exhausted[cell], 0.0);
+    }
+}
+
+TEST(Budget, CompensationEntersTheSaldoEuroForEuro) {
+    auto m = budget_model(1.0);
+    SimulationOptions o;
+    o.paths = 500;
+    const auto base = simulate(m, o);
+    m.budget->compensation(1, 0) = 123.0;  // municipality 1, first year
+    const auto comp = simulate(m, o);
+    const auto& a = *base.municipal_budget;
+    const auto& c = *comp.municipal_budget;
+    EXPECT_NEAR(c.saldo.mean[3] - a.saldo.mean[3], 123.0, 1e-9);      // row 1, year 0 → cell 1·3 + 0
+    EXPECT_NEAR(c.reserves_mean[5] - a.reserves_mean[5], 123.0, 1e-9);  // carried to the last year
+    EXPECT_NEAR(c.net_shock[3] - a.net_shock[3], -123.0, 1e-12);
+    EXPECT_EQ(c.saldo.mean[0], a.saldo.mean[0]);  // other municipalities unchanged
+}
+
+TEST(Budget, VangnetCapsTheBuigDeficit) {
+    // Municipal BUIG spending 30% above its budget (bijstand level 1.3 via the error): the
+    // vangnet pays half of 7.5–12.5% and all above 12.5%: 0.5·5% + 17.5% = 20% of the budget.
+    auto m = budget_model(0.0);
+    m.budget->error_mu[2] = std::log(1.3);  // Participatie error also scales BUIG spending
+    m.budget->lasten0[2] = Vector::Zero(3);
+    SimulationOptions o;
+    o.paths = 4;
+    const auto r = simulate(m, o);
+    const double p = 1.02;
+    const double budget = 200.0 * p, spend = 200.0 * p * 1.3;
+    const double vangnet = budget * (0.5 * 0.05 + 0.175);
+    const double saldo = 1000.0 + 30.0 + 100.0 * p - 300.0 * p + budget - spend + vangnet;
+    EXPECT_NEAR(r.municipal_budget->saldo.mean[0], saldo, 1e-6);
+}
+
+TEST(Budget, ShockRaisesTheProbabilityOfDeficit) {
+    auto m = budget_model(1.0);
+    for (std::size_t g = 0; g < 3; ++g) m.budget->lasten0[0][static_cast<Eigen::Index>(g)] = 800.0;  // near balance
+    SimulationOptions o;
+    o.paths = 2000;
+    const auto base = simulate(m, o);
+    m.budget->shocks.push_back({"pandemic", 1, 2, Distribution::make("uniform", {0.2, 0.4}), 0.1});
+    const std::size_t K = m.macro_shocks();
+    m.correlation = RowMatrix::Identity(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
+    m.correlation_names.push_back("shock.pandemic");
+    const auto shocked = simulate(m, o);
+    const auto cell = 1;  // municipality 0, year 2
+    EXPECT_GT(shocked.municipal_budget->p_deficit[cell], base.municipal_budget->p_deficit[cell] + 0.05);
+    EXPECT_GT(shocked.municipal_budget->net_shock[cell], 0.0);
+    EXPECT_EQ(shocked.municipal_budget->net_shock[0], 0.0);  // no shock in year 1
+}
+
+TEST(Budget, BitwiseIdenticalForAnyThreadCount) {
+    const auto m = budget_model(1.0);
+    SimulationOptions o;
+    o.paths = 3000;
+    o.block_size = 256;
+    o.threads = 1;
+    const auto a = simulate(m, o);
+    o.threads = 4;
+    const auto b = simulate(m, o);
+    EXPECT_EQ(a.municipal_budget->saldo.mean, b.municipal_budget->saldo.mean);
+    EXPECT_TRUE(a.municipal_budget->saldo.quantiles == b.municipal_budget->saldo.quantiles);
+    EXPECT_EQ(a.municipal_budget->p_exhausted, b.municipal_budget->p_exhausted);
+    EXPECT_EQ(a.municipal_budget->share_deficit.mean, b.municipal_budget->share_deficit.mean);
+}
+
+TEST(Budget, InvalidInputsNameTheField) {
+    auto m = budget_model(0.0);
+    m.budget->reserves0 = Vector::Constant(2, 1.0);
+    try {
+        simulate(m, SimulationOptions{});
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("budget.reserves: 2 values, expected one per municipality (3)"), std::string::npos)
+            << e.what();
+    }
+}
