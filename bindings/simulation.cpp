@@ -36,6 +36,55 @@ MacroProcess to_process(const py::dict& d, const std::string& where) {
     return p;
 }
 
+Vector to_vector(const py::handle& h) { return h.cast<Vector>(); }
+
+BudgetModel to_budget(const py::dict& d) {
+    BudgetModel b;
+    const auto lasten = d["lasten"].cast<py::list>();
+    if (lasten.size() != kDomains) throw InputError("budget.lasten: expected 4 domains");
+    for (std::size_t k = 0; k < kDomains; ++k) b.lasten0[k] = to_vector(lasten[k]);
+    b.ozb0 = to_vector(d["ozb"]);
+    b.other_taxes0 = to_vector(d["other_taxes"]);
+    b.other_baten0 = to_vector(d["other_baten"]);
+    b.buig_baten0 = to_vector(d["buig_baten"]);
+    b.buig_lasten0 = to_vector(d["buig_lasten"]);
+    b.siudu0 = to_vector(d["siudu"]);
+    b.reserves0 = to_vector(d["reserves"]);
+    b.volume_weights = d["volume_weights"].cast<RowMatrix>();
+    b.bijstand_driver = d["bijstand_driver"].cast<int>();
+    b.woz_driver = d["woz_driver"].cast<int>();
+    b.ozb_pass_through = d["ozb_pass_through"].cast<double>();
+    b.ozb_policy_growth = d["ozb_policy_growth"].cast<double>();
+    b.wage_price = to_process(d["wage_price"].cast<py::dict>(), "budget.wage_price");
+    const auto excess = d["excess"].cast<py::list>();
+    const auto mu = d["error_mu"].cast<std::vector<double>>(), sigma = d["error_sigma"].cast<std::vector<double>>();
+    if (excess.size() != kDomains || mu.size() != kDomains || sigma.size() != kDomains)
+        throw InputError("budget: expected excess growth and errors for 4 domains");
+    for (std::size_t k = 0; k < kDomains; ++k) {
+        b.excess[k] = to_distribution(excess[k].cast<py::dict>(), "budget.domains.excess_growth");
+        b.error_mu[k] = mu[k];
+        b.error_sigma[k] = sigma[k];
+    }
+    const auto vangnet = d["vangnet"].cast<std::vector<double>>();
+    if (vangnet.size() != 3) throw InputError("budget.vangnet: expected threshold, full and share");
+    b.vangnet_threshold = vangnet[0];
+    b.vangnet_full = vangnet[1];
+    b.vangnet_share = vangnet[2];
+    b.art12_threshold = d["artikel12_threshold"].cast<double>();
+    for (const auto& item : d["shocks"].cast<py::list>()) {
+        const auto s = item.cast<py::dict>();
+        ShockEvent e;
+        e.name = s["name"].cast<std::string>();
+        e.year = s["year"].cast<int>();
+        e.target = s["target"].cast<int>();
+        e.fraction = to_distribution(s["fraction"].cast<py::dict>(), "shocks." + e.name + ".fraction");
+        e.municipal_sd = s["municipal_sd"].cast<double>();
+        b.shocks.push_back(std::move(e));
+    }
+    b.compensation = d["compensation"].cast<RowMatrix>();
+    return b;
+}
+
 py::dict summary_to_dict(CellSummary&& s) {
     py::dict out;
     out["mean"] = py::cast(std::move(s.mean));
@@ -53,7 +102,7 @@ void bind_simulation(py::module_& m) {
            const RowMatrix& correlation, const std::vector<std::string>& correlation_names, int years,
            std::uint64_t paths, std::uint64_t seed, int threads, bool antithetic,
            const std::vector<double>& quantiles, const std::vector<int>& keep, int bins,
-           std::uint32_t block_size, const py::object& progress) {
+           std::uint32_t block_size, const py::object& budget, const py::object& progress) {
             ProjectionModel model;
             model.c_basis = c_basis;
             model.c_ozb = c_ozb;
@@ -76,6 +125,7 @@ void bind_simulation(py::module_& m) {
             model.fund.growth = to_process(fund["growth"].cast<py::dict>(), "fund.growth");
             if (model.fund.rule == FundRule::Gdp) model.fund.price = to_process(fund["price"].cast<py::dict>(), "fund.price");
             model.fund.policy_mutations = fund["policy_mutations"].cast<std::vector<double>>();
+            if (!budget.is_none()) model.budget = to_budget(budget.cast<py::dict>());
             SimulationOptions opt;
             opt.paths = paths;
             opt.seed = seed;
@@ -131,12 +181,25 @@ void bind_simulation(py::module_& m) {
             res["kept"] = py::cast(std::move(out.kept));
             res["paths_done"] = out.paths_done;
             res["max_budget_rel_error"] = out.max_budget_rel_error;
+            if (out.municipal_budget) {
+                auto& b = *out.municipal_budget;
+                py::dict bd;
+                bd["saldo"] = summary_to_dict(std::move(b.saldo));
+                bd["p_deficit"] = py::cast(std::move(b.p_deficit));
+                bd["shortfall"] = py::cast(std::move(b.shortfall));
+                bd["p_exhausted"] = py::cast(std::move(b.p_exhausted));
+                bd["p_art12"] = py::cast(std::move(b.p_art12));
+                bd["net_shock"] = py::cast(std::move(b.net_shock));
+                bd["reserves_mean"] = py::cast(std::move(b.reserves_mean));
+                bd["share_deficit"] = summary_to_dict(std::move(b.share_deficit));
+                res["finances"] = bd;
+            }
             return res;
         },
         py::arg("c_basis"), py::arg("c_ozb"), py::arg("drivers"), py::arg("fund"), py::arg("correlation"),
         py::arg("correlation_names"), py::arg("years"), py::arg("paths"), py::arg("seed"), py::arg("threads"),
         py::arg("antithetic"), py::arg("quantiles"), py::arg("keep"), py::arg("bins"), py::arg("block_size"),
-        py::arg("progress") = py::none(),
+        py::arg("budget") = py::none(), py::arg("progress") = py::none(),
         "Run the Monte Carlo projection; see gemfin.simulate for the meaning of the arguments.");
 }
 

@@ -27,6 +27,7 @@ Maatstaven not assigned to a driver keep their base volume (areas, fixed amounts
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import html
 import numbers
@@ -39,6 +40,8 @@ import numpy as np
 from ._yaml import load_yaml_mapping
 from .circulaire import Circulaire, circulaires, load_circulaire, newest_circulaire
 from .errors import GemfinError
+from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_inputs,
+                              parse_budget, parse_compensation, parse_shock)
 
 DISTRIBUTIONS = {
     "fixed": 1, "normal": 2, "lognormal": 2, "student_t": 3, "gamma": 2, "beta": 4,
@@ -48,7 +51,12 @@ FUND_RULES = ("ngru", "gdp")
 
 
 class ScenarioError(GemfinError, ValueError):
-    """A scenario file or dictionary is invalid."""
+    """A scenario file or dictionary is invalid. ``problems`` lists every problem found, each
+    with the path of its field."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems if problems is not None else [message]
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,9 @@ class Scenario:
     correlation: tuple[tuple[str, str, float, str], ...]
     path: Path | None = field(default=None, compare=False)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+    budget: BudgetSpec | None = None
+    shocks: tuple[ShockSpec, ...] = ()
+    compensation: tuple[CompensationSpec, ...] = ()
 
     @property
     def base_year(self) -> int:
@@ -122,7 +133,11 @@ class Scenario:
 
     @property
     def shock_names(self) -> list[str]:
-        return ["growth"] + (["price"] if self.rule == "gdp" else []) + [d.name for d in self.drivers]
+        """Names of the macro shocks, in the order of the core's correlation matrix."""
+        names = ["growth"] + (["price"] if self.rule == "gdp" else []) + [d.name for d in self.drivers]
+        if self.budget is not None:
+            names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [f"shock.{s.name}" for s in self.shocks]
+        return names
 
     def correlation_matrix(self) -> np.ndarray:
         names = self.shock_names
@@ -140,9 +155,15 @@ class Scenario:
             return Process(p.mean, p.persistence, p.start, Dist("fixed", (p.shock.mean,), "deterministic"))
         drivers = tuple(Driver(d.name, d.maatstaven, Dist("fixed", (d.national.mean,), "deterministic"),
                                Param(0.0, "deterministic"), d.average_years) for d in self.drivers)
-        return Scenario(self.name + " (deterministic)", self.description, self.circulaire, self.horizon,
-                        self.rule, self.rule_source, fix(self.growth), fix(self.price), self.policy_mutations,
-                        drivers, self.correlation, self.path, self.raw)
+        budget = self.budget
+        if budget is not None:
+            doms = tuple(DomainSpec(d.name, d.volume, Dist("fixed", (d.excess.mean,), "deterministic"), d.error_mu,
+                                    Param(0.0, "deterministic")) for d in budget.domains)
+            budget = dataclasses.replace(budget, wage_price=fix(budget.wage_price), domains=doms)
+        shocks = tuple(dataclasses.replace(x, fraction=Dist("fixed", (x.fraction.mean,), "deterministic"),
+                                           municipal_sd=Param(0.0, "deterministic")) for x in self.shocks)
+        return dataclasses.replace(self, name=self.name + " (deterministic)", growth=fix(self.growth),
+                                   price=fix(self.price), drivers=drivers, budget=budget, shocks=shocks)
 
     def load_circulaire(self) -> Circulaire:
         return load_circulaire(self.circulaire)
@@ -177,9 +198,13 @@ class Scenario:
             fund["price"] = proc(self.price)
         drivers = [{"name": drv.name, "national": drv.national.as_core(), "municipal_sd": drv.municipal_sd.value,
                     "average_years": drv.average_years} for drv in self.drivers]
-        return {"c_basis": c_basis, "c_ozb": c_ozb, "drivers": drivers, "fund": fund,
-                "correlation": self.correlation_matrix(), "correlation_names": self.shock_names,
-                "years": self.horizon}
+        out = {"c_basis": c_basis, "c_ozb": c_ozb, "drivers": drivers, "fund": fund,
+               "correlation": self.correlation_matrix(), "correlation_names": self.shock_names,
+               "years": self.horizon, "budget": None}
+        if self.budget is not None:
+            out["budget"] = budget_inputs(self.budget, self.shocks, self.compensation, self.drivers, circ, self.years,
+                                          str(self.path or self.name))
+        return out
 
     def _repr_html_(self) -> str:
         rows = [("Scenario", html.escape(self.name)), ("Base circulaire", self.circulaire),
@@ -310,39 +335,108 @@ def _resolve_extends(doc: dict, path: Path | None, seen: tuple[Path, ...] = ()) 
     return _merge(parent_doc, child)
 
 
+class _Problems:
+    """Collects validation errors so that one run reports every problem of a file."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def run(self, fn, *args):
+        try:
+            return fn(*args)
+        except ScenarioError as exc:
+            self.messages.extend(getattr(exc, "problems", [str(exc)]))
+            return None
+
+
 def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None = None) -> Scenario:
     doc = _resolve_extends(doc, path)
     v = _V(origin)
     top = v.mapping(doc, ("name", "fund", "drivers"),
                     ("description", "circulaire", "horizon", "correlation", "budget", "shocks", "compensation",
-                     "proposal", "base_year", "extends"))
-    name = v.at("name").string(top["name"])
+                     "extends"))
+    problems = _Problems()
+    name = problems.run(lambda: v.at("name").string(top["name"]))
     circ_id = top.get("circulaire") or newest_circulaire()
+    if problems.run(_check_circulaire, v, circ_id) is None:
+        raise ScenarioError(problems.messages[0], problems.messages)
+    horizon = problems.run(lambda: v.at("horizon").integer(top.get("horizon", 10), 1, 50)) or 10
+    base_year = int(circ_id.split("_")[1])
+    years = list(range(base_year + 1, base_year + 1 + horizon))
+
+    fund = problems.run(_parse_fund, v.at("fund"), top["fund"], years)
+    dv = v.at("drivers")
+    drivers = []
+    if not isinstance(top["drivers"], dict) or not top["drivers"]:
+        problems.run(dv.fail, "expected a mapping of driver name → driver")
+    else:
+        known = list(load_circulaire(circ_id).volumes.columns)
+        owner: dict[str, str] = {}
+        for dname, spec in top["drivers"].items():
+            d = problems.run(_parse_driver, dv.at(dname), dname, spec, known, owner)
+            if d is not None:
+                drivers.append(d)
+    driver_names = [d.name for d in drivers]
+    budget = None
+    if "budget" in top:
+        budget = problems.run(parse_budget, v.at("budget"), top["budget"], driver_names, _process, path.parent if path else None)
+    shocks, comps = [], []
+    for key, parse, out in (("shocks", lambda iv, x: parse_shock(iv, x, years), shocks),
+                            ("compensation", lambda iv, x: parse_compensation(iv, x, years, path.parent if path else None), comps)):
+        items = top.get(key, []) or []
+        if items and "budget" not in top:
+            problems.run(v.at(key).fail, "needs a 'budget' section (shocks and compensation act on municipal budgets)")
+            continue
+        if not isinstance(items, list):
+            problems.run(v.at(key).fail, "expected a list")
+            continue
+        for i, item in enumerate(items):
+            r = problems.run(parse, v.at(key).at(i), item)
+            if r is not None:
+                out.append(r)
+    names = (["growth"] + (["price"] if fund and fund[0] == "gdp" else []) + driver_names)
+    if budget is not None:
+        names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [f"shock.{s.name}" for s in shocks]
+    corr = problems.run(_parse_correlation, v.at("correlation"), top.get("correlation", []) or [], names) or []
+    if problems.messages:
+        raise ScenarioError("\n".join(problems.messages), problems.messages)
+    rule, rule_source, growth, price, mutations = fund
+    scen = Scenario(name, str(top.get("description", "")), circ_id, horizon, rule, rule_source, growth, price,
+                    tuple(mutations), tuple(drivers), tuple(corr), path, doc, budget, tuple(shocks), tuple(comps))
+    eig = np.linalg.eigvalsh(scen.correlation_matrix())
+    if eig.min() < -1e-10:
+        w, vecs = np.linalg.eigh(scen.correlation_matrix())
+        involved = [names[i] for i in np.argsort(-np.abs(vecs[:, 0]))[:3] if abs(vecs[i, 0]) > 0.1]
+        v.at("correlation").fail(f"the correlations are not positive semi-definite (smallest eigenvalue {w[0]:.3g}); "
+                                 f"the conflict involves {involved}")
+    return scen
+
+
+def _check_circulaire(v: _V, circ_id) -> str:
     if circ_id not in circulaires():
         v.at("circulaire").fail(f"unknown circulaire {circ_id!r}; shipped: {circulaires()}")
-    horizon = v.at("horizon").integer(top.get("horizon", 10), 1, 50)
+    return circ_id
 
-    fv = v.at("fund")
-    fund = fv.mapping(top["fund"], ("rule", "growth"), ("price", "policy_mutations", "source"))
+
+def _process(pv: _V, x) -> Process:
+    m = pv.mapping(x, ("mean", "persistence", "start", "shock"))
+    return Process(pv.at("mean").param(m["mean"], -0.5, 0.5), pv.at("persistence").param(m["persistence"], 0.0, 0.99),
+                   pv.at("start").param(m["start"], -0.5, 0.5), pv.at("shock").dist(m["shock"]))
+
+
+def _parse_fund(fv: _V, x, years: list[int]):
+    fund = fv.mapping(x, ("rule", "growth"), ("price", "policy_mutations", "source"))
     rule = fund["rule"]
     if rule not in FUND_RULES:
         fv.at("rule").fail(f"expected one of {list(FUND_RULES)}, got {rule!r}")
-    rule_source = str(fund.get("source", ""))
-
-    def process(pv: _V, x) -> Process:
-        m = pv.mapping(x, ("mean", "persistence", "start", "shock"))
-        return Process(pv.at("mean").param(m["mean"], -0.5, 0.5), pv.at("persistence").param(m["persistence"], 0.0, 0.99),
-                       pv.at("start").param(m["start"], -0.5, 0.5), pv.at("shock").dist(m["shock"]))
-
-    growth = process(fv.at("growth"), fund["growth"])
+    growth = _process(fv.at("growth"), fund["growth"])
     price = None
     if rule == "gdp":
         if "price" not in fund:
             fv.fail("rule 'gdp' needs a 'price' process (the GDP deflator)")
-        price = process(fv.at("price"), fund["price"])
+        price = _process(fv.at("price"), fund["price"])
     elif "price" in fund:
         fv.at("price").fail("only the 'gdp' rule has a price process")
-    years = list(range(int(circ_id.split("_")[1]) + 1, int(circ_id.split("_")[1]) + 1 + horizon))
     mutations = []
     pm = fund.get("policy_mutations", []) or []
     if not isinstance(pm, list):
@@ -352,41 +446,34 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
         m = iv.mapping(item, ("year", "amount", "source"))
         year = iv.at("year").integer(m["year"], years[0], years[-1])
         mutations.append((year, iv.at("amount").number(m["amount"], what="an amount in euros"), iv.source(m)))
+    return rule, str(fund.get("source", "")), growth, price, mutations
 
-    dv = v.at("drivers")
-    if not isinstance(top["drivers"], dict) or not top["drivers"]:
-        dv.fail("expected a mapping of driver name → driver")
-    circ = load_circulaire(circ_id)
-    known = list(circ.volumes.columns)
-    owner: dict[str, str] = {}
-    drivers = []
-    for dname, spec in top["drivers"].items():
-        dvv = dv.at(dname)
-        if dname in ("growth", "price"):
-            dvv.fail("'growth' and 'price' are reserved for the fund shocks")
-        m = dvv.mapping(spec, ("maatstaven", "national", "municipal_sd"), ("average_years", "note"))
-        ms = m["maatstaven"]
-        if not isinstance(ms, list) or not ms:
-            dvv.at("maatstaven").fail("expected a non-empty list of maatstaf codes")
-        for i, code in enumerate(ms):
-            if code not in known:
-                close = difflib.get_close_matches(str(code), known, n=3)
-                dvv.at("maatstaven").at(i).fail(
-                    f"unknown maatstaf {code!r}" + (f"; did you mean {close}?" if close else f"; known: {known}"))
-            if code in owner:
-                dvv.at("maatstaven").at(i).fail(f"maatstaf {code!r} is already driven by {owner[code]!r}")
-            owner[code] = dname
-        drivers.append(Driver(dname, tuple(ms), dvv.at("national").dist(m["national"]),
-                              dvv.at("municipal_sd").param(m["municipal_sd"], 0.0, 1.0),
-                              dvv.at("average_years").integer(m.get("average_years", 1), 1, 10)))
 
-    names = ["growth"] + (["price"] if rule == "gdp" else []) + [d.name for d in drivers]
-    corr = []
-    cv = v.at("correlation")
-    items = top.get("correlation", []) or []
+def _parse_driver(dvv: _V, dname: str, spec, known: list[str], owner: dict[str, str]) -> Driver:
+    if dname in ("growth", "price", "wage_price"):
+        dvv.fail("'growth', 'price' and 'wage_price' are reserved for the macro shocks")
+    m = dvv.mapping(spec, ("maatstaven", "national", "municipal_sd"), ("average_years", "note"))
+    ms = m["maatstaven"]
+    if not isinstance(ms, list) or not ms:
+        dvv.at("maatstaven").fail("expected a non-empty list of maatstaf codes")
+    for i, code in enumerate(ms):
+        if code not in known:
+            close = difflib.get_close_matches(str(code), known, n=3)
+            dvv.at("maatstaven").at(i).fail(
+                f"unknown maatstaf {code!r}" + (f"; did you mean {close}?" if close else f"; known: {known}"))
+        if code in owner:
+            dvv.at("maatstaven").at(i).fail(f"maatstaf {code!r} is already driven by {owner[code]!r}")
+    for code in ms:
+        owner[code] = dname
+    return Driver(dname, tuple(ms), dvv.at("national").dist(m["national"]),
+                  dvv.at("municipal_sd").param(m["municipal_sd"], 0.0, 1.0),
+                  dvv.at("average_years").integer(m.get("average_years", 1), 1, 10))
+
+
+def _parse_correlation(cv: _V, items, names: list[str]):
     if not isinstance(items, list):
         cv.fail("expected a list of {between: [A, B], value, source}")
-    seen_pairs = set()
+    corr, seen_pairs = [], set()
     for i, item in enumerate(items):
         iv = cv.at(i)
         m = iv.mapping(item, ("between", "value", "source"))
@@ -403,15 +490,7 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
             iv.at("between").fail(f"correlation of {pair} is given twice")
         seen_pairs.add(key)
         corr.append((pair[0], pair[1], iv.at("value").number(m["value"], -1.0, 1.0), iv.source(m)))
-    scen = Scenario(name, str(top.get("description", "")), circ_id, horizon, rule, rule_source, growth, price,
-                    tuple(mutations), tuple(drivers), tuple(corr), path, doc)
-    eig = np.linalg.eigvalsh(scen.correlation_matrix())
-    if eig.min() < -1e-10:
-        w, vecs = np.linalg.eigh(scen.correlation_matrix())
-        involved = [names[i] for i in np.argsort(-np.abs(vecs[:, 0]))[:3] if abs(vecs[i, 0]) > 0.1]
-        cv.fail(f"the correlations are not positive semi-definite (smallest eigenvalue {w[0]:.3g}); "
-                f"the conflict involves {involved}")
-    return scen
+    return corr
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -53,6 +53,7 @@ class SimulationResult:
     uitkeringsfactor: pd.DataFrame
     kept_paths: dict[str, pd.DataFrame] = field(default_factory=dict)
     max_budget_rel_error: float = 0.0
+    finances: "BudgetResult | None" = None  # municipal budgets, when the scenario has a budget section
 
     @property
     def statistics(self) -> list[str]:
@@ -130,6 +131,18 @@ class SimulationResult:
         return f"<table><caption>gemfin SimulationResult</caption>{head}</table><p>Most likely to fall below base:</p>{top}"
 
 
+def _budget_arrays(b: dict | None) -> dict | None:
+    if b is None:
+        return None
+    out = dict(b)
+    out["lasten"] = [np.ascontiguousarray(x, dtype=np.float64) for x in b["lasten"]]
+    for k in ("ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu", "reserves"):
+        out[k] = np.ascontiguousarray(b[k], dtype=np.float64)
+    out["volume_weights"] = np.ascontiguousarray(b["volume_weights"], dtype=np.float64)
+    out["compensation"] = np.ascontiguousarray(b["compensation"], dtype=np.float64)
+    return out
+
+
 def _check_int(name: str, value, lo: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
         raise InputError(f"{name} must be an integer from {lo:,} to {hi:,}, got {value!r}")
@@ -183,7 +196,8 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         raw = _core.simulate(
             np.ascontiguousarray(inputs["c_basis"]), np.ascontiguousarray(inputs["c_ozb"]), inputs["drivers"],
             inputs["fund"], np.ascontiguousarray(inputs["correlation"]), inputs["correlation_names"],
-            inputs["years"], paths, seed, threads, antithetic, qs, keep_idx, bins, block_size, callback)
+            inputs["years"], paths, seed, threads, antithetic, qs, keep_idx, bins, block_size,
+            _budget_arrays(inputs["budget"]), callback)
     finally:
         if bar is not None:
             bar.close()
@@ -215,4 +229,24 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         p_below_base=np.asarray(raw["p_below_base"]).reshape(g, t),
         budget=national(raw["budget"]), uitkeringsfactor=national(raw["uf"]),
         kept_paths=kept, max_budget_rel_error=float(raw["max_budget_rel_error"]),
+        finances=_budget_result(raw["finances"], g, t, qs, years, circ, national) if "finances" in raw else None,
+    )
+
+
+def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, national) -> "BudgetResult":
+    from .budget_result import BudgetResult
+
+    shape = (g, t)
+    return BudgetResult(
+        years=years, quantiles=tuple(qs), municipalities=circ.municipalities,
+        saldo_mean=np.asarray(b["saldo"]["mean"]).reshape(shape),
+        saldo_sd=np.asarray(b["saldo"]["sd"]).reshape(shape),
+        saldo_quantiles=np.asarray(b["saldo"]["quantiles"]).reshape(g, t, len(qs)),
+        p_deficit=np.asarray(b["p_deficit"]).reshape(shape),
+        shortfall=np.asarray(b["shortfall"]).reshape(shape),
+        p_exhausted=np.asarray(b["p_exhausted"]).reshape(shape),
+        p_art12=np.asarray(b["p_art12"]).reshape(shape),
+        net_shock=np.asarray(b["net_shock"]).reshape(shape),
+        reserves_mean=np.asarray(b["reserves_mean"]).reshape(shape),
+        share_deficit=national(b["share_deficit"]),
     )

@@ -1,0 +1,91 @@
+"""Budget outputs of a simulation: saldo, deficit and reserve risks per municipality and year."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+
+def _qname(q: float) -> str:
+    return f"q{round(q * 100, 4):g}".replace(".", "_")
+
+
+@dataclass(frozen=True)
+class BudgetResult:
+    """Per municipality × year (euros unless stated):
+
+    saldo_mean, saldo_sd, saldo_quantiles: exploitatiesaldo (baten − lasten, excluding reserve
+    mutations); p_deficit: P(saldo < 0); shortfall: expected shortfall of the saldo at 5%
+    (mean of the worst 5% of paths); p_exhausted: P(reserves below zero in some year up to
+    and including this one); p_art12: P(deficit ≥ threshold × (own taxes + AU) in this and
+    the previous year), an artikel-12 risk signal; net_shock: mean shock losses and extra costs
+    minus compensation; reserves_mean. share_deficit: per year, the share of municipalities in
+    deficit (mean, sd and quantiles over paths).
+    """
+
+    years: tuple[int, ...]
+    quantiles: tuple[float, ...]
+    municipalities: pd.DataFrame
+    saldo_mean: np.ndarray
+    saldo_sd: np.ndarray
+    saldo_quantiles: np.ndarray
+    p_deficit: np.ndarray
+    shortfall: np.ndarray
+    p_exhausted: np.ndarray
+    p_art12: np.ndarray
+    net_shock: np.ndarray
+    reserves_mean: np.ndarray
+    share_deficit: pd.DataFrame
+
+    def _t(self, year: int | None) -> tuple[int, int]:
+        year = self.years[-1] if year is None else year
+        if year not in self.years:
+            raise InputError(f"year {year} is not simulated; years are {self.years[0]}–{self.years[-1]}")
+        return year, self.years.index(year)
+
+    def summary(self, year: int | None = None) -> pd.DataFrame:
+        """One row per municipality for ``year`` (default: the last)."""
+        year, t = self._t(year)
+        m = self.municipalities
+        inw = m["inhabitants"]
+        df = pd.DataFrame({"name": m["name"], "province": m["province"], "size_class": m["size_class"],
+                           "saldo mean": self.saldo_mean[:, t], "saldo sd": self.saldo_sd[:, t]}, index=m.index)
+        for k, q in enumerate(self.quantiles):
+            df[f"saldo {_qname(q)}"] = self.saldo_quantiles[:, t, k]
+        df["saldo mean per inwoner"] = df["saldo mean"] / inw
+        df["expected shortfall 5% per inwoner"] = self.shortfall[:, t] / inw
+        df["P(deficit)"] = self.p_deficit[:, t]
+        df["P(reserves exhausted)"] = self.p_exhausted[:, t]
+        df["P(artikel 12 signal)"] = self.p_art12[:, t]
+        df["net shock effect"] = self.net_shock[:, t]
+        df["reserves mean"] = self.reserves_mean[:, t]
+        df.attrs["year"] = year
+        return df
+
+    def risk_table(self, year: int | None = None, n: int = 25, by: str = "P(reserves exhausted)") -> pd.DataFrame:
+        """The ``n`` municipalities most at risk in ``year``, ranked by ``by`` (then P(deficit))."""
+        s = self.summary(year)
+        if by not in s.columns:
+            raise InputError(f"cannot rank by {by!r}; expected one of {list(s.columns)}")
+        cols = ["name", "province", "P(reserves exhausted)", "P(deficit)", "P(artikel 12 signal)",
+                "saldo mean per inwoner", "expected shortfall 5% per inwoner"]
+        return s.sort_values([by, "P(deficit)"], ascending=False)[cols].head(n)
+
+    def national(self) -> pd.DataFrame:
+        """Per year: the share of municipalities in deficit (distribution over paths) and the
+        expected number of municipalities with exhausted reserves."""
+        df = self.share_deficit.add_prefix("share in deficit ")
+        df["expected share with exhausted reserves"] = self.p_exhausted.mean(axis=0)
+        df["total saldo mean (EUR mln)"] = self.saldo_mean.sum(axis=0) / 1e6
+        return df
+
+    def _repr_html_(self) -> str:
+        nat = self.national()
+        top = self.risk_table(n=5)[["name", "P(reserves exhausted)", "P(deficit)"]].round(3).to_html()
+        head = nat[["share in deficit mean", "expected share with exhausted reserves"]].round(3).to_html()
+        return f"<b>Budget risks</b>{head}<p>Most at risk in {self.years[-1]}:</p>{top}"

@@ -1,0 +1,267 @@
+"""The municipal-budget part of a scenario: ``budget``, ``shocks`` and ``compensation``.
+
+Schema (all numbers with a source, as elsewhere in the scenario files)::
+
+    budget:
+      base: {document: begroting, year: 2025}        # Iv3 base year (or jaarrekening 2023)
+      include_bestemmingsreserves: false              # reserves = algemene reserve (+ bestemmings-)
+      wage_price: {mean, persistence, start, shock}   # yearly wage/price growth
+      domains:                                        # Jeugd, Wmo, Participatie, Overig
+        Jeugd:
+          volume: {jongeren: 1.0}                     # weights over the scenario's drivers
+          excess_growth: DIST                         # national cost growth above wages/prices
+          error: {mu: NUM, sigma: NUM}                # municipal lognormal budget-vs-outcome error
+      ozb: {woz_driver: woz_woningen, pass_through: NUM, policy_growth: NUM}
+      buig: {driver: bijstand, vangnet_threshold: NUM, vangnet_full: NUM, vangnet_share: NUM}
+      artikel12_threshold: NUM                        # deficit ÷ (own taxes + AU), two years running
+    shocks:
+      - {name, year, target, fraction: DIST, municipal_sd: NUM}
+        # target: OZB, Overige belastingen, Overige baten (revenue lost) or a domain (extra cost)
+    compensation:
+      - {name, package, year, amount: NUM, key}
+        # key: per_inhabitant | {revenue: [lines]} | {cluster: name} | {siudu: item} | {table: csv}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
+REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")
+SHOCK_TARGETS = REVENUE_TARGETS + DOMAIN_NAMES
+COMPENSATION_REVENUE = ("OZB woningen", "OZB niet-woningen", "Parkeerbelasting", "Overige belastingen", "Parkeren",
+                        "Overige baten")
+
+
+@dataclass(frozen=True)
+class DomainSpec:
+    name: str
+    volume: tuple[tuple[str, float], ...]
+    excess: object  # Dist
+    error_mu: object  # Param
+    error_sigma: object  # Param
+
+
+@dataclass(frozen=True)
+class BudgetSpec:
+    document: str
+    year: int
+    include_bestemmingsreserves: bool
+    wage_price: object  # Process
+    domains: tuple[DomainSpec, ...]
+    woz_driver: str | None
+    ozb_pass_through: object
+    ozb_policy_growth: object
+    bijstand_driver: str
+    vangnet_threshold: object
+    vangnet_full: object
+    vangnet_share: object
+    artikel12_threshold: object
+
+
+@dataclass(frozen=True)
+class ShockSpec:
+    name: str
+    year: int
+    target: str
+    fraction: object  # Dist
+    municipal_sd: object  # Param
+
+
+@dataclass(frozen=True)
+class CompensationSpec:
+    name: str
+    package: str
+    year: int
+    amount: object  # Param
+    key: str
+    key_arg: object = None
+
+
+def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None) -> BudgetSpec:
+    m = v.mapping(x, ("wage_price", "domains", "buig"),
+                  ("base", "include_bestemmingsreserves", "ozb", "artikel12_threshold", "source"))
+    base = v.at("base").mapping(m.get("base", {"document": "begroting", "year": 2025}), ("document", "year"))
+    doc, year = base["document"], base["year"]
+    if (doc, year) not in {("begroting", 2025), ("begroting", 2024), ("jaarrekening", 2023)}:
+        v.at("base").fail(f"no Iv3 {doc} {year} is shipped; expected begroting 2025, begroting 2024 or jaarrekening 2023")
+    incl = m.get("include_bestemmingsreserves", False)
+    if not isinstance(incl, bool):
+        v.at("include_bestemmingsreserves").fail(f"expected true or false, got {incl!r}")
+    dv = v.at("domains")
+    dm = dv.mapping(m["domains"], DOMAIN_NAMES)
+    domains = []
+    for name in DOMAIN_NAMES:
+        d = dv.at(name).mapping(dm[name], ("volume", "excess_growth", "error"), ("note",))
+        vol = dv.at(name).at("volume").mapping(d["volume"], (), tuple(driver_names))
+        weights = tuple((k, dv.at(name).at("volume").at(k).number(w, 0.0, 1e6, "a weight ≥ 0")) for k, w in vol.items())
+        err = dv.at(name).at("error").mapping(d["error"], ("mu", "sigma"))
+        domains.append(DomainSpec(name, weights, dv.at(name).at("excess_growth").dist(d["excess_growth"]),
+                                  dv.at(name).at("error").at("mu").param(err["mu"], -1.0, 1.0),
+                                  dv.at(name).at("error").at("sigma").param(err["sigma"], 0.0, 1.0)))
+    ov = v.at("ozb")
+    o = ov.mapping(m.get("ozb", {}), (), ("woz_driver", "pass_through", "policy_growth"))
+    woz = o.get("woz_driver")
+    if woz is not None and woz not in driver_names:
+        ov.at("woz_driver").fail(f"unknown driver {woz!r}; expected one of {driver_names}")
+    one = {"value": 1.0, "source": "default: OZB revenue follows the WOZ value one for one"}
+    zero = {"value": 0.0, "source": "default: no extra OZB policy"}
+    bv = v.at("buig")
+    b = bv.mapping(m["buig"], ("driver", "vangnet_threshold", "vangnet_full", "vangnet_share"))
+    if b["driver"] not in driver_names:
+        bv.at("driver").fail(f"unknown driver {b['driver']!r}; expected one of {driver_names}")
+    art12 = m.get("artikel12_threshold", {"value": 0.02, "source": "issue #4: deficit of at least 2% of tax capacity + AU"})
+    return BudgetSpec(doc, year, incl, process(v.at("wage_price"), m["wage_price"]), tuple(domains), woz,
+                      ov.at("pass_through").param(o.get("pass_through", one), 0.0, 5.0),
+                      ov.at("policy_growth").param(o.get("policy_growth", zero), -0.5, 0.5), b["driver"],
+                      bv.at("vangnet_threshold").param(b["vangnet_threshold"], 0.0, 1.0),
+                      bv.at("vangnet_full").param(b["vangnet_full"], 0.0, 1.0),
+                      bv.at("vangnet_share").param(b["vangnet_share"], 0.0, 1.0),
+                      v.at("artikel12_threshold").param(art12, 0.0, 1.0))
+
+
+def parse_shock(v, x, years: list[int]) -> ShockSpec:
+    m = v.mapping(x, ("name", "year", "target", "fraction", "municipal_sd"), ("note",))
+    if m["target"] not in SHOCK_TARGETS:
+        v.at("target").fail(f"unknown target {m['target']!r}; expected one of {list(SHOCK_TARGETS)}")
+    return ShockSpec(v.at("name").string(m["name"]), v.at("year").integer(m["year"], years[0], years[-1]), m["target"],
+                     v.at("fraction").dist(m["fraction"]), v.at("municipal_sd").param(m["municipal_sd"], 0.0, 2.0))
+
+
+def parse_compensation(v, x, years: list[int], base_dir: Path | None) -> CompensationSpec:
+    m = v.mapping(x, ("name", "year", "amount", "key"), ("package", "note", "source"))
+    key = m["key"]
+    kv = v.at("key")
+    if key == "per_inhabitant":
+        kind, arg = "per_inhabitant", None
+    elif isinstance(key, dict) and len(key) == 1:
+        kind, arg = next(iter(key.items()))
+        if kind == "revenue":
+            lines = [arg] if isinstance(arg, str) else arg
+            if not isinstance(lines, list) or not lines or any(l not in COMPENSATION_REVENUE for l in lines):
+                kv.at("revenue").fail(f"expected revenue line(s) from {list(COMPENSATION_REVENUE)}, got {arg!r}")
+            arg = tuple(lines)
+        elif kind in ("cluster", "siudu"):
+            kv.at(kind).string(arg)
+        elif kind == "table":
+            p = Path(kv.at("table").string(arg))
+            arg = str(p if p.is_absolute() or base_dir is None else (base_dir / p).resolve())
+        else:
+            kv.fail(f"unknown key {kind!r}; expected per_inhabitant, revenue, cluster, siudu or table")
+    else:
+        kv.fail(f"expected 'per_inhabitant' or a mapping such as {{revenue: [Parkeerbelasting]}}, got {key!r}")
+    return CompensationSpec(v.at("name").string(m["name"]), str(m.get("package", "")),
+                            v.at("year").integer(m["year"], years[0], years[-1]),
+                            v.at("amount").param(m["amount"], 0.0, 1e12), kind, arg)
+
+
+def compensation_matrix(comps, years: list[int], circ, base_budget, allocation, origin: str) -> np.ndarray:
+    """G × T euros: each component's amount distributed over municipalities by its key."""
+    codes = circ.volumes.index
+    out = np.zeros((len(codes), len(years)))
+    for i, c in enumerate(comps):
+        where = f"{origin}: compensation[{i}] ({c.name})"
+        if c.key == "per_inhabitant":
+            w = circ.municipalities["inhabitants"]
+        elif c.key == "revenue":
+            w = base_budget.baten[list(c.key_arg)].sum(axis=1).reindex(codes).fillna(0.0)
+        elif c.key == "cluster":
+            if c.key_arg not in allocation.by_cluster.columns:
+                raise _error(f"{where}.key.cluster: unknown cluster {c.key_arg!r}; expected one of {list(allocation.by_cluster.columns)}")
+            w = allocation.by_cluster[c.key_arg]
+        elif c.key == "siudu":
+            if c.key_arg not in circ.fixed_items.columns:
+                raise _error(f"{where}.key.siudu: {c.key_arg!r} is not a SIUDU item of {circ.id}; expected one of {list(circ.fixed_items.columns)}")
+            w = circ.fixed_items[c.key_arg]
+        else:
+            w = _table(c.key_arg, codes, where)
+        w = w.reindex(codes).to_numpy(dtype=float)
+        if np.any(w < 0) or not np.isfinite(w).all() or w.sum() <= 0:
+            raise _error(f"{where}: the key gives negative, non-finite or all-zero weights; expected a positive total")
+        out[:, years.index(c.year)] += c.amount.value * w / w.sum()
+    return out
+
+
+def _error(msg: str):
+    from .scenario import ScenarioError
+    return ScenarioError(msg)
+
+
+def _table(path: str, codes, where: str) -> pd.Series:
+    p = Path(path)
+    if not p.is_file():
+        raise _error(f"{where}.key.table: file {p} not found")
+    df = pd.read_csv(p)
+    if not {"gemeente", "weight"} <= set(df.columns):
+        raise _error(f"{where}.key.table: {p} needs columns 'gemeente' and 'weight'; it has {list(df.columns)}")
+    s = pd.to_numeric(df.set_index("gemeente")["weight"], errors="coerce")
+    if s.isna().any():
+        raise _error(f"{where}.key.table: {p} has a non-numeric weight for {s[s.isna()].index[0]}")
+    return s.reindex(codes).fillna(0.0)
+
+
+def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin: str) -> dict:
+    """Arrays of the compiled budget model (euros, in the order of the circulaire's municipalities)."""
+    from . import iv3
+    from .allocation import allocate
+
+    codes = circ.volumes.index
+    base = iv3.baseline_budget(spec.document, spec.year)
+    if base.missing:
+        raise DataError(f"Iv3 {spec.document} {spec.year}: no budget for municipality/municipalities {base.missing[:10]}")
+    raw, _ = iv3.load_iv3(spec.document, spec.year)
+    tv63 = raw[raw["taakveld"] == "6.3"].set_index("gemeente")
+    buig_b = tv63["baten"].reindex(codes).fillna(0.0)
+    buig_l = tv63["lasten"].reindex(codes).fillna(0.0)
+    lasten = base.lasten.reindex(codes)
+    baten = base.baten.reindex(codes)
+    reserves, _ = iv3.load_reserves()
+    reserves = reserves.reindex(codes)
+    if reserves.isna().any().any():
+        raise DataError(f"balance sheet: no reserves for {list(reserves.index[reserves.isna().any(axis=1)][:10])}")
+    res0 = reserves["algemene reserve"] + (reserves["bestemmingsreserves"] if spec.include_bestemmingsreserves else 0.0)
+    names = [d.name for d in drivers]
+    weights = np.zeros((4, len(names)))
+    for i, d in enumerate(spec.domains):
+        for k, w in d.volume:
+            weights[i, names.index(k)] = w
+    part = lasten["Participatie"] - buig_l
+    alloc = allocate(circ)
+    comp = compensation_matrix(comps, years, circ, base, alloc, origin)
+
+    def dist(d):
+        return {"kind": d.kind, "params": list(d.params)}
+
+    target_index = {"OZB": 0, "Overige belastingen": 1, "Overige baten": 2, "Jeugd": 3, "Wmo": 4, "Participatie": 5,
+                    "Overig": 6}
+    return {
+        "lasten": [lasten["Jeugd"].to_numpy(), lasten["Wmo"].to_numpy(), part.to_numpy(), lasten["Overig"].to_numpy()],
+        "ozb": (baten["OZB woningen"] + baten["OZB niet-woningen"]).to_numpy(),
+        "other_taxes": (baten["Parkeerbelasting"] + baten["Overige belastingen"] + baten["Parkeren"]).to_numpy(),
+        "other_baten": (baten["Overige baten"] - buig_b).to_numpy(),
+        "buig_baten": buig_b.clip(lower=0).to_numpy(),
+        "buig_lasten": buig_l.clip(lower=0).to_numpy(),
+        "siudu": circ.fixed_items.sum(axis=1).to_numpy(),
+        "reserves": res0.to_numpy(),
+        "volume_weights": weights,
+        "bijstand_driver": names.index(spec.bijstand_driver),
+        "woz_driver": names.index(spec.woz_driver) if spec.woz_driver else -1,
+        "ozb_pass_through": spec.ozb_pass_through.value,
+        "ozb_policy_growth": spec.ozb_policy_growth.value,
+        "wage_price": {"mean": spec.wage_price.mean.value, "persistence": spec.wage_price.persistence.value,
+                       "start": spec.wage_price.start.value, "shock": dist(spec.wage_price.shock)},
+        "excess": [dist(d.excess) for d in spec.domains],
+        "error_mu": [d.error_mu.value for d in spec.domains],
+        "error_sigma": [d.error_sigma.value for d in spec.domains],
+        "vangnet": [spec.vangnet_threshold.value, spec.vangnet_full.value, spec.vangnet_share.value],
+        "artikel12_threshold": spec.artikel12_threshold.value,
+        "shocks": [{"name": s.name, "year": years.index(s.year), "target": target_index[s.target],
+                    "fraction": dist(s.fraction), "municipal_sd": s.municipal_sd.value} for s in shocks],
+        "compensation": comp,
+    }
