@@ -122,6 +122,7 @@ class Scenario:
     budget: BudgetSpec | None = None
     shocks: tuple[ShockSpec, ...] = ()
     compensation: tuple[CompensationSpec, ...] = ()
+    proposal: Path | None = None  # reform proposal applied to the circulaire (equal AU budget)
 
     @property
     def base_year(self) -> int:
@@ -166,7 +167,13 @@ class Scenario:
                                    price=fix(self.price), drivers=drivers, budget=budget, shocks=shocks)
 
     def load_circulaire(self) -> Circulaire:
-        return load_circulaire(self.circulaire)
+        """The base circulaire, with the scenario's reform proposal applied if it has one."""
+        circ = load_circulaire(self.circulaire)
+        if self.proposal is not None:
+            from .proposal import load_proposal
+
+            circ = load_proposal(self.proposal).apply(circ)
+        return circ
 
     def model_inputs(self, circ: Circulaire | None = None) -> dict:
         """Arguments of the compiled core: C_basis/C_ozb grouped by driver, fund, drivers."""
@@ -192,7 +199,9 @@ class Scenario:
             return {"mean": p.mean.value, "persistence": p.persistence.value, "start": p.start.value,
                     "shock": p.shock.as_core()}
 
-        fund = {"rule": self.rule, "budget0": allocate(circ).au_total, "growth": proc(self.growth),
+        # The AU budget of the base year is the circulaire's own (a reform keeps it equal).
+        budget0 = allocate(load_circulaire(self.circulaire)).au_total
+        fund = {"rule": self.rule, "budget0": budget0, "growth": proc(self.growth),
                 "policy_mutations": mutations.tolist()}
         if self.price is not None:
             fund["price"] = proc(self.price)
@@ -354,8 +363,11 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
     v = _V(origin)
     top = v.mapping(doc, ("name", "fund", "drivers"),
                     ("description", "circulaire", "horizon", "correlation", "budget", "shocks", "compensation",
-                     "extends"))
+                     "proposal", "extends"))
     problems = _Problems()
+    proposal = None
+    if "proposal" in top:
+        proposal = problems.run(_parse_proposal, v.at("proposal"), top["proposal"], path)
     name = problems.run(lambda: v.at("name").string(top["name"]))
     circ_id = top.get("circulaire") or newest_circulaire()
     if problems.run(_check_circulaire, v, circ_id) is None:
@@ -402,7 +414,8 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
         raise ScenarioError("\n".join(problems.messages), problems.messages)
     rule, rule_source, growth, price, mutations = fund
     scen = Scenario(name, str(top.get("description", "")), circ_id, horizon, rule, rule_source, growth, price,
-                    tuple(mutations), tuple(drivers), tuple(corr), path, doc, budget, tuple(shocks), tuple(comps))
+                    tuple(mutations), tuple(drivers), tuple(corr), path, doc, budget, tuple(shocks), tuple(comps),
+                    proposal)
     eig = np.linalg.eigvalsh(scen.correlation_matrix())
     if eig.min() < -1e-10:
         w, vecs = np.linalg.eigh(scen.correlation_matrix())
@@ -410,6 +423,20 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
         v.at("correlation").fail(f"the correlations are not positive semi-definite (smallest eigenvalue {w[0]:.3g}); "
                                  f"the conflict involves {involved}")
     return scen
+
+
+def _parse_proposal(pv: _V, x, path: Path | None) -> Path:
+    from .proposal import load_proposal
+    from .errors import ProposalError
+
+    p = Path(pv.string(x))
+    if not p.is_absolute():
+        p = ((path.parent if path else Path.cwd()) / p).resolve()
+    try:
+        load_proposal(p)
+    except ProposalError as exc:
+        pv.fail(str(exc))
+    return p
 
 
 def _check_circulaire(v: _V, circ_id) -> str:

@@ -222,7 +222,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     return SimulationResult(
         scenario=scen, seed=seed, paths=paths, antithetic=antithetic, quantiles=tuple(qs),
         municipalities=circ.municipalities, years=years,
-        base_au=allocate(circ).algemene_uitkering.rename("AU base"),
+        base_au=allocate(circ, au_budget=inputs["fund"]["budget0"]).algemene_uitkering.rename("AU base"),
         au_mean=np.asarray(raw["au"]["mean"]).reshape(g, t),
         au_sd=np.asarray(raw["au"]["sd"]).reshape(g, t),
         au_quantiles=np.asarray(raw["au"]["quantiles"]).reshape(g, t, len(qs)),
