@@ -132,7 +132,11 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
         const double spend = m_.buig_lasten0[static_cast<Eigen::Index>(g)] * bij[g] * price_ * static_cast<double>(e_p[g]);
         double vangnet = 0.0;
         if (budget > 0.0) {
-            const double r = (spend - budget) / budget;
+            // Iv3 has no separate BUIG lines: taakveld 6.3 also holds minimabeleid paid from
+            // the AU. The vangnet therefore acts on the deterioration of the 6.3 ratio
+            // lasten/baten relative to the base year (INFERRED; docs/budget-model.md).
+            const double base_ratio = m_.buig_lasten0[static_cast<Eigen::Index>(g)] / m_.buig_baten0[static_cast<Eigen::Index>(g)];
+            const double r = spend / budget - base_ratio;
             if (r > m_.vangnet_threshold)
                 vangnet = budget * (m_.vangnet_share * (std::min(r, m_.vangnet_full) - m_.vangnet_threshold) +
                                     std::max(r - m_.vangnet_full, 0.0));

@@ -31,7 +31,8 @@ struct PathScratch {
     std::vector<std::uint32_t> bits;  // 4 × G Philox words of one year and driver group
     std::vector<float> factor;        // D × G municipal growth factors of one year
     std::vector<double> growth;    // G
-    std::vector<double> mult;      // D × G volume multipliers of the current year
+    std::vector<double> mult;      // D × G volume multipliers of the current year (maatstaven)
+    std::vector<double> level;     // D × G driver levels of the current year (budgets)
     std::vector<double> natlevel;  // D national driver levels (exp of cumulated national growth)
 
     std::vector<double> eps, z, nat, real;  // real: GDP real-growth history (Gdp rule)
@@ -158,6 +159,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
                 s.ozb[g] += mult[g] * co[g];
             }
             std::copy(mult, mult + G, &s.mult[d * G]);
+            std::copy(now, now + G, &s.level[d * G]);
         }
         double sum_basis = 0.0, sum_ozb = 0.0;
         for (std::size_t g = 0; g < G; ++g) {
@@ -300,6 +302,7 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         s.factor.resize(G * c.d_count);
         s.growth.resize(G);
         s.mult.resize(G * c.d_count);
+        s.level.resize(G * c.d_count);
         s.natlevel.resize(c.d_count);
         s.basis.resize(G);
         s.ozb.resize(G);
@@ -348,7 +351,9 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
             if (br) {
                 double* v = bout->data();
                 double share = 0.0;
-                br->year(t, q, flip, &ps.z[budget_z], ps.mult.data(), ps.natlevel.data(), au.data(),
+                // Budgets follow the current driver levels (spending on this year's clients), not
+                // the multi-year averages some maatstaven use.
+                br->year(t, q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au.data(),
                          budget / m.fund.budget0, {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share});
                 for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                 buf.put(8, i, t, share);

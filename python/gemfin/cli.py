@@ -54,6 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--years", type=int, metavar="N",
                    help="number of phase-in years (default: until the largest effect is phased in)")
     c.add_argument("--out", metavar="FILE", help="write the comparison to FILE (.csv or .xlsx)")
+
+    v = sub.add_parser("validate", help="check a scenario file and list every problem with its field path")
+    v.add_argument("scenario", metavar="FILE")
+
+    r = sub.add_parser("run", help="run a scenario (Monte Carlo) and write its results")
+    r.add_argument("scenario", metavar="FILE", help="scenario YAML (see scenarios/)")
+    r.add_argument("--paths", type=int, default=10_000, help="number of paths (default 10,000)")
+    r.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    r.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores; results do not depend on it)")
+    r.add_argument("--out", metavar="DIR", required=True,
+                   help="directory for summary.csv, results.xlsx and results.nc (written atomically)")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
 
@@ -121,6 +133,42 @@ def _cmd_compare(args) -> None:
         print(f"  written: {path}")
 
 
+def _cmd_validate(args) -> int:
+    from .scenario import ScenarioError, load_scenario
+
+    try:
+        scen = load_scenario(args.scenario)
+    except ScenarioError as exc:
+        print(f"{args.scenario}: {len(exc.problems)} problem(s)")
+        for p in exc.problems:
+            print(f"  - {p}")
+        return 1
+    budget = "with municipal budgets" if scen.budget else "allocation only"
+    print(f"{args.scenario}: valid ({scen.name}; {scen.circulaire} + {scen.horizon} years, {len(scen.drivers)} drivers, "
+          f"{budget}, {len(scen.shocks)} shocks, {len(scen.compensation)} compensation components)")
+    return 0
+
+
+def _cmd_run(args) -> None:
+    from .results_io import write_results
+    from .simulation import simulate
+
+    res = simulate(args.scenario, paths=args.paths, seed=args.seed, threads=args.threads, progress=not args.no_progress)
+    files = write_results(res, args.out)
+    nat = res.national()
+    last = res.years[-1]
+    print(f"gemfin run {res.scenario.name}: {res.paths:,} paths, seed {res.seed}")
+    print(f"  AU budget {last}: mean EUR {nat[('budget', 'mean')].iloc[-1] / 1e9:,.2f} bn")
+    if res.finances is not None:
+        share = res.finances.national()["share in deficit mean"]
+        print(f"  share of municipalities in deficit: {share.iloc[0]:.0%} ({res.years[0]}) -> {share.iloc[-1]:.0%} ({last})")
+        top = res.finances.risk_table(n=5)
+        print("  most at risk (P reserves exhausted by " + str(last) + "): " +
+              ", ".join(f"{r['name']} {r['P(reserves exhausted)']:.0%}" for _, r in top.iterrows()))
+    for f in files:
+        print(f"  written: {f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -131,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
             _cmd_allocate(args)
         elif args.command == "compare":
             _cmd_compare(args)
+        elif args.command == "validate":
+            return _cmd_validate(args)
+        elif args.command == "run":
+            _cmd_run(args)
     except GemfinError as exc:
         print(f"gemfin: error: {exc}", file=sys.stderr)
         return 2

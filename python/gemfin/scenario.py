@@ -388,7 +388,9 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
             d = problems.run(_parse_driver, dv.at(dname), dname, spec, known, owner)
             if d is not None:
                 drivers.append(d)
-    driver_names = [d.name for d in drivers]
+    # Declared names count for the sections below even when a driver itself is invalid, so one
+    # mistake is reported once rather than again wherever the driver is referred to.
+    driver_names = list(top["drivers"]) if isinstance(top["drivers"], dict) else []
     budget = None
     if "budget" in top:
         budget = problems.run(parse_budget, v.at("budget"), top["budget"], driver_names, _process, path.parent if path else None)

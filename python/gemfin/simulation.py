@@ -87,6 +87,16 @@ class SimulationResult:
             attrs={"scenario": self.scenario.name, "seed": self.seed, "paths": self.paths,
                    "antithetic": int(self.antithetic), "circulaire": self.scenario.circulaire},
         )
+        if self.finances is not None:
+            f = self.finances
+            q = [_qname(x) for x in self.quantiles]
+            saldo = np.concatenate([f.saldo_mean[..., None], f.saldo_sd[..., None], f.saldo_quantiles], axis=2)
+            ds = ds.assign_coords(statistic_saldo=["mean", "sd"] + q)
+            ds["saldo"] = (("municipality", "year", "statistic_saldo"), saldo, {"units": "EUR"})
+            for name, arr, unit in (("p_deficit", f.p_deficit, "probability"), ("p_reserves_exhausted", f.p_exhausted, "probability"),
+                                    ("p_artikel12", f.p_art12, "probability"), ("expected_shortfall_5pct", f.shortfall, "EUR"),
+                                    ("net_shock_effect", f.net_shock, "EUR"), ("reserves_mean", f.reserves_mean, "EUR")):
+                ds[name] = (("municipality", "year"), arr, {"units": unit})
         return ds
 
     def summary(self, year: int | None = None) -> pd.DataFrame:

@@ -6,8 +6,9 @@
 //   lasten_d   = lasten0_d · volume_d · cost_d,t · error_d              volume from driver levels;
 //                                                                       error ~ lognormal per g
 //   BUIG       = budget: buig_baten0 · national bijstand level · prices; spending: buig_lasten0 ·
-//                municipal bijstand level · prices · error_P; a deficit above 7.5% of the budget
-//                is compensated by the vangnet (half to 12.5%, all above)
+//                municipal bijstand level · prices · error_P; a deterioration of spending/budget
+//                of more than 7.5 points against the base year is compensated by the vangnet
+//                (half up to 12.5, all above)
 //   baten      = AU + SIUDU·(budget_t/budget_0) + OZB0·WOZ^pass·(1+policy)^t + other taxes and
 //                other baten · prices + BUIG budget + vangnet + compensation − shock losses
 //   saldo      = baten − lasten − shock costs;  reserves_t = reserves_t−1 + saldo
@@ -76,7 +77,7 @@ public:
         double* share_deficit;
     };
     void start_path();
-    /// z: the model's macro normals (macro_shocks() of them); mult: D × G volume multipliers;
+    /// z: the model's macro normals (macro_shocks() of them); mult: D × G driver levels;
     /// natlevel: D national driver levels; au: G; budget_ratio: AU budget_t / budget_0.
     void year(std::size_t t, std::uint32_t q, bool flip, const double* z, const double* mult, const double* natlevel,
               const double* au, double budget_ratio, const YearOutputs& out);

@@ -1,0 +1,177 @@
+"""Municipal budgets, shocks and compensation (issue #4)."""
+
+import copy
+
+import numpy as np
+import pytest
+import xarray as xr
+import yaml
+
+import gemfin
+from gemfin.cli import main
+from gemfin.scenario import ScenarioError, scenario_from_dict
+
+from conftest import REPO
+
+SCEN = REPO / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return gemfin.load_scenario(SCEN / "baseline.yaml")
+
+
+@pytest.mark.parametrize("name", ["baseline", "jeugdzorg-stress", "corona-2020", "recession", "reform-jeugd-stochastic"])
+def test_shipped_scenarios_validate(name, capsys):
+    assert main(["validate", str(SCEN / f"{name}.yaml")]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_year_one_matches_an_independent_reference(baseline):
+    """Deterministic run, first projection year, against the documented equations written
+    directly from the Iv3 budget (no Scenario.model_inputs)."""
+    det = baseline.deterministic()
+    r = gemfin.simulate(det, paths=16, progress=False)
+    base = gemfin.iv3.baseline_budget("begroting", 2025)
+    raw, _ = gemfin.iv3.load_iv3("begroting", 2025)
+    tv = raw[raw["taakveld"] == "6.3"].set_index("gemeente")
+    circ = gemfin.load_circulaire("S2024_2025")
+    res, _ = gemfin.iv3.load_reserves()
+    g = "GM0014"
+    b = det.budget
+    wp = b.wage_price.mean.value + b.wage_price.persistence.value * (b.wage_price.start.value - b.wage_price.mean.value)
+    price = 1 + wp
+    drv = {d.name: np.exp(d.national.mean) for d in det.drivers}
+    dom = {d.name: d for d in b.domains}
+
+    def vol(name):
+        w = dict(dom[name].volume)
+        return sum(drv[k] * x for k, x in w.items()) / sum(w.values())
+
+    cost = {n: 1 + wp + dom[n].excess.mean for n in dom}
+    err = {n: np.exp(dom[n].error_mu.value) for n in dom}
+    L = base.lasten.loc[g]
+    buig_l, buig_b = tv.loc[g, "lasten"], tv.loc[g, "baten"]
+    lasten = (L["Jeugd"] * vol("Jeugd") * cost["Jeugd"] * err["Jeugd"] + L["Wmo"] * vol("Wmo") * cost["Wmo"] * err["Wmo"]
+              + (L["Participatie"] - buig_l) * vol("Participatie") * cost["Participatie"] * err["Participatie"]
+              + L["Overig"] * vol("Overig") * cost["Overig"] * err["Overig"])
+    buig_budget = buig_b * drv["bijstand"] * price
+    buig_spend = buig_l * drv["bijstand"] * price * err["Participatie"]
+    B = base.baten.loc[g]
+    ozb = (B["OZB woningen"] + B["OZB niet-woningen"]) * drv["woz_woningen"] ** b.ozb_pass_through.value
+    au = r.au_mean[list(r.municipalities.index).index(g), 0]
+    budget_ratio = r.budget["mean"].iloc[0] / gemfin.allocate(circ).au_total
+    baten = (au + circ.fixed_items.loc[g].sum() * budget_ratio + ozb
+             + (B["Parkeerbelasting"] + B["Overige belastingen"] + B["Parkeren"]) * price
+             + (B["Overige baten"] - buig_b) * price + buig_budget)
+    expected = baten - lasten - buig_spend  # no vangnet: deficit ratio 0
+    i = list(r.municipalities.index).index(g)
+    assert r.finances.saldo_mean[i, 0] == pytest.approx(expected, rel=1e-9)
+    assert r.finances.reserves_mean[i, 0] == pytest.approx(res.loc[g, "algemene reserve"] + expected, rel=1e-9)
+
+
+def test_compensation_totals_per_package_equal_their_amounts():
+    sc = gemfin.load_scenario(SCEN / "corona-2020.yaml")
+    comp = sc.model_inputs()["budget"]["compensation"]
+    assert comp[:, 0].sum() == pytest.approx(760e6, rel=1e-12)  # packages 1 (566) and 2 (194)
+    assert comp[:, 1:].sum() == 0
+    from gemfin.scenario_budget import compensation_matrix
+    circ = sc.load_circulaire()
+    base = gemfin.iv3.baseline_budget()
+    alloc = gemfin.allocate(circ)
+    for package, total in (("1", 566e6), ("2", 194e6)):
+        comps = [c for c in sc.compensation if c.package == package]
+        m = compensation_matrix(comps, sc.years, circ, base, alloc, "test")
+        assert m.sum() == pytest.approx(total, rel=1e-12)
+    # The parking key follows the parking revenue: Amsterdam gets the largest share.
+    park = [c for c in sc.compensation if c.name == "parkeren"]
+    m = compensation_matrix(park, sc.years, circ, base, alloc, "test")[:, 0]
+    assert circ.volumes.index[np.argmax(m)] == "GM0363"
+
+
+def test_shock_raises_the_probability_of_deficit(baseline):
+    a = gemfin.simulate(baseline, paths=800, seed=9, progress=False).finances
+    b = gemfin.simulate(SCEN / "corona-2020.yaml", paths=800, seed=9, progress=False).finances
+    assert b.p_deficit[:, 0].mean() > a.p_deficit[:, 0].mean() + 0.03
+    assert b.net_shock[:, 0].sum() > 0 and np.all(a.net_shock == 0)
+    assert np.all(b.net_shock[:, 1:] == 0)
+
+
+def test_outputs_are_consistent(baseline):
+    f = gemfin.simulate(baseline, paths=1000, seed=2, progress=False).finances
+    assert np.all(np.diff(f.p_exhausted, axis=1) >= 0)  # "by year t" never decreases
+    assert np.all((f.p_art12 >= 0) & (f.p_art12 <= 1))
+    assert np.all(f.shortfall <= f.saldo_quantiles[:, :, 0] + 1e-6)  # ES5% below the 5% quantile
+    nat = f.national()
+    np.testing.assert_allclose(nat["share in deficit mean"], f.p_deficit.mean(axis=0), rtol=1e-12)
+    table = f.risk_table(n=10)
+    assert len(table) == 10 and table["P(reserves exhausted)"].is_monotonic_decreasing
+
+
+def _bad(doc, path, value):
+    d = copy.deepcopy(doc)
+    node = d
+    for k in path[:-1]:
+        node = node[k]
+    node[path[-1]] = value
+    return d
+
+
+@pytest.mark.parametrize(
+    "path,value,message",
+    [
+        (("budget", "domains", "Jeugd", "volume"), {"kinderen": 1.0}, r"budget\.domains\.Jeugd\.volume: unknown field\(s\) \['kinderen'\]"),
+        (("budget", "buig", "driver"), "uitkeringen", r"budget\.buig\.driver: unknown driver 'uitkeringen'"),
+        (("budget", "base"), {"document": "begroting", "year": 2019}, r"budget\.base: no Iv3 begroting 2019 is shipped"),
+        (("shocks",), [{"name": "x", "year": 2026, "target": "Afval", "fraction": {"distribution": "fixed", "params": [0.1], "source": "a"}, "municipal_sd": {"value": 0, "source": "a"}}], r"shocks\[0\]\.target: unknown target 'Afval'"),
+        (("compensation",), [{"name": "x", "year": 2026, "amount": {"value": 1.0, "source": "a"}, "key": {"cluster": "Jeugd"}}], None),
+        (("compensation",), [{"name": "x", "year": 2040, "amount": {"value": 1.0, "source": "a"}, "key": "per_inhabitant"}], r"compensation\[0\]\.year: expected an integer from 2026 to 2035"),
+    ],
+)
+def test_invalid_budget_scenarios_name_the_field(path, value, message):
+    doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
+    bad = _bad(doc, path, value)
+    if message is None:  # an unknown cluster is only found when the key is evaluated
+        sc = scenario_from_dict(bad, origin="b.yaml")
+        with pytest.raises(ScenarioError, match=r"compensation\[0\] \(x\)\.key\.cluster: unknown cluster 'Jeugd'"):
+            sc.model_inputs()
+        return
+    with pytest.raises(ScenarioError, match=message):
+        scenario_from_dict(bad, origin="b.yaml")
+
+
+def test_validate_lists_every_problem(tmp_path, capsys):
+    doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
+    doc["horizon"] = 0
+    doc["drivers"]["inwoners"]["maatstaven"] = ["inwoner"]
+    doc["budget"]["buig"]["driver"] = "nope"
+    p = tmp_path / "bad.yaml"
+    p.write_text(yaml.safe_dump(doc))
+    assert main(["validate", str(p)]) == 1
+    out = capsys.readouterr().out
+    assert "3 problem(s)" in out
+    assert "horizon: expected an integer from 1 to 50" in out
+    assert "drivers.inwoners.maatstaven[0]: unknown maatstaf 'inwoner'" in out
+    assert "budget.buig.driver: unknown driver 'nope'" in out
+
+
+def test_shocks_need_a_budget_section():
+    doc = yaml.safe_load((SCEN / "recession.yaml").read_text())
+    base = yaml.safe_load((SCEN / "baseline.yaml").read_text())
+    base.pop("budget")
+    base["shocks"] = doc["shocks"]
+    with pytest.raises(ScenarioError, match="shocks: needs a 'budget' section"):
+        scenario_from_dict(base, origin="x.yaml")
+
+
+def test_run_writes_csv_excel_and_netcdf(tmp_path, capsys):
+    out = tmp_path / "res"
+    assert main(["run", str(SCEN / "baseline.yaml"), "--paths", "300", "--seed", "4", "--out", str(out), "--no-progress"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["results.nc", "results.xlsx", "summary.csv"]
+    assert [p.name for p in tmp_path.iterdir()] == ["res"]  # no temporary directory left
+    ds = xr.open_dataset(out / "results.nc")
+    assert {"saldo", "p_deficit", "p_reserves_exhausted", "algemene_uitkering"} <= set(ds.data_vars)
+    assert ds.sizes["municipality"] == 342
+    text = capsys.readouterr().out
+    assert "share of municipalities in deficit" in text
+    assert main(["run", str(SCEN / "baseline.yaml"), "--paths", "10", "--out", str(tmp_path / "no" / "dir")]) == 2
