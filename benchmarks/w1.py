@@ -28,13 +28,21 @@ SCENARIO = REPO / "scenarios" / "baseline.yaml"
 def run_gemfin(paths: int, threads: int) -> dict:
     import gemfin
 
-    scen = gemfin.load_scenario(SCENARIO)
+    scen = allocation_only(gemfin.load_scenario(SCENARIO))
     t0 = time.perf_counter()
     r = gemfin.simulate(scen, paths=paths, seed=2024, threads=threads, progress=False)
     wall = time.perf_counter() - t0
     return {"wall": wall, "budget_mean": r.budget["mean"].tolist(), "budget_sd": r.budget["sd"].tolist(),
             "au_mean_0014": r.au_mean[list(r.municipalities.index).index("GM0014")].tolist(),
             "draws": draws(scen, paths)}
+
+
+def allocation_only(scen):
+    """W1 as in issue #3: the gemeentefonds projection without the budget model (the NumPy
+    reference implements the same)."""
+    import dataclasses
+
+    return dataclasses.replace(scen, budget=None, shocks=(), compensation=())
 
 
 def draws(scen, paths: int) -> int:
@@ -48,7 +56,7 @@ def run_numpy(paths: int, batch: int = 2000) -> dict:
     import gemfin
     from scipy import stats
 
-    scen = gemfin.load_scenario(SCENARIO)
+    scen = allocation_only(gemfin.load_scenario(SCENARIO))
     inp = scen.model_inputs()
     cb, co = inp["c_basis"], inp["c_ozb"]  # G × (D+1)
     G, D1 = cb.shape

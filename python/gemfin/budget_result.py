@@ -41,6 +41,7 @@ class BudgetResult:
     net_shock: np.ndarray
     reserves_mean: np.ndarray
     share_deficit: pd.DataFrame
+    kengetallen: pd.DataFrame | None = None  # BBV kengetallen of the base begroting (fractions)
 
     def _t(self, year: int | None) -> tuple[int, int]:
         year = self.years[-1] if year is None else year
@@ -64,6 +65,8 @@ class BudgetResult:
         df["P(artikel 12 signal)"] = self.p_art12[:, t]
         df["net shock effect"] = self.net_shock[:, t]
         df["reserves mean"] = self.reserves_mean[:, t]
+        if self.kengetallen is not None:
+            df = df.join(self.kengetallen.add_prefix("kengetal "))
         df.attrs["year"] = year
         return df
 

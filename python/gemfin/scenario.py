@@ -409,7 +409,7 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
             if r is not None:
                 out.append(r)
     names = (["growth"] + (["price"] if fund and fund[0] == "gdp" else []) + driver_names)
-    if budget is not None:
+    if "budget" in top:  # declared, even if invalid: its errors are reported once, above
         names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [f"shock.{s.name}" for s in shocks]
     corr = problems.run(_parse_correlation, v.at("correlation"), top.get("correlation", []) or [], names) or []
     if problems.messages:

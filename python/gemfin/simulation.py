@@ -259,4 +259,12 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
         net_shock=np.asarray(b["net_shock"]).reshape(shape),
         reserves_mean=np.asarray(b["reserves_mean"]).reshape(shape),
         share_deficit=national(b["share_deficit"]),
+        kengetallen=_kengetallen(),
     )
+
+
+def _kengetallen() -> pd.DataFrame | None:
+    from . import iv3
+
+    k, _ = iv3.load_kengetallen(2025)
+    return k
