@@ -1,0 +1,255 @@
+"""Figures for memos: maps, fan charts, waterfalls, winners and losers (matplotlib).
+
+matplotlib is an optional dependency (``pip install gemfin[plot]``); importing this module
+without it raises an ImportError that says so. Every function takes an optional ``ax`` and
+returns the Axes (or Figure) it drew on, with the plotted data attached as ``.gemfin_data``
+(a DataFrame) so that tests and users can check what is shown.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+try:
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.colors import Normalize, TwoSlopeNorm
+except ImportError as exc:  # pragma: no cover - exercised only without matplotlib
+    raise ImportError("gemfin.plot needs matplotlib: pip install 'gemfin[plot]'") from exc
+
+from ._datadir import data_dir
+from .errors import InputError
+
+DIVERGING = "RdBu"
+SEQUENTIAL = "viridis"
+
+
+def _rings(geometry: dict) -> list[np.ndarray]:
+    """Exterior rings of a Polygon or MultiPolygon (holes are covered by drawing enclosed
+    municipalities on top, smallest last)."""
+    if geometry["type"] == "Polygon":
+        return [np.asarray(geometry["coordinates"][0])]
+    if geometry["type"] == "MultiPolygon":
+        return [np.asarray(p[0]) for p in geometry["coordinates"]]
+    raise InputError(f"unsupported geometry type {geometry['type']!r}")
+
+
+def _area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+
+
+@lru_cache(maxsize=2)
+def _boundaries(kind: str) -> tuple[tuple[str, np.ndarray], ...]:
+    name = {"gemeente": "gemeente_2026.geojson", "provincie": "netherlands-provinces.geojson"}[kind]
+    with open(data_dir() / "geo" / name, encoding="utf-8") as f:
+        doc = json.load(f)
+    out = []
+    for feat in doc["features"]:
+        for ring in _rings(feat["geometry"]):
+            out.append((feat["properties"]["statcode"], ring))
+    # Largest first, so enclaves drawn later stay visible.
+    return tuple(sorted(out, key=lambda cr: -_area(cr[1])))
+
+
+def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, unit: str = "",
+                     diverging: bool | None = None, cmap: str | None = None):
+    """Choropleth of a per-municipality quantity (index: CBS codes like GM0014).
+
+    ``diverging`` (default: when the values have both signs) uses a red-blue scale centred on
+    zero, as for herverdeeleffecten; otherwise a sequential scale. Province borders on top;
+    municipalities without a value are grey.
+    """
+    if not isinstance(values, pd.Series):
+        raise InputError("municipality_map expects a pandas Series indexed by CBS codes (GM0014)")
+    v = pd.to_numeric(values, errors="coerce")
+    if v.isna().all():
+        raise InputError("municipality_map: no numeric values to show")
+    rings = _boundaries("gemeente")
+    unknown = sorted(set(v.index) - {c for c, _ in rings})
+    if unknown:
+        raise InputError(f"municipality_map: no boundary for {unknown[:5]}; expected codes of the 2023–2026 division")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 8))
+    lo, hi = float(v.min()), float(v.max())
+    if diverging is None:
+        diverging = lo < 0 < hi
+    if diverging:
+        bound = max(abs(lo), abs(hi)) or 1.0
+        norm = TwoSlopeNorm(vmin=-bound, vcenter=0.0, vmax=bound)
+        cmap = cmap or DIVERGING
+    else:
+        norm = Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1)
+        cmap = cmap or SEQUENTIAL
+    cm = plt.get_cmap(cmap)
+    codes = [c for c, _ in rings]
+    colours = [cm(norm(v[c])) if c in v.index and np.isfinite(v[c]) else (0.85, 0.85, 0.85, 1.0) for c in codes]
+    coll = PolyCollection([r for _, r in rings], facecolors=colours, edgecolors="white", linewidths=0.2)
+    coll.gemfin_codes = codes
+    ax.add_collection(coll)
+    prov = LineCollection([r for _, r in _boundaries("provincie")], colors="black", linewidths=0.6)
+    ax.add_collection(prov)
+    ax.autoscale_view()
+    ax.set_aspect(1.6)  # about 1/cos(52°): keeps the Netherlands' shape in lon/lat
+    ax.set_axis_off()
+    sm = plt.cm.ScalarMappable(norm=norm, cmap=cm)
+    cb = ax.figure.colorbar(sm, ax=ax, shrink=0.6)
+    cb.set_label(unit)
+    if title:
+        ax.set_title(title)
+    ax.gemfin_data = pd.DataFrame({"value": v}).assign(colour=[cm(norm(x)) for x in v])
+    ax.gemfin_norm = norm
+    return ax
+
+
+def fan_chart(years, quantiles: dict[float, np.ndarray], mean=None, *, ax=None, title: str | None = None,
+              unit: str = "", label: str = ""):
+    """Quantile bands over years: the widest pair of quantiles, then each inner pair, and the
+    median. ``quantiles`` maps probability → values per year."""
+    qs = sorted(quantiles)
+    if len(qs) < 2:
+        raise InputError("fan_chart needs at least two quantiles")
+    years = list(years)
+    arr = {q: np.asarray(quantiles[q], dtype=float) for q in qs}
+    for a, b in zip(qs, qs[1:]):
+        if np.any(arr[a] > arr[b] + 1e-9 * np.abs(arr[b]).max()):
+            raise InputError(f"fan_chart: quantile {a} lies above quantile {b}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    pairs = [(qs[i], qs[-1 - i]) for i in range(len(qs) // 2)]
+    for k, (a, b) in enumerate(pairs):
+        ax.fill_between(years, arr[a], arr[b], color="tab:blue", alpha=0.2 + 0.2 * k, linewidth=0,
+                        label=f"{a:.0%}–{b:.0%}")
+    if 0.5 in arr:
+        ax.plot(years, arr[0.5], color="tab:blue", linewidth=2, label="median")
+    if mean is not None:
+        ax.plot(years, mean, color="black", linestyle="--", linewidth=1, label="mean")
+    ax.set_ylabel(unit)
+    ax.set_title(title or label)
+    ax.legend(loc="best", fontsize=8)
+    ax.gemfin_data = pd.DataFrame({f"q{q:g}": arr[q] for q in qs}, index=pd.Index(years, name="year"))
+    return ax
+
+
+def result_fan(result, code: str | None = None, output: str = "algemene_uitkering", *, per_inhabitant: bool = False,
+               ax=None):
+    """Fan chart of a SimulationResult: one municipality (``code``), or the nation (None).
+    ``output``: ``algemene_uitkering`` or ``saldo`` (needs a budget scenario)."""
+    years = result.years
+    if output == "algemene_uitkering":
+        if code is None:
+            q = {p: result.budget[_col(p)].to_numpy() for p in result.quantiles}
+            mean, name = result.budget["mean"].to_numpy(), "Algemene uitkering, national"
+        else:
+            g = _row(result, code)
+            q = {p: result.au_quantiles[g, :, k] for k, p in enumerate(result.quantiles)}
+            mean, name = result.au_mean[g], f"Algemene uitkering, {result.municipalities.loc[code, 'name']}"
+    elif output == "saldo":
+        f = result.finances
+        if f is None:
+            raise InputError("output 'saldo' needs a scenario with a budget section")
+        if code is None:
+            # Quantiles do not add up over municipalities; the national view is the share in
+            # deficit (result.finances.national()).
+            raise InputError("a saldo fan chart needs a municipality code; for the nation see result.finances.national()")
+        g = _row(result, code)
+        q = {p: f.saldo_quantiles[g, :, k] for k, p in enumerate(result.quantiles)}
+        mean, name = f.saldo_mean[g], f"Exploitatiesaldo, {result.municipalities.loc[code, 'name']}"
+    else:
+        raise InputError(f"unknown output {output!r}; expected 'algemene_uitkering' or 'saldo'")
+    unit = "EUR"
+    if per_inhabitant and code is not None:
+        inw = result.municipalities.loc[code, "inhabitants"]
+        q = {p: x / inw for p, x in q.items()}
+        mean, unit = mean / inw, "EUR per inhabitant"
+    elif not per_inhabitant:
+        q = {p: x / 1e6 for p, x in q.items()}
+        mean, unit = mean / 1e6, "EUR mln"
+    return fan_chart(years, q, mean, ax=ax, title=name, unit=unit)
+
+
+def _col(p: float) -> str:
+    return f"q{round(p * 100, 4):g}".replace(".", "_")
+
+
+def _row(result, code: str) -> int:
+    codes = list(result.municipalities.index)
+    if code not in codes:
+        raise InputError(f"unknown municipality {code!r}; expected a CBS code like 'GM0014'")
+    return codes.index(code)
+
+
+def allocation_waterfall(before, after, code: str, by: str = "cluster", *, top: int = 8, ax=None):
+    """Why does a municipality's algemene uitkering change between two allocations? Bars per
+    cluster (``by="cluster"``) or per maatstaf (``by="maatstaf"``; the largest ``top``, the
+    rest summed), from the first total to the second."""
+    if code not in before.algemene_uitkering.index:
+        raise InputError(f"unknown municipality {code!r}")
+    if by == "cluster":
+        steps = (after.by_cluster.loc[code] - before.by_cluster.loc[code])
+    elif by == "maatstaf":
+        steps = _maatstaf_amounts(after, code).sub(_maatstaf_amounts(before, code), fill_value=0.0)
+    else:
+        raise InputError(f"by must be 'cluster' or 'maatstaf', got {by!r}")
+    steps = steps[steps.abs() > 0.5].sort_values(key=np.abs, ascending=False)
+    if len(steps) > top:
+        steps = pd.concat([steps.iloc[:top], pd.Series({"overige": steps.iloc[top:].sum()})])
+    start, end = before.algemene_uitkering[code], after.algemene_uitkering[code]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4))
+    labels = ["vóór"] + [str(s) for s in steps.index] + ["na"]
+    cum = start
+    ax.bar(0, start / 1e6, color="grey")
+    for i, (name, d) in enumerate(steps.items(), start=1):
+        ax.bar(i, d / 1e6, bottom=cum / 1e6, color="tab:green" if d > 0 else "tab:red")
+        cum += d
+    ax.bar(len(labels) - 1, end / 1e6, color="grey")
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("EUR mln")
+    lo = min(start, end, cum) / 1e6
+    ax.set_ylim(bottom=lo - 0.1 * abs(max(start, end) / 1e6 - lo) - 1e-9)
+    name = before.circulaire.municipalities.loc[code, "name"]
+    ax.set_title(f"{name}: {(end - start) / 1e6:+,.1f} mln ({before.circulaire.id} → {after.circulaire.id})")
+    ax.figure.tight_layout()
+    ax.gemfin_data = pd.DataFrame({"change": steps})
+    ax.gemfin_data.attrs.update(start=start, end=end)
+    return ax
+
+
+def _maatstaf_amounts(alloc, code: str) -> pd.Series:
+    circ = alloc.circulaire
+    rate = circ.rates.sum(axis=1)
+    factor = np.where(circ.maatstaven["is_ozb"], 1.0, alloc.uitkeringsfactor)
+    return (circ.volumes.loc[code] * rate * factor).rename(None)
+
+
+def winners_losers(comparison, *, fig=None):
+    """Herverdeeleffect per inhabitant by size class (box plot) and by province (mean bar),
+    and the phase-in path of the five largest losers and gainers."""
+    if fig is None:
+        fig = plt.figure(figsize=(12, 4))
+    axes = fig.subplots(1, 3)
+    pi = comparison.per_inhabitant
+    m = comparison.baseline.circulaire.municipalities
+    classes = list(m["size_class"].cat.categories)
+    axes[0].boxplot([pi[m["size_class"] == c].to_numpy() for c in classes], tick_labels=classes)
+    axes[0].axhline(0, color="black", linewidth=0.5)
+    axes[0].set_title("Per inhabitant by size class")
+    axes[0].set_ylabel("EUR per inhabitant")
+    prov = comparison.by_province["effect per inhabitant (EUR)"].sort_values()
+    axes[1].barh(prov.index, prov.to_numpy(), color=["tab:red" if x < 0 else "tab:green" for x in prov])
+    axes[1].set_title("Per inhabitant by province")
+    path = comparison.phase_in_per_inhabitant
+    chosen = list(pi.nsmallest(5).index) + list(pi.nlargest(5).index)
+    for code in chosen:
+        axes[2].plot(list(path.columns), path.loc[code].to_numpy(), marker=".", label=m.loc[code, "name"])
+    axes[2].axhline(0, color="black", linewidth=0.5)
+    axes[2].set_title("Phase-in (EUR per inhabitant)")
+    axes[2].legend(fontsize=6, ncol=2)
+    fig.tight_layout()
+    fig.gemfin_data = pd.DataFrame({"per_inhabitant": pi, "size_class": m["size_class"], "province": m["province"]})
+    return fig
