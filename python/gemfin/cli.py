@@ -66,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", metavar="DIR", required=True,
                    help="directory for summary.csv, results.xlsx and results.nc (written atomically)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    rep = sub.add_parser("report", help="run a scenario and write a report (self-contained HTML, or Excel)")
+    rep.add_argument("scenario", metavar="FILE", help="scenario YAML")
+    rep.add_argument("--paths", type=int, default=5_000, help="number of paths (default 5,000)")
+    rep.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    rep.add_argument("--out", metavar="FILE", required=True, help="report.html or report.xlsx")
+    rep.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
 
@@ -169,6 +176,14 @@ def _cmd_run(args) -> None:
         print(f"  written: {f}")
 
 
+def _cmd_report(args) -> None:
+    from .report import write_report
+    from .simulation import simulate
+
+    res = simulate(args.scenario, paths=args.paths, seed=args.seed, progress=not args.no_progress)
+    print(f"gemfin report {res.scenario.name}: written {write_report(res, args.out)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -183,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_validate(args)
         elif args.command == "run":
             _cmd_run(args)
+        elif args.command == "report":
+            _cmd_report(args)
     except GemfinError as exc:
         print(f"gemfin: error: {exc}", file=sys.stderr)
         return 2

@@ -77,3 +77,38 @@ def test_winners_losers_covers_every_municipality(circ):
     fig = gp.winners_losers(cmp)
     assert len(fig.gemfin_data) == 342
     assert len(fig.axes) == 3
+
+
+def test_html_report_contains_its_sections(tmp_path):
+    from html.parser import HTMLParser
+
+    from gemfin.cli import main
+
+    out = tmp_path / "report.html"
+    assert main(["report", str(PROPOSALS.parent / "baseline.yaml"), "--paths", "200", "--out", str(out),
+                 "--no-progress"]) == 0
+    text = out.read_text(encoding="utf-8")
+
+    class Sections(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.h2, self.images, self._in = [], 0, False
+
+        def handle_starttag(self, tag, attrs):
+            self._in = tag == "h2"
+            if tag == "img" and dict(attrs)["src"].startswith("data:image/png;base64,"):
+                self.images += 1
+
+        def handle_data(self, data):
+            if self._in:
+                self.h2.append(data)
+                self._in = False
+
+    p = Sections()
+    p.feed(text)
+    assert {"Summary", "Maps", "Fan charts", "Top risk", "Deficits nationally"} <= set(p.h2)
+    assert p.images >= 4  # embedded, no external files
+    xlsx = tmp_path / "report.xlsx"
+    assert main(["report", str(PROPOSALS.parent / "baseline.yaml"), "--paths", "200", "--out", str(xlsx),
+                 "--no-progress"]) == 0
+    assert {"allocation", "budget", "risk"} <= set(pd.read_excel(xlsx, sheet_name=None))
