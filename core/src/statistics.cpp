@@ -36,6 +36,15 @@ std::uint64_t HistogramSet::count(std::size_t cell) const {
     return n;
 }
 
+std::pair<double, double> HistogramSet::slot_range(std::size_t cell, std::size_t i) const {
+    // Slot 0 is the underflow, slot bins+1 the overflow; both end at the exact extremes.
+    if (i == 0) return {min_[cell], std::min(lo_[cell], max_[cell])};
+    if (i == stride() - 1) return {std::max(hi_[cell], min_[cell]), max_[cell]};
+    const double width = (hi_[cell] - lo_[cell]) / bins_;
+    const double edge = lo_[cell] + static_cast<double>(i - 1) * width;
+    return {std::max(edge, min_[cell]), std::min(edge + width, max_[cell])};
+}
+
 double HistogramSet::quantile(std::size_t cell, double p) const {
     const std::uint64_t n = count(cell);
     if (n == 0) return std::nan("");
@@ -45,25 +54,12 @@ double HistogramSet::quantile(std::size_t cell, double p) const {
     // the order statistics floor(h) and floor(h)+1; values inside a bin are spread evenly.
     const double target = p * static_cast<double>(n);
     const std::uint32_t* c = &counts_[cell * stride()];
-    const double width = (hi_[cell] - lo_[cell]) / bins_;
     double cum = 0.0;
     for (std::size_t i = 0; i < stride(); ++i) {
         const double k = static_cast<double>(c[i]);
         if (k > 0.0 && cum + k >= target) {
             const double frac = (target - cum) / k;
-            double a, b;
-            if (i == 0) {
-                a = min_[cell];
-                b = std::min(lo_[cell], max_[cell]);
-            } else if (i == stride() - 1) {
-                a = std::max(hi_[cell], min_[cell]);
-                b = max_[cell];
-            } else {
-                a = lo_[cell] + static_cast<double>(i - 1) * width;
-                b = a + width;
-                a = std::max(a, min_[cell]);
-                b = std::min(b, max_[cell]);
-            }
+            const auto [a, b] = slot_range(cell, i);
             return a + frac * (b - a);
         }
         cum += k;
@@ -76,23 +72,11 @@ double HistogramSet::tail_mean(std::size_t cell, double alpha) const {
     if (n == 0 || alpha <= 0.0) return std::nan("");
     const double target = std::min(alpha, 1.0) * static_cast<double>(n);
     const std::uint32_t* c = &counts_[cell * stride()];
-    const double width = (hi_[cell] - lo_[cell]) / bins_;
     double cum = 0.0, sum = 0.0;
     for (std::size_t i = 0; i < stride() && cum < target; ++i) {
         const double k = static_cast<double>(c[i]);
         if (k == 0.0) continue;
-        double a, b;
-        if (i == 0) {
-            a = min_[cell];
-            b = std::min(lo_[cell], max_[cell]);
-        } else if (i == stride() - 1) {
-            a = std::max(hi_[cell], min_[cell]);
-            b = max_[cell];
-        } else {
-            const double edge = lo_[cell] + static_cast<double>(i - 1) * width;
-            a = std::max(edge, min_[cell]);
-            b = std::min(edge + width, max_[cell]);
-        }
+        const auto [a, b] = slot_range(cell, i);
         const double take = std::min(k, target - cum);  // the lowest `take` of the bin's k values
         const double upper = a + (b - a) * take / k;
         sum += take * 0.5 * (a + upper);

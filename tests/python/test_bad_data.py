@@ -19,6 +19,18 @@ def _volumina(data):
     return data / "gemeentefonds" / f"GF_{CID}_Volumina.csv"
 
 
+def _set_cell(path, line_index, column, value):
+    """Replace one cell (0-based line index into the file, header column name)."""
+    def edit(text):
+        lines = text.splitlines()
+        header = lines[0].split("\t")
+        cells = lines[line_index].split("\t")
+        cells[header.index(column)] = value
+        lines[line_index] = "\t".join(cells)
+        return "\n".join(lines)
+    _rewrite(path, edit)
+
+
 def test_missing_volume_column(data_copy):
     def drop_inwo(text):
         rows = [line.split("\t") for line in text.splitlines()]
@@ -30,40 +42,19 @@ def test_missing_volume_column(data_copy):
 
 
 def test_non_numeric_cell(data_copy):
-    # Groningen (line 3) gets text in its 'jong' column.
-    def corrupt(text):
-        lines = text.splitlines()
-        header = lines[0].split("\t")
-        cells = lines[2].split("\t")
-        cells[header.index("jong")] = "veel"
-        lines[2] = "\t".join(cells)
-        return "\n".join(lines)
-    _rewrite(_volumina(data_copy), corrupt)
+    _set_cell(_volumina(data_copy), 2, "jong", "veel")  # Groningen is line 3
     with pytest.raises(DataError, match=r"Volumina\.csv, line 3, column 'jong': 'veel' is not a number"):
         gemfin.load_circulaire(CID, data_copy)
 
 
 def test_duplicate_municipality_code(data_copy):
-    def dup(text):
-        lines = text.splitlines()
-        cells = lines[3].split("\t")
-        cells[0] = lines[2].split("\t")[0]  # line 4 gets Groningen's code
-        lines[3] = "\t".join(cells)
-        return "\n".join(lines)
-    _rewrite(_volumina(data_copy), dup)
+    _set_cell(_volumina(data_copy), 3, "CBS", "14")  # line 4 gets Groningen's code
     with pytest.raises(DataError, match=r"line 4: municipality GM0014 appears twice \(first on line 3\)"):
         gemfin.load_circulaire(CID, data_copy)
 
 
 def test_negative_inhabitants(data_copy):
-    def neg(text):
-        lines = text.splitlines()
-        header = lines[0].split("\t")
-        cells = lines[2].split("\t")
-        cells[header.index("inwo")] = "-5"
-        lines[2] = "\t".join(cells)
-        return "\n".join(lines)
-    _rewrite(_volumina(data_copy), neg)
+    _set_cell(_volumina(data_copy), 2, "inwo", "-5")
     with pytest.raises(DataError, match=r"municipality GM0014, column 'inwo': volume -5.0 is negative"):
         gemfin.load_circulaire(CID, data_copy)
 

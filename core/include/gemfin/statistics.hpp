@@ -12,6 +12,7 @@
 // the bin width is about 1% of the interquartile range for a normal-like output, and the
 // interpolation error a fraction of that (tests/cpp/test_statistics.cpp checks ≤ 0.5%).
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace gemfin {
@@ -74,6 +75,8 @@ public:
 
 private:
     std::size_t stride() const { return static_cast<std::size_t>(bins_) + 2; }
+    /// Value range of slot i of a cell, clipped to the observed minimum and maximum.
+    std::pair<double, double> slot_range(std::size_t cell, std::size_t i) const;
     std::vector<double> lo_, hi_, inv_width_, min_, max_;
     int bins_ = 0;
     std::vector<std::uint32_t> counts_;  // ≤ 2^32 − 1 paths, so a bin cannot overflow
