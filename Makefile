@@ -13,10 +13,11 @@ VPY := $(VENV)/bin/python
 STAMP_APT := build/.apt-ok
 STAMP_INSTALL := $(VENV)/.gemfin-installed
 CPP_BUILD := build/cpp
+ASAN_BUILD := build/asan
 CXX_SOURCES := $(shell find core bindings tests/cpp -name '*.cpp' -o -name '*.hpp' -o -name CMakeLists.txt) CMakeLists.txt
 OUT := out
 
-.PHONY: run test setup apt cpp-test py-test clean
+.PHONY: run test setup apt cpp-test cpp-sanitize py-test clean
 
 setup: $(STAMP_INSTALL)
 
@@ -49,10 +50,16 @@ cpp-test: $(STAMP_APT)
 	cmake --build $(CPP_BUILD)
 	ctest --test-dir $(CPP_BUILD) --output-on-failure
 
+# The same C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included).
+cpp-sanitize: $(STAMP_APT)
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DGEMFIN_PYTHON=OFF -DGEMFIN_TESTS=ON -DGEMFIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug > /dev/null
+	cmake --build $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure
+
 py-test: setup
 	MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1 $(VPY) -m pytest
 
-test: cpp-test py-test
+test: cpp-test cpp-sanitize py-test
 
 clean:
 	rm -rf build $(OUT)
