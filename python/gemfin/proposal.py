@@ -85,7 +85,7 @@ class Proposal:
             if not isinstance(ch, dict):
                 raise ProposalError(f"{where}: expected a mapping with a 'type' field, got {ch!r}")
             kind = ch.get("type")
-            if kind not in _CHANGE_FIELDS:
+            if not isinstance(kind, str) or kind not in _CHANGE_FIELDS:
                 raise ProposalError(f"{where}.type: {kind!r} is not a change type; expected one of {sorted(_CHANGE_FIELDS)}")
             required, optional = _CHANGE_FIELDS[kind]
             missing = required - set(ch)

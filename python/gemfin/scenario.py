@@ -282,7 +282,7 @@ class _V:
     def dist(self, x) -> Dist:
         m = self.mapping(x, ("distribution", "params", "source"))
         kind = m["distribution"]
-        if kind not in DISTRIBUTIONS:
+        if not isinstance(kind, str) or kind not in DISTRIBUTIONS:
             self.at("distribution").fail(f"unknown distribution {kind!r}; expected one of {sorted(DISTRIBUTIONS)}")
         ps = m["params"]
         if not isinstance(ps, list) or len(ps) != DISTRIBUTIONS[kind]:
@@ -442,7 +442,7 @@ def _parse_proposal(pv: _V, x, path: Path | None) -> Path:
 
 
 def _check_circulaire(v: _V, circ_id) -> str:
-    if circ_id not in circulaires():
+    if not isinstance(circ_id, str) or circ_id not in circulaires():
         v.at("circulaire").fail(f"unknown circulaire {circ_id!r}; shipped: {circulaires()}")
     return circ_id
 
@@ -456,7 +456,7 @@ def _process(pv: _V, x) -> Process:
 def _parse_fund(fv: _V, x, years: list[int]):
     fund = fv.mapping(x, ("rule", "growth"), ("price", "policy_mutations", "source"))
     rule = fund["rule"]
-    if rule not in FUND_RULES:
+    if not isinstance(rule, str) or rule not in FUND_RULES:
         fv.at("rule").fail(f"expected one of {list(FUND_RULES)}, got {rule!r}")
     growth = _process(fv.at("growth"), fund["growth"])
     price = None
@@ -486,7 +486,7 @@ def _parse_driver(dvv: _V, dname: str, spec, known: list[str], owner: dict[str, 
     if not isinstance(ms, list) or not ms:
         dvv.at("maatstaven").fail("expected a non-empty list of maatstaf codes")
     for i, code in enumerate(ms):
-        if code not in known:
+        if not isinstance(code, str) or code not in known:
             close = difflib.get_close_matches(str(code), known, n=3)
             dvv.at("maatstaven").at(i).fail(
                 f"unknown maatstaf {code!r}" + (f"; did you mean {close}?" if close else f"; known: {known}"))

@@ -89,7 +89,8 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None) 
                   ("base", "include_bestemmingsreserves", "ozb", "artikel12_threshold", "source"))
     base = v.at("base").mapping(m.get("base", {"document": "begroting", "year": 2025}), ("document", "year"))
     doc, year = base["document"], base["year"]
-    if (doc, year) not in {("begroting", 2025), ("begroting", 2024), ("jaarrekening", 2023)}:
+    shipped = [("begroting", 2025), ("begroting", 2024), ("jaarrekening", 2023)]
+    if not (isinstance(doc, str) and isinstance(year, int) and not isinstance(year, bool) and (doc, year) in shipped):
         v.at("base").fail(f"no Iv3 {doc} {year} is shipped; expected begroting 2025, begroting 2024 or jaarrekening 2023")
     incl = m.get("include_bestemmingsreserves", False)
     if not isinstance(incl, bool):
@@ -108,13 +109,13 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None) 
     ov = v.at("ozb")
     o = ov.mapping(m.get("ozb", {}), (), ("woz_driver", "pass_through", "policy_growth"))
     woz = o.get("woz_driver")
-    if woz is not None and woz not in driver_names:
+    if woz is not None and (not isinstance(woz, str) or woz not in driver_names):
         ov.at("woz_driver").fail(f"unknown driver {woz!r}; expected one of {driver_names}")
     one = {"value": 1.0, "source": "default: OZB revenue follows the WOZ value one for one"}
     zero = {"value": 0.0, "source": "default: no extra OZB policy"}
     bv = v.at("buig")
     b = bv.mapping(m["buig"], ("driver", "vangnet_threshold", "vangnet_full", "vangnet_share"))
-    if b["driver"] not in driver_names:
+    if not isinstance(b["driver"], str) or b["driver"] not in driver_names:
         bv.at("driver").fail(f"unknown driver {b['driver']!r}; expected one of {driver_names}")
     art12 = m.get("artikel12_threshold", {"value": 0.02, "source": "issue #4: deficit of at least 2% of tax capacity + AU"})
     return BudgetSpec(doc, year, incl, process(v.at("wage_price"), m["wage_price"]), tuple(domains), woz,
@@ -128,7 +129,7 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None) 
 
 def parse_shock(v, x, years: list[int]) -> ShockSpec:
     m = v.mapping(x, ("name", "year", "target", "fraction", "municipal_sd"), ("note",))
-    if m["target"] not in SHOCK_TARGETS:
+    if not isinstance(m["target"], str) or m["target"] not in SHOCK_TARGETS:
         v.at("target").fail(f"unknown target {m['target']!r}; expected one of {list(SHOCK_TARGETS)}")
     return ShockSpec(v.at("name").string(m["name"]), v.at("year").integer(m["year"], years[0], years[-1]), m["target"],
                      v.at("fraction").dist(m["fraction"]), v.at("municipal_sd").param(m["municipal_sd"], 0.0, 2.0))
@@ -144,7 +145,7 @@ def parse_compensation(v, x, years: list[int], base_dir: Path | None) -> Compens
         kind, arg = next(iter(key.items()))
         if kind == "revenue":
             lines = [arg] if isinstance(arg, str) else arg
-            if not isinstance(lines, list) or not lines or any(l not in COMPENSATION_REVENUE for l in lines):
+            if not isinstance(lines, list) or not lines or any(not isinstance(x, str) or x not in COMPENSATION_REVENUE for x in lines):
                 kv.at("revenue").fail(f"expected revenue line(s) from {list(COMPENSATION_REVENUE)}, got {arg!r}")
             arg = tuple(lines)
         elif kind in ("cluster", "siudu"):

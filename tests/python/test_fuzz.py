@@ -1,0 +1,77 @@
+"""Fuzzing the loaders with hypothesis: any input gives a result or a gemfin error — never
+another exception, a hang or a non-finite number."""
+
+import copy
+import math
+
+import numpy as np
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import gemfin
+from gemfin.dutch_numbers import parse_dutch_number
+from gemfin.errors import GemfinError
+from gemfin.scenario import scenario_from_dict
+
+from conftest import REPO
+
+BASELINE = yaml.safe_load((REPO / "scenarios" / "baseline.yaml").read_text())
+
+# Any YAML-like value.
+values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_dutch_numbers_parse_or_raise_value_error(text):
+    try:
+        x = parse_dutch_number(text)
+    except ValueError:
+        return
+    assert math.isfinite(x)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values)
+def test_proposals_from_any_data(circ, doc):
+    try:
+        p = gemfin.Proposal.from_dict(doc if isinstance(doc, dict) else {"name": "x", "changes": doc})
+        new = p.apply(circ)
+    except GemfinError:
+        return
+    assert np.isfinite(new.rates.to_numpy()).all()
+
+
+def _paths(doc, prefix=()):
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield prefix + (k,)
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            yield prefix + (i,)
+            yield from _paths(v, prefix + (i,))
+
+
+PATHS = list(_paths(BASELINE))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(PATHS), values)
+def test_scenarios_with_any_field_replaced(path, value):
+    doc = copy.deepcopy(BASELINE)
+    node = doc
+    for k in path[:-1]:
+        node = node[k]
+    node[path[-1]] = value
+    try:
+        scen = scenario_from_dict(doc, origin="fuzz.yaml")
+    except GemfinError:
+        return
+    assert scen.horizon >= 1
