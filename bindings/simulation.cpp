@@ -140,8 +140,8 @@ void bind_simulation(py::module_& m) {
             std::atomic<bool> cancel{false};
             std::atomic<std::uint64_t> done{0};
             SimulationOutput out;
-            std::exception_ptr failure;
-            bool interrupted = false;
+            std::exception_ptr failure;     // from the simulation (C++)
+            std::exception_ptr interrupted;  // from Python: Ctrl-C, or an exception in `progress`
             {
                 py::gil_scoped_release release;
                 std::atomic<bool> finished{false};
@@ -157,20 +157,24 @@ void bind_simulation(py::module_& m) {
                 while (!finished.load()) {
                     std::this_thread::sleep_for(std::chrono::milliseconds(100));
                     py::gil_scoped_acquire acquire;
-                    if (PyErr_CheckSignals() != 0) {
-                        interrupted = true;
+                    try {
+                        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+                        const std::uint64_t now = done.load();
+                        if (!progress.is_none() && now != reported) {
+                            progress(now);
+                            reported = now;
+                        }
+                    } catch (...) {
+                        // Stop the worker (after its current block) before anything propagates:
+                        // a joinable std::thread must never be destroyed.
+                        interrupted = std::current_exception();
                         cancel.store(true);
                         break;
-                    }
-                    const std::uint64_t now = done.load();
-                    if (!progress.is_none() && now != reported) {
-                        progress(now);
-                        reported = now;
                     }
                 }
                 worker.join();
             }
-            if (interrupted) throw py::error_already_set();
+            if (interrupted) std::rethrow_exception(interrupted);
             if (failure) std::rethrow_exception(failure);
             if (!progress.is_none()) progress(out.paths_done);
             py::dict res;

@@ -160,13 +160,14 @@ def _check_int(name: str, value, lo: int, hi: int) -> int:
 
 
 def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: int = 1,
-             threads: int | None = None, progress: bool = True, antithetic: bool = False,
+             threads: int | None = None, progress=True, antithetic: bool = False,
              quantiles: Sequence[float] = DEFAULT_QUANTILES, keep: Sequence[str] = (),
              bins: int = 2048, block_size: int = 1024) -> SimulationResult:
     """Run the Monte Carlo projection of ``scenario`` (a Scenario or a YAML path).
 
     paths: number of paths; seed: any integer 0 … 2⁶⁴−1; threads: worker threads (None = all
-    cores; the result does not depend on it); progress: a tqdm bar; antithetic: pair every path
+    cores; the result does not depend on it); progress: a tqdm bar (True), none (False), or a
+    callable that receives the number of finished paths; antithetic: pair every path
     with its mirror image (u → 1−u; needs an even number of paths); quantiles: probabilities to
     report; keep: CBS codes whose full paths are kept (``result.kept_paths[code]``).
     Ctrl-C stops the run within about a second with KeyboardInterrupt.
@@ -194,7 +195,9 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     inputs = scen.model_inputs(circ)
     bar = None
     callback = None
-    if progress:
+    if callable(progress):
+        callback = progress
+    elif progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=paths, unit="path", desc=f"gemfin {scen.name}", leave=False)

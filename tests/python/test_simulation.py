@@ -1,8 +1,7 @@
 """Monte Carlo projection: determinism, identities, accuracy, labelled results, interruption."""
 
-import os
-import signal
-import threading
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -146,36 +145,46 @@ def test_simulate_argument_errors(scen, kwargs, message):
         gemfin.simulate(scen, progress=False, **kwargs)
 
 
-def test_ctrl_c_stops_the_run(scen):
-    """SIGINT (Ctrl-C) during a long run raises KeyboardInterrupt within about a second. The
-    signal is repeated every 0.25 s until the call returns, so that a signal that lands while
-    the run is still being set up (where Python handles it itself) cannot make the test hang."""
-    stop = threading.Event()
+CTRL_C_SCRIPT = """
+import os, signal, sys, threading, time
+import gemfin
+scen = gemfin.load_scenario(sys.argv[1])
+gemfin.simulate(scen, paths=64, progress=False)  # warm up: data loaded, engine built
+threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+start = time.monotonic()
+try:
+    gemfin.simulate(scen, paths=2_000_000, progress=False)
+    print("NOT INTERRUPTED")
+except KeyboardInterrupt:
+    print(f"interrupted after {time.monotonic() - start:.2f}")
+    print(gemfin.simulate(scen, paths=100, progress=False).paths)
+"""
 
-    def interrupt():
-        time.sleep(0.5)
-        while not stop.is_set():
-            os.kill(os.getpid(), signal.SIGINT)
-            stop.wait(0.25)
 
-    armed = [True]
+def test_ctrl_c_stops_the_run():
+    """Ctrl-C (SIGINT) in a fresh interpreter: KeyboardInterrupt within about a second of the
+    signal, and the engine is usable afterwards. A subprocess, because in this process other
+    libraries (hypothesis installs garbage-collector callbacks) may receive and swallow it."""
+    out = subprocess.run([sys.executable, "-c", CTRL_C_SCRIPT, str(BASELINE)], capture_output=True, text=True,
+                         timeout=120)
+    lines = out.stdout.split()
+    assert "interrupted" in out.stdout, out.stdout + out.stderr
+    elapsed = float(lines[lines.index("after") + 1])
+    assert elapsed < 1.0 + 1.5  # the signal comes at 1.0 s; the current block then finishes
+    assert lines[-1] == "100"
 
-    def handler(signum, frame):  # Python's default behaviour, but only while armed
-        if armed[0]:
-            raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGINT, handler)
-    sender = threading.Thread(target=interrupt, daemon=True)
+def test_an_exception_in_the_progress_callback_stops_the_run_cleanly(scen):
+    calls = []
+
+    def progress(done):
+        calls.append(done)
+        raise KeyboardInterrupt
+
     start = time.monotonic()
-    sender.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            gemfin.simulate(scen, paths=2_000_000, progress=False)
-    finally:
-        armed[0] = False
-        stop.set()
-        sender.join()
-        signal.signal(signal.SIGINT, previous)
-    assert time.monotonic() - start < 10  # 2,000,000 paths would take minutes
-    # The engine is usable afterwards.
-    assert gemfin.simulate(scen, paths=100, progress=False).paths == 100
+    with pytest.raises(KeyboardInterrupt):
+        gemfin.simulate(scen, paths=2_000_000, progress=progress)
+    assert time.monotonic() - start < 10 and len(calls) == 1
+    seen = []
+    r = gemfin.simulate(scen, paths=3000, progress=seen.append, block_size=512)
+    assert r.paths == 3000 and seen[-1] == 3000 and seen == sorted(seen)
