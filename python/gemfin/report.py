@@ -12,7 +12,7 @@ import pandas as pd
 
 from .errors import InputError
 from .io import atomic_write
-from .results_io import result_tables
+from .results_io import result_tables, write_excel
 
 
 def _png(fig) -> str:
@@ -90,14 +90,5 @@ def write_report(res, out: str | Path) -> Path:
         return atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
     if suffix == ".xlsx":
         tables = result_tables(res)
-
-        def write(p: Path) -> None:
-            with pd.ExcelWriter(p, engine="openpyxl") as xw:
-                for name, df in tables.items():
-                    flat = df.copy()
-                    if isinstance(flat.columns, pd.MultiIndex):
-                        flat.columns = [" ".join(map(str, c)) for c in flat.columns]
-                    flat.to_excel(xw, sheet_name=name[:31])
-
-        return atomic_write(target, write)
+        return atomic_write(target, lambda p: write_excel(tables, p))
     raise InputError(f"cannot write a report to {target}: expected a .html or .xlsx file")

@@ -34,6 +34,16 @@ def result_tables(res) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def write_excel(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """One sheet per table (names cut to Excel's 31 characters; column levels joined)."""
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        for name, df in tables.items():
+            flat = df.copy()
+            if isinstance(flat.columns, pd.MultiIndex):
+                flat.columns = [" ".join(map(str, c)) for c in flat.columns]
+            flat.to_excel(xw, sheet_name=name[:31])
+
+
 def write_results(res, out_dir: str | os.PathLike) -> list[Path]:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -46,12 +56,7 @@ def write_results(res, out_dir: str | os.PathLike) -> list[Path]:
     try:
         first = "budget" if "budget" in tables else "allocation"
         tables[first].to_csv(tmp / "summary.csv", encoding="utf-8")
-        with pd.ExcelWriter(tmp / "results.xlsx", engine="openpyxl") as xw:
-            for name, df in tables.items():
-                flat = df.copy()
-                if isinstance(flat.columns, pd.MultiIndex):
-                    flat.columns = [" ".join(map(str, c)) for c in flat.columns]
-                flat.to_excel(xw, sheet_name=name[:31])
+        write_excel(tables, tmp / "results.xlsx")
         ds = res.to_xarray()
         ds.to_netcdf(tmp / "results.nc", engine="scipy")
         out.mkdir(exist_ok=True)
