@@ -253,3 +253,27 @@ def winners_losers(comparison, *, fig=None):
     fig.tight_layout()
     fig.gemfin_data = pd.DataFrame({"per_inhabitant": pi, "size_class": m["size_class"], "province": m["province"]})
     return fig
+
+
+def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", title: str | None = None):
+    """Tornado chart of :func:`gemfin.sensitivity.one_at_a_time`: per parameter a bar from the
+    output at its low value to the output at its high value, widest on top."""
+    need = {"parameter", "base", "output at low", "output at high"}
+    if not need <= set(table.columns):
+        raise InputError(f"tornado expects the table of sensitivity.one_at_a_time (columns {sorted(need)})")
+    t = table.assign(swing=(table["output at high"] - table["output at low"]).abs()).sort_values("swing")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.5 * len(t) + 1.5))
+    base = float(t["base"].iloc[0])
+    y = np.arange(len(t))
+    lo, hi = t["output at low"].to_numpy(), t["output at high"].to_numpy()
+    ax.barh(y, lo - base, left=base, color="tab:blue", label="low value")
+    ax.barh(y, hi - base, left=base, color="tab:orange", label="high value")
+    ax.axvline(base, color="black", linewidth=0.8)
+    ax.set_yticks(y, t["parameter"].tolist(), fontsize=8)
+    ax.set_xlabel(unit)
+    ax.set_title(title or "One-at-a-time sensitivity")
+    ax.legend(fontsize=8)
+    ax.figure.tight_layout()
+    ax.gemfin_data = t.reset_index(drop=True)
+    return ax
