@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +45,20 @@ class RawTable:
 
 
 def read_table(path: Path, sep: str) -> RawTable:
-    """Read a UTF-8 table (BOM and CRLF tolerated); every row must have the header's width."""
+    """Read a UTF-8 table (BOM and CRLF tolerated); every row must have the header's width.
+
+    Parsed tables are cached per (file, size, modification time), so repeated loads (a
+    sensitivity analysis runs the same scenario many times) parse each file once. Callers must
+    not modify the returned rows."""
+    path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
+    st = path.stat()
+    return _read_table_cached(str(path.resolve()), st.st_size, st.st_mtime_ns, sep, path)
+
+
+@lru_cache(maxsize=64)
+def _read_table_cached(key: str, size: int, mtime_ns: int, sep: str, path: Path) -> RawTable:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
