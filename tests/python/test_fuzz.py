@@ -75,3 +75,32 @@ def test_scenarios_with_any_field_replaced(path, value):
     except GemfinError:
         return
     assert scen.horizon >= 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(line=st.integers(0, 342), column=st.integers(0, 51), text=st.text(max_size=12))
+def test_corrupted_volumina_cell_gives_a_data_error_or_a_valid_circulaire(tmp_path_factory, line, column, text):
+    import shutil
+
+    from gemfin._datadir import data_dir
+
+    root = tmp_path_factory.getbasetemp() / "fuzzdata"
+    if not root.exists():
+        for sub in ("gemeentefonds", "municipalities"):
+            shutil.copytree(data_dir() / sub, root / sub)
+    path = root / "gemeentefonds" / "GF_S2024_2025_Volumina.csv"
+    original = path.read_bytes()
+    try:
+        lines = original.decode("utf-8").split("\r\n")
+        cells = lines[line].split("\t")
+        cells[min(column, len(cells) - 1)] = text.replace("\r", " ").replace("\n", " ")
+        lines[line] = "\t".join(cells)
+        path.write_bytes("\r\n".join(lines).encode("utf-8"))
+        try:
+            circ = gemfin.load_circulaire("S2024_2025", root)
+        except GemfinError:
+            return
+        assert np.isfinite(circ.volumes.to_numpy()).all()
+        assert np.isfinite(gemfin.allocate(circ).algemene_uitkering.to_numpy()).all()
+    finally:
+        path.write_bytes(original)
