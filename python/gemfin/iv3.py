@@ -205,10 +205,19 @@ def load_kengetallen(begroting: int = 2025, data: str | Path | None = None) -> t
     """BBV kengetallen of a begroting (the figure for the begroting year itself) per
     municipality, as fractions; and the unmatched names."""
     path = data_dir(data) / "finance" / "kengetallen.csv"
-    df = pd.read_csv(path)
-    need = {"Gemeenten", "Begroting", "Kengetal", "Jaar", "Type raming", "Waarde"}
-    if not need <= set(df.columns):
-        raise DataError(f"{path}: expected columns {sorted(need)}, found {list(df.columns)}")
+    t = read_table(path, sep=",")
+    need = ("Gemeenten", "Begroting", "Kengetal", "Jaar", "Type raming", "Waarde")
+    idx = {c: t.column_index(c) for c in need}
+    df = pd.DataFrame({c: [r[i] for r in t.rows] for c, i in idx.items()})
+    for c in ("Begroting", "Jaar", "Waarde"):
+        num = pd.to_numeric(df[c], errors="coerce")
+        # Three upstream values are the letter "A" (Lochem, grondexploitatie, meerjarenraming):
+        # a placeholder for "not available", read as missing. Anything else must be a number.
+        bad = num.isna() & ~df[c].isin(["", "A"])
+        if bad.any():
+            i = int(bad.idxmax())
+            raise DataError(f"{path}, line {t.line_numbers[i]}, column {c!r}: {df.loc[i, c]!r} is not a number")
+        df[c] = num
     df = df[(df["Begroting"] == begroting) & (df["Jaar"] == begroting)]
     if df.empty:
         raise InputError(f"no kengetallen for begroting {begroting} in {path}")

@@ -93,6 +93,9 @@ class SimulationResult:
             saldo = np.concatenate([f.saldo_mean[..., None], f.saldo_sd[..., None], f.saldo_quantiles], axis=2)
             ds = ds.assign_coords(statistic_saldo=["mean", "sd"] + q)
             ds["saldo"] = (("municipality", "year", "statistic_saldo"), saldo, {"units": "EUR"})
+            inw = self.municipalities["inhabitants"].to_numpy()[:, None, None]
+            ds["saldo_per_inwoner"] = (("municipality", "year", "statistic_saldo"), saldo / inw,
+                                       {"units": "EUR per inhabitant of the base circulaire"})
             for name, arr, unit in (("p_deficit", f.p_deficit, "probability"), ("p_reserves_exhausted", f.p_exhausted, "probability"),
                                     ("p_artikel12", f.p_art12, "probability"), ("expected_shortfall_5pct", f.shortfall, "EUR"),
                                     ("net_shock_effect", f.net_shock, "EUR"), ("reserves_mean", f.reserves_mean, "EUR")):

@@ -67,3 +67,14 @@ def test_non_numeric_amount_names_line_and_column(data_copy):
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(DataError, match=r"2025_begroting\.csv, line 6, column 'Lasten': 'veel' is not a number"):
         iv3.load_iv3("begroting", 2025, data_copy)
+
+
+def test_kengetallen_are_numbers_and_bad_values_are_named(data_copy):
+    k, _ = iv3.load_kengetallen(2025)
+    assert (k.dtypes == "float64").all()
+    path = data_copy / "finance" / "kengetallen.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",veel"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(DataError, match=r"kengetallen\.csv, line 2, column 'Waarde': 'veel' is not a number"):
+        iv3.load_kengetallen(2025, data_copy)
