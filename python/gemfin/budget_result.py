@@ -11,7 +11,8 @@ import pandas as pd
 from .errors import InputError
 
 
-def _qname(q: float) -> str:
+def quantile_name(q: float) -> str:
+    """Column name of a quantile: 0.05 → 'q5', 0.5 → 'q50', 0.025 → 'q2_5'."""
     return f"q{round(q * 100, 4):g}".replace(".", "_")
 
 
@@ -57,7 +58,7 @@ class BudgetResult:
         df = pd.DataFrame({"name": m["name"], "province": m["province"], "size_class": m["size_class"],
                            "saldo mean": self.saldo_mean[:, t], "saldo sd": self.saldo_sd[:, t]}, index=m.index)
         for k, q in enumerate(self.quantiles):
-            df[f"saldo {_qname(q)}"] = self.saldo_quantiles[:, t, k]
+            df[f"saldo {quantile_name(q)}"] = self.saldo_quantiles[:, t, k]
         df["saldo mean per inwoner"] = df["saldo mean"] / inw
         df["expected shortfall 5% per inwoner"] = self.shortfall[:, t] / inw
         df["P(deficit)"] = self.p_deficit[:, t]

@@ -205,6 +205,8 @@ def compare(circ: Circulaire, proposal: Proposal | str | Path, cap_per_inhabitan
     if labels is None:
         labels = list(range(circ.uitkeringsjaar, circ.uitkeringsjaar + len(caps)))
     cumulative = np.cumsum(caps)
+    # No cap (None) means infinite caps; the core wants finite ones, and 1e296 euros per
+    # inhabitant never binds.
     finite_cap = np.where(np.isinf(cumulative), np.finfo(np.float64).max / 1e12, cumulative)
     allowed = _core.phase_in(np.ascontiguousarray(effect), np.ascontiguousarray(inhabitants), finite_cap.tolist())
     phase = pd.DataFrame(allowed, index=baseline.algemene_uitkering.index, columns=pd.Index(labels, name="jaar"))

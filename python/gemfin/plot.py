@@ -22,6 +22,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without matplotl
     raise ImportError("gemfin.plot needs matplotlib: pip install 'gemfin[plot]'") from exc
 
 from ._datadir import data_dir
+from .budget_result import quantile_name
 from .errors import InputError
 
 DIVERGING = "RdBu"
@@ -142,7 +143,7 @@ def result_fan(result, code: str | None = None, output: str = "algemene_uitkerin
     years = result.years
     if output == "algemene_uitkering":
         if code is None:
-            q = {p: result.budget[_col(p)].to_numpy() for p in result.quantiles}
+            q = {p: result.budget[quantile_name(p)].to_numpy() for p in result.quantiles}
             mean, name = result.budget["mean"].to_numpy(), "Algemene uitkering, national"
         else:
             g = _row(result, code)
@@ -170,10 +171,6 @@ def result_fan(result, code: str | None = None, output: str = "algemene_uitkerin
         q = {p: x / 1e6 for p, x in q.items()}
         mean, unit = mean / 1e6, "EUR mln"
     return fan_chart(years, q, mean, ax=ax, title=name, unit=unit)
-
-
-def _col(p: float) -> str:
-    return f"q{round(p * 100, 4):g}".replace(".", "_")
 
 
 def _row(result, code: str) -> int:

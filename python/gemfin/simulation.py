@@ -18,14 +18,11 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .budget_result import quantile_name
 from .errors import InputError
 from .scenario import Scenario, as_scenario
 
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-
-
-def _qname(q: float) -> str:
-    return f"q{round(q * 100, 4):g}".replace(".", "_")
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ class SimulationResult:
 
     @property
     def statistics(self) -> list[str]:
-        return ["mean", "sd"] + [_qname(q) for q in self.quantiles] + ["p_below_base"]
+        return ["mean", "sd"] + [quantile_name(q) for q in self.quantiles] + ["p_below_base"]
 
     def to_xarray(self):
         """xarray Dataset: ``algemene_uitkering`` and ``per_inwoner`` (municipality, year,
@@ -89,7 +86,7 @@ class SimulationResult:
         )
         if self.finances is not None:
             f = self.finances
-            q = [_qname(x) for x in self.quantiles]
+            q = [quantile_name(x) for x in self.quantiles]
             saldo = np.concatenate([f.saldo_mean[..., None], f.saldo_sd[..., None], f.saldo_quantiles], axis=2)
             ds = ds.assign_coords(statistic_saldo=["mean", "sd"] + q)
             ds["saldo"] = (("municipality", "year", "statistic_saldo"), saldo, {"units": "EUR"})
@@ -113,7 +110,7 @@ class SimulationResult:
         df = pd.DataFrame({"name": m["name"], "province": m["province"], "AU base": self.base_au,
                            "mean": self.au_mean[:, t], "sd": self.au_sd[:, t]}, index=m.index)
         for k, q in enumerate(self.quantiles):
-            df[_qname(q)] = self.au_quantiles[:, t, k]
+            df[quantile_name(q)] = self.au_quantiles[:, t, k]
         df["mean per inwoner"] = df["mean"] / m["inhabitants"]
         df["change vs base (%)"] = 100 * (df["mean"] / df["AU base"] - 1)
         df["p_below_base"] = self.p_below_base[:, t]
@@ -134,7 +131,7 @@ class SimulationResult:
         rows = [("Scenario", html.escape(self.scenario.name)), ("Paths", f"{self.paths:,} (seed {self.seed}"
                 + (", antithetic)" if self.antithetic else ")")), ("Years", f"{self.years[0]}–{last}"),
                 (f"AU budget {last}", f"mean EUR {nat[('budget', 'mean')].iloc[-1] / 1e9:,.2f} bn; 90% band "
-                 f"{nat[('budget', _qname(0.05))].iloc[-1] / 1e9:,.2f}–{nat[('budget', _qname(0.95))].iloc[-1] / 1e9:,.2f} bn"
+                 f"{nat[('budget', quantile_name(0.05))].iloc[-1] / 1e9:,.2f}–{nat[('budget', quantile_name(0.95))].iloc[-1] / 1e9:,.2f} bn"
                  if 0.05 in self.quantiles and 0.95 in self.quantiles else
                  f"mean EUR {nat[('budget', 'mean')].iloc[-1] / 1e9:,.2f} bn"),
                 (f"Uitkeringsfactor {last}", f"mean {nat[('uitkeringsfactor', 'mean')].iloc[-1]:.4f}")]
@@ -219,7 +216,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
             bar.close()
     g, t = len(codes), scen.horizon
     years = tuple(scen.years)
-    q_cols = [_qname(q) for q in qs]
+    q_cols = [quantile_name(q) for q in qs]
 
     def national(d: dict) -> pd.DataFrame:
         df = pd.DataFrame({"mean": d["mean"], "sd": d["sd"]}, index=pd.Index(years, name="year"))
