@@ -8,81 +8,89 @@
 #include <tbb/task_arena.h>
 
 #include "gemfin/error.hpp"
-#include "gemfin/statistics.hpp"
 
 namespace gemfin {
 
 namespace {
 
-// Blocks per wave: bounds the memory of the per-block partial moments independently of the
-// number of paths, and is a constant, so the merge order never depends on threads.
-constexpr std::uint64_t kBlocksPerWave = 16;
 constexpr std::size_t kTile = 64;
 
-// Moments of contiguous values by two passes (no division per value). A constant block (zero
-// volatility) keeps its exact value and zero spread.
+using CellMoments = std::vector<std::vector<Moments>>;  // [output][cell]
+
+// A constant block (zero volatility) keeps its exact value and zero spread.
 Moments two_pass(double sum, double lo, double hi, double m2, std::size_t n) {
     if (lo == hi) return Moments{static_cast<double>(n), lo, 0.0};
     return Moments{static_cast<double>(n), sum / static_cast<double>(n), m2};
 }
 
 struct ThreadAcc {
-    std::vector<HistogramSet> hist;                 // per output (empty set without quantiles)
-    std::vector<std::vector<std::uint64_t>> below;  // per output, per cell
+    std::vector<HistogramSet> hist;
+    std::vector<std::vector<std::uint64_t>> below;
 };
 
-}  // namespace
+// The fixed geometry of a run, shared by all phases.
+struct Layout {
+    const std::vector<OutputSpec>& specs;
+    std::size_t T;
+    const StreamOptions& o;
+    std::vector<std::size_t> cells;
+    std::size_t B;
+    std::uint64_t n_blocks;
 
-StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o,
-                          const PathFunction& path_fn, const std::atomic<bool>* cancel,
-                          std::atomic<std::uint64_t>* progress) {
-    if (o.paths < 1) throw InputError("paths: expected at least 1 path");
-    if (o.block_size < 1) throw InputError("block_size: expected at least 1");
-    if (o.bins < 16) throw InputError("bins: expected at least 16");
-    for (const auto& s : specs) {
-        if (!s.thresholds.empty() && s.thresholds.size() != s.rows)
-            throw InputError("output " + s.name + ": one threshold per row expected");
-        if (s.mean_only && (s.quantiles || !s.thresholds.empty()))
-            throw InputError("output " + s.name + ": a mean-only output has no quantiles or thresholds");
+    Layout(const std::vector<OutputSpec>& s, std::size_t years, const StreamOptions& opt)
+        : specs(s), T(years), o(opt), B(opt.block_size), n_blocks(0) {
+        if (o.paths < 1) throw InputError("paths: expected at least 1 path");
+        if (o.block_size < 1) throw InputError("block_size: expected at least 1");
+        if (o.bins < 16) throw InputError("bins: expected at least 16");
+        for (const auto& sp : specs) {
+            if (!sp.thresholds.empty() && sp.thresholds.size() != sp.rows)
+                throw InputError("output " + sp.name + ": one threshold per row expected");
+            if (sp.mean_only && (sp.quantiles || !sp.thresholds.empty()))
+                throw InputError("output " + sp.name + ": a mean-only output has no quantiles or thresholds");
+            cells.push_back(sp.rows * T);
+        }
+        n_blocks = (o.paths + B - 1) / B;
     }
-    const std::size_t n_out = specs.size(), B = o.block_size;
-    std::vector<std::size_t> cells(n_out);
-    for (std::size_t k = 0; k < n_out; ++k) cells[k] = specs[k].rows * T;
-    const std::uint64_t n_blocks = (o.paths + B - 1) / B;
-    auto block_range = [&](std::uint64_t b) {
-        return std::make_pair(b * B, std::min<std::uint64_t>(o.paths, b * B + B));
-    };
-    auto new_buffer = [&] {
+    std::size_t outputs() const { return specs.size(); }
+    std::pair<std::uint64_t, std::uint64_t> block_range(std::uint64_t b) const {
+        return {b * B, std::min<std::uint64_t>(o.paths, b * B + B)};
+    }
+    BlockBuffer new_buffer() const {
         BlockBuffer buf;
         buf.years = T;
-        for (std::size_t k = 0; k < n_out; ++k) {
+        for (std::size_t k = 0; k < outputs(); ++k) {
             buf.values.emplace_back(specs[k].mean_only ? cells[k] : cells[k] * B);
             buf.mean_only.push_back(specs[k].mean_only ? 1 : 0);
             buf.rows.push_back(specs[k].rows);
         }
         return buf;
-    };
-    auto run_block = [&](std::uint64_t b, BlockBuffer& buf) {
+    }
+    CellMoments empty_moments() const {
+        CellMoments m(outputs());
+        for (std::size_t k = 0; k < outputs(); ++k) m[k].assign(cells[k], Moments{});
+        return m;
+    }
+    ThreadAcc new_acc(const std::vector<HistogramSet>& protos) const {
+        ThreadAcc a{protos, std::vector<std::vector<std::uint64_t>>(outputs())};
+        for (std::size_t k = 0; k < outputs(); ++k)
+            if (!specs[k].thresholds.empty()) a.below[k].assign(cells[k], 0);
+        return a;
+    }
+    std::size_t run_block(std::uint64_t b, BlockBuffer& buf, const PathFunction& path_fn) const {
         const auto [q0, q1] = block_range(b);
         buf.check = 0.0;
-        for (std::size_t k = 0; k < n_out; ++k)
+        for (std::size_t k = 0; k < outputs(); ++k)
             if (specs[k].mean_only) std::fill(buf.values[k].begin(), buf.values[k].end(), 0.0);
         for (std::uint64_t p = q0; p < q1; ++p)
             buf.check = std::max(buf.check, path_fn(p, static_cast<std::size_t>(p - q0), buf));
         return static_cast<std::size_t>(q1 - q0);
-    };
-    using Partial = std::vector<std::vector<Moments>>;
-    auto new_partial = [&] {
-        Partial p(n_out);
-        for (std::size_t k = 0; k < n_out; ++k) p[k].assign(cells[k], Moments{});
-        return p;
-    };
-    // Moments into `part` (merged later in block order); histograms and counts into the
-    // thread's accumulator. Tiles of cells keep their histograms in cache.
-    auto accumulate = [&](const BlockBuffer& buf, std::size_t n, Partial& part, ThreadAcc& a) {
+    }
+    // Moments of one block into `part`; histograms and counts into the thread's accumulator.
+    // Tiles of cells keep their histograms in cache.
+    void accumulate(const BlockBuffer& buf, std::size_t n, CellMoments& part, ThreadAcc& a) const {
         double sum[kTile], lo[kTile], hi[kTile], m2[kTile], mean[kTile];
         std::uint64_t below[kTile];
-        for (std::size_t k = 0; k < n_out; ++k) {
+        for (std::size_t k = 0; k < outputs(); ++k) {
             const std::size_t C = cells[k], rows = specs[k].rows;
             const double* v = buf.values[k].data();
             if (specs[k].mean_only) {  // block sums: the mean merges exactly like any block mean
@@ -118,95 +126,150 @@ StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t T, c
                 }
             }
         }
-    };
-    Partial total = new_partial();
-    double max_check = 0.0;
-    auto merge_into_total = [&](const Partial& p) {
-        for (std::size_t k = 0; k < n_out; ++k)
-            for (std::size_t c = 0; c < cells[k]; ++c) total[k][c].merge(p[k][c]);
-    };
+    }
+};
 
-    // Pilot: block 0 sets the histogram ranges, then is accumulated like any other block.
-    tbb::enumerable_thread_specific<BlockBuffer> buffers(new_buffer);
-    BlockBuffer& pilot = buffers.local();
-    const std::size_t n_pilot = run_block(0, pilot);
-    max_check = pilot.check;
-    std::vector<HistogramSet> protos(n_out);
-    for (std::size_t k = 0; k < n_out; ++k) {
+void fold_into(CellMoments& total, const CellMoments& part) {
+    for (std::size_t k = 0; k < total.size(); ++k)
+        for (std::size_t c = 0; c < total[k].size(); ++c) total[k][c].merge(part[k][c]);
+}
+
+}  // namespace
+
+std::uint64_t chunk_count(std::uint64_t paths, std::uint32_t block_size) {
+    const std::uint64_t blocks = (paths + block_size - 1) / block_size;
+    return (blocks + kBlocksPerChunk - 1) / kBlocksPerChunk;
+}
+
+StreamPilot stream_pilot(const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o,
+                         const PathFunction& path_fn) {
+    const Layout L(specs, T, o);
+    StreamPilot pilot;
+    pilot.block0 = L.new_buffer();
+    pilot.paths0 = L.run_block(0, pilot.block0, path_fn);
+    pilot.histograms.resize(L.outputs());
+    for (std::size_t k = 0; k < L.outputs(); ++k) {
         if (!specs[k].quantiles) continue;
-        std::vector<double> lo(cells[k]), hi(cells[k]), tmp(n_pilot), l1, h1;
-        for (std::size_t c = 0; c < cells[k]; ++c) {
-            for (std::size_t i = 0; i < n_pilot; ++i) tmp[i] = pilot.values[k][i * cells[k] + c];
-            pilot_ranges(tmp, 1, n_pilot, l1, h1);
+        std::vector<double> lo(L.cells[k]), hi(L.cells[k]), tmp(pilot.paths0), l1, h1;
+        for (std::size_t c = 0; c < L.cells[k]; ++c) {
+            for (std::size_t i = 0; i < pilot.paths0; ++i) tmp[i] = pilot.block0.values[k][i * L.cells[k] + c];
+            pilot_ranges(tmp, 1, pilot.paths0, l1, h1);
             lo[c] = l1[0];
             hi[c] = h1[0];
         }
-        protos[k] = HistogramSet(lo, hi, o.bins);
+        pilot.histograms[k] = HistogramSet(lo, hi, o.bins);
     }
-    auto new_acc = [&] {
-        ThreadAcc a{protos, std::vector<std::vector<std::uint64_t>>(n_out)};
-        for (std::size_t k = 0; k < n_out; ++k)
-            if (!specs[k].thresholds.empty()) a.below[k].assign(cells[k], 0);
-        return a;
-    };
-    tbb::enumerable_thread_specific<ThreadAcc> acc(new_acc);
-    {
-        Partial first = new_partial();
-        accumulate(pilot, n_pilot, first, acc.local());
-        merge_into_total(first);
-    }
-    std::uint64_t done = n_pilot;
-    if (progress) progress->store(done);
+    return pilot;
+}
 
+StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o,
+                            const PathFunction& path_fn, const StreamPilot& pilot, std::uint64_t chunk_begin,
+                            std::uint64_t chunk_end, bool per_chunk, const std::atomic<bool>* cancel,
+                            std::atomic<std::uint64_t>* progress) {
+    const Layout L(specs, T, o);
+    const std::uint64_t n_chunks = chunk_count(o.paths, o.block_size);
+    if (chunk_begin >= chunk_end || chunk_end > n_chunks)
+        throw InputError("chunks: expected a non-empty range within the run's " + std::to_string(n_chunks) + " chunks");
+    StreamPartial part;
+    part.chunk_begin = chunk_begin;
+    part.chunk_end = chunk_end;
+    part.per_chunk = per_chunk;
+    if (!per_chunk) part.folded = L.empty_moments();
+    tbb::enumerable_thread_specific<BlockBuffer> buffers([&] { return L.new_buffer(); });
+    tbb::enumerable_thread_specific<ThreadAcc> acc([&] { return L.new_acc(pilot.histograms); });
     const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
     tbb::task_arena arena(threads);
-    bool stopped = false;
-    for (std::uint64_t wave = 1; wave < n_blocks && !stopped; wave += kBlocksPerWave) {
-        const std::uint64_t wave_end = std::min(n_blocks, wave + kBlocksPerWave);
-        std::vector<Partial> partials(static_cast<std::size_t>(wave_end - wave));
-        std::vector<double> checks(partials.size(), 0.0);
-        std::vector<char> completed(partials.size(), 0);
+    for (std::uint64_t chunk = chunk_begin; chunk < chunk_end; ++chunk) {
+        const std::uint64_t b0 = chunk * kBlocksPerChunk, b1 = std::min(L.n_blocks, b0 + kBlocksPerChunk);
+        std::vector<CellMoments> blocks(static_cast<std::size_t>(b1 - b0));
+        std::vector<double> checks(blocks.size(), 0.0);
+        std::vector<char> completed(blocks.size(), 0);
         arena.execute([&] {
-            tbb::parallel_for(wave, wave_end, [&](std::uint64_t b) {
+            tbb::parallel_for(b0, b1, [&](std::uint64_t b) {
                 if (cancel && cancel->load(std::memory_order_relaxed)) return;
-                BlockBuffer& buf = buffers.local();
-                const std::size_t n = run_block(b, buf);
-                Partial part = new_partial();
-                accumulate(buf, n, part, acc.local());
-                const auto slot = static_cast<std::size_t>(b - wave);
-                partials[slot] = std::move(part);
-                checks[slot] = buf.check;
+                const auto slot = static_cast<std::size_t>(b - b0);
+                CellMoments m = L.empty_moments();
+                std::size_t n;
+                if (b == 0 && pilot.paths0 > 0) {  // block 0 was run by the pilot
+                    n = pilot.paths0;
+                    L.accumulate(pilot.block0, n, m, acc.local());
+                    checks[slot] = pilot.block0.check;
+                } else {
+                    BlockBuffer& buf = buffers.local();
+                    n = L.run_block(b, buf, path_fn);
+                    L.accumulate(buf, n, m, acc.local());
+                    checks[slot] = buf.check;
+                }
+                blocks[slot] = std::move(m);
                 completed[slot] = 1;
                 if (progress) progress->fetch_add(n);
             });
         });
-        // Merge in block order; after a cancel, only the unbroken prefix of blocks counts.
-        for (std::size_t i = 0; i < partials.size(); ++i) {
-            if (!completed[i]) {
-                stopped = true;
-                break;
-            }
-            merge_into_total(partials[i]);
-            max_check = std::max(max_check, checks[i]);
-            const auto [q0, q1] = block_range(wave + i);
-            done += q1 - q0;
+        if (std::find(completed.begin(), completed.end(), 0) != completed.end()) {
+            part.cancelled = true;
+            break;
+        }
+        CellMoments chunk_m = L.empty_moments();
+        for (std::size_t i = 0; i < blocks.size(); ++i) {
+            fold_into(chunk_m, blocks[i]);
+            part.max_check = std::max(part.max_check, checks[i]);
+            const auto [q0, q1] = L.block_range(b0 + i);
+            part.paths += q1 - q0;
+        }
+        if (per_chunk) {
+            part.chunks.push_back(std::move(chunk_m));
+        } else {
+            fold_into(part.folded, chunk_m);
         }
     }
-    StreamResult res;
-    res.cancelled = stopped || (cancel && cancel->load() && done < o.paths);
-    res.paths_done = done;
-    res.max_check = max_check;
-    if (res.cancelled) return res;  // partial statistics are never reported
-
-    ThreadAcc merged = new_acc();
+    ThreadAcc merged = L.new_acc(pilot.histograms);
     for (const auto& a : acc)
-        for (std::size_t k = 0; k < n_out; ++k) {
+        for (std::size_t k = 0; k < L.outputs(); ++k) {
             if (specs[k].quantiles) merged.hist[k].merge(a.hist[k]);
             for (std::size_t c = 0; c < merged.below[k].size(); ++c) merged.below[k][c] += a.below[k][c];
         }
-    const auto Q = static_cast<Eigen::Index>(specs.empty() ? 0 : o.quantiles.size());
-    for (std::size_t k = 0; k < n_out; ++k) {
-        const std::size_t rows = specs[k].rows, C = cells[k];
+    part.histograms = std::move(merged.hist);
+    part.below = std::move(merged.below);
+    return part;
+}
+
+StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o,
+                             const std::vector<StreamPartial>& parts) {
+    const Layout L(specs, T, o);
+    StreamResult res;
+    std::uint64_t next = 0;
+    for (const auto& p : parts) {
+        if (p.chunk_begin != next) throw InputError("finalize: the parts must cover the chunks in order, without gaps");
+        next = p.chunk_end;
+        res.paths_done += p.paths;
+        res.max_check = std::max(res.max_check, p.max_check);
+        res.cancelled = res.cancelled || p.cancelled;
+    }
+    if (!res.cancelled && next != chunk_count(o.paths, o.block_size))
+        throw InputError("finalize: the parts do not cover every chunk of the run");
+    if (res.cancelled) return res;  // partial statistics are never reported
+
+    // The same left fold, chunk by chunk, whatever the partition.
+    CellMoments total = L.empty_moments();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const auto& p = parts[i];
+        if (p.per_chunk) {
+            for (const auto& c : p.chunks) fold_into(total, c);
+        } else {
+            if (i != 0) throw InputError("finalize: only the first part may be pre-folded");
+            fold_into(total, p.folded);  // folding onto an empty total copies it exactly
+        }
+    }
+    std::vector<HistogramSet> hist = parts.front().histograms;
+    std::vector<std::vector<std::uint64_t>> below = parts.front().below;
+    for (std::size_t i = 1; i < parts.size(); ++i)
+        for (std::size_t k = 0; k < L.outputs(); ++k) {
+            if (specs[k].quantiles) hist[k].merge(parts[i].histograms[k]);
+            for (std::size_t c = 0; c < below[k].size(); ++c) below[k][c] += parts[i].below[k][c];
+        }
+    const auto Q = static_cast<Eigen::Index>(o.quantiles.size());
+    for (std::size_t k = 0; k < L.outputs(); ++k) {
+        const std::size_t rows = specs[k].rows, C = L.cells[k];
         OutputSummary s;
         s.mean.resize(C);
         s.sd.resize(C);
@@ -220,15 +283,25 @@ StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t T, c
                 s.sd[out] = specs[k].mean_only ? std::nan("") : std::sqrt(total[k][in].variance());
                 if (specs[k].quantiles) {
                     for (Eigen::Index j = 0; j < Q; ++j)
-                        s.quantiles(static_cast<Eigen::Index>(out), j) = merged.hist[k].quantile(in, o.quantiles[static_cast<std::size_t>(j)]);
-                    s.shortfall[out] = merged.hist[k].tail_mean(in, o.shortfall_level);
+                        s.quantiles(static_cast<Eigen::Index>(out), j) = hist[k].quantile(in, o.quantiles[static_cast<std::size_t>(j)]);
+                    s.shortfall[out] = hist[k].tail_mean(in, o.shortfall_level);
                 }
                 if (!specs[k].thresholds.empty())
-                    s.p_below[out] = static_cast<double>(merged.below[k][in]) / static_cast<double>(o.paths);
+                    s.p_below[out] = static_cast<double>(below[k][in]) / static_cast<double>(o.paths);
             }
         res.outputs.push_back(std::move(s));
     }
     return res;
+}
+
+StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o,
+                          const PathFunction& path_fn, const std::atomic<bool>* cancel,
+                          std::atomic<std::uint64_t>* progress) {
+    const StreamPilot pilot = stream_pilot(specs, T, o, path_fn);
+    std::vector<StreamPartial> parts;
+    parts.push_back(stream_chunks(specs, T, o, path_fn, pilot, 0, chunk_count(o.paths, o.block_size), false, cancel,
+                                  progress));
+    return stream_finalize(specs, T, o, parts);
 }
 
 }  // namespace gemfin

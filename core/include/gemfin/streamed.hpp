@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gemfin/statistics.hpp"
 #include "gemfin/types.hpp"
 
 namespace gemfin {
@@ -74,6 +75,49 @@ struct StreamResult {
 /// threads concurrently, each with its own buffer.
 using PathFunction = std::function<double(std::uint64_t path, std::size_t i, BlockBuffer& buffer)>;
 
+/// Blocks form chunks of kBlocksPerChunk. Moments are folded block by block within a chunk,
+/// then chunk by chunk, always in order: a run can be split into any ranges of whole chunks
+/// (threads, processes, Dask workers) and finalized to bitwise the same result.
+constexpr std::uint64_t kBlocksPerChunk = 16;
+
+std::uint64_t chunk_count(std::uint64_t paths, std::uint32_t block_size);
+
+/// Block 0 of a run: it sets the histogram ranges of every output (the same for every part).
+struct StreamPilot {
+    std::vector<HistogramSet> histograms;  // empty histograms with the pilot ranges, per output
+    BlockBuffer block0;
+    std::size_t paths0 = 0;
+};
+
+/// The mergeable state of a range of chunks [chunk_begin, chunk_end).
+struct StreamPartial {
+    std::uint64_t chunk_begin = 0, chunk_end = 0;
+    bool per_chunk = false;                                      // moments kept per chunk
+    std::vector<std::vector<std::vector<Moments>>> chunks;       // [chunk][output][cell]
+    std::vector<std::vector<Moments>> folded;                    // [output][cell], if !per_chunk
+    std::vector<HistogramSet> histograms;
+    std::vector<std::vector<std::uint64_t>> below;
+    std::uint64_t paths = 0;
+    double max_check = 0.0;
+    bool cancelled = false;
+};
+
+StreamPilot stream_pilot(const std::vector<OutputSpec>& specs, std::size_t years, const StreamOptions& o,
+                         const PathFunction& path_fn);
+
+/// Runs the blocks of chunks [chunk_begin, chunk_end). With per_chunk the moments of each
+/// chunk are kept (for a part of a distributed run); otherwise they are folded (memory
+/// independent of the number of paths; only for the first part of a run).
+StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t years, const StreamOptions& o,
+                            const PathFunction& path_fn, const StreamPilot& pilot, std::uint64_t chunk_begin,
+                            std::uint64_t chunk_end, bool per_chunk, const std::atomic<bool>* cancel,
+                            std::atomic<std::uint64_t>* progress);
+
+/// Combines parts that cover all chunks, in chunk order, into the statistics.
+StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t years, const StreamOptions& o,
+                             const std::vector<StreamPartial>& parts);
+
+/// The whole run in this process: pilot, all chunks folded, finalize.
 StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t years, const StreamOptions& o,
                           const PathFunction& path_fn, const std::atomic<bool>* cancel,
                           std::atomic<std::uint64_t>* progress);
