@@ -151,9 +151,9 @@ def main() -> None:
         r.update(name=name, paths=paths)
         rows.append(r)
         print(f"  ran {name}: {r['wall']:.2f} s", file=sys.stderr)
-    print(f"\nW1-shaped workload: baseline scenario, 342 municipalities × 10 years\n")
-    print(f"| implementation | paths | wall (s) | paths/s | ns per draw-core | peak MB |")
-    print(f"|---|---|---|---|---|---|")
+    print("\nW1-shaped workload: baseline scenario, 342 municipalities × 10 years\n")
+    print("| implementation | paths | wall (s) | paths/s | ns per draw-core | peak MB |")
+    print("|---|---|---|---|---|---|")
     for r in rows:
         cores = 2 if "2 threads" in r["name"] else 1
         print(f"| {r['name']} | {r['paths']:,} | {r['wall']:.2f} | {r['paths'] / r['wall']:,.0f} | "

@@ -68,7 +68,7 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
 BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t drivers, std::uint64_t seed)
     : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
       reserves_(g_count), exhausted_(g_count), prev_art12_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
-      fac_(g_count), vol_(g_count), saldo_(g_count), tmp_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count) {}
+      fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count) {}
 
 void BudgetRun::start_path() {
     for (std::size_t g = 0; g < g_; ++g) {
@@ -100,7 +100,7 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
             std::fill(e, e + G, static_cast<float>(std::exp(m_.error_mu[d])));
     }
     std::fill(saldo_.begin(), saldo_.end(), 0.0);
-    std::vector<double>& net = tmp_;
+    std::vector<double>& net = net_;  // shock losses and costs minus compensation
     std::fill(net.begin(), net.end(), 0.0);
     // Lasten per domain (Participatie without the BUIG benefits).
     std::array<const double*, kDomains> lasten_now{};

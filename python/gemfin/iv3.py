@@ -133,7 +133,6 @@ class BaselineBudget:
     baten: pd.DataFrame
     missing: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
-    unmapped_taakvelden: list[str] = field(default_factory=list)
 
     @property
     def saldo(self) -> pd.Series:
@@ -161,7 +160,7 @@ def baseline_budget(kind: str = "begroting", year: int = 2025, data: str | Path 
     baten = baten.reindex(columns=list(REVENUE_LINES), fill_value=0.0)
     division = load_municipalities(2025, data).index
     missing = sorted(set(division) - set(lasten.index))
-    return BaselineBudget(kind, year, lasten.sort_index(), baten.sort_index(), missing, unmatched, [])
+    return BaselineBudget(kind, year, lasten.sort_index(), baten.sort_index(), missing, unmatched)
 
 
 def load_reserves(year: int | None = None, data: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:

@@ -14,9 +14,8 @@ the parameters' effect, not noise.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from .errors import InputError

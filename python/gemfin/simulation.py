@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .budget_result import quantile_name
+from .budget_result import BudgetResult, quantile_name
 from .errors import InputError
 from .scenario import Scenario, as_scenario
 
@@ -50,7 +50,7 @@ class SimulationResult:
     uitkeringsfactor: pd.DataFrame
     kept_paths: dict[str, pd.DataFrame] = field(default_factory=dict)
     max_budget_rel_error: float = 0.0
-    finances: "BudgetResult | None" = None  # municipal budgets, when the scenario has a budget section
+    finances: BudgetResult | None = None  # municipal budgets, when the scenario has a budget section
 
     @property
     def statistics(self) -> list[str]:
@@ -246,9 +246,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     )
 
 
-def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, national) -> "BudgetResult":
-    from .budget_result import BudgetResult
-
+def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, national) -> BudgetResult:
     shape = (g, t)
     return BudgetResult(
         years=years, quantiles=tuple(qs), municipalities=circ.municipalities,
