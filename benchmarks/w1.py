@@ -1,18 +1,22 @@
-"""Benchmark W1: 342 municipalities × 10 years × N paths of scenarios/baseline.yaml.
+"""Benchmark W1: 342 municipalities × 10 years × 100,000 paths of scenarios/baseline.yaml with
+the municipal budget model (issue #6), and the allocation-only projection (issue #3).
 
-Runs gemfin at 1 and 2 threads and a vectorised NumPy implementation of the same model, each
-in its own subprocess (so peak memory is its own), checks that they agree statistically and
-prints a table. Not part of the test suite.
+Runs gemfin at 1 and 2 threads, a vectorised NumPy implementation and a numba-parallel
+implementation of the same model (benchmarks/w1_reference.py), each in its own subprocess so
+that peak memory is its own; checks that they agree statistically and prints markdown tables.
+Not part of the test suite.
 
-    .venv/bin/python benchmarks/w1.py                 # W1 (100,000 paths), NumPy at 10,000
-    .venv/bin/python benchmarks/w1.py --paths 20000 --numpy-paths 5000
-    .venv/bin/python benchmarks/w1.py --scaling       # also memory and time at 10k/100k/1M paths
+    .venv/bin/python benchmarks/w1.py                      # W1 table (gemfin 100k, NumPy 10k, numba 20k)
+    .venv/bin/python benchmarks/w1.py --scaling --cluster  # + 10k/100k/1M paths, + Dask LocalCluster
+    .venv/bin/python benchmarks/w1.py --paths 20000 --numpy-paths 4000 --numba-paths 4000   # quick
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -23,156 +27,177 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / "scenarios" / "baseline.yaml"
+G = 342
 
 
-def run_gemfin(paths: int, threads: int) -> dict:
+def load(budget: bool):
     import gemfin
 
-    scen = allocation_only(gemfin.load_scenario(SCENARIO))
-    t0 = time.perf_counter()
-    r = gemfin.simulate(scen, paths=paths, seed=2024, threads=threads, progress=False)
-    wall = time.perf_counter() - t0
-    return {"wall": wall, "budget_mean": r.budget["mean"].tolist(), "budget_sd": r.budget["sd"].tolist(),
-            "au_mean_0014": r.au_mean[list(r.municipalities.index).index("GM0014")].tolist(),
-            "draws": draws(scen, paths)}
-
-
-def allocation_only(scen):
-    """W1 as in issue #3: the gemeentefonds projection without the budget model (the NumPy
-    reference implements the same)."""
-    import dataclasses
-
-    return dataclasses.replace(scen, budget=None, shocks=(), compensation=())
+    scen = gemfin.load_scenario(SCENARIO)
+    if not budget:  # issue #3's W1: the gemeentefonds projection alone
+        scen = dataclasses.replace(scen, budget=None, shocks=(), compensation=())
+    return scen
 
 
 def draws(scen, paths: int) -> int:
-    g = 342
-    muni = sum(1 for d in scen.drivers if d.municipal_sd.value > 0)
-    return paths * scen.horizon * (g * muni + len(scen.shock_names))
+    """Random numbers per run: municipal driver shocks, budget errors, macro shocks."""
+    muni = sum(1 for d in scen.drivers if d.municipal_sd.value > 0) + (4 if scen.budget is not None else 0)
+    return paths * scen.horizon * (G * muni + len(scen.shock_names))
 
 
-def run_numpy(paths: int, batch: int = 2000) -> dict:
-    """The same model, vectorised over a batch of paths with NumPy's PCG64 normals."""
+def summary(scen, res: dict) -> dict:
+    """The figures compared between implementations (last year)."""
+    out = {"budget_mean": float(res["budget_mean"][-1]), "budget_sd": float(res["budget_sd"][-1]),
+           "au_mean_0014": float(res["au_mean"][0, -1]), "au_sd_0014": float(res["au_sd"][0, -1])}
+    if "share_deficit" in res:
+        out.update(share_deficit=float(res["share_deficit"][-1]), p_exhausted=float(np.mean(res["p_exhausted"][:, -1])),
+                   saldo_0014=float(res["saldo_mean"][0, -1]))
+    return out
+
+
+def run_gemfin(scen, paths: int, threads: int, cluster: bool) -> dict:
     import gemfin
-    from scipy import stats
 
-    scen = allocation_only(gemfin.load_scenario(SCENARIO))
-    inp = scen.model_inputs()
-    cb, co = inp["c_basis"], inp["c_ozb"]  # G × (D+1)
-    G, D1 = cb.shape
-    D, T = D1 - 1, scen.horizon
-    L = np.linalg.cholesky(inp["correlation"])
-    rng = np.random.default_rng(2024)
-    fund = inp["fund"]
-    nat = [d.national for d in scen.drivers]
-    tau = np.array([d.municipal_sd.value for d in scen.drivers])
-    navg = [d.average_years for d in scen.drivers]
-    F = 2
+    client = None
+    if cluster:
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        lc = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(lc)
     t0 = time.perf_counter()
-    s_budget = np.zeros(T); ss_budget = np.zeros(T); s_au = np.zeros((G, T)); n_done = 0
-
-    def marginal(dist, z):
-        if dist.kind == "normal":
-            return dist.params[0] + dist.params[1] * z
-        if dist.kind == "student_t":
-            return dist.params[1] + dist.params[2] * stats.t.ppf(stats.norm.cdf(z), dist.params[0])
-        if dist.kind == "fixed":
-            return np.full_like(z, dist.params[0])
-        raise NotImplementedError(dist.kind)
-
-    while n_done < paths:
-        n = min(batch, paths - n_done)
-        budget = np.full(n, fund["budget0"])
-        g_prev = np.full(n, fund["growth"]["start"]); p_prev = np.full(n, fund["price"]["start"])
-        real = np.full((n, T + 10), fund["growth"]["start"])
-        levels = np.ones((max(navg), D, n, G))
-        for t in range(T):
-            z = rng.standard_normal((n, F + D)) @ L.T
-            gs = scen.growth
-            g = gs.mean.value + gs.persistence.value * (g_prev - gs.mean.value) + marginal(gs.shock, z[:, 0])
-            ps = scen.price
-            p = ps.mean.value + ps.persistence.value * (p_prev - ps.mean.value) + marginal(ps.shock, z[:, 1])
-            g_prev, p_prev = g, p
-            y = t + 1
-            real[:, y + 9] = g
-            accres = real[:, y:y + 8].mean(axis=1) + p
-            budget = budget * (1 + accres) + fund["policy_mutations"][t]
-            basis = np.tile(cb[:, D], (n, 1)); ozb = np.tile(co[:, D], (n, 1))
-            slot = t % levels.shape[0]
-            for d in range(D):
-                growth = marginal(nat[d], z[:, F + d])[:, None] + tau[d] * rng.standard_normal((n, G))
-                prev = levels[(slot - 1) % levels.shape[0], d] if t > 0 else 1.0
-                levels[slot, d] = prev * np.exp(growth)
-                if navg[d] > 1:
-                    mult = sum(levels[(slot - a) % levels.shape[0], d] if t >= a else 1.0 for a in range(navg[d])) / navg[d]
-                else:
-                    mult = levels[slot, d]
-                basis += mult * cb[:, d]; ozb += mult * co[:, d]
-            uf = (budget - ozb.sum(axis=1)) / basis.sum(axis=1)
-            au = uf[:, None] * basis + ozb
-            s_budget[t] += budget.sum(); ss_budget[t] += (budget ** 2).sum(); s_au[:, t] += au.sum(axis=0)
-        n_done += n
+    r = gemfin.simulate(scen, paths=paths, seed=2024, threads=threads, progress=False, client=client)
     wall = time.perf_counter() - t0
-    mean = s_budget / paths
-    codes = list(scen.load_circulaire().volumes.index)
-    return {"wall": wall, "budget_mean": mean.tolist(),
-            "budget_sd": np.sqrt(ss_budget / paths - mean ** 2).tolist(),
-            "au_mean_0014": (s_au[codes.index("GM0014")] / paths).tolist(), "draws": draws(scen, paths)}
+    if client is not None:
+        client.close()
+        lc.close()
+    res = {"budget_mean": r.budget["mean"].to_numpy(), "budget_sd": r.budget["sd"].to_numpy(),
+           "au_mean": r.au_mean, "au_sd": r.au_sd}
+    if r.finances is not None:
+        f = r.finances
+        res.update(share_deficit=f.share_deficit["mean"].to_numpy(), p_exhausted=f.p_exhausted, saldo_mean=f.saldo_mean)
+    return {"wall": wall, **summary(scen, res)}
+
+
+def run_reference(scen, impl: str, paths: int) -> dict:
+    sys.path.insert(0, str(Path(__file__).parent))
+    import w1_reference as ref
+
+    m = ref.prepare(scen)
+    compile_s = 0.0
+    if impl == "numba":
+        t0 = time.perf_counter()
+        kernel = ref._numba_kernel()
+        ref.run_numba(m, 64, kernel=kernel)  # compile (not timed below)
+        compile_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        res = ref.run_numba(m, paths, kernel=kernel)
+    else:
+        t0 = time.perf_counter()
+        res = ref.run_numpy(m, paths)
+    return {"wall": time.perf_counter() - t0, "compile": compile_s, **summary(scen, res)}
 
 
 def child(args) -> None:
-    res = run_gemfin(args.paths, args.threads) if args.impl == "gemfin" else run_numpy(args.paths)
+    scen = load(not args.allocation_only)
+    if args.impl == "gemfin":
+        res = run_gemfin(scen, args.paths, args.threads, args.cluster)
+    else:
+        res = run_reference(scen, args.impl, args.paths)
     res["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["draws"] = draws(scen, args.paths)
     print(json.dumps(res))
 
 
-def spawn(impl: str, paths: int, threads: int = 0) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", impl, "--paths", str(paths), "--threads", str(threads)],
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def spawn(impl: str, paths: int, threads: int = 0, allocation_only: bool = False, cluster: bool = False) -> dict:
+    cmd = [sys.executable, __file__, "--child", impl, "--paths", str(paths), "--threads", str(threads)]
+    cmd += ["--allocation-only"] * allocation_only + ["--cluster"] * cluster
+    env = dict(os.environ, NUMBA_NUM_THREADS=str(threads or os.cpu_count()))
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    r = json.loads(out.strip().splitlines()[-1])
+    r.update(paths=paths, threads=threads or os.cpu_count())
+    return r
+
+
+def agreement(a: dict, b: dict, key: str, sd_key: str | None = None, scale: float = 1.0) -> str:
+    """`a` vs `b` on `key`, in standard errors when the sd is known."""
+    s = f"{a[key] / scale:,.3f} vs {b[key] / scale:,.3f}"
+    if sd_key:
+        se = np.hypot(a[sd_key] / np.sqrt(a["paths"]), b[sd_key] / np.sqrt(b["paths"]))
+        s += f" ({(a[key] - b[key]) / se:+.1f} SE)"
+    return s
+
+
+def table(rows: list[dict]) -> None:
+    print("| implementation | paths | wall (s) | paths/s | ns per draw × core | peak MB |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['name']} | {r['paths']:,} | {r['wall']:.2f} | {r['paths'] / r['wall']:,.0f} | "
+              f"{r['wall'] * 1e9 * r['threads'] / r['draws']:.1f} | {r['peak_mb']:.0f} |")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--paths", type=int, default=100_000)
+    ap.add_argument("--paths", type=int, default=100_000, help="gemfin paths (W1: 100,000)")
     ap.add_argument("--numpy-paths", type=int, default=10_000)
-    ap.add_argument("--scaling", action="store_true")
+    ap.add_argument("--numba-paths", type=int, default=20_000)
+    ap.add_argument("--scaling", action="store_true", help="also time and memory at 10k, 100k and 1M paths")
+    ap.add_argument("--cluster", action="store_true", help="also a Dask LocalCluster (2 workers) against in-process")
     ap.add_argument("--child", dest="impl")
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--allocation-only", action="store_true")
     args = ap.parse_args()
     if args.impl:
         child(args)
         return
+    pps = lambda r: r["paths"] / r["wall"]
     rows = []
     for name, impl, paths, threads in [("gemfin, 1 thread", "gemfin", args.paths, 1),
                                        ("gemfin, 2 threads", "gemfin", args.paths, 2),
-                                       ("NumPy (vectorised, batches of 2,000)", "numpy", args.numpy_paths, 0)]:
+                                       ("NumPy (vectorised, batches of 2,000)", "numpy", args.numpy_paths, 1),
+                                       ("numba (parallel, 2 threads)", "numba", args.numba_paths, 2)]:
         r = spawn(impl, paths, threads)
-        r.update(name=name, paths=paths)
+        r["name"] = name
         rows.append(r)
         print(f"  ran {name}: {r['wall']:.2f} s", file=sys.stderr)
-    print("\nW1-shaped workload: baseline scenario, 342 municipalities × 10 years\n")
-    print("| implementation | paths | wall (s) | paths/s | ns per draw-core | peak MB |")
-    print("|---|---|---|---|---|---|")
-    for r in rows:
-        cores = 2 if "2 threads" in r["name"] else 1
-        print(f"| {r['name']} | {r['paths']:,} | {r['wall']:.2f} | {r['paths'] / r['wall']:,.0f} | "
-              f"{r['wall'] * 1e9 * cores / r['draws']:.1f} | {r['peak_mb']:.0f} |")
-    g1, g2, npy = rows
-    pps = lambda r: r["paths"] / r["wall"]
-    print(f"\nspeed-up 2 threads over NumPy: {pps(g2) / pps(npy):.1f}×; parallel efficiency at 2 threads: "
-          f"{pps(g2) / pps(g1) / 2:.0%}; W1 at 2 threads extrapolated to 100,000 paths: {100_000 / pps(g2):.1f} s")
-    # Statistical agreement: mean budget in the last year within 4 standard errors.
-    se = np.hypot(g2["budget_sd"][-1] / np.sqrt(g2["paths"]), npy["budget_sd"][-1] / np.sqrt(npy["paths"]))
-    diff = g2["budget_mean"][-1] - npy["budget_mean"][-1]
-    print(f"agreement, mean AU budget 2035: gemfin {g2['budget_mean'][-1] / 1e9:.3f} bn vs NumPy "
-          f"{npy['budget_mean'][-1] / 1e9:.3f} bn ({diff / se:+.1f} standard errors); sd {g2['budget_sd'][-1] / 1e9:.3f} "
-          f"vs {npy['budget_sd'][-1] / 1e9:.3f} bn")
+    g1, g2, npy, nb = rows
+    print(f"\n## W1: baseline with the budget model, {G} municipalities × 10 years\n")
+    table(rows)
+    print(f"\ngemfin at 2 threads: {pps(g2) / pps(npy):.1f}× NumPy, {pps(g2) / pps(nb):.1f}× numba "
+          f"(numba compile {nb['compile']:.1f} s, not timed); parallel efficiency {pps(g2) / pps(g1) / 2:.0%}; "
+          f"W1 (100,000 paths) at 2 threads: {100_000 / pps(g2):.1f} s")
+    print("\nAgreement (last year; gemfin 2 threads vs NumPy vs numba):\n")
+    for label, key, sd, scale in [("mean AU budget (EUR bn)", "budget_mean", "budget_sd", 1e9),
+                                  ("sd AU budget (EUR bn)", "budget_sd", None, 1e9),
+                                  ("mean AU Groningen (EUR mln)", "au_mean_0014", "au_sd_0014", 1e6),
+                                  ("share of municipalities in deficit", "share_deficit", None, 1),
+                                  ("mean P(reserves exhausted)", "p_exhausted", None, 1),
+                                  ("mean saldo Groningen (EUR mln)", "saldo_0014", None, 1e6)]:
+        print(f"- {label}: NumPy {agreement(g2, npy, key, sd, scale)}; numba {agreement(g2, nb, key, sd, scale)}")
+
+    a2 = spawn("gemfin", args.paths, 2, allocation_only=True)
+    an = spawn("numpy", args.numpy_paths, 1, allocation_only=True)
+    a2["name"], an["name"] = "gemfin, 2 threads", "NumPy (vectorised)"
+    print(f"\n## W1 of issue #3: the projection without the budget model\n")
+    table([a2, an])
+    print(f"\ngemfin at 2 threads: {pps(a2) / pps(an):.1f}× NumPy; W1 at 2 threads: {100_000 / pps(a2):.1f} s; "
+          f"mean AU budget {agreement(a2, an, 'budget_mean', 'budget_sd', 1e9)}")
+
     if args.scaling:
-        print("\n| paths | wall (s) | peak MB |\n|---|---|---|")
+        print("\n## Time and memory against paths (gemfin, 2 threads, budget model)\n")
+        print("| paths | wall (s) | µs per path | peak MB |\n|---|---|---|---|")
         for p in (10_000, 100_000, 1_000_000):
             r = spawn("gemfin", p, 2)
-            print(f"| {p:,} | {r['wall']:.1f} | {r['peak_mb']:.0f} |")
+            print(f"| {p:,} | {r['wall']:.1f} | {r['wall'] / p * 1e6:.0f} | {r['peak_mb']:.0f} |", flush=True)
+    if args.cluster:
+        c = spawn("gemfin", args.paths, 1, cluster=True)
+        print(f"\n## Dask LocalCluster (2 worker processes × 1 thread) against in-process (2 threads)\n")
+        print("| run | paths | wall (s) | paths/s | client peak MB |\n|---|---|---|---|---|")
+        for name, r in (("in-process, 2 threads", g2), ("LocalCluster, 2 workers", c)):
+            print(f"| {name} | {r['paths']:,} | {r['wall']:.2f} | {pps(r):,.0f} | {r['peak_mb']:.0f} |")
+        print(f"\nLocalCluster overhead: {c['wall'] / g2['wall'] - 1:+.0%} wall time "
+              f"(worker start-up, model build and pilot block per worker, parts shipped as bytes)")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,15 @@
-// Bindings for the Monte Carlo projection (core/include/gemfin/projection.hpp).
+// Bindings for the Monte Carlo projection (core/include/gemfin/projection.hpp): the class
+// Simulation, whole runs and parts of runs (bytes, for Dask workers).
 //
-// All arguments are converted to C++ first (with the GIL). The simulation then runs on a
-// worker thread inside a TBB arena while this thread, without the GIL, waits; every 100 ms it
-// takes the GIL briefly to report progress and to check for Ctrl-C (PyErr_CheckSignals).
-// On KeyboardInterrupt it sets the cancel flag, joins the worker (≤ one block of paths) and
+// All arguments are converted to C++ first (with the GIL). A run then goes on a worker thread
+// inside a TBB arena while this thread, without the GIL, waits; every 100 ms it takes the GIL
+// briefly to report progress and to check for Ctrl-C (PyErr_CheckSignals). On
+// KeyboardInterrupt it sets the cancel flag, joins the worker (≤ one block of paths) and
 // re-raises: no Python object is ever touched from a TBB task.
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <string_view>
 #include <thread>
 
 #include <pybind11/eigen.h>
@@ -85,6 +87,80 @@ BudgetModel to_budget(const py::dict& d) {
     return b;
 }
 
+ProjectionModel to_model(const RowMatrix& c_basis, const RowMatrix& c_ozb, const py::list& drivers, const py::dict& fund,
+                         const RowMatrix& correlation, const std::vector<std::string>& correlation_names, int years,
+                         const py::object& budget) {
+    ProjectionModel model;
+    model.c_basis = c_basis;
+    model.c_ozb = c_ozb;
+    model.years = years;
+    model.correlation = correlation;
+    model.correlation_names = correlation_names;
+    for (const auto& item : drivers) {
+        const auto d = item.cast<py::dict>();
+        DriverSpec spec;
+        spec.name = d["name"].cast<std::string>();
+        spec.national = to_distribution(d["national"].cast<py::dict>(), "drivers." + spec.name + ".national");
+        spec.municipal_sd = d["municipal_sd"].cast<double>();
+        spec.average_years = d["average_years"].cast<int>();
+        model.drivers.push_back(std::move(spec));
+    }
+    const auto rule = fund["rule"].cast<std::string>();
+    if (rule != "ngru" && rule != "gdp") throw InputError("fund.rule: expected 'ngru' or 'gdp', got '" + rule + "'");
+    model.fund.rule = rule == "gdp" ? FundRule::Gdp : FundRule::Ngru;
+    model.fund.budget0 = fund["budget0"].cast<double>();
+    model.fund.growth = to_process(fund["growth"].cast<py::dict>(), "fund.growth");
+    if (model.fund.rule == FundRule::Gdp) model.fund.price = to_process(fund["price"].cast<py::dict>(), "fund.price");
+    model.fund.policy_mutations = fund["policy_mutations"].cast<std::vector<double>>();
+    if (!budget.is_none()) model.budget = to_budget(budget.cast<py::dict>());
+    return model;
+}
+
+// Runs `work` (which polls `cancel` and counts finished paths in `done`) on a worker thread
+// while this thread, without the GIL, reports progress and checks for Ctrl-C every 100 ms.
+// A Python exception (KeyboardInterrupt, or one raised by `progress`) cancels the work, joins
+// the worker and propagates; a C++ exception from the work propagates after the join.
+template <class Work>
+void run_polled(Work&& work, std::atomic<bool>& cancel, const std::atomic<std::uint64_t>& done,
+                const py::object& progress) {
+    std::exception_ptr failure;      // from the work (C++)
+    std::exception_ptr interrupted;  // from Python
+    {
+        py::gil_scoped_release release;
+        std::atomic<bool> finished{false};
+        std::thread worker([&] {
+            try {
+                work();
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            finished.store(true);
+        });
+        std::uint64_t reported = 0;
+        while (!finished.load()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            py::gil_scoped_acquire acquire;
+            try {
+                if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+                const std::uint64_t now = done.load();
+                if (!progress.is_none() && now != reported) {
+                    progress(now);
+                    reported = now;
+                }
+            } catch (...) {
+                // Stop the worker (after its current block) before anything propagates: a
+                // joinable std::thread must never be destroyed.
+                interrupted = std::current_exception();
+                cancel.store(true);
+                break;
+            }
+        }
+        worker.join();
+    }
+    if (interrupted) std::rethrow_exception(interrupted);
+    if (failure) std::rethrow_exception(failure);
+}
+
 py::dict summary_to_dict(CellSummary&& s) {
     py::dict out;
     out["mean"] = py::cast(std::move(s.mean));
@@ -93,118 +169,101 @@ py::dict summary_to_dict(CellSummary&& s) {
     return out;
 }
 
+
+py::dict output_to_dict(SimulationOutput&& out) {
+    py::dict res;
+    res["au"] = summary_to_dict(std::move(out.au));
+    res["budget"] = summary_to_dict(std::move(out.budget));
+    res["uf"] = summary_to_dict(std::move(out.uf));
+    res["p_below_base"] = py::cast(std::move(out.p_below_base));
+    res["kept"] = py::cast(std::move(out.kept));
+    res["paths_done"] = out.paths_done;
+    res["cancelled"] = out.cancelled;
+    res["max_budget_rel_error"] = out.max_budget_rel_error;
+    if (out.municipal_budget) {
+        auto& b = *out.municipal_budget;
+        py::dict bd;
+        bd["saldo"] = summary_to_dict(std::move(b.saldo));
+        bd["p_deficit"] = py::cast(std::move(b.p_deficit));
+        bd["shortfall"] = py::cast(std::move(b.shortfall));
+        bd["p_exhausted"] = py::cast(std::move(b.p_exhausted));
+        bd["p_art12"] = py::cast(std::move(b.p_art12));
+        bd["net_shock"] = py::cast(std::move(b.net_shock));
+        bd["reserves_mean"] = py::cast(std::move(b.reserves_mean));
+        bd["share_deficit"] = summary_to_dict(std::move(b.share_deficit));
+        res["finances"] = bd;
+    }
+    return res;
+}
+
 }  // namespace
 
 void bind_simulation(py::module_& m) {
-    m.def(
-        "simulate",
-        [](const RowMatrix& c_basis, const RowMatrix& c_ozb, const py::list& drivers, const py::dict& fund,
-           const RowMatrix& correlation, const std::vector<std::string>& correlation_names, int years,
-           std::uint64_t paths, std::uint64_t seed, int threads, bool antithetic,
-           const std::vector<double>& quantiles, const std::vector<int>& keep, int bins,
-           std::uint32_t block_size, const py::object& budget, const py::object& progress) {
-            ProjectionModel model;
-            model.c_basis = c_basis;
-            model.c_ozb = c_ozb;
-            model.years = years;
-            model.correlation = correlation;
-            model.correlation_names = correlation_names;
-            for (const auto& item : drivers) {
-                const auto d = item.cast<py::dict>();
-                DriverSpec spec;
-                spec.name = d["name"].cast<std::string>();
-                spec.national = to_distribution(d["national"].cast<py::dict>(), "drivers." + spec.name + ".national");
-                spec.municipal_sd = d["municipal_sd"].cast<double>();
-                spec.average_years = d["average_years"].cast<int>();
-                model.drivers.push_back(std::move(spec));
-            }
-            const auto rule = fund["rule"].cast<std::string>();
-            if (rule != "ngru" && rule != "gdp") throw InputError("fund.rule: expected 'ngru' or 'gdp', got '" + rule + "'");
-            model.fund.rule = rule == "gdp" ? FundRule::Gdp : FundRule::Ngru;
-            model.fund.budget0 = fund["budget0"].cast<double>();
-            model.fund.growth = to_process(fund["growth"].cast<py::dict>(), "fund.growth");
-            if (model.fund.rule == FundRule::Gdp) model.fund.price = to_process(fund["price"].cast<py::dict>(), "fund.price");
-            model.fund.policy_mutations = fund["policy_mutations"].cast<std::vector<double>>();
-            if (!budget.is_none()) model.budget = to_budget(budget.cast<py::dict>());
-            SimulationOptions opt;
-            opt.paths = paths;
-            opt.seed = seed;
-            opt.threads = threads;
-            opt.antithetic = antithetic;
-            opt.quantiles = quantiles;
-            opt.keep_municipalities = keep;
-            opt.bins = bins;
-            opt.block_size = block_size;
-            model.validate();
-
-            std::atomic<bool> cancel{false};
-            std::atomic<std::uint64_t> done{0};
-            SimulationOutput out;
-            std::exception_ptr failure;     // from the simulation (C++)
-            std::exception_ptr interrupted;  // from Python: Ctrl-C, or an exception in `progress`
-            {
-                py::gil_scoped_release release;
-                std::atomic<bool> finished{false};
-                std::thread worker([&] {
-                    try {
-                        out = simulate(model, opt, &cancel, &done);
-                    } catch (...) {
-                        failure = std::current_exception();
-                    }
-                    finished.store(true);
-                });
-                std::uint64_t reported = 0;
-                while (!finished.load()) {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-                    py::gil_scoped_acquire acquire;
-                    try {
-                        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-                        const std::uint64_t now = done.load();
-                        if (!progress.is_none() && now != reported) {
-                            progress(now);
-                            reported = now;
-                        }
-                    } catch (...) {
-                        // Stop the worker (after its current block) before anything propagates:
-                        // a joinable std::thread must never be destroyed.
-                        interrupted = std::current_exception();
-                        cancel.store(true);
-                        break;
-                    }
+    py::class_<Simulation>(m, "Simulation",
+                           "One Monte Carlo run, in chunks that may run in other processes; see gemfin.simulate.")
+        .def(py::init([](const RowMatrix& c_basis, const RowMatrix& c_ozb, const py::list& drivers, const py::dict& fund,
+                         const RowMatrix& correlation, const std::vector<std::string>& correlation_names, int years,
+                         std::uint64_t paths, std::uint64_t seed, int threads, bool antithetic,
+                         const std::vector<double>& quantiles, const std::vector<int>& keep, int bins,
+                         std::uint32_t block_size, const py::object& budget) {
+                 SimulationOptions opt;
+                 opt.paths = paths;
+                 opt.seed = seed;
+                 opt.threads = threads;
+                 opt.antithetic = antithetic;
+                 opt.quantiles = quantiles;
+                 opt.keep_municipalities = keep;
+                 opt.bins = bins;
+                 opt.block_size = block_size;
+                 ProjectionModel model = to_model(c_basis, c_ozb, drivers, fund, correlation, correlation_names, years, budget);
+                 py::gil_scoped_release release;  // the correlation factor and checks need no Python
+                 return std::make_unique<Simulation>(std::move(model), std::move(opt));
+             }),
+             py::arg("c_basis"), py::arg("c_ozb"), py::arg("drivers"), py::arg("fund"), py::arg("correlation"),
+             py::arg("correlation_names"), py::arg("years"), py::arg("paths"), py::arg("seed"), py::arg("threads"),
+             py::arg("antithetic"), py::arg("quantiles"), py::arg("keep"), py::arg("bins"), py::arg("block_size"),
+             py::arg("budget") = py::none())
+        .def_property_readonly("chunks", &Simulation::chunks)
+        .def("chunk_paths", &Simulation::chunk_paths, py::arg("chunk"))
+        .def(
+            "run",
+            [](const Simulation& sim, const py::object& progress) {
+                std::atomic<bool> cancel{false};
+                std::atomic<std::uint64_t> done{0};
+                SimulationOutput out;
+                run_polled([&] { out = sim.run(&cancel, &done); }, cancel, done, progress);
+                if (!progress.is_none()) progress(out.paths_done);
+                return output_to_dict(std::move(out));
+            },
+            py::arg("progress") = py::none(), "The whole run in this process; returns the statistics as a dict.")
+        .def(
+            "run_chunks",
+            [](const Simulation& sim, std::uint64_t begin, std::uint64_t end, const py::object& progress) {
+                std::atomic<bool> cancel{false};
+                std::atomic<std::uint64_t> done{0};
+                std::vector<std::uint8_t> bytes;
+                run_polled([&] { bytes = sim.save(sim.run_chunks(begin, end, false, &cancel, &done)); }, cancel, done,
+                           progress);
+                return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+            },
+            py::arg("begin"), py::arg("end"), py::arg("progress") = py::none(),
+            "Runs chunks [begin, end) and returns the part as bytes (for finalize, possibly in another process).")
+        .def(
+            "finalize",
+            [](const Simulation& sim, const std::vector<py::bytes>& blobs) {
+                std::vector<SimulationPart> parts;
+                for (const auto& b : blobs) {
+                    const std::string_view v = b;  // a view into the bytes object, no copy
+                    parts.push_back(sim.load(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()));
                 }
-                worker.join();
-            }
-            if (interrupted) std::rethrow_exception(interrupted);
-            if (failure) std::rethrow_exception(failure);
-            if (!progress.is_none()) progress(out.paths_done);
-            py::dict res;
-            res["au"] = summary_to_dict(std::move(out.au));
-            res["budget"] = summary_to_dict(std::move(out.budget));
-            res["uf"] = summary_to_dict(std::move(out.uf));
-            res["p_below_base"] = py::cast(std::move(out.p_below_base));
-            res["kept"] = py::cast(std::move(out.kept));
-            res["paths_done"] = out.paths_done;
-            res["max_budget_rel_error"] = out.max_budget_rel_error;
-            if (out.municipal_budget) {
-                auto& b = *out.municipal_budget;
-                py::dict bd;
-                bd["saldo"] = summary_to_dict(std::move(b.saldo));
-                bd["p_deficit"] = py::cast(std::move(b.p_deficit));
-                bd["shortfall"] = py::cast(std::move(b.shortfall));
-                bd["p_exhausted"] = py::cast(std::move(b.p_exhausted));
-                bd["p_art12"] = py::cast(std::move(b.p_art12));
-                bd["net_shock"] = py::cast(std::move(b.net_shock));
-                bd["reserves_mean"] = py::cast(std::move(b.reserves_mean));
-                bd["share_deficit"] = summary_to_dict(std::move(b.share_deficit));
-                res["finances"] = bd;
-            }
-            return res;
-        },
-        py::arg("c_basis"), py::arg("c_ozb"), py::arg("drivers"), py::arg("fund"), py::arg("correlation"),
-        py::arg("correlation_names"), py::arg("years"), py::arg("paths"), py::arg("seed"), py::arg("threads"),
-        py::arg("antithetic"), py::arg("quantiles"), py::arg("keep"), py::arg("bins"), py::arg("block_size"),
-        py::arg("budget") = py::none(), py::arg("progress") = py::none(),
-        "Run the Monte Carlo projection; see gemfin.simulate for the meaning of the arguments.");
+                SimulationOutput out;
+                {
+                    py::gil_scoped_release release;
+                    out = sim.finalize(std::move(parts));
+                }
+                return output_to_dict(std::move(out));
+            },
+            py::arg("parts"), "Combines parts (bytes from run_chunks) that cover every chunk, in chunk order.");
 }
 
 }  // namespace gemfin::bindings

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <sstream>
 
 #include <Eigen/Eigenvalues>
@@ -254,8 +255,119 @@ RowMatrix correlation_factor(const RowMatrix& r, const std::vector<std::string>&
     return RowMatrix(lower);
 }
 
-SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
-                          const std::atomic<bool>* cancel, std::atomic<std::uint64_t>* progress) {
+// Everything a part of the run needs, built once from the model and options.
+struct Simulation::Impl {
+    ProjectionModel m;
+    SimulationOptions o;
+    Context c;
+    std::vector<OutputSpec> specs;
+    StreamOptions so;
+    bool with_budget = false;
+    std::size_t budget_z = 0;  // the budget's macro shocks start here in PathScratch::z
+    // Block 0 runs once per Simulation (every part needs its histogram ranges); its kept paths
+    // belong to the part that covers chunk 0.
+    mutable std::once_flag pilot_once;
+    mutable StreamPilot pilot;
+    mutable std::vector<double> kept0;
+
+    Impl(ProjectionModel model, SimulationOptions options)
+        : m(std::move(model)), o(std::move(options)), c{m, o, {}, 0, 0, 0, 0, 0, 0, {}, {}, {}, {}, false} {}
+
+    PathScratch new_scratch() const {
+        const std::size_t G = c.g_count, T = c.t_count;
+        PathScratch s;
+        s.levels.assign(G * c.d_count * c.lag, 1.0);
+        s.bits.resize(4 * G);
+        s.factor.resize(G * c.d_count);
+        s.growth.resize(G);
+        s.mult.resize(G * c.d_count);
+        s.level.resize(G * c.d_count);
+        s.natlevel.resize(c.d_count);
+        s.basis.resize(G);
+        s.ozb.resize(G);
+        s.au.resize(G);
+        s.eps.resize(c.k_count);
+        s.z.resize(c.k_count);
+        s.nat.resize(c.d_count);
+        s.real.resize(T + 1 + kGdpHistory);
+        return s;
+    }
+
+    // Per-thread state of one phase, and where the kept paths [kept_begin, kept_end) go.
+    struct PhaseState {
+        tbb::enumerable_thread_specific<PathScratch> scratch;
+        tbb::enumerable_thread_specific<std::optional<BudgetRun>> budget_runs;
+        tbb::enumerable_thread_specific<std::vector<double>> budget_out;
+        double* kept = nullptr;
+        std::uint64_t kept_begin = 0, kept_end = 0;
+        explicit PhaseState(const Impl& s) : scratch([&s] { return s.new_scratch(); }) {}
+    };
+
+    PathFunction path_function(PhaseState& st) const {
+        return [this, &st](std::uint64_t p, std::size_t i, BlockBuffer& buf) {
+            const std::size_t G = c.g_count, T = c.t_count;
+            double max_err = 0.0;
+            BudgetRun* br = nullptr;
+            double* v = nullptr;
+            if (with_budget) {
+                auto& opt = st.budget_runs.local();
+                if (!opt) opt.emplace(*m.budget, G, c.d_count, o.seed);
+                br = &*opt;
+                br->start_path();
+                auto& outputs = st.budget_out.local();
+                outputs.resize(5 * G);
+                v = outputs.data();
+            }
+            const bool flip = o.antithetic && (p % 2 == 1);
+            const auto q = static_cast<std::uint32_t>(o.antithetic ? p / 2 : p);
+            const bool keep = !c.keep.empty() && p >= st.kept_begin && p < st.kept_end;
+            run_path(c, p, st.scratch.local(), [&](std::size_t t, const PathScratch& ps, double budget, double uf) {
+                const std::vector<double>& au = ps.au;
+                if (br) {
+                    double share = 0.0;
+                    // Budgets follow the current driver levels (spending on this year's clients),
+                    // not the multi-year averages some maatstaven use.
+                    br->year(t, q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au.data(),
+                             budget / m.fund.budget0, {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share});
+                    for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
+                    buf.put(8, i, t, share);
+                }
+                double sum = 0.0;
+                for (std::size_t g = 0; g < G; ++g) sum += au[g];
+                buf.put(0, i, t, au.data());
+                buf.put(1, i, t, budget);
+                buf.put(2, i, t, uf);
+                max_err = std::max(max_err, std::fabs(sum - budget) / std::fabs(budget));
+                if (keep)
+                    for (std::size_t k = 0; k < c.keep.size(); ++k)
+                        st.kept[(static_cast<std::size_t>(p - st.kept_begin) * T + t) * c.keep.size() + k] = au[c.keep[k]];
+            });
+            return max_err;
+        };
+    }
+
+    std::uint64_t paths_of_chunk(std::uint64_t chunk) const {
+        return std::min<std::uint64_t>(o.paths, chunk * kBlocksPerChunk * o.block_size);
+    }
+
+    const StreamPilot& get_pilot() const {
+        std::call_once(pilot_once, [this] {
+            PhaseState st(*this);
+            kept0.assign(static_cast<std::size_t>(std::min<std::uint64_t>(o.paths, o.block_size)) * c.t_count * c.keep.size(), 0.0);
+            st.kept = kept0.data();
+            st.kept_end = std::min<std::uint64_t>(o.paths, o.block_size);
+            pilot = stream_pilot(specs, c.t_count, so, path_function(st));
+        });
+        return pilot;
+    }
+};
+
+Simulation::Simulation(ProjectionModel model, SimulationOptions options)
+    : impl_(std::make_unique<Impl>(std::move(model), std::move(options))) {
+    Impl& s = *impl_;
+    const auto& m = s.m;
+    const auto& o = s.o;
+    Context& c = s.c;
     m.validate();
     if (o.paths < 1) throw InputError("paths: expected at least 1 path");
     if (o.paths > 0xffffffffull) throw InputError("paths: at most 2^32 − 1 paths");
@@ -265,7 +377,7 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
     for (double p : o.quantiles)
         if (!(p >= 0.0 && p <= 1.0)) throw InputError("quantiles: expected probabilities in [0, 1]");
 
-    Context c{m, o, correlation_factor(m.correlation, m.correlation_names), 0, 0, 0, 0, 0, 0, {}, {}, {}, {}, false};
+    c.chol = correlation_factor(m.correlation, m.correlation_names);
     c.g_count = static_cast<std::size_t>(m.c_basis.rows());
     c.d_count = m.drivers.size();
     c.t_count = static_cast<std::size_t>(m.years);
@@ -294,98 +406,80 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         c.au_base.resize(c.g_count);
         for (std::size_t g = 0; g < c.g_count; ++g) c.au_base[g] = uf0 * b[static_cast<Eigen::Index>(g)] + oz[static_cast<Eigen::Index>(g)];
     }
-    const std::size_t G = c.g_count, T = c.t_count;
-    auto new_scratch = [&] {
-        PathScratch s;
-        s.levels.assign(G * c.d_count * c.lag, 1.0);
-        s.bits.resize(4 * G);
-        s.factor.resize(G * c.d_count);
-        s.growth.resize(G);
-        s.mult.resize(G * c.d_count);
-        s.level.resize(G * c.d_count);
-        s.natlevel.resize(c.d_count);
-        s.basis.resize(G);
-        s.ozb.resize(G);
-        s.au.resize(G);
-        s.eps.resize(c.k_count);
-        s.z.resize(c.k_count);
-        s.nat.resize(c.d_count);
-        s.real.resize(T + 1 + kGdpHistory);
-        return s;
-    };
-    SimulationOutput out;
-    out.kept.assign(static_cast<std::size_t>(o.paths) * T * c.keep.size(), 0.0);
+    const std::size_t G = c.g_count;
     // Outputs: 0 = AU per municipality (with P(AU < base-year AU)), 1 = budget, 2 = UF; with a
     // budget model also 3 = saldo (P(saldo < 0), shortfall), 4 = reserves exhausted by t,
     // 5 = artikel-12 signal, 6 = net shock effect, 7 = reserves, 8 = national share in deficit.
-    std::vector<OutputSpec> specs{{"algemene_uitkering", G, true, c.au_base, false},
-                                  {"budget", 1, true, {}, false},
-                                  {"uitkeringsfactor", 1, true, {}, false}};
-    const bool with_budget = m.budget.has_value();
-    if (with_budget) {
-        specs.push_back({"saldo", G, true, std::vector<double>(G, 0.0), false});
+    s.specs = {{"algemene_uitkering", G, true, c.au_base, false},
+               {"budget", 1, true, {}, false},
+               {"uitkeringsfactor", 1, true, {}, false}};
+    s.with_budget = m.budget.has_value();
+    if (s.with_budget) {
+        s.specs.push_back({"saldo", G, true, std::vector<double>(G, 0.0), false});
         for (const char* name : {"reserves_exhausted", "artikel12", "net_shock", "reserves"})
-            specs.push_back({name, G, false, {}, true});
-        specs.push_back({"share_deficit", 1, true, {}, false});
+            s.specs.push_back({name, G, false, {}, true});
+        s.specs.push_back({"share_deficit", 1, true, {}, false});
     }
-    tbb::enumerable_thread_specific<PathScratch> scratch(new_scratch);
-    tbb::enumerable_thread_specific<std::optional<BudgetRun>> budget_runs;
-    const std::size_t budget_z = m.fund.shocks() + c.d_count;  // the budget's macro shocks start here
-    const PathFunction path_fn = [&](std::uint64_t p, std::size_t i, BlockBuffer& buf) {
-        double max_err = 0.0;
-        BudgetRun* br = nullptr;
-        std::vector<double>* bout = nullptr;
-        if (with_budget) {
-            auto& opt = budget_runs.local();
-            if (!opt) opt.emplace(*m.budget, G, c.d_count, o.seed);
-            br = &*opt;
-            br->start_path();
-            thread_local std::vector<double> outputs;
-            outputs.resize(5 * G);
-            bout = &outputs;
-        }
-        const bool flip = o.antithetic && (p % 2 == 1);
-        const auto q = static_cast<std::uint32_t>(o.antithetic ? p / 2 : p);
-        run_path(c, p, scratch.local(), [&](std::size_t t, const PathScratch& ps, double budget, double uf) {
-            const std::vector<double>& au = ps.au;
-            if (br) {
-                double* v = bout->data();
-                double share = 0.0;
-                // Budgets follow the current driver levels (spending on this year's clients), not
-                // the multi-year averages some maatstaven use.
-                br->year(t, q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au.data(),
-                         budget / m.fund.budget0, {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share});
-                for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
-                buf.put(8, i, t, share);
-            }
-            double sum = 0.0;
-            for (std::size_t g = 0; g < G; ++g) sum += au[g];
-            buf.put(0, i, t, au.data());
-            buf.put(1, i, t, budget);
-            buf.put(2, i, t, uf);
-            max_err = std::max(max_err, std::fabs(sum - budget) / std::fabs(budget));
-            for (std::size_t k = 0; k < c.keep.size(); ++k)
-                out.kept[(static_cast<std::size_t>(p) * T + t) * c.keep.size() + k] = au[c.keep[k]];
-        });
-        return max_err;
-    };
-    StreamOptions so;
-    so.paths = o.paths;
-    so.block_size = o.block_size;
-    so.threads = o.threads;
-    so.bins = o.bins;
-    so.quantiles = o.quantiles;
-    StreamResult r = run_streamed(specs, T, so, path_fn, cancel, progress);
+    s.budget_z = m.fund.shocks() + c.d_count;
+    s.so.paths = o.paths;
+    s.so.block_size = o.block_size;
+    s.so.threads = o.threads;
+    s.so.bins = o.bins;
+    s.so.quantiles = o.quantiles;
+}
+
+Simulation::~Simulation() = default;
+
+std::uint64_t Simulation::chunks() const { return chunk_count(impl_->o.paths, impl_->o.block_size); }
+
+std::uint64_t Simulation::chunk_paths(std::uint64_t chunk) const {
+    return impl_->paths_of_chunk(chunk + 1) - impl_->paths_of_chunk(chunk);
+}
+
+SimulationPart Simulation::run_chunks(std::uint64_t begin, std::uint64_t end, bool fold, const std::atomic<bool>* cancel,
+                                      std::atomic<std::uint64_t>* progress) const {
+    const Impl& s = *impl_;
+    if (fold && begin != 0) throw InputError("run_chunks: only a part that starts at chunk 0 can be folded");
+    if (begin >= end || end > chunks())
+        throw InputError("run_chunks: expected a non-empty range within the run's " + std::to_string(chunks()) + " chunks");
+    const StreamPilot& pilot = s.get_pilot();
+    SimulationPart part;
+    part.path_begin = s.paths_of_chunk(begin);
+    part.path_end = s.paths_of_chunk(end);
+    const std::size_t K = s.c.keep.size(), T = s.c.t_count;
+    part.kept.assign(static_cast<std::size_t>(part.path_end - part.path_begin) * T * K, 0.0);
+    if (begin == 0) std::copy(s.kept0.begin(), s.kept0.end(), part.kept.begin());  // block 0 ran in the pilot
+    Impl::PhaseState st(s);
+    st.kept = part.kept.data();
+    st.kept_begin = part.path_begin;
+    st.kept_end = part.path_end;
+    part.stream = stream_chunks(s.specs, T, s.so, s.path_function(st), pilot, begin, end, !fold, cancel, progress);
+    return part;
+}
+
+SimulationOutput Simulation::finalize(std::vector<SimulationPart> parts) const {
+    const Impl& s = *impl_;
+    if (parts.empty()) throw InputError("finalize: no parts");
+    std::vector<StreamPartial> streams;
+    SimulationOutput out;
+    for (auto& p : parts) {
+        if (p.path_begin != s.paths_of_chunk(p.stream.chunk_begin) || p.path_end != s.paths_of_chunk(p.stream.chunk_end) ||
+            p.kept.size() != (p.path_end - p.path_begin) * s.c.t_count * s.c.keep.size())
+            throw InputError("finalize: a part's kept paths do not match its chunks");
+        out.kept.insert(out.kept.end(), p.kept.begin(), p.kept.end());
+        streams.push_back(std::move(p.stream));
+    }
+    StreamResult r = stream_finalize(s.specs, s.c.t_count, s.so, streams);
     out.cancelled = r.cancelled;
     out.paths_done = r.paths_done;
     if (r.cancelled) return out;
-    auto summary = [](OutputSummary& s) { return CellSummary{std::move(s.mean), std::move(s.sd), std::move(s.quantiles)}; };
+    auto summary = [](OutputSummary& x) { return CellSummary{std::move(x.mean), std::move(x.sd), std::move(x.quantiles)}; };
     out.p_below_base = std::move(r.outputs[0].p_below);
     out.au = summary(r.outputs[0]);
     out.budget = summary(r.outputs[1]);
     out.uf = summary(r.outputs[2]);
     out.max_budget_rel_error = r.max_check;
-    if (with_budget) {
+    if (s.with_budget) {
         BudgetOutput b;
         b.p_deficit = std::move(r.outputs[3].p_below);
         b.shortfall = std::move(r.outputs[3].shortfall);
@@ -398,6 +492,42 @@ SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o,
         out.municipal_budget = std::move(b);
     }
     return out;
+}
+
+SimulationOutput Simulation::run(const std::atomic<bool>* cancel, std::atomic<std::uint64_t>* progress) const {
+    std::vector<SimulationPart> parts;
+    parts.push_back(run_chunks(0, chunks(), true, cancel, progress));
+    return finalize(std::move(parts));
+}
+
+std::vector<std::uint8_t> Simulation::save(const SimulationPart& part) const {
+    ByteWriter w;
+    for (char ch : std::string("GEMFINPT")) w.put(ch);
+    w.put(part.path_begin);
+    w.put(part.path_end);
+    w.put_vector(part.kept);
+    save_partial(w, part.stream);
+    return std::move(w.bytes());
+}
+
+SimulationPart Simulation::load(const std::uint8_t* data, std::size_t size) const {
+    const Impl& s = *impl_;
+    ByteReader r(data, size, "simulation part");
+    for (char ch : std::string("GEMFINPT"))
+        if (r.get<char>() != ch) r.fail("a gemfin simulation part");
+    SimulationPart part;
+    part.path_begin = r.get<std::uint64_t>();
+    part.path_end = r.get<std::uint64_t>();
+    if (part.path_begin > part.path_end || part.path_end > s.o.paths) r.fail("a path range within the run");
+    part.kept = r.get_vector<double>(static_cast<std::size_t>(part.path_end - part.path_begin) * s.c.t_count * s.c.keep.size());
+    part.stream = load_partial(r, s.specs, s.c.t_count, s.so);
+    if (!r.done()) r.fail("no bytes after the part");
+    return part;
+}
+
+SimulationOutput simulate(const ProjectionModel& m, const SimulationOptions& o, const std::atomic<bool>* cancel,
+                          std::atomic<std::uint64_t>* progress) {
+    return Simulation(m, o).run(cancel, progress);
 }
 
 }  // namespace gemfin

@@ -23,11 +23,42 @@ HistogramSet::HistogramSet(std::vector<double> lo, std::vector<double> hi, int b
 }
 
 void HistogramSet::merge(const HistogramSet& o) {
+    // Parts of one run share the pilot block, so their ranges agree bit for bit; they differ
+    // only if the parts ran different code (another gemfin version or instruction set).
+    if (o.bins_ != bins_ || o.lo_ != lo_ || o.hi_ != hi_)
+        throw InputError("histograms: the parts were computed with different pilot ranges (a different gemfin "
+                         "build or CPU instruction set on some worker?)");
     for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += o.counts_[i];
     for (std::size_t c = 0; c < lo_.size(); ++c) {
         min_[c] = std::min(min_[c], o.min_[c]);
         max_[c] = std::max(max_[c], o.max_[c]);
     }
+}
+
+void HistogramSet::save(ByteWriter& w) const {
+    w.put<std::int32_t>(bins_);
+    w.put<std::uint64_t>(lo_.size());
+    if (bins_ == 0) return;  // an output without quantiles
+    for (const auto* v : {&lo_, &hi_, &min_, &max_}) w.put_vector(*v);
+    for (std::uint32_t n : counts_) w.put_varint(n);
+}
+
+HistogramSet HistogramSet::load(ByteReader& r) {
+    const auto bins = r.get<std::int32_t>();
+    const auto cells = r.get<std::uint64_t>();
+    if (bins == 0 && cells == 0) return HistogramSet{};  // an output without quantiles
+    if (bins < 1 || bins > (1 << 24) || cells > (std::uint64_t{1} << 32)) r.fail("a histogram header");
+    auto lo = r.get_vector<double>(cells), hi = r.get_vector<double>(cells);
+    // The constructor recomputes the bin widths from lo and hi exactly as the sender did.
+    HistogramSet h(std::move(lo), std::move(hi), bins);
+    h.min_ = r.get_vector<double>(cells);
+    h.max_ = r.get_vector<double>(cells);
+    for (auto& n : h.counts_) {
+        const std::uint64_t v = r.get_varint();
+        if (v > 0xffffffffull) r.fail("a histogram count below 2^32");
+        n = static_cast<std::uint32_t>(v);
+    }
+    return h;
 }
 
 std::uint64_t HistogramSet::count(std::size_t cell) const {

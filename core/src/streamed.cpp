@@ -233,6 +233,79 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
     return part;
 }
 
+namespace {
+
+void save_moments(ByteWriter& w, const CellMoments& m) {
+    for (const auto& out : m)
+        for (const auto& x : out) {
+            w.put(x.count);
+            w.put(x.mean);
+            w.put(x.m2);
+        }
+}
+
+CellMoments load_moments(ByteReader& r, const Layout& L) {
+    CellMoments m = L.empty_moments();
+    for (auto& out : m)
+        for (auto& x : out) x = Moments{r.get<double>(), r.get<double>(), r.get<double>()};
+    return m;
+}
+
+constexpr std::uint32_t kPartialVersion = 1;
+
+}  // namespace
+
+void save_partial(ByteWriter& w, const StreamPartial& p) {
+    w.put(kPartialVersion);
+    w.put(p.chunk_begin);
+    w.put(p.chunk_end);
+    w.put<std::uint8_t>(p.per_chunk);
+    w.put<std::uint8_t>(p.cancelled);
+    w.put(p.paths);
+    w.put(p.max_check);
+    w.put<std::uint64_t>(p.per_chunk ? p.chunks.size() : 1);
+    if (p.per_chunk) {
+        for (const auto& c : p.chunks) save_moments(w, c);
+    } else {
+        save_moments(w, p.folded);
+    }
+    w.put<std::uint64_t>(p.histograms.size());
+    for (const auto& h : p.histograms) h.save(w);
+    for (const auto& b : p.below) w.put_vector(b);
+}
+
+StreamPartial load_partial(ByteReader& r, const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o) {
+    const Layout L(specs, T, o);
+    if (r.get<std::uint32_t>() != kPartialVersion) r.fail("format version " + std::to_string(kPartialVersion));
+    StreamPartial p;
+    p.chunk_begin = r.get<std::uint64_t>();
+    p.chunk_end = r.get<std::uint64_t>();
+    p.per_chunk = r.get<std::uint8_t>() != 0;
+    p.cancelled = r.get<std::uint8_t>() != 0;
+    p.paths = r.get<std::uint64_t>();
+    p.max_check = r.get<double>();
+    const auto n_chunks = chunk_count(o.paths, o.block_size);
+    if (p.chunk_begin >= p.chunk_end || p.chunk_end > n_chunks || p.paths > o.paths)
+        r.fail("a chunk range within the run's " + std::to_string(n_chunks) + " chunks");
+    const auto stored = r.get<std::uint64_t>();
+    // A cancelled part may hold fewer chunks than its range.
+    if (p.per_chunk ? stored > p.chunk_end - p.chunk_begin : stored != 1) r.fail("moments of the part's chunks");
+    if (p.per_chunk) {
+        for (std::uint64_t i = 0; i < stored; ++i) p.chunks.push_back(load_moments(r, L));
+    } else {
+        p.folded = load_moments(r, L);
+    }
+    if (r.get<std::uint64_t>() != L.outputs()) r.fail(std::to_string(L.outputs()) + " outputs");
+    for (std::size_t k = 0; k < L.outputs(); ++k) {
+        p.histograms.push_back(HistogramSet::load(r));
+        if (specs[k].quantiles && (p.histograms.back().cells() != L.cells[k] || p.histograms.back().bins() != o.bins))
+            r.fail("a histogram of " + std::to_string(L.cells[k]) + " cells and " + std::to_string(o.bins) + " bins for output " + specs[k].name + ", found " + std::to_string(p.histograms.back().cells()) + " cells and " + std::to_string(p.histograms.back().bins()) + " bins");
+    }
+    for (std::size_t k = 0; k < L.outputs(); ++k)
+        p.below.push_back(r.get_vector<std::uint64_t>(specs[k].thresholds.empty() ? 0 : L.cells[k]));
+    return p;
+}
+
 StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o,
                              const std::vector<StreamPartial>& parts) {
     const Layout L(specs, T, o);
@@ -244,6 +317,8 @@ StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T
         res.paths_done += p.paths;
         res.max_check = std::max(res.max_check, p.max_check);
         res.cancelled = res.cancelled || p.cancelled;
+        if (!p.cancelled && p.per_chunk && p.chunks.size() != p.chunk_end - p.chunk_begin)
+            throw InputError("finalize: a part lacks the moments of some of its chunks");
     }
     if (!res.cancelled && next != chunk_count(o.paths, o.block_size))
         throw InputError("finalize: the parts do not cover every chunk of the run");

@@ -159,10 +159,36 @@ def _check_int(name: str, value, lo: int, hi: int) -> int:
     return int(value)
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """The validated options of one run: the same on the client and on every Dask worker.
+    ``keep`` holds row indices of the municipalities whose paths are kept."""
+
+    paths: int
+    seed: int
+    threads: int  # 0 = all cores
+    antithetic: bool
+    quantiles: tuple[float, ...]
+    keep: tuple[int, ...]
+    bins: int
+    block_size: int
+
+
+def build_engine(scen: Scenario, opts: RunOptions, inputs: dict | None = None) -> "_core.Simulation":
+    """The compiled simulation of ``scen`` (inputs from ``scen.model_inputs()`` unless given)."""
+    inputs = scen.model_inputs() if inputs is None else inputs
+    return _core.Simulation(
+        np.ascontiguousarray(inputs["c_basis"]), np.ascontiguousarray(inputs["c_ozb"]), inputs["drivers"],
+        inputs["fund"], np.ascontiguousarray(inputs["correlation"]), inputs["correlation_names"],
+        inputs["years"], opts.paths, opts.seed, opts.threads, opts.antithetic, list(opts.quantiles),
+        list(opts.keep), opts.bins, opts.block_size, _budget_arrays(inputs["budget"]))
+
+
 def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: int = 1,
              threads: int | None = None, progress=True, antithetic: bool = False,
              quantiles: Sequence[float] = DEFAULT_QUANTILES, keep: Sequence[str] = (),
-             bins: int = 2048, block_size: int = 1024) -> SimulationResult:
+             bins: int = 2048, block_size: int = 1024, client=None,
+             partitions: int | None = None) -> SimulationResult:
     """Run the Monte Carlo projection of ``scenario`` (a Scenario or a YAML path).
 
     paths: number of paths; seed: any integer 0 … 2⁶⁴−1; threads: worker threads (None = all
@@ -170,6 +196,10 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     callable that receives the number of finished paths; antithetic: pair every path
     with its mirror image (u → 1−u; needs an even number of paths); quantiles: probabilities to
     report; keep: CBS codes whose full paths are kept (``result.kept_paths[code]``).
+    client: a ``distributed.Client``: the chunks of paths (16 blocks each) run as tasks on its
+    workers, which build the model themselves from the scenario, and the parts are combined
+    here in chunk order: the result is bitwise the one of a local run (docs/monte-carlo.md,
+    "Distributed runs"). partitions: number of tasks (default: one per chunk).
     Ctrl-C stops the run within about a second with KeyboardInterrupt.
     """
     scen = as_scenario(scenario)
@@ -192,7 +222,15 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         if code not in codes:
             raise InputError(f"keep: unknown municipality {code!r}; expected CBS codes like 'GM0014'")
         keep_idx.append(codes.index(code))
+    opts = RunOptions(paths, seed, threads, bool(antithetic), tuple(qs), tuple(keep_idx), bins, block_size)
     inputs = scen.model_inputs(circ)
+    engine = build_engine(scen, opts, inputs)
+    if client is not None:
+        from .cluster import run_on_cluster, validate_partitions
+
+        partitions = validate_partitions(partitions, engine.chunks)
+    elif partitions is not None:
+        raise InputError("partitions: only meaningful with a Dask client (client=...)")
     bar = None
     callback = None
     if callable(progress):
@@ -206,11 +244,10 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
             bar.update(done - bar.n)
 
     try:
-        raw = _core.simulate(
-            np.ascontiguousarray(inputs["c_basis"]), np.ascontiguousarray(inputs["c_ozb"]), inputs["drivers"],
-            inputs["fund"], np.ascontiguousarray(inputs["correlation"]), inputs["correlation_names"],
-            inputs["years"], paths, seed, threads, antithetic, qs, keep_idx, bins, block_size,
-            _budget_arrays(inputs["budget"]), callback)
+        if client is None:
+            raw = engine.run(callback)
+        else:
+            raw = run_on_cluster(client, scen, opts, engine, inputs, partitions, callback)
     finally:
         if bar is not None:
             bar.close()

@@ -18,14 +18,16 @@
 // Paths run in fixed blocks; block results merge in block order: results are bitwise
 // identical for any number of threads.
 #include <atomic>
-#include <optional>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "gemfin/budget.hpp"
 #include "gemfin/distribution.hpp"
 #include "gemfin/macro.hpp"
+#include "gemfin/streamed.hpp"
 #include "gemfin/types.hpp"
 
 namespace gemfin {
@@ -114,6 +116,45 @@ struct SimulationOutput {
 /// Correlation factor L with L·Lᵀ = R, for R positive semi-definite; otherwise InputError naming
 /// the variables that carry the negative eigenvalue.
 RowMatrix correlation_factor(const RowMatrix& r, const std::vector<std::string>& names);
+
+/// The statistics of a range of chunks of a run, and the kept paths of its paths.
+struct SimulationPart {
+    StreamPartial stream;
+    std::uint64_t path_begin = 0, path_end = 0;  // kept covers paths [path_begin, path_end)
+    std::vector<double> kept;                     // (path_end − path_begin) × T × |keep|
+};
+
+/// One simulation in phases, so that parts of it can run in other processes (Dask workers).
+/// Paths form blocks, blocks form chunks of kBlocksPerChunk; every process builds the same
+/// Simulation from the same model and options, runs a range of chunks, and ships the part
+/// (`save`/`load`); `finalize` folds the parts chunk by chunk in order, which is what `run`
+/// does in one process, so any partition gives bitwise the same result. Each Simulation runs
+/// block 0 once (the pilot that fixes the histogram ranges), whatever part it computes.
+class Simulation {
+public:
+    Simulation(ProjectionModel model, SimulationOptions options);  // validates; InputError
+    ~Simulation();
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
+
+    std::uint64_t chunks() const;
+    std::uint64_t chunk_paths(std::uint64_t chunk) const;
+    /// Runs chunks [begin, end). `fold` (only with begin = 0) folds the moments as it goes:
+    /// memory independent of the number of chunks, but the part must come first in finalize.
+    SimulationPart run_chunks(std::uint64_t begin, std::uint64_t end, bool fold, const std::atomic<bool>* cancel,
+                              std::atomic<std::uint64_t>* progress) const;
+    /// Combines parts that cover every chunk, given in chunk order.
+    SimulationOutput finalize(std::vector<SimulationPart> parts) const;
+    /// The whole run in this process.
+    SimulationOutput run(const std::atomic<bool>* cancel, std::atomic<std::uint64_t>* progress) const;
+
+    std::vector<std::uint8_t> save(const SimulationPart& part) const;
+    SimulationPart load(const std::uint8_t* data, std::size_t size) const;  // InputError if corrupt
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 /// Runs the simulation. `cancel` (may be null) stops it between blocks; `progress` (may be
 /// null) counts finished paths. Thread-safe to poll both from another thread.

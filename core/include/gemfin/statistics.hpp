@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "gemfin/archive.hpp"
+
 namespace gemfin {
 
 struct Moments {
@@ -63,7 +65,10 @@ public:
         if (x < min_[cell]) min_[cell] = x;
         if (x > max_[cell]) max_[cell] = x;
     }
+    /// Adds the counts of `o`, which must have the same ranges (from the same pilot block).
     void merge(const HistogramSet& o);
+    void save(ByteWriter& w) const;
+    static HistogramSet load(ByteReader& r);
     /// Quantile p ∈ [0, 1] of one cell.
     double quantile(std::size_t cell, double p) const;
     /// Mean of the values at or below the alpha-quantile (expected shortfall), with the values

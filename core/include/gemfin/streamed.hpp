@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gemfin/archive.hpp"
 #include "gemfin/statistics.hpp"
 #include "gemfin/types.hpp"
 
@@ -112,6 +113,11 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t ye
                             const PathFunction& path_fn, const StreamPilot& pilot, std::uint64_t chunk_begin,
                             std::uint64_t chunk_end, bool per_chunk, const std::atomic<bool>* cancel,
                             std::atomic<std::uint64_t>* progress);
+
+/// Binary form of a part (see archive.hpp); `load` checks it against the run's layout.
+void save_partial(ByteWriter& w, const StreamPartial& part);
+StreamPartial load_partial(ByteReader& r, const std::vector<OutputSpec>& specs, std::size_t years,
+                           const StreamOptions& o);
 
 /// Combines parts that cover all chunks, in chunk order, into the statistics.
 StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t years, const StreamOptions& o,

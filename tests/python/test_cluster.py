@@ -1,0 +1,128 @@
+"""Runs on a Dask LocalCluster (2 worker processes): bitwise the local result for any
+partition, also when a worker dies mid-run; clear errors for bad arguments and foreign workers."""
+
+import logging
+import os
+import signal
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import gemfin
+from gemfin.cluster import chunk_ranges, fingerprint, run_part, validate_partitions
+from gemfin.errors import GemfinError, InputError
+from gemfin.simulation import RunOptions
+
+from conftest import REPO
+
+distributed = pytest.importorskip("distributed")
+
+# 4096 paths in blocks of 64: 64 blocks, 4 chunks of 16 blocks.
+RUN = dict(paths=4096, seed=21, block_size=64, keep=["GM0014"], progress=False)
+
+
+@pytest.fixture(scope="module")
+def scen():
+    return gemfin.load_scenario(REPO / "scenarios" / "baseline.yaml")
+
+
+@pytest.fixture(scope="module")
+def local(scen):
+    return gemfin.simulate(scen, **RUN)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def assert_identical(a, b):
+    assert np.array_equal(a.au_mean, b.au_mean)
+    assert np.array_equal(a.au_sd, b.au_sd)
+    assert np.array_equal(a.au_quantiles, b.au_quantiles)
+    assert np.array_equal(a.p_below_base, b.p_below_base)
+    assert a.budget.equals(b.budget) and a.uitkeringsfactor.equals(b.uitkeringsfactor)
+    assert a.kept_paths["GM0014"].equals(b.kept_paths["GM0014"])
+    fa, fb = a.finances, b.finances
+    for name in ("saldo_mean", "saldo_sd", "saldo_quantiles", "p_deficit", "shortfall", "p_exhausted", "p_art12",
+                 "net_shock", "reserves_mean"):
+        assert np.array_equal(getattr(fa, name), getattr(fb, name), equal_nan=True), name
+    assert fa.share_deficit.equals(fb.share_deficit)
+
+
+@pytest.mark.parametrize("partitions", [None, 1, 3])
+def test_cluster_run_is_bitwise_the_local_run(scen, local, client, partitions):
+    seen = []
+    res = gemfin.simulate(scen, client=client, partitions=partitions, **{**RUN, "progress": seen.append})
+    assert_identical(res, local)
+    assert seen == sorted(seen) and seen[-1] == RUN["paths"]
+
+
+def test_a_worker_killed_mid_run_is_retried_without_changing_the_result(scen, local, client):
+    killed = []
+
+    def kill_a_busy_worker(done):
+        if killed:
+            return
+        busy = [addr for addr, keys in client.processing().items() if keys]
+        if busy:
+            pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(busy[0])
+
+    # 8192 paths / 64 = 128 blocks = 8 chunks: 8 tasks, so others are running when one ends.
+    run = {**RUN, "paths": 8192, "progress": kill_a_busy_worker}
+    res = gemfin.simulate(scen, client=client, **run)
+    assert killed, "no worker was busy when the first part finished"
+    assert_identical(res, gemfin.simulate(scen, **{**run, "progress": False}))
+    client.wait_for_workers(2, timeout=60)  # the nanny restarts the killed worker
+
+
+def test_partitions_are_validated(scen, client):
+    with pytest.raises(InputError, match="partitions"):
+        gemfin.simulate(scen, client=client, partitions=0, **RUN)
+    with pytest.raises(InputError, match="only meaningful with a Dask client"):
+        gemfin.simulate(scen, partitions=2, **RUN)
+
+
+def test_a_worker_with_another_model_refuses_to_run(scen):
+    opts = RunOptions(paths=1024, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=64,
+                      block_size=64)
+    with pytest.raises(GemfinError, match="differs from the client's"):
+        run_part(scen, opts, "0" * 64, 0, 1)
+    # With the right fingerprint the part is the local engine's part, byte for byte.
+    inputs = scen.model_inputs()
+    from gemfin.simulation import build_engine
+
+    assert run_part(scen, opts, fingerprint(inputs), 0, 1) == build_engine(scen, opts, inputs).run_chunks(0, 1)
+
+
+def test_corrupt_parts_are_an_input_error(scen):
+    from gemfin.simulation import build_engine
+
+    opts = RunOptions(paths=2048, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=64,
+                      block_size=64)
+    engine = build_engine(scen, opts)
+    a, b = engine.run_chunks(0, 1), engine.run_chunks(1, 2)
+    with pytest.raises(InputError, match="corrupt"):
+        engine.finalize([a, b[: len(b) // 2]])
+    with pytest.raises(InputError, match="in order"):
+        engine.finalize([b, a])
+    assert engine.finalize([a, b])["paths_done"] == 2048
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 500), st.integers(1, 600))
+def test_chunk_ranges_cover_every_chunk_once_in_order(chunks, partitions):
+    p = validate_partitions(partitions, chunks)
+    ranges = chunk_ranges(chunks, p)
+    assert len(ranges) == p
+    assert ranges[0][0] == 0 and ranges[-1][1] == chunks
+    assert all(a < b for a, b in ranges)
+    assert all(x[1] == y[0] for x, y in zip(ranges, ranges[1:]))
+    sizes = [b - a for a, b in ranges]
+    assert max(sizes) - min(sizes) <= 1
