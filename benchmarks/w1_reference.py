@@ -217,7 +217,6 @@ def _numba_kernel():
             basis = np.empty(G)
             ozb = np.empty(G)
             au = np.empty(G)
-            saldo = np.empty(G)
             reserves = np.empty(G)
             exhausted = np.empty(G)
             for p in range(task * per_task, min(n, (task + 1) * per_task)):
