@@ -49,7 +49,7 @@ inline float inverse_normal_f(std::int32_t top) {
 
 }  // namespace
 
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride,
                   std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* __restrict out0,
                   std::uint32_t* __restrict out1, std::uint32_t* __restrict out2, std::uint32_t* __restrict out3) {
@@ -79,13 +79,13 @@ void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, st
 
 // The antithetic flag is applied to the bits first, in a separate loop, so that the main
 // loops have no branch and vectorise.
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void standard_normal_from_bits(const std::uint32_t* __restrict bits, bool antithetic, float* __restrict z, std::size_t n) {
     const std::uint32_t mask = antithetic ? 0xffffffffu : 0u;
     for (std::size_t i = 0; i < n; ++i) z[i] = inverse_normal_f(static_cast<std::int32_t>((bits[i] ^ mask) >> 8));
 }
 
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void lognormal_factor(const std::uint32_t* __restrict bits, bool antithetic, float mean, float sd,
                       float* __restrict factor, std::size_t n) {
     const std::uint32_t mask = antithetic ? 0xffffffffu : 0u;

@@ -31,9 +31,8 @@ struct PathScratch {
     std::vector<double> basis, ozb, au;
     std::vector<std::uint32_t> bits;  // 4 × G Philox words of one year and driver group
     std::vector<float> factor;        // D × G municipal growth factors of one year
-    std::vector<double> growth;    // G
-    std::vector<double> mult;      // D × G volume multipliers of the current year (maatstaven)
-    std::vector<double> level;     // D × G driver levels of the current year (budgets)
+    std::vector<double> average;   // G: multi-year average volume of one driver
+    const double* level = nullptr;  // D × G driver levels of the current year (into levels)
     std::vector<double> natlevel;  // D national driver levels (exp of cumulated national growth)
 
     std::vector<double> eps, z, nat, real;  // real: GDP real-growth history (Gdp rule)
@@ -47,6 +46,7 @@ struct Context {
     std::vector<std::size_t> keep;
     std::vector<double> au_base;  // G
     std::vector<double> cb, co;   // (D+1) × G: C_basis and C_ozb transposed, driver-major
+    std::vector<char> has_ozb;    // D: driver d has a non-zero C_ozb column
     bool any_municipal = false;
 };
 
@@ -117,31 +117,29 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
         const double* fixed_o = &c.co[D * G];
         std::copy(fixed_b, fixed_b + G, s.basis.begin());
         std::copy(fixed_o, fixed_o + G, s.ozb.begin());
+        double* basis = s.basis.data();
+        double* ozb = s.ozb.data();
         for (std::size_t d = 0; d < D; ++d) {
             const auto& drv = m.drivers[d];
-            double* gr = s.growth.data();
-            if (drv.municipal_sd > 0.0) {
-                const float* f = &s.factor[d * G];
-                for (std::size_t g = 0; g < G; ++g) gr[g] = static_cast<double>(f[g]);
-            } else {
-                std::fill(gr, gr + G, std::exp(s.nat[d]));
-            }
-            const auto n_avg = static_cast<std::size_t>(drv.average_years);
             const double* cb = &c.cb[d * G];
             const double* co = &c.co[d * G];
-            // levels[(slot · D + d) · G + g]: one contiguous row per (year slot, driver).
+            // levels[(slot · D + d) · G + g]: one contiguous row per (year slot, driver). Every
+            // slot starts the path at 1, so year 0 multiplies the base level 1 (exactly).
             double* now = &s.levels[(slot * D + d) * G];
-            if (t == 0) {
-                std::copy(gr, gr + G, now);
+            const double* prev = &s.levels[(((slot + c.lag - 1) % c.lag) * D + d) * G];
+            const auto n_avg = static_cast<std::size_t>(drv.average_years);
+            if (drv.municipal_sd > 0.0) {
+                const float* f = &s.factor[d * G];
+                for (std::size_t g = 0; g < G; ++g) now[g] = prev[g] * static_cast<double>(f[g]);
             } else {
-                const double* prev = &s.levels[(((slot + c.lag - 1) % c.lag) * D + d) * G];
-                for (std::size_t g = 0; g < G; ++g) now[g] = prev[g] * gr[g];
+                const double e = std::exp(s.nat[d]);
+                for (std::size_t g = 0; g < G; ++g) now[g] = prev[g] * e;
             }
             const double* mult = now;
             if (n_avg > 1) {
                 // Volume = mean of the last n_avg levels; levels before the base year count as
                 // the base level (1), as the base volume already is a multi-year average.
-                double* avg = s.growth.data();  // gr is no longer needed
+                double* avg = s.average.data();
                 std::fill(avg, avg + G, 0.0);
                 for (std::size_t a = 0; a < n_avg; ++a) {
                     if (t >= a) {
@@ -155,13 +153,11 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
                 for (std::size_t g = 0; g < G; ++g) avg[g] *= inv;
                 mult = avg;
             }
-            for (std::size_t g = 0; g < G; ++g) {
-                s.basis[g] += mult[g] * cb[g];
-                s.ozb[g] += mult[g] * co[g];
-            }
-            std::copy(mult, mult + G, &s.mult[d * G]);
-            std::copy(now, now + G, &s.level[d * G]);
+            for (std::size_t g = 0; g < G; ++g) basis[g] += mult[g] * cb[g];
+            if (c.has_ozb[d])  // most drivers carry no OZB maatstaf: skip adding zeros
+                for (std::size_t g = 0; g < G; ++g) ozb[g] += mult[g] * co[g];
         }
+        s.level = &s.levels[slot * D * G];  // D × G: this year's driver levels
         double sum_basis = 0.0, sum_ozb = 0.0;
         for (std::size_t g = 0; g < G; ++g) {
             sum_basis += s.basis[g];
@@ -271,7 +267,7 @@ struct Simulation::Impl {
     mutable std::vector<double> kept0;
 
     Impl(ProjectionModel model, SimulationOptions options)
-        : m(std::move(model)), o(std::move(options)), c{m, o, {}, 0, 0, 0, 0, 0, 0, {}, {}, {}, {}, false} {}
+        : m(std::move(model)), o(std::move(options)), c{m, o, {}, 0, 0, 0, 0, 0, 0, {}, {}, {}, {}, {}, false} {}
 
     PathScratch new_scratch() const {
         const std::size_t G = c.g_count, T = c.t_count;
@@ -279,9 +275,7 @@ struct Simulation::Impl {
         s.levels.assign(G * c.d_count * c.lag, 1.0);
         s.bits.resize(4 * G);
         s.factor.resize(G * c.d_count);
-        s.growth.resize(G);
-        s.mult.resize(G * c.d_count);
-        s.level.resize(G * c.d_count);
+        s.average.resize(G);
         s.natlevel.resize(c.d_count);
         s.basis.resize(G);
         s.ozb.resize(G);
@@ -327,7 +321,7 @@ struct Simulation::Impl {
                     double share = 0.0;
                     // Budgets follow the current driver levels (spending on this year's clients),
                     // not the multi-year averages some maatstaven use.
-                    br->year(t, q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au.data(),
+                    br->year(t, q, flip, &ps.z[budget_z], ps.level, ps.natlevel.data(), au.data(),
                              budget / m.fund.budget0, {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                     buf.put(8, i, t, share);
@@ -395,6 +389,9 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
             c.cb[d * c.g_count + g] = m.c_basis(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(d));
             c.co[d * c.g_count + g] = m.c_ozb(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(d));
         }
+    c.has_ozb.assign(c.d_count, 0);
+    for (std::size_t d = 0; d < c.d_count; ++d)
+        for (std::size_t g = 0; g < c.g_count; ++g) c.has_ozb[d] = c.has_ozb[d] || c.co[d * c.g_count + g] != 0.0;
     for (int k : o.keep_municipalities) {
         if (k < 0 || static_cast<std::size_t>(k) >= c.g_count) throw InputError("keep_municipalities: index out of range");
         c.keep.push_back(static_cast<std::size_t>(k));
