@@ -17,7 +17,7 @@ ASAN_BUILD := build/asan
 CXX_SOURCES := $(shell find core bindings tests/cpp -name '*.cpp' -o -name '*.hpp' -o -name CMakeLists.txt) CMakeLists.txt
 OUT := out
 
-.PHONY: run test setup apt cpp-test cpp-sanitize py-test clean
+.PHONY: run test setup apt cpp-test cpp-sanitize py-test bench clean
 
 setup: $(STAMP_INSTALL)
 
@@ -60,6 +60,12 @@ py-test: setup
 	MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1 $(VPY) -m pytest
 
 test: cpp-test cpp-sanitize py-test
+
+# Benchmarks (not part of the tests; about 15 minutes on 2 cores): W1 against NumPy and numba,
+# scaling to 1M paths, Dask LocalCluster overhead. numba comes with the `bench` extra.
+bench: setup
+	$(VPY) -m pip install -q -e '.[test,bench]'
+	$(VPY) benchmarks/w1.py --scaling --cluster
 
 clean:
 	rm -rf build $(OUT)

@@ -68,7 +68,7 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
 BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t drivers, std::uint64_t seed)
     : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
       reserves_(g_count), exhausted_(g_count), prev_art12_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
-      fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count) {}
+      fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count), woz_factor_(g_count) {}
 
 void BudgetRun::start_path() {
     for (std::size_t g = 0; g < g_; ++g) {
@@ -146,12 +146,16 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
     // Own revenue and the gemeentefonds.
     const double policy = std::pow(1.0 + m_.ozb_policy_growth, static_cast<double>(t + 1));
     const double* woz = m_.woz_driver >= 0 ? &mult[static_cast<std::size_t>(m_.woz_driver) * G] : nullptr;
+    if (woz && m_.ozb_pass_through != 1.0) {  // WOZ growth passed through partly: level^pass
+        positive_power(woz, m_.ozb_pass_through, woz_factor_.data(), G);
+        woz = woz_factor_.data();
+    }
     double* ozb = &revenue_[0];
     double* taxes = &revenue_[G];
     double* other = &revenue_[2 * G];
     for (std::size_t g = 0; g < G; ++g) {
         const auto gi = static_cast<Eigen::Index>(g);
-        const double woz_factor = woz ? (m_.ozb_pass_through == 1.0 ? woz[g] : std::pow(woz[g], m_.ozb_pass_through)) : price_;
+        const double woz_factor = woz ? woz[g] : price_;
         ozb[g] = m_.ozb0[gi] * woz_factor * policy;
         taxes[g] = m_.other_taxes0[gi] * price_;
         other[g] = m_.other_baten0[gi] * price_;

@@ -94,4 +94,19 @@ void lognormal_factor(const std::uint32_t* __restrict bits, bool antithetic, flo
     for (std::size_t i = 0; i < n; ++i) factor[i] = std::exp(mean + sd * factor[i]);
 }
 
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void grow_levels(const double* __restrict prev, const float* __restrict f, double* __restrict now, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) now[i] = prev[i] * static_cast<double>(f[i]);
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void add_product(double* __restrict y, const double* __restrict a, const double* __restrict b, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) y[i] += a[i] * b[i];
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void positive_power(const double* __restrict x, double p, double* __restrict out, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = std::exp(p * std::log(x[i]));
+}
+
 }  // namespace gemfin

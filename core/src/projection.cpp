@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <mutex>
 #include <sstream>
 
@@ -129,8 +130,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
             const double* prev = &s.levels[(((slot + c.lag - 1) % c.lag) * D + d) * G];
             const auto n_avg = static_cast<std::size_t>(drv.average_years);
             if (drv.municipal_sd > 0.0) {
-                const float* f = &s.factor[d * G];
-                for (std::size_t g = 0; g < G; ++g) now[g] = prev[g] * static_cast<double>(f[g]);
+                grow_levels(prev, &s.factor[d * G], now, G);
             } else {
                 const double e = std::exp(s.nat[d]);
                 for (std::size_t g = 0; g < G; ++g) now[g] = prev[g] * e;
@@ -153,9 +153,8 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
                 for (std::size_t g = 0; g < G; ++g) avg[g] *= inv;
                 mult = avg;
             }
-            for (std::size_t g = 0; g < G; ++g) basis[g] += mult[g] * cb[g];
-            if (c.has_ozb[d])  // most drivers carry no OZB maatstaf: skip adding zeros
-                for (std::size_t g = 0; g < G; ++g) ozb[g] += mult[g] * co[g];
+            add_product(basis, mult, cb, G);
+            if (c.has_ozb[d]) add_product(ozb, mult, co, G);  // most drivers carry no OZB maatstaf
         }
         s.level = &s.levels[slot * D * G];  // D × G: this year's driver levels
         double sum_basis = 0.0, sum_ozb = 0.0;
@@ -504,12 +503,19 @@ std::vector<std::uint8_t> Simulation::save(const SimulationPart& part) const {
     w.put(part.path_end);
     w.put_vector(part.kept);
     save_partial(w, part.stream);
+    const std::uint64_t sum = checksum(w.bytes().data(), w.bytes().size());
+    w.put(sum);
     return std::move(w.bytes());
 }
 
 SimulationPart Simulation::load(const std::uint8_t* data, std::size_t size) const {
     const Impl& s = *impl_;
     ByteReader r(data, size, "simulation part");
+    if (size < 8) r.fail("at least a checksum");
+    std::uint64_t stored;
+    std::memcpy(&stored, data + size - 8, 8);
+    if (stored != checksum(data, size - 8)) r.fail("a matching checksum: the bytes were truncated or changed");
+    r = ByteReader(data, size - 8, "simulation part");
     for (char ch : std::string("GEMFINPT"))
         if (r.get<char>() != ch) r.fail("a gemfin simulation part");
     SimulationPart part;

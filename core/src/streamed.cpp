@@ -112,7 +112,7 @@ struct Layout {
                         lo[j] = std::min(lo[j], x[j]);
                         hi[j] = std::max(hi[j], x[j]);
                         if (count) below[j] += x[j] < specs[k].thresholds[(c0 + j) % rows];
-                        if (hist) a.hist[k].add(c0 + j, x[j]);
+                        if (hist) a.hist[k].tally(c0 + j, x[j]);  // extremes: lo and hi below
                     }
                 }
                 for (std::size_t j = 0; j < w; ++j) mean[j] = sum[j] / static_cast<double>(n);
@@ -121,6 +121,7 @@ struct Layout {
                     for (std::size_t j = 0; j < w; ++j) m2[j] += (x[j] - mean[j]) * (x[j] - mean[j]);
                 }
                 for (std::size_t j = 0; j < w; ++j) {
+                    if (hist) a.hist[k].observe(c0 + j, lo[j], hi[j]);
                     part[k][c0 + j] = two_pass(sum[j], lo[j], hi[j], m2[j], n);
                     if (count) a.below[k][c0 + j] += below[j];
                 }

@@ -115,6 +115,29 @@ def test_corrupt_parts_are_an_input_error(scen):
     assert engine.finalize([a, b])["paths_done"] == 2048
 
 
+@pytest.fixture(scope="module")
+def small_parts(scen):
+    from gemfin.simulation import build_engine
+
+    opts = RunOptions(paths=256, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(0,), bins=16,
+                      block_size=8)
+    engine = build_engine(scen, opts)
+    return engine, engine.run_chunks(0, 1), engine.run_chunks(1, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_any_changed_or_cut_part_is_an_input_error(small_parts, data):
+    engine, a, b = small_parts
+    i = data.draw(st.integers(0, len(b) - 1))
+    flip = data.draw(st.integers(1, 255))
+    changed = b[:i] + bytes([b[i] ^ flip]) + b[i + 1:]
+    with pytest.raises(InputError, match="corrupt or incompatible"):
+        engine.finalize([a, changed])
+    with pytest.raises(InputError, match="corrupt or incompatible"):
+        engine.finalize([a, b[:i]])
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1, 500), st.integers(1, 600))
 def test_chunk_ranges_cover_every_chunk_once_in_order(chunks, partitions):

@@ -16,6 +16,21 @@ namespace gemfin {
 
 static_assert(sizeof(double) == 8, "archive: 64-bit IEEE doubles expected");
 
+/// A 64-bit checksum of a byte string (FNV-1a over 8-byte words, then the tail): catches
+/// truncation and corruption in transit; not a cryptographic hash.
+inline std::uint64_t checksum(const std::uint8_t* data, std::size_t n) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, data + i, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; ++i) h = (h ^ data[i]) * 0x100000001b3ull;
+    return h ^ n;
+}
+
 class ByteWriter {
 public:
     template <class T>

@@ -90,7 +90,7 @@ private:
     std::vector<char> prev_art12_;
     std::vector<std::uint32_t> bits_;
     std::vector<float> err_, fac_;
-    std::vector<double> vol_, saldo_, net_, lasten_, revenue_;
+    std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_;
     double price_ = 1.0, wp_prev_ = 0.0;
     std::array<double, kDomains> cost_{};
 };

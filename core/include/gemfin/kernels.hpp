@@ -1,7 +1,10 @@
 #pragma once
 // Array kernels of the hot loop of the projection: Philox over many counters at once and
-// the municipal lognormal shock factor. Compiled in their own translation unit with AVX2 and
-// baseline clones, so that g++ vectorises them (8 float lanes with AVX2).
+// the municipal lognormal shock factor, and the per-municipality level and volume updates.
+// Compiled in their own translation unit with AVX-512, AVX2 and baseline clones (the CPU picks
+// one at load time), so that g++ vectorises them (16 float lanes with AVX-512). The clones
+// may differ in the last bits (FMA, vector exp/log): results are bitwise reproducible on one
+// kind of CPU, for any thread count or partition, not across instruction sets.
 //
 // The municipal shocks use single precision (performance.md: "single precision for the
 // uniforms and the transform is a legitimate option; keep money in double"): a 24-bit uniform
@@ -27,5 +30,14 @@ void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, fl
 
 /// The float inverse normal used by lognormal_factor, exposed for tests: z[i] = Φ⁻¹(u_i).
 void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n);
+
+/// now[i] = prev[i] · f[i] (f widened to double): a year of municipal driver growth.
+void grow_levels(const double* prev, const float* f, double* now, std::size_t n);
+
+/// y[i] += a[i] · b[i]: a driver's contribution to the uitkeringsbasis or the OZB.
+void add_product(double* y, const double* a, const double* b, std::size_t n);
+
+/// out[i] = x[i]^p for x[i] > 0, as exp(p · log x[i]) (vectorised; relative error ~1e-15).
+void positive_power(const double* x, double p, double* out, std::size_t n);
 
 }  // namespace gemfin

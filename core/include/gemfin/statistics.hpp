@@ -65,6 +65,21 @@ public:
         if (x < min_[cell]) min_[cell] = x;
         if (x > max_[cell]) max_[cell] = x;
     }
+    /// `add` without the extremes, for a caller that tracks them and reports them with `observe`.
+    void tally(std::size_t cell, double x) {
+        const double pos = (x - lo_[cell]) * inv_width_[cell];
+        std::size_t idx = 0;  // underflow slot
+        if (pos >= static_cast<double>(bins_)) {
+            idx = static_cast<std::size_t>(bins_) + 1;  // overflow slot
+        } else if (pos >= 0.0) {
+            idx = static_cast<std::size_t>(pos) + 1;
+        }
+        ++counts_[cell * stride() + idx];
+    }
+    void observe(std::size_t cell, double lo, double hi) {
+        if (lo < min_[cell]) min_[cell] = lo;
+        if (hi > max_[cell]) max_[cell] = hi;
+    }
     /// Adds the counts of `o`, which must have the same ranges (from the same pilot block).
     void merge(const HistogramSet& o);
     void save(ByteWriter& w) const;
