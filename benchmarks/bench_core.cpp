@@ -1,6 +1,7 @@
 // Micro-benchmark of the compiled projection on a synthetic model of W1's shape
-// (342 municipalities, 10 drivers, 10 years). Prints wall time and paths per second.
-//   build/cpp/benchmarks/bench_core [paths] [threads]
+// (342 municipalities, 10 drivers, 10 years), optionally with a synthetic budget model of the
+// baseline's shape. Prints wall time and paths per second; for profiling with perf.
+//   build/cpp/bench_core [paths] [threads] [budget: 0 or 1]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,8 +25,31 @@ int main(int argc, char** argv) {
     m.fund.budget0 = 4e10;
     m.fund.growth = MacroProcess{0.03, 0.3, 0.03, Distribution::normal(0.0, 0.01)};
     m.fund.policy_mutations.assign(10, 0.0);
-    m.correlation = RowMatrix::Identity(D + 1, D + 1);
-    for (int i = 0; i <= D; ++i) m.correlation_names.push_back("v" + std::to_string(i));
+    if (argc > 3 && std::atoi(argv[3]) != 0) {
+        BudgetModel b;
+        for (std::size_t k = 0; k < kDomains; ++k) b.lasten0[k] = Vector::Constant(G, 5e7);
+        for (Vector* v : {&b.ozb0, &b.other_taxes0, &b.other_baten0, &b.buig_baten0, &b.buig_lasten0, &b.siudu0})
+            *v = Vector::Constant(G, 2e7);
+        b.reserves0 = Vector::Constant(G, 1e8);
+        b.volume_weights = RowMatrix::Zero(kDomains, D);
+        b.volume_weights(0, 1) = 1.0;
+        b.volume_weights(1, 2) = b.volume_weights(1, 3) = 0.5;
+        b.volume_weights(2, 5) = 1.0;
+        b.volume_weights(3, 0) = 1.0;
+        b.bijstand_driver = 5;
+        b.woz_driver = 8;
+        b.ozb_pass_through = 0.5;
+        b.wage_price = MacroProcess{0.025, 0.5, 0.03, Distribution::normal(0.0, 0.01)};
+        for (std::size_t k = 0; k < kDomains; ++k) {
+            b.excess[k] = Distribution::normal(0.01, 0.01);
+            b.error_sigma[k] = 0.05;
+        }
+        b.compensation = RowMatrix::Zero(G, 10);
+        m.budget = b;
+    }
+    const auto K = static_cast<Eigen::Index>(m.macro_shocks());
+    m.correlation = RowMatrix::Identity(K, K);
+    for (Eigen::Index i = 0; i < K; ++i) m.correlation_names.push_back("v" + std::to_string(i));
     SimulationOptions o;
     o.paths = paths;
     o.threads = threads;
