@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import csv
-from functools import lru_cache
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -87,3 +92,32 @@ def _read_table_cached(key: str, size: int, mtime_ns: int, sep: str, path: Path)
         rows.append(cells)
         numbers.append(lineno)
     return RawTable(path, header, rows, numbers)
+
+
+T = TypeVar("T")
+_DERIVED: OrderedDict = OrderedDict()
+_DERIVED_LOCK = threading.Lock()
+_DERIVED_MAX = 32
+
+
+def derived_from_files(files: Sequence[Path], key: tuple, build: Callable[[], T]) -> T:
+    """``build()`` once per (key, size and modification time of every file); later calls get
+    a deep copy, so callers may modify what they receive. A loader that parses a data file
+    into a DataFrame runs once per session instead of once per simulation. If a file is
+    missing, ``build()`` runs uncached (and reports the missing file itself)."""
+    try:
+        stamp = tuple((str(Path(f).resolve()), Path(f).stat().st_size, Path(f).stat().st_mtime_ns) for f in files)
+    except OSError:
+        return build()
+    full = (key, stamp)
+    with _DERIVED_LOCK:
+        hit = _DERIVED.get(full)
+        if hit is not None:
+            _DERIVED.move_to_end(full)
+    if hit is None:
+        hit = build()
+        with _DERIVED_LOCK:
+            _DERIVED[full] = hit
+            while len(_DERIVED) > _DERIVED_MAX:
+                _DERIVED.popitem(last=False)
+    return copy.deepcopy(hit)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._datadir import data_dir
-from ._tables import RawTable, read_table
+from ._tables import RawTable, derived_from_files, read_table
 from .errors import DataError, InputError
 from .municipalities import load_municipalities, size_class
 
@@ -354,6 +354,12 @@ def load_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circu
     if not files["Volumina"].is_file():
         known = circulaires(root)
         raise InputError(f"unknown circulaire {circulaire_id!r}; shipped: {known}")
+    return derived_from_files([*files.values(), folder / "Uitkeringsfactor.csv"], ("circulaire", circulaire_id, str(root)),
+                              lambda: _build_circulaire(circulaire_id, uj, root, files))
+
+
+def _build_circulaire(circulaire_id: str, uj: int, root: Path, files: dict[str, Path]) -> Circulaire:
+    folder = root / "gemeentefonds"
     indeling = load_municipalities(uj, root)
     rates, meta = _read_gewichten(files["Gewichten"])
     volumes, names = _read_volumina(files["Volumina"], indeling, list(rates.index))

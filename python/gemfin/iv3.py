@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._datadir import data_dir
-from ._tables import read_table
+from ._tables import derived_from_files, read_table
 from .errors import DataError, InputError
 from .municipalities import load_municipalities
 
@@ -99,6 +99,10 @@ def load_iv3(kind: str = "begroting", year: int = 2025, data: str | Path | None 
     if (kind, year) not in IV3_FILES:
         raise InputError(f"no Iv3 {kind} {year} shipped; available: {sorted(IV3_FILES)}")
     path = data_dir(data) / "finance" / IV3_FILES[(kind, year)]
+    return derived_from_files([path], ("iv3", kind, year, str(data_dir(data))), lambda: _parse_iv3(path, year, data))
+
+
+def _parse_iv3(path: Path, year: int, data) -> tuple[pd.DataFrame, list[str]]:
     t = read_table(path, sep=";")
     gi, ti, bi, li = (t.column_index(c) for c in ("Gemeenten", "Taakveld", "Baten", "Lasten"))
     names = sorted({r[gi] for r in t.rows} - {"Nederland"})
@@ -170,6 +174,10 @@ def load_reserves(year: int | None = None, data: str | Path | None = None) -> tu
     used. Also returns the names that match no municipality of the current division (merged
     municipalities of earlier years)."""
     path = data_dir(data) / "finance" / "rekening_balansposten.csv"
+    return derived_from_files([path], ("reserves", year, str(data_dir(data))), lambda: _parse_reserves(path, year, data))
+
+
+def _parse_reserves(path: Path, year: int | None, data) -> tuple[pd.DataFrame, list[str]]:
     t = read_table(path, sep=",")
     gi, yi, pi, wi = (t.column_index(c) for c in ("Gemeenten", "Jaar", "Balanspost", "Waarde"))
     wanted = {"P111": "algemene reserve", "P112": "bestemmingsreserves"}
@@ -204,6 +212,11 @@ def load_kengetallen(begroting: int = 2025, data: str | Path | None = None) -> t
     """BBV kengetallen of a begroting (the figure for the begroting year itself) per
     municipality, as fractions; and the unmatched names."""
     path = data_dir(data) / "finance" / "kengetallen.csv"
+    return derived_from_files([path], ("kengetallen", begroting, str(data_dir(data))),
+                              lambda: _parse_kengetallen(path, begroting, data))
+
+
+def _parse_kengetallen(path: Path, begroting: int, data) -> tuple[pd.DataFrame, list[str]]:
     t = read_table(path, sep=",")
     need = ("Gemeenten", "Begroting", "Kengetal", "Jaar", "Type raming", "Waarde")
     idx = {c: t.column_index(c) for c in need}
