@@ -112,9 +112,18 @@ struct Layout {
                         lo[j] = std::min(lo[j], x[j]);
                         hi[j] = std::max(hi[j], x[j]);
                         if (count) below[j] += x[j] < specs[k].thresholds[(c0 + j) % rows];
-                        if (hist) a.hist[k].tally(c0 + j, x[j]);  // extremes: lo and hi below
                     }
                 }
+                // Histograms four cells at a time over all paths: four cells' counts (4 × 16 kB)
+                // stay in cache while four independent increment chains keep the core busy.
+                if (hist)
+                    for (std::size_t j0 = 0; j0 < w; j0 += 4) {
+                        const std::size_t jw = std::min<std::size_t>(4, w - j0);
+                        for (std::size_t i = 0; i < n; ++i) {
+                            const double* x = v + i * C + c0 + j0;
+                            for (std::size_t j = 0; j < jw; ++j) a.hist[k].tally(c0 + j0 + j, x[j]);
+                        }
+                    }
                 for (std::size_t j = 0; j < w; ++j) mean[j] = sum[j] / static_cast<double>(n);
                 for (std::size_t i = 0; i < n; ++i) {
                     const double* x = v + i * C + c0;
