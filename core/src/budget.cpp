@@ -68,7 +68,20 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
 BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t drivers, std::uint64_t seed)
     : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
       reserves_(g_count), exhausted_(g_count), prev_art12_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
-      fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count), woz_factor_(g_count) {}
+      fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count), woz_factor_(g_count),
+      weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
+    for (std::size_t d = 0; d < kDomains; ++d) {
+        double wsum = 0.0;
+        for (std::size_t k = 0; k < drivers_; ++k) wsum += m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
+        constant_volume_[d] = !(wsum > 0.0);
+        for (std::size_t k = 0; k < drivers_ && wsum > 0.0; ++k)
+            weight_[d * drivers_ + k] = m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k)) / wsum;
+    }
+    for (std::size_t g = 0; g < g_; ++g) {
+        const auto gi = static_cast<Eigen::Index>(g);
+        if (m_.buig_baten0[gi] > 0.0) buig_base_ratio_[g] = m_.buig_lasten0[gi] / m_.buig_baten0[gi];
+    }
+}
 
 void BudgetRun::start_path() {
     for (std::size_t g = 0; g < g_; ++g) {
@@ -105,14 +118,12 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
     // Lasten per domain (Participatie without the BUIG benefits).
     std::array<const double*, kDomains> lasten_now{};
     for (std::size_t d = 0; d < kDomains; ++d) {
-        double wsum = 0.0;
-        for (std::size_t k = 0; k < drivers_; ++k) wsum += m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
-        for (std::size_t g = 0; g < G; ++g) vol_[g] = wsum > 0.0 ? 0.0 : 1.0;
+        std::fill(vol_.begin(), vol_.end(), constant_volume_[d] ? 1.0 : 0.0);
         for (std::size_t k = 0; k < drivers_; ++k) {
-            const double w = m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
+            const double w = weight_[d * drivers_ + k];
             if (w == 0.0) continue;
             const double* mk = &mult[k * G];
-            for (std::size_t g = 0; g < G; ++g) vol_[g] += w / wsum * mk[g];
+            for (std::size_t g = 0; g < G; ++g) vol_[g] += w * mk[g];
         }
         const double* l0 = m_.lasten0[d].data();
         const float* e = &err_[d * G];
@@ -135,8 +146,7 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
             // Iv3 has no separate BUIG lines: taakveld 6.3 also holds minimabeleid paid from
             // the AU. The vangnet therefore acts on the deterioration of the 6.3 ratio
             // lasten/baten relative to the base year (INFERRED; docs/budget-model.md).
-            const double base_ratio = m_.buig_lasten0[static_cast<Eigen::Index>(g)] / m_.buig_baten0[static_cast<Eigen::Index>(g)];
-            const double r = spend / budget - base_ratio;
+            const double r = spend / budget - buig_base_ratio_[g];
             if (r > m_.vangnet_threshold)
                 vangnet = budget * (m_.vangnet_share * (std::min(r, m_.vangnet_full) - m_.vangnet_threshold) +
                                     std::max(r - m_.vangnet_full, 0.0));

@@ -91,6 +91,11 @@ private:
     std::vector<std::uint32_t> bits_;
     std::vector<float> err_, fac_;
     std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_;
+    // Fixed for the run, computed once: volume weights normalised per domain (kDomains × D;
+    // a domain without weights has volume 1) and the base year's BUIG ratio lasten/baten (G).
+    std::vector<double> weight_;
+    std::array<bool, kDomains> constant_volume_{};
+    std::vector<double> buig_base_ratio_;
     double price_ = 1.0, wp_prev_ = 0.0;
     std::array<double, kDomains> cost_{};
 };
