@@ -82,6 +82,20 @@ def test_a_worker_killed_mid_run_is_retried_without_changing_the_result(scen, lo
     client.wait_for_workers(2, timeout=60)  # the nanny restarts the killed worker
 
 
+def test_cli_run_on_the_scheduler_writes_the_local_summary(client, tmp_path, capsys):
+    from gemfin.cli import main
+
+    base = ["run", str(REPO / "scenarios" / "baseline.yaml"), "--paths", "2048", "--seed", "4", "--no-progress"]
+    assert main([*base, "--out", str(tmp_path / "local")]) == 0
+    assert main([*base, "--out", str(tmp_path / "dask"), "--scheduler", client.scheduler.address,
+                 "--partitions", "2"]) == 0
+    local = (tmp_path / "local" / "summary.csv").read_bytes()
+    assert local == (tmp_path / "dask" / "summary.csv").read_bytes()
+    assert main([*base, "--out", str(tmp_path / "x"), "--partitions", "2"]) == 2  # no scheduler
+    assert "only meaningful with a Dask client" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
 def test_partitions_are_validated(scen, client):
     with pytest.raises(InputError, match="partitions"):
         gemfin.simulate(scen, client=client, partitions=0, **RUN)
