@@ -3,7 +3,10 @@
 // inputs are integers and finite parameters validated before the simulation starts.
 #include "gemfin/kernels.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include <immintrin.h>
 
 namespace gemfin {
 
@@ -49,10 +52,63 @@ inline float inverse_normal_f(std::int32_t top) {
 
 }  // namespace
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
-void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride,
-                  std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* __restrict out0,
-                  std::uint32_t* __restrict out1, std::uint32_t* __restrict out2, std::uint32_t* __restrict out3) {
+namespace {
+
+// Philox on 16 counters per AVX-512 register. g++ vectorises the scalar loop below, but
+// through 64-bit lanes with repacking (6.3 ns per counter); here the 32 × 32 → 64-bit products
+// of the even and odd lanes come from two vpmuludq and are blended back in place.
+// GCC 12's AVX-512 headers start some intrinsics from _mm512_undefined_epi32(), which
+// -Wmaybe-uninitialized reports as a false positive.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+__attribute__((target("avx512f")))
+void philox_lanes_avx512(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride,
+                         std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1,
+                         std::uint32_t* out2, std::uint32_t* out3) {
+    const __m512i m0 = _mm512_set1_epi32(static_cast<int>(detail::kPhiloxM0));
+    const __m512i m1 = _mm512_set1_epi32(static_cast<int>(detail::kPhiloxM1));
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i stride = _mm512_set1_epi32(static_cast<int>(c2_stride));
+    const __mmask16 odd = 0xAAAA;
+    __m512i k0[10], k1[10];
+    for (int r = 0; r < 10; ++r) {
+        k0[r] = _mm512_set1_epi32(static_cast<int>(key[0] + static_cast<std::uint32_t>(r) * detail::kPhiloxW0));
+        k1[r] = _mm512_set1_epi32(static_cast<int>(key[1] + static_cast<std::uint32_t>(r) * detail::kPhiloxW1));
+    }
+    for (std::size_t i = 0; i < n; i += 16) {
+        const auto left = static_cast<unsigned>(std::min<std::size_t>(16, n - i));
+        const __mmask16 keep = static_cast<__mmask16>(left == 16 ? 0xFFFFu : (1u << left) - 1u);
+        __m512i x0 = _mm512_set1_epi32(static_cast<int>(c0));
+        __m512i x1 = _mm512_set1_epi32(static_cast<int>(c1));
+        const __m512i first = _mm512_set1_epi32(static_cast<int>(c2_first + static_cast<std::uint32_t>(i) * c2_stride));
+        __m512i x2 = _mm512_add_epi32(first, _mm512_mullo_epi32(lane, stride));
+        __m512i x3 = _mm512_set1_epi32(static_cast<int>(c3));
+        for (int r = 0; r < 10; ++r) {
+            // p = m · x per 32-bit lane: even lanes from the low halves, odd lanes shifted down.
+            const __m512i p0e = _mm512_mul_epu32(x0, m0), p0o = _mm512_mul_epu32(_mm512_srli_epi64(x0, 32), m0);
+            const __m512i p1e = _mm512_mul_epu32(x2, m1), p1o = _mm512_mul_epu32(_mm512_srli_epi64(x2, 32), m1);
+            const __m512i hi0 = _mm512_mask_blend_epi32(odd, _mm512_srli_epi64(p0e, 32), p0o);
+            const __m512i lo0 = _mm512_mask_blend_epi32(odd, p0e, _mm512_slli_epi64(p0o, 32));
+            const __m512i hi1 = _mm512_mask_blend_epi32(odd, _mm512_srli_epi64(p1e, 32), p1o);
+            const __m512i lo1 = _mm512_mask_blend_epi32(odd, p1e, _mm512_slli_epi64(p1o, 32));
+            x0 = _mm512_ternarylogic_epi32(hi1, x1, k0[r], 0x96);  // hi1 ^ x1 ^ k0
+            x2 = _mm512_ternarylogic_epi32(hi0, x3, k1[r], 0x96);
+            x1 = lo1;
+            x3 = lo0;
+        }
+        _mm512_mask_storeu_epi32(out0 + i, keep, x0);
+        _mm512_mask_storeu_epi32(out1 + i, keep, x1);
+        _mm512_mask_storeu_epi32(out2 + i, keep, x2);
+        _mm512_mask_storeu_epi32(out3 + i, keep, x3);
+    }
+}
+#pragma GCC diagnostic pop
+
+__attribute__((target_clones("avx2", "default")))
+void philox_lanes_generic(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride,
+                          std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* __restrict out0,
+                          std::uint32_t* __restrict out1, std::uint32_t* __restrict out2,
+                          std::uint32_t* __restrict out3) {
     std::uint32_t k0[10], k1[10];
     for (int r = 0; r < 10; ++r) {
         k0[r] = key[0] + static_cast<std::uint32_t>(r) * detail::kPhiloxW0;
@@ -74,6 +130,20 @@ void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, st
         out1[i] = x1;
         out2[i] = x2;
         out3[i] = x3;
+    }
+}
+
+}  // namespace
+
+void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride,
+                  std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1,
+                  std::uint32_t* out2, std::uint32_t* out3) {
+    // Integer arithmetic: both versions give the same bits (tested), so the choice is free.
+    static const bool avx512 = __builtin_cpu_supports("avx512f");
+    if (avx512) {
+        philox_lanes_avx512(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3);
+    } else {
+        philox_lanes_generic(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3);
     }
 }
 

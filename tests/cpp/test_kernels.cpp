@@ -14,15 +14,20 @@ using namespace gemfin;
 
 TEST(Kernels, PhiloxLanesEqualScalarPhilox) {
     const PhiloxKey key{0xa4093822u, 0x299f31d0u};
-    const std::size_t n = 1000;
-    std::vector<std::uint32_t> o0(n), o1(n), o2(n), o3(n);
-    philox_lanes(7, 9, 5, 3, 0, key, n, o0.data(), o1.data(), o2.data(), o3.data());
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto ref = philox4x32_10({7, 9, static_cast<std::uint32_t>(5 + 3 * i), 0}, key);
-        ASSERT_EQ(o0[i], ref[0]);
-        ASSERT_EQ(o1[i], ref[1]);
-        ASSERT_EQ(o2[i], ref[2]);
-        ASSERT_EQ(o3[i], ref[3]);
+    // Every tail length of the 16-lane AVX-512 version, and a long run; nothing past n is written.
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{15}, std::size_t{16},
+                          std::size_t{17}, std::size_t{31}, std::size_t{342}, std::size_t{1000}}) {
+        std::vector<std::uint32_t> o0(n + 1, 0xdeadbeefu), o1(n + 1), o2(n + 1), o3(n + 1, 0xdeadbeefu);
+        philox_lanes(7, 9, 5, 3, 0xffffffffu, key, n, o0.data(), o1.data(), o2.data(), o3.data());
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto ref = philox4x32_10({7, 9, static_cast<std::uint32_t>(5 + 3 * i), 0xffffffffu}, key);
+            ASSERT_EQ(o0[i], ref[0]) << n;
+            ASSERT_EQ(o1[i], ref[1]) << n;
+            ASSERT_EQ(o2[i], ref[2]) << n;
+            ASSERT_EQ(o3[i], ref[3]) << n;
+        }
+        EXPECT_EQ(o0[n], 0xdeadbeefu);
+        EXPECT_EQ(o3[n], 0xdeadbeefu);
     }
 }
 
