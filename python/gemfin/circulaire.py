@@ -259,7 +259,7 @@ def _read_volumina(path: Path, expected: pd.DataFrame, rate_codes: list[str]) ->
     codes = []
     for row, lineno in zip(table.rows, table.line_numbers):
         raw = row[cbs_i]
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):  # str.isdigit() also accepts "¹" and "٣"
             raise DataError(f"{path}, line {lineno}, column 'CBS': {raw!r} is not a CBS municipality number")
         codes.append(f"GM{int(raw):04d}")
     seen: dict[str, int] = {}
@@ -306,7 +306,7 @@ def _read_siudu(path: Path, names: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
         codes = []
         for row, lineno in zip(table.rows, table.line_numbers):
             raw = row[cbs_cols[0]]
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit()):  # str.isdigit() also accepts "¹" and "٣"
                 raise DataError(f"{path}, line {lineno}, column 'CBS': {raw!r} is not a CBS municipality number")
             codes.append(f"GM{int(raw):04d}")
             # Some exports repeat the CBS column; the copies must agree.

@@ -97,3 +97,21 @@ def test_unknown_circulaire_and_bad_id():
 def test_missing_data_directory(tmp_path):
     with pytest.raises(DataError, match="does not exist"):
         gemfin.load_circulaire(CID, tmp_path / "nowhere")
+
+
+def test_non_ascii_digits_in_a_cbs_column_are_a_data_error(tmp_path):
+    """str.isdigit() accepts '¹' and Arabic-Indic digits; int() does not (found by hypothesis)."""
+    import shutil
+
+    from conftest import REPO
+
+    root = tmp_path / "data"
+    shutil.copytree(REPO / "data", root)
+    vol = root / "gemeentefonds" / "GF_S2024_2025_Volumina.csv"
+    lines = vol.read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[1].split("\t")
+    cells[0] = "¹"
+    lines[1] = "\t".join(cells)
+    vol.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="is not a CBS municipality number"):
+        gemfin.load_circulaire("S2024_2025", root)
