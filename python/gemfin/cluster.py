@@ -100,7 +100,8 @@ def _worker_threads(requested: int) -> int:
         slots = get_worker().state.nthreads
     except (ImportError, ValueError, AttributeError):
         slots = 1
-    return max(1, (os.cpu_count() or 1) // max(1, slots))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores // max(1, slots))
 
 
 def run_part(scenario, opts, expected: str, begin: int, end: int) -> bytes:
