@@ -135,10 +135,21 @@ class SimulationResult:
                  if 0.05 in self.quantiles and 0.95 in self.quantiles else
                  f"mean EUR {nat[('budget', 'mean')].iloc[-1] / 1e9:,.2f} bn"),
                 (f"Uitkeringsfactor {last}", f"mean {nat[('uitkeringsfactor', 'mean')].iloc[-1]:.4f}")]
+        if self.finances is not None:
+            fin = self.finances.national()
+            share = fin["share in deficit mean"]
+            rows.append(("Share of municipalities in deficit",
+                         f"{share.iloc[0]:.0%} ({self.years[0]}) → {share.iloc[-1]:.0%} ({last})"))
+            rows.append((f"Expected share with reserves exhausted by {last}",
+                         f"{fin['expected share with exhausted reserves'].iloc[-1]:.0%}"))
         head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
         s = self.summary().sort_values("p_below_base", ascending=False).head(5)
         top = s[["name", "mean per inwoner", "change vs base (%)", "p_below_base"]].round(3).to_html()
-        return f"<table><caption>gemfin SimulationResult</caption>{head}</table><p>Most likely to fall below base:</p>{top}"
+        out = f"<table><caption>gemfin SimulationResult</caption>{head}</table><p>Most likely to fall below base:</p>{top}"
+        if self.finances is not None:
+            risk = self.finances.risk_table(n=5)[["name", "P(reserves exhausted)", "P(deficit)"]].round(3).to_html()
+            out += f"<p>Most at risk of exhausting reserves by {last}:</p>{risk}"
+        return out
 
 
 def _budget_arrays(b: dict | None) -> dict | None:

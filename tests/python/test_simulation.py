@@ -122,7 +122,13 @@ def test_labelled_outputs(result, scen):
     s = result.summary()
     assert len(s) == 342 and s.attrs["year"] == 2035
     assert result.national().shape[0] == 10
-    assert "Most likely" in result._repr_html_()
+    html = result._repr_html_()
+    assert "Most likely" in html
+    if result.finances is not None:  # the baseline has a budget section
+        share = result.finances.national()["share in deficit mean"]
+        assert f"{share.iloc[0]:.0%} (2026) → {share.iloc[-1]:.0%} (2035)" in html
+        top = result.finances.risk_table(n=1)["name"].iloc[0]
+        assert "Most at risk of exhausting reserves" in html and top in html
     assert "Baseline" in scen._repr_html_()
 
 
