@@ -52,6 +52,9 @@ def prepare(scen) -> dict:
         m["const_volume"] = (w.sum(axis=1) == 0).astype(float)
         for k in ("ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu", "reserves"):
             m[k] = np.asarray(b[k], dtype=float)
+        # The base year's BUIG ratio lasten/baten (0 without baten), fixed for the run.
+        m["buig_ratio"] = np.divide(m["buig_lasten"], m["buig_baten"], out=np.zeros_like(m["buig_baten"]),
+                                    where=m["buig_baten"] > 0)
         m["err_mu"] = np.asarray(b["error_mu"], dtype=float)
         m["err_sigma"] = np.asarray(b["error_sigma"], dtype=float)
     return m
@@ -175,8 +178,7 @@ def run_numpy(m: dict, paths: int, seed: int = 2024, batch: int = 2000) -> dict:
             buig_budget = m["buig_baten"] * mac["natlevel"][:, t, bij, None] * price
             spend = m["buig_lasten"] * level[bij] * price * err[2]
             thr, full, share = b["vangnet"]
-            base_ratio = np.divide(m["buig_lasten"], m["buig_baten"], out=np.zeros(G), where=m["buig_baten"] > 0)
-            r = np.divide(spend, buig_budget, out=np.zeros_like(spend), where=buig_budget > 0) - base_ratio
+            r = np.divide(spend, buig_budget, out=np.zeros_like(spend), where=buig_budget > 0) - m["buig_ratio"]
             vangnet = np.where((buig_budget > 0) & (r > thr),
                                buig_budget * (share * (np.minimum(r, full) - thr) + np.maximum(r - full, 0.0)), 0.0)
             saldo += buig_budget - spend + vangnet
@@ -201,7 +203,7 @@ def _numba_kernel():
 
     @nb.njit(parallel=True, fastmath=False, cache=False)
     def kernel(n_tasks, per_task, seed, budget, nat, natlevel, budget_ratio, price, cost, cb, co, tau, navg,
-               with_budget, lasten0, weights, const_volume, ozb0, taxes0, baten0, buig_baten, buig_lasten, siudu,
+               with_budget, lasten0, weights, const_volume, ozb0, taxes0, baten0, buig_baten, buig_lasten, buig_ratio, siudu,
                reserves0, err_mu, err_sigma, bij, woz_driver, pass_through, policy_growth, vangnet,
                acc_au, acc_au2, acc_saldo, acc_deficit, acc_exhausted, acc_share):
         n = budget.shape[0]
@@ -272,7 +274,7 @@ def _numba_kernel():
                         spend = buig_lasten[g] * levels[slot, bij, g] * pr * e_part
                         vn = 0.0
                         if bb > 0.0:
-                            r = spend / bb - buig_lasten[g] / buig_baten[g]
+                            r = spend / bb - buig_ratio[g]
                             if r > vangnet[0]:
                                 vn = bb * (vangnet[2] * (min(r, vangnet[1]) - vangnet[0]) + max(r - vangnet[1], 0.0))
                         s += bb - spend + vn
@@ -316,7 +318,7 @@ def run_numba(m: dict, paths: int, seed: int = 2024, batch: int = 20_000, kernel
                mac.get("price", z4), mac.get("cost", np.zeros((1, 1, 4))), cb, co, tau, navg, with_budget,
                m.get("lasten0", z4), m.get("weights", z4), m.get("const_volume", z1), m.get("ozb", z1),
                m.get("other_taxes", z1), m.get("other_baten", z1), m.get("buig_baten", z1), m.get("buig_lasten", z1),
-               m.get("siudu", z1), m.get("reserves", np.zeros(G)), m.get("err_mu", z1), m.get("err_sigma", z1),
+               m.get("buig_ratio", z1), m.get("siudu", z1), m.get("reserves", np.zeros(G)), m.get("err_mu", z1), m.get("err_sigma", z1),
                b["bijstand_driver"] if b else 0, b["woz_driver"] if b else -1, b["ozb_pass_through"] if b else 1.0,
                b["ozb_policy_growth"] if b else 0.0, np.asarray(b["vangnet"], dtype=float) if b else np.zeros(3),
                part["au"], part["au2"], part["saldo"], part["deficit"], part["exhausted"], share)

@@ -346,9 +346,10 @@ struct Simulation::Impl {
     const StreamPilot& get_pilot() const {
         std::call_once(pilot_once, [this] {
             PhaseState st(*this);
-            kept0.assign(static_cast<std::size_t>(std::min<std::uint64_t>(o.paths, o.block_size)) * c.t_count * c.keep.size(), 0.0);
+            const std::uint64_t paths0 = std::min<std::uint64_t>(o.paths, o.block_size);  // block 0
+            kept0.assign(static_cast<std::size_t>(paths0) * c.t_count * c.keep.size(), 0.0);
             st.kept = kept0.data();
-            st.kept_end = std::min<std::uint64_t>(o.paths, o.block_size);
+            st.kept_end = paths0;
             pilot = stream_pilot(specs, c.t_count, so, path_function(st));
         });
         return pilot;
@@ -510,12 +511,12 @@ std::vector<std::uint8_t> Simulation::save(const SimulationPart& part) const {
 
 SimulationPart Simulation::load(const std::uint8_t* data, std::size_t size) const {
     const Impl& s = *impl_;
-    ByteReader r(data, size, "simulation part");
+    const std::size_t body = size >= 8 ? size - 8 : 0;  // the last 8 bytes are the checksum
+    ByteReader r(data, body, "simulation part");
     if (size < 8) r.fail("at least a checksum");
     std::uint64_t stored;
-    std::memcpy(&stored, data + size - 8, 8);
-    if (stored != checksum(data, size - 8)) r.fail("a matching checksum: the bytes were truncated or changed");
-    r = ByteReader(data, size - 8, "simulation part");
+    std::memcpy(&stored, data + body, 8);
+    if (stored != checksum(data, body)) r.fail("a matching checksum: the bytes were truncated or changed");
     for (char ch : std::string("GEMFINPT"))
         if (r.get<char>() != ch) r.fail("a gemfin simulation part");
     SimulationPart part;

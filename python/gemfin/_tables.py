@@ -102,13 +102,15 @@ _DERIVED_MAX = 32
 
 def derived_from_files(files: Sequence[Path], key: tuple, build: Callable[[], T]) -> T:
     """``build()`` once per (key, size and modification time of every file); later calls get
-    a deep copy, so callers may modify what they receive. A loader that parses a data file
+    a deep copy, so callers may modify what they receive. The key holds the resolved file paths
+    (and so the data directory). A loader that parses a data file
     into a DataFrame runs once per session instead of once per simulation. If a file is
     missing, ``build()`` runs uncached (and reports the missing file itself)."""
     try:
-        stamp = tuple((str(Path(f).resolve()), Path(f).stat().st_size, Path(f).stat().st_mtime_ns) for f in files)
+        stats = [(Path(f).resolve(), Path(f).stat()) for f in files]
     except OSError:
         return build()
+    stamp = tuple((str(p), st.st_size, st.st_mtime_ns) for p, st in stats)
     full = (key, stamp)
     with _DERIVED_LOCK:
         hit = _DERIVED.get(full)

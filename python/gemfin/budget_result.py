@@ -87,8 +87,12 @@ class BudgetResult:
         df["total saldo mean (EUR mln)"] = self.saldo_mean.sum(axis=0) / 1e6
         return df
 
+    def risk_html(self, n: int = 5) -> str:
+        """HTML table of the ``n`` municipalities most at risk in the last year (for notebooks)."""
+        return self.risk_table(n=n)[["name", "P(reserves exhausted)", "P(deficit)"]].round(3).to_html()
+
     def _repr_html_(self) -> str:
         nat = self.national()
-        top = self.risk_table(n=5)[["name", "P(reserves exhausted)", "P(deficit)"]].round(3).to_html()
+        top = self.risk_html()
         head = nat[["share in deficit mean", "expected share with exhausted reserves"]].round(3).to_html()
         return f"<b>Budget risks</b>{head}<p>Most at risk in {self.years[-1]}:</p>{top}"

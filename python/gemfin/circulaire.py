@@ -354,7 +354,7 @@ def load_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circu
     if not files["Volumina"].is_file():
         known = circulaires(root)
         raise InputError(f"unknown circulaire {circulaire_id!r}; shipped: {known}")
-    return derived_from_files([*files.values(), folder / "Uitkeringsfactor.csv"], ("circulaire", circulaire_id, str(root)),
+    return derived_from_files([*files.values(), folder / "Uitkeringsfactor.csv"], ("circulaire", circulaire_id),
                               lambda: _build_circulaire(circulaire_id, uj, root, files))
 
 

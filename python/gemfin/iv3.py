@@ -99,7 +99,7 @@ def load_iv3(kind: str = "begroting", year: int = 2025, data: str | Path | None 
     if (kind, year) not in IV3_FILES:
         raise InputError(f"no Iv3 {kind} {year} shipped; available: {sorted(IV3_FILES)}")
     path = data_dir(data) / "finance" / IV3_FILES[(kind, year)]
-    return derived_from_files([path], ("iv3", kind, year, str(data_dir(data))), lambda: _parse_iv3(path, year, data))
+    return derived_from_files([path], ("iv3", kind, year), lambda: _parse_iv3(path, year, data))
 
 
 def _parse_iv3(path: Path, year: int, data) -> tuple[pd.DataFrame, list[str]]:
@@ -174,7 +174,7 @@ def load_reserves(year: int | None = None, data: str | Path | None = None) -> tu
     used. Also returns the names that match no municipality of the current division (merged
     municipalities of earlier years)."""
     path = data_dir(data) / "finance" / "rekening_balansposten.csv"
-    return derived_from_files([path], ("reserves", year, str(data_dir(data))), lambda: _parse_reserves(path, year, data))
+    return derived_from_files([path], ("reserves", year), lambda: _parse_reserves(path, year, data))
 
 
 def _parse_reserves(path: Path, year: int | None, data) -> tuple[pd.DataFrame, list[str]]:
@@ -212,8 +212,7 @@ def load_kengetallen(begroting: int = 2025, data: str | Path | None = None) -> t
     """BBV kengetallen of a begroting (the figure for the begroting year itself) per
     municipality, as fractions; and the unmatched names."""
     path = data_dir(data) / "finance" / "kengetallen.csv"
-    return derived_from_files([path], ("kengetallen", begroting, str(data_dir(data))),
-                              lambda: _parse_kengetallen(path, begroting, data))
+    return derived_from_files([path], ("kengetallen", begroting), lambda: _parse_kengetallen(path, begroting, data))
 
 
 def _parse_kengetallen(path: Path, begroting: int, data) -> tuple[pd.DataFrame, list[str]]:

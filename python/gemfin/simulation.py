@@ -147,8 +147,7 @@ class SimulationResult:
         top = s[["name", "mean per inwoner", "change vs base (%)", "p_below_base"]].round(3).to_html()
         out = f"<table><caption>gemfin SimulationResult</caption>{head}</table><p>Most likely to fall below base:</p>{top}"
         if self.finances is not None:
-            risk = self.finances.risk_table(n=5)[["name", "P(reserves exhausted)", "P(deficit)"]].round(3).to_html()
-            out += f"<p>Most at risk of exhausting reserves by {last}:</p>{risk}"
+            out += f"<p>Most at risk of exhausting reserves by {last}:</p>{self.finances.risk_html()}"
         return out
 
 

@@ -52,18 +52,8 @@ public:
     HistogramSet(std::vector<double> lo, std::vector<double> hi, int bins);
 
     void add(std::size_t cell, double x) {
-        const double pos = (x - lo_[cell]) * inv_width_[cell];
-        std::size_t idx;
-        if (pos < 0.0) {
-            idx = 0;  // underflow slot
-        } else if (pos >= static_cast<double>(bins_)) {
-            idx = static_cast<std::size_t>(bins_) + 1;  // overflow slot
-        } else {
-            idx = static_cast<std::size_t>(pos) + 1;
-        }
-        ++counts_[cell * stride() + idx];
-        if (x < min_[cell]) min_[cell] = x;
-        if (x > max_[cell]) max_[cell] = x;
+        tally(cell, x);
+        observe(cell, x, x);
     }
     /// `add` without the extremes, for a caller that tracks them and reports them with `observe`.
     void tally(std::size_t cell, double x) {
