@@ -18,6 +18,12 @@ from .dutch_numbers import parse_dutch_number
 from .errors import DataError
 
 
+def is_ascii_number(text: str) -> bool:
+    """True for a non-empty run of the digits 0-9 (str.isdigit() also accepts "¹" and "٣",
+    which int() then rejects)."""
+    return text.isascii() and text.isdigit()
+
+
 @dataclass
 class RawTable:
     """A text table: header and rows of stripped strings. Row numbers are 1-based file lines."""

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._datadir import data_dir
-from ._tables import RawTable, derived_from_files, read_table
+from ._tables import RawTable, derived_from_files, is_ascii_number, read_table
 from .errors import DataError, InputError
 from .municipalities import load_municipalities, size_class
 
@@ -259,7 +259,7 @@ def _read_volumina(path: Path, expected: pd.DataFrame, rate_codes: list[str]) ->
     codes = []
     for row, lineno in zip(table.rows, table.line_numbers):
         raw = row[cbs_i]
-        if not (raw.isascii() and raw.isdigit()):  # str.isdigit() also accepts "¹" and "٣"
+        if not is_ascii_number(raw):
             raise DataError(f"{path}, line {lineno}, column 'CBS': {raw!r} is not a CBS municipality number")
         codes.append(f"GM{int(raw):04d}")
     seen: dict[str, int] = {}
@@ -306,7 +306,7 @@ def _read_siudu(path: Path, names: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
         codes = []
         for row, lineno in zip(table.rows, table.line_numbers):
             raw = row[cbs_cols[0]]
-            if not (raw.isascii() and raw.isdigit()):  # str.isdigit() also accepts "¹" and "٣"
+            if not is_ascii_number(raw):
                 raise DataError(f"{path}, line {lineno}, column 'CBS': {raw!r} is not a CBS municipality number")
             codes.append(f"GM{int(raw):04d}")
             # Some exports repeat the CBS column; the copies must agree.

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ._datadir import data_dir
-from ._tables import read_table
+from ._tables import is_ascii_number, read_table
 from .errors import DataError, InputError
 
 #: CBS list valid on 1 January of each year. There were no mergers on 1 January 2024, 2025
@@ -45,7 +45,7 @@ def load_municipalities(year: int, data: str | Path | None = None) -> pd.DataFra
     prov_i = table.column_index("Provincienaam")
     codes = [r[code_i] for r in table.rows]
     for code, lineno in zip(codes, table.line_numbers):
-        if len(code) != 6 or not code.startswith("GM") or not (code[2:].isascii() and code[2:].isdigit()):
+        if len(code) != 6 or not code.startswith("GM") or not is_ascii_number(code[2:]):
             raise DataError(f"{path}, line {lineno}: {code!r} is not a CBS code like GM0014")
     if len(set(codes)) != len(codes):
         dup = sorted({c for c in codes if codes.count(c) > 1})
