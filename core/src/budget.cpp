@@ -30,6 +30,55 @@ void require_vector(const Vector& v, std::size_t g, const char* name, bool nonne
         }
 }
 
+// The loops of BudgetRun::year over municipalities, as functions with restrict-qualified
+// arrays: without them g++ cannot rule out that an output aliases an input and leaves the
+// loops scalar. Inlined into each clone of BudgetRun::year.
+#define GEMFIN_INLINE inline __attribute__((always_inline))
+
+// Own revenue (OZB, other taxes, other baten), the AU, SIUDU and compensation into the saldo.
+GEMFIN_INLINE void add_revenue(std::size_t G, const double* __restrict ozb0, const double* __restrict woz, double policy,
+                               const double* __restrict taxes0, const double* __restrict other0, double price,
+                               const double* __restrict siudu0, double budget_ratio,
+                               const double* __restrict compensation, const double* __restrict au,
+                               double* __restrict ozb, double* __restrict taxes, double* __restrict other,
+                               double* __restrict saldo, double* __restrict net) {
+    for (std::size_t g = 0; g < G; ++g) {
+        ozb[g] = ozb0[g] * woz[g] * policy;
+        taxes[g] = taxes0[g] * price;
+        other[g] = other0[g] * price;
+        const double comp = compensation[g];
+        saldo[g] += au[g] + siudu0[g] * budget_ratio + ozb[g] + taxes[g] + other[g] + comp;
+        net[g] -= comp;
+    }
+}
+
+// Reserves, exhaustion, the artikel-12 signal (a deficit of at least `art12` of the tax
+// capacity plus AU this year and last) and the outputs; returns the number in deficit.
+// Indicators are 0/1 doubles and the count an integer, so that the loop vectorises.
+GEMFIN_INLINE std::size_t close_year(std::size_t G, double art12, const double* __restrict saldo,
+                                     const double* __restrict ozb, const double* __restrict taxes,
+                                     const double* __restrict au, const double* __restrict net,
+                                     double* __restrict reserves, double* __restrict exhausted,
+                                     double* __restrict prev_art12, double* __restrict out_saldo,
+                                     double* __restrict out_exhausted, double* __restrict out_art12,
+                                     double* __restrict out_reserves, double* __restrict out_net) {
+    std::size_t deficits = 0;
+    for (std::size_t g = 0; g < G; ++g) {
+        reserves[g] += saldo[g];
+        exhausted[g] = reserves[g] < 0.0 ? 1.0 : exhausted[g];
+        const double capacity = ozb[g] + taxes[g] + au[g];
+        const double now = -saldo[g] >= art12 * capacity ? 1.0 : 0.0;
+        out_art12[g] = now * prev_art12[g];
+        prev_art12[g] = now;
+        deficits += saldo[g] < 0.0 ? 1 : 0;
+        out_saldo[g] = saldo[g];
+        out_exhausted[g] = exhausted[g];
+        out_reserves[g] = reserves[g];
+        out_net[g] = net[g];
+    }
+    return deficits;
+}
+
 }  // namespace
 
 void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const {
@@ -81,19 +130,27 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
         const auto gi = static_cast<Eigen::Index>(g);
         if (m_.buig_baten0[gi] > 0.0) buig_base_ratio_[g] = m_.buig_lasten0[gi] / m_.buig_baten0[gi];
     }
+    const auto T = static_cast<std::size_t>(m_.compensation.cols());
+    compensation_.resize(T * g_);  // year-major, so that a year's amounts are contiguous
+    for (std::size_t t = 0; t < T; ++t)
+        for (std::size_t g = 0; g < g_; ++g)
+            compensation_[t * g_ + g] = m_.compensation(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(t));
 }
 
 void BudgetRun::start_path() {
     for (std::size_t g = 0; g < g_; ++g) {
         reserves_[g] = m_.reserves0[static_cast<Eigen::Index>(g)];
         exhausted_[g] = 0.0;
-        prev_art12_[g] = 0;
+        prev_art12_[g] = 0.0;
     }
     price_ = 1.0;
     wp_prev_ = m_.wage_price.start;
     cost_.fill(1.0);
 }
 
+// Vectorised per CPU (its loops run over all municipalities); like the kernels, the clones may
+// differ in the last bits (kernels.hpp).
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z, const double* mult,
                      const double* natlevel, const double* au, double budget_ratio, const YearOutputs& out) {
     const std::size_t G = g_;
@@ -138,19 +195,20 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
     const double* bij = &mult[static_cast<std::size_t>(m_.bijstand_driver) * G];
     const double nat_bij = natlevel[m_.bijstand_driver];
     const float* e_p = &err_[2 * G];
+    const double* buig_baten0 = m_.buig_baten0.data();
+    const double* buig_lasten0 = m_.buig_lasten0.data();
+    const double thr = m_.vangnet_threshold, full = m_.vangnet_full, share = m_.vangnet_share;
     for (std::size_t g = 0; g < G; ++g) {
-        const double budget = m_.buig_baten0[static_cast<Eigen::Index>(g)] * nat_bij * price_;
-        const double spend = m_.buig_lasten0[static_cast<Eigen::Index>(g)] * bij[g] * price_ * static_cast<double>(e_p[g]);
-        double vangnet = 0.0;
-        if (budget > 0.0) {
-            // Iv3 has no separate BUIG lines: taakveld 6.3 also holds minimabeleid paid from
-            // the AU. The vangnet therefore acts on the deterioration of the 6.3 ratio
-            // lasten/baten relative to the base year (INFERRED; docs/budget-model.md).
-            const double r = spend / budget - buig_base_ratio_[g];
-            if (r > m_.vangnet_threshold)
-                vangnet = budget * (m_.vangnet_share * (std::min(r, m_.vangnet_full) - m_.vangnet_threshold) +
-                                    std::max(r - m_.vangnet_full, 0.0));
-        }
+        const double budget = buig_baten0[g] * nat_bij * price_;
+        const double spend = buig_lasten0[g] * bij[g] * price_ * static_cast<double>(e_p[g]);
+        // Iv3 has no separate BUIG lines: taakveld 6.3 also holds minimabeleid paid from the
+        // AU. The vangnet therefore acts on the deterioration of the 6.3 ratio lasten/baten
+        // relative to the base year (INFERRED; docs/budget-model.md): half of it between the
+        // threshold and `full`, all of it above. Written without branches (both terms are 0 for
+        // r ≤ threshold ≤ full) so that the loop vectorises; a zero budget has no vangnet.
+        const double r = spend / budget - buig_base_ratio_[g];
+        const double part = std::max(std::min(r, full) - thr, 0.0);
+        const double vangnet = budget > 0.0 ? budget * (share * part + std::max(r - full, 0.0)) : 0.0;
         saldo_[g] += budget - spend + vangnet;
     }
     // Own revenue and the gemeentefonds.
@@ -163,16 +221,17 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
     double* ozb = &revenue_[0];
     double* taxes = &revenue_[G];
     double* other = &revenue_[2 * G];
-    for (std::size_t g = 0; g < G; ++g) {
-        const auto gi = static_cast<Eigen::Index>(g);
-        const double woz_factor = woz ? woz[g] : price_;
-        ozb[g] = m_.ozb0[gi] * woz_factor * policy;
-        taxes[g] = m_.other_taxes0[gi] * price_;
-        other[g] = m_.other_baten0[gi] * price_;
-        const double comp = m_.compensation(gi, static_cast<Eigen::Index>(t));
-        saldo_[g] += au[g] + m_.siudu0[gi] * budget_ratio + ozb[g] + taxes[g] + other[g] + comp;
-        net[g] -= comp;
+    if (!woz) {  // OZB follows prices
+        std::fill(woz_factor_.begin(), woz_factor_.end(), price_);
+        woz = woz_factor_.data();
     }
+    const double* ozb0 = m_.ozb0.data();
+    const double* taxes0 = m_.other_taxes0.data();
+    const double* other0 = m_.other_baten0.data();
+    const double* siudu0 = m_.siudu0.data();
+    const double* compensation = &compensation_[t * G];
+    add_revenue(G, ozb0, woz, policy, taxes0, other0, price_, siudu0, budget_ratio, compensation, au, ozb, taxes, other,
+                saldo_.data(), net.data());
     // Shock events of this year: national fraction × municipal dispersion (mean one).
     for (std::size_t e = 0; e < m_.shocks.size(); ++e) {
         const ShockEvent& ev = m_.shocks[e];
@@ -195,21 +254,10 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
             net[g] += amount;
         }
     }
-    double deficits = 0.0;
-    for (std::size_t g = 0; g < G; ++g) {
-        reserves_[g] += saldo_[g];
-        if (reserves_[g] < 0.0) exhausted_[g] = 1.0;
-        const double capacity = ozb[g] + taxes[g] + au[g];
-        const char now = -saldo_[g] >= m_.art12_threshold * capacity ? 1 : 0;
-        out.art12[g] = (now && prev_art12_[g]) ? 1.0 : 0.0;
-        prev_art12_[g] = now;
-        deficits += saldo_[g] < 0.0 ? 1.0 : 0.0;
-        out.saldo[g] = saldo_[g];
-        out.exhausted[g] = exhausted_[g];
-        out.reserves[g] = reserves_[g];
-        out.net_shock[g] = net[g];
-    }
-    *out.share_deficit = deficits / static_cast<double>(G);
+    const std::size_t deficits =
+        close_year(G, m_.art12_threshold, saldo_.data(), ozb, taxes, au, net.data(), reserves_.data(), exhausted_.data(),
+                   prev_art12_.data(), out.saldo, out.exhausted, out.art12, out.reserves, out.net_shock);
+    *out.share_deficit = static_cast<double>(deficits) / static_cast<double>(G);
 }
 
 }  // namespace gemfin

@@ -6,11 +6,17 @@
 #include <algorithm>
 #include <cmath>
 
-#include <immintrin.h>
+#include "kernels_avx512.hpp"
 
 namespace gemfin {
 
 namespace {
+
+// Checked once per process (a function-local static: thread-safe, no global mutable state).
+bool has_avx512() {
+    static const bool yes = __builtin_cpu_supports("avx512f");
+    return yes;
+}
 
 // A uniform is the top 24 bits of a Philox word; antithetic mirrors the word (~b), which
 // maps u to 1 − u exactly.
@@ -54,56 +60,6 @@ inline float inverse_normal_f(std::int32_t top) {
 
 namespace {
 
-// Philox on 16 counters per AVX-512 register. g++ vectorises the scalar loop below, but
-// through 64-bit lanes with repacking (6.3 ns per counter); here the 32 × 32 → 64-bit products
-// of the even and odd lanes come from two vpmuludq and are blended back in place.
-// GCC 12's AVX-512 headers start some intrinsics from _mm512_undefined_epi32(), which
-// -Wmaybe-uninitialized reports as a false positive.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-__attribute__((target("avx512f")))
-void philox_lanes_avx512(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride,
-                         std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1,
-                         std::uint32_t* out2, std::uint32_t* out3) {
-    const __m512i m0 = _mm512_set1_epi32(static_cast<int>(detail::kPhiloxM0));
-    const __m512i m1 = _mm512_set1_epi32(static_cast<int>(detail::kPhiloxM1));
-    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const __m512i stride = _mm512_set1_epi32(static_cast<int>(c2_stride));
-    const __mmask16 odd = 0xAAAA;
-    __m512i k0[10], k1[10];
-    for (int r = 0; r < 10; ++r) {
-        k0[r] = _mm512_set1_epi32(static_cast<int>(key[0] + static_cast<std::uint32_t>(r) * detail::kPhiloxW0));
-        k1[r] = _mm512_set1_epi32(static_cast<int>(key[1] + static_cast<std::uint32_t>(r) * detail::kPhiloxW1));
-    }
-    for (std::size_t i = 0; i < n; i += 16) {
-        const auto left = static_cast<unsigned>(std::min<std::size_t>(16, n - i));
-        const __mmask16 keep = static_cast<__mmask16>(left == 16 ? 0xFFFFu : (1u << left) - 1u);
-        __m512i x0 = _mm512_set1_epi32(static_cast<int>(c0));
-        __m512i x1 = _mm512_set1_epi32(static_cast<int>(c1));
-        const __m512i first = _mm512_set1_epi32(static_cast<int>(c2_first + static_cast<std::uint32_t>(i) * c2_stride));
-        __m512i x2 = _mm512_add_epi32(first, _mm512_mullo_epi32(lane, stride));
-        __m512i x3 = _mm512_set1_epi32(static_cast<int>(c3));
-        for (int r = 0; r < 10; ++r) {
-            // p = m · x per 32-bit lane: even lanes from the low halves, odd lanes shifted down.
-            const __m512i p0e = _mm512_mul_epu32(x0, m0), p0o = _mm512_mul_epu32(_mm512_srli_epi64(x0, 32), m0);
-            const __m512i p1e = _mm512_mul_epu32(x2, m1), p1o = _mm512_mul_epu32(_mm512_srli_epi64(x2, 32), m1);
-            const __m512i hi0 = _mm512_mask_blend_epi32(odd, _mm512_srli_epi64(p0e, 32), p0o);
-            const __m512i lo0 = _mm512_mask_blend_epi32(odd, p0e, _mm512_slli_epi64(p0o, 32));
-            const __m512i hi1 = _mm512_mask_blend_epi32(odd, _mm512_srli_epi64(p1e, 32), p1o);
-            const __m512i lo1 = _mm512_mask_blend_epi32(odd, p1e, _mm512_slli_epi64(p1o, 32));
-            x0 = _mm512_ternarylogic_epi32(hi1, x1, k0[r], 0x96);  // hi1 ^ x1 ^ k0
-            x2 = _mm512_ternarylogic_epi32(hi0, x3, k1[r], 0x96);
-            x1 = lo1;
-            x3 = lo0;
-        }
-        _mm512_mask_storeu_epi32(out0 + i, keep, x0);
-        _mm512_mask_storeu_epi32(out1 + i, keep, x1);
-        _mm512_mask_storeu_epi32(out2 + i, keep, x2);
-        _mm512_mask_storeu_epi32(out3 + i, keep, x3);
-    }
-}
-#pragma GCC diagnostic pop
-
 __attribute__((target_clones("avx2", "default")))
 void philox_lanes_generic(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride,
                           std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* __restrict out0,
@@ -139,34 +95,83 @@ void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, st
                   std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1,
                   std::uint32_t* out2, std::uint32_t* out3) {
     // Integer arithmetic: both versions give the same bits (tested), so the choice is free.
-    static const bool avx512 = __builtin_cpu_supports("avx512f");
-    if (avx512) {
-        philox_lanes_avx512(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3);
+    if (has_avx512()) {
+        avx512::philox_lanes(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3);
     } else {
         philox_lanes_generic(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3);
     }
 }
 
+namespace detail {
+
 // The antithetic flag is applied to the bits first, in a separate loop, so that the main
 // loops have no branch and vectorise.
-__attribute__((target_clones("avx512f", "avx2", "default")))
-void standard_normal_from_bits(const std::uint32_t* __restrict bits, bool antithetic, float* __restrict z, std::size_t n) {
+__attribute__((target_clones("avx2", "default")))
+void standard_normal_portable(const std::uint32_t* __restrict bits, bool antithetic, float* __restrict z, std::size_t n) {
     const std::uint32_t mask = antithetic ? 0xffffffffu : 0u;
     for (std::size_t i = 0; i < n; ++i) z[i] = inverse_normal_f(static_cast<std::int32_t>((bits[i] ^ mask) >> 8));
 }
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
-void lognormal_factor(const std::uint32_t* __restrict bits, bool antithetic, float mean, float sd,
-                      float* __restrict factor, std::size_t n) {
+void lognormal_factor_portable(const std::uint32_t* __restrict bits, bool antithetic, float mean, float sd,
+                               float* __restrict factor, std::size_t n) {
     const std::uint32_t mask = antithetic ? 0xffffffffu : 0u;
     for (std::size_t i = 0; i < n; ++i)
         factor[i] = inverse_normal_f(static_cast<std::int32_t>((bits[i] ^ mask) >> 8));
     for (std::size_t i = 0; i < n; ++i) factor[i] = std::exp(mean + sd * factor[i]);
 }
 
+}  // namespace detail
+
+void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n) {
+    if (has_avx512()) {
+        avx512::standard_normal_from_bits(bits, antithetic, z, n);
+    } else {
+        detail::standard_normal_portable(bits, antithetic, z, n);
+    }
+}
+
+void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, float sd, float* factor, std::size_t n) {
+    if (has_avx512()) {
+        avx512::lognormal_factor(bits, antithetic, mean, sd, factor, n);
+    } else {
+        detail::lognormal_factor_portable(bits, antithetic, mean, sd, factor, n);
+    }
+}
+
+namespace {
+
+// One loop per combination, so that none tests a pointer per element.
+template <bool Factor, bool Basis, bool Ozb>
+inline void grow_driver_loop(double* __restrict level, const float* __restrict f, double e, const double* __restrict cb,
+                             double* __restrict basis, const double* __restrict co, double* __restrict ozb, std::size_t n) {
+    for (std::size_t g = 0; g < n; ++g) {
+        const double now = level[g] * (Factor ? static_cast<double>(f[g]) : e);
+        level[g] = now;
+        if (Basis) basis[g] += now * cb[g];
+        if (Ozb) ozb[g] += now * co[g];
+    }
+}
+
+}  // namespace
+
 __attribute__((target_clones("avx512f", "avx2", "default")))
-void grow_levels(const double* __restrict prev, const float* __restrict f, double* __restrict now, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) now[i] = prev[i] * static_cast<double>(f[i]);
+void grow_driver(double* level, const float* f, double e, const double* cb, double* basis, const double* co, double* ozb,
+                 std::size_t n) {
+    if (f) {
+        if (cb && co) grow_driver_loop<true, true, true>(level, f, e, cb, basis, co, ozb, n);
+        else if (cb) grow_driver_loop<true, true, false>(level, f, e, cb, basis, co, ozb, n);
+        else grow_driver_loop<true, false, false>(level, f, e, cb, basis, co, ozb, n);
+    } else {
+        if (cb && co) grow_driver_loop<false, true, true>(level, f, e, cb, basis, co, ozb, n);
+        else if (cb) grow_driver_loop<false, true, false>(level, f, e, cb, basis, co, ozb, n);
+        else grow_driver_loop<false, false, false>(level, f, e, cb, basis, co, ozb, n);
+    }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void allocate(double uf, const double* __restrict basis, const double* __restrict ozb, double* __restrict au, std::size_t n) {
+    for (std::size_t g = 0; g < n; ++g) au[g] = uf * basis[g] + ozb[g];
 }
 
 __attribute__((target_clones("avx512f", "avx2", "default")))

@@ -28,12 +28,12 @@ constexpr std::uint32_t kStreamMunicipal = 2;
 constexpr std::size_t kGdpHistory = 9;
 
 struct PathScratch {
-    std::vector<double> levels;   // D × G × lag ring
-    std::vector<double> basis, ozb, au;
+    std::vector<double> level;    // D × G driver levels of the current year, updated in place
+    std::vector<double> history;  // the last average_years levels of averaged drivers (rings of G)
+    std::vector<double> basis, ozb;
     std::vector<std::uint32_t> bits;  // 4 × G Philox words of one year and driver group
     std::vector<float> factor;        // D × G municipal growth factors of one year
     std::vector<double> average;   // G: multi-year average volume of one driver
-    const double* level = nullptr;  // D × G driver levels of the current year (into levels)
     std::vector<double> natlevel;  // D national driver levels (exp of cumulated national growth)
 
     std::vector<double> eps, z, nat, real;  // real: GDP real-growth history (Gdp rule)
@@ -43,7 +43,8 @@ struct Context {
     const ProjectionModel& m;
     const SimulationOptions& o;
     RowMatrix chol;
-    std::size_t g_count, d_count, t_count, lag, k_count, muni_words;
+    std::size_t g_count, d_count, t_count, k_count, muni_words;
+    std::vector<std::size_t> history_at;  // D + 1: offsets of the drivers' rings in PathScratch::history
     std::vector<std::size_t> keep;
     std::vector<double> au_base;  // G
     std::vector<double> cb, co;   // (D+1) × G: C_basis and C_ozb transposed, driver-major
@@ -51,14 +52,15 @@ struct Context {
     bool any_municipal = false;
 };
 
-// Simulates one path; calls sink(t, scratch, budget, uf) for each year (AU in scratch.au).
-template <class Sink>
-void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink) {
+// Simulates one path: for each year t writes the AU of every municipality to au_at(t) and
+// calls sink(t, scratch, au, budget, uf).
+template <class AuAt, class Sink>
+void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at, Sink&& sink) {
     const auto& m = c.m;
     const bool flip = c.o.antithetic && (path % 2 == 1);
     const auto q = static_cast<std::uint32_t>(c.o.antithetic ? path / 2 : path);
     const RandomStream macro(c.o.seed, kStreamMacro), muni(c.o.seed, kStreamMunicipal);
-    std::fill(s.levels.begin(), s.levels.end(), 1.0);
+    std::fill(s.level.begin(), s.level.end(), 1.0);
     std::fill(s.natlevel.begin(), s.natlevel.end(), 1.0);
     const auto& fund = m.fund;
     const std::size_t F = fund.shocks();
@@ -101,7 +103,6 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
             s.natlevel[d] *= std::exp(s.nat[d]);
         }
 
-        const std::size_t slot = t % c.lag;
         // Municipal growth factors exp(n_d + τ_d·η) for all drivers: one Philox counter per
         // (municipality, group of 4 drivers), evaluated over all municipalities at once.
         for (std::size_t w = 0; c.any_municipal && w < c.muni_words; ++w) {
@@ -123,27 +124,25 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
         for (std::size_t d = 0; d < D; ++d) {
             const auto& drv = m.drivers[d];
             const double* cb = &c.cb[d * G];
-            const double* co = &c.co[d * G];
-            // levels[(slot · D + d) · G + g]: one contiguous row per (year slot, driver). Every
-            // slot starts the path at 1, so year 0 multiplies the base level 1 (exactly).
-            double* now = &s.levels[(slot * D + d) * G];
-            const double* prev = &s.levels[(((slot + c.lag - 1) % c.lag) * D + d) * G];
+            const double* co = c.has_ozb[d] ? &c.co[d * G] : nullptr;  // most drivers carry no OZB maatstaf
             const auto n_avg = static_cast<std::size_t>(drv.average_years);
-            if (drv.municipal_sd > 0.0) {
-                grow_levels(prev, &s.factor[d * G], now, G);
-            } else {
-                const double e = std::exp(s.nat[d]);
-                for (std::size_t g = 0; g < G; ++g) now[g] = prev[g] * e;
-            }
-            const double* mult = now;
+            double* level = &s.level[d * G];
+            // The level grows in place (it starts the path at 1, the base level); a driver used
+            // directly adds its maatstaven to the basis in the same pass.
+            const bool municipal = drv.municipal_sd > 0.0;
+            grow_driver(level, municipal ? &s.factor[d * G] : nullptr, municipal ? 1.0 : std::exp(s.nat[d]),
+                        n_avg > 1 ? nullptr : cb, basis, n_avg > 1 ? nullptr : co, ozb, G);
             if (n_avg > 1) {
-                // Volume = mean of the last n_avg levels; levels before the base year count as
-                // the base level (1), as the base volume already is a multi-year average.
+                // Volume = mean of the last n_avg levels (ring slot y % n_avg holds year y); levels
+                // before the base year count as the base level (1), as the base volume already is
+                // a multi-year average.
+                double* ring = &s.history[c.history_at[d]];
+                std::copy(level, level + G, ring + (t % n_avg) * G);
                 double* avg = s.average.data();
                 std::fill(avg, avg + G, 0.0);
                 for (std::size_t a = 0; a < n_avg; ++a) {
                     if (t >= a) {
-                        const double* lv = &s.levels[(((slot + c.lag - a) % c.lag) * D + d) * G];
+                        const double* lv = ring + ((t - a) % n_avg) * G;
                         for (std::size_t g = 0; g < G; ++g) avg[g] += lv[g];
                     } else {
                         for (std::size_t g = 0; g < G; ++g) avg[g] += 1.0;
@@ -151,20 +150,14 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, Sink&& sink)
                 }
                 const double inv = 1.0 / static_cast<double>(n_avg);
                 for (std::size_t g = 0; g < G; ++g) avg[g] *= inv;
-                mult = avg;
+                add_product(basis, avg, cb, G);
+                if (co) add_product(ozb, avg, co, G);
             }
-            add_product(basis, mult, cb, G);
-            if (c.has_ozb[d]) add_product(ozb, mult, co, G);  // most drivers carry no OZB maatstaf
         }
-        s.level = &s.levels[slot * D * G];  // D × G: this year's driver levels
-        double sum_basis = 0.0, sum_ozb = 0.0;
-        for (std::size_t g = 0; g < G; ++g) {
-            sum_basis += s.basis[g];
-            sum_ozb += s.ozb[g];
-        }
-        const double uf = (budget - sum_ozb) / sum_basis;
-        for (std::size_t g = 0; g < G; ++g) s.au[g] = uf * s.basis[g] + s.ozb[g];
-        sink(t, s, budget, uf);
+        const double uf = (budget - ordered_sum(ozb, G)) / ordered_sum(basis, G);
+        double* au = au_at(t);
+        allocate(uf, basis, ozb, au, G);
+        sink(t, s, au, budget, uf);
     }
 }
 
@@ -266,19 +259,19 @@ struct Simulation::Impl {
     mutable std::vector<double> kept0;
 
     Impl(ProjectionModel model, SimulationOptions options)
-        : m(std::move(model)), o(std::move(options)), c{m, o, {}, 0, 0, 0, 0, 0, 0, {}, {}, {}, {}, {}, false} {}
+        : m(std::move(model)), o(std::move(options)), c{m, o, {}, 0, 0, 0, 0, 0, {}, {}, {}, {}, {}, {}, false} {}
 
     PathScratch new_scratch() const {
         const std::size_t G = c.g_count, T = c.t_count;
         PathScratch s;
-        s.levels.assign(G * c.d_count * c.lag, 1.0);
+        s.level.assign(G * c.d_count, 1.0);
+        s.history.resize(c.history_at.empty() ? 0 : c.history_at.back());
         s.bits.resize(4 * G);
         s.factor.resize(G * c.d_count);
         s.average.resize(G);
         s.natlevel.resize(c.d_count);
         s.basis.resize(G);
         s.ozb.resize(G);
-        s.au.resize(G);
         s.eps.resize(c.k_count);
         s.z.resize(c.k_count);
         s.nat.resize(c.d_count);
@@ -314,20 +307,18 @@ struct Simulation::Impl {
             const bool flip = o.antithetic && (p % 2 == 1);
             const auto q = static_cast<std::uint32_t>(o.antithetic ? p / 2 : p);
             const bool keep = !c.keep.empty() && p >= st.kept_begin && p < st.kept_end;
-            run_path(c, p, st.scratch.local(), [&](std::size_t t, const PathScratch& ps, double budget, double uf) {
-                const std::vector<double>& au = ps.au;
+            const auto au_at = [&buf, i](std::size_t t) { return buf.slot(0, i, t); };  // AU straight into the block
+            run_path(c, p, st.scratch.local(), au_at, [&](std::size_t t, const PathScratch& ps, const double* au, double budget, double uf) {
                 if (br) {
                     double share = 0.0;
                     // Budgets follow the current driver levels (spending on this year's clients),
                     // not the multi-year averages some maatstaven use.
-                    br->year(t, q, flip, &ps.z[budget_z], ps.level, ps.natlevel.data(), au.data(),
+                    br->year(t, q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au,
                              budget / m.fund.budget0, {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                     buf.put(8, i, t, share);
                 }
-                double sum = 0.0;
-                for (std::size_t g = 0; g < G; ++g) sum += au[g];
-                buf.put(0, i, t, au.data());
+                const double sum = ordered_sum(au, G);
                 buf.put(1, i, t, budget);
                 buf.put(2, i, t, uf);
                 max_err = std::max(max_err, std::fabs(sum - budget) / std::fabs(budget));
@@ -377,10 +368,13 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
     c.t_count = static_cast<std::size_t>(m.years);
     c.k_count = m.macro_shocks();
     c.muni_words = (c.d_count + 3) / 4;
-    c.lag = 1;
-    for (const auto& d : m.drivers) {
-        c.lag = std::max(c.lag, static_cast<std::size_t>(d.average_years));
-        c.any_municipal = c.any_municipal || d.municipal_sd > 0.0;
+    // history_at[d]: where driver d's ring of average_years levels starts (averaged drivers
+    // only); history_at[D]: the total size.
+    c.history_at.assign(c.d_count + 1, 0);
+    for (std::size_t d = 0; d < c.d_count; ++d) {
+        const auto n_avg = static_cast<std::size_t>(m.drivers[d].average_years);
+        c.history_at[d + 1] = c.history_at[d] + (n_avg > 1 ? n_avg * c.g_count : 0);
+        c.any_municipal = c.any_municipal || m.drivers[d].municipal_sd > 0.0;
     }
     c.cb.resize((c.d_count + 1) * c.g_count);
     c.co.resize((c.d_count + 1) * c.g_count);

@@ -8,6 +8,7 @@
 #include <tbb/task_arena.h>
 
 #include "gemfin/error.hpp"
+#include "gemfin/kernels.hpp"
 
 namespace gemfin {
 
@@ -88,7 +89,7 @@ struct Layout {
     // Moments of one block into `part`; histograms and counts into the thread's accumulator.
     // Tiles of cells keep their histograms in cache.
     void accumulate(const BlockBuffer& buf, std::size_t n, CellMoments& part, ThreadAcc& a) const {
-        double sum[kTile], lo[kTile], hi[kTile], m2[kTile], mean[kTile];
+        double sum[kTile], lo[kTile], hi[kTile], m2[kTile], mean[kTile], threshold[kTile];
         std::uint64_t below[kTile];
         for (std::size_t k = 0; k < outputs(); ++k) {
             const std::size_t C = cells[k], rows = specs[k].rows;
@@ -104,16 +105,10 @@ struct Layout {
                     sum[j] = m2[j] = 0.0;
                     lo[j] = hi[j] = v[c0 + j];
                     below[j] = 0;
+                    // Without thresholds nothing is below −∞: one branch-free loop that vectorises.
+                    threshold[j] = count ? specs[k].thresholds[(c0 + j) % rows] : -HUGE_VAL;
                 }
-                for (std::size_t i = 0; i < n; ++i) {
-                    const double* x = v + i * C + c0;
-                    for (std::size_t j = 0; j < w; ++j) {
-                        sum[j] += x[j];
-                        lo[j] = std::min(lo[j], x[j]);
-                        hi[j] = std::max(hi[j], x[j]);
-                        if (count) below[j] += x[j] < specs[k].thresholds[(c0 + j) % rows];
-                    }
-                }
+                tile_extremes(v + c0, C, n, w, threshold, sum, lo, hi, below);
                 // Histograms four cells at a time over all paths: four cells' counts (4 × 16 kB)
                 // stay in cache while four independent increment chains keep the core busy.
                 if (hist)
@@ -125,10 +120,7 @@ struct Layout {
                         }
                     }
                 for (std::size_t j = 0; j < w; ++j) mean[j] = sum[j] / static_cast<double>(n);
-                for (std::size_t i = 0; i < n; ++i) {
-                    const double* x = v + i * C + c0;
-                    for (std::size_t j = 0; j < w; ++j) m2[j] += (x[j] - mean[j]) * (x[j] - mean[j]);
-                }
+                tile_squares(v + c0, C, n, w, mean, m2);
                 for (std::size_t j = 0; j < w; ++j) {
                     if (hist) a.hist[k].observe(c0 + j, lo[j], hi[j]);
                     part[k][c0 + j] = two_pass(sum[j], lo[j], hi[j], m2[j], n);

@@ -31,13 +31,17 @@ TEST(Kernels, PhiloxLanesEqualScalarPhilox) {
     }
 }
 
-TEST(Kernels, FloatInverseNormalIsAccurateAndNormal) {
+using NormalKernel = void (*)(const std::uint32_t*, bool, float*, std::size_t);
+using LognormalKernel = void (*)(const std::uint32_t*, bool, float, float, float*, std::size_t);
+
+// The dispatched kernel (AVX-512 intrinsics on this machine) and the portable one.
+void check_float_inverse_normal(NormalKernel normal) {
     const std::size_t n = 200000;
     std::vector<std::uint32_t> b0(n), b1(n), b2(n), b3(n);
     philox_lanes(1, 2, 0, 1, 0, PhiloxKey{3, 4}, n, b0.data(), b1.data(), b2.data(), b3.data());
     std::vector<float> z(n), za(n);
-    standard_normal_from_bits(b0.data(), false, z.data(), n);
-    standard_normal_from_bits(b0.data(), true, za.data(), n);
+    normal(b0.data(), false, z.data(), n);
+    normal(b0.data(), true, za.data(), n);
     double worst = 0.0, sum = 0.0, sum2 = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
         const double u = (static_cast<double>(b0[i] >> 8) + 0.5) / 16777216.0;
@@ -60,12 +64,38 @@ TEST(Kernels, FloatInverseNormalIsAccurateAndNormal) {
     EXPECT_LT(dmax, 1.95 / std::sqrt(double(n)));
 }
 
+TEST(Kernels, FloatInverseNormalIsAccurateAndNormal) { check_float_inverse_normal(&standard_normal_from_bits); }
+TEST(Kernels, PortableFloatInverseNormalIsAccurateAndNormal) { check_float_inverse_normal(&detail::standard_normal_portable); }
+
+// The extremes of the 24-bit grid (|z| = 5.42) and both sides of the tail switch (w = 5).
+TEST(Kernels, FloatInverseNormalAtTheExtremes) {
+    std::vector<std::uint32_t> bits;
+    for (std::uint32_t top : {0u, 1u, 2u, 100u, 56000u, 57000u, 58000u, 8388607u, 8388608u, 16777215u - 57000u, 16777214u, 16777215u})
+        bits.push_back(top << 8 | 0xABu);
+    for (NormalKernel normal : {&standard_normal_from_bits, &detail::standard_normal_portable}) {
+        std::vector<float> z(bits.size());
+        normal(bits.data(), false, z.data(), bits.size());
+        for (std::size_t i = 0; i < bits.size(); ++i) {
+            const double u = (static_cast<double>(bits[i] >> 8) + 0.5) / 16777216.0;
+            EXPECT_NEAR(z[i], inverse_normal_cdf(u), 2e-5 * std::max(1.0, std::fabs(inverse_normal_cdf(u)))) << bits[i];
+        }
+    }
+}
+
 TEST(Kernels, LognormalFactor) {
-    const std::size_t n = 4096;
+    const std::size_t n = 4099;  // a tail of 3 lanes after the last full vector
     std::vector<std::uint32_t> b0(n), b1(n), b2(n), b3(n);
     philox_lanes(1, 2, 0, 1, 0, PhiloxKey{5, 6}, n, b0.data(), b1.data(), b2.data(), b3.data());
-    std::vector<float> f(n), z(n);
-    lognormal_factor(b1.data(), false, 0.01f, 0.03f, f.data(), n);
-    standard_normal_from_bits(b1.data(), false, z.data(), n);
-    for (std::size_t i = 0; i < n; ++i) EXPECT_NEAR(f[i], std::exp(0.01 + 0.03 * z[i]), 2e-6);
+    for (LognormalKernel lognormal : {&lognormal_factor, &detail::lognormal_factor_portable}) {
+        for (const auto& [mean, sd] : {std::pair{0.01f, 0.03f}, std::pair{-3.0f, 2.0f}}) {
+            std::vector<float> f(n + 1, -1.0f), z(n);
+            lognormal(b1.data(), false, mean, sd, f.data(), n);
+            standard_normal_from_bits(b1.data(), false, z.data(), n);
+            for (std::size_t i = 0; i < n; ++i) {
+                const double want = std::exp(double(mean) + double(sd) * z[i]);
+                ASSERT_NEAR(f[i], want, 2e-6 * want + 1e-12) << i;
+            }
+            EXPECT_EQ(f[n], -1.0f);  // nothing written past n
+        }
+    }
 }

@@ -86,8 +86,7 @@ private:
     const BudgetModel& m_;
     std::size_t g_, drivers_;
     RandomStream err_stream_, shock_stream_;
-    std::vector<double> reserves_, exhausted_;
-    std::vector<char> prev_art12_;
+    std::vector<double> reserves_, exhausted_, prev_art12_;  // prev_art12_: 0/1 deficit signal of last year
     std::vector<std::uint32_t> bits_;
     std::vector<float> err_, fac_;
     std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_;
@@ -96,6 +95,7 @@ private:
     std::vector<double> weight_;
     std::array<bool, kDomains> constant_volume_{};
     std::vector<double> buig_base_ratio_;
+    std::vector<double> compensation_;  // T × G: compensation per year and municipality
     double price_ = 1.0, wp_prev_ = 0.0;
     std::array<double, kDomains> cost_{};
 };

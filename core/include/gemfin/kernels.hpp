@@ -2,9 +2,10 @@
 // Array kernels of the hot loop of the projection: Philox over many counters at once and
 // the municipal lognormal shock factor, and the per-municipality level and volume updates.
 // Compiled in their own translation unit with AVX-512, AVX2 and baseline clones (the CPU picks
-// one at load time), so that g++ vectorises them (16 float lanes with AVX-512). The clones
-// may differ in the last bits (FMA, vector exp/log): results are bitwise reproducible on one
-// kind of CPU, for any thread count or partition, not across instruction sets.
+// one at load time), so that g++ vectorises them (16 float lanes with AVX-512); Philox and the
+// normal and lognormal transforms have hand-written AVX-512 versions (kernels_avx512.cpp). The
+// versions may differ in the last bits (FMA, vector exp/log): results are bitwise reproducible
+// on one kind of CPU, for any thread count or partition, not across instruction sets.
 //
 // The municipal shocks use single precision (performance.md: "single precision for the
 // uniforms and the transform is a legitimate option; keep money in double"): a 24-bit uniform
@@ -31,11 +32,36 @@ void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, fl
 /// The float inverse normal used by lognormal_factor, exposed for tests: z[i] = Φ⁻¹(u_i).
 void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n);
 
-/// now[i] = prev[i] · f[i] (f widened to double): a year of municipal driver growth.
-void grow_levels(const double* prev, const float* f, double* now, std::size_t n);
+namespace detail {
+/// The versions used on CPUs without AVX-512 (g++-vectorised, libmvec), exposed for tests.
+void standard_normal_portable(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n);
+void lognormal_factor_portable(const std::uint32_t* bits, bool antithetic, float mean, float sd, float* factor,
+                               std::size_t n);
+}  // namespace detail
+
+/// A year of one driver, in place: level[g] ·= f[g] (f widened to double; the constant e when f
+/// is null); then basis[g] += level[g]·cb[g] unless cb is null, and ozb[g] += level[g]·co[g]
+/// unless co is null.
+void grow_driver(double* level, const float* f, double e, const double* cb, double* basis, const double* co, double* ozb,
+                 std::size_t n);
+
+/// au[g] = uf · basis[g] + ozb[g]: the algemene uitkering of every municipality.
+void allocate(double uf, const double* basis, const double* ozb, double* au, std::size_t n);
+
+/// Σ x[i] in a fixed order (eight interleaved partial sums, then pairwise): vectorises without
+/// -ffast-math and gives the same bits on every CPU and thread count (tile_kernels.cpp).
+double ordered_sum(const double* x, std::size_t n);
 
 /// y[i] += a[i] · b[i]: a driver's contribution to the uitkeringsbasis or the OZB.
 void add_product(double* y, const double* a, const double* b, std::size_t n);
+
+/// Block statistics of a tile of w cells over n paths, values x_i = v + i·stride (tile_kernels.cpp):
+/// sum[j] += Σ_i x_i[j], lo/hi[j] = extremes, below[j] += #{x_i[j] < threshold[j]}; each cell's
+/// sum runs over i in order, so the result is the same bits on every CPU.
+void tile_extremes(const double* v, std::size_t stride, std::size_t n, std::size_t w, const double* threshold,
+                   double* sum, double* lo, double* hi, std::uint64_t* below);
+/// m2[j] += Σ_i (x_i[j] − mean[j])², in path order.
+void tile_squares(const double* v, std::size_t stride, std::size_t n, std::size_t w, const double* mean, double* m2);
 
 /// out[i] = x[i]^p for x[i] > 0, as exp(p · log x[i]) (vectorised; relative error ~1e-15).
 void positive_power(const double* x, double p, double* out, std::size_t n);

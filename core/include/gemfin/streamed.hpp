@@ -53,6 +53,8 @@ struct BlockBuffer {
         }
     }
     void put(std::size_t k, std::size_t i, std::size_t t, double v) { put(k, i, t, &v); }
+    /// Where output k (not mean_only) of path i in year t goes, for writing it in place.
+    double* slot(std::size_t k, std::size_t i, std::size_t t) { return &values[k][(i * years + t) * rows[k]]; }
 };
 
 struct StreamOptions {

@@ -1,0 +1,269 @@
+// AVX-512 kernels with intrinsics (see kernels_avx512.hpp). Compiled without -ffast-math, so
+// that the Cody–Waite reduction of exp and the order of every operation stay as written.
+//
+// The lognormal factor is the single largest cost of a run (about a third of an
+// allocation-only run with libmvec): per 16 municipalities, one vector log, the central erfinv
+// polynomial, one vector exp. Written out here it needs no calls and no intermediate array,
+// and the tail polynomial (with its square root) runs only when one of the 16 lanes needs it
+// (w ≥ 5, p < 0.0034: about 10% of vectors).
+#include "kernels_avx512.hpp"
+
+#include <algorithm>
+
+#include <immintrin.h>
+
+// GCC 12's AVX-512 headers start some intrinsics from _mm512_undefined_*(), which
+// -Wmaybe-uninitialized reports as a false positive.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace gemfin::avx512 {
+
+namespace {
+
+#define GEMFIN_AVX512 __attribute__((target("avx512f"), always_inline)) inline
+
+// The transforms work on K vectors at once, step by step across the K (each step a loop the
+// compiler unrolls): their dependency chains are long (log, erfinv and exp polynomials, about
+// 45 dependent operations of 4 cycles), and K independent chains side by side keep both FMA
+// units busy where one chain per loop iteration leaves them waiting.
+template <int K>
+struct Vecs {
+    __m512 v[K];
+};
+#define GEMFIN_EACH for (int j = 0; j < K; ++j)
+
+// c[0]·x^(N−1) + … + c[N−1] by Horner, on K vectors.
+template <int K, int N>
+GEMFIN_AVX512 Vecs<K> horner(const Vecs<K>& x, const float (&c)[N]) {
+    Vecs<K> p;
+    GEMFIN_EACH p.v[j] = _mm512_set1_ps(c[0]);
+    for (int i = 1; i < N; ++i) {
+        const __m512 ci = _mm512_set1_ps(c[i]);
+        GEMFIN_EACH p.v[j] = _mm512_fmadd_ps(p.v[j], x.v[j], ci);
+    }
+    return p;
+}
+
+// log(y) for finite y > 0 (normal floats): Cephes logf (S. L. Moshier), relative error about
+// 1e-7. y = m·2^e with m ∈ [1, 2); m > √2 is halved so that f = m − 1 ∈ [√½ − 1, √2 − 1).
+template <int K>
+GEMFIN_AVX512 Vecs<K> log_ps(const Vecs<K>& y) {
+    static constexpr float kP[] = {7.0376836292e-2f, -1.1514610310e-1f, 1.1676998740e-1f,
+                                   -1.2420140846e-1f, 1.4249322787e-1f, -1.6668057665e-1f,
+                                   2.0000714765e-1f, -2.4999993993e-1f, 3.3333331174e-1f};
+    Vecs<K> e, f, f2, r;
+    GEMFIN_EACH {
+        __m512 m = _mm512_getmant_ps(y.v[j], _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
+        e.v[j] = _mm512_getexp_ps(y.v[j]);
+        const __mmask16 big = _mm512_cmp_ps_mask(m, _mm512_set1_ps(1.41421356237f), _CMP_GT_OQ);
+        m = _mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));
+        e.v[j] = _mm512_mask_add_ps(e.v[j], big, e.v[j], _mm512_set1_ps(1.0f));
+        f.v[j] = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
+        f2.v[j] = _mm512_mul_ps(f.v[j], f.v[j]);
+    }
+    const Vecs<K> p = horner(f, kP);
+    GEMFIN_EACH {
+        __m512 t = _mm512_mul_ps(_mm512_mul_ps(p.v[j], f.v[j]), f2.v[j]);  // f³·P(f)
+        t = _mm512_fmadd_ps(e.v[j], _mm512_set1_ps(-2.12194440e-4f), t);   // low part of e·ln 2
+        t = _mm512_fnmadd_ps(_mm512_set1_ps(0.5f), f2.v[j], t);           // − f²/2
+        t = _mm512_add_ps(f.v[j], t);
+        r.v[j] = _mm512_fmadd_ps(e.v[j], _mm512_set1_ps(0.693359375f), t);  // high part of e·ln 2
+    }
+    return r;
+}
+
+// exp(a): Cephes expf, relative error about 1e-7; a = k·ln 2 + r with |r| ≤ ½ ln 2 (Cody–Waite
+// in two parts), 2^k applied by scalef (which saturates to 0 or ∞ far outside the float range).
+template <int K>
+GEMFIN_AVX512 Vecs<K> exp_ps(const Vecs<K>& a) {
+    static constexpr float kP[] = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
+                                   4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
+    Vecs<K> k, r, y;
+    GEMFIN_EACH {
+        k.v[j] = _mm512_roundscale_ps(_mm512_mul_ps(a.v[j], _mm512_set1_ps(1.44269504088896341f)),
+                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        r.v[j] = _mm512_fnmadd_ps(k.v[j], _mm512_set1_ps(0.693359375f), a.v[j]);
+        r.v[j] = _mm512_fnmadd_ps(k.v[j], _mm512_set1_ps(-2.12194440e-4f), r.v[j]);
+    }
+    const Vecs<K> p = horner(r, kP);
+    GEMFIN_EACH {
+        const __m512 q = _mm512_fmadd_ps(p.v[j], _mm512_mul_ps(r.v[j], r.v[j]), _mm512_add_ps(r.v[j], _mm512_set1_ps(1.0f)));
+        y.v[j] = _mm512_scalef_ps(q, k.v[j]);
+    }
+    return y;
+}
+
+// Φ⁻¹ of the uniforms u = (top + ½)/2²⁴, top = the top 24 bits of each word: Giles' float
+// erfinv as in kernels.cpp, with x = 2u − 1 formed exactly from the integer, so that
+// z(1 − u) = −z(u) exactly. With Tail = false only the central polynomial (w < 5)
+// is evaluated and `tail` receives the lanes that need the other one.
+template <bool Tail, int K>
+GEMFIN_AVX512 Vecs<K> inverse_normal_ps(const __m512i (&word)[K], __mmask16* tail) {
+    static constexpr float kCentral[] = {2.81022636e-08f, 3.43273939e-07f, -3.5233877e-06f, -4.39150654e-06f,
+                                         0.00021858087f,  -0.00125372503f, -0.00417768164f, 0.246640727f,
+                                         1.50140941f};
+    static constexpr float kTail[] = {-0.000200214257f, 0.000100950558f, 0.00134934322f, -0.00367342844f,
+                                      0.00573950773f,   -0.0076224613f,  0.00943887047f, 1.00167406f,
+                                      2.83297682f};
+    Vecs<K> x, y, w, arg;
+    GEMFIN_EACH {
+        const __m512i centred = _mm512_sub_epi32(_mm512_srli_epi32(word[j], 8), _mm512_set1_epi32(8388608));
+        x.v[j] = _mm512_mul_ps(_mm512_add_ps(_mm512_cvtepi32_ps(centred), _mm512_set1_ps(0.5f)),
+                               _mm512_set1_ps(2.0f / 16777216.0f));
+        // (1 − x)(1 + x) = 1 − x² in one FMA: x has 24 significant bits, so x² is exact inside
+        // the FMA and 1 − x² is rounded once, even next to ±1 (no cancellation).
+        y.v[j] = _mm512_fnmadd_ps(x.v[j], x.v[j], _mm512_set1_ps(1.0f));
+    }
+    const Vecs<K> lw = log_ps(y);
+    GEMFIN_EACH w.v[j] = _mm512_sub_ps(_mm512_setzero_ps(), lw.v[j]);  // w = −log(4p(1 − p))
+    if (!Tail) {
+        GEMFIN_EACH {
+            arg.v[j] = _mm512_sub_ps(w.v[j], _mm512_set1_ps(2.5f));
+            tail[j] = _mm512_cmp_ps_mask(w.v[j], _mm512_set1_ps(5.0f), _CMP_GE_OQ);
+        }
+    } else {
+        GEMFIN_EACH arg.v[j] = _mm512_sub_ps(_mm512_sqrt_ps(w.v[j]), _mm512_set1_ps(3.0f));
+    }
+    const Vecs<K> poly = Tail ? horner(arg, kTail) : horner(arg, kCentral);
+    GEMFIN_EACH x.v[j] = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(1.41421356237309505f), poly.v[j]), x.v[j]);
+    return x;
+}
+
+// Loads 16 words (fewer at the end: masked), mirrored when antithetic.
+GEMFIN_AVX512 __m512i load_words(const std::uint32_t* bits, __mmask16 keep, __m512i flip) {
+    return _mm512_xor_si512(_mm512_maskz_loadu_epi32(keep, bits), flip);
+}
+
+// The lanes of the vector at i that lie before n (none when i ≥ n).
+GEMFIN_AVX512 __mmask16 lanes_left(std::size_t n, std::size_t i) {
+    if (i >= n) return 0;
+    const auto left = static_cast<unsigned>(std::min<std::size_t>(16, n - i));
+    return static_cast<__mmask16>(left == 16 ? 0xFFFFu : (1u << left) - 1u);
+}
+
+// Calls `op(i, lanes, z)` with the normals of the n words from i on, K vectors of 16 at a time
+// (lanes: a mask per vector; K = kVectors or 1): a first pass with the
+// central polynomial only, free of branches and kVectors vectors side by side, then a second
+// pass over the few vectors with a tail lane, which recomputes them with the tail polynomial
+// and passes only those lanes.
+template <class Op>
+GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, std::size_t n, Op op) {
+    constexpr int kVectors = 4;
+    constexpr std::size_t kBatch = 16 * 64;  // words per batch; its vectors with a tail lane are listed
+    const __m512i flip = _mm512_set1_epi32(antithetic ? -1 : 0);
+    std::size_t tails[kBatch / 16];
+    for (std::size_t start = 0; start < n; start += kBatch) {
+        const std::size_t end = std::min(n, start + kBatch);
+        std::size_t count = 0;
+        for (std::size_t i = start; i < end; i += 16 * kVectors) {
+            __m512i words[kVectors];
+            __mmask16 keep[kVectors], tail[kVectors];
+            for (int j = 0; j < kVectors; ++j) {
+                const std::size_t at = i + 16 * static_cast<std::size_t>(j);
+                keep[j] = lanes_left(end, at);
+                words[j] = load_words(bits + at, keep[j], flip);  // masked: nothing is read past end
+            }
+            op(i, keep, inverse_normal_ps<false>(words, tail));
+            for (int j = 0; j < kVectors; ++j) {
+                tails[count] = i + 16 * static_cast<std::size_t>(j);
+                count += (tail[j] & keep[j]) != 0;  // branch-free bookkeeping
+            }
+        }
+        for (std::size_t k = 0; k < count; ++k) {
+            const std::size_t i = tails[k];
+            const __mmask16 keep = lanes_left(end, i);
+            const __m512i words[1] = {load_words(bits + i, keep, flip)};
+            __mmask16 tail[1];
+            (void)inverse_normal_ps<false>(words, tail);
+            const __mmask16 lanes[1] = {static_cast<__mmask16>(tail[0] & keep)};
+            op(i, lanes, inverse_normal_ps<true>(words, nullptr));
+        }
+    }
+}
+
+// Stores K vectors at out + i, 16 floats apart, each under its lane mask.
+template <int K>
+GEMFIN_AVX512 void store(float* out, std::size_t i, const __mmask16* lanes, const Vecs<K>& v) {
+    GEMFIN_EACH _mm512_mask_storeu_ps(out + i + 16 * static_cast<std::size_t>(j), lanes[j], v.v[j]);
+}
+
+}  // namespace
+
+__attribute__((target("avx512f")))
+void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n) {
+    for_each_normal(bits, antithetic, n, [z](std::size_t i, const __mmask16* lanes, const auto& v) __attribute__((target("avx512f"))) {
+        store(z, i, lanes, v);
+    });
+}
+
+__attribute__((target("avx512f")))
+void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, float sd, float* factor, std::size_t n) {
+    const __m512 mu = _mm512_set1_ps(mean), sigma = _mm512_set1_ps(sd);
+    for_each_normal(bits, antithetic, n, [=](std::size_t i, const __mmask16* lanes, auto z) __attribute__((target("avx512f"))) {
+        for (auto& v : z.v) v = _mm512_fmadd_ps(sigma, v, mu);
+        store(factor, i, lanes, exp_ps(z));
+    });
+}
+
+// Philox on 16 counters per register, kPhiloxVectors registers side by side (as for the
+// transforms: ten rounds of dependent multiplies form a long chain). g++ vectorises the scalar
+// loop, but through 64-bit lanes with repacking (6.3 ns per counter); here the 32 × 32 → 64-bit
+// products of the even and odd lanes come from two vpmuludq, and one two-source permute per
+// half gathers the high (or low) 32-bit halves back into lane order.
+__attribute__((target("avx512f")))
+void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride, std::uint32_t c3,
+                  PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1, std::uint32_t* out2,
+                  std::uint32_t* out3) {
+    constexpr int K = 2;
+    const __m512i m0 = _mm512_set1_epi32(static_cast<int>(detail::kPhiloxM0));
+    const __m512i m1 = _mm512_set1_epi32(static_cast<int>(detail::kPhiloxM1));
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    // Lane 2i takes dword 2i (lo) or 2i + 1 (hi) of the even products, lane 2i + 1 the same
+    // dword of the odd products (index 16 + …).
+    const __m512i take_lo = _mm512_setr_epi32(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+    const __m512i take_hi = _mm512_setr_epi32(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+    const __m512i stride = _mm512_set1_epi32(static_cast<int>(c2_stride));
+    __m512i k0[10], k1[10];
+    for (int r = 0; r < 10; ++r) {
+        k0[r] = _mm512_set1_epi32(static_cast<int>(key[0] + static_cast<std::uint32_t>(r) * detail::kPhiloxW0));
+        k1[r] = _mm512_set1_epi32(static_cast<int>(key[1] + static_cast<std::uint32_t>(r) * detail::kPhiloxW1));
+    }
+    for (std::size_t i = 0; i < n; i += 16 * K) {
+        __m512i x0[K], x1[K], x2[K], x3[K];
+        GEMFIN_EACH {
+            const std::size_t at = i + 16 * static_cast<std::size_t>(j);
+            x0[j] = _mm512_set1_epi32(static_cast<int>(c0));
+            x1[j] = _mm512_set1_epi32(static_cast<int>(c1));
+            const __m512i first = _mm512_set1_epi32(static_cast<int>(c2_first + static_cast<std::uint32_t>(at) * c2_stride));
+            x2[j] = _mm512_add_epi32(first, _mm512_mullo_epi32(lane, stride));
+            x3[j] = _mm512_set1_epi32(static_cast<int>(c3));
+        }
+        for (int r = 0; r < 10; ++r) {
+            GEMFIN_EACH {
+                const __m512i p0e = _mm512_mul_epu32(x0[j], m0), p0o = _mm512_mul_epu32(_mm512_srli_epi64(x0[j], 32), m0);
+                const __m512i p1e = _mm512_mul_epu32(x2[j], m1), p1o = _mm512_mul_epu32(_mm512_srli_epi64(x2[j], 32), m1);
+                const __m512i hi0 = _mm512_permutex2var_epi32(p0e, take_hi, p0o);
+                const __m512i hi1 = _mm512_permutex2var_epi32(p1e, take_hi, p1o);
+                const __m512i lo0 = _mm512_permutex2var_epi32(p0e, take_lo, p0o);
+                const __m512i lo1 = _mm512_permutex2var_epi32(p1e, take_lo, p1o);
+                x0[j] = _mm512_ternarylogic_epi32(hi1, x1[j], k0[r], 0x96);  // hi1 ^ x1 ^ k0
+                x2[j] = _mm512_ternarylogic_epi32(hi0, x3[j], k1[r], 0x96);  // hi0 ^ x3 ^ k1
+                x1[j] = lo1;
+                x3[j] = lo0;
+            }
+        }
+        GEMFIN_EACH {
+            const std::size_t at = i + 16 * static_cast<std::size_t>(j);
+            const __mmask16 keep = lanes_left(n, at);
+            _mm512_mask_storeu_epi32(out0 + at, keep, x0[j]);
+            _mm512_mask_storeu_epi32(out1 + at, keep, x1[j]);
+            _mm512_mask_storeu_epi32(out2 + at, keep, x2[j]);
+            _mm512_mask_storeu_epi32(out3 + at, keep, x3[j]);
+        }
+    }
+}
+
+}  // namespace gemfin::avx512
+
+#pragma GCC diagnostic pop
