@@ -9,6 +9,7 @@
 #include "kernels_avx512.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <immintrin.h>
 
@@ -45,32 +46,54 @@ GEMFIN_AVX512 Vecs<K> horner(const Vecs<K>& x, const float (&c)[N]) {
     return p;
 }
 
-// log(y) for finite y > 0 (normal floats): Cephes logf (S. L. Moshier), relative error about
-// 1e-7. y = m·2^e with m ∈ [1, 2); m > √2 is halved so that f = m − 1 ∈ [√½ − 1, √2 − 1).
+// The table of log_ps: for the 16 intervals [1 + i/16, 1 + (i+1)/16) of the mantissa, the
+// float nearest to 1/c with c the interval's midpoint, and log of that float (computed in double
+// from the float, so that log(m) = log(m · inv) + log(1/inv) holds exactly whatever the rounding
+// of inv).
+struct LogTable {
+    float inv[16], log_inv[16];
+};
+constexpr LogTable make_log_table() {
+    LogTable t{};
+    for (int i = 0; i < 16; ++i) {
+        t.inv[i] = static_cast<float>(1.0 / (1.0 + (i + 0.5) / 16.0));
+        // log of a double near 1 by its series in s = (v − 1)/(v + 1) (constexpr: no std::log)
+        const double v = static_cast<double>(t.inv[i]);
+        const double s = (v - 1.0) / (v + 1.0), s2 = s * s;
+        double sum = 0.0, power = s;
+        for (int k = 1; k < 40; k += 2) {
+            sum += power / k;
+            power *= s2;
+        }
+        t.log_inv[i] = static_cast<float>(2.0 * sum);
+    }
+    return t;
+}
+constexpr LogTable kLogTable = make_log_table();
+
+// −log(y) for finite y > 0 (normal floats), relative error about 1e-7: y = m·2^e with
+// m ∈ [1, 2); a 16-entry table (in registers, looked up by permutes on the top four mantissa
+// bits) gives inv ≈ 1/m, so r = m·inv − 1 (one rounding, in the FMA) has |r| ≤ 1/32 and
+// log(m) = log1p(r) − log(inv) with log1p by its Taylor polynomial to r⁵ (truncation 1e-10).
 template <int K>
-GEMFIN_AVX512 Vecs<K> log_ps(const Vecs<K>& y) {
-    static constexpr float kP[] = {7.0376836292e-2f, -1.1514610310e-1f, 1.1676998740e-1f,
-                                   -1.2420140846e-1f, 1.4249322787e-1f, -1.6668057665e-1f,
-                                   2.0000714765e-1f, -2.4999993993e-1f, 3.3333331174e-1f};
-    Vecs<K> e, f, f2, r;
+GEMFIN_AVX512 Vecs<K> minus_log_ps(const Vecs<K>& y) {
+    const __m512 inv_table = _mm512_loadu_ps(kLogTable.inv);
+    const __m512 log_inv_table = _mm512_loadu_ps(kLogTable.log_inv);
+    Vecs<K> out;
     GEMFIN_EACH {
-        __m512 m = _mm512_getmant_ps(y.v[j], _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
-        e.v[j] = _mm512_getexp_ps(y.v[j]);
-        const __mmask16 big = _mm512_cmp_ps_mask(m, _mm512_set1_ps(1.41421356237f), _CMP_GT_OQ);
-        m = _mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));
-        e.v[j] = _mm512_mask_add_ps(e.v[j], big, e.v[j], _mm512_set1_ps(1.0f));
-        f.v[j] = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
-        f2.v[j] = _mm512_mul_ps(f.v[j], f.v[j]);
+        const __m512 e = _mm512_getexp_ps(y.v[j]);
+        const __m512 m = _mm512_getmant_ps(y.v[j], _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
+        const __m512i index = _mm512_srli_epi32(_mm512_castps_si512(m), 19);  // permutes use its low 4 bits
+        const __m512 r = _mm512_fmsub_ps(m, _mm512_permutexvar_ps(index, inv_table), _mm512_set1_ps(1.0f));
+        __m512 q = _mm512_fmadd_ps(r, _mm512_set1_ps(0.2f), _mm512_set1_ps(-0.25f));
+        q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 3.0f));
+        q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(-0.5f));
+        const __m512 log1p = _mm512_fmadd_ps(q, _mm512_mul_ps(r, r), r);
+        // −log y = log(inv) − e·ln 2 − log1p(r)
+        const __m512 head = _mm512_fnmadd_ps(e, _mm512_set1_ps(0.693147180559945f), _mm512_permutexvar_ps(index, log_inv_table));
+        out.v[j] = _mm512_sub_ps(head, log1p);
     }
-    const Vecs<K> p = horner(f, kP);
-    GEMFIN_EACH {
-        __m512 t = _mm512_mul_ps(_mm512_mul_ps(p.v[j], f.v[j]), f2.v[j]);  // f³·P(f)
-        t = _mm512_fmadd_ps(e.v[j], _mm512_set1_ps(-2.12194440e-4f), t);   // low part of e·ln 2
-        t = _mm512_fnmadd_ps(_mm512_set1_ps(0.5f), f2.v[j], t);           // − f²/2
-        t = _mm512_add_ps(f.v[j], t);
-        r.v[j] = _mm512_fmadd_ps(e.v[j], _mm512_set1_ps(0.693359375f), t);  // high part of e·ln 2
-    }
-    return r;
+    return out;
 }
 
 // exp(a): Cephes expf, relative error about 1e-7; a = k·ln 2 + r with |r| ≤ ½ ln 2 (Cody–Waite
@@ -94,6 +117,19 @@ GEMFIN_AVX512 Vecs<K> exp_ps(const Vecs<K>& a) {
     return y;
 }
 
+// exp(a) for |a| ≤ bound by its Taylor polynomial of degree N, without range reduction: the
+// truncation error is below bound^(N+1)/(N+1)!·e^bound (lognormal_factor picks N from the bound).
+template <int N, int K>
+GEMFIN_AVX512 Vecs<K> exp_taylor(const Vecs<K>& a) {
+    float c[N + 1] = {};
+    double factorial = 1.0;
+    for (int k = 0; k <= N; ++k) {
+        factorial *= k > 0 ? k : 1;
+        c[N - k] = static_cast<float>(1.0 / factorial);  // c[0] = 1/N!, …, c[N] = 1
+    }
+    return horner(a, c);
+}
+
 // Φ⁻¹ of the uniforms u = (top + ½)/2²⁴, top = the top 24 bits of each word: Giles' float
 // erfinv as in kernels.cpp, with x = 2u − 1 formed exactly from the integer, so that
 // z(1 − u) = −z(u) exactly. With Tail = false only the central polynomial (w < 5)
@@ -106,17 +142,17 @@ GEMFIN_AVX512 Vecs<K> inverse_normal_ps(const __m512i (&word)[K], __mmask16* tai
     static constexpr float kTail[] = {-0.000200214257f, 0.000100950558f, 0.00134934322f, -0.00367342844f,
                                       0.00573950773f,   -0.0076224613f,  0.00943887047f, 1.00167406f,
                                       2.83297682f};
-    Vecs<K> x, y, w, arg;
+    Vecs<K> x, y, arg;
     GEMFIN_EACH {
         const __m512i centred = _mm512_sub_epi32(_mm512_srli_epi32(word[j], 8), _mm512_set1_epi32(8388608));
-        x.v[j] = _mm512_mul_ps(_mm512_add_ps(_mm512_cvtepi32_ps(centred), _mm512_set1_ps(0.5f)),
-                               _mm512_set1_ps(2.0f / 16777216.0f));
+        // (centred + ½)·2⁻²³ = centred·2⁻²³ + 2⁻²⁴, exact in float either way (24 bits).
+        x.v[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(centred), _mm512_set1_ps(1.0f / 8388608.0f),
+                                 _mm512_set1_ps(1.0f / 16777216.0f));
         // (1 − x)(1 + x) = 1 − x² in one FMA: x has 24 significant bits, so x² is exact inside
         // the FMA and 1 − x² is rounded once, even next to ±1 (no cancellation).
         y.v[j] = _mm512_fnmadd_ps(x.v[j], x.v[j], _mm512_set1_ps(1.0f));
     }
-    const Vecs<K> lw = log_ps(y);
-    GEMFIN_EACH w.v[j] = _mm512_sub_ps(_mm512_setzero_ps(), lw.v[j]);  // w = −log(4p(1 − p))
+    const Vecs<K> w = minus_log_ps(y);  // w = −log((1 − x)(1 + x))
     if (!Tail) {
         GEMFIN_EACH {
             arg.v[j] = _mm512_sub_ps(w.v[j], _mm512_set1_ps(2.5f));
@@ -200,10 +236,23 @@ void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float
 __attribute__((target("avx512f")))
 void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, float sd, float* factor, std::size_t n) {
     const __m512 mu = _mm512_set1_ps(mean), sigma = _mm512_set1_ps(sd);
-    for_each_normal(bits, antithetic, n, [=](std::size_t i, const __mmask16* lanes, auto z) __attribute__((target("avx512f"))) {
-        for (auto& v : z.v) v = _mm512_fmadd_ps(sigma, v, mu);
-        store(factor, i, lanes, exp_ps(z));
-    });
+    // |z| < 5.43 on the 24-bit grid, so |mean + sd·z| ≤ bound: small bounds (the usual municipal
+    // shocks, sd of a few percent) need no range reduction, only a Taylor polynomial whose
+    // truncation error (≤ 1e-8 relative) is below float rounding.
+    const double bound = std::fabs(static_cast<double>(mean)) + 5.5 * std::fabs(static_cast<double>(sd));
+    const auto run = [&](auto exp_of) __attribute__((target("avx512f"), always_inline)) {
+        for_each_normal(bits, antithetic, n, [=](std::size_t i, const __mmask16* lanes, auto z) __attribute__((target("avx512f"))) {
+            for (auto& v : z.v) v = _mm512_fmadd_ps(sigma, v, mu);
+            store(factor, i, lanes, exp_of(z));
+        });
+    };
+    if (bound <= 0.1) {
+        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_taylor<5>(a); });
+    } else if (bound <= 0.5) {
+        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_taylor<8>(a); });
+    } else {
+        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_ps(a); });
+    }
 }
 
 // Philox on 16 counters per register, kPhiloxVectors registers side by side (as for the
