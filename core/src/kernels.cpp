@@ -169,6 +169,21 @@ void grow_driver(double* level, const float* f, double e, const double* cb, doub
     }
 }
 
+void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
+                           const double* cb, double* basis, const double* co, double* ozb, std::size_t n) {
+    if (has_avx512()) {
+        avx512::grow_driver_lognormal(bits, antithetic, mean, sd, level, cb, basis, co, ozb, n);
+        return;
+    }
+    constexpr std::size_t kChunk = 256;  // factors of a chunk of municipalities, on the stack
+    float f[kChunk];
+    for (std::size_t i = 0; i < n; i += kChunk) {
+        const std::size_t len = std::min(kChunk, n - i);
+        detail::lognormal_factor_portable(bits + i, antithetic, mean, sd, f, len);
+        grow_driver(level + i, f, 1.0, cb ? cb + i : nullptr, basis + i, co ? co + i : nullptr, ozb + i, len);
+    }
+}
+
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void allocate(double uf, const double* __restrict basis, const double* __restrict ozb, double* __restrict au, std::size_t n) {
     for (std::size_t g = 0; g < n; ++g) au[g] = uf * basis[g] + ozb[g];

@@ -178,11 +178,11 @@ GEMFIN_AVX512 __mmask16 lanes_left(std::size_t n, std::size_t i) {
     return static_cast<__mmask16>(left == 16 ? 0xFFFFu : (1u << left) - 1u);
 }
 
-// Calls `op(i, lanes, z)` with the normals of the n words from i on, K vectors of 16 at a time
-// (lanes: a mask per vector; K = kVectors or 1): a first pass with the
-// central polynomial only, free of branches and kVectors vectors side by side, then a second
-// pass over the few vectors with a tail lane, which recomputes them with the tail polynomial
-// and passes only those lanes.
+// Calls `op(i, lanes, z)` with the normals of the n words, K vectors of 16 from word i on
+// (lanes: a mask per vector; K = kVectors or 1), each word exactly once, so that op may update
+// in place: a first pass with the central polynomial only, free of branches and kVectors
+// vectors side by side, passes the central lanes; a second pass over the few vectors with a
+// tail lane recomputes them with the tail polynomial and passes those lanes.
 template <class Op>
 GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, std::size_t n, Op op) {
     constexpr int kVectors = 4;
@@ -200,11 +200,14 @@ GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, s
                 keep[j] = lanes_left(end, at);
                 words[j] = load_words(bits + at, keep[j], flip);  // masked: nothing is read past end
             }
-            op(i, keep, inverse_normal_ps<false>(words, tail));
+            const Vecs<kVectors> z = inverse_normal_ps<false>(words, tail);
+            __mmask16 central[kVectors];
             for (int j = 0; j < kVectors; ++j) {
+                central[j] = static_cast<__mmask16>(keep[j] & ~tail[j]);
                 tails[count] = i + 16 * static_cast<std::size_t>(j);
                 count += (tail[j] & keep[j]) != 0;  // branch-free bookkeeping
             }
+            op(i, central, z);
         }
         for (std::size_t k = 0; k < count; ++k) {
             const std::size_t i = tails[k];
@@ -224,6 +227,30 @@ GEMFIN_AVX512 void store(float* out, std::size_t i, const __mmask16* lanes, cons
     GEMFIN_EACH _mm512_mask_storeu_ps(out + i + 16 * static_cast<std::size_t>(j), lanes[j], v.v[j]);
 }
 
+// Calls op(i, lanes, factor) with the lognormal factors exp(mean + sd·z) of the n words, as
+// for_each_normal. |z| < 5.43 on the 24-bit grid, so |mean + sd·z| ≤ bound: small bounds (the
+// usual municipal shocks, sd of a few percent) need no range reduction, only a Taylor
+// polynomial whose truncation error (≤ 1e-8 relative) is below float rounding.
+template <class Op>
+GEMFIN_AVX512 void for_each_lognormal(const std::uint32_t* bits, bool antithetic, float mean, float sd, std::size_t n,
+                                      Op op) {
+    const __m512 mu = _mm512_set1_ps(mean), sigma = _mm512_set1_ps(sd);
+    const double bound = std::fabs(static_cast<double>(mean)) + 5.5 * std::fabs(static_cast<double>(sd));
+    const auto run = [&](auto exp_of) __attribute__((target("avx512f"), always_inline)) {
+        for_each_normal(bits, antithetic, n, [=](std::size_t i, const __mmask16* lanes, auto z) __attribute__((target("avx512f"), always_inline)) {
+            for (auto& v : z.v) v = _mm512_fmadd_ps(sigma, v, mu);
+            op(i, lanes, exp_of(z));
+        });
+    };
+    if (bound <= 0.1) {
+        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_taylor<5>(a); });
+    } else if (bound <= 0.5) {
+        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_taylor<8>(a); });
+    } else {
+        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_ps(a); });
+    }
+}
+
 }  // namespace
 
 __attribute__((target("avx512f")))
@@ -235,24 +262,32 @@ void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float
 
 __attribute__((target("avx512f")))
 void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, float sd, float* factor, std::size_t n) {
-    const __m512 mu = _mm512_set1_ps(mean), sigma = _mm512_set1_ps(sd);
-    // |z| < 5.43 on the 24-bit grid, so |mean + sd·z| ≤ bound: small bounds (the usual municipal
-    // shocks, sd of a few percent) need no range reduction, only a Taylor polynomial whose
-    // truncation error (≤ 1e-8 relative) is below float rounding.
-    const double bound = std::fabs(static_cast<double>(mean)) + 5.5 * std::fabs(static_cast<double>(sd));
-    const auto run = [&](auto exp_of) __attribute__((target("avx512f"), always_inline)) {
-        for_each_normal(bits, antithetic, n, [=](std::size_t i, const __mmask16* lanes, auto z) __attribute__((target("avx512f"))) {
-            for (auto& v : z.v) v = _mm512_fmadd_ps(sigma, v, mu);
-            store(factor, i, lanes, exp_of(z));
-        });
+    for_each_lognormal(bits, antithetic, mean, sd, n, [factor](std::size_t i, const __mmask16* lanes, const auto& f) __attribute__((target("avx512f"), always_inline)) {
+        store(factor, i, lanes, f);
+    });
+}
+
+__attribute__((target("avx512f")))
+void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
+                           const double* cb, double* basis, const double* co, double* ozb, std::size_t n) {
+    // Per 16 municipalities: the factors widened to two vectors of 8 doubles, each under its
+    // half of the lane mask.
+    const auto grow = [=](std::size_t i, const __mmask16* lanes, const auto& f) __attribute__((target("avx512f"), always_inline)) {
+        for (std::size_t j = 0; j < sizeof(f.v) / sizeof(f.v[0]); ++j) {
+            const __m512 fj = f.v[j];
+            const __m512d half[2] = {_mm512_cvtps_pd(_mm512_castps512_ps256(fj)),
+                                     _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(fj), 1)))};
+            for (int h = 0; h < 2; ++h) {
+                const std::size_t at = i + 16 * j + 8 * static_cast<std::size_t>(h);
+                const auto m = static_cast<__mmask8>(lanes[j] >> (8 * h));
+                const __m512d now = _mm512_mul_pd(_mm512_maskz_loadu_pd(m, level + at), half[h]);
+                _mm512_mask_storeu_pd(level + at, m, now);
+                if (cb) _mm512_mask_storeu_pd(basis + at, m, _mm512_fmadd_pd(now, _mm512_maskz_loadu_pd(m, cb + at), _mm512_maskz_loadu_pd(m, basis + at)));
+                if (co) _mm512_mask_storeu_pd(ozb + at, m, _mm512_fmadd_pd(now, _mm512_maskz_loadu_pd(m, co + at), _mm512_maskz_loadu_pd(m, ozb + at)));
+            }
+        }
     };
-    if (bound <= 0.1) {
-        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_taylor<5>(a); });
-    } else if (bound <= 0.5) {
-        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_taylor<8>(a); });
-    } else {
-        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_ps(a); });
-    }
+    for_each_lognormal(bits, antithetic, mean, sd, n, grow);
 }
 
 // Philox on 16 counters per register, kPhiloxVectors registers side by side (as for the

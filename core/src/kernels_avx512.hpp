@@ -16,4 +16,7 @@ void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float
 
 void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, float sd, float* factor, std::size_t n);
 
+void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
+                           const double* cb, double* basis, const double* co, double* ozb, std::size_t n);
+
 }  // namespace gemfin::avx512

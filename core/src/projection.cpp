@@ -32,7 +32,6 @@ struct PathScratch {
     std::vector<double> history;  // the last average_years levels of averaged drivers (rings of G)
     std::vector<double> basis, ozb;
     std::vector<std::uint32_t> bits;  // 4 × G Philox words of one year and driver group
-    std::vector<float> factor;        // D × G municipal growth factors of one year
     std::vector<double> average;   // G: multi-year average volume of one driver
     std::vector<double> natlevel;  // D national driver levels (exp of cumulated national growth)
 
@@ -103,18 +102,6 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
             s.natlevel[d] *= std::exp(s.nat[d]);
         }
 
-        // Municipal growth factors exp(n_d + τ_d·η) for all drivers: one Philox counter per
-        // (municipality, group of 4 drivers), evaluated over all municipalities at once.
-        for (std::size_t w = 0; c.any_municipal && w < c.muni_words; ++w) {
-            philox_lanes(q, tt, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(c.muni_words), 0u, muni.key(), G,
-                         &s.bits[0], &s.bits[G], &s.bits[2 * G], &s.bits[3 * G]);
-            for (std::size_t j = 0; j < 4 && 4 * w + j < D; ++j) {
-                const std::size_t d = 4 * w + j;
-                if (m.drivers[d].municipal_sd > 0.0)
-                    lognormal_factor(&s.bits[j * G], flip, static_cast<float>(s.nat[d]),
-                                     static_cast<float>(m.drivers[d].municipal_sd), &s.factor[d * G], G);
-            }
-        }
         const double* fixed_b = &c.cb[D * G];
         const double* fixed_o = &c.co[D * G];
         std::copy(fixed_b, fixed_b + G, s.basis.begin());
@@ -123,15 +110,26 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
         double* ozb = s.ozb.data();
         for (std::size_t d = 0; d < D; ++d) {
             const auto& drv = m.drivers[d];
+            const std::size_t w = d / 4, word = d % 4;
+            // Municipal growth factors exp(n_d + τ_d·η): one Philox counter per (municipality,
+            // group of 4 drivers), evaluated over all municipalities at once.
+            if (word == 0 && c.any_municipal)
+                philox_lanes(q, tt, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(c.muni_words), 0u, muni.key(), G,
+                             &s.bits[0], &s.bits[G], &s.bits[2 * G], &s.bits[3 * G]);
             const double* cb = &c.cb[d * G];
             const double* co = c.has_ozb[d] ? &c.co[d * G] : nullptr;  // most drivers carry no OZB maatstaf
             const auto n_avg = static_cast<std::size_t>(drv.average_years);
             double* level = &s.level[d * G];
             // The level grows in place (it starts the path at 1, the base level); a driver used
             // directly adds its maatstaven to the basis in the same pass.
-            const bool municipal = drv.municipal_sd > 0.0;
-            grow_driver(level, municipal ? &s.factor[d * G] : nullptr, municipal ? 1.0 : std::exp(s.nat[d]),
-                        n_avg > 1 ? nullptr : cb, basis, n_avg > 1 ? nullptr : co, ozb, G);
+            const double* add_b = n_avg > 1 ? nullptr : cb;
+            const double* add_o = n_avg > 1 ? nullptr : co;
+            if (drv.municipal_sd > 0.0) {
+                grow_driver_lognormal(&s.bits[word * G], flip, static_cast<float>(s.nat[d]), static_cast<float>(drv.municipal_sd),
+                                      level, add_b, basis, add_o, ozb, G);
+            } else {
+                grow_driver(level, nullptr, std::exp(s.nat[d]), add_b, basis, add_o, ozb, G);
+            }
             if (n_avg > 1) {
                 // Volume = mean of the last n_avg levels (ring slot y % n_avg holds year y); levels
                 // before the base year count as the base level (1), as the base volume already is
@@ -267,7 +265,6 @@ struct Simulation::Impl {
         s.level.assign(G * c.d_count, 1.0);
         s.history.resize(c.history_at.empty() ? 0 : c.history_at.back());
         s.bits.resize(4 * G);
-        s.factor.resize(G * c.d_count);
         s.average.resize(G);
         s.natlevel.resize(c.d_count);
         s.basis.resize(G);

@@ -45,6 +45,11 @@ void lognormal_factor_portable(const std::uint32_t* bits, bool antithetic, float
 void grow_driver(double* level, const float* f, double e, const double* cb, double* basis, const double* co, double* ozb,
                  std::size_t n);
 
+/// grow_driver with the factors of lognormal_factor(bits, antithetic, mean, sd), in one pass on
+/// AVX-512 (no array of factors): a year of one driver with municipal shocks.
+void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
+                           const double* cb, double* basis, const double* co, double* ozb, std::size_t n);
+
 /// au[g] = uf · basis[g] + ozb[g]: the algemene uitkering of every municipality.
 void allocate(double uf, const double* basis, const double* ozb, double* au, std::size_t n);
 
