@@ -137,17 +137,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
                 double* ring = &s.history[c.history_at[d]];
                 std::copy(level, level + G, ring + (t % n_avg) * G);
                 double* avg = s.average.data();
-                std::fill(avg, avg + G, 0.0);
-                for (std::size_t a = 0; a < n_avg; ++a) {
-                    if (t >= a) {
-                        const double* lv = ring + ((t - a) % n_avg) * G;
-                        for (std::size_t g = 0; g < G; ++g) avg[g] += lv[g];
-                    } else {
-                        for (std::size_t g = 0; g < G; ++g) avg[g] += 1.0;
-                    }
-                }
-                const double inv = 1.0 / static_cast<double>(n_avg);
-                for (std::size_t g = 0; g < G; ++g) avg[g] *= inv;
+                average_levels(ring, n_avg, t, avg, G);
                 add_product(basis, avg, cb, G);
                 if (co) add_product(ozb, avg, co, G);
             }

@@ -109,16 +109,9 @@ struct Layout {
                     threshold[j] = count ? specs[k].thresholds[(c0 + j) % rows] : -HUGE_VAL;
                 }
                 tile_extremes(v + c0, C, n, w, threshold, sum, lo, hi, below);
-                // Histograms four cells at a time over all paths: four cells' counts (4 × 16 kB)
-                // stay in cache while four independent increment chains keep the core busy.
+                // Histograms one cell at a time over all paths (its counts stay in cache).
                 if (hist)
-                    for (std::size_t j0 = 0; j0 < w; j0 += 4) {
-                        const std::size_t jw = std::min<std::size_t>(4, w - j0);
-                        for (std::size_t i = 0; i < n; ++i) {
-                            const double* x = v + i * C + c0 + j0;
-                            for (std::size_t j = 0; j < jw; ++j) a.hist[k].tally(c0 + j0 + j, x[j]);
-                        }
-                    }
+                    for (std::size_t j = 0; j < w; ++j) a.hist[k].tally_many(c0 + j, v + c0 + j, C, n);
                 for (std::size_t j = 0; j < w; ++j) mean[j] = sum[j] / static_cast<double>(n);
                 tile_squares(v + c0, C, n, w, mean, m2);
                 for (std::size_t j = 0; j < w; ++j) {

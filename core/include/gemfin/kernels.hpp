@@ -53,14 +53,19 @@ void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mea
 /// au[g] = uf · basis[g] + ozb[g]: the algemene uitkering of every municipality.
 void allocate(double uf, const double* basis, const double* ozb, double* au, std::size_t n);
 
+/// The volume of a driver that is a multi-year average: avg[g] = mean of the levels of years
+/// t, t−1, …, t−n_avg+1, where year y is row y % n_avg of `ring` (n_avg × n) and years before
+/// the base year count as the base level 1 (ordered_kernels.cpp).
+void average_levels(const double* ring, std::size_t n_avg, std::size_t t, double* avg, std::size_t n);
+
 /// Σ x[i] in a fixed order (eight interleaved partial sums, then pairwise): vectorises without
-/// -ffast-math and gives the same bits on every CPU and thread count (tile_kernels.cpp).
+/// -ffast-math and gives the same bits on every CPU and thread count (ordered_kernels.cpp).
 double ordered_sum(const double* x, std::size_t n);
 
 /// y[i] += a[i] · b[i]: a driver's contribution to the uitkeringsbasis or the OZB.
 void add_product(double* y, const double* a, const double* b, std::size_t n);
 
-/// Block statistics of a tile of w cells over n paths, values x_i = v + i·stride (tile_kernels.cpp):
+/// Block statistics of a tile of w cells over n paths, values x_i = v + i·stride (ordered_kernels.cpp):
 /// sum[j] += Σ_i x_i[j], lo/hi[j] = extremes, below[j] += #{x_i[j] < threshold[j]}; each cell's
 /// sum runs over i in order, so the result is the same bits on every CPU.
 void tile_extremes(const double* v, std::size_t stride, std::size_t n, std::size_t w, const double* threshold,

@@ -11,6 +11,7 @@
 // quantile interpolates linearly inside its bin; with 2048 bins over twice the pilot range
 // the bin width is about 1% of the interquartile range for a normal-like output, and the
 // interpolation error a fraction of that (tests/cpp/test_statistics.cpp checks ≤ 0.5%).
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -56,15 +57,18 @@ public:
         observe(cell, x, x);
     }
     /// `add` without the extremes, for a caller that tracks them and reports them with `observe`.
-    void tally(std::size_t cell, double x) {
-        const double pos = (x - lo_[cell]) * inv_width_[cell];
-        std::size_t idx = 0;  // underflow slot
-        if (pos >= static_cast<double>(bins_)) {
-            idx = static_cast<std::size_t>(bins_) + 1;  // overflow slot
-        } else if (pos >= 0.0) {
-            idx = static_cast<std::size_t>(pos) + 1;
+    void tally(std::size_t cell, double x) { tally_many(cell, &x, 1, 1); }
+    /// tally(cell, x[i · step]) for i < n.
+    void tally_many(std::size_t cell, const double* x, std::size_t step, std::size_t n) {
+        const double lo = lo_[cell], inv_width = inv_width_[cell], bins = static_cast<double>(bins_);
+        std::uint32_t* counts = &counts_[cell * stride()];
+        for (std::size_t i = 0; i < n; ++i) {
+            // Slot 0 = underflow (pos < 0), 1 … bins = the bins, bins + 1 = overflow (pos ≥ bins);
+            // without branches (selects), as the slot is data-dependent.
+            const double pos = std::min((x[i * step] - lo) * inv_width, bins);
+            const auto k = static_cast<std::int64_t>(std::max(pos, -1.0));  // in range for the cast
+            ++counts[pos >= 0.0 ? static_cast<std::size_t>(k) + 1 : 0];
         }
-        ++counts_[cell * stride() + idx];
     }
     void observe(std::size_t cell, double lo, double hi) {
         if (lo < min_[cell]) min_[cell] = lo;

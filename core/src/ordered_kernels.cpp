@@ -1,6 +1,8 @@
-// Per-tile block statistics of the streamed accumulation (streamed.cpp), as array kernels with
-// AVX-512, AVX2 and baseline clones. Compiled without -ffast-math: each cell's sum runs over
-// the paths in order, vectorised across cells only, so every clone gives the same bits.
+// Array kernels whose floating-point order is part of the result: the per-tile block statistics
+// of the streamed accumulation (streamed.cpp), the fixed-order sum and the multi-year average
+// of driver levels. AVX-512, AVX2 and baseline clones, compiled without -ffast-math: every sum
+// runs in the order written, vectorised across independent elements only, so every clone gives
+// the same bits.
 #include "gemfin/kernels.hpp"
 
 namespace gemfin {
@@ -37,6 +39,22 @@ double ordered_sum(const double* __restrict x, std::size_t n) {
         for (std::size_t j = 0; j < 8; ++j) acc[j] += x[i + j];
     for (std::size_t j = 0; i < n; ++i, ++j) acc[j] += x[i];
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void average_levels(const double* __restrict ring, std::size_t n_avg, std::size_t t, double* __restrict avg,
+                    std::size_t n) {
+    for (std::size_t g = 0; g < n; ++g) avg[g] = 0.0;
+    for (std::size_t a = 0; a < n_avg; ++a) {
+        if (t >= a) {
+            const double* __restrict lv = ring + ((t - a) % n_avg) * n;
+            for (std::size_t g = 0; g < n; ++g) avg[g] += lv[g];
+        } else {
+            for (std::size_t g = 0; g < n; ++g) avg[g] += 1.0;
+        }
+    }
+    const double inv = 1.0 / static_cast<double>(n_avg);
+    for (std::size_t g = 0; g < n; ++g) avg[g] *= inv;
 }
 
 }  // namespace gemfin
