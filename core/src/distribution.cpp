@@ -94,7 +94,65 @@ Distribution Distribution::make(const std::string& kind, const std::vector<doubl
         case DistributionKind::Fixed:
             break;
     }
-    return Distribution(spec->kind, p);
+    Distribution d(spec->kind, p);
+    if (d.kind_ == DistributionKind::StudentT || d.kind_ == DistributionKind::Gamma || d.kind_ == DistributionKind::Beta)
+        d.table_ = d.build_table();
+    return d;
+}
+
+double Distribution::density(double x) const {
+    switch (kind_) {
+        case DistributionKind::StudentT:
+            return boost::math::pdf(boost::math::students_t_distribution<double, Policy>(p_[0]), (x - p_[1]) / p_[2]) / p_[2];
+        case DistributionKind::Gamma:
+            return boost::math::pdf(boost::math::gamma_distribution<double, Policy>(p_[0], p_[1]), x);
+        case DistributionKind::Beta: {
+            const double w = p_[3] - p_[2];
+            return boost::math::pdf(boost::math::beta_distribution<double, Policy>(p_[0], p_[1]), (x - p_[2]) / w) / w;
+        }
+        default:
+            return std::nan("");
+    }
+}
+
+std::shared_ptr<const Distribution::CopulaTable> Distribution::build_table() const {
+    // 4096 intervals over |z| <= 6.5 (h = 0.0032): the macro normals come from 32-bit uniforms
+    // (|z| < 6.3). The cubic Hermite error is of order h^4 times the fourth derivative of the
+    // map, far below the tolerance for smooth maps; steep ones (a gamma or beta with a tiny
+    // shape) fail the check and keep the exact path.
+    constexpr std::size_t kIntervals = 4096;
+    constexpr double kZ = 6.5;
+    auto t = std::make_shared<CopulaTable>();
+    t->z0 = -kZ;
+    t->h = 2.0 * kZ / kIntervals;
+    t->inv_h = kIntervals / (2.0 * kZ);
+    t->x.resize(kIntervals + 1);
+    t->slope.resize(kIntervals + 1);
+    for (std::size_t k = 0; k <= kIntervals; ++k) {
+        const double z = t->z0 + static_cast<double>(k) * t->h;
+        const double x = exact_copula(z);
+        const double f = density(x);
+        const double phi = std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI);
+        if (!std::isfinite(x) || !(f > 0.0) || !std::isfinite(phi / f)) return nullptr;
+        t->x[k] = x;
+        t->slope[k] = phi / f * t->h;
+    }
+    const double spread = quantile(0.75) - quantile(0.25);
+    for (std::size_t k = 0; k < kIntervals; ++k) {
+        const double z = t->z0 + (static_cast<double>(k) + 0.5) * t->h;
+        const double exact = exact_copula(z);
+        if (!(std::fabs(exact - interpolate(*t, z)) <= 1e-9 * std::max(spread, std::fabs(exact)))) return nullptr;
+    }
+    return t;
+}
+
+double Distribution::interpolate(const CopulaTable& t, double z) {
+    const double pos = (z - t.z0) * t.inv_h;
+    const auto k = std::min(static_cast<std::size_t>(pos), t.intervals() - 1);
+    const double s = pos - static_cast<double>(k), s2 = s * s, s3 = s2 * s;
+    // Hermite basis on [0, 1]: values at both ends and slopes (already scaled by h).
+    return (2 * s3 - 3 * s2 + 1) * t.x[k] + (s3 - 2 * s2 + s) * t.slope[k] + (-2 * s3 + 3 * s2) * t.x[k + 1] +
+           (s3 - s2) * t.slope[k + 1];
 }
 
 double Distribution::quantile(double u) const {
@@ -120,19 +178,49 @@ double Distribution::quantile(double u) const {
     return 0.0;  // unreachable
 }
 
-double copula_value(const Distribution& d, double z) {
-    const auto& p = d.params();
-    switch (d.kind()) {
-        case DistributionKind::Fixed: return p[0];
-        case DistributionKind::Normal: return p[0] + p[1] * z;
-        case DistributionKind::LogNormal: return std::exp(p[0] + p[1] * z);
-        default: {
-            // Keep u inside (0, 1) where Φ(z) rounds to 0 or 1 in double precision.
-            const double u = std::clamp(0.5 * std::erfc(-z * M_SQRT1_2), 1e-300, 1.0 - 1e-16);
-            return d.quantile(u);
-        }
+double Distribution::quantile_complement(double q) const {
+    namespace bm = boost::math;
+    switch (kind_) {
+        case DistributionKind::Fixed:
+            return p_[0];
+        case DistributionKind::Normal:
+            return p_[0] - p_[1] * inverse_normal_cdf(q);
+        case DistributionKind::LogNormal:
+            return std::exp(p_[0] - p_[1] * inverse_normal_cdf(q));
+        case DistributionKind::StudentT:
+            return p_[1] + p_[2] * bm::quantile(bm::complement(bm::students_t_distribution<double, Policy>(p_[0]), q));
+        case DistributionKind::Gamma:
+            return bm::quantile(bm::complement(bm::gamma_distribution<double, Policy>(p_[0], p_[1]), q));
+        case DistributionKind::Beta:
+            return p_[2] + (p_[3] - p_[2]) * bm::quantile(bm::complement(bm::beta_distribution<double, Policy>(p_[0], p_[1]), q));
+        case DistributionKind::Triangular:
+            return bm::quantile(bm::complement(bm::triangular_distribution<double, Policy>(p_[0], p_[1], p_[2]), q));
+        case DistributionKind::Uniform:
+            return p_[1] - (p_[1] - p_[0]) * q;
+    }
+    return 0.0;  // unreachable
+}
+
+double Distribution::exact_copula(double z) const {
+    // The tail probability on the side of z, Φ(−|z|), is accurate in double; 1 − Φ(|z|) is
+    // not (for z = 6, 1 − 1e-9 keeps only 7 digits of the tail), so the upper half goes
+    // through the complement quantile. Clamped where the tail underflows.
+    const double tail = std::max(0.5 * std::erfc(std::fabs(z) * M_SQRT1_2), 1e-300);
+    return z <= 0.0 ? quantile(tail) : quantile_complement(tail);
+}
+
+double Distribution::copula(double z) const {
+    switch (kind_) {
+        case DistributionKind::Fixed: return p_[0];
+        case DistributionKind::Normal: return p_[0] + p_[1] * z;
+        case DistributionKind::LogNormal: return std::exp(p_[0] + p_[1] * z);
+        default:
+            if (table_ && z >= table_->z0 && z <= -table_->z0) return interpolate(*table_, z);
+            return exact_copula(z);
     }
 }
+
+double copula_value(const Distribution& d, double z) { return d.copula(z); }
 
 double Distribution::mean() const {
     switch (kind_) {
