@@ -185,6 +185,12 @@ void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mea
 }
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
+void fifth_word(const std::uint32_t* __restrict w0, const std::uint32_t* __restrict w1, const std::uint32_t* __restrict w2,
+                std::uint32_t* __restrict out, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = (w0[i] & 0xffu) << 8 | (w1[i] & 0xffu) << 16 | (w2[i] & 0xffu) << 24;
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void allocate(double uf, const double* __restrict basis, const double* __restrict ozb, double* __restrict au, std::size_t n) {
     for (std::size_t g = 0; g < n; ++g) au[g] = uf * basis[g] + ozb[g];
 }

@@ -31,7 +31,7 @@ struct PathScratch {
     std::vector<double> level;    // D × G driver levels of the current year, updated in place
     std::vector<double> history;  // the last average_years levels of averaged drivers (rings of G)
     std::vector<double> basis, ozb;
-    std::vector<std::uint32_t> bits;  // 4 × G Philox words of one year and driver group
+    std::vector<std::uint32_t> bits;  // 5 × G words of one year and driver group (kernels.hpp: fifth_word)
     std::vector<double> average;   // G: multi-year average volume of one driver
     std::vector<double> natlevel;  // D national driver levels (exp of cumulated national growth)
 
@@ -110,12 +110,15 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
         double* ozb = s.ozb.data();
         for (std::size_t d = 0; d < D; ++d) {
             const auto& drv = m.drivers[d];
-            const std::size_t w = d / 4, word = d % 4;
+            const std::size_t w = d / 5, word = d % 5;
             // Municipal growth factors exp(n_d + τ_d·η): one Philox counter per (municipality,
-            // group of 4 drivers), evaluated over all municipalities at once.
-            if (word == 0 && c.any_municipal)
+            // group of 5 drivers), evaluated over all municipalities at once; its four words
+            // give four 24-bit uniforms (top bits), their low bytes a fifth.
+            if (word == 0 && c.any_municipal) {
                 philox_lanes(q, tt, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(c.muni_words), 0u, muni.key(), G,
                              &s.bits[0], &s.bits[G], &s.bits[2 * G], &s.bits[3 * G]);
+                if (d + 4 < D) fifth_word(&s.bits[0], &s.bits[G], &s.bits[2 * G], &s.bits[4 * G], G);
+            }
             const double* cb = &c.cb[d * G];
             const double* co = c.has_ozb[d] ? &c.co[d * G] : nullptr;  // most drivers carry no OZB maatstaf
             const auto n_avg = static_cast<std::size_t>(drv.average_years);
@@ -254,7 +257,7 @@ struct Simulation::Impl {
         PathScratch s;
         s.level.assign(G * c.d_count, 1.0);
         s.history.resize(c.history_at.empty() ? 0 : c.history_at.back());
-        s.bits.resize(4 * G);
+        s.bits.resize(5 * G);
         s.average.resize(G);
         s.natlevel.resize(c.d_count);
         s.basis.resize(G);
@@ -354,7 +357,7 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
     c.d_count = m.drivers.size();
     c.t_count = static_cast<std::size_t>(m.years);
     c.k_count = m.macro_shocks();
-    c.muni_words = (c.d_count + 3) / 4;
+    c.muni_words = (c.d_count + 4) / 5;  // Philox counters per municipality and year
     // history_at[d]: where driver d's ring of average_years levels starts (averaged drivers
     // only); history_at[D]: the total size.
     c.history_at.assign(c.d_count + 1, 0);

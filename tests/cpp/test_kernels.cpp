@@ -134,3 +134,48 @@ TEST(Kernels, FloatInverseNormalAndLognormalOverTheWholeGrid) {
         }
     }
 }
+
+// The fifth uniform of a Philox call comes from the low bytes of three of its words: exactly
+// those bits, mirrored with the words (antithetic), and normal after the float transform.
+TEST(Kernels, FifthWordFromLowBytes) {
+    const std::size_t n = 200003;
+    std::vector<std::uint32_t> b0(n), b1(n), b2(n), b3(n), fifth(n), mirrored(n);
+    philox_lanes(4, 5, 0, 1, 0, PhiloxKey{7, 8}, n, b0.data(), b1.data(), b2.data(), b3.data());
+    fifth_word(b0.data(), b1.data(), b2.data(), fifth.data(), n);
+    for (std::size_t i = 0; i < n; ++i)
+        ASSERT_EQ(fifth[i], (b0[i] & 0xffu) * 0x100u + (b1[i] & 0xffu) * 0x10000u + (b2[i] & 0xffu) * 0x1000000u);
+    std::vector<std::uint32_t> n0(n), n1(n), n2(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        n0[i] = ~b0[i];
+        n1[i] = ~b1[i];
+        n2[i] = ~b2[i];
+    }
+    fifth_word(n0.data(), n1.data(), n2.data(), mirrored.data(), n);
+    std::vector<float> z(n), za(n);
+    standard_normal_from_bits(fifth.data(), false, z.data(), n);
+    standard_normal_from_bits(mirrored.data(), false, za.data(), n);
+    double sum = 0.0, sum2 = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        ASSERT_EQ(za[i], -z[i]);  // mirrored words give the mirrored normal
+        sum += z[i];
+        sum2 += double(z[i]) * z[i];
+    }
+    EXPECT_NEAR(sum / n, 0.0, 5.0 / std::sqrt(double(n)));
+    EXPECT_NEAR(sum2 / n, 1.0, 0.02);
+    // Uncorrelated with the normals of the words whose low bytes it takes.
+    for (const auto* w : {&b0, &b1, &b2}) {
+        std::vector<float> zw(n);
+        standard_normal_from_bits(w->data(), false, zw.data(), n);
+        double cross = 0.0;
+        for (std::size_t i = 0; i < n; ++i) cross += double(z[i]) * zw[i];
+        EXPECT_NEAR(cross / n, 0.0, 5.0 / std::sqrt(double(n)));
+    }
+    std::sort(z.begin(), z.end());
+    boost::math::normal_distribution<double> nd;
+    double dmax = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double f = boost::math::cdf(nd, z[i]);
+        dmax = std::max({dmax, std::fabs(f - double(i) / n), std::fabs(f - double(i + 1) / n)});
+    }
+    EXPECT_LT(dmax, 1.95 / std::sqrt(double(n)));
+}

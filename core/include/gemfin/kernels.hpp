@@ -24,6 +24,13 @@ void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, st
                   std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1,
                   std::uint32_t* out2, std::uint32_t* out3);
 
+/// out[i] = the low bytes of w0[i], w1[i], w2[i] as the top 24 bits of a word (low byte 0):
+/// a fifth 24-bit uniform from a Philox call whose four words give four uniforms by their top
+/// 24 bits. The bits are disjoint, so the five uniforms are independent; mirroring the words
+/// (antithetic, ~w) mirrors this one too.
+void fifth_word(const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2, std::uint32_t* out,
+                std::size_t n);
+
 /// factor[i] = exp(mean + sd · Φ⁻¹(u_i)) with u_i from the top 24 bits of bits[i]; with
 /// `antithetic` the uniform is mirrored (u → 1 − u, exactly).
 void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, float sd, float* factor,
