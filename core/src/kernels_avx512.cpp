@@ -242,8 +242,13 @@ GEMFIN_AVX512 void for_each_lognormal(const std::uint32_t* bits, bool antithetic
             op(i, lanes, exp_of(z));
         });
     };
-    if (bound <= 0.1) {
+    // Degree N where bound^(N+1)/(N+1)!·e^bound ≤ 1e-8.
+    if (bound <= 0.04) {
+        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_taylor<4>(a); });
+    } else if (bound <= 0.1) {
         run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_taylor<5>(a); });
+    } else if (bound <= 0.2) {
+        run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_taylor<6>(a); });
     } else if (bound <= 0.5) {
         run([](const auto& a) __attribute__((target("avx512f"), always_inline)) { return exp_taylor<8>(a); });
     } else {
