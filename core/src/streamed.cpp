@@ -109,9 +109,13 @@ struct Layout {
                     threshold[j] = count ? specs[k].thresholds[(c0 + j) % rows] : -HUGE_VAL;
                 }
                 tile_extremes(v + c0, C, n, w, threshold, sum, lo, hi, below);
-                // Histograms one cell at a time over all paths (its counts stay in cache).
-                if (hist)
-                    for (std::size_t j = 0; j < w; ++j) a.hist[k].tally_many(c0 + j, v + c0 + j, C, n);
+                // Histograms eight cells (a cache line of values per path) at a time over all
+                // paths; their counts stay in cache.
+                if (hist) {
+                    std::size_t j = 0;
+                    for (; j + 8 <= w; j += 8) a.hist[k].tally_cells<8>(c0 + j, v + c0 + j, C, n);
+                    for (; j < w; ++j) a.hist[k].tally_many(c0 + j, v + c0 + j, C, n);
+                }
                 for (std::size_t j = 0; j < w; ++j) mean[j] = sum[j] / static_cast<double>(n);
                 tile_squares(v + c0, C, n, w, mean, m2);
                 for (std::size_t j = 0; j < w; ++j) {

@@ -60,15 +60,28 @@ public:
     void tally(std::size_t cell, double x) { tally_many(cell, &x, 1, 1); }
     /// tally(cell, x[i · step]) for i < n.
     void tally_many(std::size_t cell, const double* x, std::size_t step, std::size_t n) {
-        const double lo = lo_[cell], inv_width = inv_width_[cell], bins = static_cast<double>(bins_);
-        std::uint32_t* counts = &counts_[cell * stride()];
-        for (std::size_t i = 0; i < n; ++i) {
-            // Slot 0 = underflow (pos < 0), 1 … bins = the bins, bins + 1 = overflow (pos ≥ bins);
-            // without branches (selects), as the slot is data-dependent.
-            const double pos = std::min((x[i * step] - lo) * inv_width, bins);
-            const auto k = static_cast<std::int64_t>(std::max(pos, -1.0));  // in range for the cast
-            ++counts[pos >= 0.0 ? static_cast<std::size_t>(k) + 1 : 0];
+        tally_cells<1>(cell, x, step, n);
+    }
+    /// tally(cell0 + j, x[i · step + j]) for j < W, i < n: W neighbouring cells of a path share a
+    /// cache line of x, and W increment streams run side by side.
+    template <std::size_t W>
+    void tally_cells(std::size_t cell0, const double* x, std::size_t step, std::size_t n) {
+        double lo[W], inv_width[W];
+        std::uint32_t* counts[W];
+        for (std::size_t j = 0; j < W; ++j) {
+            lo[j] = lo_[cell0 + j];
+            inv_width[j] = inv_width_[cell0 + j];
+            counts[j] = &counts_[(cell0 + j) * stride()];
         }
+        const double bins = static_cast<double>(bins_);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t j = 0; j < W; ++j) {
+                // Slot 0 = underflow (pos < 0), 1 … bins = the bins, bins + 1 = overflow
+                // (pos ≥ bins); without branches (selects), as the slot is data-dependent.
+                const double pos = std::min((x[i * step + j] - lo[j]) * inv_width[j], bins);
+                const auto k = static_cast<std::int64_t>(std::max(pos, -1.0));  // in range for the cast
+                ++counts[j][pos >= 0.0 ? static_cast<std::size_t>(k) + 1 : 0];
+            }
     }
     void observe(std::size_t cell, double lo, double hi) {
         if (lo < min_[cell]) min_[cell] = lo;
