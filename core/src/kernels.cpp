@@ -202,6 +202,10 @@ void add_product(double* __restrict y, const double* __restrict a, const double*
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void positive_power(const double* __restrict x, double p, double* __restrict out, std::size_t n) {
+    if (p == 0.5) {  // a common pass-through, and sqrt is both exact (correctly rounded) and fast
+        for (std::size_t i = 0; i < n; ++i) out[i] = std::sqrt(x[i]);
+        return;
+    }
     for (std::size_t i = 0; i < n; ++i) out[i] = std::exp(p * std::log(x[i]));
 }
 

@@ -181,3 +181,14 @@ TEST(Kernels, FifthWordFromLowBytes) {
     }
     EXPECT_LT(dmax, 1.95 / std::sqrt(double(n)));
 }
+
+TEST(Kernels, PositivePowerAgreesWithPow) {
+    std::vector<double> x;
+    for (int i = 0; i < 1001; ++i) x.push_back(0.2 + 0.0037 * i + 1e-7 * (i % 7));
+    std::vector<double> out(x.size() + 1, -1.0);
+    for (double p : {0.5, 0.3, 1.0, 1.7}) {
+        positive_power(x.data(), p, out.data(), x.size());
+        for (std::size_t i = 0; i < x.size(); ++i) EXPECT_NEAR(out[i], std::pow(x[i], p), 1e-14 * std::pow(x[i], p)) << p;
+        EXPECT_EQ(out[x.size()], -1.0);
+    }
+}

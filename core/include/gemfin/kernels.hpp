@@ -80,7 +80,8 @@ void tile_extremes(const double* v, std::size_t stride, std::size_t n, std::size
 /// m2[j] += Σ_i (x_i[j] − mean[j])², in path order.
 void tile_squares(const double* v, std::size_t stride, std::size_t n, std::size_t w, const double* mean, double* m2);
 
-/// out[i] = x[i]^p for x[i] > 0, as exp(p · log x[i]) (vectorised; relative error ~1e-15).
+/// out[i] = x[i]^p for x[i] > 0, as exp(p · log x[i]) (vectorised; relative error ~1e-15), or
+/// sqrt(x[i]) for p = ½.
 void positive_power(const double* x, double p, double* out, std::size_t n);
 
 }  // namespace gemfin
