@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gemfin/archive.hpp"
+#include "gemfin/huge_pages.hpp"
 #include "gemfin/statistics.hpp"
 #include "gemfin/types.hpp"
 
@@ -35,7 +36,7 @@ struct OutputSummary {
 /// Buffers of one block: values[output][i · rows · T + t · rows + row] for path i of the block;
 /// for a mean_only output one set of cells that sums the block's paths.
 struct BlockBuffer {
-    std::vector<std::vector<double>> values;
+    std::vector<std::vector<double, HugePageAllocator<double>>> values;
     std::vector<char> mean_only;
     std::vector<std::size_t> rows;
     std::size_t years = 0;
