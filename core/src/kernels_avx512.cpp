@@ -132,10 +132,10 @@ GEMFIN_AVX512 Vecs<K> exp_taylor(const Vecs<K>& a) {
 
 // Φ⁻¹ of the uniforms u = (top + ½)/2²⁴, top = the top 24 bits of each word: Giles' float
 // erfinv as in kernels.cpp, with x = 2u − 1 formed exactly from the integer, so that
-// z(1 − u) = −z(u) exactly. With Tail = false only the central polynomial (w < 5)
-// is evaluated and `tail` receives the lanes that need the other one.
+// z(1 − u) = −z(u) exactly; returns offset + scale·z. With Tail = false only the central
+// polynomial (w < 5) is evaluated and `tail` receives the lanes that need the other one.
 template <bool Tail, int K>
-GEMFIN_AVX512 Vecs<K> inverse_normal_ps(const __m512i (&word)[K], __mmask16* tail) {
+GEMFIN_AVX512 Vecs<K> inverse_normal_ps(const __m512i (&word)[K], __mmask16* tail, __m512 scale, __m512 offset) {
     static constexpr float kCentral[] = {2.81022636e-08f, 3.43273939e-07f, -3.5233877e-06f, -4.39150654e-06f,
                                          0.00021858087f,  -0.00125372503f, -0.00417768164f, 0.246640727f,
                                          1.50140941f};
@@ -162,7 +162,8 @@ GEMFIN_AVX512 Vecs<K> inverse_normal_ps(const __m512i (&word)[K], __mmask16* tai
         GEMFIN_EACH arg.v[j] = _mm512_sub_ps(_mm512_sqrt_ps(w.v[j]), _mm512_set1_ps(3.0f));
     }
     const Vecs<K> poly = Tail ? horner(arg, kTail) : horner(arg, kCentral);
-    GEMFIN_EACH x.v[j] = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(1.41421356237309505f), poly.v[j]), x.v[j]);
+    // offset + scale·z with z = √2·poly·x: one FMA on the polynomial (√2·scale·x is ready early).
+    GEMFIN_EACH x.v[j] = _mm512_fmadd_ps(poly.v[j], _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(1.41421356237309505f), scale), x.v[j]), offset);
     return x;
 }
 
@@ -178,13 +179,14 @@ GEMFIN_AVX512 __mmask16 lanes_left(std::size_t n, std::size_t i) {
     return static_cast<__mmask16>(left == 16 ? 0xFFFFu : (1u << left) - 1u);
 }
 
-// Calls `op(i, lanes, z)` with the normals of the n words, K vectors of 16 from word i on
-// (lanes: a mask per vector; K = kVectors or 1), each word exactly once, so that op may update
+// Calls `op(i, lanes, offset + scale·z)` with the normals z of the n words, K vectors of 16
+// from word i on (lanes: a mask per vector; K = kVectors or 1), each word exactly once, so that op may update
 // in place: a first pass with the central polynomial only, free of branches and kVectors
 // vectors side by side, passes the central lanes; a second pass over the few vectors with a
 // tail lane recomputes them with the tail polynomial and passes those lanes.
 template <class Op>
-GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, std::size_t n, Op op) {
+GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, std::size_t n, __m512 scale, __m512 offset,
+                                   Op op) {
     constexpr int kVectors = 4;
     constexpr std::size_t kBatch = 16 * 64;  // words per batch; its vectors with a tail lane are listed
     const __m512i flip = _mm512_set1_epi32(antithetic ? -1 : 0);
@@ -200,7 +202,7 @@ GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, s
                 keep[j] = lanes_left(end, at);
                 words[j] = load_words(bits + at, keep[j], flip);  // masked: nothing is read past end
             }
-            const Vecs<kVectors> z = inverse_normal_ps<false>(words, tail);
+            const Vecs<kVectors> z = inverse_normal_ps<false>(words, tail, scale, offset);
             __mmask16 central[kVectors];
             for (int j = 0; j < kVectors; ++j) {
                 central[j] = static_cast<__mmask16>(keep[j] & ~tail[j]);
@@ -214,9 +216,9 @@ GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, s
             const __mmask16 keep = lanes_left(end, i);
             const __m512i words[1] = {load_words(bits + i, keep, flip)};
             __mmask16 tail[1];
-            (void)inverse_normal_ps<false>(words, tail);
+            (void)inverse_normal_ps<false>(words, tail, scale, offset);
             const __mmask16 lanes[1] = {static_cast<__mmask16>(tail[0] & keep)};
-            op(i, lanes, inverse_normal_ps<true>(words, nullptr));
+            op(i, lanes, inverse_normal_ps<true>(words, nullptr, scale, offset));
         }
     }
 }
@@ -237,9 +239,8 @@ GEMFIN_AVX512 void for_each_lognormal(const std::uint32_t* bits, bool antithetic
     const __m512 mu = _mm512_set1_ps(mean), sigma = _mm512_set1_ps(sd);
     const double bound = std::fabs(static_cast<double>(mean)) + 5.5 * std::fabs(static_cast<double>(sd));
     const auto run = [&](auto exp_of) __attribute__((target("avx512f"), always_inline)) {
-        for_each_normal(bits, antithetic, n, [=](std::size_t i, const __mmask16* lanes, auto z) __attribute__((target("avx512f"), always_inline)) {
-            for (auto& v : z.v) v = _mm512_fmadd_ps(sigma, v, mu);
-            op(i, lanes, exp_of(z));
+        for_each_normal(bits, antithetic, n, sigma, mu, [=](std::size_t i, const __mmask16* lanes, const auto& a) __attribute__((target("avx512f"), always_inline)) {
+            op(i, lanes, exp_of(a));  // a = mean + sd·z
         });
     };
     // Degree N where bound^(N+1)/(N+1)!·e^bound ≤ 1e-8.
@@ -260,7 +261,7 @@ GEMFIN_AVX512 void for_each_lognormal(const std::uint32_t* bits, bool antithetic
 
 __attribute__((target("avx512f")))
 void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n) {
-    for_each_normal(bits, antithetic, n, [z](std::size_t i, const __mmask16* lanes, const auto& v) __attribute__((target("avx512f"))) {
+    for_each_normal(bits, antithetic, n, _mm512_set1_ps(1.0f), _mm512_setzero_ps(), [z](std::size_t i, const __mmask16* lanes, const auto& v) __attribute__((target("avx512f"))) {
         store(z, i, lanes, v);
     });
 }
