@@ -184,6 +184,27 @@ GEMFIN_AVX512 __mmask16 lanes_left(std::size_t n, std::size_t i) {
 // in place: a first pass with the central polynomial only, free of branches and kVectors
 // vectors side by side, passes the central lanes; a second pass over the few vectors with a
 // tail lane recomputes them with the tail polynomial and passes those lanes.
+// The first pass over K vectors from word i (before end): the central lanes go to op, the
+// vectors with a tail lane are appended to `tails`.
+template <int K, class Op>
+GEMFIN_AVX512 void central_pass(const std::uint32_t* bits, __m512i flip, std::size_t i, std::size_t end, __m512 scale,
+                                __m512 offset, Op& op, std::size_t* tails, std::size_t& count) {
+    __m512i words[K];
+    __mmask16 keep[K], tail[K], central[K];
+    GEMFIN_EACH {
+        const std::size_t at = i + 16 * static_cast<std::size_t>(j);
+        keep[j] = lanes_left(end, at);
+        words[j] = load_words(bits + at, keep[j], flip);  // masked: nothing is read past end
+    }
+    const Vecs<K> z = inverse_normal_ps<false>(words, tail, scale, offset);
+    GEMFIN_EACH {
+        central[j] = static_cast<__mmask16>(keep[j] & ~tail[j]);
+        tails[count] = i + 16 * static_cast<std::size_t>(j);
+        count += (tail[j] & keep[j]) != 0;  // branch-free bookkeeping
+    }
+    op(i, central, z);
+}
+
 template <class Op>
 GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, std::size_t n, __m512 scale, __m512 offset,
                                    Op op) {
@@ -194,23 +215,11 @@ GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, s
     for (std::size_t start = 0; start < n; start += kBatch) {
         const std::size_t end = std::min(n, start + kBatch);
         std::size_t count = 0;
-        for (std::size_t i = start; i < end; i += 16 * kVectors) {
-            __m512i words[kVectors];
-            __mmask16 keep[kVectors], tail[kVectors];
-            for (int j = 0; j < kVectors; ++j) {
-                const std::size_t at = i + 16 * static_cast<std::size_t>(j);
-                keep[j] = lanes_left(end, at);
-                words[j] = load_words(bits + at, keep[j], flip);  // masked: nothing is read past end
-            }
-            const Vecs<kVectors> z = inverse_normal_ps<false>(words, tail, scale, offset);
-            __mmask16 central[kVectors];
-            for (int j = 0; j < kVectors; ++j) {
-                central[j] = static_cast<__mmask16>(keep[j] & ~tail[j]);
-                tails[count] = i + 16 * static_cast<std::size_t>(j);
-                count += (tail[j] & keep[j]) != 0;  // branch-free bookkeeping
-            }
-            op(i, central, z);
-        }
+        std::size_t i = start;
+        for (; i + 16 * kVectors <= end; i += 16 * kVectors)
+            central_pass<kVectors>(bits, flip, i, end, scale, offset, op, tails, count);
+        // The last vectors one by one: no work on vectors past the end.
+        for (; i < end; i += 16) central_pass<1>(bits, flip, i, end, scale, offset, op, tails, count);
         for (std::size_t k = 0; k < count; ++k) {
             const std::size_t i = tails[k];
             const __mmask16 keep = lanes_left(end, i);
