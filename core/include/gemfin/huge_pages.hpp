@@ -1,9 +1,10 @@
 #pragma once
-// An allocator for the large per-thread arrays that the accumulation walks with a large
-// stride (a block's buffered outputs: one row of 3,420 doubles per path, read column-wise):
-// with 4 kB pages every such read is a TLB miss; on Linux the allocator asks for transparent
-// huge pages (2 MB) with madvise, where the system allows it (mode "madvise" or "always").
-// Small arrays, and other systems, use plain operator new.
+// An allocator for the large per-thread arrays of the accumulation: a block's buffered outputs,
+// walked with a large stride (one row of 3,420 doubles per path, read column-wise: with 4 kB
+// pages every read is a TLB miss), and the histogram counts (tens of MB, tens of thousands of
+// page faults to set up with 4 kB pages). On Linux it asks for transparent huge pages (2 MB)
+// with madvise, where the system allows it (mode "madvise" or "always"). Small arrays, and
+// other systems, use plain operator new.
 #include <cstddef>
 #include <cstdlib>
 #include <new>
