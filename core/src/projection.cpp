@@ -450,7 +450,7 @@ SimulationOutput Simulation::finalize(std::vector<SimulationPart> parts) const {
         out.kept.insert(out.kept.end(), p.kept.begin(), p.kept.end());
         streams.push_back(std::move(p.stream));
     }
-    StreamResult r = stream_finalize(s.specs, s.c.t_count, s.so, streams);
+    StreamResult r = stream_finalize(s.specs, s.c.t_count, s.so, std::move(streams));
     out.cancelled = r.cancelled;
     out.paths_done = r.paths_done;
     if (r.cancelled) return out;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -221,14 +222,22 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
             fold_into(part.folded, chunk_m);
         }
     }
-    ThreadAcc merged = L.new_acc(pilot.histograms);
-    for (const auto& a : acc)
-        for (std::size_t k = 0; k < L.outputs(); ++k) {
-            if (specs[k].quantiles) merged.hist[k].merge(a.hist[k]);
-            for (std::size_t c = 0; c < merged.below[k].size(); ++c) merged.below[k][c] += a.below[k][c];
+    // Counts are integers and extremes exact: the threads' accumulators merge in any order,
+    // into the first one (no further copy of histograms of tens of MB).
+    std::optional<ThreadAcc> merged;
+    for (auto& a : acc) {
+        if (!merged) {
+            merged.emplace(std::move(a));
+            continue;
         }
-    part.histograms = std::move(merged.hist);
-    part.below = std::move(merged.below);
+        for (std::size_t k = 0; k < L.outputs(); ++k) {
+            if (specs[k].quantiles) merged->hist[k].merge(a.hist[k]);
+            for (std::size_t c = 0; c < merged->below[k].size(); ++c) merged->below[k][c] += a.below[k][c];
+        }
+    }
+    if (!merged) merged.emplace(L.new_acc(pilot.histograms));  // no block ran (cancelled at once)
+    part.histograms = std::move(merged->hist);
+    part.below = std::move(merged->below);
     return part;
 }
 
@@ -306,7 +315,7 @@ StreamPartial load_partial(ByteReader& r, const std::vector<OutputSpec>& specs, 
 }
 
 StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o,
-                             const std::vector<StreamPartial>& parts) {
+                             std::vector<StreamPartial> parts) {
     const Layout L(specs, T, o);
     StreamResult res;
     std::uint64_t next = 0;
@@ -334,8 +343,8 @@ StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T
             fold_into(total, p.folded);  // folding onto an empty total copies it exactly
         }
     }
-    std::vector<HistogramSet> hist = parts.front().histograms;
-    std::vector<std::vector<std::uint64_t>> below = parts.front().below;
+    std::vector<HistogramSet> hist = std::move(parts.front().histograms);
+    std::vector<std::vector<std::uint64_t>> below = std::move(parts.front().below);
     for (std::size_t i = 1; i < parts.size(); ++i)
         for (std::size_t k = 0; k < L.outputs(); ++k) {
             if (specs[k].quantiles) hist[k].merge(parts[i].histograms[k]);
@@ -375,7 +384,7 @@ StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t T, c
     std::vector<StreamPartial> parts;
     parts.push_back(stream_chunks(specs, T, o, path_fn, pilot, 0, chunk_count(o.paths, o.block_size), false, cancel,
                                   progress));
-    return stream_finalize(specs, T, o, parts);
+    return stream_finalize(specs, T, o, std::move(parts));
 }
 
 }  // namespace gemfin

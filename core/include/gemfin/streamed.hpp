@@ -122,9 +122,10 @@ void save_partial(ByteWriter& w, const StreamPartial& part);
 StreamPartial load_partial(ByteReader& r, const std::vector<OutputSpec>& specs, std::size_t years,
                            const StreamOptions& o);
 
-/// Combines parts that cover all chunks, in chunk order, into the statistics.
+/// Combines parts that cover all chunks, in chunk order, into the statistics (taken by value:
+/// their histograms are merged in place; move them in to avoid copies).
 StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t years, const StreamOptions& o,
-                             const std::vector<StreamPartial>& parts);
+                             std::vector<StreamPartial> parts);
 
 /// The whole run in this process: pilot, all chunks folded, finalize.
 StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t years, const StreamOptions& o,
