@@ -112,7 +112,7 @@ void standard_normal_portable(const std::uint32_t* __restrict bits, bool antithe
     for (std::size_t i = 0; i < n; ++i) z[i] = inverse_normal_f(static_cast<std::int32_t>((bits[i] ^ mask) >> 8));
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
+__attribute__((target_clones("avx2", "default")))
 void lognormal_factor_portable(const std::uint32_t* __restrict bits, bool antithetic, float mean, float sd,
                                float* __restrict factor, std::size_t n) {
     const std::uint32_t mask = antithetic ? 0xffffffffu : 0u;
@@ -141,10 +141,13 @@ void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, fl
 
 namespace {
 
-// One loop per combination, so that none tests a pointer per element.
+// One loop per combination, so that none tests a pointer per element (inlined into each clone
+// of grow_driver).
 template <bool Factor, bool Basis, bool Ozb>
-inline void grow_driver_loop(double* __restrict level, const float* __restrict f, double e, const double* __restrict cb,
-                             double* __restrict basis, const double* __restrict co, double* __restrict ozb, std::size_t n) {
+inline __attribute__((always_inline)) void grow_driver_loop(double* __restrict level, const float* __restrict f, double e,
+                                                           const double* __restrict cb, double* __restrict basis,
+                                                           const double* __restrict co, double* __restrict ozb,
+                                                           std::size_t n) {
     for (std::size_t g = 0; g < n; ++g) {
         const double now = level[g] * (Factor ? static_cast<double>(f[g]) : e);
         level[g] = now;
@@ -153,34 +156,54 @@ inline void grow_driver_loop(double* __restrict level, const float* __restrict f
     }
 }
 
+template <bool Basis, bool Ozb>
+inline __attribute__((always_inline)) void grow_driver_updates(double* level, const float* f, double e, const double* cb,
+                                                              double* basis, const double* co, double* ozb,
+                                                              std::size_t n) {
+    if (f) {
+        grow_driver_loop<true, Basis, Ozb>(level, f, e, cb, basis, co, ozb, n);
+    } else {
+        grow_driver_loop<false, Basis, Ozb>(level, f, e, cb, basis, co, ozb, n);
+    }
+}
+
 }  // namespace
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void grow_driver(double* level, const float* f, double e, const double* cb, double* basis, const double* co, double* ozb,
                  std::size_t n) {
-    if (f) {
-        if (cb && co) grow_driver_loop<true, true, true>(level, f, e, cb, basis, co, ozb, n);
-        else if (cb) grow_driver_loop<true, true, false>(level, f, e, cb, basis, co, ozb, n);
-        else grow_driver_loop<true, false, false>(level, f, e, cb, basis, co, ozb, n);
+    if (cb && co) {
+        grow_driver_updates<true, true>(level, f, e, cb, basis, co, ozb, n);
+    } else if (cb) {
+        grow_driver_updates<true, false>(level, f, e, cb, basis, co, ozb, n);
+    } else if (co) {
+        grow_driver_updates<false, true>(level, f, e, cb, basis, co, ozb, n);
     } else {
-        if (cb && co) grow_driver_loop<false, true, true>(level, f, e, cb, basis, co, ozb, n);
-        else if (cb) grow_driver_loop<false, true, false>(level, f, e, cb, basis, co, ozb, n);
-        else grow_driver_loop<false, false, false>(level, f, e, cb, basis, co, ozb, n);
+        grow_driver_updates<false, false>(level, f, e, cb, basis, co, ozb, n);
     }
 }
+
+namespace detail {
+
+void grow_driver_lognormal_portable(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
+                                    const double* cb, double* basis, const double* co, double* ozb, std::size_t n) {
+    constexpr std::size_t kChunk = 256;  // factors of a chunk of municipalities, on the stack
+    float f[kChunk];
+    for (std::size_t i = 0; i < n; i += kChunk) {
+        const std::size_t len = std::min(kChunk, n - i);
+        lognormal_factor_portable(bits + i, antithetic, mean, sd, f, len);
+        grow_driver(level + i, f, 1.0, cb ? cb + i : nullptr, basis + i, co ? co + i : nullptr, ozb + i, len);
+    }
+}
+
+}  // namespace detail
 
 void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
                            const double* cb, double* basis, const double* co, double* ozb, std::size_t n) {
     if (has_avx512()) {
         avx512::grow_driver_lognormal(bits, antithetic, mean, sd, level, cb, basis, co, ozb, n);
-        return;
-    }
-    constexpr std::size_t kChunk = 256;  // factors of a chunk of municipalities, on the stack
-    float f[kChunk];
-    for (std::size_t i = 0; i < n; i += kChunk) {
-        const std::size_t len = std::min(kChunk, n - i);
-        detail::lognormal_factor_portable(bits + i, antithetic, mean, sd, f, len);
-        grow_driver(level + i, f, 1.0, cb ? cb + i : nullptr, basis + i, co ? co + i : nullptr, ozb + i, len);
+    } else {
+        detail::grow_driver_lognormal_portable(bits, antithetic, mean, sd, level, cb, basis, co, ozb, n);
     }
 }
 

@@ -193,9 +193,9 @@ TEST(Kernels, PositivePowerAgreesWithPow) {
     }
 }
 
-// A year of a municipal driver in one pass: the level times the lognormal factor, and that
-// level times the driver's contributions added to the basis and the OZB, each only when asked;
-// every tail length, and nothing written past n.
+// A year of a municipal driver (the dispatched AVX-512 kernel here, and the portable one): the
+// level times the lognormal factor, and that level times the driver's contributions added to
+// the basis and the OZB, each only when asked; every tail length, and nothing written past n.
 TEST(Kernels, GrowDriverLognormal) {
     for (std::size_t n : {std::size_t{1}, std::size_t{17}, std::size_t{64}, std::size_t{342}}) {
         std::vector<std::uint32_t> b0(n), b1(n), b2(n), b3(n);
@@ -210,20 +210,22 @@ TEST(Kernels, GrowDriverLognormal) {
             basis0[g] = 3e6 + double(g);
             ozb0[g] = 1e5 + double(g);
         }
-        for (const bool with_b : {false, true})
-            for (const bool with_o : {false, true}) {
-                std::vector<double> level = level0, basis = basis0, ozb = ozb0;
-                grow_driver_lognormal(b2.data(), true, 0.012f, 0.02f, level.data(), with_b ? cb.data() : nullptr, basis.data(),
-                                      with_o ? co.data() : nullptr, ozb.data(), n);
-                for (std::size_t g = 0; g < n; ++g) {
-                    const double want = level0[g] * std::exp(0.012 + 0.02 * double(z[g]));
-                    ASSERT_NEAR(level[g], want, 2e-6 * want) << n << " " << g;
-                    EXPECT_DOUBLE_EQ(basis[g], with_b ? basis0[g] + level[g] * cb[g] : basis0[g]);
-                    EXPECT_DOUBLE_EQ(ozb[g], with_o ? ozb0[g] + level[g] * co[g] : ozb0[g]);
+        for (const auto grow : {&grow_driver_lognormal, &detail::grow_driver_lognormal_portable}) {
+            for (const bool with_b : {false, true})
+                for (const bool with_o : {false, true}) {
+                    std::vector<double> level = level0, basis = basis0, ozb = ozb0;
+                    grow(b2.data(), true, 0.012f, 0.02f, level.data(), with_b ? cb.data() : nullptr, basis.data(),
+                         with_o ? co.data() : nullptr, ozb.data(), n);
+                    for (std::size_t g = 0; g < n; ++g) {
+                        const double want = level0[g] * std::exp(0.012 + 0.02 * double(z[g]));
+                        ASSERT_NEAR(level[g], want, 2e-6 * want) << n << " " << g;
+                        EXPECT_DOUBLE_EQ(basis[g], with_b ? basis0[g] + level[g] * cb[g] : basis0[g]);
+                        EXPECT_DOUBLE_EQ(ozb[g], with_o ? ozb0[g] + level[g] * co[g] : ozb0[g]);
+                    }
+                    EXPECT_EQ(level[n], level0[n]);
+                    EXPECT_EQ(basis[n], basis0[n]);
+                    EXPECT_EQ(ozb[n], ozb0[n]);
                 }
-                EXPECT_EQ(level[n], level0[n]);
-                EXPECT_EQ(basis[n], basis0[n]);
-                EXPECT_EQ(ozb[n], ozb0[n]);
-            }
+        }
     }
 }

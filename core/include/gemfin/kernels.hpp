@@ -44,6 +44,8 @@ namespace detail {
 void standard_normal_portable(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n);
 void lognormal_factor_portable(const std::uint32_t* bits, bool antithetic, float mean, float sd, float* factor,
                                std::size_t n);
+void grow_driver_lognormal_portable(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
+                                    const double* cb, double* basis, const double* co, double* ozb, std::size_t n);
 }  // namespace detail
 
 /// A year of one driver, in place: level[g] ·= f[g] (f widened to double; the constant e when f
