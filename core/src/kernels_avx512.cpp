@@ -120,7 +120,7 @@ GEMFIN_AVX512 Vecs<K> exp_ps(const Vecs<K>& a) {
 }
 
 // exp(a) for |a| ≤ bound by its Taylor polynomial of degree N, without range reduction: the
-// truncation error is below bound^(N+1)/(N+1)!·e^bound (lognormal_factor picks N from the bound).
+// truncation error is below bound^(N+1)/(N+1)!·e^bound (for_each_lognormal picks N from the bound).
 template <int N, int K>
 GEMFIN_AVX512 Vecs<K> exp_taylor(const Vecs<K>& a) {
     float c[N + 1] = {};
@@ -181,11 +181,6 @@ GEMFIN_AVX512 __mmask16 lanes_left(std::size_t n, std::size_t i) {
     return static_cast<__mmask16>(left == 16 ? 0xFFFFu : (1u << left) - 1u);
 }
 
-// Calls `op(i, lanes, offset + scale·z)` with the normals z of the n words, K vectors of 16
-// from word i on (lanes: a mask per vector; K = kVectors or 1), each word exactly once, so that op may update
-// in place: a first pass with the central polynomial only, free of branches and kVectors
-// vectors side by side, passes the central lanes; a second pass over the few vectors with a
-// tail lane recomputes them with the tail polynomial and passes those lanes.
 // The first pass over K vectors from word i (before end): the central lanes go to op, the
 // vectors with a tail lane are appended to `tails`.
 template <int K, class Op>
@@ -207,6 +202,11 @@ GEMFIN_AVX512 void central_pass(const std::uint32_t* bits, __m512i flip, std::si
     op(i, central, z);
 }
 
+// Calls `op(i, lanes, offset + scale·z)` with the normals z of the n words, K vectors of 16
+// from word i on (lanes: a mask per vector; K = kVectors or 1), each word exactly once, so
+// that op may update in place: a first pass with the central polynomial only, free of branches
+// and kVectors vectors side by side, passes the central lanes; a second pass over the few
+// vectors with a tail lane recomputes them with the tail polynomial and passes those lanes.
 template <class Op>
 GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, std::size_t n, __m512 scale, __m512 offset,
                                    Op op) {
@@ -326,7 +326,7 @@ void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mea
     }
 }
 
-// Philox on 16 counters per register, kPhiloxVectors registers side by side (as for the
+// Philox on 16 counters per register, K = 2 registers side by side (as for the
 // transforms: ten rounds of dependent multiplies form a long chain). g++ vectorises the scalar
 // loop, but through 64-bit lanes with repacking (6.3 ns per counter); here the 32 × 32 → 64-bit
 // products of the even and odd lanes come from two vpmuludq, and one two-source permute per
