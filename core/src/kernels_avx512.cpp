@@ -182,10 +182,10 @@ GEMFIN_AVX512 __mmask16 lanes_left(std::size_t n, std::size_t i) {
 }
 
 // The first pass over K vectors from word i (before end): the central lanes go to op, the
-// vectors with a tail lane are appended to `tails`.
+// vectors with a tail lane are appended to `tails` with their tail lanes.
 template <int K, class Op>
 GEMFIN_AVX512 void central_pass(const std::uint32_t* bits, __m512i flip, std::size_t i, std::size_t end, __m512 scale,
-                                __m512 offset, Op& op, std::size_t* tails, std::size_t& count) {
+                                __m512 offset, Op& op, std::size_t* tails, __mmask16* tail_lanes, std::size_t& count) {
     __m512i words[K];
     __mmask16 keep[K], tail[K], central[K];
     GEMFIN_EACH {
@@ -197,7 +197,8 @@ GEMFIN_AVX512 void central_pass(const std::uint32_t* bits, __m512i flip, std::si
     GEMFIN_EACH {
         central[j] = static_cast<__mmask16>(keep[j] & ~tail[j]);
         tails[count] = i + 16 * static_cast<std::size_t>(j);
-        count += (tail[j] & keep[j]) != 0;  // branch-free bookkeeping
+        tail_lanes[count] = static_cast<__mmask16>(tail[j] & keep[j]);
+        count += tail_lanes[count] != 0;  // branch-free bookkeeping
     }
     op(i, central, z);
 }
@@ -214,22 +215,19 @@ GEMFIN_AVX512 void for_each_normal(const std::uint32_t* bits, bool antithetic, s
     constexpr std::size_t kBatch = 16 * 64;  // words per batch; its vectors with a tail lane are listed
     const __m512i flip = _mm512_set1_epi32(antithetic ? -1 : 0);
     std::size_t tails[kBatch / 16];
+    __mmask16 tail_lanes[kBatch / 16];
     for (std::size_t start = 0; start < n; start += kBatch) {
         const std::size_t end = std::min(n, start + kBatch);
         std::size_t count = 0;
         std::size_t i = start;
         for (; i + 16 * kVectors <= end; i += 16 * kVectors)
-            central_pass<kVectors>(bits, flip, i, end, scale, offset, op, tails, count);
+            central_pass<kVectors>(bits, flip, i, end, scale, offset, op, tails, tail_lanes, count);
         // The last vectors one by one: no work on vectors past the end.
-        for (; i < end; i += 16) central_pass<1>(bits, flip, i, end, scale, offset, op, tails, count);
+        for (; i < end; i += 16) central_pass<1>(bits, flip, i, end, scale, offset, op, tails, tail_lanes, count);
         for (std::size_t k = 0; k < count; ++k) {
             const std::size_t i = tails[k];
-            const __mmask16 keep = lanes_left(end, i);
-            const __m512i words[1] = {load_words(bits + i, keep, flip)};
-            __mmask16 tail[1];
-            (void)inverse_normal_ps<false>(words, tail, scale, offset);
-            const __mmask16 lanes[1] = {static_cast<__mmask16>(tail[0] & keep)};
-            op(i, lanes, inverse_normal_ps<true>(words, nullptr, scale, offset));
+            const __m512i words[1] = {load_words(bits + i, tail_lanes[k], flip)};
+            op(i, &tail_lanes[k], inverse_normal_ps<true>(words, nullptr, scale, offset));
         }
     }
 }
