@@ -12,12 +12,6 @@ namespace gemfin {
 
 namespace {
 
-// Checked once per process (a function-local static: thread-safe, no global mutable state).
-bool has_avx512() {
-    static const bool yes = __builtin_cpu_supports("avx512f");
-    return yes;
-}
-
 // A uniform is the top 24 bits of a Philox word; antithetic mirrors the word (~b), which
 // maps u to 1 − u exactly.
 // Φ⁻¹(u) = √2·erfinv(2u − 1) with Giles' single-precision erfinv (M. Giles, "Approximating
@@ -95,11 +89,18 @@ void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, st
                   std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1,
                   std::uint32_t* out2, std::uint32_t* out3) {
     // Integer arithmetic: both versions give the same bits (tested), so the choice is free.
-    if (has_avx512()) {
+    if (avx512::supported()) {
         avx512::philox_lanes(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3);
     } else {
         philox_lanes_generic(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3);
     }
+}
+
+bool tally_cells8_avx512(std::uint32_t* counts, std::size_t stride, const double* lo, const double* inv_width, int bins,
+                         const double* x, std::size_t step, std::size_t n, const void* next, std::size_t next_bytes) {
+    if (!avx512::supported()) return false;
+    avx512::tally_cells8(counts, stride, lo, inv_width, bins, x, step, n, static_cast<const char*>(next), next_bytes);
+    return true;
 }
 
 namespace detail {
@@ -124,7 +125,7 @@ void lognormal_factor_portable(const std::uint32_t* __restrict bits, bool antith
 }  // namespace detail
 
 void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n) {
-    if (has_avx512()) {
+    if (avx512::supported()) {
         avx512::standard_normal_from_bits(bits, antithetic, z, n);
     } else {
         detail::standard_normal_portable(bits, antithetic, z, n);
@@ -132,7 +133,7 @@ void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float
 }
 
 void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, float sd, float* factor, std::size_t n) {
-    if (has_avx512()) {
+    if (avx512::supported()) {
         avx512::lognormal_factor(bits, antithetic, mean, sd, factor, n);
     } else {
         detail::lognormal_factor_portable(bits, antithetic, mean, sd, factor, n);
@@ -200,7 +201,7 @@ void grow_driver_lognormal_portable(const std::uint32_t* bits, bool antithetic, 
 
 void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
                            const double* cb, double* basis, const double* co, double* ozb, std::size_t n) {
-    if (has_avx512()) {
+    if (avx512::supported()) {
         avx512::grow_driver_lognormal(bits, antithetic, mean, sd, level, cb, basis, co, ozb, n);
     } else {
         detail::grow_driver_lognormal_portable(bits, antithetic, mean, sd, level, cb, basis, co, ozb, n);

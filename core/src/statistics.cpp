@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "gemfin/error.hpp"
+#include "gemfin/kernels.hpp"
 
 namespace gemfin {
 
@@ -20,6 +21,14 @@ HistogramSet::HistogramSet(std::vector<double> lo, std::vector<double> hi, int b
     min_.assign(lo_.size(), std::numeric_limits<double>::infinity());
     max_.assign(lo_.size(), -std::numeric_limits<double>::infinity());
     counts_.assign(lo_.size() * stride(), 0);
+}
+
+void HistogramSet::tally_cells8(std::size_t cell0, const double* x, std::size_t step, std::size_t n) {
+    const bool more = cell0 + 16 <= lo_.size();
+    if (!tally_cells8_avx512(&counts_[cell0 * stride()], stride(), &lo_[cell0], &inv_width_[cell0], bins_, x, step, n,
+                             more ? &counts_[(cell0 + 8) * stride()] : nullptr,
+                             more ? 8 * stride() * sizeof(std::uint32_t) : 0))
+        tally_cells<8>(cell0, x, step, n);
 }
 
 void HistogramSet::merge(const HistogramSet& o) {

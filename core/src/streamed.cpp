@@ -114,7 +114,7 @@ struct Layout {
                 // paths; their counts stay in cache.
                 if (hist) {
                     std::size_t j = 0;
-                    for (; j + 8 <= w; j += 8) a.hist[k].tally_cells<8>(c0 + j, v + c0 + j, C, n);
+                    for (; j + 8 <= w; j += 8) a.hist[k].tally_cells8(c0 + j, v + c0 + j, C, n);
                     for (; j < w; ++j) a.hist[k].tally_many(c0 + j, v + c0 + j, C, n);
                 }
                 for (std::size_t j = 0; j < w; ++j) mean[j] = sum[j] / static_cast<double>(n);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "gemfin/archive.hpp"
 #include "gemfin/error.hpp"
 #include "gemfin/normal.hpp"
 #include "gemfin/philox.hpp"
@@ -55,6 +56,53 @@ TEST(Statistics, HistogramQuantilesWithinHalfPercentOfIqr) {
     }
     EXPECT_EQ(h.quantile(0, 0.0), sorted.front());
     EXPECT_EQ(h.quantile(0, 1.0), sorted.back());
+}
+
+TEST(Statistics, EightCellTallyMatchesThePortableOne) {
+    // 24 cells (so that the AVX-512 tally also prefetches), values of a row 24 apart: inside,
+    // below and above each cell's range, on its bin edges and ends, and NaN.
+    const std::size_t cells = 24, paths = 3000;
+    std::vector<double> lo(cells), hi(cells);
+    for (std::size_t c = 0; c < cells; ++c) {
+        lo[c] = -1.0 - 0.1 * static_cast<double>(c);
+        hi[c] = 2.0 + 0.3 * static_cast<double>(c);
+    }
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> ud(-4.0, 12.0);
+    std::vector<double> x(cells * paths);
+    for (std::size_t i = 0; i < paths; ++i)
+        for (std::size_t c = 0; c < cells; ++c) {
+            const double width = (hi[c] - lo[c]) / 64.0;
+            double v = ud(rng);
+            switch (i % 7) {
+                case 0: v = lo[c] + width * static_cast<double>(i % 65); break;  // bin edges, lo, hi
+                case 1: v = std::nextafter(lo[c], -HUGE_VAL); break;
+                case 2: v = i % 2 ? std::nan("") : HUGE_VAL; break;
+                case 3: v = -HUGE_VAL; break;
+                default: break;
+            }
+            x[i * cells + c] = v;
+        }
+    HistogramSet fast(lo, hi, 64), portable(lo, hi, 64);
+    for (std::size_t c0 = 0; c0 < cells; c0 += 8) {
+        fast.tally_cells8(c0, &x[c0], cells, paths);
+        portable.tally_cells<8>(c0, &x[c0], cells, paths);
+    }
+    ByteWriter a, b;
+    fast.save(a);
+    portable.save(b);
+    EXPECT_EQ(a.bytes(), b.bytes());
+    for (std::size_t c = 0; c < cells; ++c) EXPECT_EQ(fast.count(c), paths);
+    // NaN and +∞ are counted like a value above the range, −∞ like one below it.
+    HistogramSet odd(lo, hi, 64), plain(lo, hi, 64);
+    const double row_odd[8] = {std::nan(""), HUGE_VAL, -HUGE_VAL, std::nan(""), 0.0, 0.0, 0.0, 0.0};
+    const double row_plain[8] = {hi[0] + 1.0, hi[1] + 1.0, lo[2] - 1.0, hi[3], 0.0, 0.0, 0.0, 0.0};
+    odd.tally_cells8(0, row_odd, 8, 1);
+    plain.tally_cells8(0, row_plain, 8, 1);
+    ByteWriter c, d;
+    odd.save(c);
+    plain.save(d);
+    EXPECT_EQ(c.bytes(), d.bytes());
 }
 
 namespace {
