@@ -62,10 +62,11 @@ py-test: setup
 test: cpp-test cpp-sanitize py-test
 
 # Benchmarks (not part of the tests; about 15 minutes on 2 cores): W1 against NumPy and numba,
-# scaling to 1M paths, Dask LocalCluster overhead. numba comes with the `bench` extra.
+# scaling to 1M paths, Dask LocalCluster overhead, nine runs of the allocation-only W1 (this
+# VM's speed drifts). numba comes with the `bench` extra.
 bench: setup
 	$(VPY) -m pip install -q -e '.[test,bench]'
-	$(VPY) benchmarks/w1.py --scaling --cluster
+	$(VPY) benchmarks/w1.py --scaling --cluster --repeat 9
 
 clean:
 	rm -rf build $(OUT)
