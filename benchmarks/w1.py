@@ -178,6 +178,8 @@ def main() -> None:
                     help="runs of issue #3's W1 (allocation only, 2 threads): this VM's speed drifts, so the "
                          "table shows the median run and the text the range")
     args = ap.parse_args()
+    if args.repeat < 1:
+        ap.error("--repeat: expected at least 1 run")
     if args.impl:
         child(args)
         return
@@ -206,8 +208,6 @@ def main() -> None:
                                   ("mean saldo Groningen (EUR mln)", "saldo_0014", None, 1e6)]:
         print(f"- {label}: NumPy {agreement(g2, npy, key, sd, scale)}; numba {agreement(g2, nb, key, sd, scale)}")
 
-    if args.repeat < 1:
-        ap.error("--repeat: expected at least 1 run")
     runs = sorted((spawn("gemfin", args.paths, 2, allocation_only=True) for _ in range(args.repeat)),
                   key=lambda r: r["wall"])
     a2 = runs[len(runs) // 2]  # the median run (the upper one of an even count)

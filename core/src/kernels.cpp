@@ -96,13 +96,6 @@ void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, st
     }
 }
 
-bool tally_cells8_avx512(std::uint32_t* counts, std::size_t stride, const double* lo, const double* inv_width, int bins,
-                         const double* x, std::size_t step, std::size_t n, const void* next, std::size_t next_bytes) {
-    if (!avx512::supported()) return false;
-    avx512::tally_cells8(counts, stride, lo, inv_width, bins, x, step, n, static_cast<const char*>(next), next_bytes);
-    return true;
-}
-
 namespace detail {
 
 // The antithetic flag is applied to the bits first, in a separate loop, so that the main

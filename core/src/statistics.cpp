@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "gemfin/error.hpp"
-#include "gemfin/kernels.hpp"
+#include "kernels_avx512.hpp"
 
 namespace gemfin {
 
@@ -24,11 +24,14 @@ HistogramSet::HistogramSet(std::vector<double> lo, std::vector<double> hi, int b
 }
 
 void HistogramSet::tally_cells8(std::size_t cell0, const double* x, std::size_t step, std::size_t n) {
-    const bool more = cell0 + 16 <= lo_.size();
-    if (!tally_cells8_avx512(&counts_[cell0 * stride()], stride(), &lo_[cell0], &inv_width_[cell0], bins_, x, step, n,
-                             more ? &counts_[(cell0 + 8) * stride()] : nullptr,
-                             more ? 8 * stride() * sizeof(std::uint32_t) : 0))
+    if (!avx512::supported()) {
         tally_cells<8>(cell0, x, step, n);
+        return;
+    }
+    const bool more = cell0 + 16 <= lo_.size();  // the next eight cells, tallied next
+    avx512::tally_cells8(&counts_[cell0 * stride()], stride(), &lo_[cell0], &inv_width_[cell0], bins_, x, step, n,
+                         more ? reinterpret_cast<const char*>(&counts_[(cell0 + 8) * stride()]) : nullptr,
+                         more ? 8 * stride() * sizeof(std::uint32_t) : 0);
 }
 
 void HistogramSet::merge(const HistogramSet& o) {

@@ -82,12 +82,6 @@ void tile_extremes(const double* v, std::size_t stride, std::size_t n, std::size
 /// m2[j] += Σ_i (x_i[j] − mean[j])², in path order.
 void tile_squares(const double* v, std::size_t stride, std::size_t n, std::size_t w, const double* mean, double* m2);
 
-/// HistogramSet::tally_cells<8> (statistics.hpp) on AVX-512: ++counts[j·stride + slot] for the
-/// eight cells j, the same slots as the portable version; meanwhile prefetches next_bytes from
-/// `next`. Returns false (doing nothing) on a CPU without AVX-512.
-bool tally_cells8_avx512(std::uint32_t* counts, std::size_t stride, const double* lo, const double* inv_width, int bins,
-                         const double* x, std::size_t step, std::size_t n, const void* next, std::size_t next_bytes);
-
 /// out[i] = x[i]^p for x[i] > 0, as exp(p · log x[i]) (vectorised; relative error ~1e-15), or
 /// sqrt(x[i]) for p = ½.
 void positive_power(const double* x, double p, double* out, std::size_t n);
