@@ -4,24 +4,28 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-# Debian packages for the C++ core; installed only when one is missing.
-APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libboost-math-dev libtbb-dev \
-                libgtest-dev libgmock-dev
+# Debian packages: Python with venv and headers, and the C++ toolchain and libraries of the
+# core. Installed only when one is missing (`git` and `make` must be there to get this far).
+APT_PACKAGES := python3 python3-venv python3-dev build-essential cmake ninja-build \
+                libeigen3-dev libboost-math-dev libtbb-dev libgtest-dev libgmock-dev
 PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP_APT := build/.apt-ok
+STAMP_VENV := $(VENV)/.gemfin-venv-ok
 STAMP_INSTALL := $(VENV)/.gemfin-installed
+PIP_LOG := build/pip-install.log
 CPP_BUILD := build/cpp
 ASAN_BUILD := build/asan
 CXX_SOURCES := $(shell find core bindings tests/cpp -name '*.cpp' -o -name '*.hpp' -o -name CMakeLists.txt) CMakeLists.txt
 OUT := out
 
-.PHONY: run test setup apt cpp-test cpp-sanitize py-test bench clean
+.PHONY: run test setup apt cpp-test cpp-sanitize py-test bench clean fresh-check
 
 setup: $(STAMP_INSTALL)
 
-$(STAMP_APT):
+# Re-checked when this Makefile changes (the package list may have grown).
+$(STAMP_APT): Makefile
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -31,14 +35,23 @@ $(STAMP_APT):
 	else echo "apt: all packages present"; fi
 	@mkdir -p build && touch $@
 
-$(VPY):
+# The venv counts as built only once its stamp exists: a venv step that failed half-way
+# (no ensurepip, a network error) leaves no stamp, and the next run starts it afresh.
+$(STAMP_VENV): | $(STAMP_APT)
+	@rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install --upgrade pip
+	@touch $@
 
 # Editable install (scikit-build-core builds gemfin._core); redone when the C++ or the
-# project metadata changes.
-$(STAMP_INSTALL): $(STAMP_APT) $(VPY) pyproject.toml $(CXX_SOURCES)
-	$(VPY) -m pip install -q -e '.[test]'
+# project metadata changes. pip's full output goes to $(PIP_LOG); the terminal shows what it
+# collects and the compiler's [n/N] steps, so the 1-2 minute compile does not look hung.
+$(STAMP_INSTALL): $(STAMP_VENV) pyproject.toml $(CXX_SOURCES)
+	@echo "pip: installing gemfin and its dependencies, then compiling the C++ core (1-2 minutes; full log: $(PIP_LOG))"
+	@mkdir -p build; set -o pipefail; \
+	$(VPY) -m pip install -v -e '.[test]' 2>&1 | tee $(PIP_LOG) \
+	  | { grep --line-buffered -E '^ *\[[0-9]+/[0-9]+\] |^Collecting |^Successfully |ERROR' || true; } \
+	  || { echo "pip install failed; the last lines of $(PIP_LOG):"; tail -n 40 $(PIP_LOG); exit 1; }
 	@touch $@
 
 run: setup
@@ -68,5 +81,12 @@ bench: setup
 	$(VPY) -m pip install -q -e '.[test,bench]'
 	$(VPY) benchmarks/w1.py --scaling --cluster --repeat 9
 
+# Builds a minimal Debian 12 in a chroot, installs only git and make there, clones this
+# repository's HEAD and runs `make run` and `make test` in it (about 30 minutes; root; not
+# part of `make test`). Prints the time of each step.
+fresh-check:
+	bash .ci/fresh-check
+
+# Everything built here, the venv included (the next `make run` rebuilds it).
 clean:
-	rm -rf build $(OUT)
+	rm -rf build $(OUT) $(VENV)

@@ -14,13 +14,14 @@ from __future__ import annotations
 from .allocation import Allocation, allocate
 from .compare import Comparison, compare
 from .circulaire import CLUSTERS, Circulaire, circulaires, load_circulaire, newest_circulaire
-from .errors import DataError, GemfinError, InputError, ProposalError
+from .errors import DataError, GemfinError, GemfinWarning, InputError, ProposalError
 from .municipalities import load_municipalities
 from .proposal import Proposal, load_proposal
+from .provenance import version as _version
 from .scenario import Scenario, ScenarioError, load_scenario
 from .simulation import SimulationResult, simulate
 
-__version__ = "0.1.0"
+__version__ = _version()  # from the package metadata (pyproject.toml), the one version source
 
 __all__ = [
     "Allocation",
@@ -37,6 +38,7 @@ __all__ = [
     "load_proposal",
     "DataError",
     "GemfinError",
+    "GemfinWarning",
     "InputError",
     "ProposalError",
     "allocate",

@@ -12,6 +12,8 @@ from .errors import GemfinError
 
 def load_yaml_mapping(path: str | Path, error: type[GemfinError]) -> dict:
     p = Path(path)
+    if p.is_dir():
+        raise error(f"{p}: is a directory; expected a YAML file")
     if not p.is_file():
         raise error(f"{p}: file not found")
     try:
@@ -20,6 +22,8 @@ def load_yaml_mapping(path: str | Path, error: type[GemfinError]) -> dict:
         raise error(f"{p}: not UTF-8 text ({exc})") from None
     except yaml.YAMLError as exc:
         raise error(f"{p}: not valid YAML: {exc}") from None
+    if doc is None:
+        raise error(f"{p}: the file is empty; expected a mapping (key: value) at the top level")
     if not isinstance(doc, dict):
         raise error(f"{p}: expected a mapping (key: value) at the top level, got {type(doc).__name__}")
     return doc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import numbers
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,7 +12,7 @@ import pandas as pd
 
 from . import _core
 from .circulaire import Circulaire
-from .errors import InputError
+from .errors import GemfinWarning, InputError
 
 
 def _check_positive_number(name: str, value) -> float:
@@ -88,6 +89,30 @@ class Allocation:
         out.index.name = "gemeente"
         return out
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The allocation as tables for people, by sheet name: English headers with the
+        uitkeringsjaar and the unit in each (see gemfin.io)."""
+        year = self.circulaire.uitkeringsjaar
+        m = self.circulaire.municipalities
+        per = pd.DataFrame({"name": m["name"], "province": m["province"],
+                            f"inhabitants {year} (persons)": m["inhabitants"]})
+        for cluster in self.by_cluster.columns:
+            per[f"{cluster} {year} (EUR)"] = self.by_cluster[cluster]
+        per[f"algemene uitkering {year} (EUR)"] = self.algemene_uitkering
+        for kind, amounts in self.siudu_by_type.items():
+            per[f"SIUDU {kind} {year} (EUR)"] = amounts
+        per[f"gemeentefonds {year} (EUR)"] = self.gemeentefonds
+        per[f"algemene uitkering {year} per inhabitant (EUR per inhabitant)"] = self.per_inhabitant["algemene_uitkering"]
+        per[f"gemeentefonds {year} per inhabitant (EUR per inhabitant)"] = self.per_inhabitant["gemeentefonds"]
+        per.index.name = "CBS code"
+        national = self.national().rename_axis("item").rename(f"amount {year} (EUR)").to_frame()
+        national.index = [str(i).replace("_", " ") for i in national.index]
+        national.index.name = "item"
+        summary = self.summary().rename_axis("item").rename(columns={"value": f"value {year}"})
+        items = self.circulaire.fixed_items.rename(columns=lambda c: f"{c} {year} (EUR)")
+        items = pd.concat([m[["name"]], items], axis=1).rename_axis("CBS code")
+        return {"per municipality": per, "national": national, "summary": summary, "SIUDU items": items}
+
     def national(self) -> pd.Series:
         """National totals in euros."""
         s = self.by_cluster.sum()
@@ -138,6 +163,32 @@ class Allocation:
                 f"<table><tr><th>Cluster</th><th>EUR mln</th></tr>{cl}</table>")
 
 
+#: Uitkeringsfactoren outside this band draw a warning. The published ones of the herijkt
+#: verdeelmodel run from 1.285 (M2022_2023) to 1.457 (S2024_2025); a factor far outside
+#: usually means a budget in the wrong unit (millions instead of euros).
+PLAUSIBLE_UF = (1.0, 2.0)
+
+
+def _check_result(circ: Circulaire, uf: float, au: np.ndarray, index: pd.Index, solved: bool) -> None:
+    """Refuse an allocation that no fund could pay out: a non-positive uitkeringsfactor or a
+    negative algemene uitkering for any municipality; warn about an implausible factor."""
+    how = "solved from the AU budget" if solved else "given"
+    if not uf > 0:
+        raise InputError(f"circulaire {circ.id}: the uitkeringsfactor {how} is {uf:.6g}; it must be positive "
+                         "(is the AU budget in euros? EUR 41 bn is 41e9)")
+    negative = np.flatnonzero(au < 0)
+    if negative.size:
+        names = circ.municipalities["name"]
+        worst = ", ".join(f"{index[i]} {names.iloc[i]} (EUR {au[i] / 1e6:,.1f} mln)" for i in negative[:5])
+        raise InputError(f"circulaire {circ.id}: with uitkeringsfactor {uf:.6g} ({how}) the algemene uitkering is "
+                         f"negative for {negative.size} municipalities, e.g. {worst}; the OZB verevening "
+                         "exceeds their uitkeringsbasis (is the AU budget in euros? EUR 41 bn is 41e9)")
+    lo, hi = PLAUSIBLE_UF
+    if not lo <= uf <= hi:
+        warnings.warn(f"circulaire {circ.id}: uitkeringsfactor {uf:.4f} ({how}) lies outside the plausible band "
+                      f"{lo}–{hi} (published factors 2023–2025: 1.285–1.457)", GemfinWarning, stacklevel=3)
+
+
 def allocate(circ: Circulaire, uitkeringsfactor: float | None = None,
              au_budget: float | None = None) -> Allocation:
     """Allocate the algemene uitkering of ``circ``.
@@ -169,6 +220,7 @@ def allocate(circ: Circulaire, uitkeringsfactor: float | None = None,
     r = _core.allocate(volumes, rates, [bool(x) for x in circ.ozb_mask],
                        uitkeringsfactor=uitkeringsfactor, au_budget=au_budget)
     index = circ.volumes.index
+    _check_result(circ, float(r["uitkeringsfactor"]), np.asarray(r["algemene_uitkering"]), index, solved)
     return Allocation(
         circulaire=circ,
         uitkeringsfactor=float(r["uitkeringsfactor"]),

@@ -71,13 +71,20 @@ class BudgetResult:
         return df
 
     def risk_table(self, year: int | None = None, n: int = 25, by: str = "P(reserves exhausted)") -> pd.DataFrame:
-        """The ``n`` municipalities most at risk in ``year``, ranked by ``by`` (then P(deficit))."""
+        """The ``n`` municipalities most at risk in ``year``: ranked by ``by`` (highest first),
+        ties broken by the expected shortfall per inhabitant (most negative first), then by the
+        mean saldo per inhabitant (most negative first), then by CBS code. Without the
+        tie-breaks a recession run, where most municipalities have P ≈ 1, would list the first
+        CBS codes."""
         s = self.summary(year)
         if by not in s.columns:
             raise InputError(f"cannot rank by {by!r}; expected one of {list(s.columns)}")
         cols = ["name", "province", "P(reserves exhausted)", "P(deficit)", "P(artikel 12 signal)",
                 "saldo mean per inwoner", "expected shortfall 5% per inwoner"]
-        return s.sort_values([by, "P(deficit)"], ascending=False)[cols].head(n)
+        ranked = s.assign(_code=s.index).sort_values(
+            [by, "expected shortfall 5% per inwoner", "saldo mean per inwoner", "_code"],
+            ascending=[False, True, True, True], kind="mergesort")
+        return ranked[cols].head(n)
 
     def national(self) -> pd.DataFrame:
         """Per year: the share of municipalities in deficit (distribution over paths) and the

@@ -105,6 +105,12 @@ class Circulaire:
     fixed_items: pd.DataFrame
     fixed_item_types: pd.Series
     source_dir: Path = field(repr=False, compare=False, default=Path("."))
+    proposal: str | None = None  # name of the reform proposal applied to these inputs, if any
+
+    @property
+    def label(self) -> str:
+        """The id, and the proposal applied if any: ``S2024_2025 + 'Jeugd: …'``."""
+        return self.id + (f" + {self.proposal!r}" if self.proposal else "")
 
     @property
     def circulaire(self) -> str:
@@ -119,8 +125,9 @@ class Circulaire:
         return self.maatstaven["is_ozb"].to_numpy(dtype=bool)
 
     def with_rates(self, rates: pd.DataFrame, volumes: pd.DataFrame | None = None,
-                   maatstaven: pd.DataFrame | None = None) -> "Circulaire":
-        """A copy with other bedragen per eenheid (and optionally volumes/maatstaven)."""
+                   maatstaven: pd.DataFrame | None = None, proposal: str | None = None) -> "Circulaire":
+        """A copy with other bedragen per eenheid (and optionally volumes/maatstaven), made by
+        ``proposal`` if given."""
         return Circulaire(
             id=self.id,
             municipalities=self.municipalities,
@@ -131,6 +138,7 @@ class Circulaire:
             fixed_items=self.fixed_items,
             fixed_item_types=self.fixed_item_types,
             source_dir=self.source_dir,
+            proposal=self.proposal if proposal is None else proposal,
         )
 
     def __repr__(self) -> str:
@@ -154,6 +162,19 @@ class Circulaire:
         ]
         body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
         return f"<table><caption>gemfin Circulaire {html.escape(self.id)}</caption>{body}</table>"
+
+
+def maatstaven_table(circ: Circulaire) -> pd.DataFrame:
+    """The maatstaven a proposal or driver can name: code, name, the clusters with a bedrag,
+    the bedrag per eenheid summed over clusters (EUR before the uitkeringsfactor; a rekentarief
+    per euro WOZ for OZB) and the national volume (Σ over municipalities)."""
+    rates = circ.rates
+    clusters = [", ".join(c for c in rates.columns if rates.loc[m, c] != 0) for m in rates.index]
+    return pd.DataFrame({
+        "code": rates.index, "name": circ.maatstaven["name"].reindex(rates.index).to_numpy(),
+        "clusters": clusters, "bedrag per eenheid (EUR)": rates.sum(axis=1).to_numpy(),
+        "national volume": circ.volumes[rates.index].sum().to_numpy(),
+    })
 
 
 def parse_circulaire_id(circulaire_id: str) -> tuple[str, int, int]:

@@ -4,14 +4,21 @@
     gemfin allocate [--circulaire ID] [--uitkeringsfactor UF | --au-budget EUR] [--out FILE]
     gemfin compare --proposal FILE [--circulaire ID] [--cap EUR | --caps A,B,C | --no-cap]
                    [--years N] [--out FILE]
+    gemfin maatstaven [--circulaire ID] [--format table|csv|markdown]
+    gemfin validate FILE [--kind scenario|proposal]
+    gemfin run SCENARIO --out DIR [--paths N] [--seed S]
+    gemfin report SCENARIO --out report.html|report.xlsx
 
-Output files are CSV or Excel by extension and written atomically.
+Output files are CSV or Excel by extension, checked before any work and written atomically,
+each with its provenance. Bad input exits with code 2 and a message naming what was wrong.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +27,60 @@ from .allocation import allocate
 from .circulaire import circulaires, load_circulaire, newest_circulaire
 from .compare import compare
 from .errors import GemfinError
-from .io import write_tables
+from .io import TABLE_FORMATS, check_output, write_tables
+from .provenance import git_commit, record, version
+
+
+def count(text: str) -> int:
+    """A count as people write it: 10000, 10,000, 10_000, 1e6 (a whole number)."""
+    t = text.strip().replace(",", "").replace("_", "")
+    try:
+        value = float(t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number such as 10000, 10,000 or 1e6, got {text!r}") from None
+    if not value.is_integer() or value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return int(value)
+
+
+def count_or_zero(text: str) -> int:
+    """A whole number ≥ 0 (a seed), written as :func:`count` accepts."""
+    return 0 if text.strip() == "0" else count(text)
+
+
+def _version_text() -> str:
+    commit = git_commit()
+    return f"gemfin {version()}" + (f" (commit {commit[:12]})" if commit else "")
+
+
+def euros(text: str) -> float:
+    """An amount in euros: 41e9, 41000000000, 41,000,000,000 or 41_000_000_000."""
+    t = text.strip().replace(",", "").replace("_", "")
+    try:
+        return float(t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an amount in euros such as 41e9, got {text!r}") from None
+
+
+_NUMBER = re.compile(r"^-[\d.][\d.,_]*([eE][+-]?\d+)?$")
+
+
+def _join_negative_values(argv: list[str], options: set[str]) -> list[str]:
+    """``--au-budget -41e9`` → ``--au-budget=-41e9``: argparse takes '-41e9' for an option
+    (it only recognises plain negative integers and decimals as numbers)."""
+    out, i = [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a in options and i + 1 < len(argv) and _NUMBER.match(argv[i + 1]):
+            out.append(f"{a}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(a)
+            i += 1
+    return out
+
+
+_NUMERIC_OPTIONS = {"--au-budget", "--uitkeringsfactor", "--cap", "--seed", "--paths", "--years", "--threads"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         description="gemfin: the gemeentefonds verdeelmodel, reform proposals and stress tests "
                     "for every Dutch municipality.",
     )
+    p.add_argument("--version", action="version", version=_version_text())
     p.add_argument("--data", metavar="DIR", help="data directory (default: the shipped data; or $GEMFIN_DATA)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -37,45 +98,54 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("allocate", help="allocate the algemene uitkering and gemeentefonds of a circulaire")
     a.add_argument("--circulaire", metavar="ID", help="circulaire id, e.g. S2024_2025 (default: the newest shipped)")
     uf = a.add_mutually_exclusive_group()
-    uf.add_argument("--uitkeringsfactor", type=float, metavar="UF",
+    uf.add_argument("--uitkeringsfactor", type=euros, metavar="UF",
                     help="use this uitkeringsfactor (default: the published one)")
-    uf.add_argument("--au-budget", type=float, metavar="EUR",
-                    help="solve the uitkeringsfactor so that the algemene uitkering totals EUR")
+    uf.add_argument("--au-budget", type=euros, metavar="EUR",
+                    help="solve the uitkeringsfactor so that the algemene uitkering totals EUR, in euros "
+                         "(41e9, 41,000,000,000; not millions)")
     a.add_argument("--out", metavar="FILE", help="write the allocation per municipality to FILE (.csv or .xlsx)")
 
     c = sub.add_parser("compare", help="herverdeeleffecten of a reform proposal with a capped phase-in")
     c.add_argument("--proposal", required=True, metavar="FILE", help="proposal YAML (see scenarios/proposals)")
     c.add_argument("--circulaire", metavar="ID", help="circulaire id (default: the newest shipped)")
     cap = c.add_mutually_exclusive_group()
-    cap.add_argument("--cap", type=float, default=15.0, metavar="EUR",
+    cap.add_argument("--cap", type=euros, default=15.0, metavar="EUR",
                      help="yearly phase-in cap in euros per inhabitant (default 15, Bfv art. 29)")
     cap.add_argument("--caps", metavar="A,B,...", help="one cap per phase-in year, e.g. 7.5,15,15")
     cap.add_argument("--no-cap", action="store_true", help="no phase-in: the full effect at once")
-    c.add_argument("--years", type=int, metavar="N",
+    c.add_argument("--years", type=count, metavar="N",
                    help="number of phase-in years (default: until the largest effect is phased in)")
     c.add_argument("--out", metavar="FILE", help="write the comparison to FILE (.csv or .xlsx)")
 
-    v = sub.add_parser("validate", help="check a scenario file and list every problem with its field path")
+    ms = sub.add_parser("maatstaven", help="list the maatstaven of a circulaire: code, name, clusters, "
+                                          "bedrag per eenheid, national volume")
+    ms.add_argument("--circulaire", metavar="ID", help="circulaire id (default: the newest shipped)")
+    ms.add_argument("--format", choices=("table", "csv", "markdown"), default="table",
+                    help="plain table (default), CSV or a Markdown page")
+
+    v = sub.add_parser("validate", help="check a scenario or proposal file and list every problem with its field path")
     v.add_argument("scenario", metavar="FILE")
+    v.add_argument("--kind", choices=("scenario", "proposal"),
+                   help="what the file is (default: a proposal if it has 'changes' and no 'fund', else a scenario)")
 
     r = sub.add_parser("run", help="run a scenario (Monte Carlo) and write its results")
     r.add_argument("scenario", metavar="FILE", help="scenario YAML (see scenarios/)")
-    r.add_argument("--paths", type=int, default=10_000, help="number of paths (default 10,000)")
-    r.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    r.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores; results do not depend on it)")
+    r.add_argument("--paths", type=count, default=10_000, help="number of paths (default 10,000; 1e6 and 10_000 work too)")
+    r.add_argument("--seed", type=count_or_zero, default=1, help="random seed (default 1)")
+    r.add_argument("--threads", type=count, default=None, help="worker threads (default: all cores; results do not depend on it)")
     r.add_argument("--out", metavar="DIR", required=True,
                    help="directory for summary.csv, results.xlsx and results.nc (written atomically)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need gemfin installed; the result "
                         "is bitwise the local one)")
-    r.add_argument("--partitions", type=int, default=None,
+    r.add_argument("--partitions", type=count, default=None,
                    help="number of Dask tasks (with --scheduler; default: one per chunk of 16 blocks)")
 
     rep = sub.add_parser("report", help="run a scenario and write a report (self-contained HTML, or Excel)")
     rep.add_argument("scenario", metavar="FILE", help="scenario YAML")
-    rep.add_argument("--paths", type=int, default=5_000, help="number of paths (default 5,000)")
-    rep.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    rep.add_argument("--paths", type=count, default=5_000, help="number of paths (default 5,000)")
+    rep.add_argument("--seed", type=count_or_zero, default=1, help="random seed (default 1)")
     rep.add_argument("--out", metavar="FILE", required=True, help="report.html or report.xlsx")
     rep.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
@@ -86,6 +156,8 @@ def _fmt_mln(x: float) -> str:
 
 
 def _cmd_allocate(args) -> None:
+    if args.out:
+        check_output(args.out, suffixes=TABLE_FORMATS)
     cid = args.circulaire or newest_circulaire(args.data)
     circ = load_circulaire(cid, args.data)
     alloc = allocate(circ, uitkeringsfactor=args.uitkeringsfactor, au_budget=args.au_budget)
@@ -100,17 +172,15 @@ def _cmd_allocate(args) -> None:
     print(f"  AU per inhabitant  median EUR {pi.median():,.0f}; lowest {names[pi.index[0]]} {pi.iloc[0]:,.0f}; "
           f"highest {names[pi.index[-1]]} {pi.iloc[-1]:,.0f}")
     if args.out:
-        national = alloc.national().rename("euros").to_frame()
-        path = write_tables(args.out, {
-            "per gemeente": alloc.to_frame(),
-            "landelijk": national,
-            "samenvatting": alloc.summary(),
-            "siudu": circ.fixed_items.join(circ.municipalities["name"]),
-        })
-        print(f"  written: {path}")
+        about = record(command="gemfin allocate", circulaire=cid, uitkeringsfactor=alloc.uitkeringsfactor,
+                       au_budget=args.au_budget)
+        for path in write_tables(args.out, alloc.tables(), about):
+            print(f"  written: {path}")
 
 
 def _cmd_compare(args) -> None:
+    if args.out:
+        check_output(args.out, suffixes=TABLE_FORMATS)
     cid = args.circulaire or newest_circulaire(args.data)
     circ = load_circulaire(cid, args.data)
     if args.no_cap:
@@ -135,19 +205,77 @@ def _cmd_compare(args) -> None:
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print(cmp.by_size_class.round(2).to_string())
     if args.out:
-        path = write_tables(args.out, {
-            "per gemeente": cmp.to_frame(),
-            "grootteklasse": cmp.by_size_class,
-            "provincie": cmp.by_province,
-            "ingroei per inwoner": cmp.phase_in_per_inhabitant.join(names),
-            "suppletie totaal": cmp.phase_in_cost.to_frame(),
-        })
-        print(f"  written: {path}")
+        about = record(command="gemfin compare", circulaire=cid, proposal=str(args.proposal),
+                       proposal_name=cmp.proposal.name, yearly_caps=list(cmp.yearly_caps))
+        for path in write_tables(args.out, cmp.tables(), about):
+            print(f"  written: {path}")
+
+
+def _cmd_maatstaven(args) -> None:
+    from .circulaire import maatstaven_table
+
+    cid = args.circulaire or newest_circulaire(args.data)
+    table = maatstaven_table(load_circulaire(cid, args.data))
+    if args.format == "csv":
+        sys.stdout.write(table.to_csv(index=False))
+    elif args.format == "markdown":
+        sys.stdout.write(maatstaven_markdown(table, cid))
+    else:
+        with pd.option_context("display.width", 200, "display.max_rows", None, "display.max_colwidth", 50):
+            print(table.to_string(index=False, formatters={
+                "bedrag per eenheid (EUR)": "{:,.6g}".format, "national volume": "{:,.0f}".format}))
+
+
+def maatstaven_markdown(table: pd.DataFrame, cid: str) -> str:
+    """The docs page docs/maatstaven.md (``gemfin maatstaven --format markdown``)."""
+    lines = [
+        "# Maatstaven of the verdeelmodel",
+        "",
+        f"Generated by `gemfin maatstaven --circulaire {cid} --format markdown`; do not edit by hand",
+        "(`make test` checks that it is current). Use the codes in reform proposals",
+        "(`scenarios/proposals/`) and in scenario drivers. Bedragen per eenheid are before the",
+        "uitkeringsfactor, summed over the clusters listed; the three OZB maatstaven carry a",
+        "rekentarief per euro WOZ value. Source: BZK, gemeentefonds circulaire (data/gemeentefonds/SOURCES.md).",
+        "",
+        "| code | name | clusters | bedrag per eenheid (EUR) | national volume |",
+        "|---|---|---|---:|---:|",
+    ]
+    for r in table.itertuples(index=False):
+        lines.append(f"| `{r[0]}` | {r[1]} | {r[2]} | {r[3]:,.6g} | {r[4]:,.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+def _is_proposal(path: str) -> bool:
+    """A proposal has 'changes' and no 'fund'/'drivers' (any unreadable file is a scenario:
+    its loader then says what is wrong)."""
+    from ._yaml import load_yaml_mapping
+    from .scenario import ScenarioError
+
+    try:
+        doc = load_yaml_mapping(path, ScenarioError)
+    except ScenarioError:
+        return False
+    return "changes" in doc and "fund" not in doc and "drivers" not in doc
 
 
 def _cmd_validate(args) -> int:
     from .scenario import ScenarioError, load_scenario
 
+    kind = args.kind or ("proposal" if _is_proposal(args.scenario) else "scenario")
+    if kind == "proposal":
+        from .errors import ProposalError
+        from .proposal import load_proposal
+
+        try:
+            prop = load_proposal(args.scenario)
+            prop.apply(load_circulaire(newest_circulaire(args.data), args.data))
+        except ProposalError as exc:
+            print(f"{args.scenario}: 1 problem (proposal)")
+            print(f"  - {exc}")
+            return 1
+        print(f"{args.scenario}: valid proposal ({prop.name}; {len(prop.changes)} change(s), "
+              f"applies to {newest_circulaire(args.data)})")
+        return 0
     try:
         scen = load_scenario(args.scenario)
     except ScenarioError as exc:
@@ -163,16 +291,19 @@ def _cmd_validate(args) -> int:
 
 def _cmd_run(args) -> None:
     from .results_io import write_results
+    from .scenario import load_scenario
     from .simulation import simulate
 
+    check_output(args.out, directory=True)
+    scen = load_scenario(args.scenario)
     if args.scheduler is None:
-        res = simulate(args.scenario, paths=args.paths, seed=args.seed, threads=args.threads,
+        res = simulate(scen, paths=args.paths, seed=args.seed, threads=args.threads,
                        progress=not args.no_progress, partitions=args.partitions)
     else:
         from .cluster import connect
 
         with connect(args.scheduler) as client:
-            res = simulate(args.scenario, paths=args.paths, seed=args.seed, threads=args.threads,
+            res = simulate(scen, paths=args.paths, seed=args.seed, threads=args.threads,
                            progress=not args.no_progress, client=client, partitions=args.partitions)
     files = write_results(res, args.out)
     nat = res.national()
@@ -183,22 +314,28 @@ def _cmd_run(args) -> None:
         share = res.finances.national()["share in deficit mean"]
         print(f"  share of municipalities in deficit: {share.iloc[0]:.0%} ({res.years[0]}) -> {share.iloc[-1]:.0%} ({last})")
         top = res.finances.risk_table(n=5)
-        print("  most at risk (P reserves exhausted by " + str(last) + "): " +
+        print(f"  most at risk (P reserves exhausted by {last}; ties by expected shortfall per inhabitant): " +
               ", ".join(f"{r['name']} {r['P(reserves exhausted)']:.0%}" for _, r in top.iterrows()))
     for f in files:
         print(f"  written: {f}")
 
 
 def _cmd_report(args) -> None:
-    from .report import write_report
+    from .report import REPORT_FORMATS, write_report
+    from .scenario import load_scenario
     from .simulation import simulate
 
-    res = simulate(args.scenario, paths=args.paths, seed=args.seed, progress=not args.no_progress)
+    check_output(args.out, suffixes=REPORT_FORMATS)
+    scen = load_scenario(args.scenario)
+    res = simulate(scen, paths=args.paths, seed=args.seed, progress=not args.no_progress)
     print(f"gemfin report {res.scenario.name}: written {write_report(res, args.out)}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(_join_negative_values(argv, _NUMERIC_OPTIONS))
+    # A plausibility warning reads as one line, as errors do (not file:line plus source).
+    warnings.formatwarning = lambda message, category, *_a, **_k: f"gemfin: warning: {message}\n"
     try:
         if args.command == "circulaires":
             for cid in circulaires(args.data):
@@ -207,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
             _cmd_allocate(args)
         elif args.command == "compare":
             _cmd_compare(args)
+        elif args.command == "maatstaven":
+            _cmd_maatstaven(args)
         elif args.command == "validate":
             return _cmd_validate(args)
         elif args.command == "run":

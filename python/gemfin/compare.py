@@ -107,6 +107,35 @@ class Comparison:
         out.index.name = "gemeente"
         return out
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The comparison as tables for people, by sheet name: English headers with the
+        uitkeringsjaar and the unit in each (see gemfin.io)."""
+        year = self.baseline.circulaire.uitkeringsjaar
+        m = self.baseline.circulaire.municipalities
+        per = pd.DataFrame({"name": m["name"], "province": m["province"], "size class": m["size_class"],
+                            f"inhabitants {year} (persons)": m["inhabitants"],
+                            f"algemene uitkering {year} baseline (EUR)": self.baseline.algemene_uitkering,
+                            f"algemene uitkering {year} proposal (EUR)": self.reform.algemene_uitkering,
+                            "herverdeeleffect at full implementation (EUR)": self.herverdeeleffect,
+                            "herverdeeleffect per inhabitant (EUR per inhabitant)": self.per_inhabitant})
+        for y in self.years:
+            per[f"phased-in effect {y} (EUR)"] = self.phase_in[y]
+        per.index.name = "CBS code"
+
+        def grouped(df: pd.DataFrame) -> pd.DataFrame:
+            return df.rename(columns={
+                "municipalities": "municipalities (count)", "inhabitants": "inhabitants (persons)",
+                "effect (EUR mln)": "effect (EUR mln)", "effect per inhabitant (EUR)": "effect per inhabitant (EUR per inhabitant)",
+                "min per inhabitant (EUR)": "smallest effect per inhabitant (EUR per inhabitant)",
+                "max per inhabitant (EUR)": "largest effect per inhabitant (EUR per inhabitant)",
+                "winners": "winners (count)", "losers": "losers (count)"})
+
+        path = self.phase_in_per_inhabitant.rename(columns=lambda y: f"phased-in effect {y} (EUR per inhabitant)")
+        path = pd.concat([m[["name"]], path], axis=1).rename_axis("CBS code")
+        cost = self.phase_in_cost.rename("suppletie, net total (EUR)").rename_axis("year").to_frame()
+        return {"per municipality": per, "by size class": grouped(self.by_size_class).rename_axis("size class"),
+                "by province": grouped(self.by_province), "phase-in per inhabitant": path, "suppletie": cost}
+
     def __repr__(self) -> str:
         return (f"Comparison({self.proposal.name!r} on {self.baseline.circulaire.id}: UF "
                 f"{self.baseline.uitkeringsfactor:.4f} → {self.reform.uitkeringsfactor:.4f}, "

@@ -22,3 +22,8 @@ class DataError(GemfinError, ValueError):
 
 class ProposalError(GemfinError, ValueError):
     """A reform proposal (YAML) is invalid."""
+
+
+class GemfinWarning(UserWarning):
+    """A result that is computed but looks implausible (e.g. an uitkeringsfactor far outside
+    the published ones); the message says what and why."""

@@ -1,9 +1,19 @@
-"""Atomic output: every file is written to a temporary file in the target directory and
-renamed into place, so an interrupted or failed write never leaves a partial file."""
+"""Every file gemfin writes goes through this module.
+
+- Atomic: written to a temporary file in the target directory and renamed into place, so an
+  interrupted or failed write never leaves a partial file.
+- Checked first: :func:`check_output` tells a bad ``--out`` (a directory where a file is
+  expected, a missing or read-only directory, an unknown extension) before any long work.
+- For people: Excel sheets with units in the headers, number formats, a frozen header row,
+  autofilter and fitted widths, plus an "about" sheet with the provenance. CSV stays
+  machine-readable: UTF-8, comma separators, dot decimals, no thousands separators.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -15,11 +25,45 @@ from .errors import InputError
 TABLE_FORMATS = (".csv", ".xlsx")
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` and move the result to ``path`` atomically."""
+def _probe_directory(directory: Path, what: str) -> None:
+    """Create and remove a file in ``directory``: the only test of writability that also holds
+    for root, read-only mounts and network file systems."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".gemfin-probe-", dir=directory)
+    except OSError as exc:
+        raise InputError(f"cannot write {what}: directory {directory} is not writable ({exc.strerror})") from None
+    os.close(fd)
+    os.unlink(tmp)
+
+
+def check_output(path: str | os.PathLike, *, suffixes: tuple[str, ...] | None = None,
+                 directory: bool = False) -> Path:
+    """Check that ``path`` can be written, before any work: a file (with one of ``suffixes``)
+    in an existing, writable directory, or (``directory=True``) a directory that exists and is
+    writable or can be created in a writable parent. Raises InputError naming the path."""
     target = Path(path)
+    if directory:
+        if target.exists() and not target.is_dir():
+            raise InputError(f"cannot write results to {target}: it exists and is not a directory")
+        parent = target if target.is_dir() else target.parent
+        if not parent.is_dir():
+            raise InputError(f"cannot write results to {target}: directory {parent} does not exist")
+        _probe_directory(parent, str(target))
+        return target
+    if target.is_dir():
+        raise InputError(f"cannot write {target}: it is a directory; expected a file name such as "
+                         f"{target / ('output' + (suffixes[0] if suffixes else ''))}")
+    if suffixes is not None and target.suffix.lower() not in suffixes:
+        raise InputError(f"cannot write {target}: unknown extension {target.suffix!r}; expected one of {suffixes}")
     if not target.parent.is_dir():
         raise InputError(f"cannot write {target}: directory {target.parent} does not exist")
+    _probe_directory(target.parent, str(target))
+    return target
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)`` and move the result to ``path`` atomically."""
+    target = check_output(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -30,26 +74,128 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
         os.umask(umask)
         os.chmod(tmp_path, 0o666 & ~umask)
         os.replace(tmp_path, target)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
     return target
 
 
-def write_tables(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
-    """Write tables by extension: ``.xlsx`` gets one sheet per table; ``.csv`` gets the first
-    table (the per-municipality one)."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in TABLE_FORMATS:
-        raise InputError(f"cannot write {target}: unknown extension {target.suffix!r}; expected one of {TABLE_FORMATS}")
-    if suffix == ".csv":
-        first = next(iter(sheets.values()))
-        return atomic_write(target, lambda p: first.to_csv(p, encoding="utf-8"))
+# --- tables for people --------------------------------------------------------------------
 
-    def write_xlsx(p: Path) -> None:
+# The unit in a header's trailing parentheses decides its Excel number format.
+_UNIT_FORMATS = {
+    "EUR": "#,##0",
+    "EUR per inhabitant": "#,##0.00",
+    "EUR mln": "#,##0.0",
+    "EUR bn": "#,##0.000",
+    "probability": "0.0%",
+    "share": "0.0%",
+    "%": "0.00",
+    "factor": "0.000000",
+    "persons": "#,##0",
+    "fraction": "0.000",
+}
+_UNIT = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def number_format(header: str) -> str | None:
+    """Excel number format of a column from the unit in its header, e.g. 'saldo 2030 (EUR)'."""
+    m = _UNIT.search(str(header))
+    return _UNIT_FORMATS.get(m.group(1)) if m else None
+
+
+def flat_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The index as leading column(s), column levels joined with a space."""
+    out = df.copy()
+    if isinstance(out.columns, pd.MultiIndex):
+        out.columns = [" ".join(str(c) for c in col if str(c)) for col in out.columns]
+    if any(n is not None for n in out.index.names):
+        out = out.reset_index()
+    return out
+
+
+def _fit_sheet(ws, df: pd.DataFrame) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    for j, col in enumerate(df.columns, start=1):
+        letter = get_column_letter(j)
+        fmt = number_format(col)
+        values = df[col]
+        if fmt is not None:
+            for cell in ws[letter][1:]:
+                cell.number_format = fmt
+            sample = values.dropna().abs().max() if pd.api.types.is_numeric_dtype(values) else None
+            width = len(f"{sample:,.2f}") + 2 if sample is not None and pd.notna(sample) else 10
+        else:
+            width = int(values.astype(str).str.len().max()) + 2 if len(values) else 10
+        header = ws[f"{letter}1"]
+        header.font = Font(bold=True)
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+        # Wide enough for the values and the header's longest word; long headers wrap.
+        longest_word = max((len(w) for w in str(col).split()), default=8)
+        ws.column_dimensions[letter].width = min(max(width, longest_word + 2, 10, min(len(str(col)), 24) + 2), 60)
+    ws.row_dimensions[1].height = 45
+    # Freeze the header row and the identifying columns (code, name) before the figures.
+    frozen = 1 + sum(1 for c in list(df.columns)[:2] if number_format(c) is None and not
+                     pd.api.types.is_numeric_dtype(df[c]))
+    ws.freeze_panes = ws.cell(row=2, column=frozen)
+    if ws.max_row > 1:
+        ws.auto_filter.ref = ws.dimensions
+
+
+def about_table(about: Mapping[str, object]) -> pd.DataFrame:
+    """Provenance as two columns; a multi-line value (the resolved scenario) one line a row."""
+    rows = []
+    for key, value in about.items():
+        lines = str(value).splitlines() or [""]
+        rows.append((key, lines[0]))
+        rows.extend(("", line) for line in lines[1:])
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: Mapping[str, object]) -> Path:
+    """An Excel workbook: one formatted sheet per table, then the "about" sheet."""
+    def write(p: Path) -> None:
         with pd.ExcelWriter(p, engine="openpyxl") as xw:
             for name, df in sheets.items():
-                df.to_excel(xw, sheet_name=name[:31])
+                flat = flat_table(df)
+                flat.to_excel(xw, sheet_name=name[:31], index=False)
+                _fit_sheet(xw.sheets[name[:31]], flat)
+            info = about_table(about)
+            info.to_excel(xw, sheet_name="about", index=False)
+            ws = xw.sheets["about"]
+            ws.column_dimensions["A"].width = 20
+            ws.column_dimensions["B"].width = 100
+            ws.freeze_panes = "A2"
 
-    return atomic_write(target, write_xlsx)
+    return atomic_write(path, write)
+
+
+def write_csv(path: str | Path, df: pd.DataFrame) -> Path:
+    """A machine-readable CSV (UTF-8, comma, dot decimals, index as leading column)."""
+    flat = flat_table(df)
+    return atomic_write(path, lambda p: flat.to_csv(p, index=False, encoding="utf-8"))
+
+
+def write_json(path: str | Path, doc: Mapping[str, object]) -> Path:
+    text = json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def run_json_path(csv_path: Path) -> Path:
+    """Where the provenance of a CSV output goes: ``x.csv`` → ``x.run.json``."""
+    return csv_path.with_name(csv_path.stem + ".run.json")
+
+
+def write_tables(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: Mapping[str, object]) -> list[Path]:
+    """Write tables by extension: ``.xlsx`` gets one sheet per table and the "about" sheet;
+    ``.csv`` gets the first table, with its provenance in ``<name>.run.json`` beside it."""
+    target = check_output(path, suffixes=TABLE_FORMATS)
+    if target.suffix.lower() == ".csv":
+        first = next(iter(sheets.values()))
+        return [write_csv(target, first), write_json(run_json_path(target), about)]
+    return [write_workbook(target, sheets, about)]

@@ -4,6 +4,11 @@ matplotlib is an optional dependency (``pip install gemfin[plot]``); importing t
 without it raises an ImportError that says so. Every function takes an optional ``ax`` and
 returns the Axes (or Figure) it drew on, with the plotted data attached as ``.gemfin_data``
 (a DataFrame) so that tests and users can check what is shown.
+
+One colour convention everywhere: losses, shortfalls and negative effects are red, gains and
+surpluses blue (``LOSS``, ``GAIN``; maps use the red-blue scale centred on zero). Show a
+quantity with the sign that makes a loss negative (compensation − loss, not loss −
+compensation).
 """
 
 from __future__ import annotations
@@ -25,8 +30,13 @@ from ._datadir import data_dir
 from .budget_result import quantile_name
 from .errors import InputError
 
-DIVERGING = "RdBu"
+DIVERGING = "RdBu"   # negative (loss) red, positive (gain) blue
 SEQUENTIAL = "viridis"
+LOSS = "#b2182b"     # the red end of RdBu
+GAIN = "#2166ac"     # the blue end of RdBu
+#: Colour scales end at this percentile of the values (of |value| for diverging scales) so one
+#: outlier does not flatten the rest; the legend says so and the colour bar gets an arrow.
+ROBUST_PERCENTILE = 98.0
 
 
 def _rings(geometry: dict) -> list[np.ndarray]:
@@ -58,12 +68,14 @@ def _boundaries(kind: str) -> tuple[tuple[str, np.ndarray], ...]:
 
 
 def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, unit: str = "",
-                     diverging: bool | None = None, cmap: str | None = None):
+                     diverging: bool | None = None, cmap: str | None = None, robust: bool = True):
     """Choropleth of a per-municipality quantity (index: CBS codes like GM0014).
 
     ``diverging`` (default: when the values have both signs) uses a red-blue scale centred on
-    zero, as for herverdeeleffecten; otherwise a sequential scale. Province borders on top;
-    municipalities without a value are grey.
+    zero, negative red, as for herverdeeleffecten; otherwise a sequential scale. ``robust``
+    (default) ends the scale at the 98th percentile (of |value| when diverging) and says in
+    the legend how many municipalities lie beyond it. Province borders on top; municipalities
+    without a value are grey.
     """
     if not isinstance(values, pd.Series):
         raise InputError("municipality_map expects a pandas Series indexed by CBS codes (GM0014)")
@@ -79,13 +91,22 @@ def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, un
     lo, hi = float(v.min()), float(v.max())
     if diverging is None:
         diverging = lo < 0 < hi
+    finite = v[np.isfinite(v)].to_numpy()
     if diverging:
         bound = max(abs(lo), abs(hi)) or 1.0
-        norm = TwoSlopeNorm(vmin=-bound, vcenter=0.0, vmax=bound)
+        if robust:
+            bound = float(np.percentile(np.abs(finite), ROBUST_PERCENTILE)) or bound
+        vmin, vmax = -bound, bound
+        norm = TwoSlopeNorm(vmin=vmin, vcenter=0.0, vmax=vmax)
         cmap = cmap or DIVERGING
     else:
-        norm = Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1)
+        vmin, vmax = lo, hi
+        if robust:
+            vmin = float(np.percentile(finite, 100 - ROBUST_PERCENTILE))
+            vmax = float(np.percentile(finite, ROBUST_PERCENTILE))
+        norm = Normalize(vmin=vmin, vmax=vmax if vmax > vmin else vmin + 1)
         cmap = cmap or SEQUENTIAL
+    below, above = int((finite < norm.vmin).sum()), int((finite > norm.vmax).sum())
     cm = plt.get_cmap(cmap)
     codes = [c for c, _ in rings]
     colours = [cm(norm(v[c])) if c in v.index and np.isfinite(v[c]) else (0.85, 0.85, 0.85, 1.0) for c in codes]
@@ -98,8 +119,14 @@ def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, un
     ax.set_aspect(1.6)  # about 1/cos(52°): keeps the Netherlands' shape in lon/lat
     ax.set_axis_off()
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cm)
-    cb = ax.figure.colorbar(sm, ax=ax, shrink=0.6)
-    cb.set_label(unit)
+    extend = {(False, False): "neither", (True, False): "min", (False, True): "max", (True, True): "both"}
+    cb = ax.figure.colorbar(sm, ax=ax, shrink=0.6, extend=extend[(below > 0, above > 0)])
+    label = unit
+    if below or above:
+        label += (f"\nscale clipped at {norm.vmin:,.4g} … {norm.vmax:,.4g} ({ROBUST_PERCENTILE:g}th percentile"
+                  f"{' of |value|' if diverging else 's'}); {below + above} municipalities beyond, "
+                  f"extremes {lo:,.4g} … {hi:,.4g}")
+    cb.set_label(label)
     if title:
         ax.set_title(title)
     ax.gemfin_data = pd.DataFrame({"value": v}).assign(colour=[cm(norm(x)) for x in v])
@@ -190,30 +217,35 @@ def allocation_waterfall(before, after, code: str, by: str = "cluster", *, top: 
         steps = (after.by_cluster.loc[code] - before.by_cluster.loc[code])
     elif by == "maatstaf":
         steps = _maatstaf_amounts(after, code).sub(_maatstaf_amounts(before, code), fill_value=0.0)
+        names = pd.concat([before.circulaire.maatstaven["name"], after.circulaire.maatstaven["name"]])
+        names = names[~names.index.duplicated(keep="last")]
+        steps.index = [str(names.get(c, c)) for c in steps.index]  # "jongeren", not "jong"
     else:
         raise InputError(f"by must be 'cluster' or 'maatstaf', got {by!r}")
     steps = steps[steps.abs() > 0.5].sort_values(key=np.abs, ascending=False)
     if len(steps) > top:
-        steps = pd.concat([steps.iloc[:top], pd.Series({"overige": steps.iloc[top:].sum()})])
+        steps = pd.concat([steps.iloc[:top], pd.Series({"other": steps.iloc[top:].sum()})])
     start, end = before.algemene_uitkering[code], after.algemene_uitkering[code]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4))
-    labels = ["vóór"] + [str(s) for s in steps.index] + ["na"]
-    cum = start
+        _, ax = plt.subplots(figsize=(8, 4.5))
+    labels = [f"before: {before.circulaire.id}"] + [str(s) for s in steps.index] + [f"after: {after.circulaire.id}"]
+    # Running totals after each step: the bars span them, so the axis must too.
+    totals = start + np.concatenate([[0.0], np.cumsum(steps.to_numpy())])
     ax.bar(0, start / 1e6, color="grey")
-    for i, (name, d) in enumerate(steps.items(), start=1):
-        ax.bar(i, d / 1e6, bottom=cum / 1e6, color="tab:green" if d > 0 else "tab:red")
-        cum += d
+    for i, d in enumerate(steps.to_numpy(), start=1):
+        ax.bar(i, d / 1e6, bottom=totals[i - 1] / 1e6, color=GAIN if d > 0 else LOSS)
     ax.bar(len(labels) - 1, end / 1e6, color="grey")
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
-    ax.set_ylabel("EUR mln")
-    lo = min(start, end, cum) / 1e6
-    ax.set_ylim(bottom=lo - 0.1 * abs(max(start, end) / 1e6 - lo) - 1e-9)
+    ax.set_ylabel("EUR mln (axis does not start at zero)")
+    lo, hi = min(totals.min(), end) / 1e6, max(totals.max(), end) / 1e6
+    pad = 0.15 * (hi - lo) or 0.05 * abs(hi) or 1.0
+    ax.set_ylim(lo - pad, hi + pad)
     name = before.circulaire.municipalities.loc[code, "name"]
-    ax.set_title(f"{name}: {(end - start) / 1e6:+,.1f} mln ({before.circulaire.id} → {after.circulaire.id})")
+    ax.set_title(f"{name}: algemene uitkering {(end - start) / 1e6:+,.1f} mln\n"
+                 f"{before.circulaire.label} → {after.circulaire.label}", fontsize=10)
     ax.figure.tight_layout()
     ax.gemfin_data = pd.DataFrame({"change": steps})
-    ax.gemfin_data.attrs.update(start=start, end=end)
+    ax.gemfin_data.attrs.update(start=start, end=end, running_totals=totals)
     return ax
 
 
@@ -238,7 +270,7 @@ def winners_losers(comparison, *, fig=None):
     axes[0].set_title("Per inhabitant by size class")
     axes[0].set_ylabel("EUR per inhabitant")
     prov = comparison.by_province["effect per inhabitant (EUR)"].sort_values()
-    axes[1].barh(prov.index, prov.to_numpy(), color=["tab:red" if x < 0 else "tab:green" for x in prov])
+    axes[1].barh(prov.index, prov.to_numpy(), color=[LOSS if x < 0 else GAIN for x in prov])
     axes[1].set_title("Per inhabitant by province")
     path = comparison.phase_in_per_inhabitant
     chosen = list(pi.nsmallest(5).index) + list(pi.nlargest(5).index)

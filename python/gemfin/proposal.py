@@ -119,7 +119,7 @@ class Proposal:
             rates, volumes, meta = _apply_change(ch, where, rates, volumes, meta, circ)
         meta["bedrag"] = rates.sum(axis=1)
         meta["is_ozb"] = meta["is_ozb"].astype(bool)
-        return circ.with_rates(rates, volumes=volumes, maatstaven=meta)
+        return circ.with_rates(rates, volumes=volumes, maatstaven=meta, proposal=self.name)
 
     def _repr_html_(self) -> str:
         items = "".join(f"<li><code>{html.escape(_describe(c))}</code></li>" for c in self.changes)

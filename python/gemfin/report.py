@@ -10,9 +10,50 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
-from .io import atomic_write
-from .results_io import result_tables, write_excel
+from . import provenance
+from .io import atomic_write, check_output, write_workbook
+from .results_io import result_provenance, result_tables
+
+REPORT_FORMATS = (".html", ".xlsx")
+
+
+def parameter_sources(doc, path: str = "") -> list[tuple[str, str, str]]:
+    """Every sourced parameter of a resolved scenario: (field path, value, source), in file
+    order. A parameter is a mapping with a ``source`` (a value, a distribution, a shock, …)."""
+    out: list[tuple[str, str, str]] = []
+    if isinstance(doc, dict):
+        if "source" in doc and path:
+            shown = {k: v for k, v in doc.items() if k not in ("source", "note")}
+            value = (f"{shown['distribution']}{shown.get('params', '')}" if "distribution" in shown else
+                     str(shown["value"]) if set(shown) == {"value"} else
+                     ", ".join(f"{k}={v}" for k, v in shown.items() if not isinstance(v, (dict, list))))
+            out.append((path, value, str(doc["source"])))
+        for k, v in doc.items():
+            if k != "source":
+                out.extend(parameter_sources(v, f"{path}.{k}" if path else str(k)))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            out.extend(parameter_sources(v, f"{path}[{i}]"))
+    return out
+
+
+def _sources_section(res) -> str:
+    rows = parameter_sources(res.scenario.raw)
+    table = pd.DataFrame(rows, columns=["parameter", "value", "source"])
+    data = ("<p>Data: the datasets shipped with gemfin (BZK gemeentefonds circulaires, CBS Iv3 begrotingen, "
+            "jaarrekeningen and balance sheets, CBS municipality lists and population, CBS/PDOK boundaries); "
+            "each folder of <code>data/</code> has a SOURCES.md with publisher, licence and conversion. "
+            f"Data fingerprint (SHA-256) <code>{provenance.data_fingerprint()}</code>.</p>")
+    return (f"<p>Every parameter of the scenario as resolved (after <code>extends:</code>), {len(rows)} in all, "
+            "with the source its scenario file gives (a citation, an assumption, or "
+            "<code>DERIVED gemfin.calibrate.…</code> for estimates from data).</p>"
+            + table.to_html(index=False, border=0, classes="t src", escape=True) + data)
+
+
+def _footer(about: dict) -> str:
+    items = [f"{html.escape(k)}: {html.escape(str(v))}" for k, v in about.items() if k != "scenario"]
+    return ("<footer><hr><p class='prov'>" + " · ".join(items) + "</p><details><summary>Resolved scenario</summary>"
+            f"<pre>{html.escape(about.get('scenario', ''))}</pre></details></footer>")
 
 
 def _png(fig) -> str:
@@ -69,26 +110,24 @@ def html_report(res) -> str:
         sections.append(("Fan charts", _png(fig)))
         sections.append(("Top risk", _table(top)))
     body = "".join(f"<h2 id='{html.escape(t.lower().replace(' ', '-'))}'>{html.escape(t)}</h2>{c}" for t, c in sections)
-    sources = "; ".join(sorted({d.national.source for d in scen.drivers})[:5])
+    about = result_provenance(res)
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>gemfin report: {html.escape(scen.name)}</title>"
         "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table.t{border-collapse:collapse;font-size:12px}"
-        "table.t td,table.t th{padding:2px 6px;border-bottom:1px solid #ddd;text-align:right}</style></head><body>"
-        f"<h1>gemfin report: {html.escape(scen.name)}</h1><p>Generated {date.today().isoformat()} by gemfin.</p>"
-        f"{body}<h2>Sources</h2><p>{html.escape(sources)} …; every parameter's source is in the scenario file.</p>"
+        "table.t td,table.t th{padding:2px 6px;border-bottom:1px solid #ddd;text-align:right}"
+        "table.src td,table.src th{text-align:left;vertical-align:top}p.prov{font-size:11px;color:#555}</style></head><body>"
+        f"<h1>gemfin report: {html.escape(scen.name)}</h1><p>Generated {date.today().isoformat()} by gemfin "
+        f"{html.escape(about['gemfin_version'])}.</p>"
+        f"{body}<h2 id='sources'>Sources</h2>{_sources_section(res)}{_footer(about)}"
         "</body></html>"
     )
 
 
 def write_report(res, out: str | Path) -> Path:
     """Write ``report.html`` (self-contained) or ``report.xlsx`` (tables) atomically."""
-    target = Path(out)
-    suffix = target.suffix.lower()
-    if suffix == ".html":
+    target = check_output(out, suffixes=REPORT_FORMATS)
+    if target.suffix.lower() == ".html":
         text = html_report(res)
         return atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
-    if suffix == ".xlsx":
-        tables = result_tables(res)
-        return atomic_write(target, lambda p: write_excel(tables, p))
-    raise InputError(f"cannot write a report to {target}: expected a .html or .xlsx file")
+    return write_workbook(target, result_tables(res), result_provenance(res))

@@ -1,8 +1,8 @@
-"""Writing simulation results to a directory: CSV, Excel and NetCDF, atomically.
+"""The tables of a simulation result for people (Excel, CSV, reports), and writing a result
+directory: ``summary.csv`` with ``run.json``, ``results.xlsx`` and ``results.nc``.
 
-All files are first written into a temporary directory next to the target; each is then moved
-into place with an atomic rename, so an interrupted run leaves either the old file or the new
-one, never a partial file.
+Headers are English, with Dutch domain terms (docs/glossary.md), the year and the unit in
+parentheses: ``saldo 2035 q5 (EUR)``; gemfin.io turns the unit into a number format.
 """
 
 from __future__ import annotations
@@ -14,56 +14,140 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
+from . import provenance
+from .budget_result import quantile_name
+from .io import check_output, write_csv, write_json, write_workbook
+
+
+def _allocation_table(res) -> pd.DataFrame:
+    year, base = res.years[-1], res.scenario.base_year
+    s = res.summary()
+    out = pd.DataFrame({"name": s["name"], "province": s["province"],
+                        f"algemene uitkering {base} (EUR)": s["AU base"],
+                        f"algemene uitkering {year} mean (EUR)": s["mean"],
+                        f"algemene uitkering {year} sd (EUR)": s["sd"]})
+    for q in res.quantiles:
+        out[f"algemene uitkering {year} {quantile_name(q)} (EUR)"] = s[quantile_name(q)]
+    out[f"algemene uitkering {year} mean per inhabitant (EUR per inhabitant)"] = s["mean per inwoner"]
+    out[f"change in mean {base}–{year} (%)"] = s["change vs base (%)"]
+    out[f"P(algemene uitkering {year} below {base}) (probability)"] = s["p_below_base"]
+    return out.rename_axis("CBS code")
+
+
+def _national_table(res) -> pd.DataFrame:
+    nat = res.national()
+    out = pd.DataFrame(index=nat.index.rename("year"))
+    for stat in res.budget.columns:
+        out[f"AU budget {stat} (EUR)"] = nat[("budget", stat)]
+    for stat in res.uitkeringsfactor.columns:
+        out[f"uitkeringsfactor {stat} (factor)"] = nat[("uitkeringsfactor", stat)]
+    return out
+
+
+def _budget_columns(s: pd.DataFrame, year: int, quantiles) -> pd.DataFrame:
+    out = pd.DataFrame({"name": s["name"], "province": s["province"], "size class": s["size_class"]})
+    out[f"saldo {year} mean (EUR)"] = s["saldo mean"]
+    out[f"saldo {year} sd (EUR)"] = s["saldo sd"]
+    for q in quantiles:
+        out[f"saldo {year} {quantile_name(q)} (EUR)"] = s[f"saldo {quantile_name(q)}"]
+    out[f"saldo {year} mean per inhabitant (EUR per inhabitant)"] = s["saldo mean per inwoner"]
+    out[f"expected shortfall 5% {year} per inhabitant (EUR per inhabitant)"] = s["expected shortfall 5% per inwoner"]
+    out[f"P(deficit {year}) (probability)"] = s["P(deficit)"]
+    out[f"P(reserves exhausted by {year}) (probability)"] = s["P(reserves exhausted)"]
+    out[f"P(artikel 12 signal {year}) (probability)"] = s["P(artikel 12 signal)"]
+    out[f"net shock effect {year} (EUR)"] = s["net shock effect"]
+    out[f"reserves {year} mean (EUR)"] = s["reserves mean"]
+    for col in s.columns:
+        if col.startswith("kengetal "):
+            out[f"{col} (fraction)"] = s[col]
+    return out.rename_axis("CBS code")
+
+
+def _risk_table(f, year: int) -> pd.DataFrame:
+    r = f.risk_table(n=50)
+    return pd.DataFrame({
+        "rank": range(1, len(r) + 1), "CBS code": r.index, "name": r["name"], "province": r["province"],
+        f"P(reserves exhausted by {year}) (probability)": r["P(reserves exhausted)"],
+        f"P(deficit {year}) (probability)": r["P(deficit)"],
+        f"P(artikel 12 signal {year}) (probability)": r["P(artikel 12 signal)"],
+        f"expected shortfall 5% {year} per inhabitant (EUR per inhabitant)": r["expected shortfall 5% per inwoner"],
+        f"saldo {year} mean per inhabitant (EUR per inhabitant)": r["saldo mean per inwoner"],
+    }).set_index("rank")
+
+
+def _budget_national(f) -> pd.DataFrame:
+    nat = f.national()
+    out = pd.DataFrame(index=nat.index.rename("year"))
+    for col in nat.columns:
+        if col.startswith("share in deficit "):
+            out[f"share of municipalities in deficit, {col.removeprefix('share in deficit ')} (share)"] = nat[col]
+    out["expected share with exhausted reserves (share)"] = nat["expected share with exhausted reserves"]
+    out["total saldo, mean (EUR mln)"] = nat["total saldo mean (EUR mln)"]
+    return out
+
+
+def _budget_by_year(f, years) -> pd.DataFrame:
+    long = []
+    for year in years:
+        s = f.summary(year)
+        long.append(pd.DataFrame({
+            "year": year, "name": s["name"], "saldo mean (EUR)": s["saldo mean"],
+            "P(deficit) (probability)": s["P(deficit)"],
+            "P(reserves exhausted by year) (probability)": s["P(reserves exhausted)"],
+            "P(artikel 12 signal) (probability)": s["P(artikel 12 signal)"],
+            "net shock effect (EUR)": s["net shock effect"]}, index=s.index.rename("CBS code")))
+    return pd.concat(long).reset_index().set_index(["CBS code", "year"])
 
 
 def result_tables(res) -> dict[str, pd.DataFrame]:
     """The tables a ministry analyst would pivot on, by sheet name."""
-    tables = {"allocation": res.summary(), "national": res.national()}
+    last = res.years[-1]
+    tables = {}
     if res.finances is not None:
         f = res.finances
-        tables["budget"] = f.summary()
-        tables["risk"] = f.risk_table(n=50)
-        tables["budget national"] = f.national()
-        long = []
-        for year in res.years:
-            s = f.summary(year)[["name", "saldo mean", "P(deficit)", "P(reserves exhausted)", "P(artikel 12 signal)",
-                                 "net shock effect"]]
-            long.append(s.assign(year=year))
-        tables["budget by year"] = pd.concat(long).reset_index().set_index(["gemeente", "year"])
+        tables[f"budget {last}"] = _budget_columns(f.summary(), last, res.quantiles)
+        tables[f"most at risk {last}"] = _risk_table(f, last)
+        tables["budget national"] = _budget_national(f)
+        tables["budget by year"] = _budget_by_year(f, res.years)
+    tables[f"algemene uitkering {last}"] = _allocation_table(res)
+    tables["national"] = _national_table(res)
     return tables
 
 
-def write_excel(tables: dict[str, pd.DataFrame], path: Path) -> None:
-    """One sheet per table (names cut to Excel's 31 characters; column levels joined)."""
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, df in tables.items():
-            flat = df.copy()
-            if isinstance(flat.columns, pd.MultiIndex):
-                flat.columns = [" ".join(map(str, c)) for c in flat.columns]
-            flat.to_excel(xw, sheet_name=name[:31])
+def result_provenance(res) -> dict:
+    return provenance.record(scenario=res.scenario, seed=res.seed, paths=res.paths,
+                             antithetic=res.antithetic, years=f"{res.years[0]}–{res.years[-1]}")
 
 
 def write_results(res, out_dir: str | os.PathLike) -> list[Path]:
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: exists and is not a directory")
-    parent = out.parent if out.parent != Path("") else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"--out {out}: parent directory {parent} does not exist")
+    """``summary.csv`` (the first table: budgets if the scenario has them, else the
+    allocation) and ``run.json`` beside it, ``results.xlsx`` and ``results.nc``; all or none."""
+    out = check_output(out_dir, directory=True)
+    parent = out if out.is_dir() else out.parent
     tables = result_tables(res)
+    about = result_provenance(res)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    names = ("summary.csv", "run.json", "results.xlsx", "results.nc")
     try:
-        first = "budget" if "budget" in tables else "allocation"
-        tables[first].to_csv(tmp / "summary.csv", encoding="utf-8")
-        write_excel(tables, tmp / "results.xlsx")
+        first = next(iter(tables.values()))
+        write_csv(tmp / "summary.csv", first)
+        write_json(tmp / "run.json", about)
+        write_workbook(tmp / "results.xlsx", tables, about)
         ds = res.to_xarray()
+        ds.attrs.update(netcdf_attributes(about))
         ds.to_netcdf(tmp / "results.nc", engine="scipy")
         out.mkdir(exist_ok=True)
         written = []
-        for f in ("summary.csv", "results.xlsx", "results.nc"):
+        for f in names:
             os.replace(tmp / f, out / f)
             written.append(out / f)
         return written
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def netcdf_attributes(about: dict) -> dict:
+    """NetCDF global attributes: strings and numbers only (``seed`` as text: it may exceed
+    the 32-bit integers NetCDF-3 stores)."""
+    return {k: (v if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 2**31 else str(v))
+            for k, v in about.items()}

@@ -247,12 +247,20 @@ class _V:
     def mapping(self, x, keys_required=(), keys_optional=()) -> dict:
         if not isinstance(x, dict):
             self.fail(f"expected a mapping, got {_kind(x)}")
+        allowed = list(keys_required) + [k for k in keys_optional if k not in keys_required]
+        extra = [k for k in x if k not in allowed]
         missing = [k for k in keys_required if k not in x]
+        if extra:
+            # A misspelt key shows as an unknown one, named with its closest expected key, and
+            # comes first: the "missing" field it stands for is a consequence.
+            said = []
+            for k in extra:
+                close = difflib.get_close_matches(str(k), [a for a in allowed if a not in x], n=1, cutoff=0.6)
+                said.append(f"{k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            msg = f"unknown field(s) {', '.join(said)}; expected {sorted(allowed)}"
+            self.fail(msg + (f"; missing {missing}" if missing else ""))
         if missing:
             self.fail(f"missing field(s) {missing}")
-        extra = sorted(set(x) - set(keys_required) - set(keys_optional))
-        if extra:
-            self.fail(f"unknown field(s) {extra}; expected {sorted(set(keys_required) | set(keys_optional))}")
         return x
 
     def number(self, x, lo=-np.inf, hi=np.inf, what="a number") -> float:
@@ -341,7 +349,28 @@ def _resolve_extends(doc: dict, path: Path | None, seen: tuple[Path, ...] = ()) 
     parent_doc = load_yaml_mapping(parent, ScenarioError)
     parent_doc = _resolve_extends(parent_doc, parent, seen + (parent,))
     child = {k: v for k, v in doc.items() if k != "extends"}
+    unsourced = _unsourced_overrides(parent_doc, child)
+    if unsourced:
+        problems = [f"{origin}: {where}: overrides the value of {parent_ref} without a 'source:'; the parent's "
+                    "source describes another number: give this value its own source" for where in unsourced]
+        raise ScenarioError("\n".join(problems), problems)
     return _merge(parent_doc, child)
+
+
+def _unsourced_overrides(parent, child, path: str = "") -> list[str]:
+    """Field paths where ``child`` changes a value of a sourced mapping of ``parent`` (one with
+    a ``source``: a parameter, a distribution, the fund rule) but gives no source of its own.
+    Nested mappings are followed: each carries its own source."""
+    out: list[str] = []
+    if not (isinstance(parent, dict) and isinstance(child, dict)):
+        return out
+    changes_own_value = any(k not in ("note", "source") and not isinstance(v, dict) for k, v in child.items())
+    if "source" in parent and "source" not in child and changes_own_value:
+        return [path or "<top>"]
+    for k, v in child.items():
+        if k in parent:
+            out.extend(_unsourced_overrides(parent[k], v, f"{path}.{k}" if path else str(k)))
+    return out
 
 
 class _Problems:
@@ -408,7 +437,10 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
             r = problems.run(parse, v.at(key).at(i), item)
             if r is not None:
                 out.append(r)
-    names = (["growth"] + (["price"] if fund and fund[0] == "gdp" else []) + driver_names)
+    # Declared names count even when the fund itself is invalid (as for drivers above), so a
+    # fund error does not also show as an unknown correlation variable.
+    declared_rule = top["fund"].get("rule") if isinstance(top["fund"], dict) else None
+    names = (["growth"] + (["price"] if declared_rule == "gdp" else []) + driver_names)
     if "budget" in top:  # declared, even if invalid: its errors are reported once, above
         names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [f"shock.{s.name}" for s in shocks]
     corr = problems.run(_parse_correlation, v.at("correlation"), top.get("correlation", []) or [], names) or []

@@ -196,7 +196,7 @@ def build_engine(scen: Scenario, opts: RunOptions, inputs: dict | None = None) -
 
 def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: int = 1,
              threads: int | None = None, progress=True, antithetic: bool = False,
-             quantiles: Sequence[float] = DEFAULT_QUANTILES, keep: Sequence[str] = (),
+             quantiles: Sequence[float] = DEFAULT_QUANTILES, keep: str | Sequence[str] = (),
              bins: int = 2048, block_size: int = 1024, client=None,
              partitions: int | None = None) -> SimulationResult:
     """Run the Monte Carlo projection of ``scenario`` (a Scenario or a YAML path).
@@ -205,7 +205,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     cores; the result does not depend on it); progress: a tqdm bar (True), none (False), or a
     callable that receives the number of finished paths; antithetic: pair every path
     with its mirror image (u → 1−u; needs an even number of paths); quantiles: probabilities to
-    report; keep: CBS codes whose full paths are kept (``result.kept_paths[code]``).
+    report; keep: a CBS code or a list of them whose full paths are kept (``result.kept_paths[code]``).
     client: a ``distributed.Client``: the chunks of paths (16 blocks each) run as tasks on its
     workers, which build the model themselves from the scenario, and the parts are combined
     here in chunk order: the result is bitwise the one of a local run (docs/monte-carlo.md,
@@ -227,6 +227,8 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         qs.append(float(q))
     circ = scen.load_circulaire()
     codes = list(circ.volumes.index)
+    if isinstance(keep, str):  # one CBS code, not its characters
+        keep = [keep]
     keep_idx = []
     for code in keep:
         if code not in codes:

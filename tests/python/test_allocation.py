@@ -50,14 +50,17 @@ def test_cluster_view_adds_up_and_gemeentefonds_includes_siudu(circ):
     assert len(frame) == 342 and "gemeentefonds" in frame.columns
 
 
+# Budgets whose uitkeringsfactor lies in the plausible band (1.0-2.0); outside it, too small a
+# budget leaves some municipalities with a negative AU and is refused (test_first_hour.py).
 @settings(max_examples=40, deadline=None)
-@given(budget=st.floats(min_value=1e9, max_value=1e11))
+@given(budget=st.floats(min_value=2.8e10, max_value=5.4e10))
 def test_budget_neutrality(circ, budget):
     alloc = gemfin.allocate(circ, au_budget=budget)
     assert abs(alloc.algemene_uitkering.sum() - budget) <= 1e-12 * budget
     assert abs(alloc.au_total - budget) <= 1e-12 * budget
 
 
+@pytest.mark.filterwarnings("ignore::gemfin.GemfinWarning")  # scaled bedragen move the UF far out of its band
 @settings(max_examples=25, deadline=None)
 @given(factor=st.floats(min_value=0.05, max_value=20.0))
 def test_scaling_all_bedragen_leaves_shares_unchanged(circ, factor):

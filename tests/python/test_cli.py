@@ -14,8 +14,8 @@ def test_allocate_writes_csv_and_excel(tmp_path, capsys):
     assert len(df) == 342 and df.index[0].startswith("GM")
     assert main(["allocate", "--au-budget", "4e10", "--out", str(tmp_path / "a.xlsx")]) == 0
     sheets = pd.read_excel(tmp_path / "a.xlsx", sheet_name=None, index_col=0)
-    assert {"per gemeente", "landelijk", "samenvatting", "siudu"} <= set(sheets)
-    assert sheets["per gemeente"]["algemene_uitkering"].sum() == pytest.approx(4e10, rel=1e-12)
+    assert {"per municipality", "national", "summary", "SIUDU items", "about"} <= set(sheets)
+    assert sheets["per municipality"]["algemene uitkering 2025 (EUR)"].sum() == pytest.approx(4e10, rel=1e-12)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
@@ -24,7 +24,7 @@ def test_compare_writes_excel(tmp_path, capsys):
     assert main(["compare", "--proposal", str(PROPOSALS / "jeugd-naar-jongeren.yaml"), "--caps", "7.5,15,15",
                  "--out", str(out)]) == 0
     sheets = pd.read_excel(out, sheet_name=None, index_col=0)
-    assert sheets["per gemeente"]["herverdeeleffect"].sum() == pytest.approx(0, abs=1e-3)
+    assert sheets["per municipality"]["herverdeeleffect at full implementation (EUR)"].sum() == pytest.approx(0, abs=1e-3)
     assert "winners" in capsys.readouterr().out
 
 

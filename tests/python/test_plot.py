@@ -111,4 +111,5 @@ def test_html_report_contains_its_sections(tmp_path):
     xlsx = tmp_path / "report.xlsx"
     assert main(["report", str(PROPOSALS.parent / "baseline.yaml"), "--paths", "200", "--out", str(xlsx),
                  "--no-progress"]) == 0
-    assert {"allocation", "budget", "risk"} <= set(pd.read_excel(xlsx, sheet_name=None))
+    assert {"algemene uitkering 2035", "budget 2035", "most at risk 2035", "about"} <= set(
+        pd.read_excel(xlsx, sheet_name=None))

@@ -68,7 +68,7 @@ _DELETE = object()
         (("drivers", "bijstand", "national", "distribution"), "cauchy", r"drivers\.bijstand\.national\.distribution: unknown distribution 'cauchy'"),
         (("drivers", "bijstand", "national", "source"), _DELETE, r"drivers\.bijstand\.national: missing field\(s\) \['source'\]"),
         (("drivers", "bijstand", "municipal_sd", "value"), "0.03", r"drivers\.bijstand\.municipal_sd\.value: expected a number, got str"),
-        (("drivers", "bijstand", "colour"), "red", r"drivers\.bijstand: unknown field\(s\) \['colour'\]"),
+        (("drivers", "bijstand", "colour"), "red", r"drivers\.bijstand: unknown field\(s\) 'colour'"),
         (("fund", "rule"), "ppp", r"fund\.rule: expected one of \['ngru', 'gdp'\]"),
         (("fund", "price"), _DELETE, r"fund: rule 'gdp' needs a 'price' process"),
         (("fund", "growth", "persistence", "value"), 1.5, r"fund\.growth\.persistence\.value: expected a number in \[0\.0, 0\.99\]"),
