@@ -67,3 +67,17 @@ def bzk_volume_update(from_id: str = "S2024_2024", to_id: str = "S2024_2025",
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.log(tb / ta)
     return g.where(ta > 0).rename("log_growth")
+
+
+def realisation_model(last_year: int, data: str | Path | None = None, priors: str | Path | None = None):
+    """The realisation model (gemfin.realisation) estimated on the begroting/jaarrekening
+    pairs 2017–``last_year``, reading nothing later (the forecast of year Y uses
+    ``last_year = Y − 2``). ``.parameters()`` gives the numbers scenario files cite as
+    ``DERIVED gemfin.calibrate.realisation_model(last_year)``."""
+    from . import realisation
+    from .backtest import FIRST_PAIR_YEAR, load_priors
+    from .iv3_panel import InformationSet, load_panel
+
+    prior = load_priors(priors)
+    panel = load_panel(InformationSet(begroting=last_year, jaarrekening=last_year), data)
+    return realisation.fit(panel, list(range(FIRST_PAIR_YEAR, last_year + 1)), prior["prior_sd"], prior["prior_years"])

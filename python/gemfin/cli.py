@@ -8,6 +8,7 @@
     gemfin validate FILE [--kind scenario|proposal]
     gemfin run SCENARIO --out DIR [--paths N] [--seed S]
     gemfin report SCENARIO --out report.html|report.xlsx
+    gemfin backtest --target-year Y --out DIR [--paths N] [--seed S]
 
 Output files are CSV or Excel by extension, checked before any work and written atomically,
 each with its provenance. Bad input exits with code 2 and a message naming what was wrong.
@@ -141,6 +142,15 @@ def _parser() -> argparse.ArgumentParser:
                         "is bitwise the local one)")
     r.add_argument("--partitions", type=count, default=None,
                    help="number of Dask tasks (with --scheduler; default: one per chunk of 16 blocks)")
+
+    bt = sub.add_parser("backtest", help="forecast the realised saldo of a year from what was known at its start, "
+                                         "and score it against the jaarrekening")
+    bt.add_argument("--target-year", type=count, required=True, metavar="Y",
+                    help="year whose jaarrekening is forecast (uses the begroting of Y, jaarrekeningen up to Y-2)")
+    bt.add_argument("--paths", type=count, default=10_000, help="number of paths (default 10,000)")
+    bt.add_argument("--seed", type=count_or_zero, default=1, help="random seed (default 1)")
+    bt.add_argument("--out", metavar="DIR", required=True,
+                    help="directory for predictions.csv, national.csv, scores.csv (with a realisation) and run.json")
 
     rep = sub.add_parser("report", help="run a scenario and write a report (self-contained HTML, or Excel)")
     rep.add_argument("scenario", metavar="FILE", help="scenario YAML")
@@ -320,6 +330,34 @@ def _cmd_run(args) -> None:
         print(f"  written: {f}")
 
 
+def _cmd_backtest(args) -> None:
+    from .backtest import backtest, write_backtest
+
+    check_output(args.out, directory=True)
+    res = backtest(args.target_year, paths=args.paths, seed=args.seed, data=args.data)
+    n = res.national.iloc[0]
+    print(f"gemfin backtest {res.target_year}: {len(res.predictions)} municipalities, {res.paths:,} paths, seed {res.seed}; "
+          f"model estimated on {res.model.years[0]}-{res.model.years[-1]}")
+    print(f"  share in deficit: forecast {n['share_deficit_mean']:.1%} (90% interval {n['share_deficit_q5']:.1%}-"
+          f"{n['share_deficit_q95']:.1%})")
+    if res.scores is not None:
+        sc = res.scores.iloc[0]
+        print(f"  realised {sc['realised_share']:.1%} ({'inside' if sc['realised_share_in_interval'] else 'OUTSIDE'} "
+              f"the interval); Brier {sc['brier']:.3f} (climatology {sc['brier_climatology']:.3f}, persistence "
+              f"{sc['brier_persistence']:.3f}); AUC {sc['auc']:.3f}; CRPS {sc['crps_per_inhabitant']:.1f} EUR/inh")
+    else:
+        print("  no jaarrekening in the data for this year: forecasts only")
+    for code, row in res.filled.iterrows():
+        print(f"  filled {code}: {row['reason']}; used {row['used']}")
+    for code in res.missing:
+        print(f"  no forecast for {code}: no begroting in {res.target_year} or before")
+    about = record(command="gemfin backtest", target_year=res.target_year, seed=res.seed, paths=res.paths,
+                   trained_on=list(res.model.years), model=res.model.parameters(),
+                   filled=res.filled.to_dict("index"), missing=list(res.missing), unscored=list(res.unscored))
+    for f in write_backtest(res, args.out, about):
+        print(f"  written: {f}")
+
+
 def _cmd_report(args) -> None:
     from .report import REPORT_FORMATS, write_report
     from .scenario import load_scenario
@@ -352,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
             _cmd_run(args)
         elif args.command == "report":
             _cmd_report(args)
+        elif args.command == "backtest":
+            _cmd_backtest(args)
     except GemfinError as exc:
         print(f"gemfin: error: {exc}", file=sys.stderr)
         return 2

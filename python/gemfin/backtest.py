@@ -1,0 +1,266 @@
+"""Forecasts of the realised saldo scored against what municipalities realised.
+
+``backtest(Y)`` forecasts, for every municipality of year Y, the saldo van baten en lasten
+(before reserve mutations) of its jaarrekening of Y, using only what was known at the start
+of Y (:class:`~gemfin.iv3_panel.InformationSet`): the begroting of Y, the jaarrekeningen up
+to Y−2, and the realisation model estimated from the years up to Y−2. Where the realisation
+is in the data it is scored: Brier score and its skill against climatology and persistence,
+ROC AUC, reliability, CRPS of the saldo per inhabitant, and whether the realised share in
+deficit lies in the forecast's 90% interval. Model and calendar: docs/backtest.md.
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import realisation, scores
+from ._datadir import data_dir
+from ._yaml import load_yaml_mapping
+from .errors import GemfinWarning, InputError
+from .iv3_panel import InformationSet, load_panel, municipalities_of
+
+FIRST_PAIR_YEAR = 2017  # the first year with a begroting and a jaarrekening in the panel
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+def _repo_scenarios() -> Path:
+    return data_dir().parent / "scenarios"
+
+
+def load_priors(path: str | Path | None = None) -> dict[str, float]:
+    """The prior of the year component (``scenarios/realisation.yaml``), validated."""
+    p = Path(path) if path is not None else _repo_scenarios() / "realisation.yaml"
+    doc = load_yaml_mapping(p, InputError)
+    out = {}
+    for key, lo, hi in (("prior_sd", 0.0, 1.0), ("prior_years", 0.0, 100.0)):
+        try:
+            node = doc["year_component"][key]
+            value, source = node["value"], node["source"]
+        except (KeyError, TypeError):
+            raise InputError(f"{p}: year_component.{key}: expected {{value: NUMBER, source: TEXT}}") from None
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not lo <= value <= hi:
+            raise InputError(f"{p}: year_component.{key}.value: expected a number in [{lo}, {hi}], got {value!r}")
+        if not isinstance(source, str) or not source.strip():
+            raise InputError(f"{p}: year_component.{key}.source: expected a non-empty source")
+        out[key] = float(value)
+    return out
+
+
+def available_target_years(data: str | Path | None = None) -> list[int]:
+    """Target years with a begroting and a jaarrekening two years earlier."""
+    panel = load_panel(InformationSet.everything(), data)
+    filed = panel[panel["filed"]]
+    begr = set(filed.loc[filed["document"] == "begroting", "year"])
+    jr = set(filed.loc[filed["document"] == "jaarrekening", "year"])
+    return sorted(y for y in begr if y - 2 in jr and y - 2 >= FIRST_PAIR_YEAR)
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """predictions: per municipality of the target year (index gm_code): p_deficit,
+    saldo_mean, saldo_q5, saldo_q50, saldo_q95 (euros), and, where realised, saldo_realised.
+    national: share of municipalities in deficit (mean, q5, q95). scores: one row, or None
+    without a realisation. reliability: the reliability diagram's bins. model: the
+    realisation model used. filled: municipalities whose begroting was missing or all zero,
+    with the filing used instead. missing: municipalities with no begroting at all (no
+    forecast). unscored: municipalities with a forecast but no realisation."""
+
+    target_year: int
+    paths: int
+    seed: int
+    predictions: pd.DataFrame
+    national: pd.DataFrame
+    scores: pd.DataFrame | None
+    reliability: pd.DataFrame | None
+    model: realisation.RealisationModel
+    filled: pd.DataFrame
+    missing: tuple[str, ...]
+    unscored: tuple[str, ...]
+    information: InformationSet = field(repr=False, default=None)
+
+    def predictions_table(self) -> pd.DataFrame:
+        """``predictions.csv``: gm_code, year, p_deficit, saldo_mean, saldo_q5, saldo_q50, saldo_q95."""
+        cols = ["p_deficit", "saldo_mean", "saldo_q5", "saldo_q50", "saldo_q95"]
+        out = self.predictions[cols].reset_index()
+        out.insert(1, "year", self.target_year)
+        return out
+
+    def _repr_html_(self) -> str:
+        n = self.national.iloc[0]
+        rows = [("Target year", str(self.target_year)), ("Municipalities", str(len(self.predictions))),
+                ("Trained on", ", ".join(map(str, self.model.years))),
+                ("Share in deficit (forecast)", f"{n['share_deficit_mean']:.1%} (90%: {n['share_deficit_q5']:.1%}–"
+                                                f"{n['share_deficit_q95']:.1%})")]
+        if self.scores is not None:
+            s = self.scores.iloc[0]
+            rows += [("Share in deficit (realised)", f"{s['realised_share']:.1%}"),
+                     ("Brier (climatology, persistence)", f"{s['brier']:.3f} ({s['brier_climatology']:.3f}, "
+                                                          f"{s['brier_persistence']:.3f})"),
+                     ("ROC AUC", f"{s['auc']:.3f}"), ("CRPS (EUR per inhabitant)", f"{s['crps_per_inhabitant']:.1f}")]
+        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+        return f"<table><caption>gemfin backtest {self.target_year}</caption>{body}</table>"
+
+
+def _check_int(name: str, value, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
+        raise InputError(f"{name} must be an integer from {lo:,} to {hi:,}, got {value!r}")
+    return int(value)
+
+
+def _begroting_of_target(panel: pd.DataFrame, codes: pd.Index, year: int) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The begroting of ``year`` per municipality; a missing or empty filing is replaced by
+    the municipality's latest earlier one, its amounts scaled by the growth of the lasten of
+    the municipalities that filed in both years (its relative saldo kept)."""
+    begr = panel[panel["document"] == "begroting"]
+    filed = begr[begr["filed"]]
+    current = filed[filed["year"] == year].set_index("gm_code")
+    rows, filled, missing = [], [], []
+    for code in codes:
+        if code in current.index:
+            rows.append(current.loc[code])
+            continue
+        earlier = filed[(filed["gm_code"] == code) & (filed["year"] < year)]
+        if earlier.empty:
+            missing.append(code)
+            continue
+        src = earlier.loc[earlier["year"].idxmax()].copy()
+        y0 = int(src["year"])
+        common = set(filed.loc[filed["year"] == y0, "gm_code"]) & set(current.index)
+        growth = _lasten_of(filed, year, common) / _lasten_of(filed, y0, common)
+        for c in ("lasten", "baten", "saldo"):
+            src[c] = src[c] * growth
+        src.name = code
+        rows.append(src.drop("gm_code"))
+        reason = "empty filing (zero totals)" if ((begr["gm_code"] == code) & (begr["year"] == year)).any() \
+            else "no filing"
+        filled.append({"gm_code": code, "reason": reason, "used": f"begroting {y0}, amounts × {growth:.4f}"})
+    out = pd.DataFrame(rows)
+    out.index.name = "gm_code"
+    return out, pd.DataFrame(filled, columns=["gm_code", "reason", "used"]).set_index("gm_code"), missing
+
+
+def _lasten_of(filed: pd.DataFrame, year: int, codes: set) -> float:
+    m = (filed["year"] == year) & filed["gm_code"].isin(codes)
+    return float(filed.loc[m, "lasten"].sum())
+
+
+def backtest(target_year: int, paths: int = 10_000, seed: int = 1, *, data: str | Path | None = None,
+             priors: str | Path | None = None) -> BacktestResult:
+    """Forecast the jaarrekening of ``target_year`` from what was known at its start, and
+    score it where the realisation is in the data (see the module docstring)."""
+    target_year = _check_int("target_year", target_year, 0, 9999)
+    years = available_target_years(data)
+    if target_year not in years:
+        raise InputError(f"target year {target_year} is outside the data: forecasts need the begroting of the "
+                         f"target year and a jaarrekening two years before; available target years: {years}")
+    paths = _check_int("paths", paths, 100, 10_000_000)
+    seed = _check_int("seed", seed, 0, 2**63 - 1)
+    prior = load_priors(priors)
+
+    info = InformationSet.for_target(target_year)
+    panel = load_panel(info, data)
+    train_years = list(range(FIRST_PAIR_YEAR, info.jaarrekening + 1))
+    model = realisation.fit(panel, train_years, prior["prior_sd"], prior["prior_years"])
+
+    codes = municipalities_of(target_year, data).index
+    begr, filled, missing = _begroting_of_target(panel, codes, target_year)
+    if missing:
+        warnings.warn(f"backtest {target_year}: no begroting at all for {missing}; these get no forecast",
+                      GemfinWarning, stacklevel=2)
+    b = (begr["saldo"] / begr["lasten"]).to_numpy(dtype=float)
+    # The municipality's realisation gap two years back (0 where it has none: new or merged).
+    dev = realisation.gap_deviation(realisation.relative_pairs(panel))
+    u = dev.xs(info.jaarrekening, level="year").reindex(begr.index).fillna(0.0).to_numpy() \
+        if info.jaarrekening in dev.index.get_level_values("year") else np.zeros(len(begr))
+    rel = realisation.simulate(model, b, u, paths, seed, stream=target_year)
+    saldo = rel * begr["lasten"].to_numpy()[None, :]
+    deficit = saldo < 0
+    pred = pd.DataFrame({"name": municipalities_of(target_year, data).reindex(begr.index),
+                         "p_deficit": deficit.mean(axis=0), "saldo_mean": saldo.mean(axis=0)}, index=begr.index)
+    for q, col in zip(QUANTILES, ("saldo_q5", "saldo_q50", "saldo_q95")):
+        pred[col] = np.quantile(saldo, q, axis=0)
+    pred["saldo_begroting"] = begr["saldo"].to_numpy()
+    pred["inhabitants"] = begr["inhabitants"].to_numpy()
+    share = deficit.mean(axis=1)
+    national = pd.DataFrame({"share_deficit_mean": [share.mean()], "share_deficit_q5": [np.quantile(share, 0.05)],
+                             "share_deficit_q95": [np.quantile(share, 0.95)]}, index=pd.Index([target_year], name="year"))
+
+    realised = _realisation(target_year, data)
+    score = rel_table = None
+    unscored: list[str] = []
+    if realised is not None:
+        pred["saldo_realised"] = realised.reindex(pred.index)
+        ok = pred["saldo_realised"].notna().to_numpy()
+        unscored = list(pred.index[~ok])
+        score, rel_table = _scores(pred, saldo, ok, panel, info, national, target_year)
+    return BacktestResult(target_year, paths, seed, pred, national, score, rel_table, model, filled,
+                          tuple(missing), tuple(unscored), info)
+
+
+def _realisation(year: int, data) -> pd.Series | None:
+    """The realised saldo of ``year`` (scoring only: read after the forecast is made)."""
+    exact = InformationSet(begroting=0, jaarrekening=year)
+    panel = load_panel(exact, data)
+    jr = panel[(panel["document"] == "jaarrekening") & (panel["year"] == year) & panel["filed"]]
+    if jr.empty:
+        return None
+    return jr.set_index("gm_code")["saldo"]
+
+
+def _scores(pred: pd.DataFrame, saldo: np.ndarray, ok: np.ndarray, panel: pd.DataFrame, info: InformationSet,
+            national: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    p = pred.loc[ok, "p_deficit"].to_numpy()
+    outcome = (pred.loc[ok, "saldo_realised"] < 0).to_numpy()
+    jr = panel[(panel["document"] == "jaarrekening") & panel["filed"]]
+    climatology = float((jr["saldo"] < 0).mean())  # every known jaarrekening, years ≤ Y−2
+    before = jr[jr["year"] == info.jaarrekening].set_index("gm_code")["saldo"]
+    persistence = (before.reindex(pred.index[ok]) < 0).astype(float)
+    persistence = persistence.where(before.reindex(pred.index[ok]).notna(), climatology).to_numpy()
+    b, bc, bp = scores.brier(p, outcome), scores.brier(np.full_like(p, climatology), outcome), scores.brier(persistence, outcome)
+    inh = pred.loc[ok, "inhabitants"].to_numpy()
+    crps = scores.crps_ensemble(saldo[:, ok] / inh[None, :], pred.loc[ok, "saldo_realised"].to_numpy() / inh)
+    share = float(outcome.mean())
+    n = national.iloc[0]
+    row = {"year": year, "municipalities_scored": int(ok.sum()), "brier": b, "brier_climatology": bc,
+           "brier_persistence": bp, "skill_vs_climatology": 1 - b / bc, "skill_vs_persistence": 1 - b / bp,
+           "auc": scores.roc_auc(p, outcome), "crps_per_inhabitant": float(crps.mean()),
+           "climatology": climatology, "realised_share": share,
+           "share_q5": n["share_deficit_q5"], "share_q95": n["share_deficit_q95"],
+           "realised_share_in_interval": bool(n["share_deficit_q5"] <= share <= n["share_deficit_q95"])}
+    return pd.DataFrame([row]).set_index("year"), scores.reliability(p, outcome)
+
+
+def write_backtest(res: BacktestResult, out_dir: str | os.PathLike, about: dict) -> list[Path]:
+    """``predictions.csv``, ``national.csv``, ``scores.csv`` (with a realisation) and
+    ``run.json`` in ``out_dir``, all or none (see gemfin.io)."""
+    import shutil
+    import tempfile
+
+    from .io import check_output, write_csv, write_json
+
+    out = check_output(out_dir, directory=True)
+    parent = out if out.is_dir() else out.parent
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    files = {"predictions.csv": res.predictions_table(), "national.csv": res.national}
+    if res.scores is not None:
+        files["scores.csv"] = res.scores
+    try:
+        for name, df in files.items():
+            write_csv(tmp / name, df)
+        write_json(tmp / "run.json", about)
+        out.mkdir(exist_ok=True)
+        written = []
+        for name in [*files, "run.json"]:
+            os.replace(tmp / name, out / name)
+            written.append(out / name)
+        return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

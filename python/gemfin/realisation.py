@@ -1,0 +1,134 @@
+"""The realisation model: from a begroting to the jaarrekening of the same year.
+
+Begrotingen are pessimistic and their saldo says little about the realised one. For
+municipality g in year t, with saldi before reserve mutations relative to the begroting's
+lasten L (b: planned, j: realised)::
+
+    j[g,t] = α[t] + β · b[g,t] + ρ · u[g,t−2] + e[g,t]
+
+- α[t], the year-level common component (corona compensation, late accres increases: whole
+  years come out better or worse), and β, how much of a planned saldo is realised, by
+  least squares with year fixed effects;
+- ρ, municipal persistence: u[g,t−2] is the municipality's own realisation gap (j − b) two
+  years earlier, less that year's mean gap (the last one known when year t starts);
+- e, the municipal dispersion, kept as the empirical pool of residuals (heavy-tailed).
+
+For a new year the year component is unknown: it is drawn from a Student-t around the mean
+of the past α with the spread of the past α, pooled with a prior of ``prior_years``
+pseudo-years of spread ``prior_sd`` (both in ``scenarios/realisation.yaml``; with one past
+year the data alone cannot give a spread). The model and its estimation: docs/backtest.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+#: Relative saldi beyond ±50% of lasten are one-offs (a land sale, a merger year); training
+#: values are clipped there so that a handful cannot steer β and α.
+CLIP = 0.5
+#: Fewer pairs than this and ρ is not estimated (set to 0, said in ``notes``).
+MIN_PERSISTENCE_PAIRS = 100
+
+
+@dataclass(frozen=True)
+class RealisationModel:
+    """Parameters estimated from begroting/jaarrekening pairs of ``years``."""
+
+    years: tuple[int, ...]
+    alpha: pd.Series          # year component per training year (fraction of lasten)
+    beta: float               # share of the planned relative saldo that is realised
+    rho: float                # persistence of the municipal realisation gap (two years back)
+    residuals: np.ndarray     # pooled municipal residuals (fraction of lasten)
+    year_mean: float          # location of the next year's α
+    year_scale: float         # scale of the next year's α (Student-t)
+    year_df: float            # degrees of freedom of that Student-t
+    pairs: int                # municipality-years used
+    notes: tuple[str, ...] = field(default=())
+
+    def parameters(self) -> dict[str, float]:
+        """The numbers a scenario file cites (``DERIVED gemfin.calibrate.realisation_model``)."""
+        return {"beta": self.beta, "rho": self.rho, "residual_sd": float(np.std(self.residuals, ddof=1)),
+                "year_mean": self.year_mean, "year_scale": self.year_scale, "year_df": self.year_df}
+
+
+def relative_pairs(panel: pd.DataFrame) -> pd.DataFrame:
+    """Per (gm_code, year) with both filings: b and j relative to the begroting's lasten, the
+    lasten and inhabitants of the begroting."""
+    filed = panel[panel["filed"]]
+    b = filed[filed["document"] == "begroting"].set_index(["gm_code", "year"])
+    j = filed[filed["document"] == "jaarrekening"].set_index(["gm_code", "year"])
+    both = b.index.intersection(j.index)
+    lasten = b.loc[both, "lasten"]
+    ok = lasten > 0
+    both = both[ok.to_numpy()]
+    out = pd.DataFrame({"b": b.loc[both, "saldo"] / b.loc[both, "lasten"],
+                        "j": j.loc[both, "saldo"] / b.loc[both, "lasten"],
+                        "lasten": b.loc[both, "lasten"], "inhabitants": b.loc[both, "inhabitants"]})
+    return out.sort_index()
+
+
+def gap_deviation(pairs: pd.DataFrame) -> pd.Series:
+    """Each municipality's realisation gap j − b, less the mean gap of its year."""
+    gap = (pairs["j"] - pairs["b"]).clip(-CLIP, CLIP)
+    return gap - gap.groupby(level="year").transform("mean")
+
+
+def fit(panel: pd.DataFrame, years: list[int], prior_sd: float, prior_years: float) -> RealisationModel:
+    """Estimate the model on the begroting/jaarrekening pairs of ``years`` in ``panel``."""
+    pairs = relative_pairs(panel)
+    train = pairs[pairs.index.get_level_values("year").isin(years)]
+    if train.empty:
+        raise DataError(f"realisation model: no begroting/jaarrekening pairs for the years {years}")
+    b, j = train["b"].clip(-CLIP, CLIP), train["j"].clip(-CLIP, CLIP)
+    yr = train.index.get_level_values("year")
+    # Within-year least squares: β from the demeaned values, α[t] = mean(j − βb) per year.
+    bd = b - b.groupby(yr).transform("mean")
+    jd = j - j.groupby(yr).transform("mean")
+    beta = float((bd * jd).sum() / (bd * bd).sum())
+    alpha = (j - beta * b).groupby(yr).mean()
+    resid = j - beta * b - alpha.reindex(yr).to_numpy()
+
+    notes = []
+    dev = gap_deviation(pairs)
+    back = dev.rename(lambda y: y + 2, level="year")  # u[g, t−2] indexed by t
+    lagged = back.reindex(train.index)
+    ok = lagged.notna().to_numpy()
+    rho = 0.0
+    if ok.sum() >= MIN_PERSISTENCE_PAIRS:
+        u, e = lagged[ok].to_numpy(), resid[ok].to_numpy()
+        rho = float((u * e).sum() / (u * u).sum())
+        resid = resid - rho * lagged.fillna(0.0)
+    else:
+        notes.append(f"persistence not estimated: {int(ok.sum())} pairs with a realisation two years earlier "
+                     f"(fewer than {MIN_PERSISTENCE_PAIRS}); ρ = 0")
+
+    n = len(alpha)
+    # The next year's α: Student-t around the past mean; its spread pools the past years'
+    # variance with the prior (prior_years pseudo-years of variance prior_sd²), and grows by
+    # √(1 + 1/n) for the uncertainty of the mean itself.
+    ss = float(((alpha - alpha.mean()) ** 2).sum())
+    df = prior_years + n - 1
+    if df <= 0:
+        raise DataError("realisation model: one training year and no prior; give prior_years > 0")
+    scale = np.sqrt((prior_years * prior_sd ** 2 + ss) / df) * np.sqrt(1 + 1 / n)
+    if n == 1:
+        notes.append("one training year: the spread of the year component comes from the prior alone")
+    return RealisationModel(years=tuple(int(y) for y in alpha.index), alpha=alpha, beta=beta, rho=rho,
+                            residuals=resid.to_numpy(dtype=float), year_mean=float(alpha.mean()),
+                            year_scale=float(scale), year_df=float(df), pairs=len(train), notes=tuple(notes))
+
+
+def simulate(model: RealisationModel, b: np.ndarray, u: np.ndarray, paths: int, seed: int,
+             stream: int) -> np.ndarray:
+    """Realised relative saldi, paths × municipalities: one year component per path, one
+    residual per municipality and path (bootstrap from the pool). Philox keyed by (seed,
+    stream); the same seed and stream give the same draws."""
+    rng = np.random.Generator(np.random.Philox(key=(int(seed) << 64) | int(stream)))
+    alpha = model.year_mean + model.year_scale * rng.standard_t(model.year_df, size=paths)
+    e = model.residuals[rng.integers(0, len(model.residuals), size=(paths, len(b)))]
+    return alpha[:, None] + model.beta * np.clip(b, -CLIP, CLIP)[None, :] + model.rho * u[None, :] + e

@@ -1,0 +1,167 @@
+"""Issue #13: forecasts of the realised saldo, scored; only what was known at the time is read."""
+
+import csv
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gemfin.backtest as bt
+from gemfin import realisation, scores
+from gemfin.cli import main
+from gemfin.errors import InputError
+from gemfin.iv3_panel import BATEN, SUMMARY, InformationSet, load_panel
+
+
+# --- scores against hand-computed values -------------------------------------------------
+
+def test_brier_and_auc_by_hand():
+    p = np.array([0.9, 0.2, 0.6, 0.4])
+    o = np.array([1, 0, 0, 1])
+    assert scores.brier(p, o) == pytest.approx((0.01 + 0.04 + 0.36 + 0.36) / 4)
+    # Pairs (event, no event): (0.9, 0.2) ✓, (0.9, 0.6) ✓, (0.4, 0.2) ✓, (0.4, 0.6) ✗ → 3/4.
+    assert scores.roc_auc(p, o) == pytest.approx(0.75)
+    assert scores.roc_auc(np.array([0.5, 0.5]), np.array([1, 0])) == pytest.approx(0.5)
+    assert np.isnan(scores.roc_auc(p, np.ones(4)))
+
+
+def test_crps_by_hand():
+    # One member: CRPS = |x − y|. Two members {0, 2}, y = 1: E|X−y| = 1, ½E|X−X'| = ½·(0+2+2+0)/4 = 0.5.
+    assert scores.crps_ensemble(np.array([[3.0]]), np.array([1.0]))[0] == pytest.approx(2.0)
+    assert scores.crps_ensemble(np.array([[0.0], [2.0]]), np.array([1.0]))[0] == pytest.approx(0.5)
+
+
+def test_reliability_bins():
+    t = scores.reliability(np.array([0.05, 0.08, 0.95]), np.array([0, 1, 1]), bins=10)
+    assert t.loc[0, "count"] == 2 and t.loc[0, "observed_frequency"] == pytest.approx(0.5)
+    assert t.loc[9, "mean_forecast"] == pytest.approx(0.95) and t["count"].sum() == 3
+
+
+# --- the model recovers what it is given ----------------------------------------------------
+
+def test_fit_recovers_a_known_realisation_model():
+    rng = np.random.default_rng(3)
+    rows = []
+    alpha = {2017: 0.01, 2018: -0.005, 2019: 0.02}
+    for year, a in alpha.items():
+        for g in range(400):
+            lasten = 1e8
+            b = rng.normal(-0.01, 0.02)
+            j = a + 0.6 * b + rng.normal(0, 0.01)
+            code = f"GM{g:04d}"
+            rows.append(("begroting", year, code, 1e4, lasten, 0, 0, lasten * (1 + b), np.nan))
+            rows.append(("jaarrekening", year, code, 1e4, lasten, 0, 0, lasten * (1 + j), np.nan))
+    panel = pd.DataFrame(rows, columns=["document", "year", "gm_code", "inhabitants", "lasten", "reserve_lasten",
+                                        "reserve_baten", "baten", "rijk"])
+    panel["filed"] = True
+    panel["saldo"] = panel["baten"] - panel["lasten"]
+    m = realisation.fit(panel, [2017, 2018, 2019], prior_sd=0.02, prior_years=1)
+    assert m.beta == pytest.approx(0.6, abs=0.03)
+    for year, a in alpha.items():
+        assert m.alpha[year] == pytest.approx(a, abs=0.002)
+    assert abs(m.rho) < 0.1  # no persistence was put in
+    assert np.std(m.residuals) == pytest.approx(0.01, rel=0.1)
+    assert m.year_mean == pytest.approx(np.mean(list(alpha.values())), abs=0.002)
+
+
+# --- information set ----------------------------------------------------------------------
+
+def _copy_without_later_rows(src, dst, target):
+    """A data directory in which every row the forecast of ``target`` may not use is deleted
+    (begrotingen after the target, jaarrekeningen after target − 2, the target's realisation)."""
+    import shutil
+
+    shutil.copytree(src, dst)
+    for name in (SUMMARY, BATEN):
+        path = dst / "finance" / name
+        with open(path, newline="") as f:
+            rows = list(csv.reader(f))
+        keep = [rows[0]]
+        for r in rows[1:]:
+            year, kind = int(r[1][:4]), r[1][4:]
+            if (kind == "X000" and year <= target) or (kind == "X005" and year <= target - 2):
+                keep.append(r)
+        with open(path, "w", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(keep)
+
+
+def test_forecast_reads_nothing_of_later_years(tmp_path):
+    from gemfin._datadir import data_dir
+
+    target = 2021
+    full = bt.backtest(target, paths=500, seed=4)
+    cut = tmp_path / "data"
+    _copy_without_later_rows(data_dir(), cut, target)
+    blind = bt.backtest(target, paths=500, seed=4, data=cut)
+    # Bitwise the same forecast from data that never held a later row: none was used.
+    cols = ["p_deficit", "saldo_mean", "saldo_q5", "saldo_q50", "saldo_q95"]
+    pd.testing.assert_frame_equal(full.predictions[cols], blind.predictions[cols], check_exact=True)
+    pd.testing.assert_frame_equal(full.national, blind.national, check_exact=True)
+    assert full.scores is not None and blind.scores is None
+
+
+def test_information_set_drops_rows_while_reading():
+    info = InformationSet.for_target(2020)
+    panel = load_panel(info)
+    assert panel.loc[panel["document"] == "begroting", "year"].max() == 2020
+    assert panel.loc[panel["document"] == "jaarrekening", "year"].max() == 2018
+    assert info.allows("begroting", 2020) and not info.allows("jaarrekening", 2019)
+
+
+# --- results --------------------------------------------------------------------------------
+
+def test_target_year_outside_the_data_lists_the_years():
+    with pytest.raises(InputError, match=r"available target years: \[2019, 2020, 2021, 2022, 2023, 2024\]"):
+        bt.backtest(2018)
+
+
+def test_all_zero_begroting_is_filled_and_reported(tmp_path):
+    from gemfin._datadir import data_dir
+    import shutil
+
+    cut = tmp_path / "data"
+    shutil.copytree(data_dir(), cut)
+    path = cut / "finance" / BATEN
+    text = path.read_text().splitlines()
+    i = next(k for k, line in enumerate(text) if line.startswith("2021,2021X000,GM0014,"))
+    parts = text[i].split(",")
+    parts[4] = parts[5] = "0.0"
+    text[i] = ",".join(parts)
+    path.write_text("\n".join(text) + "\n")
+    res = bt.backtest(2021, paths=300, data=cut)
+    assert res.filled.loc["GM0014", "reason"] == "empty filing (zero totals)"
+    assert res.filled.loc["GM0014", "used"].startswith("begroting 2020")
+    assert "GM0014" in res.predictions.index and np.isfinite(res.predictions.loc["GM0014", "p_deficit"])
+
+
+def test_same_seed_same_forecast_and_probabilities_in_range():
+    a = bt.backtest(2022, paths=400, seed=9)
+    b = bt.backtest(2022, paths=400, seed=9)
+    c = bt.backtest(2022, paths=400, seed=10)
+    pd.testing.assert_frame_equal(a.predictions, b.predictions, check_exact=True)
+    assert not a.predictions["p_deficit"].equals(c.predictions["p_deficit"])
+    p = a.predictions
+    assert p["p_deficit"].between(0, 1).all()
+    assert (p["saldo_q5"] <= p["saldo_q50"]).all() and (p["saldo_q50"] <= p["saldo_q95"]).all()
+    assert set(a.missing) == {"GM1980", "GM1982", "GM1991"}  # new in 2022, no begroting in the data
+    assert a.scores.loc[2022, "municipalities_scored"] == len(p) - len(a.unscored)
+
+
+def test_cli_writes_the_named_files(tmp_path, capsys):
+    out = tmp_path / "bt"
+    assert main(["backtest", "--target-year", "2020", "--paths", "1,000", "--seed", "2", "--out", str(out)]) == 0
+    pred = pd.read_csv(out / "predictions.csv")
+    assert list(pred.columns) == ["gm_code", "year", "p_deficit", "saldo_mean", "saldo_q5", "saldo_q50", "saldo_q95"]
+    assert (pred["year"] == 2020).all() and len(pred) == 355
+    nat = pd.read_csv(out / "national.csv")
+    assert list(nat.columns) == ["year", "share_deficit_mean", "share_deficit_q5", "share_deficit_q95"]
+    sc = pd.read_csv(out / "scores.csv")
+    assert {"brier", "brier_climatology", "brier_persistence", "auc", "crps_per_inhabitant",
+            "realised_share_in_interval"} <= set(sc.columns)
+    run = json.loads((out / "run.json").read_text())
+    assert run["trained_on"] == [2017, 2018] and run["seed"] == 2
+    # A forecast-only year writes no scores.
+    assert main(["backtest", "--target-year", "2024", "--paths", "500", "--out", str(tmp_path / "f")]) == 0
+    assert not (tmp_path / "f" / "scores.csv").exists()
+    assert "forecasts only" in capsys.readouterr().out
