@@ -82,7 +82,7 @@ bench: setup
 	$(VPY) benchmarks/w1.py --scaling --cluster --repeat 9
 
 # Builds a minimal Debian 12 in a chroot, installs only git and make there, clones this
-# repository's HEAD and runs `make run` and `make test` in it (about 30 minutes; root; not
+# repository's HEAD and runs `make run` and `make test` in it (about 6 minutes; root; not
 # part of `make test`). Prints the time of each step.
 fresh-check:
 	bash .ci/fresh-check
