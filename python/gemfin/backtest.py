@@ -26,6 +26,7 @@ from ._datadir import data_dir
 from ._yaml import load_yaml_mapping
 from .errors import GemfinWarning, InputError
 from .iv3_panel import InformationSet, load_panel, municipalities_of
+from .simulation import _check_int
 
 FIRST_PAIR_YEAR = 2017  # the first year with a begroting and a jaarrekening in the panel
 QUANTILES = (0.05, 0.5, 0.95)
@@ -109,12 +110,6 @@ class BacktestResult:
         return f"<table><caption>gemfin backtest {self.target_year}</caption>{body}</table>"
 
 
-def _check_int(name: str, value, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
-        raise InputError(f"{name} must be an integer from {lo:,} to {hi:,}, got {value!r}")
-    return int(value)
-
-
 def _begroting_of_target(panel: pd.DataFrame, codes: pd.Index, year: int) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """The begroting of ``year`` per municipality; a missing or empty filing is replaced by
     the municipality's latest earlier one, its amounts scaled by the growth of the lasten of
@@ -170,7 +165,8 @@ def backtest(target_year: int, paths: int = 10_000, seed: int = 1, *, data: str 
     train_years = list(range(FIRST_PAIR_YEAR, info.jaarrekening + 1))
     model = realisation.fit(panel, train_years, prior["prior_sd"], prior["prior_years"])
 
-    codes = municipalities_of(target_year, data).index
+    names = municipalities_of(target_year, data)
+    codes = names.index
     begr, filled, missing = _begroting_of_target(panel, codes, target_year)
     if missing:
         warnings.warn(f"backtest {target_year}: no begroting at all for {missing}; these get no forecast",
@@ -183,7 +179,7 @@ def backtest(target_year: int, paths: int = 10_000, seed: int = 1, *, data: str 
     rel = realisation.simulate(model, b, u, paths, seed, stream=target_year)
     saldo = rel * begr["lasten"].to_numpy()[None, :]
     deficit = saldo < 0
-    pred = pd.DataFrame({"name": municipalities_of(target_year, data).reindex(begr.index),
+    pred = pd.DataFrame({"name": names.reindex(begr.index),
                          "p_deficit": deficit.mean(axis=0), "saldo_mean": saldo.mean(axis=0)}, index=begr.index)
     for q, col in zip(QUANTILES, ("saldo_q5", "saldo_q50", "saldo_q95")):
         pred[col] = np.quantile(saldo, q, axis=0)
@@ -241,26 +237,11 @@ def _scores(pred: pd.DataFrame, saldo: np.ndarray, ok: np.ndarray, panel: pd.Dat
 def write_backtest(res: BacktestResult, out_dir: str | os.PathLike, about: dict) -> list[Path]:
     """``predictions.csv``, ``national.csv``, ``scores.csv`` (with a realisation) and
     ``run.json`` in ``out_dir``, all or none (see gemfin.io)."""
-    import shutil
-    import tempfile
+    from .io import write_csv, write_directory, write_json
 
-    from .io import check_output, write_csv, write_json
-
-    out = check_output(out_dir, directory=True)
-    parent = out if out.is_dir() else out.parent
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    files = {"predictions.csv": res.predictions_table(), "national.csv": res.national}
+    tables = {"predictions.csv": res.predictions_table(), "national.csv": res.national}
     if res.scores is not None:
-        files["scores.csv"] = res.scores
-    try:
-        for name, df in files.items():
-            write_csv(tmp / name, df)
-        write_json(tmp / "run.json", about)
-        out.mkdir(exist_ok=True)
-        written = []
-        for name in [*files, "run.json"]:
-            os.replace(tmp / name, out / name)
-            written.append(out / name)
-        return written
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        tables["scores.csv"] = res.scores
+    files = {name: (lambda p, df=df: write_csv(p, df)) for name, df in tables.items()}
+    files["run.json"] = lambda p: write_json(p, about)
+    return write_directory(out_dir, files)

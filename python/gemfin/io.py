@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -199,3 +200,22 @@ def write_tables(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: Ma
         first = next(iter(sheets.values()))
         return [write_csv(target, first), write_json(run_json_path(target), about)]
     return [write_workbook(target, sheets, about)]
+
+
+def write_directory(out_dir: str | os.PathLike, files: Mapping[str, Callable[[Path], None]]) -> list[Path]:
+    """Write several files into ``out_dir`` all or none: each ``files[name](path)`` writes into
+    a temporary directory beside them, then every file is renamed into place."""
+    out = check_output(out_dir, directory=True)
+    parent = out if out.is_dir() else out.parent
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    try:
+        for name, write in files.items():
+            write(tmp / name)
+        out.mkdir(exist_ok=True)
+        written = []
+        for name in files:
+            os.replace(tmp / name, out / name)
+            written.append(out / name)
+        return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -8,15 +8,13 @@ parentheses: ``saldo 2035 q5 (EUR)``; gemfin.io turns the unit into a number for
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from . import provenance
 from .budget_result import quantile_name
-from .io import check_output, write_csv, write_json, write_workbook
+from .io import check_output, write_csv, write_directory, write_json, write_workbook
 
 
 def _allocation_table(res) -> pd.DataFrame:
@@ -122,28 +120,21 @@ def result_provenance(res) -> dict:
 def write_results(res, out_dir: str | os.PathLike) -> list[Path]:
     """``summary.csv`` (the first table: budgets if the scenario has them, else the
     allocation) and ``run.json`` beside it, ``results.xlsx`` and ``results.nc``; all or none."""
-    out = check_output(out_dir, directory=True)
-    parent = out if out.is_dir() else out.parent
+    check_output(out_dir, directory=True)
     tables = result_tables(res)
     about = result_provenance(res)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    names = ("summary.csv", "run.json", "results.xlsx", "results.nc")
-    try:
-        first = next(iter(tables.values()))
-        write_csv(tmp / "summary.csv", first)
-        write_json(tmp / "run.json", about)
-        write_workbook(tmp / "results.xlsx", tables, about)
+
+    def netcdf(path: Path) -> None:
         ds = res.to_xarray()
         ds.attrs.update(netcdf_attributes(about))
-        ds.to_netcdf(tmp / "results.nc", engine="scipy")
-        out.mkdir(exist_ok=True)
-        written = []
-        for f in names:
-            os.replace(tmp / f, out / f)
-            written.append(out / f)
-        return written
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        ds.to_netcdf(path, engine="scipy")
+
+    return write_directory(out_dir, {
+        "summary.csv": lambda p: write_csv(p, next(iter(tables.values()))),
+        "run.json": lambda p: write_json(p, about),
+        "results.xlsx": lambda p: write_workbook(p, tables, about),
+        "results.nc": netcdf,
+    })
 
 
 def netcdf_attributes(about: dict) -> dict:
