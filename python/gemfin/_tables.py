@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from .dutch_numbers import parse_dutch_number
+from .dutch_numbers import parse_dutch_number, parse_plain_number
 from .errors import DataError
 
 
@@ -41,12 +41,14 @@ class RawTable:
                 f"{self.path}: missing column {name!r}; the header has {self.header}"
             ) from None
 
-    def numbers(self, column: int, *, what: str = "value") -> np.ndarray:
-        """Parse one column as Dutch-notation numbers."""
+    def numbers(self, column: int, *, what: str = "value", notation: str = "dutch") -> np.ndarray:
+        """Parse one column as numbers in Dutch notation (``1.234,5``) or, with
+        ``notation="plain"``, with a dot decimal mark (``1234.5``)."""
+        parse = parse_plain_number if notation == "plain" else parse_dutch_number
         out = np.empty(len(self.rows))
         for i, row in enumerate(self.rows):
             try:
-                out[i] = parse_dutch_number(row[column])
+                out[i] = parse(row[column])
             except ValueError as exc:
                 raise DataError(
                     f"{self.path}, line {self.line_numbers[i]}, column {self.header[column]!r}: "
@@ -83,6 +85,8 @@ def _read_table_cached(key: str, size: int, mtime_ns: int, sep: str, path: Path)
     except csv.Error as exc:
         raise DataError(f"{path}: malformed delimited text ({exc})") from None
     header = [h.strip() for h in parsed[0]]
+    if sep == "," and len(parsed) > 1:
+        header = _rejoin_split_names(parsed[0], {len(r) for r in parsed[1:] if any(c.strip() for c in r)}, header)
     rows, numbers = [], []
     for lineno, raw_cells in enumerate(parsed[1:], start=2):
         if not any(c.strip() for c in raw_cells):
@@ -98,6 +102,23 @@ def _read_table_cached(key: str, size: int, mtime_ns: int, sep: str, path: Path)
         rows.append(cells)
         numbers.append(lineno)
     return RawTable(path, header, rows, numbers)
+
+
+def _rejoin_split_names(raw: list[str], widths: set[int], header: list[str]) -> list[str]:
+    """A comma-separated header with an unquoted comma inside a column name
+    (``vergunningverlening, toezicht en handhaving`` in GF_M2022_2023_SIUDU.csv) has more cells
+    than its rows. When every row is narrower and joining each cell that starts with a space to
+    the one before gives exactly the rows' width, that is what happened; otherwise the header is
+    left as it is and the width check reports the file."""
+    if len(widths) != 1 or next(iter(widths)) >= len(raw):
+        return header
+    joined: list[str] = []
+    for cell in raw:
+        if joined and cell.startswith(" "):
+            joined[-1] += "," + cell
+        else:
+            joined.append(cell)
+    return [h.strip() for h in joined] if len(joined) == next(iter(widths)) else header
 
 
 T = TypeVar("T")

@@ -8,8 +8,11 @@ A circulaire id such as ``S2024_2025`` means: septembercirculaire 2024, uitkerin
 - ``GF_<id>_SIUDU.csv``: euro amounts outside the uitkeringsfactor (IU, DU, suppleties,
   herindeling, artikel 12),
 
-plus ``Uitkeringsfactor.csv`` with the published uitkeringsfactor. All are tab-separated in
-Dutch number notation (see :mod:`gemfin.dutch_numbers`).
+plus ``Uitkeringsfactor.csv`` with the published uitkeringsfactor. Two file formats occur
+(data/gemeentefonds/SOURCES.md): tab-separated in Dutch number notation, with maatstaven named by
+code (M2023_2024 onwards), and comma-separated with dot decimals, maatstaven named by their full
+name in the order of the Gewichten rows (M2022_2023). The loader tells them apart by the header
+line and reads both into the same :class:`Circulaire`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import pandas as pd
 from ._datadir import data_dir
 from ._tables import RawTable, derived_from_files, is_ascii_number, read_table
 from .errors import DataError, InputError
-from .municipalities import load_municipalities, size_class
+from .municipalities import indeling_with_predecessors, size_class
 
 #: The 12 clusters of the herijkt model (domain.md §3.1), in the order of the rekenbestanden.
 CLUSTERS: tuple[str, ...] = (
@@ -46,6 +49,14 @@ CLUSTERS: tuple[str, ...] = (
 #: Volume columns whose code differs from the Gewichten file (domain.md §2.10: dropping this
 #: mapping silently loses 342 × vast bedrag × UF ≈ EUR 0.48 bn).
 VOLUME_CODE_ALIASES = {"vast nieuw": "vast"}
+
+#: Maatstaf codes of the meicirculaire 2022 that later circulaires spell differently; the later
+#: spelling is used so that scenarios and proposals name one code for each maatstaf.
+MAATSTAF_CODE_ALIASES = {"cflandelijk": "cf.landelijk", "cflokaal": "cf.lokaal", "cfregionaal": "cf.regionaal"}
+
+#: Cluster headers of the meicirculaire 2022, whose export replaced the comma by a dot.
+CLUSTER_SPELLINGS = {"Sport. cultuur en recreatie": "Sport, cultuur en recreatie",
+                     "Infrastructuur. ruimte en milieu": "Infrastructuur, ruimte en milieu"}
 
 #: Integratie-uitkeringen among the SIUDU columns; the other named columns are classified by
 #: the rules in :func:`classify_fixed_item`.
@@ -231,8 +242,33 @@ def _published_uitkeringsfactor(folder: Path, circulaire_id: str) -> float | Non
     return None
 
 
+def _file_format(path: Path) -> tuple[str, str]:
+    """(separator, number notation) of a circulaire file, from its header line: a tab means the
+    Dutch-notation export, otherwise the comma-separated one with dot decimals."""
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    with path.open(encoding="utf-8-sig", errors="replace") as f:
+        first = f.readline()
+    return ("\t", "dutch") if "\t" in first else (",", "plain")
+
+
+def _read(path: Path) -> tuple[RawTable, str]:
+    sep, notation = _file_format(path)
+    table = read_table(path, sep=sep)
+    header = [CLUSTER_SPELLINGS.get(h, h) for h in table.header]
+    # A copy with the normalised header: the cached table is shared and must not change.
+    return RawTable(table.path, header, table.rows, table.line_numbers), notation
+
+
+def _maatstaf_name(name: str) -> str:
+    """A maatstaf name as compared between the Gewichten and Volumina files of M2022_2023,
+    which write 'oppervlakte' and 'oppervlak' for the same maatstaf."""
+    n = " ".join(name.lower().replace("∗", "*").split())
+    return n.replace("oppervlakte ", "oppervlak ")
+
+
 def _read_gewichten(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    table = read_table(path, sep="\t")
+    table, notation = _read(path)
     code_i = table.column_index("Codering maatstaf")
     name_i = table.column_index("Naam maatstaf")
     cluster_i = [table.column_index(c) for c in CLUSTERS]
@@ -243,12 +279,12 @@ def _read_gewichten(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     coded = [i for i, r in enumerate(table.rows) if r[code_i] != ""]
     sub = RawTable(table.path, table.header, [table.rows[i] for i in coded],
                    [table.line_numbers[i] for i in coded])
-    codes = [r[code_i] for r in sub.rows]
+    codes = [MAATSTAF_CODE_ALIASES.get(r[code_i], r[code_i]) for r in sub.rows]
     dupes = sorted({c for c in codes if codes.count(c) > 1})
     if dupes:
         raise DataError(f"{path}: maatstaf code(s) {dupes} appear more than once in 'Codering maatstaf'")
-    rates = np.column_stack([sub.numbers(i, what="bedrag per eenheid") for i in cluster_i])
-    totals = sub.numbers(total_i, what="bedrag per eenheid")
+    rates = np.column_stack([sub.numbers(i, what="bedrag per eenheid", notation=notation) for i in cluster_i])
+    totals = sub.numbers(total_i, what="bedrag per eenheid", notation=notation)
     gap = np.abs(rates.sum(axis=1) - totals)
     bad = np.flatnonzero(gap > _TOTAAL_TOLERANCE)
     if bad.size:
@@ -271,9 +307,13 @@ def _read_gewichten(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return rates_df, meta
 
 
-def _read_volumina(path: Path, expected: pd.DataFrame, rate_codes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
-    """Volumes with CBS-code index in the order of ``expected``; also the circulaire's names."""
-    table = read_table(path, sep="\t")
+def _read_volumina(path: Path, uitkeringsjaar: int, root: Path,
+                   meta: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """Volumes with CBS-code index in the order of the division; also the circulaire's names
+    and that division (the one of 1 January of the uitkeringsjaar, or, for a file prepared
+    before a merger of that date, with the predecessors instead of the merged municipality)."""
+    rate_codes = list(meta.index)
+    table, notation = _read(path)
     cbs_i = table.column_index("CBS")
     name_i = table.column_index("Naam")
     table.column_index("Prov")
@@ -288,6 +328,7 @@ def _read_volumina(path: Path, expected: pd.DataFrame, rate_codes: list[str]) ->
         if code in seen:
             raise DataError(f"{path}, line {lineno}: municipality {code} appears twice (first on line {seen[code]})")
         seen[code] = lineno
+    expected = indeling_with_predecessors(uitkeringsjaar, codes, root)
     missing = sorted(set(expected.index) - set(codes))
     unknown = sorted(set(codes) - set(expected.index))
     if missing or unknown or len(codes) != len(expected):
@@ -295,18 +336,27 @@ def _read_volumina(path: Path, expected: pd.DataFrame, rate_codes: list[str]) ->
             f"{path}: expected the {len(expected)} municipalities of the {expected.attrs.get('indeling', '')} "
             f"indeling, found {len(codes)}; missing {missing[:10]}, unknown {unknown[:10]}"
         )
-    by_code = {}
-    for j, col in enumerate(table.header):
-        if j in (cbs_i, name_i) or col == "Prov":
-            continue
-        by_code[VOLUME_CODE_ALIASES.get(col, col)] = j
+    columns = [j for j, col in enumerate(table.header) if j not in (cbs_i, name_i) and col != "Prov"]
+    by_code = {VOLUME_CODE_ALIASES.get(table.header[j], table.header[j]): j for j in columns}
     absent = [c for c in rate_codes if c not in by_code]
+    if len(absent) > len(rate_codes) // 2 and len(columns) == len(rate_codes):
+        # Columns named by the maatstaf's full name (M2022_2023): matched by position with the
+        # Gewichten rows, and each name must agree with that row's name.
+        for j, code in zip(columns, rate_codes):
+            if _maatstaf_name(table.header[j]) != _maatstaf_name(meta.loc[code, "name"]):
+                raise DataError(
+                    f"{path}: column {j + 1} is {table.header[j]!r}, but row {rate_codes.index(code) + 1} of the "
+                    f"Gewichten file is maatstaf {code!r} ({meta.loc[code, 'name']!r}); expected the volume "
+                    "columns in the order of the Gewichten rows"
+                )
+        by_code, absent = dict(zip(rate_codes, columns)), []
     if absent:
         raise DataError(
             f"{path}: no volume column for maatstaf/maatstaven {absent} that have a bedrag per eenheid "
             f"in the Gewichten file; expected one column per maatstaf (note 'vast nieuw' is read as 'vast')"
         )
-    values = np.column_stack([table.numbers(by_code[c], what="maatstaf volume") for c in rate_codes])
+    values = np.column_stack([table.numbers(by_code[c], what="maatstaf volume", notation=notation)
+                              for c in rate_codes])
     negative = np.argwhere(values < 0)
     if negative.size:
         i, j = (int(x) for x in negative[0])
@@ -316,11 +366,11 @@ def _read_volumina(path: Path, expected: pd.DataFrame, rate_codes: list[str]) ->
         )
     volumes = pd.DataFrame(values, index=pd.Index(codes, name="gemeente"), columns=pd.Index(rate_codes, name="maatstaf"))
     names = pd.Series([r[name_i] for r in table.rows], index=volumes.index, name="name")
-    return volumes.loc[expected.index], names.loc[expected.index]
+    return volumes.loc[expected.index], names.loc[expected.index], expected
 
 
 def _read_siudu(path: Path, names: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
-    table = read_table(path, sep="\t")
+    table, notation = _read(path)
     name_i = table.column_index("Naam")
     cbs_cols = [j for j, h in enumerate(table.header) if h == "CBS"]
     if cbs_cols:
@@ -355,7 +405,7 @@ def _read_siudu(path: Path, names: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     item_names = [table.header[j] for j in item_cols]
     if len(set(item_names)) != len(item_names):
         raise DataError(f"{path}: an uitkering column name appears twice")
-    values = np.column_stack([table.numbers(j, what="euro amount") for j in item_cols]) if item_cols else np.zeros((len(codes), 0))
+    values = np.column_stack([table.numbers(j, what="euro amount", notation=notation) for j in item_cols]) if item_cols else np.zeros((len(codes), 0))
     items = pd.DataFrame(values, index=pd.Index(codes, name="gemeente"), columns=pd.Index(item_names, name="uitkering"))
     types = pd.Series([classify_fixed_item(n) for n in item_names], index=items.columns, name="type")
     return items.loc[names.index], types
@@ -381,9 +431,8 @@ def load_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circu
 
 def _build_circulaire(circulaire_id: str, uj: int, root: Path, files: dict[str, Path]) -> Circulaire:
     folder = root / "gemeentefonds"
-    indeling = load_municipalities(uj, root)
     rates, meta = _read_gewichten(files["Gewichten"])
-    volumes, names = _read_volumina(files["Volumina"], indeling, list(rates.index))
+    volumes, names, indeling = _read_volumina(files["Volumina"], uj, root, meta)
     items, types = _read_siudu(files["SIUDU"], names)
     if "inwo" not in volumes.columns:
         raise DataError(f"{files['Volumina']}: no 'inwo' (inwoners) column; needed for per-inhabitant figures")

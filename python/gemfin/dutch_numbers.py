@@ -1,4 +1,4 @@
-"""Strict reader for numbers in Dutch notation as found in the circulaire spreadsheets.
+"""Strict readers for the numbers in the circulaire files: Dutch notation, and plain dot decimals.
 
 ``1.234.567,89`` is 1234567.89: ``.`` groups thousands, ``,`` is the decimal mark. Plain
 ``1234,5`` and ``-0,000914`` occur too, a few cells use spreadsheet scientific notation
@@ -26,3 +26,16 @@ def parse_dutch_number(text: str) -> float:
     if not math.isfinite(value):  # pragma: no cover - the pattern admits only finite numbers
         raise ValueError(f"{text!r} is not finite")
     return value
+
+
+_PLAIN = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][+-]?\d{1,3})?$")
+
+
+def parse_plain_number(text: str) -> float:
+    """Parse one cell written with a dot decimal mark and no thousands separators (``1234.5``,
+    ``-0.000914``), as in the meicirculaire 2022 files. An empty cell, ``1,5``, ``1.234.567``,
+    ``nan`` or ``inf`` is an error (``float()`` alone would accept the last two)."""
+    s = text.strip()
+    if not _PLAIN.match(s):
+        raise ValueError(f"{text!r} is not a number with a dot decimal mark (e.g. 1234.56)")
+    return float(s)

@@ -56,3 +56,70 @@ def load_municipalities(year: int, data: str | Path | None = None) -> pd.DataFra
     ).sort_index()
     df.attrs["indeling"] = f"1 January {year}"
     return df
+
+
+def load_mergers(data: str | Path | None = None) -> pd.DataFrame:
+    """Municipal mergers (``data/municipalities/herindelingen.csv``), one row per predecessor:
+    columns date (the 1 January the merger took effect, as its year), gm_code, gm_naam,
+    predecessor, predecessor_name."""
+    path = data_dir(data) / "municipalities" / "herindelingen.csv"
+    table = read_table(path, sep=",")
+    idx = [table.column_index(c) for c in ("datum", "gm_code", "gm_naam", "voorganger_code", "voorganger_naam")]
+    rows = []
+    for r, lineno in zip(table.rows, table.line_numbers):
+        datum, code, name, pred, pred_name = (r[i] for i in idx)
+        if len(datum) != 10 or not datum.endswith("-01-01") or not is_ascii_number(datum[:4]):
+            raise DataError(f"{path}, line {lineno}, column 'datum': {datum!r}; expected a 1 January date like 2023-01-01")
+        for col, c in (("gm_code", code), ("voorganger_code", pred)):
+            if len(c) != 6 or not c.startswith("GM") or not is_ascii_number(c[2:]):
+                raise DataError(f"{path}, line {lineno}, column {col!r}: {c!r} is not a CBS code like GM0014")
+        rows.append((int(datum[:4]), code, name, pred, pred_name))
+    df = pd.DataFrame(rows, columns=["year", "gm_code", "gm_naam", "predecessor", "predecessor_name"])
+    dup = df["predecessor"].duplicated()
+    if dup.any():
+        raise DataError(f"{path}: predecessor {df.loc[dup, 'predecessor'].iloc[0]} is listed twice")
+    return df
+
+
+def indeling_with_predecessors(year: int, codes, data: str | Path | None = None) -> pd.DataFrame:
+    """The municipalities of 1 January ``year`` as a file of that year lists them when it was
+    prepared before a merger of that date took effect: each merged municipality absent from
+    ``codes`` whose predecessors are all in ``codes`` is replaced by its predecessors (same
+    province). The meicirculaire 2022 for 2023 lists Brielle, Hellevoetsluis and Westvoorne
+    instead of Voorne aan Zee. Attribute ``attrs['replaced']``: {merged code: [predecessors]}."""
+    indeling = load_municipalities(year, data)
+    present = set(codes)
+    mergers = load_mergers(data)
+    mergers = mergers[mergers["year"] == year]
+    replaced = {}
+    for code, group in mergers.groupby("gm_code"):
+        preds = list(group["predecessor"])
+        if code in indeling.index and code not in present and set(preds) <= present:
+            replaced[code] = preds
+    if not replaced:
+        return indeling
+    extra = [pd.DataFrame({"name": list(g["predecessor_name"]), "province": indeling.loc[code, "province"]},
+                          index=pd.Index(list(g["predecessor"]), name="gemeente"))
+             for code, g in mergers[mergers["gm_code"].isin(list(replaced))].groupby("gm_code")]
+    out = pd.concat([indeling.drop(index=list(replaced)), *extra]).sort_index()
+    out.attrs["indeling"] = (f"1 January {year}, with " +
+                             "; ".join(f"{c} as its predecessors {', '.join(p)}" for c, p in replaced.items()))
+    out.attrs["replaced"] = replaced
+    return out
+
+
+def to_indeling(values: pd.Series | pd.DataFrame, year: int, data: str | Path | None = None):
+    """Sum the rows of merger predecessors into the merged municipality of 1 January ``year``
+    (amounts such as an algemene uitkering; not for ratios). Rows already in that division are
+    kept; any other row is an InputError."""
+    indeling = load_municipalities(year, data)
+    mergers = load_mergers(data)
+    mergers = mergers[mergers["year"] <= year]
+    successor = dict(zip(mergers["predecessor"], mergers["gm_code"]))
+    index = [successor.get(c, c) for c in values.index]
+    unknown = sorted(set(index) - set(indeling.index))
+    if unknown:
+        raise InputError(f"municipality/municipalities {unknown[:10]} are not in the division of 1 January {year} "
+                         "and no merger into it is known (data/municipalities/herindelingen.csv)")
+    out = values.groupby(pd.Index(index, name=values.index.name)).sum()
+    return out.loc[[c for c in indeling.index if c in out.index]]

@@ -115,3 +115,43 @@ def test_non_ascii_digits_in_a_cbs_column_are_a_data_error(tmp_path):
     vol.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DataError, match="is not a CBS municipality number"):
         gemfin.load_circulaire("S2024_2025", root)
+
+
+def _m2022(data, kind):
+    return data / "gemeentefonds" / f"GF_M2022_2023_{kind}.csv"
+
+
+def test_m2022_volume_columns_out_of_order(data_copy):
+    """Volumes named by maatstaf name are matched by position; a swapped pair is an error."""
+    def swap(text):
+        rows = [line.split(",") for line in text.splitlines()]
+        for r in rows:
+            r[3], r[4] = r[4], r[3]
+        return "\n".join(",".join(r) for r in rows)
+    _rewrite(_m2022(data_copy, "Volumina"), swap)
+    with pytest.raises(DataError, match=r"GF_M2022_2023_Volumina\.csv: column 4 is 'bewoonde oorden 1930'.*'vest'"):
+        gemfin.load_circulaire("M2022_2023", data=data_copy)
+
+
+@pytest.mark.parametrize("bad", ["1,5", "nan", "1.234.5", ""])
+def test_m2022_number_not_in_dot_notation(data_copy, bad):
+    def edit(text):
+        lines = text.splitlines()
+        cells = lines[1].split(",")
+        cells[3] = f'"{bad}"' if "," in bad else bad
+        lines[1] = ",".join(cells)
+        return "\n".join(lines)
+    _rewrite(_m2022(data_copy, "Volumina"), edit)
+    with pytest.raises(DataError, match=r"GF_M2022_2023_Volumina\.csv, line 2, column 'bedrijven'.*dot decimal"):
+        gemfin.load_circulaire("M2022_2023", data=data_copy)
+
+
+def test_m2022_predecessor_missing(data_copy):
+    """Brielle without Hellevoetsluis and Westvoorne is neither the 2023 division nor the one
+    before the merger."""
+    def drop(text):
+        return "\n".join(l for l in text.splitlines() if not l.startswith(("530,", "614,")))
+    _rewrite(_m2022(data_copy, "Volumina"), drop)
+    with pytest.raises(DataError, match=r"GF_M2022_2023_Volumina\.csv: expected the 342 municipalities.*"
+                                        r"missing \['GM1992'\], unknown \['GM0501'\]"):
+        gemfin.load_circulaire("M2022_2023", data=data_copy)

@@ -5,11 +5,14 @@ import pandas as pd
 import pytest
 
 import gemfin
+import gemfin._datadir
+import gemfin.municipalities
 from gemfin.dutch_numbers import parse_dutch_number
 
 # domain.md §2.10 (DERIVED from the rekenbestanden, independent of this code):
 # circulaire → (UF, Σ basis bn, OZB bn, AU model bn)
 DOMAIN_TOTALS = {
+    "M2022_2023": (1.285, 29.315, -3.309, 34.360),
     "M2023_2024": (1.395, 29.799, -3.798, 37.771),
     "S2023_2024": (1.406, 29.965, -3.838, 38.293),
     "M2024_2024": (1.414, 29.792, -3.704, 38.422),
@@ -38,7 +41,8 @@ def test_national_totals_match_domain_within_0_1_percent(cid):
 @pytest.mark.parametrize("cid", list(DOMAIN_TOTALS))
 def test_structure_of_every_circulaire(cid):
     circ = gemfin.load_circulaire(cid)
-    assert len(circ.municipalities) == 342
+    # The meicirculaire 2022 still lists Brielle, Hellevoetsluis and Westvoorne (merged 2023).
+    assert len(circ.municipalities) == (344 if cid == "M2022_2023" else 342)
     assert circ.volumes.index.equals(circ.municipalities.index)
     assert circ.fixed_items.index.equals(circ.municipalities.index)
     assert circ.volumes.index.str.fullmatch(r"GM\d{4}").all()
@@ -117,3 +121,62 @@ def test_html_repr(circ):
     html = circ._repr_html_()
     assert "S2024_2025" in html and "342" in html
     assert isinstance(circ.municipalities["size_class"].dtype, pd.CategoricalDtype)
+
+
+def test_meicirculaire_2022_other_format():
+    """M2022_2023 is comma-separated with dot decimals and names its maatstaven by full name
+    (data/gemeentefonds/SOURCES.md); it reads into the same structure as the others."""
+    circ = gemfin.load_circulaire("M2022_2023")
+    assert circ.uitkeringsjaar == 2023
+    # Later circulaires' codes, so that scenarios name one code per maatstaf.
+    assert {"cf.landelijk", "cf.lokaal", "cf.regionaal"} <= set(circ.rates.index)
+    assert "Sport, cultuur en recreatie" in circ.rates.columns
+    # Values straight from the file (first data rows of Gewichten and Volumina, Eemsdelta):
+    assert circ.rates.loc["bo3_nw", "Participatie"] == 5051.46
+    assert circ.rates.loc["inwo", "Overige eigen middelen"] == -117.89
+    assert circ.volumes.loc["GM1979", "vest"] == 3946.57
+    assert circ.volumes.loc["GM1979", "bo31"] == 2847.0
+    # The header cell with an unquoted comma is one SIUDU item, not two.
+    assert "vergunningverlening, toezicht en handhaving" in circ.fixed_items.columns
+    assert circ.fixed_items.loc["GM1979", "vergunningverlening, toezicht en handhaving"] == 429516
+    assert circ.fixed_items.loc["GM0014", "Suppletie nieuwe verdeling GF"] == -38979083
+    assert circ.fixed_item_types["Suppletie nieuwe verdeling GF"] == "suppletie"
+    # The first-year ingroei of the herijking nets to about zero (SOURCES.md: −2.5 mln).
+    assert circ.fixed_items["Suppletie nieuwe verdeling GF"].sum() == pytest.approx(-2.5e6, abs=0.05e6)
+    assert circ.fixed_items.to_numpy().sum() / 1e9 == pytest.approx(4.216, abs=0.0005)
+
+
+def test_meicirculaire_2022_uitkeringsfactor_from_its_au_total():
+    circ = gemfin.load_circulaire("M2022_2023")
+    alloc = gemfin.allocate(circ, au_budget=34.360e9)   # the AU total of the circulaire, EUR bn 34.360
+    assert round(alloc.uitkeringsfactor, 3) == 1.285
+
+
+def test_meicirculaire_2022_municipalities_merge_into_voorne_aan_zee():
+    circ = gemfin.load_circulaire("M2022_2023")
+    preds = ["GM0501", "GM0530", "GM0614"]
+    assert set(preds) <= set(circ.municipalities.index)
+    assert "GM1992" not in circ.municipalities.index
+    assert list(circ.municipalities.loc[preds, "name"]) == ["Brielle", "Hellevoetsluis", "Westvoorne"]
+    au = gemfin.allocate(circ).algemene_uitkering
+    merged = gemfin.municipalities.to_indeling(au, 2023)
+    assert len(merged) == 342 and merged.index.is_unique
+    assert merged["GM1992"] == pytest.approx(au[preds].sum(), rel=1e-15)
+    assert merged.sum() == pytest.approx(au.sum(), rel=1e-12)
+
+
+def test_mergers_agree_with_the_municipality_lists():
+    """Every merger in herindelingen.csv: the predecessors are listed the year before and not
+    in the merger year, the new municipality the other way round, and its population is the
+    predecessors' within 3% (CBS counts in iv3_data.inwoners.csv)."""
+    data = gemfin._datadir.data_dir() / "municipalities"
+    lists = pd.read_csv(data / "iv3_data.gemeente.csv")
+    people = pd.read_csv(data / "iv3_data.inwoners.csv").set_index(["jaar", "gm_code"])["aantal_inwoners"]
+    mergers = gemfin.municipalities.load_mergers()
+    assert len(mergers) >= 3
+    for code, g in mergers.groupby("gm_code"):
+        y = int(g["year"].iloc[0])
+        before, after = set(lists.loc[lists.jaar == y - 1, "gm_code"]), set(lists.loc[lists.jaar == y, "gm_code"])
+        assert set(g["predecessor"]) <= before and not set(g["predecessor"]) & after
+        assert code in after and code not in before
+        assert people[(y, code)] == pytest.approx(sum(people[(y - 1, p)] for p in g["predecessor"]), rel=0.03)

@@ -3,6 +3,9 @@
 import os
 
 import pandas as pd
+import pytest
+
+import gemfin.errors
 
 from gemfin import iv3
 from gemfin._tables import derived_from_files
@@ -35,3 +38,24 @@ def test_shipped_loaders_return_independent_copies():
     a[col] = -1.0
     b, _ = iv3.load_kengetallen(2025)
     assert not (b[col] == -1.0).all()
+
+
+def test_plain_numbers_are_strict():
+    from gemfin.dutch_numbers import parse_plain_number
+    assert parse_plain_number("1234.5") == 1234.5
+    assert parse_plain_number("-0.000914") == -0.000914
+    assert parse_plain_number("2e3") == 2000.0
+    for bad in ("1,5", "1.234.567", "nan", "inf", "", " - ", "1_000", "0x10"):
+        with pytest.raises(ValueError):
+            parse_plain_number(bad)
+
+
+def test_a_comma_inside_a_header_name_is_rejoined_only_when_rows_agree(tmp_path):
+    from gemfin._tables import read_table
+    ok = tmp_path / "ok.csv"
+    ok.write_text("CBS,vergunningverlening, toezicht en handhaving,x\n1,2,3\n", encoding="utf-8")
+    assert read_table(ok, sep=",").header == ["CBS", "vergunningverlening, toezicht en handhaving", "x"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("CBS,a,b,c\n1,2\n", encoding="utf-8")   # no continuation cell to explain it
+    with pytest.raises(gemfin.errors.DataError, match=r"bad\.csv, line 2: 2 cells, expected 4"):
+        read_table(bad, sep=",")
