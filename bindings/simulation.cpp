@@ -86,6 +86,14 @@ BudgetModel to_budget(const py::dict& d) {
         b.shocks.push_back(std::move(e));
     }
     b.compensation = d["compensation"].cast<RowMatrix>();
+    if (d.contains("realisation") && !d["realisation"].is_none()) {
+        const auto r = d["realisation"].cast<py::dict>();
+        Realisation real;
+        real.offset = to_vector(r["offset"]);
+        real.year = to_distribution(r["year"].cast<py::dict>(), "budget.realisation.year");
+        real.residual = to_distribution(r["residual"].cast<py::dict>(), "budget.realisation.residual");
+        b.realisation = std::move(real);
+    }
     return b;
 }
 

@@ -112,13 +112,18 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
     }
     if (static_cast<std::size_t>(compensation.rows()) != g || compensation.cols() != years || !compensation.allFinite())
         throw InputError("budget.compensation: expected a finite G × years matrix of euros");
+    if (realisation) {
+        require_vector(realisation->offset, g, "realisation.offset", false);
+        if (!std::isfinite(realisation->residual.mean()) || !std::isfinite(realisation->year.mean()))
+            throw InputError("budget.realisation: the year component and the residual need a finite mean");
+    }
 }
 
 BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t drivers, std::uint64_t seed)
     : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
       reserves_(g_count), exhausted_(g_count), prev_art12_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
       fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count), woz_factor_(g_count),
-      weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
+      buig_spend_(g_count), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
     for (std::size_t d = 0; d < kDomains; ++d) {
         double wsum = 0.0;
         for (std::size_t k = 0; k < drivers_; ++k) wsum += m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
@@ -129,6 +134,12 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
     for (std::size_t g = 0; g < g_; ++g) {
         const auto gi = static_cast<Eigen::Index>(g);
         if (m_.buig_baten0[gi] > 0.0) buig_base_ratio_[g] = m_.buig_lasten0[gi] / m_.buig_baten0[gi];
+    }
+    if (m_.realisation) {
+        residual_table_.resize(kResidualTable);
+        for (std::size_t i = 0; i < kResidualTable; ++i)
+            residual_table_[i] = m_.realisation->residual.quantile((static_cast<double>(i) + 0.5) / kResidualTable);
+        fifth_.resize(g_count);
     }
     const auto T = static_cast<std::size_t>(m_.compensation.cols());
     compensation_.resize(T * g_);  // year-major, so that a year's amounts are contiguous
@@ -162,6 +173,8 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
     for (std::size_t d = 0; d < kDomains; ++d) cost_[d] *= 1.0 + wp + copula_value(m_.excess[d], z[1 + d]);
     // Municipal budget-versus-outcome errors: one Philox counter per municipality, a word per domain.
     philox_lanes(q, tt, 0u, 1u, 0u, err_stream_.key(), G, &bits_[0], &bits_[G], &bits_[2 * G], &bits_[3 * G]);
+    // The realisation residual's uniform, taken now: shock events below reuse bits_.
+    if (m_.realisation) fifth_word(&bits_[0], &bits_[G], &bits_[2 * G], fifth_.data(), G);
     for (std::size_t d = 0; d < kDomains; ++d) {
         float* e = &err_[d * G];
         if (m_.error_sigma[d] > 0.0)
@@ -201,6 +214,7 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
     for (std::size_t g = 0; g < G; ++g) {
         const double budget = buig_baten0[g] * nat_bij * price_;
         const double spend = buig_lasten0[g] * bij[g] * price_ * static_cast<double>(e_p[g]);
+        buig_spend_[g] = spend;
         // Iv3 has no separate BUIG lines: taakveld 6.3 also holds minimabeleid paid from the
         // AU. The vangnet therefore acts on the deterioration of the 6.3 ratio lasten/baten
         // relative to the base year (INFERRED; docs/budget-model.md): half of it between the
@@ -252,6 +266,21 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
             const double amount = frac * static_cast<double>(fac_[g]) * base[g];
             saldo_[g] -= amount;  // a lost revenue and an extra cost both lower the saldo
             net[g] += amount;
+        }
+    }
+    if (m_.realisation) {
+        // Realised = projected + total lasten × (year component + offset + residual). The
+        // residual's index is the fifth uniform of the error stream's draw (its bits are
+        // disjoint from the four domain errors'); antithetic paths take the mirrored quantile.
+        const double alpha = copula_value(m_.realisation->year, z[1 + kDomains + m_.shocks.size()]);
+        const double* offset = m_.realisation->offset.data();
+        const std::uint32_t mirror = flip ? static_cast<std::uint32_t>(kResidualTable - 1) : 0u;
+        for (std::size_t g = 0; g < G; ++g) {
+            const std::uint32_t i = (fifth_[g] >> (32 - kResidualBits)) ^ mirror;
+            double total = 0.0;
+            for (std::size_t d = 0; d < kDomains; ++d) total += lasten_[d * G + g];
+            total += buig_spend_[g];
+            saldo_[g] += total * (alpha + offset[g] + residual_table_[i]);
         }
     }
     const std::size_t deficits =

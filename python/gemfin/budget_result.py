@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,9 @@ class BudgetResult:
     reserves_mean: np.ndarray
     share_deficit: pd.DataFrame
     kengetallen: pd.DataFrame | None = None  # BBV kengetallen of the base begroting (fractions)
+    base: str = ""                          # the Iv3 base, e.g. "begroting 2025"
+    filled: pd.DataFrame | None = None      # municipalities whose base filing was empty or missing
+    notes: tuple[str, ...] = ()             # what the run assumed where the data had gaps
 
     def _t(self, year: int | None) -> tuple[int, int]:
         year = self.years[-1] if year is None else year
@@ -102,4 +106,6 @@ class BudgetResult:
         nat = self.national()
         top = self.risk_html()
         head = nat[["share in deficit mean", "expected share with exhausted reserves"]].round(3).to_html()
-        return f"<b>Budget risks</b>{head}<p>Most at risk in {self.years[-1]}:</p>{top}"
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        notes = f"<p>Base: {html.escape(self.base)}</p><ul>{notes}</ul>" if self.base or notes else ""
+        return f"<b>Budget risks</b>{notes}{head}<p>Most at risk in {self.years[-1]}:</p>{top}"

@@ -81,3 +81,25 @@ def realisation_model(last_year: int, data: str | Path | None = None, priors: st
     prior = load_priors(priors)
     panel = load_panel(InformationSet(begroting=last_year, jaarrekening=last_year), data)
     return realisation.fit(panel, list(range(FIRST_PAIR_YEAR, last_year + 1)), prior["prior_sd"], prior["prior_years"])
+
+
+def realisation_parameters(last_year: int, data: str | Path | None = None,
+                           priors: str | Path | None = None) -> dict:
+    """The ``budget.realisation`` section of a scenario, estimated on the pairs
+    2017–``last_year`` (what ``scenarios/baseline.yaml`` carries, rounded to four significant
+    digits; ``gemfin calibrate realisation`` prints it)."""
+    m = realisation_model(last_year, data, priors)
+    src = (f"DERIVED gemfin.calibrate.realisation_parameters({last_year}): Iv3 begroting/jaarrekening pairs "
+           f"{m.years[0]}-{m.years[-1]} ({m.pairs} municipality-years)")
+
+    def r(x: float) -> float:
+        return float(f"{x:.4g}")
+    return {
+        "beta": {"value": r(m.beta), "source": src + ", within-year least squares"},
+        "rho": {"value": r(m.rho), "source": src + ", regression of the residual on the gap two years before"},
+        "year": {"distribution": "student_t", "params": [r(m.year_df), r(m.year_mean), r(m.year_scale)],
+                 "source": src + ", mean and spread of the year components pooled with the prior of "
+                                 "scenarios/realisation.yaml"},
+        "residual": {"distribution": "student_t", "params": [r(m.residual_df), 0.0, r(m.residual_scale)],
+                     "source": src + ", Student-t fitted to the municipal residuals by maximum likelihood"},
+    }

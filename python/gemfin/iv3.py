@@ -29,7 +29,7 @@ DOMAINS = ("Jeugd", "Wmo", "Participatie", "Overig")
 REVENUE_LINES = ("OZB woningen", "OZB niet-woningen", "Parkeerbelasting", "Overige belastingen", "Parkeren",
                  "Overige baten")
 IV3_FILES = {("begroting", 2025): "2025_begroting.csv", ("begroting", 2024): "2024_begroting.csv",
-             ("jaarrekening", 2023): "2023_jaarrekening.csv"}
+             ("jaarrekening", 2023): "2023_jaarrekening.csv", ("begroting", 2023): "2023_begroting.csv"}
 # Note: the 2023–2024 files carry aggregate taakvelden (6.71, 6.72, 6.81, 6.82) next to their
 # detail codes (6.71a–d, …). They are separate bookings, not subtotals (in the jaarrekening 2023
 # Asten books EUR 3.3 mln on 6.71 and nothing on 6.71a–d), so both are summed into the domain.
@@ -125,11 +125,65 @@ def _parse_iv3(path: Path, year: int, data) -> tuple[pd.DataFrame, list[str]]:
     return df, match.unmatched
 
 
+def _filing_order(kind: str, year: int) -> list[tuple[str, int]]:
+    """Earlier shipped files to fill a missing filing from: the same document first, newest
+    first, then the other document."""
+    earlier = [k for k in IV3_FILES if k[1] < year or (k[1] == year and k[0] != kind)]
+    return sorted(earlier, key=lambda k: (k[0] != kind, -k[1]))
+
+
+def load_iv3_filled(kind: str = "begroting", year: int = 2025,
+                    data: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """:func:`load_iv3` with missing data filled: a municipality of the division with no rows,
+    or with zero baten and lasten on every taakveld (four in the begroting 2025: De Bilt,
+    Landsmeer, Midden-Drenthe, Vijfheerenlanden), gets the rows of its latest earlier filing
+    (:func:`_filing_order`), lasten scaled by the growth of the total lasten and baten by that
+    of the total baten of the municipalities that filed in both. Returns the long table, the
+    fills (index gemeente; reason, used, lasten_factor, baten_factor) and the unmatched names."""
+    df, unmatched = load_iv3(kind, year, data)
+    division = load_municipalities(2025, data).index
+    totals = df.groupby("gemeente")[["baten", "lasten"]].apply(lambda x: x.abs().sum())
+    filed = totals[(totals["baten"] > 0) | (totals["lasten"] > 0)].index
+    gaps = [g for g in division if g not in filed]
+    fills, parts = [], [df[df["gemeente"].isin(filed)]]
+    for g in gaps:
+        reason = "empty filing (zero baten and lasten)" if g in totals.index else "no filing"
+        for k2, y2 in _filing_order(kind, year):
+            other, _ = load_iv3(k2, y2, data)
+            o_tot = other.groupby("gemeente")[["baten", "lasten"]].apply(lambda x: x.abs().sum())
+            o_filed = o_tot[(o_tot["baten"] > 0) | (o_tot["lasten"] > 0)].index
+            if g not in o_filed:
+                continue
+            common = filed.intersection(o_filed)
+            # Growth of the exploitatie, without reserve mutations and result (0.10, 0.11),
+            # which differ between a begroting and a jaarrekening by far more than a year's growth.
+            now = _exploitatie(df, common).sum()
+            then = _exploitatie(other, common).sum()
+            fb, fl = float(now["baten"] / then["baten"]), float(now["lasten"] / then["lasten"])
+            rows = other[other["gemeente"] == g].copy()
+            rows["baten"] *= fb
+            rows["lasten"] *= fl
+            parts.append(rows)
+            fills.append({"gemeente": g, "reason": reason, "used": f"{k2} {y2}", "lasten_factor": fl, "baten_factor": fb})
+            break
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs = dict(df.attrs)
+    filled = pd.DataFrame(fills, columns=["gemeente", "reason", "used", "lasten_factor", "baten_factor"]).set_index("gemeente")
+    return out, filled, unmatched
+
+
+def _exploitatie(df: pd.DataFrame, codes) -> pd.DataFrame:
+    keep = df["gemeente"].isin(codes) & ~df["taakveld"].isin(["0.10", "0.11"])
+    return df.loc[keep, ["baten", "lasten"]]
+
+
 @dataclass(frozen=True)
 class BaselineBudget:
     """Budget of the base year per municipality (euros): ``lasten`` per domain, ``baten`` per
-    revenue line. ``missing`` lists municipalities of the division without data in the file,
-    ``unmatched`` names in the file that match no CBS municipality."""
+    revenue line. ``missing`` lists municipalities of the division without data in any file,
+    ``unmatched`` names in the file that match no CBS municipality, ``filled`` the
+    municipalities whose missing or empty filing was filled from an earlier one
+    (:func:`load_iv3_filled`)."""
 
     kind: str
     year: int
@@ -137,6 +191,7 @@ class BaselineBudget:
     baten: pd.DataFrame
     missing: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    filled: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def saldo(self) -> pd.Series:
@@ -149,8 +204,9 @@ class BaselineBudget:
 
 def baseline_budget(kind: str = "begroting", year: int = 2025, data: str | Path | None = None) -> BaselineBudget:
     """Lasten per domain and baten per revenue line per municipality, from Iv3, excluding the
-    gemeentefonds (taakveld 0.7, not shipped) and reserve mutations (0.10) and result (0.11)."""
-    df, unmatched = load_iv3(kind, year, data)
+    gemeentefonds (taakveld 0.7, not shipped) and reserve mutations (0.10) and result (0.11).
+    Missing and all-zero filings are filled from an earlier one (``.filled`` says which)."""
+    df, filled, unmatched = load_iv3_filled(kind, year, data)
     mapping = load_taakveld_domains(data)
     unknown = sorted(set(df["taakveld"]) - set(mapping.index))
     if unknown:
@@ -164,7 +220,7 @@ def baseline_budget(kind: str = "begroting", year: int = 2025, data: str | Path 
     baten = baten.reindex(columns=list(REVENUE_LINES), fill_value=0.0)
     division = load_municipalities(2025, data).index
     missing = sorted(set(division) - set(lasten.index))
-    return BaselineBudget(kind, year, lasten.sort_index(), baten.sort_index(), missing, unmatched)
+    return BaselineBudget(kind, year, lasten.sort_index(), baten.sort_index(), missing, unmatched, filled)
 
 
 def load_reserves(year: int | None = None, data: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:

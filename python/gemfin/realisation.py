@@ -11,7 +11,10 @@ lasten L (b: planned, j: realised)::
   least squares with year fixed effects;
 - ρ, municipal persistence: u[g,t−2] is the municipality's own realisation gap (j − b) two
   years earlier, less that year's mean gap (the last one known when year t starts);
-- e, the municipal dispersion, kept as the empirical pool of residuals (heavy-tailed).
+- e, the municipal dispersion: a Student-t with location 0 fitted to the residuals by maximum
+  likelihood (they are heavy-tailed: a land sale or a late grant moves one municipality's
+  result by 10% of its lasten). A parametric form, so that the scenario files can carry it
+  and the engine draw it.
 
 For a new year the year component is unknown: it is drawn from a Student-t around the mean
 of the past α with the spread of the past α, pooled with a prior of ``prior_years``
@@ -43,7 +46,9 @@ class RealisationModel:
     alpha: pd.Series          # year component per training year (fraction of lasten)
     beta: float               # share of the planned relative saldo that is realised
     rho: float                # persistence of the municipal realisation gap (two years back)
-    residuals: np.ndarray     # pooled municipal residuals (fraction of lasten)
+    residuals: np.ndarray     # the municipal residuals (fraction of lasten), for diagnostics
+    residual_df: float        # the Student-t fitted to them: degrees of freedom
+    residual_scale: float     # and scale (location 0)
     year_mean: float          # location of the next year's α
     year_scale: float         # scale of the next year's α (Student-t)
     year_df: float            # degrees of freedom of that Student-t
@@ -52,8 +57,9 @@ class RealisationModel:
 
     def parameters(self) -> dict[str, float]:
         """The numbers a scenario file cites (``DERIVED gemfin.calibrate.realisation_model``)."""
-        return {"beta": self.beta, "rho": self.rho, "residual_sd": float(np.std(self.residuals, ddof=1)),
-                "year_mean": self.year_mean, "year_scale": self.year_scale, "year_df": self.year_df}
+        return {"beta": self.beta, "rho": self.rho, "residual_df": self.residual_df,
+                "residual_scale": self.residual_scale, "year_mean": self.year_mean, "year_scale": self.year_scale,
+                "year_df": self.year_df}
 
 
 def relative_pairs(panel: pd.DataFrame) -> pd.DataFrame:
@@ -118,17 +124,30 @@ def fit(panel: pd.DataFrame, years: list[int], prior_sd: float, prior_years: flo
     scale = np.sqrt((prior_years * prior_sd ** 2 + ss) / df) * np.sqrt(1 + 1 / n)
     if n == 1:
         notes.append("one training year: the spread of the year component comes from the prior alone")
+    residuals = resid.to_numpy(dtype=float)
+    r_df, r_scale = fit_student_t(residuals)
     return RealisationModel(years=tuple(int(y) for y in alpha.index), alpha=alpha, beta=beta, rho=rho,
-                            residuals=resid.to_numpy(dtype=float), year_mean=float(alpha.mean()),
+                            residuals=residuals, residual_df=r_df, residual_scale=r_scale,
+                            year_mean=float(alpha.mean()),
                             year_scale=float(scale), year_df=float(df), pairs=len(train), notes=tuple(notes))
+
+
+def fit_student_t(residuals: np.ndarray) -> tuple[float, float]:
+    """Degrees of freedom and scale of a Student-t with location 0, by maximum likelihood."""
+    from scipy import stats
+
+    if len(residuals) < 30:
+        raise DataError(f"realisation model: {len(residuals)} residuals are too few to fit their distribution (30 or more)")
+    df, _, scale = stats.t.fit(residuals, floc=0.0)
+    return float(df), float(scale)
 
 
 def simulate(model: RealisationModel, b: np.ndarray, u: np.ndarray, paths: int, seed: int,
              stream: int) -> np.ndarray:
     """Realised relative saldi, paths × municipalities: one year component per path, one
-    residual per municipality and path (bootstrap from the pool). Philox keyed by (seed,
-    stream); the same seed and stream give the same draws."""
+    residual per municipality and path. Philox keyed by (seed, stream); the same seed and
+    stream give the same draws."""
     rng = np.random.Generator(np.random.Philox(key=(int(seed) << 64) | int(stream)))
     alpha = model.year_mean + model.year_scale * rng.standard_t(model.year_df, size=paths)
-    e = model.residuals[rng.integers(0, len(model.residuals), size=(paths, len(b)))]
+    e = model.residual_scale * rng.standard_t(model.residual_df, size=(paths, len(b)))
     return alpha[:, None] + model.beta * np.clip(b, -CLIP, CLIP)[None, :] + model.rho * u[None, :] + e

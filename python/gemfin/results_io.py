@@ -113,8 +113,11 @@ def result_tables(res) -> dict[str, pd.DataFrame]:
 
 
 def result_provenance(res) -> dict:
+    extra = {}
+    if res.finances is not None:
+        extra = {"budget_base": res.finances.base, "budget_notes": list(res.finances.notes)}
     return provenance.record(scenario=res.scenario, seed=res.seed, paths=res.paths,
-                             antithetic=res.antithetic, years=f"{res.years[0]}–{res.years[-1]}")
+                             antithetic=res.antithetic, years=f"{res.years[0]}–{res.years[-1]}", **extra)
 
 
 def write_results(res, out_dir: str | os.PathLike) -> list[Path]:

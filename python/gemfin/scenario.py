@@ -138,6 +138,8 @@ class Scenario:
         names = ["growth"] + (["price"] if self.rule == "gdp" else []) + [d.name for d in self.drivers]
         if self.budget is not None:
             names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [f"shock.{s.name}" for s in self.shocks]
+            if self.budget.realisation is not None:
+                names.append("realisation")
         return names
 
     def correlation_matrix(self) -> np.ndarray:
@@ -161,6 +163,10 @@ class Scenario:
             doms = tuple(DomainSpec(d.name, d.volume, Dist("fixed", (d.excess.mean,), "deterministic"), d.error_mu,
                                     Param(0.0, "deterministic")) for d in budget.domains)
             budget = dataclasses.replace(budget, wage_price=fix(budget.wage_price), domains=doms)
+            if budget.realisation is not None:
+                budget = dataclasses.replace(budget, realisation=dataclasses.replace(
+                    budget.realisation, year=Dist("fixed", (budget.realisation.year.mean,), "deterministic"),
+                    residual=Dist("fixed", (budget.realisation.residual.mean,), "deterministic")))
         shocks = tuple(dataclasses.replace(x, fraction=Dist("fixed", (x.fraction.mean,), "deterministic"),
                                            municipal_sd=Param(0.0, "deterministic")) for x in self.shocks)
         return dataclasses.replace(self, name=self.name + " (deterministic)", growth=fix(self.growth),
@@ -443,6 +449,8 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
     names = (["growth"] + (["price"] if declared_rule == "gdp" else []) + driver_names)
     if "budget" in top:  # declared, even if invalid: its errors are reported once, above
         names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [f"shock.{s.name}" for s in shocks]
+        if isinstance(top["budget"], dict) and top["budget"].get("realisation") is not None:
+            names.append("realisation")
     corr = problems.run(_parse_correlation, v.at("correlation"), top.get("correlation", []) or [], names) or []
     if problems.messages:
         raise ScenarioError("\n".join(problems.messages), problems.messages)

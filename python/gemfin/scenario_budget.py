@@ -14,6 +14,11 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
       ozb: {woz_driver: woz_woningen, pass_through: NUM, policy_growth: NUM}
       buig: {driver: bijstand, vangnet_threshold: NUM, vangnet_full: NUM, vangnet_share: NUM}
       artikel12_threshold: NUM                        # deficit ÷ (own taxes + AU), two years running
+      realisation:                                    # begroting base only: from plan to result
+        beta: NUM                                     # share of the planned relative saldo realised
+        rho: NUM                                      # persistence of the realisation gap (2 years)
+        year: DIST                                    # year component (fraction of lasten)
+        residual: DIST                                # municipal residual (fraction of lasten)
     shocks:
       - {name, year, target, fraction: DIST, municipal_sd: NUM}
         # target: OZB, Overige belastingen, Overige baten (revenue lost) or a domain (extra cost)
@@ -49,6 +54,14 @@ class DomainSpec:
 
 
 @dataclass(frozen=True)
+class RealisationSpec:
+    beta: object  # Param
+    rho: object  # Param
+    year: object  # Dist
+    residual: object  # Dist
+
+
+@dataclass(frozen=True)
 class BudgetSpec:
     document: str
     year: int
@@ -63,6 +76,7 @@ class BudgetSpec:
     vangnet_full: object
     vangnet_share: object
     artikel12_threshold: object
+    realisation: RealisationSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +100,7 @@ class CompensationSpec:
 
 def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None) -> BudgetSpec:
     m = v.mapping(x, ("wage_price", "domains", "buig"),
-                  ("base", "include_bestemmingsreserves", "ozb", "artikel12_threshold", "source"))
+                  ("base", "include_bestemmingsreserves", "ozb", "artikel12_threshold", "realisation", "source"))
     base = v.at("base").mapping(m.get("base", {"document": "begroting", "year": 2025}), ("document", "year"))
     doc, year = base["document"], base["year"]
     shipped = [("begroting", 2025), ("begroting", 2024), ("jaarrekening", 2023)]
@@ -118,13 +132,22 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None) 
     if not isinstance(b["driver"], str) or b["driver"] not in driver_names:
         bv.at("driver").fail(f"unknown driver {b['driver']!r}; expected one of {driver_names}")
     art12 = m.get("artikel12_threshold", {"value": 0.02, "source": "issue #4: deficit of at least 2% of tax capacity + AU"})
+    realisation = None
+    if m.get("realisation") is not None:
+        rv = v.at("realisation")
+        if doc != "begroting":
+            rv.fail(f"the realisation model turns a begroting into a result; the base is the {doc} {year}, "
+                    "already realised: remove 'realisation' or use a begroting base")
+        r = rv.mapping(m["realisation"], ("beta", "rho", "year", "residual"), ("note",))
+        realisation = RealisationSpec(rv.at("beta").param(r["beta"], -2.0, 2.0), rv.at("rho").param(r["rho"], -2.0, 2.0),
+                                      rv.at("year").dist(r["year"]), rv.at("residual").dist(r["residual"]))
     return BudgetSpec(doc, year, incl, process(v.at("wage_price"), m["wage_price"]), tuple(domains), woz,
                       ov.at("pass_through").param(o.get("pass_through", one), 0.0, 5.0),
                       ov.at("policy_growth").param(o.get("policy_growth", zero), -0.5, 0.5), b["driver"],
                       bv.at("vangnet_threshold").param(b["vangnet_threshold"], 0.0, 1.0),
                       bv.at("vangnet_full").param(b["vangnet_full"], 0.0, 1.0),
                       bv.at("vangnet_share").param(b["vangnet_share"], 0.0, 1.0),
-                      v.at("artikel12_threshold").param(art12, 0.0, 1.0))
+                      v.at("artikel12_threshold").param(art12, 0.0, 1.0), realisation)
 
 
 def parse_shock(v, x, years: list[int]) -> ShockSpec:
@@ -216,7 +239,7 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
     base = iv3.baseline_budget(spec.document, spec.year)
     if base.missing:
         raise DataError(f"Iv3 {spec.document} {spec.year}: no budget for municipality/municipalities {base.missing[:10]}")
-    raw, _ = iv3.load_iv3(spec.document, spec.year)
+    raw, _, _ = iv3.load_iv3_filled(spec.document, spec.year)
     tv63 = raw[raw["taakveld"] == "6.3"].set_index("gemeente")
     buig_b = tv63["baten"].reindex(codes).fillna(0.0)
     buig_l = tv63["lasten"].reindex(codes).fillna(0.0)
@@ -238,6 +261,9 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
 
     def dist(d):
         return {"kind": d.kind, "params": list(d.params)}
+
+    au_base = alloc.algemene_uitkering.reindex(codes).to_numpy()
+    realisation = _realisation_inputs(spec, lasten, baten, au_base, circ, codes)
 
     target_index = {"OZB": 0, "Overige belastingen": 1, "Overige baten": 2, "Jeugd": 3, "Wmo": 4, "Participatie": 5,
                     "Overig": 6}
@@ -265,4 +291,29 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
         "shocks": [{"name": s.name, "year": years.index(s.year), "target": target_index[s.target],
                     "fraction": dist(s.fraction), "municipal_sd": s.municipal_sd.value} for s in shocks],
         "compensation": comp,
+        "realisation": realisation,
     }
+
+
+def _realisation_inputs(spec: BudgetSpec, lasten, baten, au_base, circ, codes) -> dict | None:
+    """The realisation model's per-municipality offset (β − 1)·b + ρ·u (fraction of lasten):
+    b is the base begroting's saldo relative to its lasten as the model sees it (own baten,
+    BUIG, the circulaire's AU and SIUDU against all lasten); u the municipality's realisation
+    gap of the year two before the base (jaarrekening against begroting, less that year's
+    mean), 0 where the data have no such pair (docs/backtest.md)."""
+    r = spec.realisation
+    if r is None:
+        return None
+    from . import realisation as rm
+    from .iv3_panel import InformationSet, load_panel
+
+    total_lasten = lasten.sum(axis=1).to_numpy()  # Participatie includes the BUIG benefits here
+    total_baten = (baten.sum(axis=1).to_numpy() + au_base + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy())
+    b = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
+    known = spec.year - 2
+    dev = rm.gap_deviation(rm.relative_pairs(load_panel(InformationSet(begroting=known, jaarrekening=known))))
+    u = dev.xs(known, level="year").reindex(codes).fillna(0.0).to_numpy() \
+        if known in dev.index.get_level_values("year") else np.zeros(len(codes))
+    offset = (r.beta.value - 1.0) * b + r.rho.value * u
+    return {"offset": offset, "year": r.year.as_core(), "residual": r.residual.as_core(),
+            "u_year": known if np.any(u != 0.0) else None}

@@ -160,6 +160,9 @@ def _budget_arrays(b: dict | None) -> dict | None:
         out[k] = np.ascontiguousarray(b[k], dtype=np.float64)
     out["volume_weights"] = np.ascontiguousarray(b["volume_weights"], dtype=np.float64)
     out["compensation"] = np.ascontiguousarray(b["compensation"], dtype=np.float64)
+    if b.get("realisation") is not None:
+        out["realisation"] = {k: b["realisation"][k] for k in ("year", "residual")}
+        out["realisation"]["offset"] = np.ascontiguousarray(b["realisation"]["offset"], dtype=np.float64)
     return out
 
 
@@ -291,12 +294,26 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         p_below_base=np.asarray(raw["p_below_base"]).reshape(g, t),
         budget=national(raw["budget"]), uitkeringsfactor=national(raw["uf"]),
         kept_paths=kept, max_budget_rel_error=float(raw["max_budget_rel_error"]),
-        finances=_budget_result(raw["finances"], g, t, qs, years, circ, national) if "finances" in raw else None,
+        finances=_budget_result(raw["finances"], g, t, qs, years, circ, national, scen, inputs["budget"])
+        if "finances" in raw else None,
     )
 
 
-def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, national) -> BudgetResult:
+def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, national, scen: Scenario,
+                   inputs: dict) -> BudgetResult:
+    from . import iv3
+
     shape = (g, t)
+    spec = scen.budget
+    filled = iv3.baseline_budget(spec.document, spec.year).filled
+    notes = [f"{code} ({circ.municipalities.loc[code, 'name']}): {row['reason']} in the {spec.document} {spec.year}; "
+             f"used the {row['used']}, lasten × {row['lasten_factor']:.4f}, baten × {row['baten_factor']:.4f}"
+             for code, row in filled.iterrows() if code in circ.municipalities.index]
+    real = inputs.get("realisation")
+    if real is not None:
+        notes.append("realisation model: persistence from the realisation gap of "
+                     + (str(real["u_year"]) if real["u_year"] is not None else
+                        f"no year (the {spec.year - 2} begroting/jaarrekening pair is not in the data; ρ·u = 0)"))
     return BudgetResult(
         years=years, quantiles=tuple(qs), municipalities=circ.municipalities,
         saldo_mean=np.asarray(b["saldo"]["mean"]).reshape(shape),
@@ -310,6 +327,7 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
         reserves_mean=np.asarray(b["reserves_mean"]).reshape(shape),
         share_deficit=national(b["share_deficit"]),
         kengetallen=_kengetallen(),
+        base=f"{spec.document} {spec.year}", filled=filled, notes=tuple(notes),
     )
 
 

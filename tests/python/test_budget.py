@@ -1,6 +1,7 @@
 """Municipal budgets, shocks and compensation (issue #4)."""
 
 import copy
+import dataclasses
 
 import numpy as np
 import pytest
@@ -65,6 +66,13 @@ def test_year_one_matches_an_independent_reference(baseline):
              + (B["Parkeerbelasting"] + B["Overige belastingen"] + B["Parkeren"]) * price
              + (B["Overige baten"] - buig_b) * price + buig_budget)
     expected = baten - lasten - buig_spend  # no vangnet: deficit ratio 0
+    # Realisation model (begroting base): + total lasten × (year component + (β − 1)·b + ρ·u),
+    # b the base begroting's relative saldo with the circulaire's AU at its published factor;
+    # u = 0: the jaarrekening 2023 has no baten in the data; residual mean 0.
+    real = b.realisation
+    base_baten = B.sum() + gemfin.allocate(circ).algemene_uitkering[g] + circ.fixed_items.loc[g].sum()
+    b_rel = (base_baten - L.sum()) / L.sum()
+    expected += (lasten + buig_spend) * (real.year.mean + (real.beta.value - 1) * b_rel)
     i = list(r.municipalities.index).index(g)
     assert r.finances.saldo_mean[i, 0] == pytest.approx(expected, rel=1e-9)
     assert r.finances.reserves_mean[i, 0] == pytest.approx(res.loc[g, "algemene reserve"] + expected, rel=1e-9)
@@ -123,6 +131,11 @@ def _bad(doc, path, value):
         (("budget", "domains", "Jeugd", "volume"), {"kinderen": 1.0}, r"budget\.domains\.Jeugd\.volume: unknown field\(s\) 'kinderen'"),
         (("budget", "buig", "driver"), "uitkeringen", r"budget\.buig\.driver: unknown driver 'uitkeringen'"),
         (("budget", "base"), {"document": "begroting", "year": 2019}, r"budget\.base: no Iv3 begroting 2019 is shipped"),
+        (("budget", "base"), {"document": "jaarrekening", "year": 2023},
+         r"budget\.realisation: the realisation model turns a begroting into a result; the base is the jaarrekening 2023"),
+        (("budget", "realisation", "residual"), {"distribution": "student_t", "params": [3, 0], "source": "a"},
+         r"budget\.realisation\.residual"),
+        (("budget", "realisation", "beta"), {"value": "0.6", "source": "a"}, r"budget\.realisation\.beta"),
         (("shocks",), [{"name": "x", "year": 2026, "target": "Afval", "fraction": {"distribution": "fixed", "params": [0.1], "source": "a"}, "municipal_sd": {"value": 0, "source": "a"}}], r"shocks\[0\]\.target: unknown target 'Afval'"),
         (("compensation",), [{"name": "x", "year": 2026, "amount": {"value": 1.0, "source": "a"}, "key": {"cluster": "Jeugd"}}], None),
         (("compensation",), [{"name": "x", "year": 2040, "amount": {"value": 1.0, "source": "a"}, "key": "per_inhabitant"}], r"compensation\[0\]\.year: expected an integer from 2026 to 2035"),
@@ -175,3 +188,38 @@ def test_run_writes_csv_excel_and_netcdf(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "share of municipalities in deficit" in text
     assert main(["run", str(SCEN / "baseline.yaml"), "--paths", "10", "--out", str(tmp_path / "no" / "dir")]) == 2
+
+
+def test_baseline_realisation_parameters_are_the_calibrated_ones():
+    """scenarios/baseline.yaml carries gemfin.calibrate.realisation_parameters(2022), the
+    estimate on every begroting/jaarrekening pair in the data; re-estimating reproduces it."""
+    from gemfin.calibrate import realisation_parameters
+
+    doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())["budget"]["realisation"]
+    est = realisation_parameters(2022)
+    for k in ("beta", "rho"):
+        assert doc[k]["value"] == est[k]["value"]
+        assert doc[k]["source"].startswith("DERIVED gemfin.calibrate.realisation_parameters(2022)")
+    for k in ("year", "residual"):
+        assert doc[k]["params"] == est[k]["params"] and doc[k]["distribution"] == "student_t"
+    # Begrotingen are pessimistic: the realised saldo is on average better (year component > 0)
+    # and only part of a planned saldo is realised (0 < β < 1).
+    assert est["year"]["params"][1] > 0 and 0 < est["beta"]["value"] < 1
+
+
+def test_realisation_lowers_the_first_year_share_in_deficit(baseline):
+    """The same run without the realisation model restates the begroting, whose saldi are
+    pessimistic: its first-year share in deficit is higher."""
+    without = dataclasses.replace(baseline, budget=dataclasses.replace(baseline.budget, realisation=None))
+    a = gemfin.simulate(baseline, paths=400, seed=3, progress=False).finances.national()
+    b = gemfin.simulate(without, paths=400, seed=3, progress=False).finances.national()
+    first = a.index[0]
+    assert a.loc[first, "share in deficit mean"] < b.loc[first, "share in deficit mean"] - 0.1
+
+
+def test_budget_result_says_which_filings_were_filled(baseline):
+    f = gemfin.simulate(baseline, paths=64, seed=1, progress=False).finances
+    assert f.base == "begroting 2025"
+    assert sorted(f.filled.index) == ["GM0310", "GM0415", "GM1731", "GM1961"]
+    assert any(n.startswith("GM0310 (De Bilt): empty filing") for n in f.notes)
+    assert any("realisation model" in n for n in f.notes)

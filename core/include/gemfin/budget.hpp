@@ -11,11 +11,18 @@
 //                (half up to 12.5, all above)
 //   baten      = AU + SIUDU·(budget_t/budget_0) + OZB0·WOZ^pass·(1+policy)^t + other taxes and
 //                other baten · prices + BUIG budget + vangnet + compensation − shock losses
-//   saldo      = baten − lasten − shock costs;  reserves_t = reserves_t−1 + saldo
+//   saldo      = baten − lasten − shock costs
+//                + L · (α_t + offset_g + e_g,t)  with a realisation model (begroting base): the
+//                projected lines restate a begroting, which is pessimistic; L = total lasten,
+//                α_t the year component (macro shock), offset_g = (β − 1)·b_g + ρ·u_g from the
+//                base begroting's relative saldo b and the municipality's realisation gap u,
+//                e_g,t a municipal residual (docs/backtest.md, docs/budget-model.md)
+//   reserves_t = reserves_t−1 + saldo
 // Outputs: saldo, P(reserves exhausted by t), artikel-12 signal (deficit ≥ 2% of own taxes + AU
 // in two consecutive years), net shock effect (loss − compensation), national share in deficit.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +45,14 @@ struct ShockEvent {
     double municipal_sd = 0.0;  // lognormal dispersion of the municipal fraction around the national
 };
 
+/// From a begroting to the realised result (docs/backtest.md): added to every year's saldo as
+/// total lasten × (year component + offset + residual).
+struct Realisation {
+    Vector offset;                                     // G, fraction of lasten
+    Distribution year = Distribution::fixed(0.0);      // α_t, a macro shock (drawn every year)
+    Distribution residual = Distribution::fixed(0.0);  // e_g,t, drawn per municipality and year
+};
+
 struct BudgetModel {
     // Base year per municipality (G each, euros).
     std::array<Vector, kDomains> lasten0;  // Participatie without the BUIG benefits
@@ -56,10 +71,11 @@ struct BudgetModel {
     double art12_threshold = 0.02;
     std::vector<ShockEvent> shocks;
     RowMatrix compensation;  // G × T euros
+    std::optional<Realisation> realisation;
 
     /// Macro shocks this model adds after the fund's and the drivers': wage_price, the four
-    /// excess-growth shocks, then one per shock event.
-    std::size_t macro_shocks() const { return 1 + kDomains + shocks.size(); }
+    /// excess-growth shocks, one per shock event, then the realisation's year component.
+    std::size_t macro_shocks() const { return 1 + kDomains + shocks.size() + (realisation ? 1 : 0); }
     void validate(std::size_t g_count, std::size_t drivers, int years) const;
 };
 
@@ -89,13 +105,17 @@ private:
     std::vector<double> reserves_, exhausted_, prev_art12_;  // prev_art12_: 0/1 deficit signal of last year
     std::vector<std::uint32_t> bits_;
     std::vector<float> err_, fac_;
-    std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_;
+    std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_, buig_spend_;
     // Fixed for the run, computed once: volume weights normalised per domain (kDomains × D;
     // a domain without weights has volume 1) and the base year's BUIG ratio lasten/baten (G).
     std::vector<double> weight_;
     std::array<bool, kDomains> constant_volume_{};
     std::vector<double> buig_base_ratio_;
     std::vector<double> compensation_;  // T × G: compensation per year and municipality
+    // The realisation residual's quantiles at (i + ½)/kResidualTable, drawn by a 12-bit index.
+    static constexpr std::size_t kResidualBits = 12, kResidualTable = std::size_t{1} << kResidualBits;
+    std::vector<double> residual_table_;
+    std::vector<std::uint32_t> fifth_;
     double price_ = 1.0, wp_prev_ = 0.0;
     std::array<double, kDomains> cost_{};
 };
