@@ -25,7 +25,8 @@ from . import realisation, scores
 from ._datadir import data_dir
 from ._yaml import load_yaml_mapping
 from .errors import GemfinWarning, InputError
-from .iv3_panel import InformationSet, load_panel, municipalities_of
+from .iv3_panel import InformationSet, load_panel, municipalities_of, to_indeling
+from .municipalities import load_mergers, successors
 from .simulation import _check_int
 
 FIRST_PAIR_YEAR = 2017  # the first year with a begroting and a jaarrekening in the panel
@@ -136,10 +137,19 @@ def _begroting_of_target(panel: pd.DataFrame, codes: pd.Index, year: int) -> tup
         rows.append(src.drop("gm_code"))
         reason = "empty filing (zero totals)" if ((begr["gm_code"] == code) & (begr["year"] == year)).any() \
             else "no filing"
-        filled.append({"gm_code": code, "reason": reason, "used": f"begroting {y0}, amounts × {growth:.4f}"})
+        parts = [p for p, s in successors(year).items() if s == code and p not in codes]
+        of = f" of its predecessors {', '.join(sorted(parts))}, summed" if parts and y0 < _merger_year(code, year) else ""
+        filled.append({"gm_code": code, "reason": reason, "used": f"begroting {y0}{of}, amounts × {growth:.4f}"})
     out = pd.DataFrame(rows)
     out.index.name = "gm_code"
     return out, pd.DataFrame(filled, columns=["gm_code", "reason", "used"]).set_index("gm_code"), missing
+
+
+def _merger_year(code: str, year: int) -> int:
+    """The year ``code`` last absorbed or was formed from a predecessor (0 if never, up to ``year``)."""
+    m = load_mergers()
+    years = m.loc[(m["gm_code"] == code) & (m["year"] <= year), "year"]
+    return int(years.max()) if len(years) else 0
 
 
 def _lasten_of(filed: pd.DataFrame, year: int, codes: set) -> float:
@@ -161,7 +171,9 @@ def backtest(target_year: int, paths: int = 10_000, seed: int = 1, *, data: str 
     prior = load_priors(priors)
 
     info = InformationSet.for_target(target_year)
-    panel = load_panel(info, data)
+    # In the target year's division: a municipality formed by a merger gets its predecessors'
+    # summed filings as its history (begroting to fill from, realisation gap, training pairs).
+    panel = to_indeling(load_panel(info, data), target_year, data)
     train_years = list(range(FIRST_PAIR_YEAR, info.jaarrekening + 1))
     model = realisation.fit(panel, train_years, prior["prior_sd"], prior["prior_years"])
 

@@ -109,3 +109,25 @@ def municipalities_of(year: int, data: str | Path | None = None) -> pd.Series:
         years = sorted({int(r[ji]) for r in t.rows})
         raise InputError(f"{path}: no municipalities for {year}; the list covers {years[0]}–{years[-1]}")
     return pd.Series(rows, name="name").rename_axis("gm_code").sort_index()
+
+
+def to_indeling(panel: pd.DataFrame, year: int, data: str | Path | None = None) -> pd.DataFrame:
+    """The panel in the municipal division of 1 January ``year``: the filings of municipalities
+    that merged up to then (``data/municipalities/herindelingen.csv``) are summed into their
+    successor, year by year, so that a municipality formed in a merger has a history. A summed
+    filing counts as filed only if every part was filed; rows of years after ``year`` and of
+    municipalities that were split (no successor listed) are kept as they are."""
+    from .municipalities import successors
+
+    succ = successors(year, data)
+    if panel.empty or not set(panel["gm_code"]) & set(succ):
+        return panel
+    df = panel.assign(gm_code=panel["gm_code"].map(lambda c: succ.get(c, c)))
+    key = ["document", "year", "gm_code"]
+    amounts = ["inhabitants", "lasten", "reserve_lasten", "reserve_baten", "baten", "rijk"]
+    # min_count=1: a sum over parts that are all missing stays missing, not zero.
+    out = df.groupby(key, sort=True)[amounts].sum(min_count=1)
+    out["filed"] = df.groupby(key, sort=True)["filed"].all()
+    out.loc[~out["filed"], ["baten", "lasten", "rijk"]] = np.nan
+    out["saldo"] = out["baten"] - out["lasten"]
+    return out.reset_index()[panel.columns]

@@ -108,14 +108,26 @@ def indeling_with_predecessors(year: int, codes, data: str | Path | None = None)
     return out
 
 
+def successors(year: int, data: str | Path | None = None) -> dict[str, str]:
+    """{predecessor: its municipality on 1 January ``year``} over every merger up to ``year``
+    (followed through later mergers)."""
+    mergers = load_mergers(data)
+    step = dict(zip(mergers.loc[mergers["year"] <= year, "predecessor"], mergers.loc[mergers["year"] <= year, "gm_code"]))
+    out = {}
+    for code in step:
+        c = code
+        while c in step:  # a merged municipality may itself have merged again
+            c = step[c]
+        out[code] = c
+    return out
+
+
 def to_indeling(values: pd.Series | pd.DataFrame, year: int, data: str | Path | None = None):
     """Sum the rows of merger predecessors into the merged municipality of 1 January ``year``
     (amounts such as an algemene uitkering; not for ratios). Rows already in that division are
     kept; any other row is an InputError."""
     indeling = load_municipalities(year, data)
-    mergers = load_mergers(data)
-    mergers = mergers[mergers["year"] <= year]
-    successor = dict(zip(mergers["predecessor"], mergers["gm_code"]))
+    successor = successors(year, data)
     index = [successor.get(c, c) for c in values.index]
     unknown = sorted(set(index) - set(indeling.index))
     if unknown:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import gemfin._datadir
 import gemfin.backtest as bt
 from gemfin import realisation, scores
 from gemfin.cli import main
@@ -144,7 +145,7 @@ def test_same_seed_same_forecast_and_probabilities_in_range():
     p = a.predictions
     assert p["p_deficit"].between(0, 1).all()
     assert (p["saldo_q5"] <= p["saldo_q50"]).all() and (p["saldo_q50"] <= p["saldo_q95"]).all()
-    assert set(a.missing) == {"GM1980", "GM1982", "GM1991"}  # new in 2022, no begroting in the data
+    assert a.missing == ()
     assert a.scores.loc[2022, "municipalities_scored"] == len(p) - len(a.unscored)
 
 
@@ -165,3 +166,19 @@ def test_cli_writes_the_named_files(tmp_path, capsys):
     assert main(["backtest", "--target-year", "2024", "--paths", "500", "--out", str(tmp_path / "f")]) == 0
     assert not (tmp_path / "f" / "scores.csv").exists()
     assert "forecasts only" in capsys.readouterr().out
+
+
+def test_a_new_municipality_gets_its_predecessors_history():
+    """Land van Cuijk (GM1982, 1 January 2022) has no begroting 2022 in the data: it gets the
+    begroting 2021 of its five predecessors, summed and scaled; its relative saldo is theirs."""
+    r = bt.backtest(2022, paths=300, seed=2)
+    used = r.filled.loc["GM1982", "used"]
+    assert used.startswith("begroting 2021 of its predecessors GM0756, GM0786, GM0815, GM1684, GM1702, summed")
+    raw = pd.read_csv(gemfin._datadir.data_dir() / "finance" / "iv3_data.iv3summary.csv")
+    bat = pd.read_csv(gemfin._datadir.data_dir() / "finance" / "iv3_data.iv3summary.baten_rijk.csv")
+    preds = ["GM0756", "GM0786", "GM0815", "GM1684", "GM1702"]
+    l21 = raw[(raw.verslagsoort == "2021X000") & raw.gm_code.isin(preds)]["lasten"].sum()
+    b21 = bat[(bat.verslagsoort == "2021X000") & bat.gm_code.isin(preds)]["baten"].sum()
+    p = r.predictions.loc["GM1982"]
+    factor = float(used.split("× ")[1])  # printed with 4 decimals
+    assert p["saldo_begroting"] == pytest.approx((b21 - l21) * 1000 * factor, rel=1e-4)
