@@ -184,7 +184,7 @@ def _check_result(circ: Circulaire, uf: float, au: np.ndarray, index: pd.Index, 
                          f"negative for {negative.size} municipalities, e.g. {worst}; the OZB verevening "
                          "exceeds their uitkeringsbasis (is the AU budget in euros? EUR 41 bn is 41e9)")
     lo, hi = PLAUSIBLE_UF
-    if not lo <= uf <= hi:
+    if not circ.is_booked and not lo <= uf <= hi:  # a booked fund has factor 1 by construction
         warnings.warn(f"circulaire {circ.id}: uitkeringsfactor {uf:.4f} ({how}) lies outside the plausible band "
                       f"{lo}–{hi} (published factors 2023–2025: 1.285–1.457)", GemfinWarning, stacklevel=3)
 

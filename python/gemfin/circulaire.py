@@ -67,6 +67,7 @@ INTEGRATIE_UITKERINGEN = frozenset({"Beschermd wonen", "Participatie", "Voogdij/
 _TOTAAL_TOLERANCE = 0.05
 
 _ID = re.compile(r"^([MSD])(\d{4})_(\d{4})$")
+_BOOKED_ID = re.compile(r"^([BR])(\d{4})_(\d{4})$")  # gemfin.booked: the fund as an Iv3 filing booked it
 
 
 def is_ozb_maatstaf(code: str) -> bool:
@@ -132,6 +133,11 @@ class Circulaire:
         return int(self.id.split("_")[1])
 
     @property
+    def is_booked(self) -> bool:
+        """The gemeentefonds as booked in an Iv3 filing (:mod:`gemfin.booked`), not a circulaire."""
+        return bool(_BOOKED_ID.match(self.id))
+
+    @property
     def ozb_mask(self) -> np.ndarray:
         return self.maatstaven["is_ozb"].to_numpy(dtype=bool)
 
@@ -151,6 +157,33 @@ class Circulaire:
             source_dir=self.source_dir,
             proposal=self.proposal if proposal is None else proposal,
         )
+
+    def in_indeling(self, year: int) -> "Circulaire":
+        """The same circulaire in the municipal division of 1 January ``year``: the volumes and
+        SIUDU amounts of municipalities that merged up to then are summed into their successor
+        (``data/municipalities/herindelingen.csv``). The algemene uitkering is linear in the
+        volumes, so the successor gets exactly the sum of its parts' allocations. The
+        meicirculaire 2022 lists Brielle, Hellevoetsluis and Westvoorne; in the 2023 division
+        they are Voorne aan Zee."""
+        from .municipalities import load_municipalities, to_indeling
+
+        division = load_municipalities(year)
+        if set(self.municipalities.index) == set(division.index):
+            return self
+        volumes = to_indeling(self.volumes, year)
+        items = to_indeling(self.fixed_items, year)
+        missing = sorted(set(division.index) - set(volumes.index))
+        if missing:
+            raise InputError(f"circulaire {self.id} has no municipality that becomes {missing[:10]} by 1 January {year}")
+        inhabitants = volumes["inwo"] if "inwo" in volumes else to_indeling(self.municipalities["inhabitants"], year)
+        municipalities = pd.DataFrame({"name": division["name"], "province": division["province"],
+                                       "inhabitants": inhabitants.reindex(division.index),
+                                       "size_class": size_class(inhabitants.reindex(division.index))})
+        municipalities.attrs["indeling"] = f"1 January {year} (predecessors summed)"
+        return Circulaire(id=self.id, municipalities=municipalities, volumes=volumes.loc[division.index],
+                          rates=self.rates, maatstaven=self.maatstaven, uitkeringsfactor=self.uitkeringsfactor,
+                          fixed_items=items.loc[division.index], fixed_item_types=self.fixed_item_types,
+                          source_dir=self.source_dir, proposal=self.proposal)
 
     def __repr__(self) -> str:
         return (
@@ -192,7 +225,7 @@ def parse_circulaire_id(circulaire_id: str) -> tuple[str, int, int]:
     """``"S2024_2025"`` → (``"S"``, 2024, 2025); a malformed id is an InputError."""
     if not isinstance(circulaire_id, str):
         raise InputError(f"circulaire id must be a string like 'S2024_2025', got {circulaire_id!r}")
-    m = _ID.match(circulaire_id)
+    m = _ID.match(circulaire_id) or _BOOKED_ID.match(circulaire_id)
     if not m:
         raise InputError(
             f"circulaire id {circulaire_id!r} is not of the form <M|S|D><year>_<uitkeringsjaar>, "
@@ -203,7 +236,7 @@ def parse_circulaire_id(circulaire_id: str) -> tuple[str, int, int]:
 
 def _sort_key(circulaire_id: str) -> tuple[int, int, int]:
     kind, year, uj = parse_circulaire_id(circulaire_id)
-    return (uj, year, "MSD".index(kind))
+    return (uj, year, "MSDBR".index(kind))
 
 
 def circulaires(data: str | Path | None = None) -> list[str]:
@@ -419,6 +452,10 @@ def load_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circu
     municipality.
     """
     _, _, uj = parse_circulaire_id(circulaire_id)
+    if _BOOKED_ID.match(circulaire_id):
+        from .booked import load_booked
+
+        return load_booked(circulaire_id, data)
     root = data_dir(data)
     folder = root / "gemeentefonds"
     files = {k: folder / f"GF_{circulaire_id}_{k}.csv" for k in ("Volumina", "Gewichten", "SIUDU")}

@@ -27,7 +27,9 @@ from .municipalities import load_municipalities
 
 DOMAINS = ("Jeugd", "Wmo", "Participatie", "Overig")
 REVENUE_LINES = ("OZB woningen", "OZB niet-woningen", "Parkeerbelasting", "Overige belastingen", "Parkeren",
-                 "Overige baten")
+                 "Overige baten", "Belastingen (ongesplitst)")
+#: Of the revenue lines, the one only a base year from the Iv3 summary has: all belastingen
+#: together (Iv3 categories 2.2.1 and 2.2.2), which the summary does not split by taakveld.
 IV3_FILES = {("begroting", 2025): "2025_begroting.csv", ("begroting", 2024): "2024_begroting.csv",
              ("jaarrekening", 2023): "2023_jaarrekening.csv", ("begroting", 2023): "2023_begroting.csv"}
 # Note: the 2023–2024 files carry aggregate taakvelden (6.71, 6.72, 6.81, 6.82) next to their
@@ -192,6 +194,9 @@ class BaselineBudget:
     missing: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
     filled: pd.DataFrame = field(default_factory=pd.DataFrame)
+    buig_baten: pd.Series | None = None   # the BUIG proxy (docs/budget-model.md), euros
+    buig_lasten: pd.Series | None = None
+    source: str = "taakvelden"            # or "summary" (base years 2017–2022)
 
     @property
     def saldo(self) -> pd.Series:
@@ -205,7 +210,13 @@ class BaselineBudget:
 def baseline_budget(kind: str = "begroting", year: int = 2025, data: str | Path | None = None) -> BaselineBudget:
     """Lasten per domain and baten per revenue line per municipality, from Iv3, excluding the
     gemeentefonds (taakveld 0.7, not shipped) and reserve mutations (0.10) and result (0.11).
-    Missing and all-zero filings are filled from an earlier one (``.filled`` says which)."""
+    Missing and all-zero filings are filled from an earlier one (``.filled`` says which).
+    Filings with a taakveld file (:data:`IV3_FILES`) are read from it; the begrotingen
+    2017–2022 and jaarrekeningen 2017–2022 from the Iv3 summary (:mod:`gemfin.iv3_history`)."""
+    if (kind, year) not in IV3_FILES:
+        from .iv3_history import summary_baseline
+
+        return summary_baseline(kind, year, data)
     df, filled, unmatched = load_iv3_filled(kind, year, data)
     mapping = load_taakveld_domains(data)
     unknown = sorted(set(df["taakveld"]) - set(mapping.index))
@@ -220,20 +231,30 @@ def baseline_budget(kind: str = "begroting", year: int = 2025, data: str | Path 
     baten = baten.reindex(columns=list(REVENUE_LINES), fill_value=0.0)
     division = load_municipalities(2025, data).index
     missing = sorted(set(division) - set(lasten.index))
-    return BaselineBudget(kind, year, lasten.sort_index(), baten.sort_index(), missing, unmatched, filled)
+    tv63 = df[df["taakveld"] == "6.3"].groupby("gemeente")[["baten", "lasten"]].sum()
+    return BaselineBudget(kind, year, lasten.sort_index(), baten.sort_index(), missing, unmatched, filled,
+                          buig_baten=tv63["baten"].reindex(lasten.index).fillna(0.0).sort_index(),
+                          buig_lasten=tv63["lasten"].reindex(lasten.index).fillna(0.0).sort_index())
 
 
-def load_reserves(year: int | None = None, data: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+def load_reserves(year: int | None = None, data: str | Path | None = None,
+                  division: int = 2025) -> tuple[pd.DataFrame, list[str]]:
     """Algemene reserve (P111) and bestemmingsreserves (P112) in euros per municipality from the
-    jaarrekening balance sheet of ``year`` (default: the latest). A municipality without a
-    balance sheet in that year gets its latest earlier one; column ``jaar`` says which year was
-    used. Also returns the names that match no municipality of the current division (merged
-    municipalities of earlier years)."""
+    jaarrekening balance sheet of ``year`` (default: the latest), at the end of that year, in
+    the municipal division of 1 January ``division``: each sheet's names are matched to the
+    municipalities of its own year, and the sheets of municipalities that merged up to
+    ``division`` are summed into their successor (``data/municipalities/herindelingen.csv``).
+    A municipality without a balance sheet in ``year`` gets its latest earlier one; column
+    ``jaar`` says which year was used. Also returns the names that match no municipality of
+    their year, and, for the default division, the codes that were merged away."""
     path = data_dir(data) / "finance" / "rekening_balansposten.csv"
-    return derived_from_files([path], ("reserves", year), lambda: _parse_reserves(path, year, data))
+    return derived_from_files([path], ("reserves", year, division),
+                              lambda: _parse_reserves(path, year, data, division))
 
 
-def _parse_reserves(path: Path, year: int | None, data) -> tuple[pd.DataFrame, list[str]]:
+def _parse_reserves(path: Path, year: int | None, data, division: int) -> tuple[pd.DataFrame, list[str]]:
+    from .municipalities import successors
+
     t = read_table(path, sep=",")
     gi, yi, pi, wi = (t.column_index(c) for c in ("Gemeenten", "Jaar", "Balanspost", "Waarde"))
     wanted = {"P111": "algemene reserve", "P112": "bestemmingsreserves"}
@@ -251,17 +272,29 @@ def _parse_reserves(path: Path, year: int | None, data) -> tuple[pd.DataFrame, l
     year = int(years[-1]) if year is None else year
     if year not in years:
         raise InputError(f"no balance sheet for {year}; available years {years[0]}–{years[-1]}")
-    match = iv3_codes(sorted(df["name"].unique()), 2025, data)
-    df["gemeente"] = df["name"].map(match.codes)
-    df = df.dropna(subset=["gemeente"])
     df = df[df["jaar"] <= year]
-    latest = df.groupby("gemeente")["jaar"].transform("max")
-    df = df[df["jaar"] == latest]
-    out = df.pivot_table(index="gemeente", columns="post", values="euros", aggfunc="sum", fill_value=0.0)
-    out = out.reindex(columns=list(wanted.values()), fill_value=0.0)
-    out["jaar"] = df.groupby("gemeente")["jaar"].max()
+    unmatched: list[str] = []
+    codes = pd.Series(index=df.index, dtype=object)
+    for jaar, part in df.groupby("jaar"):
+        # A sheet of year J is filed by the municipalities of J (merged ones file their last).
+        match = iv3_codes(sorted(part["name"].unique()), min(max(int(jaar), 2017), 2025), data)
+        codes[part.index] = part["name"].map(match.codes)
+        unmatched += [n for n in match.unmatched if n not in unmatched]
+    succ = successors(division, data)
+    df = df.assign(gemeente=codes.map(lambda c: succ.get(c, c) if isinstance(c, str) else None))
+    merged_away = sorted(set(df["name"][df["gemeente"].isin(list(set(succ.values()))) &
+                                        codes.isin(list(succ)).to_numpy()]))
+    df = df.dropna(subset=["gemeente"])
+    df = df[df["gemeente"].isin(load_municipalities(division, data).index)]
+    # Per municipality the latest year with a sheet; a successor's sum over its predecessors
+    # counts only where all of them have that year (else it would be a partial sum).
+    per = df.groupby(["gemeente", "jaar", "post"])["euros"].sum().unstack("post")
+    latest = per.reset_index().groupby("gemeente")["jaar"].max()
+    out = per.loc[list(zip(latest.index, latest.to_numpy()))].droplevel("jaar")
+    out = out.reindex(columns=list(wanted.values())).fillna(0.0)
+    out["jaar"] = latest
     out.attrs["year"] = year
-    return out, match.unmatched
+    return out, unmatched + merged_away
 
 
 def load_kengetallen(begroting: int = 2025, data: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:

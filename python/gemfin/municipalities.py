@@ -13,13 +13,16 @@ from .errors import DataError, InputError
 
 #: CBS list valid on 1 January of each year. There were no mergers on 1 January 2024, 2025
 #: or 2026, so the 2023 list (342 municipalities) holds for all four years
-#: (data/municipalities/SOURCES.md).
+#: (data/municipalities/SOURCES.md). Earlier years come from the Iv3 municipality table
+#: (``iv3_data.gemeente.csv``, :data:`IV3_YEARS`).
 INDELING_FILES = {
     2023: "gemeenten-alfabetisch-2023.csv",
     2024: "gemeenten-alfabetisch-2023.csv",
     2025: "gemeenten-alfabetisch-2023.csv",
     2026: "gemeenten-alfabetisch-2023.csv",
 }
+IV3_YEARS = range(2017, 2023)
+IV3_GEMEENTEN = "iv3_data.gemeente.csv"
 
 #: Size classes (inhabitants) used in the herverdeel reporting of the herijking (domain.md §2.7).
 SIZE_CLASS_EDGES = (0, 20_000, 50_000, 100_000, 250_000, np.inf)
@@ -33,10 +36,13 @@ def size_class(inhabitants: pd.Series) -> pd.Series:
 
 
 def load_municipalities(year: int, data: str | Path | None = None) -> pd.DataFrame:
-    """Municipalities on 1 January of ``year``: index CBS code (GM0014), columns name, province."""
+    """Municipalities on 1 January ``year``: index CBS code (GM0014), columns name, province."""
+    if year in IV3_YEARS:
+        return _from_iv3_table(year, data)
     if year not in INDELING_FILES:
         raise InputError(
-            f"no municipal division shipped for {year}; available years: {sorted(INDELING_FILES)}"
+            f"no municipal division shipped for {year}; available years: "
+            f"{sorted(set(IV3_YEARS) | set(INDELING_FILES))}"
         )
     path = data_dir(data) / "municipalities" / INDELING_FILES[year]
     table = read_table(path, sep=",")
@@ -54,6 +60,36 @@ def load_municipalities(year: int, data: str | Path | None = None) -> pd.DataFra
         {"name": [r[name_i] for r in table.rows], "province": [r[prov_i] for r in table.rows]},
         index=pd.Index(codes, name="gemeente"),
     ).sort_index()
+    df.attrs["indeling"] = f"1 January {year}"
+    return df
+
+
+def _province_names(data) -> dict[str, str]:
+    """CBS province code ('20') → name, from the 2023 list (the provinces did not change)."""
+    path = data_dir(data) / "municipalities" / INDELING_FILES[2023]
+    t = read_table(path, sep=",")
+    ci, ni = t.column_index("Provinciecode"), t.column_index("Provincienaam")
+    return {r[ci].lstrip("0"): r[ni] for r in t.rows}
+
+
+def _from_iv3_table(year: int, data) -> pd.DataFrame:
+    path = data_dir(data) / "municipalities" / IV3_GEMEENTEN
+    t = read_table(path, sep=",")
+    ji, gi, ni, pi = (t.column_index(c) for c in ("jaar", "gm_code", "gm_naam", "prv_code"))
+    provinces = _province_names(data)
+    rows = {}
+    for r, lineno in zip(t.rows, t.line_numbers):
+        if r[ji] != str(year):
+            continue
+        code, prov = r[gi], r[pi].split(".")[0]  # prv_code is written as 20.0
+        if len(code) != 6 or not code.startswith("GM") or not is_ascii_number(code[2:]):
+            raise DataError(f"{path}, line {lineno}: {code!r} is not a CBS code like GM0014")
+        if prov not in provinces:
+            raise DataError(f"{path}, line {lineno}, column 'prv_code': {r[pi]!r} is not a province code 20–31")
+        if code in rows:
+            raise DataError(f"{path}, line {lineno}: municipality {code} appears twice for {year}")
+        rows[code] = (r[ni], provinces[prov])
+    df = pd.DataFrame.from_dict(rows, orient="index", columns=["name", "province"]).rename_axis("gemeente").sort_index()
     df.attrs["indeling"] = f"1 January {year}"
     return df
 

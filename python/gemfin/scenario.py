@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from ._yaml import load_yaml_mapping
+from .booked import available as booked_ids, booked_id, is_booked
 from .circulaire import Circulaire, circulaires, load_circulaire, newest_circulaire
 from .errors import GemfinError
 from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_inputs,
@@ -175,6 +176,8 @@ class Scenario:
     def load_circulaire(self) -> Circulaire:
         """The base circulaire, with the scenario's reform proposal applied if it has one."""
         circ = load_circulaire(self.circulaire)
+        if self.budget is not None:  # in the division of the base filing (docs/budget-model.md)
+            circ = circ.in_indeling(self.budget.year)
         if self.proposal is not None:
             from .proposal import load_proposal
 
@@ -405,7 +408,9 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
         proposal = problems.run(_parse_proposal, v.at("proposal"), top["proposal"], path)
     name = problems.run(lambda: v.at("name").string(top["name"]))
     circ_id = top.get("circulaire") or newest_circulaire()
-    if problems.run(_check_circulaire, v, circ_id) is None:
+    if circ_id == "booked":
+        circ_id = problems.run(_booked_circulaire, v, top.get("budget"))
+    if circ_id is None or problems.run(_check_circulaire, v, circ_id) is None:
         raise ScenarioError(problems.messages[0], problems.messages)
     horizon = problems.run(lambda: v.at("horizon").integer(top.get("horizon", 10), 1, 50)) or 10
     base_year = int(circ_id.split("_")[1])
@@ -417,7 +422,9 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
     if not isinstance(top["drivers"], dict) or not top["drivers"]:
         problems.run(dv.fail, "expected a mapping of driver name → driver")
     else:
-        known = list(load_circulaire(circ_id).volumes.columns)
+        # A booked fund has no maatstaven; the drivers still name those of the verdeelmodel
+        # (they drive the budget's volumes), checked against the newest circulaire.
+        known = list(load_circulaire(newest_circulaire() if is_booked(circ_id) else circ_id).volumes.columns)
         owner: dict[str, str] = {}
         for dname, spec in top["drivers"].items():
             d = problems.run(_parse_driver, dv.at(dname), dname, spec, known, owner)
@@ -428,7 +435,8 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
     driver_names = list(top["drivers"]) if isinstance(top["drivers"], dict) else []
     budget = None
     if "budget" in top:
-        budget = problems.run(parse_budget, v.at("budget"), top["budget"], driver_names, _process, path.parent if path else None)
+        budget = problems.run(parse_budget, v.at("budget"), top["budget"], driver_names, _process, path.parent if path else None,
+                              circ_id)
     shocks, comps = [], []
     for key, parse, out in (("shocks", lambda iv, x: parse_shock(iv, x, years), shocks),
                             ("compensation", lambda iv, x: parse_compensation(iv, x, years, path.parent if path else None), comps)):
@@ -482,9 +490,24 @@ def _parse_proposal(pv: _V, x, path: Path | None) -> Path:
 
 
 def _check_circulaire(v: _V, circ_id) -> str:
-    if not isinstance(circ_id, str) or circ_id not in circulaires():
-        v.at("circulaire").fail(f"unknown circulaire {circ_id!r}; shipped: {circulaires()}")
+    if not isinstance(circ_id, str) or (circ_id not in circulaires() and circ_id not in booked_ids()):
+        v.at("circulaire").fail(f"unknown circulaire {circ_id!r}; shipped: {circulaires()}, or 'booked' "
+                                "(the gemeentefonds as the budget.base filing booked it)")
     return circ_id
+
+
+def _booked_circulaire(v: _V, budget) -> str:
+    """``circulaire: booked``: the gemeentefonds as booked in the ``budget.base`` filing."""
+    base = budget.get("base") if isinstance(budget, dict) else None
+    if not isinstance(base, dict):
+        v.at("circulaire").fail("'booked' takes the gemeentefonds as the budget.base filing booked it; "
+                                "expected a budget section with base: {document, year}")
+    doc, year = base.get("document"), base.get("year")
+    cid = booked_id(doc, year) if doc in ("begroting", "jaarrekening") and isinstance(year, int) else None
+    if cid not in booked_ids():
+        v.at("circulaire").fail(f"no booked gemeentefonds for the {doc} {year}: Iv3 has it (rijk) for the begrotingen "
+                                "2017–2024 and the jaarrekeningen 2017–2022")
+    return cid
 
 
 def _process(pv: _V, x) -> Process:

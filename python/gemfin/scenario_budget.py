@@ -98,14 +98,49 @@ class CompensationSpec:
     key_arg: object = None
 
 
-def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None) -> BudgetSpec:
+def base_filings() -> list[tuple[str, int]]:
+    """The Iv3 filings a budget can start from: a taakveld file or the summary with baten."""
+    from .iv3 import IV3_FILES
+    from .iv3_history import SUMMARY_FILINGS
+
+    both = set(IV3_FILES) | {(doc, y) for doc, years in SUMMARY_FILINGS.items() for y in years}
+    return sorted(both, key=lambda k: (k[1], k[0]))
+
+
+def _funds_for(doc: str, year: int) -> list[str]:
+    """What a scenario's ``circulaire`` may be for a base filing: the shipped circulaires of
+    that uitkeringsjaar (in the year's division: M2022_2023 with Voorne aan Zee's predecessors
+    summed), and ``booked`` where the filing has rijk."""
+    from .booked import available, booked_id
+    from .circulaire import circulaires, load_circulaire
+    from .municipalities import load_municipalities
+
+    division = set(load_municipalities(year).index)
+    out = [c for c in circulaires() if c.endswith(f"_{year}")
+           and set(load_circulaire(c).in_indeling(year).municipalities.index) == division]
+    if booked_id(doc, year) in available():
+        out.append("booked")
+    return out
+
+
+def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, circ_id: str) -> BudgetSpec:
     m = v.mapping(x, ("wage_price", "domains", "buig"),
                   ("base", "include_bestemmingsreserves", "ozb", "artikel12_threshold", "realisation", "source"))
     base = v.at("base").mapping(m.get("base", {"document": "begroting", "year": 2025}), ("document", "year"))
     doc, year = base["document"], base["year"]
-    shipped = [("begroting", 2025), ("begroting", 2024), ("jaarrekening", 2023)]
+    shipped = base_filings()
     if not (isinstance(doc, str) and isinstance(year, int) and not isinstance(year, bool) and (doc, year) in shipped):
-        v.at("base").fail(f"no Iv3 {doc} {year} is shipped; expected begroting 2025, begroting 2024 or jaarrekening 2023")
+        listed = ", ".join(f"{d} {y}" for d, y in shipped)
+        v.at("base").fail(f"no Iv3 {doc} {year} is shipped; expected one of: {listed}")
+    # The calendar (docs/budget-model.md): the base filing's year is the year of the fund the
+    # projection starts from, so it must be the circulaire's uitkeringsjaar.
+    uj = int(circ_id.split("_")[1])
+    if year != uj:
+        fits = _funds_for(doc, year)
+        v.at("base").fail(f"the {doc} {year} does not go with circulaire {circ_id} (uitkeringsjaar {uj}): the base "
+                          f"year is the year of the fund the projection starts from; "
+                          + (f"for the {doc} {year} use circulaire: {' or '.join(fits)}" if fits else
+                             f"no circulaire or booked gemeentefonds in the data goes with the {doc} {year}"))
     incl = m.get("include_bestemmingsreserves", False)
     if not isinstance(incl, bool):
         v.at("include_bestemmingsreserves").fail(f"expected true or false, got {incl!r}")
@@ -237,18 +272,21 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
 
     codes = circ.volumes.index
     base = iv3.baseline_budget(spec.document, spec.year)
-    if base.missing:
-        raise DataError(f"Iv3 {spec.document} {spec.year}: no budget for municipality/municipalities {base.missing[:10]}")
-    raw, _, _ = iv3.load_iv3_filled(spec.document, spec.year)
-    tv63 = raw[raw["taakveld"] == "6.3"].set_index("gemeente")
-    buig_b = tv63["baten"].reindex(codes).fillna(0.0)
-    buig_l = tv63["lasten"].reindex(codes).fillna(0.0)
+    absent = [c for c in codes if c not in base.lasten.index]
+    if base.missing or absent:
+        raise DataError(f"Iv3 {spec.document} {spec.year}: no budget for municipality/municipalities "
+                        f"{(base.missing or absent)[:10]} of circulaire {circ.id}")
+    buig_b = base.buig_baten.reindex(codes).fillna(0.0)
+    buig_l = base.buig_lasten.reindex(codes).fillna(0.0)
     lasten = base.lasten.reindex(codes)
     baten = base.baten.reindex(codes)
-    reserves, _ = iv3.load_reserves()
+    # Reserves at the start: the balance sheet at the end of the year before a begroting base
+    # year (the last one known when it was adopted), or of the jaarrekening base year itself.
+    sheet = spec.year - 1 if spec.document == "begroting" else spec.year
+    reserves, _ = iv3.load_reserves(sheet, division=spec.year)
     reserves = reserves.reindex(codes)
     if reserves.isna().any().any():
-        raise DataError(f"balance sheet: no reserves for {list(reserves.index[reserves.isna().any(axis=1)][:10])}")
+        raise DataError(f"balance sheet {sheet}: no reserves for {list(reserves.index[reserves.isna().any(axis=1)][:10])}")
     res0 = reserves["algemene reserve"] + (reserves["bestemmingsreserves"] if spec.include_bestemmingsreserves else 0.0)
     names = [d.name for d in drivers]
     weights = np.zeros((4, len(names)))
@@ -269,7 +307,8 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
                     "Overig": 6}
     return {
         "lasten": [lasten["Jeugd"].to_numpy(), lasten["Wmo"].to_numpy(), part.to_numpy(), lasten["Overig"].to_numpy()],
-        "ozb": (baten["OZB woningen"] + baten["OZB niet-woningen"]).to_numpy(),
+        # Before 2023 the base (Iv3 summary) does not split the belastingen: all follow the OZB rule.
+        "ozb": (baten["OZB woningen"] + baten["OZB niet-woningen"] + baten["Belastingen (ongesplitst)"]).to_numpy(),
         "other_taxes": (baten["Parkeerbelasting"] + baten["Overige belastingen"] + baten["Parkeren"]).to_numpy(),
         "other_baten": (baten["Overige baten"] - buig_b).to_numpy(),
         "buig_baten": buig_b.clip(lower=0).to_numpy(),
@@ -305,13 +344,14 @@ def _realisation_inputs(spec: BudgetSpec, lasten, baten, au_base, circ, codes) -
     if r is None:
         return None
     from . import realisation as rm
-    from .iv3_panel import InformationSet, load_panel
+    from .iv3_panel import InformationSet, load_panel, to_indeling
 
     total_lasten = lasten.sum(axis=1).to_numpy()  # Participatie includes the BUIG benefits here
     total_baten = (baten.sum(axis=1).to_numpy() + au_base + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy())
     b = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
     known = spec.year - 2
-    dev = rm.gap_deviation(rm.relative_pairs(load_panel(InformationSet(begroting=known, jaarrekening=known))))
+    panel = to_indeling(load_panel(InformationSet(begroting=known, jaarrekening=known)), spec.year)
+    dev = rm.gap_deviation(rm.relative_pairs(panel))
     u = dev.xs(known, level="year").reindex(codes).fillna(0.0).to_numpy() \
         if known in dev.index.get_level_values("year") else np.zeros(len(codes))
     offset = (r.beta.value - 1.0) * b + r.rho.value * u

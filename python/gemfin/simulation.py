@@ -309,6 +309,12 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
     notes = [f"{code} ({circ.municipalities.loc[code, 'name']}): {row['reason']} in the {spec.document} {spec.year}; "
              f"used the {row['used']}, lasten × {row['lasten_factor']:.4f}, baten × {row['baten_factor']:.4f}"
              for code, row in filled.iterrows() if code in circ.municipalities.index]
+    if circ.is_booked:
+        notes.append(f"gemeentefonds as booked in the {spec.document} {spec.year} (Iv3 rijk, incl. IU and DU), "
+                     "following the scenario's national fund path; no verdeelmodel")
+    if base_budget_source(spec) == "summary":
+        notes.append("base from the Iv3 summary: belastingen not split (all follow the OZB rule), BUIG proxy = "
+                     "specifieke uitkeringen on hoofdtaakveld 6")
     real = inputs.get("realisation")
     if real is not None:
         notes.append("realisation model: persistence from the realisation gap of "
@@ -326,13 +332,25 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
         net_shock=np.asarray(b["net_shock"]).reshape(shape),
         reserves_mean=np.asarray(b["reserves_mean"]).reshape(shape),
         share_deficit=national(b["share_deficit"]),
-        kengetallen=_kengetallen(),
+        kengetallen=_kengetallen(spec),
         base=f"{spec.document} {spec.year}", filled=filled, notes=tuple(notes),
     )
 
 
-def _kengetallen() -> pd.DataFrame | None:
+def base_budget_source(spec) -> str:
     from . import iv3
 
-    k, _ = iv3.load_kengetallen(2025)
+    return "taakvelden" if (spec.document, spec.year) in iv3.IV3_FILES else "summary"
+
+
+def _kengetallen(spec) -> pd.DataFrame | None:
+    """The BBV kengetallen of the base begroting (2020–2025 in the data), else None."""
+    from . import iv3
+
+    if spec.document != "begroting":
+        return None
+    try:
+        k, _ = iv3.load_kengetallen(spec.year)
+    except InputError:
+        return None
     return k

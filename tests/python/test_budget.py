@@ -130,9 +130,14 @@ def _bad(doc, path, value):
     [
         (("budget", "domains", "Jeugd", "volume"), {"kinderen": 1.0}, r"budget\.domains\.Jeugd\.volume: unknown field\(s\) 'kinderen'"),
         (("budget", "buig", "driver"), "uitkeringen", r"budget\.buig\.driver: unknown driver 'uitkeringen'"),
-        (("budget", "base"), {"document": "begroting", "year": 2019}, r"budget\.base: no Iv3 begroting 2019 is shipped"),
+        (("budget", "base"), {"document": "begroting", "year": 2016}, r"budget\.base: no Iv3 begroting 2016 is shipped"),
+        (("budget", "base"), {"document": "begroting", "year": 2019},
+         r"budget\.base: the begroting 2019 does not go with circulaire S2024_2025 \(uitkeringsjaar 2025\).*"
+         r"for the begroting 2019 use circulaire: booked"),
+        (("budget", "base"), {"document": "begroting", "year": 2024},
+         r"for the begroting 2024 use circulaire: M2023_2024 or S2023_2024 or M2024_2024 or S2024_2024 or booked"),
         (("budget", "base"), {"document": "jaarrekening", "year": 2023},
-         r"budget\.realisation: the realisation model turns a begroting into a result; the base is the jaarrekening 2023"),
+         r"for the jaarrekening 2023 use circulaire: M2022_2023$"),
         (("budget", "realisation", "residual"), {"distribution": "student_t", "params": [3, 0], "source": "a"},
          r"budget\.realisation\.residual"),
         (("budget", "realisation", "beta"), {"value": "0.6", "source": "a"}, r"budget\.realisation\.beta"),
@@ -223,3 +228,15 @@ def test_budget_result_says_which_filings_were_filled(baseline):
     assert sorted(f.filled.index) == ["GM0310", "GM0415", "GM1731", "GM1961"]
     assert any(n.startswith("GM0310 (De Bilt): empty filing") for n in f.notes)
     assert any("realisation model" in n for n in f.notes)
+
+
+def test_realisation_needs_a_begroting_base():
+    doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
+    doc["circulaire"] = "booked"
+    doc["budget"]["base"] = {"document": "jaarrekening", "year": 2022}
+    with pytest.raises(ScenarioError, match=r"budget\.realisation: the realisation model turns a begroting into a "
+                                            r"result; the base is the jaarrekening 2022"):
+        scenario_from_dict(doc, origin="b.yaml")
+    doc["budget"]["realisation"] = None
+    sc = scenario_from_dict(doc, origin="b.yaml")
+    assert sc.circulaire == "R2022_2022" and sc.years[0] == 2023
