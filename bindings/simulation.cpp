@@ -90,6 +90,7 @@ BudgetModel to_budget(const py::dict& d) {
         const auto r = d["realisation"].cast<py::dict>();
         Realisation real;
         real.offset = to_vector(r["offset"]);
+        real.residual_factor = to_vector(r["residual_factor"]);
         real.year = to_distribution(r["year"].cast<py::dict>(), "budget.realisation.year");
         real.residual = to_distribution(r["residual"].cast<py::dict>(), "budget.realisation.residual");
         b.realisation = std::move(real);

@@ -114,6 +114,7 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
         throw InputError("budget.compensation: expected a finite G × years matrix of euros");
     if (realisation) {
         require_vector(realisation->offset, g, "realisation.offset", false);
+        require_vector(realisation->residual_factor, g, "realisation.residual_factor", true);
         if (!std::isfinite(realisation->residual.mean()) || !std::isfinite(realisation->year.mean()))
             throw InputError("budget.realisation: the year component and the residual need a finite mean");
     }
@@ -274,13 +275,14 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
         // disjoint from the four domain errors'); antithetic paths take the mirrored quantile.
         const double alpha = copula_value(m_.realisation->year, z[1 + kDomains + m_.shocks.size()]);
         const double* offset = m_.realisation->offset.data();
+        const double* factor = m_.realisation->residual_factor.data();
         const std::uint32_t mirror = flip ? static_cast<std::uint32_t>(kResidualTable - 1) : 0u;
         for (std::size_t g = 0; g < G; ++g) {
             const std::uint32_t i = (fifth_[g] >> (32 - kResidualBits)) ^ mirror;
             double total = 0.0;
             for (std::size_t d = 0; d < kDomains; ++d) total += lasten_[d * G + g];
             total += buig_spend_[g];
-            saldo_[g] += total * (alpha + offset[g] + residual_table_[i]);
+            saldo_[g] += total * (alpha + offset[g] + factor[g] * residual_table_[i]);
         }
     }
     const std::size_t deficits =

@@ -188,7 +188,7 @@ def backtest(target_year: int, paths: int = 10_000, seed: int = 1, *, data: str 
     dev = realisation.gap_deviation(realisation.relative_pairs(panel))
     u = dev.xs(info.jaarrekening, level="year").reindex(begr.index).fillna(0.0).to_numpy() \
         if info.jaarrekening in dev.index.get_level_values("year") else np.zeros(len(begr))
-    rel = realisation.simulate(model, b, u, paths, seed, stream=target_year)
+    rel = realisation.simulate(model, b, u, begr["inhabitants"].to_numpy(dtype=float), paths, seed, stream=target_year)
     saldo = rel * begr["lasten"].to_numpy()[None, :]
     deficit = saldo < 0
     pred = pd.DataFrame({"name": names.reindex(begr.index),

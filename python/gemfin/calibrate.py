@@ -101,5 +101,60 @@ def realisation_parameters(last_year: int, data: str | Path | None = None,
                  "source": src + ", mean and spread of the year components pooled with the prior of "
                                  "scenarios/realisation.yaml"},
         "residual": {"distribution": "student_t", "params": [r(m.residual_df), 0.0, r(m.residual_scale)],
-                     "source": src + ", Student-t fitted to the municipal residuals by maximum likelihood"},
+                     "source": src + ", Student-t fitted by maximum likelihood to the municipal residuals divided by "
+                                     "their size factor"},
+        "size_elasticity": {"value": r(m.size_elasticity),
+                            "source": src + ", slope of log|residual| on log inhabitants"},
+        "reference_inhabitants": {"value": r(m.reference_inhabitants),
+                                  "source": src + ", median inhabitants of the pairs"},
     }
+
+
+def realisation_bias(last_year: int = 2022, data: str | Path | None = None) -> pd.DataFrame:
+    """Where the begroting's pessimism sits: per line, realised (jaarrekening) against budgeted
+    (begroting) of the same municipality and year, over the pairs 2017–``last_year`` with both
+    filings. Lines: lasten per domain (Jeugd, Wmo, Participatie, Overig, through
+    ``taakveld_domeinen.csv``), baten outside the gemeentefonds, and the gemeentefonds as booked
+    (rijk). Columns: national ratio (Σ realised / Σ budgeted), median and interquartile range of
+    the municipal log ratios, and the number of pairs. Descriptive: the realisation model
+    (gemfin.realisation) works on the saldo, whose bias these lines make up."""
+    from .iv3_history import summary_filing
+
+    rows = []
+    for year in range(2017, last_year + 1):
+        b, _ = summary_filing("begroting", year, data)
+        j, _ = summary_filing("jaarrekening", year, data)
+        both = b.index.intersection(j.index)
+        lines = {}
+        for label, frame in (("b", b.loc[both]), ("j", j.loc[both])):
+            dom = _domain_lasten(frame, data)
+            dom["baten outside the gemeentefonds"] = frame["baten"] - frame["rijk"]
+            dom["gemeentefonds (rijk)"] = frame["rijk"]
+            lines[label] = dom
+        for line in lines["b"].columns:
+            rows.append(pd.DataFrame({"line": line, "year": year, "budgeted": lines["b"][line],
+                                      "realised": lines["j"][line]}))
+    df = pd.concat(rows)
+    df = df[(df["budgeted"] > 0) & (df["realised"] > 0)]
+    df["log_ratio"] = np.log(df["realised"] / df["budgeted"])
+    g = df.groupby("line", sort=False)
+    out = pd.DataFrame({
+        "national ratio": g["realised"].sum() / g["budgeted"].sum(),
+        "median log ratio": g["log_ratio"].median(),
+        "log ratio p25": g["log_ratio"].quantile(0.25),
+        "log ratio p75": g["log_ratio"].quantile(0.75),
+        "pairs": g.size(),
+    })
+    out.attrs["years"] = f"2017-{last_year}"
+    return out
+
+
+def _domain_lasten(frame: pd.DataFrame, data) -> pd.DataFrame:
+    from .iv3 import DOMAINS, load_taakveld_domains
+
+    mapping = load_taakveld_domains(data)
+    out = pd.DataFrame(0.0, index=frame.index, columns=[f"lasten {d}" for d in DOMAINS])
+    for c in frame.columns:
+        if c.startswith("tv:") and c[3:] in mapping.index and mapping.loc[c[3:], "domein"] in DOMAINS:
+            out[f"lasten {mapping.loc[c[3:], 'domein']}"] += frame[c].fillna(0.0)
+    return out

@@ -14,7 +14,11 @@ lasten L (b: planned, j: realised)::
 - e, the municipal dispersion: a Student-t with location 0 fitted to the residuals by maximum
   likelihood (they are heavy-tailed: a land sale or a late grant moves one municipality's
   result by 10% of its lasten). A parametric form, so that the scenario files can carry it
-  and the engine draw it.
+  and the engine draw it. Its scale falls with size: one land sale weighs more in a small
+  budget (in 2017–2018 the median absolute residual was 3.6% of lasten in the smallest fifth
+  of municipalities and 2.1% in the largest). The scale is s·(inhabitants / n_ref)^γ, with γ
+  the slope of log|residual| on log inhabitants and n_ref the median size of the training
+  pairs; the Student-t is fitted to the residuals divided by that factor.
 
 For a new year the year component is unknown: it is drawn from a Student-t around the mean
 of the past α with the spread of the past α, pooled with a prior of ``prior_years``
@@ -48,7 +52,9 @@ class RealisationModel:
     rho: float                # persistence of the municipal realisation gap (two years back)
     residuals: np.ndarray     # the municipal residuals (fraction of lasten), for diagnostics
     residual_df: float        # the Student-t fitted to them: degrees of freedom
-    residual_scale: float     # and scale (location 0)
+    residual_scale: float     # and scale (location 0) at the reference size
+    size_elasticity: float    # γ: the residual scale ∝ (inhabitants / reference)^γ
+    reference_inhabitants: float
     year_mean: float          # location of the next year's α
     year_scale: float         # scale of the next year's α (Student-t)
     year_df: float            # degrees of freedom of that Student-t
@@ -58,7 +64,8 @@ class RealisationModel:
     def parameters(self) -> dict[str, float]:
         """The numbers a scenario file cites (``DERIVED gemfin.calibrate.realisation_model``)."""
         return {"beta": self.beta, "rho": self.rho, "residual_df": self.residual_df,
-                "residual_scale": self.residual_scale, "year_mean": self.year_mean, "year_scale": self.year_scale,
+                "residual_scale": self.residual_scale, "size_elasticity": self.size_elasticity,
+                "reference_inhabitants": self.reference_inhabitants, "year_mean": self.year_mean, "year_scale": self.year_scale,
                 "year_df": self.year_df}
 
 
@@ -125,11 +132,28 @@ def fit(panel: pd.DataFrame, years: list[int], prior_sd: float, prior_years: flo
     if n == 1:
         notes.append("one training year: the spread of the year component comes from the prior alone")
     residuals = resid.to_numpy(dtype=float)
-    r_df, r_scale = fit_student_t(residuals)
+    inhabitants = train["inhabitants"].to_numpy(dtype=float)
+    ok = (inhabitants > 0) & (residuals != 0)
+    n_ref = float(np.median(inhabitants[inhabitants > 0]))
+    x, y = np.log(inhabitants[ok] / n_ref), np.log(np.abs(residuals[ok]))
+    sxx = float(((x - x.mean()) ** 2).sum())
+    gamma = float(((x - x.mean()) * (y - y.mean())).sum() / sxx) if sxx > 0 else 0.0
+    if sxx == 0:
+        notes.append("all training pairs have the same size: the residual scale does not depend on size (γ = 0)")
+    r_df, r_scale = fit_student_t(residuals / size_factor(inhabitants, gamma, n_ref))
     return RealisationModel(years=tuple(int(y) for y in alpha.index), alpha=alpha, beta=beta, rho=rho,
                             residuals=residuals, residual_df=r_df, residual_scale=r_scale,
+                            size_elasticity=gamma, reference_inhabitants=n_ref,
                             year_mean=float(alpha.mean()),
                             year_scale=float(scale), year_df=float(df), pairs=len(train), notes=tuple(notes))
+
+
+def size_factor(inhabitants, gamma: float, reference: float) -> np.ndarray:
+    """(inhabitants / reference)^γ; 1 where the number of inhabitants is unknown (≤ 0 or NaN)."""
+    n = np.asarray(inhabitants, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = (n / reference) ** gamma
+    return np.where(np.isfinite(f) & (n > 0), f, 1.0)
 
 
 def fit_student_t(residuals: np.ndarray) -> tuple[float, float]:
@@ -142,12 +166,13 @@ def fit_student_t(residuals: np.ndarray) -> tuple[float, float]:
     return float(df), float(scale)
 
 
-def simulate(model: RealisationModel, b: np.ndarray, u: np.ndarray, paths: int, seed: int,
-             stream: int) -> np.ndarray:
+def simulate(model: RealisationModel, b: np.ndarray, u: np.ndarray, inhabitants: np.ndarray, paths: int,
+             seed: int, stream: int) -> np.ndarray:
     """Realised relative saldi, paths × municipalities: one year component per path, one
     residual per municipality and path. Philox keyed by (seed, stream); the same seed and
     stream give the same draws."""
     rng = np.random.Generator(np.random.Philox(key=(int(seed) << 64) | int(stream)))
     alpha = model.year_mean + model.year_scale * rng.standard_t(model.year_df, size=paths)
-    e = model.residual_scale * rng.standard_t(model.residual_df, size=(paths, len(b)))
+    scale = model.residual_scale * size_factor(inhabitants, model.size_elasticity, model.reference_inhabitants)
+    e = scale[None, :] * rng.standard_t(model.residual_df, size=(paths, len(b)))
     return alpha[:, None] + model.beta * np.clip(b, -CLIP, CLIP)[None, :] + model.rho * u[None, :] + e

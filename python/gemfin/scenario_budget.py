@@ -18,7 +18,9 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
         beta: NUM                                     # share of the planned relative saldo realised
         rho: NUM                                      # persistence of the realisation gap (2 years)
         year: DIST                                    # year component (fraction of lasten)
-        residual: DIST                                # municipal residual (fraction of lasten)
+        residual: DIST                                # municipal residual at the reference size
+        size_elasticity: NUM                          # residual scale ∝ (inhabitants / reference)^γ
+        reference_inhabitants: NUM
     shocks:
       - {name, year, target, fraction: DIST, municipal_sd: NUM}
         # target: OZB, Overige belastingen, Overige baten (revenue lost) or a domain (extra cost)
@@ -59,6 +61,8 @@ class RealisationSpec:
     rho: object  # Param
     year: object  # Dist
     residual: object  # Dist
+    size_elasticity: object  # Param
+    reference_inhabitants: object  # Param
 
 
 @dataclass(frozen=True)
@@ -173,9 +177,12 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, 
         if doc != "begroting":
             rv.fail(f"the realisation model turns a begroting into a result; the base is the {doc} {year}, "
                     "already realised: remove 'realisation' or use a begroting base")
-        r = rv.mapping(m["realisation"], ("beta", "rho", "year", "residual"), ("note",))
+        r = rv.mapping(m["realisation"], ("beta", "rho", "year", "residual", "size_elasticity", "reference_inhabitants"),
+                       ("note",))
         realisation = RealisationSpec(rv.at("beta").param(r["beta"], -2.0, 2.0), rv.at("rho").param(r["rho"], -2.0, 2.0),
-                                      rv.at("year").dist(r["year"]), rv.at("residual").dist(r["residual"]))
+                                      rv.at("year").dist(r["year"]), rv.at("residual").dist(r["residual"]),
+                                      rv.at("size_elasticity").param(r["size_elasticity"], -2.0, 2.0),
+                                      rv.at("reference_inhabitants").param(r["reference_inhabitants"], 1.0, 1e7))
     return BudgetSpec(doc, year, incl, process(v.at("wage_price"), m["wage_price"]), tuple(domains), woz,
                       ov.at("pass_through").param(o.get("pass_through", one), 0.0, 5.0),
                       ov.at("policy_growth").param(o.get("policy_growth", zero), -0.5, 0.5), b["driver"],
@@ -355,5 +362,7 @@ def _realisation_inputs(spec: BudgetSpec, lasten, baten, au_base, circ, codes) -
     u = dev.xs(known, level="year").reindex(codes).fillna(0.0).to_numpy() \
         if known in dev.index.get_level_values("year") else np.zeros(len(codes))
     offset = (r.beta.value - 1.0) * b + r.rho.value * u
-    return {"offset": offset, "year": r.year.as_core(), "residual": r.residual.as_core(),
+    factor = rm.size_factor(circ.municipalities["inhabitants"].reindex(codes).to_numpy(),
+                            r.size_elasticity.value, r.reference_inhabitants.value)
+    return {"offset": offset, "year": r.year.as_core(), "residual": r.residual.as_core(), "residual_factor": factor,
             "u_year": known if np.any(u != 0.0) else None}

@@ -162,7 +162,8 @@ def _budget_arrays(b: dict | None) -> dict | None:
     out["compensation"] = np.ascontiguousarray(b["compensation"], dtype=np.float64)
     if b.get("realisation") is not None:
         out["realisation"] = {k: b["realisation"][k] for k in ("year", "residual")}
-        out["realisation"]["offset"] = np.ascontiguousarray(b["realisation"]["offset"], dtype=np.float64)
+        for k in ("offset", "residual_factor"):
+            out["realisation"][k] = np.ascontiguousarray(b["realisation"][k], dtype=np.float64)
     return out
 
 

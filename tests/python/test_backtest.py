@@ -182,3 +182,43 @@ def test_a_new_municipality_gets_its_predecessors_history():
     p = r.predictions.loc["GM1982"]
     factor = float(used.split("× ")[1])  # printed with 4 decimals
     assert p["saldo_begroting"] == pytest.approx((b21 - l21) * 1000 * factor, rel=1e-4)
+
+
+def test_fit_recovers_the_size_dependence_of_the_residual():
+    """Residual scale ∝ (inhabitants)^−0.25 with Student-t(4) noise: γ comes back near −0.25."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for year in (2017, 2018, 2019):
+        for g in range(600):
+            inh = float(np.exp(rng.uniform(np.log(5e3), np.log(3e5))))
+            lasten = 2e3 * inh
+            b = rng.normal(-0.01, 0.02)
+            j = 0.01 + 0.6 * b + 0.03 * (inh / 3e4) ** -0.25 * rng.standard_t(4)
+            code = f"GM{g:04d}"
+            rows.append(("begroting", year, code, inh, lasten, 0, 0, lasten * (1 + b), np.nan))
+            rows.append(("jaarrekening", year, code, inh, lasten, 0, 0, lasten * (1 + j), np.nan))
+    panel = pd.DataFrame(rows, columns=["document", "year", "gm_code", "inhabitants", "lasten", "reserve_lasten",
+                                        "reserve_baten", "baten", "rijk"])
+    panel["filed"] = True
+    panel["saldo"] = panel["baten"] - panel["lasten"]
+    m = realisation.fit(panel, [2017, 2018, 2019], prior_sd=0.02, prior_years=1)
+    assert m.size_elasticity == pytest.approx(-0.25, abs=0.06)
+    # At the reference size the fitted scale is the generating one, 0.03 × (n_ref / 3e4)^−0.25.
+    assert m.residual_scale == pytest.approx(0.03 * (m.reference_inhabitants / 3e4) ** -0.25, rel=0.15)
+
+
+def test_realisation_bias_of_the_gemeentefonds_from_the_file():
+    """The national ratio of the booked gemeentefonds, realised over budgeted, computed here
+    straight from the baten_rijk file over the municipality-years with both filings."""
+    from gemfin.calibrate import realisation_bias
+
+    t = realisation_bias(2019)
+    raw = pd.read_csv(gemfin._datadir.data_dir() / "finance" / BATEN)
+    raw["doc"] = raw["verslagsoort"].str[4:]
+    ok = raw[(raw["jaar"] <= 2019) & (raw["rijk"] > 0) & (raw["baten"] > 0)]
+    b = ok[ok["doc"] == "X000"].set_index(["jaar", "gm_code"])["rijk"]
+    j = ok[ok["doc"] == "X005"].set_index(["jaar", "gm_code"])["rijk"]
+    both = b.index.intersection(j.index)
+    assert t.loc["gemeentefonds (rijk)", "national ratio"] == pytest.approx(j[both].sum() / b[both].sum(), rel=2e-3)
+    assert set(t.index) == {"lasten Jeugd", "lasten Wmo", "lasten Participatie", "lasten Overig",
+                            "baten outside the gemeentefonds", "gemeentefonds (rijk)"}

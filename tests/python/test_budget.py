@@ -202,7 +202,7 @@ def test_baseline_realisation_parameters_are_the_calibrated_ones():
 
     doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())["budget"]["realisation"]
     est = realisation_parameters(2022)
-    for k in ("beta", "rho"):
+    for k in ("beta", "rho", "size_elasticity", "reference_inhabitants"):
         assert doc[k]["value"] == est[k]["value"]
         assert doc[k]["source"].startswith("DERIVED gemfin.calibrate.realisation_parameters(2022)")
     for k in ("year", "residual"):

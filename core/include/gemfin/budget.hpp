@@ -16,7 +16,8 @@
 //                projected lines restate a begroting, which is pessimistic; L = total lasten,
 //                α_t the year component (macro shock), offset_g = (β − 1)·b_g + ρ·u_g from the
 //                base begroting's relative saldo b and the municipality's realisation gap u,
-//                e_g,t a municipal residual (docs/backtest.md, docs/budget-model.md)
+//                e_g,t a municipal residual scaled by the municipality's size factor
+//                (docs/backtest.md, docs/budget-model.md)
 //   reserves_t = reserves_t−1 + saldo
 // Outputs: saldo, P(reserves exhausted by t), artikel-12 signal (deficit ≥ 2% of own taxes + AU
 // in two consecutive years), net shock effect (loss − compensation), national share in deficit.
@@ -50,7 +51,8 @@ struct ShockEvent {
 struct Realisation {
     Vector offset;                                     // G, fraction of lasten
     Distribution year = Distribution::fixed(0.0);      // α_t, a macro shock (drawn every year)
-    Distribution residual = Distribution::fixed(0.0);  // e_g,t, drawn per municipality and year
+    Distribution residual = Distribution::fixed(0.0);  // e_g,t at the reference size, per municipality and year
+    Vector residual_factor;                            // G: the residual's scale relative to the reference
 };
 
 struct BudgetModel {
