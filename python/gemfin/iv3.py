@@ -144,7 +144,7 @@ def load_iv3_filled(kind: str = "begroting", year: int = 2025,
     fills (index gemeente; reason, used, lasten_factor, baten_factor) and the unmatched names."""
     df, unmatched = load_iv3(kind, year, data)
     division = load_municipalities(2025, data).index
-    totals = df.groupby("gemeente")[["baten", "lasten"]].apply(lambda x: x.abs().sum())
+    totals = _abs_totals(df)
     filed = totals[(totals["baten"] > 0) | (totals["lasten"] > 0)].index
     gaps = [g for g in division if g not in filed]
     fills, parts = [], [df[df["gemeente"].isin(filed)]]
@@ -152,7 +152,7 @@ def load_iv3_filled(kind: str = "begroting", year: int = 2025,
         reason = "empty filing (zero baten and lasten)" if g in totals.index else "no filing"
         for k2, y2 in _filing_order(kind, year):
             other, _ = load_iv3(k2, y2, data)
-            o_tot = other.groupby("gemeente")[["baten", "lasten"]].apply(lambda x: x.abs().sum())
+            o_tot = _abs_totals(other)
             o_filed = o_tot[(o_tot["baten"] > 0) | (o_tot["lasten"] > 0)].index
             if g not in o_filed:
                 continue
@@ -172,6 +172,11 @@ def load_iv3_filled(kind: str = "begroting", year: int = 2025,
     out.attrs = dict(df.attrs)
     filled = pd.DataFrame(fills, columns=["gemeente", "reason", "used", "lasten_factor", "baten_factor"]).set_index("gemeente")
     return out, filled, unmatched
+
+
+def _abs_totals(df: pd.DataFrame) -> pd.DataFrame:
+    """Σ|baten| and Σ|lasten| per municipality: zero only for an empty filing."""
+    return df[["baten", "lasten"]].abs().groupby(df["gemeente"]).sum()
 
 
 def _exploitatie(df: pd.DataFrame, codes) -> pd.DataFrame:
@@ -197,6 +202,7 @@ class BaselineBudget:
     buig_baten: pd.Series | None = None   # the BUIG proxy (docs/budget-model.md), euros
     buig_lasten: pd.Series | None = None
     source: str = "taakvelden"            # or "summary" (base years 2017–2022)
+    rijk: pd.Series | None = None         # the gemeentefonds as booked (summary route only)
 
     @property
     def saldo(self) -> pd.Series:
@@ -213,10 +219,20 @@ def baseline_budget(kind: str = "begroting", year: int = 2025, data: str | Path 
     Missing and all-zero filings are filled from an earlier one (``.filled`` says which).
     Filings with a taakveld file (:data:`IV3_FILES`) are read from it; the begrotingen
     2017–2022 and jaarrekeningen 2017–2022 from the Iv3 summary (:mod:`gemfin.iv3_history`)."""
+    root = data_dir(data)
+    files = ([root / "finance" / f for f in IV3_FILES.values()] + [root / "finance" / "taakveld_domeinen.csv"]
+             + [root / "municipalities" / f for f in ("herindelingen.csv", "iv3_data.gemeente.csv",
+                                                       "gemeenten-alfabetisch-2023.csv", "gemeentenamen.csv")])
     if (kind, year) not in IV3_FILES:
-        from .iv3_history import summary_baseline
+        from .iv3_history import TAAKVELDEN, summary_baseline
 
-        return summary_baseline(kind, year, data)
+        files += [root / "finance" / f for f in ("iv3_data.iv3summary.csv", "iv3_data.iv3summary.baten_rijk.csv",
+                                                 TAAKVELDEN)]
+        return derived_from_files(files, ("baseline_budget", kind, year), lambda: summary_baseline(kind, year, data))
+    return derived_from_files(files, ("baseline_budget", kind, year), lambda: _taakveld_baseline(kind, year, data))
+
+
+def _taakveld_baseline(kind: str, year: int, data) -> BaselineBudget:
     df, filled, unmatched = load_iv3_filled(kind, year, data)
     mapping = load_taakveld_domains(data)
     unknown = sorted(set(df["taakveld"]) - set(mapping.index))

@@ -119,6 +119,5 @@ def summary_baseline(kind: str, year: int, data: str | Path | None = None) -> Ba
     out = BaselineBudget(kind, year, lasten, baten, list(df.attrs["missing"]), [], filled,
                          buig_baten=df["spuks6"].fillna(0.0).clip(lower=0.0),
                          buig_lasten=df["tv:6.3"].fillna(0.0) if "tv:6.3" in df else pd.Series(0.0, index=df.index),
-                         source="summary")
-    object.__setattr__(out, "rijk", df["rijk"])  # the gemeentefonds as booked, for gemfin.booked
+                         source="summary", rijk=df["rijk"])
     return out

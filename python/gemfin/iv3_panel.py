@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._datadir import data_dir
-from ._tables import read_table
+from ._tables import derived_from_files, read_table
 from .errors import DataError, InputError
 
 SUMMARY = "iv3_data.iv3summary.csv"
@@ -81,8 +81,14 @@ def _read(path: Path, columns: tuple[str, ...], info: InformationSet) -> pd.Data
 def load_panel(info: InformationSet, data: str | Path | None = None) -> pd.DataFrame:
     """One row per (document, year, gm_code) that ``info`` allows: inhabitants, baten,
     lasten, saldo (euros; before reserve mutations), reserve_baten, reserve_lasten, rijk, and
-    ``filed``: False for a filing with a zero or missing total (its amounts are NaN)."""
+    ``filed``: False for a filing with a zero or missing total (its amounts are NaN). Parsed
+    once per information set and file version (callers get a copy)."""
     root = data_dir(data) / "finance"
+    return derived_from_files([root / SUMMARY, root / BATEN], ("panel", info.begroting, info.jaarrekening),
+                              lambda: _load_panel(info, root))
+
+
+def _load_panel(info: InformationSet, root: Path) -> pd.DataFrame:
     summary = _read(root / SUMMARY, ("inwoners", "lasten", "reserve_lasten", "reserve_baten"), info)
     baten = _read(root / BATEN, ("baten", "rijk"), info)
     key = ["document", "year", "gm_code"]
