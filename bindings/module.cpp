@@ -7,5 +7,6 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "gemfin compiled core (private; use the gemfin package)";
     gemfin::bindings::register_errors(m);
     gemfin::bindings::bind_allocation(m);
+    gemfin::bindings::bind_distribution(m);
     gemfin::bindings::bind_simulation(m);
 }

@@ -27,16 +27,12 @@ namespace gemfin::bindings {
 
 namespace {
 
-Distribution to_distribution(const py::dict& d, const std::string& where) {
-    return Distribution::make(d["kind"].cast<std::string>(), d["params"].cast<std::vector<double>>(), where);
-}
-
 MacroProcess to_process(const py::dict& d, const std::string& where) {
     MacroProcess p;
     p.mean = d["mean"].cast<double>();
     p.persistence = d["persistence"].cast<double>();
     p.start = d["start"].cast<double>();
-    p.shock = to_distribution(d["shock"].cast<py::dict>(), where + ".shock");
+    p.shock = to_distribution(d["shock"], where + ".shock");
     return p;
 }
 
@@ -65,7 +61,7 @@ BudgetModel to_budget(const py::dict& d) {
     if (excess.size() != kDomains || mu.size() != kDomains || sigma.size() != kDomains)
         throw InputError("budget: expected excess growth and errors for 4 domains");
     for (std::size_t k = 0; k < kDomains; ++k) {
-        b.excess[k] = to_distribution(excess[k].cast<py::dict>(), "budget.domains.excess_growth");
+        b.excess[k] = to_distribution(excess[k], "budget.domains.excess_growth");
         b.error_mu[k] = mu[k];
         b.error_sigma[k] = sigma[k];
     }
@@ -81,7 +77,7 @@ BudgetModel to_budget(const py::dict& d) {
         e.name = s["name"].cast<std::string>();
         e.year = s["year"].cast<int>();
         e.target = s["target"].cast<int>();
-        e.fraction = to_distribution(s["fraction"].cast<py::dict>(), "shocks." + e.name + ".fraction");
+        e.fraction = to_distribution(s["fraction"], "shocks." + e.name + ".fraction");
         e.municipal_sd = s["municipal_sd"].cast<double>();
         b.shocks.push_back(std::move(e));
     }
@@ -91,8 +87,9 @@ BudgetModel to_budget(const py::dict& d) {
         Realisation real;
         real.offset = to_vector(r["offset"]);
         real.residual_factor = to_vector(r["residual_factor"]);
-        real.year = to_distribution(r["year"].cast<py::dict>(), "budget.realisation.year");
-        real.residual = to_distribution(r["residual"].cast<py::dict>(), "budget.realisation.residual");
+        real.year = to_distribution(r["year"], "budget.realisation.year");
+        real.residual = to_distribution(r["residual"], "budget.realisation.residual");
+        real.residual_table = residual_table(real.residual);
         b.realisation = std::move(real);
     }
     return b;
@@ -111,7 +108,7 @@ ProjectionModel to_model(const RowMatrix& c_basis, const RowMatrix& c_ozb, const
         const auto d = item.cast<py::dict>();
         DriverSpec spec;
         spec.name = d["name"].cast<std::string>();
-        spec.national = to_distribution(d["national"].cast<py::dict>(), "drivers." + spec.name + ".national");
+        spec.national = to_distribution(d["national"], "drivers." + spec.name + ".national");
         spec.municipal_sd = d["municipal_sd"].cast<double>();
         spec.average_years = d["average_years"].cast<int>();
         model.drivers.push_back(std::move(spec));

@@ -6,6 +6,7 @@
 
 #include "gemfin/error.hpp"
 #include "gemfin/kernels.hpp"
+#include "gemfin/normal.hpp"
 
 namespace gemfin {
 
@@ -120,6 +121,13 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
     }
 }
 
+std::shared_ptr<const std::vector<double>> residual_table(const Distribution& d) {
+    auto t = std::make_shared<std::vector<double>>(kResidualTable);
+    for (std::size_t i = 0; i < kResidualTable; ++i)
+        (*t)[i] = copula_value(d, inverse_normal_cdf((static_cast<double>(i) + 0.5) / kResidualTable));
+    return t;
+}
+
 BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t drivers, std::uint64_t seed)
     : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
       reserves_(g_count), exhausted_(g_count), prev_art12_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
@@ -137,9 +145,8 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
         if (m_.buig_baten0[gi] > 0.0) buig_base_ratio_[g] = m_.buig_lasten0[gi] / m_.buig_baten0[gi];
     }
     if (m_.realisation) {
-        residual_table_.resize(kResidualTable);
-        for (std::size_t i = 0; i < kResidualTable; ++i)
-            residual_table_[i] = m_.realisation->residual.quantile((static_cast<double>(i) + 0.5) / kResidualTable);
+        residual_table_ = m_.realisation->residual_table ? m_.realisation->residual_table
+                                                         : residual_table(m_.realisation->residual);
         fifth_.resize(g_count);
     }
     const auto T = static_cast<std::size_t>(m_.compensation.cols());
@@ -282,7 +289,7 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
             double total = 0.0;
             for (std::size_t d = 0; d < kDomains; ++d) total += lasten_[d * G + g];
             total += buig_spend_[g];
-            saldo_[g] += total * (alpha + offset[g] + factor[g] * residual_table_[i]);
+            saldo_[g] += total * (alpha + offset[g] + factor[g] * (*residual_table_)[i]);
         }
     }
     const std::size_t deficits =

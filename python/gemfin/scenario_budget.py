@@ -341,6 +341,27 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
     }
 
 
+def realisation_gap(known: int, division: int) -> pd.Series:
+    """Each municipality's realisation gap of year ``known`` (jaarrekening against begroting,
+    less that year's mean; empty if the pair is not in the data), in the division of
+    ``division``; computed once per file version."""
+    from . import realisation as rm
+    from ._datadir import data_dir
+    from ._tables import derived_from_files
+    from .iv3_panel import BATEN, SUMMARY, InformationSet, load_panel, to_indeling
+
+    def build() -> pd.Series:
+        panel = to_indeling(load_panel(InformationSet(begroting=known, jaarrekening=known)), division)
+        dev = rm.gap_deviation(rm.relative_pairs(panel))
+        if known not in dev.index.get_level_values("year"):
+            return pd.Series(dtype=float)
+        return dev.xs(known, level="year")
+
+    root = data_dir()
+    files = [root / "finance" / SUMMARY, root / "finance" / BATEN, root / "municipalities" / "herindelingen.csv"]
+    return derived_from_files(files, ("realisation_gap", known, division), build)
+
+
 def _realisation_inputs(spec: BudgetSpec, lasten, baten, au_base, circ, codes) -> dict | None:
     """The realisation model's per-municipality offset (β − 1)·b + ρ·u (fraction of lasten):
     b is the base begroting's saldo relative to its lasten as the model sees it (own baten,
@@ -351,16 +372,12 @@ def _realisation_inputs(spec: BudgetSpec, lasten, baten, au_base, circ, codes) -
     if r is None:
         return None
     from . import realisation as rm
-    from .iv3_panel import InformationSet, load_panel, to_indeling
 
     total_lasten = lasten.sum(axis=1).to_numpy()  # Participatie includes the BUIG benefits here
     total_baten = (baten.sum(axis=1).to_numpy() + au_base + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy())
     b = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
     known = spec.year - 2
-    panel = to_indeling(load_panel(InformationSet(begroting=known, jaarrekening=known)), spec.year)
-    dev = rm.gap_deviation(rm.relative_pairs(panel))
-    u = dev.xs(known, level="year").reindex(codes).fillna(0.0).to_numpy() \
-        if known in dev.index.get_level_values("year") else np.zeros(len(codes))
+    u = realisation_gap(known, spec.year).reindex(codes).fillna(0.0).to_numpy()
     offset = (r.beta.value - 1.0) * b + r.rho.value * u
     factor = rm.size_factor(circ.municipalities["inhabitants"].reindex(codes).to_numpy(),
                             r.size_elasticity.value, r.reference_inhabitants.value)

@@ -8,6 +8,8 @@ identical for any number of threads. The model is documented in docs/monte-carlo
 
 from __future__ import annotations
 
+import functools
+
 import html
 import numbers
 import os
@@ -188,21 +190,40 @@ class RunOptions:
     block_size: int
 
 
+@functools.lru_cache(maxsize=512)
+def _core_distribution(kind: str, params: tuple[float, ...]) -> "_core.Distribution":
+    """A core distribution, built (and its copula table verified) once per (kind, params): a
+    Student-t's table costs about 2 ms, and a sensitivity batch builds the same ones per set."""
+    return _core.Distribution(kind, list(params))
+
+
+def _with_core_distributions(x):
+    """``x`` with every {"kind", "params"} dict replaced by its cached core distribution."""
+    if isinstance(x, dict):
+        if set(x) == {"kind", "params"}:
+            return _core_distribution(x["kind"], tuple(float(p) for p in x["params"]))
+        return {k: _with_core_distributions(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_with_core_distributions(v) for v in x]
+    return x
+
+
 def build_engine(scen: Scenario, opts: RunOptions, inputs: dict | None = None) -> "_core.Simulation":
     """The compiled simulation of ``scen`` (inputs from ``scen.model_inputs()`` unless given)."""
     inputs = scen.model_inputs() if inputs is None else inputs
     return _core.Simulation(
-        np.ascontiguousarray(inputs["c_basis"]), np.ascontiguousarray(inputs["c_ozb"]), inputs["drivers"],
-        inputs["fund"], np.ascontiguousarray(inputs["correlation"]), inputs["correlation_names"],
+        np.ascontiguousarray(inputs["c_basis"]), np.ascontiguousarray(inputs["c_ozb"]),
+        _with_core_distributions(inputs["drivers"]), _with_core_distributions(inputs["fund"]),
+        np.ascontiguousarray(inputs["correlation"]), inputs["correlation_names"],
         inputs["years"], opts.paths, opts.seed, opts.threads, opts.antithetic, list(opts.quantiles),
-        list(opts.keep), opts.bins, opts.block_size, _budget_arrays(inputs["budget"]))
+        list(opts.keep), opts.bins, opts.block_size, _with_core_distributions(_budget_arrays(inputs["budget"])))
 
 
 def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: int = 1,
              threads: int | None = None, progress=True, antithetic: bool = False,
              quantiles: Sequence[float] = DEFAULT_QUANTILES, keep: str | Sequence[str] = (),
              bins: int = 2048, block_size: int = 1024, client=None,
-             partitions: int | None = None) -> SimulationResult:
+             partitions: int | None = None, _circulaire=None) -> SimulationResult:
     """Run the Monte Carlo projection of ``scenario`` (a Scenario or a YAML path).
 
     paths: number of paths; seed: any integer 0 … 2⁶⁴−1; threads: worker threads (None = all
@@ -229,7 +250,8 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0.0 <= q <= 1.0:
             raise InputError(f"quantiles must be probabilities in [0, 1], got {q!r}")
         qs.append(float(q))
-    circ = scen.load_circulaire()
+    # A batch of sensitivity runs passes the circulaire it built once (gemfin.sensitivity).
+    circ = scen.load_circulaire() if _circulaire is None else _circulaire
     codes = list(circ.volumes.index)
     if isinstance(keep, str):  # one CBS code, not its characters
         keep = [keep]

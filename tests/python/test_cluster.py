@@ -163,3 +163,20 @@ def test_chunk_ranges_cover_every_chunk_once_in_order(chunks, partitions):
     assert all(x[1] == y[0] for x, y in zip(ranges, ranges[1:]))
     sizes = [b - a for a, b in ranges]
     assert max(sizes) - min(sizes) <= 1
+
+
+def test_sensitivity_sets_on_the_cluster_equal_a_local_batch(scen, client):
+    import pandas as pd
+
+    import gemfin.sensitivity as gs
+    from gemfin.sensitivity_batch import run_group
+
+    sets = pd.DataFrame({"budget.domains.Jeugd.excess_growth.params.0": [0.01, 0.02, 0.03, 0.04, 0.05],
+                         "fund.growth.mean.value": [0.010, 0.012, 0.014, 0.016, 0.018]})
+    outputs = {"share": gs.share_in_deficit(), "au": gs.au_budget()}
+    local = gs.evaluate(scen, sets, outputs, paths=128, seed=4)
+    for groups in (1, 3, 5):
+        remote = gs.evaluate(scen, sets, outputs, paths=128, seed=4, client=client, groups=groups)
+        pd.testing.assert_frame_equal(local, remote, check_exact=True)
+    with pytest.raises(GemfinError, match="differs from the client's"):
+        run_group(scen, 128, 4, 256, "0" * 64, sets.iloc[:1], outputs)

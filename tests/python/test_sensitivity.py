@@ -67,3 +67,67 @@ def test_morris_and_sobol_through_salib(allocation_only):
     assert set(m.index) == set(ranges) and (m["mu_star"] > 0).all()
     s = gs.sobol(allocation_only, ranges, gs.au_budget(), n=4, paths=64)
     assert set(s.index) == set(ranges) and np.isfinite(s["ST"]).all()
+
+
+# --- batched evaluation ---------------------------------------------------------------------
+
+def _outputs():
+    return {"share": gs.share_in_deficit(), "au": gs.au_budget(),
+            "saldo_q5": lambda r: float(r.finances.saldo_quantiles[:, -1, 0].sum())}
+
+
+def test_a_batched_set_is_bitwise_a_standalone_run(scen):
+    sets = pd.DataFrame({JEUGD: [0.02, 0.045], "fund.growth.mean.value": [0.012, 0.018]})
+    out = gs.evaluate(scen, sets, _outputs(), paths=300, seed=8, bins=128)
+    for i, row in sets.iterrows():
+        alone = gemfin.simulate(gs.with_parameters(scen, row.to_dict()), paths=300, seed=8, bins=128, progress=False)
+        for name, fn in _outputs().items():
+            assert out.loc[i, name] == fn(alone)  # exact: same draws, same operations
+    assert not out["rebuilt"].any()
+
+
+def test_sets_in_parallel_equal_sets_in_sequence(scen):
+    sets = pd.DataFrame({JEUGD: np.linspace(0.0, 0.06, 6)})
+    a = gs.evaluate(scen, sets, _outputs(), paths=200, seed=2, threads=1)
+    b = gs.evaluate(scen, sets, _outputs(), paths=200, seed=2, threads=2)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_a_structural_parameter_rebuilds_and_says_so(scen):
+    from gemfin.sensitivity_batch import is_structural
+
+    assert is_structural("budget.base.year") and is_structural("drivers.inwoners.maatstaven.0")
+    assert not is_structural("drivers.inwoners.national.params.0") and not is_structural(JEUGD)
+    sets = pd.DataFrame({"horizon": [10.0, 4.0]})
+    out = gs.evaluate(scen, sets, {"au": gs.au_budget()}, paths=64, seed=1)
+    assert list(out["rebuilt"]) == [True, True]
+    assert out.loc[0, "au"] > out.loc[1, "au"]  # 2035 against 2029
+
+
+def test_ranges_are_checked_against_the_schema(scen):
+    with pytest.raises(InputError, match=r"fund\.growth\.persistence\.value: expected a number in \[0\.0, 0\.99\]"):
+        gs.check_ranges(scen, {"fund.growth.persistence.value": (0.2, 1.5)})
+    with pytest.raises(InputError, match=r"parameter 'fund\.growth\.mean\.value': expected low < high"):
+        gs.check_ranges(scen, {"fund.growth.mean.value": (0.02, 0.01)})
+    with pytest.raises(InputError, match=r"has no field 'fund\.growth\.average'"):
+        gs.morris(scen, {"fund.growth.average.value": (0.0, 1.0)}, gs.au_budget(), trajectories=2, paths=16)
+
+
+def test_sobol_convergence_and_wide_interval_warning(allocation_only):
+    import warnings
+
+    ranges = {"fund.growth.mean.value": (0.005, 0.025), "fund.price.mean.value": (0.01, 0.03),
+              "fund.growth.persistence.value": (0.2, 0.4)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = gs.sobol(allocation_only, ranges, gs.au_budget(), n=8, paths=32, full=True)
+    assert list(res.convergence.index.get_level_values(0).unique()) == [2, 4, 8]
+    pd.testing.assert_frame_equal(res.convergence.loc[8].loc[res.indices.index], res.indices)
+    assert len(res.samples) == 8 * (3 + 2)
+    t = res.indices
+    wide = {p for p, r in t.iterrows() if r["ST_conf"] > abs(r["ST"]) or r["S1_conf"] > abs(r["S1"])}
+    assert set(res.wide) == wide and wide  # with 8 base samples some interval is wide
+    msgs = [str(w.message) for w in caught if issubclass(w.category, gemfin.errors.GemfinWarning)]
+    assert len(msgs) == 1 and all(p in msgs[0] for p in wide)
+    # The mean growth of the fund drives its size far more than how persistent growth is.
+    assert t.loc["fund.growth.mean.value", "ST"] > 10 * t.loc["fund.growth.persistence.value", "ST"]

@@ -23,6 +23,7 @@
 // in two consecutive years), net shock effect (loss − compensation), national share in deficit.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,7 +54,16 @@ struct Realisation {
     Distribution year = Distribution::fixed(0.0);      // α_t, a macro shock (drawn every year)
     Distribution residual = Distribution::fixed(0.0);  // e_g,t at the reference size, per municipality and year
     Vector residual_factor;                            // G: the residual's scale relative to the reference
+    // The residual's quantiles at (i + ½)/kResidualTable (residual_table(residual)); built once
+    // per model and shared by its runs. Empty: each BudgetRun builds its own.
+    std::shared_ptr<const std::vector<double>> residual_table;
 };
+
+constexpr std::size_t kResidualBits = 12, kResidualTable = std::size_t{1} << kResidualBits;
+
+/// Quantiles of `d` at (i + ½)/kResidualTable, i < kResidualTable, through the normal copula
+/// (F⁻¹(Φ(z_i)), the distribution's checked table where it has one).
+std::shared_ptr<const std::vector<double>> residual_table(const Distribution& d);
 
 struct BudgetModel {
     // Base year per municipality (G each, euros).
@@ -114,9 +124,8 @@ private:
     std::array<bool, kDomains> constant_volume_{};
     std::vector<double> buig_base_ratio_;
     std::vector<double> compensation_;  // T × G: compensation per year and municipality
-    // The realisation residual's quantiles at (i + ½)/kResidualTable, drawn by a 12-bit index.
-    static constexpr std::size_t kResidualBits = 12, kResidualTable = std::size_t{1} << kResidualBits;
-    std::vector<double> residual_table_;
+    // The realisation residual's quantiles, drawn by a 12-bit index (Realisation::residual_table).
+    std::shared_ptr<const std::vector<double>> residual_table_;
     std::vector<std::uint32_t> fifth_;
     double price_ = 1.0, wp_prev_ = 0.0;
     std::array<double, kDomains> cost_{};

@@ -1,0 +1,193 @@
+"""Many parameter sets against one built scenario: the engine room of gemfin.sensitivity.
+
+A :class:`Batch` builds the scenario once: it validates it, loads (and, for a reform, changes)
+the circulaire, reads the base budget and the realisation gaps, and the core keeps the
+distributions it built (``simulation._core_distribution``). A parameter set then costs what
+its numbers cost: the scenario document with the new values is validated again (about a
+millisecond, so a value outside a field's domain is an error naming the field), the model
+inputs are assembled from the cached parts, and the engine runs. A set that changes the
+*structure* — the circulaire, the proposal, the base filing, the horizon, which maatstaven a
+driver moves — rebuilds the circulaire, and its row says so (``rebuilt``).
+
+Sets run concurrently, each on one core (the engine's result does not depend on its thread
+count), so a batch of small runs keeps every core busy where one small run would use one.
+Every set uses the batch's seed: common random numbers, and a set's outputs are bitwise those
+of ``simulate(scenario with those values, paths, seed, bins=...)``.
+
+On Dask (``client=``) the sets are split into contiguous groups, one task each; a worker
+builds the batch once per process (checking that its model matches the client's) and runs its
+groups; the rows come back in order, identical to a local run.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+
+from .errors import GemfinError, InputError
+from .scenario import Scenario, as_scenario
+
+#: Field paths (prefixes) that change the model's structure rather than its numbers.
+STRUCTURAL = ("circulaire", "proposal", "horizon", "extends", "budget.base")
+#: Histogram bins of a batch's runs: enough for the quantile outputs of a sensitivity study
+#: (means and shares do not depend on them), and a fraction of the default's set-up cost.
+DEFAULT_BINS = 256
+
+Output = Callable[[object], float]
+
+
+def is_structural(path: str) -> bool:
+    """Whether changing ``path`` changes the model's structure (circulaire, base, maatstaven)."""
+    parts = path.split(".")
+    return (any(path == p or path.startswith(p + ".") for p in STRUCTURAL)
+            or (parts[0] == "drivers" and len(parts) > 2 and parts[2] in ("maatstaven", "average_years")))
+
+
+class Batch:
+    """A scenario built once for many parameter sets (module docstring)."""
+
+    def __init__(self, scenario, paths: int, seed: int, bins: int = DEFAULT_BINS):
+        from .simulation import _check_int
+
+        self.scenario: Scenario = as_scenario(scenario)
+        self.paths = _check_int("paths", paths, 1, 2**32 - 1)
+        self.seed = _check_int("seed", seed, 0, 2**64 - 1)
+        self.bins = _check_int("bins", bins, 16, 1 << 20)
+        self.circulaire = self.scenario.load_circulaire()
+        self.inputs = self.scenario.model_inputs(self.circulaire)  # also fills the caches
+
+    def fingerprint(self) -> str:
+        from .cluster import fingerprint
+
+        return fingerprint(self.inputs)
+
+    def run(self, values: Mapping[str, float], threads: int = 1):
+        """(SimulationResult, rebuilt) for one parameter set."""
+        from .sensitivity import with_parameters
+        from .simulation import simulate
+
+        scen = with_parameters(self.scenario, values)
+        rebuilt = any(is_structural(p) for p in values)
+        circ = scen.load_circulaire() if rebuilt else self.circulaire
+        res = simulate(scen, paths=self.paths, seed=self.seed, threads=threads, progress=False, bins=self.bins,
+                       _circulaire=circ)
+        return res, rebuilt
+
+    def outputs(self, values: Mapping[str, float], outputs: Mapping[str, Output], threads: int = 1) -> dict:
+        res, rebuilt = self.run(values, threads)
+        row = {name: float(fn(res)) for name, fn in outputs.items()}
+        row["rebuilt"] = rebuilt
+        return row
+
+
+def _rows(parameter_sets: pd.DataFrame) -> list[dict]:
+    return [{k: float(v) for k, v in row.items()} for row in parameter_sets.to_dict(orient="records")]
+
+
+def evaluate_local(batch: Batch, parameter_sets: pd.DataFrame, outputs: Mapping[str, Output],
+                   threads: int | None, progress=True) -> pd.DataFrame:
+    """The outputs of every set, sets running concurrently on ``threads`` cores (all by
+    default), in the order of ``parameter_sets``. Ctrl-C stops after the running sets."""
+    rows = _rows(parameter_sets)
+    if not threads:
+        threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = max(1, min(int(threads), len(rows)))
+    bar = _bar(progress, len(rows), batch.scenario.name)
+    lock = threading.Lock()
+
+    def one(values):
+        out = batch.outputs(values, outputs)
+        if bar is not None:
+            with lock:
+                bar.update(1)
+        return out
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gemfin-sensitivity")
+    try:
+        results = list(pool.map(one, rows))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        if bar is not None:
+            bar.close()
+    return pd.DataFrame(results)
+
+
+def _bar(progress, total: int, name: str):
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="set", desc=f"gemfin sensitivity {name}", leave=False)
+
+
+# Batches built on this Dask worker process, by (fingerprint, paths, seed, bins): the tasks of
+# one analysis reuse one. A process-local cache, bounded to two analyses.
+_BATCHES: dict[tuple, Batch] = {}
+_BATCHES_LOCK = threading.Lock()
+
+
+def run_group(scenario: Scenario, paths: int, seed: int, bins: int, expected: str, sets: pd.DataFrame,
+              outputs: Mapping[str, Output]) -> pd.DataFrame:
+    """One Dask task: the outputs of a group of sets, on a worker."""
+    from .cluster import _worker_threads
+
+    key = (expected, paths, seed, bins)
+    with _BATCHES_LOCK:
+        batch = _BATCHES.get(key)
+    if batch is None:
+        batch = Batch(scenario, paths, seed, bins)
+        got = batch.fingerprint()
+        if got != expected:
+            raise GemfinError(
+                f"the model this worker built from scenario {scenario.name!r} differs from the client's "
+                f"(fingerprint {got[:12]} vs {expected[:12]}): install the same gemfin version, with the same "
+                "data, on the client and every worker")
+        with _BATCHES_LOCK:
+            while len(_BATCHES) >= 2:
+                _BATCHES.pop(next(iter(_BATCHES)))
+            _BATCHES[key] = batch
+    return evaluate_local(batch, sets, outputs, threads=_worker_threads(0), progress=False)
+
+
+def evaluate_on_cluster(client, batch: Batch, parameter_sets: pd.DataFrame, outputs: Mapping[str, Output],
+                        groups: int | None = None, progress=True) -> pd.DataFrame:
+    """The outputs of every set, in groups of contiguous sets as Dask tasks; in order."""
+    from distributed import as_completed
+
+    n = len(parameter_sets)
+    if groups is None:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        groups = min(n, 4 * workers)
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise InputError(f"groups must be a positive integer, got {groups!r}")
+    bounds = np.linspace(0, n, min(int(groups), n) + 1).round().astype(int)
+    expected = batch.fingerprint()
+    futures = {}
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if b > a:
+            f = client.submit(run_group, batch.scenario, batch.paths, batch.seed, batch.bins, expected,
+                              parameter_sets.iloc[a:b].reset_index(drop=True), dict(outputs), pure=False)
+            futures[f] = a
+    bar = _bar(progress, n, batch.scenario.name)
+    parts = {}
+    try:
+        for f in as_completed(list(futures)):
+            part = f.result()
+            parts[futures[f]] = part
+            if bar is not None:
+                bar.update(len(part))
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    return pd.concat([parts[a] for a in sorted(parts)], ignore_index=True)
