@@ -444,6 +444,14 @@ def _read_siudu(path: Path, names: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     return items.loc[names.index], types
 
 
+def maatstaf_codes(circulaire_id: str, data: str | Path | None = None) -> tuple[str, ...]:
+    """The maatstaf codes of a circulaire (its volume columns), cheap to ask again."""
+    root = data_dir(data)
+    files = [root / "gemeentefonds" / f"GF_{circulaire_id}_{k}.csv" for k in ("Volumina", "Gewichten")]
+    return derived_from_files(files, ("maatstaf_codes", circulaire_id),
+                              lambda: tuple(load_circulaire(circulaire_id, data).volumes.columns))
+
+
 def load_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circulaire:
     """Load and validate one shipped circulaire, e.g. ``load_circulaire("M2024_2025")``.
 

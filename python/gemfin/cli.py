@@ -27,7 +27,7 @@ import pandas as pd
 from .allocation import allocate
 from .circulaire import circulaires, load_circulaire, newest_circulaire
 from .compare import compare
-from .errors import GemfinError
+from .errors import GemfinError, InputError
 from .io import TABLE_FORMATS, check_output, write_tables
 from .provenance import git_commit, record, version
 
@@ -151,6 +151,24 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument("--seed", type=count_or_zero, default=1, help="random seed (default 1)")
     bt.add_argument("--out", metavar="DIR", required=True,
                     help="directory for predictions.csv, national.csv, scores.csv (with a realisation) and run.json")
+
+    se = sub.add_parser("sensitivity", help="global sensitivity of an output to scenario parameters (Sobol' or Morris, "
+                                            "through SALib), parameter sets in batches, here or on Dask")
+    se.add_argument("scenario", metavar="FILE", help="scenario YAML")
+    se.add_argument("--method", choices=("sobol", "morris"), required=True)
+    se.add_argument("--parameters", metavar="FILE", required=True,
+                    help="YAML: field path → [low, high], e.g. 'fund.growth.mean.value: [0.005, 0.025]'")
+    se.add_argument("--output", default="share_in_deficit", metavar="NAME[:YEAR]",
+                    help="share_in_deficit or au_budget, of the last year or of YEAR (default share_in_deficit)")
+    se.add_argument("--samples", type=count, default=None, metavar="N",
+                    help="Sobol': base samples (a power of two; default 64); Morris: trajectories (default 8)")
+    se.add_argument("--paths", type=count, default=500, help="paths per parameter set (default 500)")
+    se.add_argument("--seed", type=count_or_zero, default=1, help="random seed, the same for every set (default 1)")
+    se.add_argument("--threads", type=count, default=None, help="sets run at once (default: all cores)")
+    se.add_argument("--scheduler", metavar="ADDRESS", help="run the sets on a Dask cluster")
+    se.add_argument("--out", metavar="DIR", required=True,
+                    help="directory for indices.csv, samples.csv, convergence.csv (Sobol') and run.json")
+    se.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     rep = sub.add_parser("report", help="run a scenario and write a report (self-contained HTML, or Excel)")
     rep.add_argument("scenario", metavar="FILE", help="scenario YAML")
@@ -358,6 +376,49 @@ def _cmd_backtest(args) -> None:
         print(f"  written: {f}")
 
 
+def _cmd_sensitivity(args) -> None:
+    import contextlib
+
+    from . import sensitivity as gs
+    from .io import write_csv, write_directory, write_json
+    from .scenario import load_scenario
+
+    check_output(args.out, directory=True)
+    scen = load_scenario(args.scenario)
+    ranges = gs.load_ranges(args.parameters)
+    label, output = gs.output_by_name(args.output)
+    gs.check_ranges(scen, ranges)  # before any run: a bad range is an error naming the field
+    if args.scheduler is not None:
+        from .cluster import connect
+
+        ctx = connect(args.scheduler)
+    else:
+        ctx = contextlib.nullcontext()
+    common = dict(paths=args.paths, seed=args.seed, threads=args.threads, progress=not args.no_progress)
+    with ctx as client:
+        if args.method == "sobol":
+            n = args.samples or 64
+            if n & (n - 1):
+                raise InputError(f"--samples {n}: Sobol' sampling needs a power of two (e.g. 64, 128, 256)")
+            res = gs.sobol(scen, ranges, output, n=n, client=client, full=True, **common)
+            table, samples, extra = res.indices, res.samples, {"convergence.csv": res.convergence}
+        else:
+            table, samples = gs.morris(scen, ranges, output, trajectories=args.samples or 8, client=client,
+                                       full=True, **common)
+            extra = {}
+    rebuilt = int(samples["rebuilt"].sum())
+    print(f"gemfin sensitivity {scen.name}: {args.method}, {len(ranges)} parameters, {len(samples):,} sets x "
+          f"{args.paths:,} paths, output {label}" + (f"; {rebuilt} sets rebuilt the model" if rebuilt else ""))
+    print(table.round(3).to_string())
+    about = record(scenario=scen, seed=args.seed, paths=args.paths, command="gemfin sensitivity", method=args.method,
+                   output=label, parameters={k: list(v) for k, v in ranges.items()}, sets=len(samples))
+    tables = {"indices.csv": table, "samples.csv": samples, **extra}
+    files = {name: (lambda p, df=df: write_csv(p, df)) for name, df in tables.items()}
+    files["run.json"] = lambda p: write_json(p, about)
+    for f in write_directory(args.out, files):
+        print(f"  written: {f}")
+
+
 def _cmd_report(args) -> None:
     from .report import REPORT_FORMATS, write_report
     from .scenario import load_scenario
@@ -392,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
             _cmd_report(args)
         elif args.command == "backtest":
             _cmd_backtest(args)
+        elif args.command == "sensitivity":
+            _cmd_sensitivity(args)
     except GemfinError as exc:
         print(f"gemfin: error: {exc}", file=sys.stderr)
         return 2

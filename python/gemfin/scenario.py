@@ -39,9 +39,9 @@ import numpy as np
 
 from ._yaml import load_yaml_mapping
 from .booked import available as booked_ids, booked_id, is_booked
-from .circulaire import Circulaire, circulaires, load_circulaire, newest_circulaire
+from .circulaire import Circulaire, circulaires, load_circulaire, maatstaf_codes, newest_circulaire
 from .errors import GemfinError
-from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_inputs,
+from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,
                               parse_budget, parse_compensation, parse_shock)
 
 DISTRIBUTIONS = {
@@ -184,8 +184,11 @@ class Scenario:
             circ = load_proposal(self.proposal).apply(circ)
         return circ
 
-    def model_inputs(self, circ: Circulaire | None = None) -> dict:
-        """Arguments of the compiled core: C_basis/C_ozb grouped by driver, fund, drivers."""
+    def static_inputs(self, circ: Circulaire | None = None) -> dict:
+        """The parts of :meth:`model_inputs` that depend only on the data and the scenario's
+        structure (circulaire, proposal, which maatstaven each driver moves, the budget's base
+        filing): C_basis/C_ozb grouped by driver, the base AU budget, the budget's data. A
+        sensitivity batch computes them once and passes them back for every parameter set."""
         from .allocation import allocate
 
         circ = circ or self.load_circulaire()
@@ -200,6 +203,25 @@ class Scenario:
             col = driver_of.get(m, d)
             contrib = vol[m].to_numpy() * total_rate[m]
             (c_ozb if is_ozb[m] else c_basis)[:, col] += contrib
+        out = {"c_basis": c_basis, "c_ozb": c_ozb,
+               # The AU budget of the base year is the circulaire's own (a reform keeps it equal).
+               "budget0": allocate(load_circulaire(self.circulaire)).au_total,
+               "structure": self._structure(), "budget_base": None}
+        if self.budget is not None:
+            out["budget_base"] = budget_base(self.budget, circ)
+        return out
+
+    def _structure(self) -> tuple:
+        """What :meth:`static_inputs` depends on besides the data."""
+        base = (self.budget.document, self.budget.year) if self.budget is not None else None
+        return (self.circulaire, str(self.proposal), tuple((d.name, d.maatstaven) for d in self.drivers), base)
+
+    def model_inputs(self, circ: Circulaire | None = None, static: dict | None = None) -> dict:
+        """Arguments of the compiled core: C_basis/C_ozb grouped by driver, fund, drivers;
+        ``static`` is :meth:`static_inputs` of a scenario of the same structure, if known."""
+        circ = circ or self.load_circulaire()
+        if static is None or static["structure"] != self._structure():
+            static = self.static_inputs(circ)
         mutations = np.zeros(self.horizon)
         for year, amount, _ in self.policy_mutations:
             mutations[self.years.index(year)] += amount
@@ -208,20 +230,18 @@ class Scenario:
             return {"mean": p.mean.value, "persistence": p.persistence.value, "start": p.start.value,
                     "shock": p.shock.as_core()}
 
-        # The AU budget of the base year is the circulaire's own (a reform keeps it equal).
-        budget0 = allocate(load_circulaire(self.circulaire)).au_total
-        fund = {"rule": self.rule, "budget0": budget0, "growth": proc(self.growth),
+        fund = {"rule": self.rule, "budget0": static["budget0"], "growth": proc(self.growth),
                 "policy_mutations": mutations.tolist()}
         if self.price is not None:
             fund["price"] = proc(self.price)
         drivers = [{"name": drv.name, "national": drv.national.as_core(), "municipal_sd": drv.municipal_sd.value,
                     "average_years": drv.average_years} for drv in self.drivers]
-        out = {"c_basis": c_basis, "c_ozb": c_ozb, "drivers": drivers, "fund": fund,
+        out = {"c_basis": static["c_basis"], "c_ozb": static["c_ozb"], "drivers": drivers, "fund": fund,
                "correlation": self.correlation_matrix(), "correlation_names": self.shock_names,
                "years": self.horizon, "budget": None}
         if self.budget is not None:
             out["budget"] = budget_inputs(self.budget, self.shocks, self.compensation, self.drivers, circ, self.years,
-                                          str(self.path or self.name))
+                                          str(self.path or self.name), static["budget_base"])
         return out
 
     def _repr_html_(self) -> str:
@@ -424,7 +444,7 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
     else:
         # A booked fund has no maatstaven; the drivers still name those of the verdeelmodel
         # (they drive the budget's volumes), checked against the newest circulaire.
-        known = list(load_circulaire(newest_circulaire() if is_booked(circ_id) else circ_id).volumes.columns)
+        known = list(maatstaf_codes(newest_circulaire() if is_booked(circ_id) else circ_id))
         owner: dict[str, str] = {}
         for dname, spec in top["drivers"].items():
             d = problems.run(_parse_driver, dv.at(dname), dname, spec, known, owner)

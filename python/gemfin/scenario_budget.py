@@ -272,9 +272,49 @@ def _table(path: str, codes, where: str) -> pd.Series:
     return s.reindex(codes).fillna(0.0)
 
 
-def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin: str) -> dict:
-    """Arrays of the compiled budget model (euros, in the order of the circulaire's municipalities)."""
+@dataclass(frozen=True)
+class BudgetBase:
+    """What the budget model takes from the data, for one base filing and circulaire (euros, in
+    the order of the circulaire's municipalities); independent of the scenario's numbers, so a
+    sensitivity batch computes it once."""
+
+    base: object                 # iv3.BaselineBudget
+    lasten: pd.DataFrame
+    baten: pd.DataFrame
+    buig_baten: pd.Series
+    buig_lasten: pd.Series
+    reserves: pd.DataFrame       # algemene reserve, bestemmingsreserves
+    allocation: object           # the circulaire's allocation at its published factor
+    planned: np.ndarray          # the base filing's saldo relative to its lasten (realisation model's b)
+    gap: np.ndarray              # the realisation gap two years before the base (0 where unknown)
+    gap_known: bool
+
+    def arrays(self, circ) -> dict:
+        """The core's base-year arrays (computed once per base: they depend on the data only)."""
+        cached = self.__dict__.get("_arrays")
+        if cached is None:
+            lasten, baten, buig_b, buig_l = self.lasten, self.baten, self.buig_baten, self.buig_lasten
+            cached = {
+                "lasten": [lasten["Jeugd"].to_numpy(), lasten["Wmo"].to_numpy(),
+                           (lasten["Participatie"] - buig_l).to_numpy(), lasten["Overig"].to_numpy()],
+                # Before 2023 the base (Iv3 summary) does not split the belastingen: all follow the OZB rule.
+                "ozb": (baten["OZB woningen"] + baten["OZB niet-woningen"] + baten["Belastingen (ongesplitst)"]).to_numpy(),
+                "other_taxes": (baten["Parkeerbelasting"] + baten["Overige belastingen"] + baten["Parkeren"]).to_numpy(),
+                "other_baten": (baten["Overige baten"] - buig_b).to_numpy(),
+                "buig_baten": buig_b.clip(lower=0).to_numpy(),
+                "buig_lasten": buig_l.clip(lower=0).to_numpy(),
+                "siudu": circ.fixed_items.sum(axis=1).to_numpy(),
+                "algemene reserve": self.reserves["algemene reserve"].to_numpy(),
+                "bestemmingsreserves": self.reserves["bestemmingsreserves"].to_numpy(),
+                "inhabitants": circ.municipalities["inhabitants"].reindex(circ.volumes.index).to_numpy(),
+            }
+            object.__setattr__(self, "_arrays", cached)  # a memo of a frozen dataclass's own data
+        return cached
+
+
+def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
     from . import iv3
+    from . import realisation as rm
     from .allocation import allocate
 
     codes = circ.volumes.index
@@ -283,8 +323,6 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
     if base.missing or absent:
         raise DataError(f"Iv3 {spec.document} {spec.year}: no budget for municipality/municipalities "
                         f"{(base.missing or absent)[:10]} of circulaire {circ.id}")
-    buig_b = base.buig_baten.reindex(codes).fillna(0.0)
-    buig_l = base.buig_lasten.reindex(codes).fillna(0.0)
     lasten = base.lasten.reindex(codes)
     baten = base.baten.reindex(codes)
     # Reserves at the start: the balance sheet at the end of the year before a begroting base
@@ -294,34 +332,43 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
     reserves = reserves.reindex(codes)
     if reserves.isna().any().any():
         raise DataError(f"balance sheet {sheet}: no reserves for {list(reserves.index[reserves.isna().any(axis=1)][:10])}")
-    res0 = reserves["algemene reserve"] + (reserves["bestemmingsreserves"] if spec.include_bestemmingsreserves else 0.0)
+    alloc = allocate(circ)
+    # The realisation model's b: own baten, BUIG, the AU and SIUDU against all lasten
+    # (Participatie includes the BUIG benefits here).
+    total_lasten = lasten.sum(axis=1).to_numpy()
+    total_baten = (baten.sum(axis=1).to_numpy() + alloc.algemene_uitkering.reindex(codes).to_numpy()
+                   + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy())
+    planned = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
+    gap = realisation_gap(spec.year - 2, spec.year).reindex(codes)
+    return BudgetBase(base, lasten, baten, base.buig_baten.reindex(codes).fillna(0.0),
+                      base.buig_lasten.reindex(codes).fillna(0.0), reserves, alloc, planned,
+                      gap.fillna(0.0).to_numpy(), bool(gap.notna().any()))
+
+
+def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin: str,
+                  data: BudgetBase | None = None) -> dict:
+    """Arrays of the compiled budget model (euros, in the order of the circulaire's
+    municipalities); ``data`` is :func:`budget_base` of the same base and circulaire, if known."""
+    data = budget_base(spec, circ) if data is None else data
+    a = data.arrays(circ)
+    res0 = a["algemene reserve"] + (a["bestemmingsreserves"] if spec.include_bestemmingsreserves else 0.0)
     names = [d.name for d in drivers]
     weights = np.zeros((4, len(names)))
     for i, d in enumerate(spec.domains):
         for k, w in d.volume:
             weights[i, names.index(k)] = w
-    part = lasten["Participatie"] - buig_l
-    alloc = allocate(circ)
-    comp = compensation_matrix(comps, years, circ, base, alloc, origin)
+    comp = compensation_matrix(comps, years, circ, data.base, data.allocation, origin) if comps \
+        else np.zeros((len(circ.volumes.index), len(years)))
 
     def dist(d):
         return {"kind": d.kind, "params": list(d.params)}
 
-    au_base = alloc.algemene_uitkering.reindex(codes).to_numpy()
-    realisation = _realisation_inputs(spec, lasten, baten, au_base, circ, codes)
-
+    realisation = _realisation_inputs(spec, data, a)
     target_index = {"OZB": 0, "Overige belastingen": 1, "Overige baten": 2, "Jeugd": 3, "Wmo": 4, "Participatie": 5,
                     "Overig": 6}
     return {
-        "lasten": [lasten["Jeugd"].to_numpy(), lasten["Wmo"].to_numpy(), part.to_numpy(), lasten["Overig"].to_numpy()],
-        # Before 2023 the base (Iv3 summary) does not split the belastingen: all follow the OZB rule.
-        "ozb": (baten["OZB woningen"] + baten["OZB niet-woningen"] + baten["Belastingen (ongesplitst)"]).to_numpy(),
-        "other_taxes": (baten["Parkeerbelasting"] + baten["Overige belastingen"] + baten["Parkeren"]).to_numpy(),
-        "other_baten": (baten["Overige baten"] - buig_b).to_numpy(),
-        "buig_baten": buig_b.clip(lower=0).to_numpy(),
-        "buig_lasten": buig_l.clip(lower=0).to_numpy(),
-        "siudu": circ.fixed_items.sum(axis=1).to_numpy(),
-        "reserves": res0.to_numpy(),
+        **{k: a[k] for k in ("lasten", "ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu")},
+        "reserves": res0,
         "volume_weights": weights,
         "bijstand_driver": names.index(spec.bijstand_driver),
         "woz_driver": names.index(spec.woz_driver) if spec.woz_driver else -1,
@@ -362,7 +409,7 @@ def realisation_gap(known: int, division: int) -> pd.Series:
     return derived_from_files(files, ("realisation_gap", known, division), build)
 
 
-def _realisation_inputs(spec: BudgetSpec, lasten, baten, au_base, circ, codes) -> dict | None:
+def _realisation_inputs(spec: BudgetSpec, data: BudgetBase, arrays: dict) -> dict | None:
     """The realisation model's per-municipality offset (β − 1)·b + ρ·u (fraction of lasten):
     b is the base begroting's saldo relative to its lasten as the model sees it (own baten,
     BUIG, the circulaire's AU and SIUDU against all lasten); u the municipality's realisation
@@ -373,13 +420,7 @@ def _realisation_inputs(spec: BudgetSpec, lasten, baten, au_base, circ, codes) -
         return None
     from . import realisation as rm
 
-    total_lasten = lasten.sum(axis=1).to_numpy()  # Participatie includes the BUIG benefits here
-    total_baten = (baten.sum(axis=1).to_numpy() + au_base + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy())
-    b = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
-    known = spec.year - 2
-    u = realisation_gap(known, spec.year).reindex(codes).fillna(0.0).to_numpy()
-    offset = (r.beta.value - 1.0) * b + r.rho.value * u
-    factor = rm.size_factor(circ.municipalities["inhabitants"].reindex(codes).to_numpy(),
-                            r.size_elasticity.value, r.reference_inhabitants.value)
+    offset = (r.beta.value - 1.0) * data.planned + r.rho.value * data.gap
+    factor = rm.size_factor(arrays["inhabitants"], r.size_elasticity.value, r.reference_inhabitants.value)
     return {"offset": offset, "year": r.year.as_core(), "residual": r.residual.as_core(), "residual_factor": factor,
-            "u_year": known if np.any(u != 0.0) else None}
+            "u_year": spec.year - 2 if data.gap_known else None}

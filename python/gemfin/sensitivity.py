@@ -119,7 +119,8 @@ def _current(scen: Scenario, path: str) -> float:
 
 
 def one_at_a_time(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, paths: int = 2000,
-                  seed: int = 1, threads: int | None = None, client=None, bins: int = DEFAULT_BINS) -> pd.DataFrame:
+                  seed: int = 1, threads: int | None = None, client=None, bins: int = DEFAULT_BINS,
+                  progress=False) -> pd.DataFrame:
     """Tornado screening: the output at the scenario's own values and with each parameter at
     its low and high value (others unchanged). Rows sorted by swing |high − low|."""
     scen = as_scenario(scenario)
@@ -131,7 +132,7 @@ def one_at_a_time(scenario, ranges: Mapping[str, tuple[float, float]], output: O
         for end in ranges[p]:
             sets.append({**current, p: float(end)})
     y = evaluate(scen, pd.DataFrame(sets, columns=names), {"y": output}, paths=paths, seed=seed, threads=threads,
-                 client=client, bins=bins)["y"].to_numpy()
+                 client=client, bins=bins, progress=progress)["y"].to_numpy()
     rows = []
     for i, p in enumerate(names):
         low, high = (float(b) for b in ranges[p])
@@ -149,20 +150,22 @@ def _problem(ranges: Mapping[str, tuple[float, float]]) -> dict:
 
 def morris(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, trajectories: int = 8,
            paths: int = 1000, seed: int = 1, num_levels: int = 4, threads: int | None = None, client=None,
-           bins: int = DEFAULT_BINS) -> pd.DataFrame:
-    """Morris elementary effects (SALib): mu*, mu and sigma per parameter."""
+           bins: int = DEFAULT_BINS, progress=False, full: bool = False):
+    """Morris elementary effects (SALib): mu*, mu and sigma per parameter (with ``full=True``
+    also the samples: (table, samples))."""
     from SALib.analyze import morris as analyze
     from SALib.sample import morris as sample
 
     check_ranges(scenario, ranges)
     problem = _problem(ranges)
     x = sample.sample(problem, trajectories, num_levels=num_levels, seed=seed)
-    y = evaluate(scenario, pd.DataFrame(x, columns=problem["names"]), {"y": output}, paths=paths, seed=seed,
-                 threads=threads, client=client, bins=bins)["y"]
-    si = analyze.analyze(problem, x, y.to_numpy(), num_levels=num_levels, seed=seed)
-    return pd.DataFrame({"mu_star": si["mu_star"], "mu": si["mu"], "sigma": si["sigma"],
-                         "mu_star_conf": si["mu_star_conf"]}, index=pd.Index(problem["names"], name="parameter")) \
+    samples = evaluate(scenario, pd.DataFrame(x, columns=problem["names"]), {"y": output}, paths=paths, seed=seed,
+                       threads=threads, client=client, bins=bins, progress=progress)
+    si = analyze.analyze(problem, x, samples["y"].to_numpy(), num_levels=num_levels, seed=seed)
+    table = pd.DataFrame({"mu_star": si["mu_star"], "mu": si["mu"], "sigma": si["sigma"],
+                          "mu_star_conf": si["mu_star_conf"]}, index=pd.Index(problem["names"], name="parameter")) \
         .sort_values("mu_star", ascending=False)
+    return (table, samples) if full else table
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ class SobolResult:
 
 def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, n: int = 16, paths: int = 500,
           seed: int = 1, threads: int | None = None, client=None, bins: int = DEFAULT_BINS,
-          full: bool = False):
+          full: bool = False, progress=False):
     """First-order and total Sobol' indices (SALib, Saltelli sampling; n·(k+2) runs, n a power
     of two). Returns the indices table, or with ``full=True`` a :class:`SobolResult` with their
     convergence over the first quarter, half and all base samples. A GemfinWarning names the
@@ -196,7 +199,7 @@ def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, n
     k = problem["num_vars"]
     x = sample.sample(problem, n, calc_second_order=False, seed=seed)
     samples = evaluate(scenario, pd.DataFrame(x, columns=problem["names"]), {"y": output}, paths=paths, seed=seed,
-                       threads=threads, client=client, bins=bins)
+                       threads=threads, client=client, bins=bins, progress=progress)
     y = samples["y"].to_numpy()
 
     def indices(m: int) -> pd.DataFrame:
@@ -235,4 +238,35 @@ def au_budget(year: int | None = None) -> Output:
     def out(res: SimulationResult) -> float:
         s = res.budget["mean"]
         return float((s.iloc[-1] if year is None else s.loc[year]) / 1e9)
+    return out
+
+
+OUTPUTS = {"share_in_deficit": share_in_deficit, "au_budget": au_budget}
+
+
+def output_by_name(spec: str) -> tuple[str, Output]:
+    """``"share_in_deficit"`` or ``"au_budget:2030"`` → (label, output function)."""
+    name, _, year = spec.partition(":")
+    if name not in OUTPUTS:
+        raise InputError(f"unknown output {name!r}; expected one of {list(OUTPUTS)}, optionally with :YEAR")
+    if year and not year.isdigit():
+        raise InputError(f"output {spec!r}: the year after ':' must be a number, e.g. {name}:2030")
+    return spec, OUTPUTS[name](int(year) if year else None)
+
+
+def load_ranges(path) -> dict[str, tuple[float, float]]:
+    """A parameter file: a YAML mapping field path → [low, high] (optionally under a top-level
+    ``parameters:`` key), loaded safely."""
+    from ._yaml import load_yaml_mapping
+
+    doc = load_yaml_mapping(path, InputError)
+    doc = doc.get("parameters", doc) if isinstance(doc.get("parameters"), dict) else doc
+    out = {}
+    for key, value in doc.items():
+        if not (isinstance(value, list) and len(value) == 2 and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+            raise InputError(f"{path}: {key}: expected [low, high] (two numbers), got {value!r}")
+        out[str(key)] = (float(value[0]), float(value[1]))
+    if not out:
+        raise InputError(f"{path}: no parameters; expected lines like 'fund.growth.mean.value: [0.005, 0.025]'")
     return out

@@ -34,9 +34,12 @@ from .scenario import Scenario, as_scenario
 
 #: Field paths (prefixes) that change the model's structure rather than its numbers.
 STRUCTURAL = ("circulaire", "proposal", "horizon", "extends", "budget.base")
-#: Histogram bins of a batch's runs: enough for the quantile outputs of a sensitivity study
-#: (means and shares do not depend on them), and a fraction of the default's set-up cost.
-DEFAULT_BINS = 256
+#: Histogram bins of a batch's runs. A run allocates and fills a histogram per municipality,
+#: year and output; at 500 paths that is the main fixed cost of a run (measured with
+#: benchmarks/sensitivity.py: 500-path sets at 64 bins reach 83% of a large run's paths/s, at
+#: 256 bins 76%). Means and shares do not depend on it; quantile outputs resolve 1/64 of the
+#: range of the first block (pass bins=2048, simulate's default, for finer quantiles).
+DEFAULT_BINS = 64
 
 Output = Callable[[object], float]
 
@@ -59,7 +62,10 @@ class Batch:
         self.seed = _check_int("seed", seed, 0, 2**64 - 1)
         self.bins = _check_int("bins", bins, 16, 1 << 20)
         self.circulaire = self.scenario.load_circulaire()
-        self.inputs = self.scenario.model_inputs(self.circulaire)  # also fills the caches
+        from .simulation import prepare_static
+
+        self.static = prepare_static(self.scenario, self.circulaire, self.scenario.static_inputs(self.circulaire))
+        self.inputs = self.scenario.model_inputs(self.circulaire, self.static)
 
     def fingerprint(self) -> str:
         from .cluster import fingerprint
@@ -73,9 +79,14 @@ class Batch:
 
         scen = with_parameters(self.scenario, values)
         rebuilt = any(is_structural(p) for p in values)
-        circ = scen.load_circulaire() if rebuilt else self.circulaire
+        if rebuilt:  # its own circulaire and data; a copy of the static parts per set
+            circ, static = scen.load_circulaire(), None
+        else:
+            # The static parts are shared by concurrent sets: each gets a shallow copy, so
+            # that what simulate keeps in it (the base AU) stays its own.
+            circ, static = self.circulaire, dict(self.static)
         res = simulate(scen, paths=self.paths, seed=self.seed, threads=threads, progress=False, bins=self.bins,
-                       _circulaire=circ)
+                       _circulaire=circ, _static=static)
         return res, rebuilt
 
     def outputs(self, values: Mapping[str, float], outputs: Mapping[str, Output], threads: int = 1) -> dict:

@@ -223,7 +223,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
              threads: int | None = None, progress=True, antithetic: bool = False,
              quantiles: Sequence[float] = DEFAULT_QUANTILES, keep: str | Sequence[str] = (),
              bins: int = 2048, block_size: int = 1024, client=None,
-             partitions: int | None = None, _circulaire=None) -> SimulationResult:
+             partitions: int | None = None, _circulaire=None, _static=None) -> SimulationResult:
     """Run the Monte Carlo projection of ``scenario`` (a Scenario or a YAML path).
 
     paths: number of paths; seed: any integer 0 … 2⁶⁴−1; threads: worker threads (None = all
@@ -261,7 +261,8 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
             raise InputError(f"keep: unknown municipality {code!r}; expected CBS codes like 'GM0014'")
         keep_idx.append(codes.index(code))
     opts = RunOptions(paths, seed, threads, bool(antithetic), tuple(qs), tuple(keep_idx), bins, block_size)
-    inputs = scen.model_inputs(circ)
+    static = scen.static_inputs(circ) if _static is None else _static
+    inputs = scen.model_inputs(circ, static)
     engine = build_engine(scen, opts, inputs)
     if client is not None:
         from .cluster import run_on_cluster, validate_partitions
@@ -294,10 +295,10 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     q_cols = [quantile_name(q) for q in qs]
 
     def national(d: dict) -> pd.DataFrame:
-        df = pd.DataFrame({"mean": d["mean"], "sd": d["sd"]}, index=pd.Index(years, name="year"))
-        for k, name in enumerate(q_cols):
-            df[name] = np.asarray(d["quantiles"])[:, k]
-        return df
+        # One block, built at once (a sensitivity batch builds three per parameter set).
+        q = np.asarray(d["quantiles"]).reshape(len(years), len(q_cols))
+        values = np.column_stack([np.asarray(d["mean"]), np.asarray(d["sd"]), q])
+        return pd.DataFrame(values, index=pd.Index(years, name="year"), columns=["mean", "sd", *q_cols])
 
     kept = {}
     if keep_idx:
@@ -310,25 +311,43 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     return SimulationResult(
         scenario=scen, seed=seed, paths=paths, antithetic=antithetic, quantiles=tuple(qs),
         municipalities=circ.municipalities, years=years,
-        base_au=allocate(circ, au_budget=inputs["fund"]["budget0"]).algemene_uitkering.rename("AU base"),
+        base_au=_base_au(circ, inputs["fund"]["budget0"], static),
         au_mean=np.asarray(raw["au"]["mean"]).reshape(g, t),
         au_sd=np.asarray(raw["au"]["sd"]).reshape(g, t),
         au_quantiles=np.asarray(raw["au"]["quantiles"]).reshape(g, t, len(qs)),
         p_below_base=np.asarray(raw["p_below_base"]).reshape(g, t),
         budget=national(raw["budget"]), uitkeringsfactor=national(raw["uf"]),
         kept_paths=kept, max_budget_rel_error=float(raw["max_budget_rel_error"]),
-        finances=_budget_result(raw["finances"], g, t, qs, years, circ, national, scen, inputs["budget"])
+        finances=_budget_result(raw["finances"], g, t, qs, years, circ, national, scen, inputs["budget"], static)
         if "finances" in raw else None,
     )
 
 
-def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, national, scen: Scenario,
-                   inputs: dict) -> BudgetResult:
-    from . import iv3
+def prepare_static(scen: Scenario, circ, static: dict) -> dict:
+    """``static`` (Scenario.static_inputs) with what every run's result needs computed once:
+    the base-year AU and the base begroting's kengetallen."""
+    _base_au(circ, static["budget0"], static)
+    if scen.budget is not None:
+        static["_kengetallen"] = _kengetallen(scen.budget)
+    return static
 
+
+def _base_au(circ, budget0: float, static: dict) -> pd.Series:
+    """The base-year AU at the base budget (kept in ``static`` for the next set of a batch)."""
+    from .allocation import allocate
+
+    key = ("base_au", id(circ), budget0)
+    if static.get("_base_au_key") != key:
+        static["_base_au"] = allocate(circ, au_budget=budget0).algemene_uitkering.rename("AU base")
+        static["_base_au_key"] = key
+    return static["_base_au"]
+
+
+def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, national, scen: Scenario,
+                   inputs: dict, static: dict) -> BudgetResult:
     shape = (g, t)
     spec = scen.budget
-    filled = iv3.baseline_budget(spec.document, spec.year).filled
+    filled = static["budget_base"].base.filled
     notes = [f"{code} ({circ.municipalities.loc[code, 'name']}): {row['reason']} in the {spec.document} {spec.year}; "
              f"used the {row['used']}, lasten × {row['lasten_factor']:.4f}, baten × {row['baten_factor']:.4f}"
              for code, row in filled.iterrows() if code in circ.municipalities.index]
@@ -355,7 +374,7 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
         net_shock=np.asarray(b["net_shock"]).reshape(shape),
         reserves_mean=np.asarray(b["reserves_mean"]).reshape(shape),
         share_deficit=national(b["share_deficit"]),
-        kengetallen=_kengetallen(spec),
+        kengetallen=static["_kengetallen"] if "_kengetallen" in static else _kengetallen(spec),
         base=f"{spec.document} {spec.year}", filled=filled, notes=tuple(notes),
     )
 

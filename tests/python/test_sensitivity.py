@@ -131,3 +131,39 @@ def test_sobol_convergence_and_wide_interval_warning(allocation_only):
     assert len(msgs) == 1 and all(p in msgs[0] for p in wide)
     # The mean growth of the fund drives its size far more than how persistent growth is.
     assert t.loc["fund.growth.mean.value", "ST"] > 10 * t.loc["fund.growth.persistence.value", "ST"]
+
+
+def test_cli_sensitivity_writes_indices_and_samples(tmp_path, capsys):
+    from gemfin.cli import main
+
+    params = tmp_path / "p.yaml"
+    params.write_text("fund.growth.mean.value: [0.005, 0.025]\nfund.price.mean.value: [0.01, 0.03]\n")
+    out = tmp_path / "out"
+    assert main(["sensitivity", str(BASELINE), "--method", "sobol", "--parameters", str(params), "--samples", "4",
+                 "--paths", "64", "--output", "au_budget:2030", "--out", str(out), "--no-progress"]) == 0
+    idx = pd.read_csv(out / "indices.csv")
+    assert set(idx["parameter"]) == {"fund.growth.mean.value", "fund.price.mean.value"}
+    assert len(pd.read_csv(out / "samples.csv")) == 4 * (2 + 2)
+    assert (out / "convergence.csv").is_file() and (out / "run.json").is_file()
+    assert main(["sensitivity", str(BASELINE), "--method", "morris", "--parameters", str(params), "--samples", "2",
+                 "--paths", "32", "--out", str(tmp_path / "m"), "--no-progress"]) == 0
+    assert len(pd.read_csv(tmp_path / "m" / "samples.csv")) == 2 * (2 + 1)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("fund.growth.persistence.value: [0.2, 1.5]\n", r"fund\.growth\.persistence\.value: expected a number in \[0\.0, 0\.99\]"),
+    ("fund.growth.mean.value: [0.01]\n", r"p\.yaml: fund\.growth\.mean\.value: expected \[low, high\]"),
+    ("fund.growth.mean.value: [0.01, 0.02]\n", r"--samples 6: Sobol' sampling needs a power of two"),
+])
+def test_cli_sensitivity_bad_input(tmp_path, capsys, text, message):
+    import re
+
+    from gemfin.cli import main
+
+    params = tmp_path / "p.yaml"
+    params.write_text(text)
+    out = tmp_path / "out"
+    assert main(["sensitivity", str(BASELINE), "--method", "sobol", "--parameters", str(params), "--samples", "6",
+                 "--paths", "16", "--out", str(out)]) == 2
+    assert re.search(message, capsys.readouterr().err)
+    assert not out.exists()  # nothing written
