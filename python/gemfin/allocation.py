@@ -1,4 +1,4 @@
-"""Deterministic allocation of the gemeentefonds for one circulaire (domain.md §2.1, §9.2)."""
+"""Deterministic allocation of the gemeentefonds for one circulaire (docs/domain.md §2.1, §9.2)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ from ._tables import RawTable, derived_from_files, is_ascii_number, read_table
 from .errors import DataError, InputError
 from .municipalities import indeling_with_predecessors, size_class
 
-#: The 12 clusters of the herijkt model (domain.md §3.1), in the order of the rekenbestanden.
+#: The 12 clusters of the herijkt model (docs/domain.md §3.1), in the order of the rekenbestanden.
 CLUSTERS: tuple[str, ...] = (
     "Sociale basisvoorzieningen",
     "Participatie",
@@ -46,7 +46,7 @@ CLUSTERS: tuple[str, ...] = (
     "Onroerendezaakbelasting",
 )
 
-#: Volume columns whose code differs from the Gewichten file (domain.md §2.10: dropping this
+#: Volume columns whose code differs from the Gewichten file (docs/domain.md §2.10: dropping this
 #: mapping silently loses 342 × vast bedrag × UF ≈ EUR 0.48 bn).
 VOLUME_CODE_ALIASES = {"vast nieuw": "vast"}
 
@@ -72,7 +72,7 @@ _BOOKED_ID = re.compile(r"^([BR])(\d{4})_(\d{4})$")  # gemfin.booked: the fund a
 
 def is_ozb_maatstaf(code: str) -> bool:
     """The three OZB maatstaven (WOZwe80, WOZnwe70, WOZnwg70) carry a rekentarief per euro of
-    corrected WOZ value and stay outside the uitkeringsfactor (domain.md §2.1)."""
+    corrected WOZ value and stay outside the uitkeringsfactor (docs/domain.md §2.1)."""
     return code.upper().startswith("WOZ")
 
 
@@ -308,7 +308,7 @@ def _read_gewichten(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     total_i = table.column_index("Totaal")
     # Only coded rows are bedragen per eenheid. The uncoded rows at the bottom (weight 1.00 for
     # 'herindeling', 'beschermd wonen', ...) are the upstream author's mapping of SIUDU items to
-    # clusters, not BZK data (../shared/data/SOURCES.md §3).
+    # clusters, not BZK data (data/gemeentefonds/SOURCES.md).
     coded = [i for i, r in enumerate(table.rows) if r[code_i] != ""]
     sub = RawTable(table.path, table.header, [table.rows[i] for i in coded],
                    [table.line_numbers[i] for i in coded])

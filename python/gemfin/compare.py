@@ -1,5 +1,5 @@
 """Herverdeeleffecten of a reform proposal at equal AU budget, with a capped phase-in
-(ingroeiregeling, Bfv art. 29; domain.md §2.7)."""
+(ingroeiregeling, Bfv art. 29; docs/domain.md §2.7)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ INDELING_FILES = {
 IV3_YEARS = range(2017, 2023)
 IV3_GEMEENTEN = "iv3_data.gemeente.csv"
 
-#: Size classes (inhabitants) used in the herverdeel reporting of the herijking (domain.md §2.7).
+#: Size classes (inhabitants) used in the herverdeel reporting of the herijking (docs/domain.md §2.7).
 SIZE_CLASS_EDGES = (0, 20_000, 50_000, 100_000, 250_000, np.inf)
 SIZE_CLASS_LABELS = ("0–20k", "20–50k", "50–100k", "100–250k", ">250k")
 

@@ -1,4 +1,4 @@
-"""Loading the shipped circulaires, checked against figures published in domain.md."""
+"""Loading the shipped circulaires, checked against figures published in docs/domain.md."""
 
 import numpy as np
 import pandas as pd
@@ -9,7 +9,7 @@ import gemfin._datadir
 import gemfin.municipalities
 from gemfin.dutch_numbers import parse_dutch_number
 
-# domain.md §2.10 (DERIVED from the rekenbestanden, independent of this code):
+# docs/domain.md §2.10 (DERIVED from the rekenbestanden, independent of this code):
 # circulaire → (UF, Σ basis bn, OZB bn, AU model bn)
 DOMAIN_TOTALS = {
     "M2022_2023": (1.285, 29.315, -3.309, 34.360),
@@ -56,7 +56,7 @@ def test_structure_of_every_circulaire(cid):
 
 
 def test_per_municipality_figures_s2024_2024():
-    # domain.md §2.10: AU model part, EUR mln, S2024_2024.
+    # docs/domain.md §2.10: AU model part, EUR mln, S2024_2024.
     alloc = gemfin.allocate(gemfin.load_circulaire("S2024_2024"))
     au = alloc.algemene_uitkering / 1e6
     assert au["GM0014"] == pytest.approx(651.9, abs=0.06)   # Groningen
@@ -71,7 +71,7 @@ def test_per_municipality_figures_s2024_2024():
 
 
 def test_suppletie_nieuwe_verdeling_s2024_2024():
-    # domain.md §2.7: positive for 134 municipalities (EUR +373.6 mln), negative for 128 (−383.0 mln).
+    # docs/domain.md §2.7: positive for 134 municipalities (EUR +373.6 mln), negative for 128 (−383.0 mln).
     circ = gemfin.load_circulaire("S2024_2024")
     s = circ.fixed_items["Suppletie nieuwe verdeling GF"]
     assert circ.fixed_item_types["Suppletie nieuwe verdeling GF"] == "suppletie"

@@ -20,7 +20,7 @@ def test_every_taakveld_is_mapped_to_exactly_one_domain(kind, year):
 
 
 def test_national_totals_match_domain_spec():
-    # domain.md §4.3 (DERIVED from the same Iv3 files, EUR mln).
+    # docs/domain.md §4.3 (DERIVED from the same Iv3 files, EUR mln).
     b25 = iv3.baseline_budget("begroting", 2025)
     assert b25.missing == [] and b25.unmatched == []
     # The domain figures are of the filings as published: without the four filled in.

@@ -15,8 +15,8 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 @pytest.fixture(scope="module")
 def kernel_env(tmp_path_factory):
-    """A kernelspec whose interpreter is the one running the tests (toolchain.md §5): the
-    default 'python3' spec may point at another Python that cannot import gemfin."""
+    """A kernelspec whose interpreter is the one running the tests: the default 'python3'
+    spec may point at another Python that cannot import gemfin."""
     root = tmp_path_factory.mktemp("jupyter")
     spec = root / "kernels" / "gemfin-test"
     spec.mkdir(parents=True)

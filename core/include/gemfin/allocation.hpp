@@ -1,5 +1,5 @@
 #pragma once
-// The deterministic verdeelmodel of the algemene uitkering (herijkt model, domain.md §2.1, §9.2).
+// The deterministic verdeelmodel of the algemene uitkering (herijkt model, docs/domain.md §2.1, §9.2).
 //
 //   basis[g]   = Σ_{m not OZB} volume[g,m] · bedrag[m]         (uitkeringsbasis, before UF)
 //   ozb[g]     = Σ_{m OZB}     WOZ[g,m]    · rekentarief[m]    (negative; outside the UF)

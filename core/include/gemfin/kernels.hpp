@@ -7,8 +7,8 @@
 // versions may differ in the last bits (FMA, vector exp/log): results are bitwise reproducible
 // on one kind of CPU, for any thread count or partition, not across instruction sets.
 //
-// The municipal shocks use single precision (performance.md: "single precision for the
-// uniforms and the transform is a legitimate option; keep money in double"): a 24-bit uniform
+// The municipal shocks use single precision for the uniforms and the transform, and money
+// stays double (docs/monte-carlo.md, "Random numbers and determinism"): a 24-bit uniform
 // u = (b + ½)/2²⁴ with b the top 24 bits of a Philox word, z = Φ⁻¹(u) by Giles' float erfinv
 // (|z| < 5.4), factor = exp(mean + sd·z) in float. Levels, volumes and money stay double.
 #include <cstddef>

@@ -1,5 +1,5 @@
 #pragma once
-// Ingroeiregeling (phase-in) of a herverdeeleffect, Bfv art. 29 and domain.md §2.7.
+// Ingroeiregeling (phase-in) of a herverdeeleffect, Bfv art. 29 and docs/domain.md §2.7.
 //
 // In phase-in year t the change of a municipality's AU relative to the old distribution is
 // clamped to ±cap[t]·inhabitants, where cap[t] is the *cumulative* cap per inhabitant

@@ -9,8 +9,8 @@
 //   basis_g   = Σ_d mult_{g,d}·C_basis[g,d] + C_basis[g,fixed]; ozb_g likewise with C_ozb
 //   UF_t      = (budget_t − Σ_g ozb_g) / Σ_g basis_g          re-solved, never sampled
 //   AU_{g,t}  = UF_t·basis_g + ozb_g
-// C_basis[g,d] = Σ_{m driven by d} volume0[g,m]·bedrag[m] groups the maatstaven by driver once
-// (performance.md), so a path-year costs D multiply-adds per municipality, not M·K.
+// C_basis[g,d] = Σ_{m driven by d} volume0[g,m]·bedrag[m] groups the maatstaven by driver once,
+// so a path-year costs D multiply-adds per municipality, not M·K.
 //
 // The macro shocks (accres, national driver growth) are correlated normals z = L·ε with L a
 // factor of the correlation matrix; a non-normal marginal is reached through the normal copula
@@ -39,7 +39,7 @@ struct DriverSpec {
     int average_years = 1;                              // volume = mean of the last n levels
 };
 
-/// How the fund grows (domain.md §2.9).
+/// How the fund grows (docs/domain.md §2.9).
 ///  Ngru: "samen de trap op, samen de trap af" (to 2024): accres_t = `growth`_t, the growth of
 ///        the netto gecorrigeerde rijksuitgaven, one AR(1) process.
 ///  Gdp:  nominal-GDP linkage (from 2024): accres_t = mean of real GDP growth (`growth`) over

@@ -1,6 +1,7 @@
 #pragma once
 // Matrix types shared by the core. Row-major so numpy's C-order arrays map onto them
-// without a copy (toolchain.md P12).
+// without a copy (pybind11's Eigen type caster references a C-contiguous array when the
+// Eigen type is row-major).
 #include <Eigen/Dense>
 
 namespace gemfin {
