@@ -64,7 +64,8 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
     const auto& fund = m.fund;
     const std::size_t F = fund.shocks();
     double growth_prev = fund.growth.start, price_prev = fund.price.start;
-    // real[k] = real GDP growth of year k − kHistory + 1 relative to the base year (k < kHistory: history).
+    // real[k] = real GDP growth of year k − kGdpHistory, the base year counted as 0 (k ≤ kGdpHistory:
+    // the base year and the history before it, which hold growth.start).
     std::fill(s.real.begin(), s.real.end(), fund.growth.start);
     double budget = fund.budget0;
     const auto G = c.g_count, D = c.d_count;
@@ -446,7 +447,7 @@ SimulationOutput Simulation::finalize(std::vector<SimulationPart> parts) const {
     for (auto& p : parts) {
         if (p.path_begin != s.paths_of_chunk(p.stream.chunk_begin) || p.path_end != s.paths_of_chunk(p.stream.chunk_end) ||
             p.kept.size() != (p.path_end - p.path_begin) * s.c.t_count * s.c.keep.size())
-            throw InputError("finalize: a part's kept paths do not match its chunks");
+            throw CorruptPartError("finalize: a part's kept paths do not match its chunks");
         out.kept.insert(out.kept.end(), p.kept.begin(), p.kept.end());
         streams.push_back(std::move(p.stream));
     }

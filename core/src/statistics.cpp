@@ -38,7 +38,7 @@ void HistogramSet::merge(const HistogramSet& o) {
     // Parts of one run share the pilot block, so their ranges agree bit for bit; they differ
     // only if the parts ran different code (another gemfin version or instruction set).
     if (o.bins_ != bins_ || o.lo_ != lo_ || o.hi_ != hi_)
-        throw InputError("histograms: the parts were computed with different pilot ranges (a different gemfin "
+        throw IncompatibleWorkerError("histograms: the parts were computed with different pilot ranges (a different gemfin "
                          "build or CPU instruction set on some worker?)");
     for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += o.counts_[i];
     for (std::size_t c = 0; c < lo_.size(); ++c) {

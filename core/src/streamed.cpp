@@ -320,16 +320,16 @@ StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T
     StreamResult res;
     std::uint64_t next = 0;
     for (const auto& p : parts) {
-        if (p.chunk_begin != next) throw InputError("finalize: the parts must cover the chunks in order, without gaps");
+        if (p.chunk_begin != next) throw CorruptPartError("finalize: the parts must cover the chunks in order, without gaps");
         next = p.chunk_end;
         res.paths_done += p.paths;
         res.max_check = std::max(res.max_check, p.max_check);
         res.cancelled = res.cancelled || p.cancelled;
         if (!p.cancelled && p.per_chunk && p.chunks.size() != p.chunk_end - p.chunk_begin)
-            throw InputError("finalize: a part lacks the moments of some of its chunks");
+            throw CorruptPartError("finalize: a part lacks the moments of some of its chunks");
     }
     if (!res.cancelled && next != chunk_count(o.paths, o.block_size))
-        throw InputError("finalize: the parts do not cover every chunk of the run");
+        throw CorruptPartError("finalize: the parts do not cover every chunk of the run");
     if (res.cancelled) return res;  // partial statistics are never reported
 
     // The same left fold, chunk by chunk, whatever the partition.
@@ -339,7 +339,7 @@ StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T
         if (p.per_chunk) {
             for (const auto& c : p.chunks) fold_into(total, c);
         } else {
-            if (i != 0) throw InputError("finalize: only the first part may be pre-folded");
+            if (i != 0) throw CorruptPartError("finalize: only the first part may be pre-folded");
             fold_into(total, p.folded);  // folding onto an empty total copies it exactly
         }
     }

@@ -26,7 +26,7 @@ import uuid
 
 import numpy as np
 
-from .errors import GemfinError, InputError
+from .errors import GemfinError, IncompatibleWorkerError, InputError
 
 # Engines built on this worker process, by (fingerprint, options): consecutive tasks of one
 # run reuse the model and its pilot block. A process-local cache, bounded to two runs.
@@ -118,7 +118,7 @@ def run_part(scenario, opts, expected: str, begin: int, end: int) -> bytes:
         inputs = scenario.model_inputs()
         got = fingerprint(inputs)
         if got != expected:
-            raise GemfinError(
+            raise IncompatibleWorkerError(
                 f"the model this worker built from scenario {scenario.name!r} differs from the client's "
                 f"(fingerprint {got[:12]} vs {expected[:12]}): install the same gemfin version, with the same "
                 "data, on the client and every worker")

@@ -24,6 +24,25 @@ class ProposalError(GemfinError, ValueError):
     """A reform proposal (YAML) is invalid."""
 
 
+class ScenarioError(GemfinError, ValueError):
+    """A scenario file or dictionary is invalid. ``problems`` lists every problem found, each
+    with the path of its field."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems if problems is not None else [message]
+
+
+class CorruptPartError(InputError):
+    """A part of a distributed run is damaged, out of order or from another run (raised by the
+    compiled core when parts are combined)."""
+
+
+class IncompatibleWorkerError(GemfinError, RuntimeError):
+    """A worker computed with another model, gemfin build or CPU instruction set than the
+    client: its numbers would differ, so the run stops instead of mixing them."""
+
+
 class GemfinWarning(UserWarning):
     """A result that is computed but looks implausible (e.g. an uitkeringsfactor far outside
     the published ones); the message says what and why."""

@@ -40,7 +40,7 @@ import numpy as np
 from ._yaml import load_yaml_mapping
 from .booked import available as booked_ids, booked_id, is_booked
 from .circulaire import Circulaire, circulaires, load_circulaire, maatstaf_codes, newest_circulaire
-from .errors import GemfinError
+from .errors import GemfinError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
 from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,
                               parse_budget, parse_compensation, parse_shock)
 
@@ -49,15 +49,6 @@ DISTRIBUTIONS = {
     "triangular": 3, "uniform": 2,
 }
 FUND_RULES = ("ngru", "gdp")
-
-
-class ScenarioError(GemfinError, ValueError):
-    """A scenario file or dictionary is invalid. ``problems`` lists every problem found, each
-    with the path of its field."""
-
-    def __init__(self, message: str, problems: list[str] | None = None):
-        super().__init__(message)
-        self.problems = problems if problems is not None else [message]
 
 
 @dataclass(frozen=True)

@@ -255,7 +255,8 @@ def compensation_matrix(comps, years: list[int], circ, base_budget, allocation, 
 
 
 def _error(msg: str):
-    from .scenario import ScenarioError
+    from .errors import ScenarioError
+
     return ScenarioError(msg)
 
 

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from .errors import GemfinError, InputError
+from .errors import IncompatibleWorkerError, InputError
 from .scenario import Scenario, as_scenario
 
 #: Field paths (prefixes) that change the model's structure rather than its numbers.
@@ -157,7 +157,7 @@ def run_group(scenario: Scenario, paths: int, seed: int, bins: int, expected: st
         batch = Batch(scenario, paths, seed, bins)
         got = batch.fingerprint()
         if got != expected:
-            raise GemfinError(
+            raise IncompatibleWorkerError(
                 f"the model this worker built from scenario {scenario.name!r} differs from the client's "
                 f"(fingerprint {got[:12]} vs {expected[:12]}): install the same gemfin version, with the same "
                 "data, on the client and every worker")

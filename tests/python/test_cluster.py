@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import gemfin
 from gemfin.cluster import chunk_ranges, fingerprint, run_part, validate_partitions
-from gemfin.errors import GemfinError, InputError
+from gemfin.errors import CorruptPartError, GemfinError, IncompatibleWorkerError, InputError
 from gemfin.simulation import RunOptions
 
 from conftest import REPO
@@ -106,7 +106,7 @@ def test_partitions_are_validated(scen, client):
 def test_a_worker_with_another_model_refuses_to_run(scen):
     opts = RunOptions(paths=1024, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=64,
                       block_size=64)
-    with pytest.raises(GemfinError, match="differs from the client's"):
+    with pytest.raises(IncompatibleWorkerError, match="differs from the client's"):
         run_part(scen, opts, "0" * 64, 0, 1)
     # With the right fingerprint the part is the local engine's part, byte for byte.
     inputs = scen.model_inputs()
@@ -122,9 +122,9 @@ def test_corrupt_parts_are_an_input_error(scen):
                       block_size=64)
     engine = build_engine(scen, opts)
     a, b = engine.run_chunks(0, 1), engine.run_chunks(1, 2)
-    with pytest.raises(InputError, match="corrupt"):
+    with pytest.raises(CorruptPartError, match="corrupt"):
         engine.finalize([a, b[: len(b) // 2]])
-    with pytest.raises(InputError, match="in order"):
+    with pytest.raises(CorruptPartError, match="in order"):
         engine.finalize([b, a])
     assert engine.finalize([a, b])["paths_done"] == 2048
 
@@ -146,9 +146,9 @@ def test_any_changed_or_cut_part_is_an_input_error(small_parts, data):
     i = data.draw(st.integers(0, len(b) - 1))
     flip = data.draw(st.integers(1, 255))
     changed = b[:i] + bytes([b[i] ^ flip]) + b[i + 1:]
-    with pytest.raises(InputError, match="corrupt or incompatible"):
+    with pytest.raises(CorruptPartError, match="corrupt or incompatible"):
         engine.finalize([a, changed])
-    with pytest.raises(InputError, match="corrupt or incompatible"):
+    with pytest.raises(CorruptPartError, match="corrupt or incompatible"):
         engine.finalize([a, b[:i]])
 
 
@@ -178,5 +178,20 @@ def test_sensitivity_sets_on_the_cluster_equal_a_local_batch(scen, client):
     for groups in (1, 3, 5):
         remote = gs.evaluate(scen, sets, outputs, paths=128, seed=4, client=client, groups=groups)
         pd.testing.assert_frame_equal(local, remote, check_exact=True)
-    with pytest.raises(GemfinError, match="differs from the client's"):
+    with pytest.raises(IncompatibleWorkerError, match="differs from the client's"):
         run_group(scen, 128, 4, 256, "0" * 64, sets.iloc[:1], outputs)
+
+
+
+def test_core_errors_map_one_to_one_to_python_classes():
+    """The core's exception classes arrive as their own gemfin.errors classes; all are
+    GemfinErrors, and a corrupt part is also an InputError (bad bytes handed to finalize)."""
+    from gemfin import errors
+
+    assert issubclass(errors.CorruptPartError, errors.InputError)
+    assert issubclass(errors.IncompatibleWorkerError, errors.GemfinError)
+    assert not issubclass(errors.IncompatibleWorkerError, errors.InputError)
+    assert issubclass(errors.ScenarioError, errors.GemfinError)
+    with pytest.raises(errors.InputError) as bad:
+        gemfin._core.Distribution("student_t", [-1.0, 0.0, 1.0])
+    assert type(bad.value) is errors.InputError

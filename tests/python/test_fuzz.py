@@ -104,3 +104,44 @@ def test_corrupted_volumina_cell_gives_a_data_error_or_a_valid_circulaire(tmp_pa
         assert np.isfinite(gemfin.allocate(circ).algemene_uitkering.to_numpy()).all()
     finally:
         path.write_bytes(original)
+
+
+PROPOSAL = yaml.safe_load((REPO / "scenarios" / "proposals" / "jeugd-naar-jongeren.yaml").read_text())
+ODD = st.sampled_from([None, float("nan"), float("inf"), "abc", "", [], [1, 2], {}, {"a": 1}, -1, 0, 1e300, True, "1.5"])
+
+
+def _mutated(doc, path, op, value):
+    d = copy.deepcopy(doc)
+    node = d
+    for k in path[:-1]:
+        node = node[k]
+    if op == "replace":
+        node[path[-1]] = value
+    elif isinstance(node, dict):
+        v = node.pop(path[-1])
+        if op == "misspell":
+            node[f"{path[-1]}x"] = v
+    else:
+        node.pop(path[-1])
+    return d
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(PATHS), st.sampled_from(["replace", "drop", "misspell"]), ODD)
+def test_a_mutated_scenario_is_valid_or_a_gemfin_error_through_the_model_inputs(path, op, value):
+    """Values replaced by None, NaN, strings or lists, keys dropped or misspelt: the scenario
+    and its model inputs build, or a GemfinError says why — never a bare TypeError."""
+    try:
+        scenario_from_dict(_mutated(BASELINE, path, op, value), origin="fuzz.yaml").model_inputs()
+    except GemfinError:
+        pass
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(list(_paths(PROPOSAL))), st.sampled_from(["replace", "drop", "misspell"]), ODD)
+def test_a_mutated_proposal_applies_or_is_a_gemfin_error(circ, path, op, value):
+    try:
+        new = gemfin.Proposal.from_dict(_mutated(PROPOSAL, path, op, value)).apply(circ)
+    except GemfinError:
+        return
+    assert np.isfinite(new.rates.to_numpy()).all()

@@ -93,7 +93,7 @@ public:
     }
     bool done() const { return p_ == end_; }
     [[noreturn]] void fail(const std::string& expected) const {
-        throw InputError(what_ + ": corrupt or incompatible data (expected " + expected + ")");
+        throw CorruptPartError(what_ + ": corrupt or incompatible data (expected " + expected + ")");
     }
 
 private:

@@ -2,7 +2,8 @@
 // Philox4x32-10 counter-based random number generator (Salmon et al., "Parallel random
 // numbers: as easy as 1, 2, 3", SC'11). A pure function of (counter, key): no state, so any
 // path/year/variable can be drawn in any order, on any thread or Dask worker, with the same
-// result. Tested against the Random123 known-answer vectors (tests/cpp/test_philox.cpp).
+// result. Tested against the Random123 known-answer vectors (tests/cpp/test_random.cpp,
+// Philox.KnownAnswerVectors).
 //
 // gemfin keys the generator by (seed, stream id of the variable) and takes the counter from
 // (path, year, municipality/index), see `RandomStream`.
