@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from .allocation import Allocation, allocate
 from .compare import Comparison, compare
-from .circulaire import CLUSTERS, Circulaire, circulaires, load_circulaire, newest_circulaire
+from .booked import load_fund as load_circulaire
+from .circulaire import CLUSTERS, Circulaire, circulaires, newest_circulaire
 from .errors import DataError, GemfinError, GemfinWarning, InputError, ProposalError
 from .municipalities import load_municipalities
 from .proposal import Proposal, load_proposal

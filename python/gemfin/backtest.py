@@ -27,7 +27,7 @@ from ._yaml import load_yaml_mapping
 from .errors import GemfinWarning, InputError
 from .iv3_panel import InformationSet, load_panel, municipalities_of, to_indeling
 from .municipalities import load_mergers, successors
-from .simulation import _check_int
+from .engine import check_int as _check_int
 
 FIRST_PAIR_YEAR = 2017  # the first year with a begroting and a jaarrekening in the panel
 QUANTILES = (0.05, 0.5, 0.95)

@@ -461,9 +461,8 @@ def load_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circu
     """
     _, _, uj = parse_circulaire_id(circulaire_id)
     if _BOOKED_ID.match(circulaire_id):
-        from .booked import load_booked
-
-        return load_booked(circulaire_id, data)
+        raise InputError(f"{circulaire_id!r} is a gemeentefonds as booked, not a circulaire: load it with "
+                         "gemfin.load_circulaire (gemfin.booked.load_fund)")
     root = data_dir(data)
     folder = root / "gemeentefonds"
     files = {k: folder / f"GF_{circulaire_id}_{k}.csv" for k in ("Volumina", "Gewichten", "SIUDU")}

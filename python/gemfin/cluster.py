@@ -108,7 +108,7 @@ def run_part(scenario, opts, expected: str, begin: int, end: int) -> bytes:
     """Runs chunks [begin, end) of the run (on a Dask worker) and returns the part as bytes."""
     from dataclasses import replace
 
-    from .simulation import build_engine
+    from .engine import build_engine
 
     opts = replace(opts, threads=_worker_threads(opts.threads))
     key = (expected, opts)

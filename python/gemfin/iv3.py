@@ -14,7 +14,7 @@ in the result (``.unmatched``), never silently dropped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,13 +23,9 @@ import pandas as pd
 from ._datadir import data_dir
 from ._tables import derived_from_files, read_table
 from .errors import DataError, InputError
+from .iv3_base import DOMAINS, REVENUE_LINES, BaselineBudget, load_taakveld_domains  # noqa: F401  (re-exported)
 from .municipalities import load_municipalities
 
-DOMAINS = ("Jeugd", "Wmo", "Participatie", "Overig")
-REVENUE_LINES = ("OZB woningen", "OZB niet-woningen", "Parkeerbelasting", "Overige belastingen", "Parkeren",
-                 "Overige baten", "Belastingen (ongesplitst)")
-#: Of the revenue lines, the one only a base year from the Iv3 summary has: all belastingen
-#: together (Iv3 categories 2.2.1 and 2.2.2), which the summary does not split by taakveld.
 IV3_FILES = {("begroting", 2025): "2025_begroting.csv", ("begroting", 2024): "2024_begroting.csv",
              ("jaarrekening", 2023): "2023_jaarrekening.csv", ("begroting", 2023): "2023_begroting.csv"}
 # Note: the 2023–2024 files carry aggregate taakvelden (6.71, 6.72, 6.81, 6.82) next to their
@@ -78,22 +74,6 @@ def iv3_codes(names, year: int = 2025, data: str | Path | None = None) -> NameMa
         else:
             unmatched.append(n)
     return NameMatch(codes, unmatched)
-
-
-def load_taakveld_domains(data: str | Path | None = None) -> pd.DataFrame:
-    path = data_dir(data) / "finance" / "taakveld_domeinen.csv"
-    t = read_table(path, sep=",")
-    idx = {c: t.column_index(c) for c in ("taakveld", "domein", "baten_regel")}
-    df = pd.DataFrame({k: [r[i] for r in t.rows] for k, i in idx.items()})
-    bad = df[~df["domein"].isin(DOMAINS + ("uitgesloten",))]
-    if len(bad):
-        raise DataError(f"{path}: taakveld {bad['taakveld'].iloc[0]} has unknown domein {bad['domein'].iloc[0]!r}")
-    bad = df[~df["baten_regel"].isin(REVENUE_LINES + ("uitgesloten",))]
-    if len(bad):
-        raise DataError(f"{path}: taakveld {bad['taakveld'].iloc[0]} has unknown baten_regel {bad['baten_regel'].iloc[0]!r}")
-    if df["taakveld"].duplicated().any():
-        raise DataError(f"{path}: taakveld {df.loc[df['taakveld'].duplicated(), 'taakveld'].iloc[0]} appears twice")
-    return df.set_index("taakveld")
 
 
 def load_iv3(kind: str = "begroting", year: int = 2025, data: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
@@ -182,35 +162,6 @@ def _abs_totals(df: pd.DataFrame) -> pd.DataFrame:
 def _exploitatie(df: pd.DataFrame, codes) -> pd.DataFrame:
     keep = df["gemeente"].isin(codes) & ~df["taakveld"].isin(["0.10", "0.11"])
     return df.loc[keep, ["baten", "lasten"]]
-
-
-@dataclass(frozen=True)
-class BaselineBudget:
-    """Budget of the base year per municipality (euros): ``lasten`` per domain, ``baten`` per
-    revenue line. ``missing`` lists municipalities of the division without data in any file,
-    ``unmatched`` names in the file that match no CBS municipality, ``filled`` the
-    municipalities whose missing or empty filing was filled from an earlier one
-    (:func:`load_iv3_filled`)."""
-
-    kind: str
-    year: int
-    lasten: pd.DataFrame
-    baten: pd.DataFrame
-    missing: list[str] = field(default_factory=list)
-    unmatched: list[str] = field(default_factory=list)
-    filled: pd.DataFrame = field(default_factory=pd.DataFrame)
-    buig_baten: pd.Series | None = None   # the BUIG proxy (docs/budget-model.md), euros
-    buig_lasten: pd.Series | None = None
-    source: str = "taakvelden"            # or "summary" (base years 2017–2022)
-    rijk: pd.Series | None = None         # the gemeentefonds as booked (summary route only)
-
-    @property
-    def saldo(self) -> pd.Series:
-        """Exploitatiesaldo without the gemeentefonds: baten − lasten (excl. reserves)."""
-        return (self.baten.sum(axis=1) - self.lasten.sum(axis=1)).rename("saldo excl. gemeentefonds")
-
-    def national(self) -> pd.DataFrame:
-        return pd.concat({"lasten": self.lasten.sum(), "baten": self.baten.sum()}).to_frame("euros")
 
 
 def baseline_budget(kind: str = "begroting", year: int = 2025, data: str | Path | None = None) -> BaselineBudget:

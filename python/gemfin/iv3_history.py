@@ -31,7 +31,7 @@ import pandas as pd
 
 from ._datadir import data_dir
 from .errors import InputError
-from .iv3 import DOMAINS, REVENUE_LINES, BaselineBudget, load_taakveld_domains
+from .iv3_base import DOMAINS, REVENUE_LINES, BaselineBudget, load_taakveld_domains
 from .iv3_panel import BATEN, SUMMARY, InformationSet, _read
 from .municipalities import load_municipalities, successors
 

@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 
 from ._yaml import load_yaml_mapping
-from .booked import available as booked_ids, booked_id, is_booked
-from .circulaire import Circulaire, circulaires, load_circulaire, maatstaf_codes, newest_circulaire
+from .booked import available as booked_ids, booked_id, is_booked, load_fund
+from .circulaire import Circulaire, circulaires, maatstaf_codes, newest_circulaire
 from .errors import GemfinError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
 from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,
                               parse_budget, parse_compensation, parse_shock)
@@ -166,7 +166,7 @@ class Scenario:
 
     def load_circulaire(self) -> Circulaire:
         """The base circulaire, with the scenario's reform proposal applied if it has one."""
-        circ = load_circulaire(self.circulaire)
+        circ = load_fund(self.circulaire)
         if self.budget is not None:  # in the division of the base filing (docs/budget-model.md)
             circ = circ.in_indeling(self.budget.year)
         if self.proposal is not None:
@@ -196,7 +196,7 @@ class Scenario:
             (c_ozb if is_ozb[m] else c_basis)[:, col] += contrib
         out = {"c_basis": c_basis, "c_ozb": c_ozb,
                # The AU budget of the base year is the circulaire's own (a reform keeps it equal).
-               "budget0": allocate(load_circulaire(self.circulaire)).au_total,
+               "budget0": allocate(load_fund(self.circulaire)).au_total,
                "structure": self._structure(), "budget_base": None}
         if self.budget is not None:
             out["budget_base"] = budget_base(self.budget, circ)

@@ -19,7 +19,6 @@ InputError names the field and the domain it allows.
 
 from __future__ import annotations
 
-import copy
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,48 +26,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import GemfinWarning, InputError
-from .sensitivity_batch import DEFAULT_BINS
-from .scenario import Scenario, ScenarioError, as_scenario, scenario_from_dict
+from .sensitivity_batch import DEFAULT_BINS, with_parameters  # noqa: F401  (with_parameters re-exported)
+from .scenario import Scenario, as_scenario
 from .simulation import SimulationResult, simulate
 
 Output = Callable[[SimulationResult], float]
-
-
-def _set(doc: dict, path: str, value) -> None:
-    keys = path.split(".")
-    node = doc
-    for i, k in enumerate(keys[:-1]):
-        key = int(k) if isinstance(node, list) else k
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            raise InputError(f"parameter {path!r}: the scenario has no field {'.'.join(keys[:i + 1])!r}") from None
-    last = keys[-1]
-    if isinstance(node, list):
-        idx = int(last)
-        if not 0 <= idx < len(node):
-            raise InputError(f"parameter {path!r}: index {idx} outside the list of {len(node)}")
-        node[idx] = value
-    elif isinstance(node, dict) and last in node:
-        old = node[last]
-        # An integer field (horizon, a year) takes an integral value as an integer.
-        if isinstance(old, int) and not isinstance(old, bool) and float(value).is_integer():
-            value = int(value)
-        node[last] = value
-    else:
-        raise InputError(f"parameter {path!r}: the scenario has no field {path!r}")
-
-
-def with_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
-    """The scenario with the given fields replaced, validated like a scenario file."""
-    doc = copy.deepcopy(scenario.raw)
-    for path, value in values.items():
-        _set(doc, path, float(value))
-    origin = f"{scenario.path or scenario.name} with {dict(values)}"
-    try:
-        return scenario_from_dict(doc, origin=origin, path=scenario.path)
-    except ScenarioError as exc:
-        raise InputError(f"parameter values {dict(values)} make the scenario invalid: {exc}") from None
 
 
 def evaluate(scenario, parameter_sets: pd.DataFrame, outputs: Mapping[str, Output], paths: int = 2000,

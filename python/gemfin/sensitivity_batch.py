@@ -2,7 +2,7 @@
 
 A :class:`Batch` builds the scenario once: it validates it, loads (and, for a reform, changes)
 the circulaire, reads the base budget and the realisation gaps, and the core keeps the
-distributions it built (``simulation._core_distribution``). A parameter set then costs what
+distributions it built (``engine._core_distribution``). A parameter set then costs what
 its numbers cost: the scenario document with the new values is validated again (about a
 millisecond, so a value outside a field's domain is an error naming the field), the model
 inputs are assembled from the cached parts, and the engine runs. A set that changes the
@@ -21,6 +21,7 @@ groups; the rows come back in order, identical to a local run.
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -29,8 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from .errors import IncompatibleWorkerError, InputError
-from .scenario import Scenario, as_scenario
+from .errors import IncompatibleWorkerError, InputError, ScenarioError
+from .scenario import Scenario, as_scenario, scenario_from_dict
 
 #: Field paths (prefixes) that change the model's structure rather than its numbers.
 STRUCTURAL = ("circulaire", "proposal", "horizon", "extends", "budget.base")
@@ -44,6 +45,43 @@ DEFAULT_BINS = 64
 Output = Callable[[object], float]
 
 
+def _set(doc: dict, path: str, value) -> None:
+    keys = path.split(".")
+    node = doc
+    for i, k in enumerate(keys[:-1]):
+        key = int(k) if isinstance(node, list) else k
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            raise InputError(f"parameter {path!r}: the scenario has no field {'.'.join(keys[:i + 1])!r}") from None
+    last = keys[-1]
+    if isinstance(node, list):
+        idx = int(last)
+        if not 0 <= idx < len(node):
+            raise InputError(f"parameter {path!r}: index {idx} outside the list of {len(node)}")
+        node[idx] = value
+    elif isinstance(node, dict) and last in node:
+        old = node[last]
+        # An integer field (horizon, a year) takes an integral value as an integer.
+        if isinstance(old, int) and not isinstance(old, bool) and float(value).is_integer():
+            value = int(value)
+        node[last] = value
+    else:
+        raise InputError(f"parameter {path!r}: the scenario has no field {path!r}")
+
+
+def with_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
+    """The scenario with the given fields replaced, validated like a scenario file."""
+    doc = copy.deepcopy(scenario.raw)
+    for path, value in values.items():
+        _set(doc, path, float(value))
+    origin = f"{scenario.path or scenario.name} with {dict(values)}"
+    try:
+        return scenario_from_dict(doc, origin=origin, path=scenario.path)
+    except ScenarioError as exc:
+        raise InputError(f"parameter values {dict(values)} make the scenario invalid: {exc}") from None
+
+
 def is_structural(path: str) -> bool:
     """Whether changing ``path`` changes the model's structure (circulaire, base, maatstaven)."""
     parts = path.split(".")
@@ -55,7 +93,7 @@ class Batch:
     """A scenario built once for many parameter sets (module docstring)."""
 
     def __init__(self, scenario, paths: int, seed: int, bins: int = DEFAULT_BINS):
-        from .simulation import _check_int
+        from .engine import check_int as _check_int
 
         self.scenario: Scenario = as_scenario(scenario)
         self.paths = _check_int("paths", paths, 1, 2**32 - 1)
@@ -74,7 +112,6 @@ class Batch:
 
     def run(self, values: Mapping[str, float], threads: int = 1):
         """(SimulationResult, rebuilt) for one parameter set."""
-        from .sensitivity import with_parameters
         from .simulation import simulate
 
         scen = with_parameters(self.scenario, values)

@@ -1,0 +1,67 @@
+"""The package's structure: no import circles between gemfin's modules (module-level or
+inside functions), and one module that talks to the compiled simulation."""
+
+import ast
+import pathlib
+
+import gemfin
+
+PACKAGE = pathlib.Path(gemfin.__file__).parent
+
+
+def _graph() -> dict[str, set[str]]:
+    g: dict[str, set[str]] = {}
+    for f in PACKAGE.glob("*.py"):
+        deps = g.setdefault(f.stem, set())
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    deps.add(node.module.split(".")[0])
+                else:
+                    deps.update(a.name for a in node.names)
+    return g
+
+
+def _cycles(g: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in g.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in list(g):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_import_circles():
+    assert _cycles(_graph()) == []
+
+
+def test_only_the_engine_room_builds_the_compiled_simulation():
+    users = sorted(f.stem for f in PACKAGE.glob("*.py") if "_core.Simulation(" in f.read_text(encoding="utf-8"))
+    assert users == ["engine"]
