@@ -120,6 +120,7 @@ ProjectionModel to_model(const RowMatrix& c_basis, const RowMatrix& c_ozb, const
     model.fund.growth = to_process(fund["growth"].cast<py::dict>(), "fund.growth");
     if (model.fund.rule == FundRule::Gdp) model.fund.price = to_process(fund["price"].cast<py::dict>(), "fund.price");
     model.fund.policy_mutations = fund["policy_mutations"].cast<std::vector<double>>();
+    if (fund.contains("growth_history")) model.fund.growth_history = fund["growth_history"].cast<double>();
     if (!budget.is_none()) model.budget = to_budget(budget.cast<py::dict>());
     return model;
 }

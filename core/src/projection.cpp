@@ -65,8 +65,8 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
     const std::size_t F = fund.shocks();
     double growth_prev = fund.growth.start, price_prev = fund.price.start;
     // real[k] = real GDP growth of year k − kGdpHistory, the base year counted as 0 (k ≤ kGdpHistory:
-    // the base year and the history before it, which hold growth.start).
-    std::fill(s.real.begin(), s.real.end(), fund.growth.start);
+    // the base year and the history before it, which hold growth_history, or growth.start).
+    std::fill(s.real.begin(), s.real.end(), std::isnan(fund.growth_history) ? fund.growth.start : fund.growth_history);
     double budget = fund.budget0;
     const auto G = c.g_count, D = c.d_count;
     for (std::size_t t = 0; t < c.t_count; ++t) {
@@ -169,6 +169,7 @@ void ProjectionModel::validate() const {
     if (fund.policy_mutations.size() != static_cast<std::size_t>(years))
         throw InputError("fund.policy_mutations: expected one amount per projection year");
     if (!(fund.budget0 > 0.0) || !std::isfinite(fund.budget0)) throw InputError("fund.budget0: expected a positive AU budget");
+    if (std::isinf(fund.growth_history)) throw InputError("fund.growth.history: expected a finite growth rate");
     for (const MacroProcess* p : {&fund.growth, &fund.price}) {
         if (p->persistence < 0.0 || p->persistence >= 1.0)
             throw InputError("fund: persistence must be a number in [0, 1)");

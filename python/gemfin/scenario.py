@@ -14,7 +14,8 @@ Schema (see ``scenarios/baseline.yaml`` for a complete, commented example)::
     horizon: 10                    # projection years after the base uitkeringsjaar (1–50)
     fund:
       rule: gdp | ngru             # accres linked to nominal GDP (2024→) or to central spending
-      growth: {mean, persistence, start, shock}   # accres (ngru) or real GDP growth (gdp)
+      growth: {mean, persistence, start, shock,   # accres (ngru) or real GDP growth (gdp)
+               history}                      # optional: growth before the base year (gdp window)
       price:  {mean, persistence, start, shock}   # GDP deflator (gdp only)
       policy_mutations: [{year, amount, source}]  # euros added to the AU budget from that year on
     drivers:
@@ -115,6 +116,7 @@ class Scenario:
     shocks: tuple[ShockSpec, ...] = ()
     compensation: tuple[CompensationSpec, ...] = ()
     proposal: Path | None = None  # reform proposal applied to the circulaire (equal AU budget)
+    growth_history: Param | None = None  # real growth before the base year (gdp rule); None: growth.start
 
     @property
     def base_year(self) -> int:
@@ -225,6 +227,8 @@ class Scenario:
                 "policy_mutations": mutations.tolist()}
         if self.price is not None:
             fund["price"] = proc(self.price)
+        if self.growth_history is not None:
+            fund["growth_history"] = self.growth_history.value
         drivers = [{"name": drv.name, "national": drv.national.as_core(), "municipal_sd": drv.municipal_sd.value,
                     "average_years": drv.average_years} for drv in self.drivers]
         out = {"c_basis": static["c_basis"], "c_ozb": static["c_ozb"], "drivers": drivers, "fund": fund,
@@ -473,10 +477,10 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
     corr = problems.run(_parse_correlation, v.at("correlation"), top.get("correlation", []) or [], names) or []
     if problems.messages:
         raise ScenarioError("\n".join(problems.messages), problems.messages)
-    rule, rule_source, growth, price, mutations = fund
+    rule, rule_source, growth, price, mutations, growth_history = fund
     scen = Scenario(name, str(top.get("description", "")), circ_id, horizon, rule, rule_source, growth, price,
                     tuple(mutations), tuple(drivers), tuple(corr), path, doc, budget, tuple(shocks), tuple(comps),
-                    proposal)
+                    proposal, growth_history)
     eig = np.linalg.eigvalsh(scen.correlation_matrix())
     if eig.min() < -1e-10:
         w, vecs = np.linalg.eigh(scen.correlation_matrix())
@@ -532,7 +536,16 @@ def _parse_fund(fv: _V, x, years: list[int]):
     rule = fund["rule"]
     if not isinstance(rule, str) or rule not in FUND_RULES:
         fv.at("rule").fail(f"expected one of {list(FUND_RULES)}, got {rule!r}")
-    growth = _process(fv.at("growth"), fund["growth"])
+    g = fund["growth"]
+    history = None
+    if isinstance(g, dict) and "history" in g:
+        # Real growth of the base year and before, in the GDP rule's 8-year window; without it
+        # the window starts filled with `start`, so a recession's first year would also be its past.
+        history = fv.at("growth").at("history").param(g["history"], -0.5, 0.5)
+        if rule != "gdp":
+            fv.at("growth").at("history").fail("only the 'gdp' rule has a growth history (its 8-year window)")
+        g = {k: v for k, v in g.items() if k != "history"}
+    growth = _process(fv.at("growth"), g)
     price = None
     if rule == "gdp":
         if "price" not in fund:
@@ -549,7 +562,7 @@ def _parse_fund(fv: _V, x, years: list[int]):
         m = iv.mapping(item, ("year", "amount", "source"))
         year = iv.at("year").integer(m["year"], years[0], years[-1])
         mutations.append((year, iv.at("amount").number(m["amount"], what="an amount in euros"), iv.source(m)))
-    return rule, str(fund.get("source", "")), growth, price, mutations
+    return rule, str(fund.get("source", "")), growth, price, mutations, history
 
 
 def _parse_driver(dvv: _V, dname: str, spec, known: list[str], owner: dict[str, str]) -> Driver:

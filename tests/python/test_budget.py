@@ -240,3 +240,23 @@ def test_realisation_needs_a_begroting_base():
     doc["budget"]["realisation"] = None
     sc = scenario_from_dict(doc, origin="b.yaml")
     assert sc.circulaire == "R2022_2022" and sc.years[0] == 2023
+
+
+def test_recession_fund_follows_the_baseline_for_two_years():
+    """The GDP rule's accres of year y averages real growth over y−9 … y−2: the recession,
+    which starts in the first projected year, reaches the fund in the third (2028), as the
+    scenario says. The history before it is the baseline's (fund.growth.history)."""
+    base = gemfin.simulate(SCEN / "baseline.yaml", paths=256, seed=3, progress=False).budget["mean"]
+    rec = gemfin.simulate(SCEN / "recession.yaml", paths=256, seed=3, progress=False).budget["mean"]
+    assert rec.loc[2026] == base.loc[2026] and rec.loc[2027] == base.loc[2027]
+    assert rec.loc[2028] < base.loc[2028]
+    assert (rec.loc[2030:] < base.loc[2030:]).all()
+
+
+def test_growth_history_only_for_the_gdp_rule():
+    doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
+    doc["fund"]["growth"]["history"] = {"value": 0.01, "source": "a"}
+    assert scenario_from_dict(doc, origin="h.yaml").growth_history.value == 0.01
+    doc["fund"]["growth"]["history"] = {"value": "x", "source": "a"}
+    with pytest.raises(ScenarioError, match=r"fund\.growth\.history\.value"):
+        scenario_from_dict(doc, origin="h.yaml")

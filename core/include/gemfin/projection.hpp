@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <limits>
 #include <vector>
 
 #include "gemfin/budget.hpp"
@@ -52,6 +53,9 @@ struct FundSpec {
     double budget0 = 0.0;                  // AU budget of the base year (euros)
     MacroProcess growth;                   // accres (Ngru) or real GDP growth (Gdp)
     MacroProcess price;                    // GDP deflator (Gdp only)
+    // Real GDP growth of the base year and the years before it, which fill the Gdp rule's
+    // 8-year window until projected years enter it; NaN: growth.start.
+    double growth_history = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> policy_mutations;  // euros per projection year (size T)
 
     std::size_t shocks() const { return rule == FundRule::Gdp ? 2 : 1; }
