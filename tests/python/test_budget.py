@@ -9,6 +9,7 @@ import xarray as xr
 import yaml
 
 import gemfin
+import gemfin._datadir
 from gemfin.cli import main
 from gemfin.scenario import ScenarioError, scenario_from_dict
 
@@ -260,3 +261,25 @@ def test_growth_history_only_for_the_gdp_rule():
     doc["fund"]["growth"]["history"] = {"value": "x", "source": "a"}
     with pytest.raises(ScenarioError, match=r"fund\.growth\.history\.value"):
         scenario_from_dict(doc, origin="h.yaml")
+
+
+def test_toeristenbelasting_key_follows_taakveld_3_4():
+    """Iv3 books the toeristenbelasting on 3.4 economische promotie: the compensation for lost
+    toeristenbelasting is keyed on 0.64 and 3.4 together. Amsterdam's share, read here from
+    the Iv3 file directly."""
+    import pandas as pd
+
+    from gemfin.scenario_budget import compensation_matrix
+
+    sc = gemfin.load_scenario(SCEN / "corona-2020.yaml")
+    circ = sc.load_circulaire()
+    comp = [c for c in sc.compensation if c.name == "toeristenbelasting"]
+    m = compensation_matrix(comp, sc.years, circ, gemfin.iv3.baseline_budget(), gemfin.allocate(circ), "t")[:, 0]
+    raw = pd.read_csv(gemfin._datadir.data_dir() / "finance" / "2025_begroting.csv", sep=";")
+    raw = raw[raw["Gemeenten"] != "Nederland"]
+    lines = raw[raw["Taakveld"].str.match(r"(0\.64|3\.4) ")]
+    share = lines.loc[lines["Gemeenten"] == "Amsterdam", "Baten"].sum() / lines["Baten"].sum()
+    i = list(circ.volumes.index).index("GM0363")
+    # The four filled municipalities (empty begroting 2025) add about 0.4% to the national total.
+    assert m[i] / m.sum() == pytest.approx(share, rel=1e-2)
+    assert m[i] / m.sum() > 0.3   # on 0.64 alone it would be 0.12
