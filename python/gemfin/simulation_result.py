@@ -1,0 +1,141 @@
+"""The result of a Monte Carlo run (:func:`gemfin.simulate`): the algemene uitkering per
+municipality and year with its distribution, the fund and the uitkeringsfactor nationally, and
+the municipal budgets (:class:`~gemfin.budget_result.BudgetResult`) when the scenario has them."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .budget_result import BudgetResult, quantile_name
+from .errors import InputError
+from .scenario import Scenario
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Streamed statistics of a simulation.
+
+    au_mean, au_sd: (municipality × year) euros; au_quantiles: (municipality × year × quantile);
+    p_below_base: P(AU in a year < AU of the base year). budget, uitkeringsfactor: national
+    statistics per year. kept_paths: full AU paths of the municipalities in ``keep``.
+    """
+
+    scenario: Scenario
+    seed: int
+    paths: int
+    antithetic: bool
+    quantiles: tuple[float, ...]
+    municipalities: pd.DataFrame
+    years: tuple[int, ...]
+    base_au: pd.Series
+    au_mean: np.ndarray
+    au_sd: np.ndarray
+    au_quantiles: np.ndarray
+    p_below_base: np.ndarray
+    budget: pd.DataFrame
+    uitkeringsfactor: pd.DataFrame
+    kept_paths: dict[str, pd.DataFrame] = field(default_factory=dict)
+    max_budget_rel_error: float = 0.0
+    finances: BudgetResult | None = None  # municipal budgets, when the scenario has a budget section
+
+    @property
+    def statistics(self) -> list[str]:
+        return ["mean", "sd"] + [quantile_name(q) for q in self.quantiles] + ["p_below_base"]
+
+    def to_xarray(self):
+        """xarray Dataset: ``algemene_uitkering`` and ``per_inwoner`` (municipality, year,
+        statistic); ``budget`` and ``uitkeringsfactor`` (year, statistic)."""
+        import xarray as xr
+
+        stats = self.statistics
+        au = np.concatenate([self.au_mean[..., None], self.au_sd[..., None], self.au_quantiles,
+                             self.p_below_base[..., None]], axis=2)
+        inw = self.municipalities["inhabitants"].to_numpy()[:, None, None]
+        per = au.copy()
+        per[..., :-1] = au[..., :-1] / inw
+        m = self.municipalities
+        coords = {"municipality": m.index.to_numpy(), "year": list(self.years), "statistic": stats,
+                  "name": ("municipality", m["name"].to_numpy()),
+                  "province": ("municipality", m["province"].to_numpy())}
+        nat_stats = [s for s in stats if s != "p_below_base"]
+        ds = xr.Dataset(
+            {
+                "algemene_uitkering": (("municipality", "year", "statistic"), au, {"units": "EUR"}),
+                "per_inwoner": (("municipality", "year", "statistic"), per,
+                                {"units": "EUR per inhabitant of the base circulaire (p_below_base: probability)"}),
+                "budget": (("year", "statistic_national"), self.budget[nat_stats].to_numpy(), {"units": "EUR"}),
+                "uitkeringsfactor": (("year", "statistic_national"), self.uitkeringsfactor[nat_stats].to_numpy()),
+            },
+            coords={**coords, "statistic_national": nat_stats},
+            attrs={"scenario": self.scenario.name, "seed": self.seed, "paths": self.paths,
+                   "antithetic": int(self.antithetic), "circulaire": self.scenario.circulaire},
+        )
+        if self.finances is not None:
+            f = self.finances
+            q = [quantile_name(x) for x in self.quantiles]
+            saldo = np.concatenate([f.saldo_mean[..., None], f.saldo_sd[..., None], f.saldo_quantiles], axis=2)
+            ds = ds.assign_coords(statistic_saldo=["mean", "sd"] + q)
+            ds["saldo"] = (("municipality", "year", "statistic_saldo"), saldo, {"units": "EUR"})
+            inw = self.municipalities["inhabitants"].to_numpy()[:, None, None]
+            ds["saldo_per_inwoner"] = (("municipality", "year", "statistic_saldo"), saldo / inw,
+                                       {"units": "EUR per inhabitant of the base circulaire"})
+            for name, arr, unit in (("p_deficit", f.p_deficit, "probability"), ("p_reserves_exhausted", f.p_exhausted, "probability"),
+                                    ("p_artikel12", f.p_art12, "probability"), ("expected_shortfall_5pct", f.shortfall, "EUR"),
+                                    ("net_shock_effect", f.net_shock, "EUR"), ("reserves_mean", f.reserves_mean, "EUR")):
+                ds[name] = (("municipality", "year"), arr, {"units": unit})
+        return ds
+
+    def summary(self, year: int | None = None) -> pd.DataFrame:
+        """Per municipality for one year (default: the last): base AU, mean, sd, quantiles
+        (euros), per inhabitant, and P(below base)."""
+        year = self.years[-1] if year is None else year
+        if year not in self.years:
+            raise InputError(f"year {year} is not simulated; years are {self.years[0]}–{self.years[-1]}")
+        t = self.years.index(year)
+        m = self.municipalities
+        df = pd.DataFrame({"name": m["name"], "province": m["province"], "AU base": self.base_au,
+                           "mean": self.au_mean[:, t], "sd": self.au_sd[:, t]}, index=m.index)
+        for k, q in enumerate(self.quantiles):
+            df[quantile_name(q)] = self.au_quantiles[:, t, k]
+        df["mean per inwoner"] = df["mean"] / m["inhabitants"]
+        df["change vs base (%)"] = 100 * (df["mean"] / df["AU base"] - 1)
+        df["p_below_base"] = self.p_below_base[:, t]
+        df.attrs["year"] = year
+        return df
+
+    def national(self) -> pd.DataFrame:
+        """Per year: AU budget and uitkeringsfactor statistics."""
+        return pd.concat({"budget": self.budget, "uitkeringsfactor": self.uitkeringsfactor}, axis=1)
+
+    def __repr__(self) -> str:
+        return (f"SimulationResult({self.scenario.name!r}: {self.paths:,} paths, seed {self.seed}, "
+                f"{len(self.municipalities)} municipalities × {len(self.years)} years)")
+
+    def _repr_html_(self) -> str:
+        nat = self.national()
+        last = self.years[-1]
+        rows = [("Scenario", html.escape(self.scenario.name)), ("Paths", f"{self.paths:,} (seed {self.seed}"
+                + (", antithetic)" if self.antithetic else ")")), ("Years", f"{self.years[0]}–{last}"),
+                (f"AU budget {last}", f"mean EUR {nat[('budget', 'mean')].iloc[-1] / 1e9:,.2f} bn; 90% band "
+                 f"{nat[('budget', quantile_name(0.05))].iloc[-1] / 1e9:,.2f}–{nat[('budget', quantile_name(0.95))].iloc[-1] / 1e9:,.2f} bn"
+                 if 0.05 in self.quantiles and 0.95 in self.quantiles else
+                 f"mean EUR {nat[('budget', 'mean')].iloc[-1] / 1e9:,.2f} bn"),
+                (f"Uitkeringsfactor {last}", f"mean {nat[('uitkeringsfactor', 'mean')].iloc[-1]:.4f}")]
+        if self.finances is not None:
+            fin = self.finances.national()
+            share = fin["share in deficit mean"]
+            rows.append(("Share of municipalities in deficit",
+                         f"{share.iloc[0]:.0%} ({self.years[0]}) → {share.iloc[-1]:.0%} ({last})"))
+            rows.append((f"Expected share with reserves exhausted by {last}",
+                         f"{fin['expected share with exhausted reserves'].iloc[-1]:.0%}"))
+        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        s = self.summary().sort_values("p_below_base", ascending=False).head(5)
+        top = s[["name", "mean per inwoner", "change vs base (%)", "p_below_base"]].round(3).to_html()
+        out = f"<table><caption>gemfin SimulationResult</caption>{head}</table><p>Most likely to fall below base:</p>{top}"
+        if self.finances is not None:
+            out += f"<p>Most at risk of exhausting reserves by {last}:</p>{self.finances.risk_html()}"
+        return out
