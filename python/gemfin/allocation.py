@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import numbers
 import warnings
 from dataclasses import dataclass
@@ -145,22 +144,21 @@ class Allocation:
         )
 
     def _repr_html_(self) -> str:
+        from . import repr_html
+
         pi = self.per_inhabitant["algemene_uitkering"]
         top = pi.sort_values()
         m = self.circulaire.municipalities["name"]
-        clusters = (self.by_cluster.sum() / 1e6).map("{:,.1f}".format)
-        rows = [
-            ("Circulaire", html.escape(self.circulaire.id)),
+        clusters = (self.by_cluster.sum() / 1e6).rename("EUR mln").to_frame()
+        clusters.index.name = "Cluster"
+        return repr_html.fields("gemfin Allocation", [
+            ("Circulaire", self.circulaire.id),
             ("Uitkeringsfactor", f"{self.uitkeringsfactor:.6f}" + (" (solved from budget)" if self.uitkeringsfactor_solved else "")),
             ("Algemene uitkering", f"EUR {self.au_total / 1e6:,.1f} mln"),
             ("Gemeentefonds (incl. SIUDU)", f"EUR {self.gemeentefonds.sum() / 1e6:,.1f} mln"),
-            ("AU per inhabitant", f"median EUR {pi.median():,.0f}; lowest {html.escape(m[top.index[0]])} "
-             f"{top.iloc[0]:,.0f}; highest {html.escape(m[top.index[-1]])} {top.iloc[-1]:,.0f}"),
-        ]
-        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
-        cl = "".join(f"<tr><td>{html.escape(k)}</td><td style='text-align:right'>{v}</td></tr>" for k, v in clusters.items())
-        return (f"<table><caption>gemfin Allocation</caption>{head}</table>"
-                f"<table><tr><th>Cluster</th><th>EUR mln</th></tr>{cl}</table>")
+            ("AU per inhabitant", f"median EUR {pi.median():,.0f}; lowest {m[top.index[0]]} {top.iloc[0]:,.0f}; "
+                                  f"highest {m[top.index[-1]]} {top.iloc[-1]:,.0f}"),
+        ]) + repr_html.frame(clusters, digits=1)
 
 
 #: Uitkeringsfactoren outside this band draw a warning. The published ones of the herijkt

@@ -11,7 +11,6 @@ deficit lies in the forecast's 90% interval. Model and calendar: docs/backtest.m
 
 from __future__ import annotations
 
-import html
 import numbers
 import os
 import warnings
@@ -96,8 +95,10 @@ class BacktestResult:
         return out
 
     def _repr_html_(self) -> str:
+        from . import repr_html
+
         n = self.national.iloc[0]
-        rows = [("Target year", str(self.target_year)), ("Municipalities", str(len(self.predictions))),
+        rows = [("Target year", self.target_year), ("Municipalities", len(self.predictions)),
                 ("Trained on", ", ".join(map(str, self.model.years))),
                 ("Share in deficit (forecast)", f"{n['share_deficit_mean']:.1%} (90%: {n['share_deficit_q5']:.1%}–"
                                                 f"{n['share_deficit_q95']:.1%})")]
@@ -107,8 +108,8 @@ class BacktestResult:
                      ("Brier (climatology, persistence)", f"{s['brier']:.3f} ({s['brier_climatology']:.3f}, "
                                                           f"{s['brier_persistence']:.3f})"),
                      ("ROC AUC", f"{s['auc']:.3f}"), ("CRPS (EUR per inhabitant)", f"{s['crps_per_inhabitant']:.1f}")]
-        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-        return f"<table><caption>gemfin backtest {self.target_year}</caption>{body}</table>"
+        filled = [f"{code}: {r['reason']}; used {r['used']}" for code, r in self.filled.iterrows()]
+        return repr_html.fields(f"gemfin backtest {self.target_year}", rows) + repr_html.items("Filled:", filled)
 
 
 def _begroting_of_target(panel: pd.DataFrame, codes: pd.Index, year: int) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:

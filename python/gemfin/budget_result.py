@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,14 +97,10 @@ class BudgetResult:
         df["total saldo mean (EUR mln)"] = self.saldo_mean.sum(axis=0) / 1e6
         return df
 
-    def risk_html(self, n: int = 5) -> str:
-        """HTML table of the ``n`` municipalities most at risk in the last year (for notebooks)."""
-        return self.risk_table(n=n)[["name", "P(reserves exhausted)", "P(deficit)"]].round(3).to_html()
-
     def _repr_html_(self) -> str:
-        nat = self.national()
-        top = self.risk_html()
-        head = nat[["share in deficit mean", "expected share with exhausted reserves"]].round(3).to_html()
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        notes = f"<p>Base: {html.escape(self.base)}</p><ul>{notes}</ul>" if self.base or notes else ""
-        return f"<b>Budget risks</b>{notes}{head}<p>Most at risk in {self.years[-1]}:</p>{top}"
+        from . import repr_html
+
+        nat = self.national()[["share in deficit mean", "expected share with exhausted reserves"]]
+        return (repr_html.heading("Budget risks") + repr_html.items(f"Base: {self.base}" if self.base else None, self.notes)
+                + repr_html.frame(nat) + repr_html.frame(self.risk_table(n=5)[["name", "P(reserves exhausted)", "P(deficit)"]],
+                                                         f"Most at risk in {self.years[-1]}:"))

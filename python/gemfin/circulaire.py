@@ -17,7 +17,6 @@ line and reads both into the same :class:`Circulaire`.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,20 +192,19 @@ class Circulaire:
         )
 
     def _repr_html_(self) -> str:
+        from . import repr_html
+
         kinds = self.fixed_item_types.value_counts()
-        rows = [
-            ("Circulaire", html.escape(self.circulaire)),
-            ("Uitkeringsjaar", str(self.uitkeringsjaar)),
-            ("Municipalities", f"{len(self.municipalities)}"),
+        return repr_html.fields(f"gemfin Circulaire {self.id}", [
+            ("Circulaire", self.circulaire),
+            ("Uitkeringsjaar", self.uitkeringsjaar),
+            ("Municipalities", len(self.municipalities)),
             ("Inhabitants", f"{self.municipalities['inhabitants'].sum():,.0f}"),
             ("Maatstaven", f"{len(self.rates)} ({int(self.ozb_mask.sum())} OZB)"),
-            ("Published uitkeringsfactor", f"{self.uitkeringsfactor}"),
-            ("SIUDU items", ", ".join(f"{v} {html.escape(k)}" for k, v in kinds.items())),
+            ("Published uitkeringsfactor", self.uitkeringsfactor),
+            ("SIUDU items", ", ".join(f"{v} {k}" for k, v in kinds.items())),
             ("SIUDU total", f"EUR {self.fixed_items.to_numpy().sum() / 1e9:,.3f} bn"),
-        ]
-        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
-        return f"<table><caption>gemfin Circulaire {html.escape(self.id)}</caption>{body}</table>"
-
+        ])
 
 def maatstaven_table(circ: Circulaire) -> pd.DataFrame:
     """The maatstaven a proposal or driver can name: code, name, the clusters with a bedrag,

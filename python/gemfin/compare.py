@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 import math
 import numbers
 from collections.abc import Sequence
@@ -142,23 +141,23 @@ class Comparison:
                 f"{int((self.herverdeeleffect > 0).sum())} winners, {int((self.herverdeeleffect < 0).sum())} losers)")
 
     def _repr_html_(self) -> str:
+        from . import repr_html
+
         pi = self.per_inhabitant.sort_values()
         names = self.baseline.circulaire.municipalities["name"]
+
         def who(idx):
-            return ", ".join(f"{html.escape(names[g])} ({pi[g]:+,.0f})" for g in idx)
-        rows = [
-            ("Proposal", html.escape(self.proposal.name)),
-            ("Circulaire", html.escape(self.baseline.circulaire.id)),
+            return ", ".join(f"{names[g]} ({pi[g]:+,.0f})" for g in idx)
+        return repr_html.fields("gemfin Comparison", [
+            ("Proposal", self.proposal.name),
+            ("Circulaire", self.baseline.circulaire.id),
             ("Uitkeringsfactor", f"{self.baseline.uitkeringsfactor:.4f} → {self.reform.uitkeringsfactor:.4f}"),
             ("Winners / losers", f"{int((pi > 0).sum())} / {int((pi < 0).sum())}"),
             ("Moved between municipalities", f"EUR {self.herverdeeleffect.clip(lower=0).sum() / 1e6:,.1f} mln"),
             ("Largest losses (EUR/inh)", who(pi.index[:3])),
             ("Largest gains (EUR/inh)", who(pi.index[::-1][:3])),
             ("Phase-in", f"{len(self.years)} years ({self.years[0]}–{self.years[-1]}), caps {list(self.yearly_caps)} EUR/inh"),
-        ]
-        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
-        sc = self.by_size_class[["municipalities", "effect per inhabitant (EUR)", "winners", "losers"]].round(2).to_html()
-        return f"<table><caption>gemfin Comparison</caption>{body}</table>{sc}"
+        ]) + repr_html.frame(self.by_size_class[["municipalities", "effect per inhabitant (EUR)", "winners", "losers"]], digits=2)
 
 
 def _yearly_caps(cap_per_inhabitant, n_years: int | None, max_abs_per_inh: float) -> list[float]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
-import html
 import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,16 +239,18 @@ class Scenario:
         return out
 
     def _repr_html_(self) -> str:
-        rows = [("Scenario", html.escape(self.name)), ("Base circulaire", self.circulaire),
-                ("Years", f"{self.years[0]}–{self.years[-1]}"),
-                ("Fund rule", f"{self.rule} ({html.escape(self.rule_source)})")]
-        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
-        drv = "".join(
-            f"<tr><td>{html.escape(d.name)}</td><td>{html.escape(', '.join(d.maatstaven))}</td>"
-            f"<td>{d.national.kind}{list(d.national.params)}</td><td>{d.municipal_sd.value}</td>"
-            f"<td>{html.escape(d.national.source)}</td></tr>" for d in self.drivers)
-        return (f"<table><caption>gemfin Scenario</caption>{head}</table><table><tr><th>driver</th>"
-                f"<th>maatstaven</th><th>national log-growth</th><th>municipal sd</th><th>source</th></tr>{drv}</table>")
+        import pandas as pd
+
+        from . import repr_html
+
+        drivers = pd.DataFrame([{"driver": d.name, "maatstaven": ", ".join(d.maatstaven),
+                                 "national log-growth": f"{d.national.kind}{list(d.national.params)}",
+                                 "municipal sd": d.municipal_sd.value, "source": d.national.source}
+                                for d in self.drivers])
+        return repr_html.fields("gemfin Scenario", [
+            ("Scenario", self.name), ("Base circulaire", self.circulaire),
+            ("Years", f"{self.years[0]}–{self.years[-1]}"), ("Fund rule", f"{self.rule} ({self.rule_source})"),
+        ]) + repr_html.frame(drivers, digits=None)
 
 
 # --- validation -------------------------------------------------------------------------------

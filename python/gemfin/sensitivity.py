@@ -143,7 +143,10 @@ class SobolResult:
     wide: tuple[str, ...]
 
     def _repr_html_(self) -> str:
-        return "<b>Sobol' indices</b>" + self.indices.round(3).to_html()
+        from . import repr_html
+
+        return (repr_html.heading("Sobol' indices") + repr_html.frame(self.indices)
+                + repr_html.items("Intervals wider than the index:", self.wide))
 
 
 def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, n: int = 16, paths: int = 500,

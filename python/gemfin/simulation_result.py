@@ -4,7 +4,6 @@ the municipal budgets (:class:`~gemfin.budget_result.BudgetResult`) when the sce
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,9 +115,11 @@ class SimulationResult:
                 f"{len(self.municipalities)} municipalities × {len(self.years)} years)")
 
     def _repr_html_(self) -> str:
+        from . import repr_html
+
         nat = self.national()
         last = self.years[-1]
-        rows = [("Scenario", html.escape(self.scenario.name)), ("Paths", f"{self.paths:,} (seed {self.seed}"
+        rows = [("Scenario", self.scenario.name), ("Paths", f"{self.paths:,} (seed {self.seed}"
                 + (", antithetic)" if self.antithetic else ")")), ("Years", f"{self.years[0]}–{last}"),
                 (f"AU budget {last}", f"mean EUR {nat[('budget', 'mean')].iloc[-1] / 1e9:,.2f} bn; 90% band "
                  f"{nat[('budget', quantile_name(0.05))].iloc[-1] / 1e9:,.2f}–{nat[('budget', quantile_name(0.95))].iloc[-1] / 1e9:,.2f} bn"
@@ -132,10 +133,10 @@ class SimulationResult:
                          f"{share.iloc[0]:.0%} ({self.years[0]}) → {share.iloc[-1]:.0%} ({last})"))
             rows.append((f"Expected share with reserves exhausted by {last}",
                          f"{fin['expected share with exhausted reserves'].iloc[-1]:.0%}"))
-        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
         s = self.summary().sort_values("p_below_base", ascending=False).head(5)
-        top = s[["name", "mean per inwoner", "change vs base (%)", "p_below_base"]].round(3).to_html()
-        out = f"<table><caption>gemfin SimulationResult</caption>{head}</table><p>Most likely to fall below base:</p>{top}"
+        out = repr_html.fields("gemfin SimulationResult", rows) + repr_html.frame(
+            s[["name", "mean per inwoner", "change vs base (%)", "p_below_base"]], "Most likely to fall below base:")
         if self.finances is not None:
-            out += f"<p>Most at risk of exhausting reserves by {last}:</p>{self.finances.risk_html()}"
+            out += repr_html.frame(self.finances.risk_table(n=5)[["name", "P(reserves exhausted)", "P(deficit)"]],
+                                   f"Most at risk of exhausting reserves by {last}:")
         return out
