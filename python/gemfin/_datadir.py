@@ -1,7 +1,8 @@
-"""Where the shipped datasets live.
+"""Where the shipped datasets and scenarios live.
 
-In a source checkout (editable install) they are in ``<repo>/data``; an installed wheel
-carries them as ``gemfin/_data``. ``GEMFIN_DATA`` overrides both.
+In a source checkout (editable install) they are in ``<repo>/data`` and ``<repo>/scenarios``;
+an installed wheel carries them as ``gemfin/_data`` and ``gemfin/scenarios``. ``GEMFIN_DATA``
+overrides the data directory.
 """
 
 from __future__ import annotations
@@ -30,3 +31,14 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
         "cannot find gemfin's datasets: looked for data/gemeentefonds next to the source "
         "checkout and gemfin/_data in the installed package; set GEMFIN_DATA to the data directory"
     )
+
+
+def scenarios_dir() -> Path:
+    """The shipped scenario files: ``<repo>/scenarios`` in a source checkout, else the
+    package's ``gemfin/scenarios``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent.parent / "scenarios", here / "scenarios"):
+        if (candidate / "baseline.yaml").is_file():
+            return candidate
+    raise DataError("cannot find gemfin's scenarios: looked for scenarios/ next to the source checkout and "
+                    "gemfin/scenarios in the installed package")

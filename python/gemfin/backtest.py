@@ -33,7 +33,9 @@ QUANTILES = (0.05, 0.5, 0.95)
 
 
 def _repo_scenarios() -> Path:
-    return data_dir().parent / "scenarios"
+    from ._datadir import scenarios_dir
+
+    return scenarios_dir()
 
 
 def load_priors(path: str | Path | None = None) -> dict[str, float]:

@@ -610,9 +610,29 @@ def _parse_correlation(cv: _V, items, names: list[str]):
     return corr
 
 
+def scenarios() -> list[str]:
+    """The names of the shipped scenarios (``load_scenario(name)`` loads one)."""
+    from ._datadir import scenarios_dir
+
+    names = []
+    for f in sorted(scenarios_dir().glob("*.yaml")):
+        doc = load_yaml_mapping(f, ScenarioError)
+        if "fund" in doc or "extends" in doc:  # realisation.yaml holds priors, not a scenario
+            names.append(f.stem)
+    return names
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario YAML file (safe loader; nothing in it is evaluated)."""
+    """Load and validate a scenario YAML file (safe loader; nothing in it is evaluated), or a
+    shipped scenario by name: ``load_scenario("baseline")``."""
     p = Path(path)
+    if not p.exists() and isinstance(path, str) and p.suffix == "" and "/" not in path:
+        from ._datadir import scenarios_dir
+
+        shipped = scenarios_dir() / f"{path}.yaml"
+        if not shipped.is_file() or path not in scenarios():
+            raise ScenarioError(f"{path!r} is neither a file nor a shipped scenario; shipped: {scenarios()}")
+        p = shipped
     doc = load_yaml_mapping(p, ScenarioError)
     return scenario_from_dict(doc, origin=str(p), path=p)
 

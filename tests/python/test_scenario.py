@@ -117,3 +117,12 @@ def test_unsafe_yaml_is_refused(tmp_path):
     p.write_text("name: !!python/object/apply:os.system ['true']\n")
     with pytest.raises(ScenarioError, match="not valid YAML"):
         gemfin.load_scenario(p)
+
+
+def test_shipped_scenarios_by_name():
+    import gemfin
+
+    assert gemfin.scenarios() == ["baseline", "corona-2020", "jeugdzorg-stress", "recession", "reform-jeugd-stochastic"]
+    assert gemfin.load_scenario("recession").name == "Recession"
+    with pytest.raises(gemfin.ScenarioError, match=r"'baselin' is neither a file nor a shipped scenario; shipped: \['baseline'"):
+        gemfin.load_scenario("baselin")
