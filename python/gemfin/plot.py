@@ -54,9 +54,15 @@ def _area(ring: np.ndarray) -> float:
     return 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
 
 
-@lru_cache(maxsize=2)
+#: Municipal boundary files and the divisions whose codes they hold, newest first.
+MUNICIPAL_BOUNDARIES = (("gemeente_2026.geojson", "2023–2026"), ("gemeente_2021.geojson", "2021"),
+                        ("gemeente_2020.geojson", "2020"))
+
+
+@lru_cache(maxsize=4)
 def _boundaries(kind: str) -> tuple[tuple[str, np.ndarray], ...]:
-    name = {"gemeente": "gemeente_2026.geojson", "provincie": "netherlands-provinces.geojson"}[kind]
+    """``kind``: "provincie", or the file name of a municipal boundary set."""
+    name = "netherlands-provinces.geojson" if kind == "provincie" else kind
     with open(data_dir() / "geo" / name, encoding="utf-8") as f:
         doc = json.load(f)
     out = []
@@ -82,10 +88,18 @@ def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, un
     v = pd.to_numeric(values, errors="coerce")
     if v.isna().all():
         raise InputError("municipality_map: no numeric values to show")
-    rings = _boundaries("gemeente")
-    unknown = sorted(set(v.index) - {c for c, _ in rings})
-    if unknown:
-        raise InputError(f"municipality_map: no boundary for {unknown[:5]}; expected codes of the 2023–2026 division")
+    # The newest boundary set that has every municipality (a run from a base year before 2023
+    # has that year's municipalities).
+    rings = None
+    for name, _ in MUNICIPAL_BOUNDARIES:
+        candidate = _boundaries(name)
+        if not set(v.index) - {c for c, _ in candidate}:
+            rings = candidate
+            break
+    if rings is None:
+        unknown = sorted(set(v.index) - {c for c, _ in _boundaries(MUNICIPAL_BOUNDARIES[0][0])})
+        raise InputError(f"municipality_map: no boundary for {unknown[:5]}; boundaries are shipped for the divisions "
+                         f"of {', '.join(d for _, d in MUNICIPAL_BOUNDARIES)}")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 8))
     lo, hi = float(v.min()), float(v.max())

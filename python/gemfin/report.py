@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import provenance
+from .errors import InputError
 from .io import atomic_write, check_output, write_workbook
 from .results_io import result_provenance, result_tables
 
@@ -95,9 +96,13 @@ def html_report(res) -> str:
     if res.finances is not None:
         f = res.finances
         fig, ax = plt.subplots(figsize=(7, 8))
-        gp.municipality_map(pd.Series(f.p_deficit[:, -1], index=f.municipalities.index), ax=ax, unit="probability",
-                            title=f"P(deficit) {last}", diverging=False, cmap="Reds")
-        sections.append(("Maps", _png(fig)))
+        try:
+            gp.municipality_map(pd.Series(f.p_deficit[:, -1], index=f.municipalities.index), ax=ax,
+                                unit="probability", title=f"P(deficit) {last}", diverging=False, cmap="Reds")
+            sections.append(("Maps", _png(fig)))
+        except InputError as exc:  # no boundaries for this division (a base year 2017–2019 or 2022)
+            plt.close(fig)
+            sections.append(("Maps", f"<p>No map: {html.escape(str(exc))}</p>"))
         share = f.national()
         fig, ax = plt.subplots(figsize=(7, 4))
         ax.plot(list(share.index), share["share in deficit mean"], marker=".")

@@ -113,3 +113,14 @@ def test_html_report_contains_its_sections(tmp_path):
                  "--no-progress"]) == 0
     assert {"algemene uitkering 2035", "budget 2035", "most at risk 2035", "about"} <= set(
         pd.read_excel(xlsx, sheet_name=None))
+
+
+def test_maps_of_earlier_divisions():
+    """A run from a base year 2020 or 2021 has that year's municipalities: the map takes the
+    matching boundaries; codes no shipped boundary set has are an error naming them."""
+    m2020 = gemfin.load_municipalities(2020)
+    ax = gp.municipality_map(pd.Series(1.0, index=m2020.index))
+    assert len(ax.collections) >= 1
+    m2018 = gemfin.load_municipalities(2018)
+    with pytest.raises(gemfin.errors.InputError, match=r"no boundary for \['GM0003'.*divisions of 2023–2026, 2021, 2020"):
+        gp.municipality_map(pd.Series(1.0, index=m2018.index))
