@@ -45,6 +45,16 @@ class BudgetResult:
     base: str = ""                          # the Iv3 base, e.g. "begroting 2025"
     filled: pd.DataFrame | None = None      # municipalities whose base filing was empty or missing
     notes: tuple[str, ...] = ()             # what the run assumed where the data had gaps
+    compensation_by_component: pd.DataFrame | None = None  # CBS code × component, euros in its year
+    compensation_components: pd.DataFrame | None = None    # name, package, year, amount, key, source
+
+    def compensation(self) -> pd.DataFrame:
+        """Compensation per municipality (CBS code) and component (columns, euros paid in the
+        component's year; ``compensation_components`` lists them with package, year, amount,
+        key and source). Empty when the scenario has no compensation."""
+        if self.compensation_by_component is None:
+            return pd.DataFrame(index=self.municipalities.index)
+        return self.compensation_by_component
 
     def _t(self, year: int | None) -> tuple[int, int]:
         year = self.years[-1] if year is None else year

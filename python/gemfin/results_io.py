@@ -107,6 +107,10 @@ def result_tables(res) -> dict[str, pd.DataFrame]:
         tables[f"most at risk {last}"] = _risk_table(f, last)
         tables["budget national"] = _budget_national(f)
         tables["budget by year"] = _budget_by_year(f, res.years)
+        if f.compensation_by_component is not None:
+            comp = f.compensation_by_component.rename(columns=lambda c: f"{c} (EUR)")
+            comp.insert(0, "name", f.municipalities["name"].reindex(comp.index))
+            tables["compensation"] = comp.rename_axis("CBS code")
     tables[f"algemene uitkering {last}"] = _allocation_table(res)
     tables["national"] = _national_table(res)
     return tables

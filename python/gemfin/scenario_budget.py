@@ -229,8 +229,28 @@ def parse_compensation(v, x, years: list[int], base_dir: Path | None) -> Compens
 
 def compensation_matrix(comps, years: list[int], circ, base_budget, allocation, origin: str) -> np.ndarray:
     """G × T euros: each component's amount distributed over municipalities by its key."""
+    out = np.zeros((len(circ.volumes.index), len(years)))
+    for c, amounts in zip(comps, _component_amounts(comps, circ, base_budget, allocation, origin)):
+        out[:, years.index(c.year)] += amounts
+    return out
+
+
+def compensation_components(comps, circ, base_budget, allocation, origin: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per component: the euros each municipality receives (CBS code × component name, in the
+    component's year) and the components themselves (name, package, year, amount, key)."""
+    amounts = _component_amounts(comps, circ, base_budget, allocation, origin)
+    by = pd.DataFrame({c.name: a for c, a in zip(comps, amounts)}, index=circ.volumes.index)
+    by.index.name = "gemeente"
+    table = pd.DataFrame([{"name": c.name, "package": c.package, "year": c.year, "amount": c.amount.value,
+                           "key": c.key if c.key_arg is None else f"{c.key}: {c.key_arg}",
+                           "source": c.amount.source} for c in comps],
+                         columns=["name", "package", "year", "amount", "key", "source"])
+    return by, table
+
+
+def _component_amounts(comps, circ, base_budget, allocation, origin: str) -> list[np.ndarray]:
     codes = circ.volumes.index
-    out = np.zeros((len(codes), len(years)))
+    out = []
     for i, c in enumerate(comps):
         where = f"{origin}: compensation[{i}] ({c.name})"
         if c.key == "per_inhabitant":
@@ -250,7 +270,7 @@ def compensation_matrix(comps, years: list[int], circ, base_budget, allocation, 
         w = w.reindex(codes).to_numpy(dtype=float)
         if np.any(w < 0) or not np.isfinite(w).all() or w.sum() <= 0:
             raise _error(f"{where}: the key gives negative, non-finite or all-zero weights; expected a positive total")
-        out[:, years.index(c.year)] += c.amount.value * w / w.sum()
+        out.append(c.amount.value * w / w.sum())
     return out
 
 

@@ -162,6 +162,13 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
     if base_budget_source(spec) == "summary":
         notes.append("base from the Iv3 summary: belastingen not split (all follow the OZB rule), BUIG proxy = "
                      "specifieke uitkeringen on hoofdtaakveld 6")
+    by_component = components = None
+    if scen.compensation:
+        from .scenario_budget import compensation_components
+
+        bb = static["budget_base"]
+        by_component, components = compensation_components(scen.compensation, circ, bb.base, bb.allocation,
+                                                            str(scen.path or scen.name))
     real = inputs.get("realisation")
     if real is not None:
         notes.append("realisation model: persistence from the realisation gap of "
@@ -181,6 +188,7 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
         share_deficit=national(b["share_deficit"]),
         kengetallen=static["_kengetallen"] if "_kengetallen" in static else _kengetallen(spec),
         base=f"{spec.document} {spec.year}", filled=filled, notes=tuple(notes),
+        compensation_by_component=by_component, compensation_components=components,
     )
 
 

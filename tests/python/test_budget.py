@@ -283,3 +283,18 @@ def test_toeristenbelasting_key_follows_taakveld_3_4():
     # The four filled municipalities (empty begroting 2025) add about 0.4% to the national total.
     assert m[i] / m.sum() == pytest.approx(share, rel=1e-2)
     assert m[i] / m.sum() > 0.3   # on 0.64 alone it would be 0.12
+
+
+def test_compensation_per_component_is_exposed():
+    res = gemfin.simulate(SCEN / "corona-2020.yaml", paths=64, seed=1, progress=False).finances
+    by = res.compensation()
+    comps = res.compensation_components
+    assert list(by.columns) == list(comps["name"])
+    assert by.index.equals(res.municipalities.index)
+    for _, c in comps.iterrows():
+        assert by[c["name"]].sum() == pytest.approx(c["amount"], rel=1e-12)   # each package component in full
+    assert set(comps["package"]) == {"1", "2"} and (comps["year"] == 2026).all()
+    assert comps.loc[comps["name"] == "parkeren", "key"].iloc[0] == "revenue: ('Parkeerbelasting', 'Parkeren')"
+    # The core's compensation (net shock effect) is the same money: loss − compensation.
+    base = gemfin.simulate(SCEN / "baseline.yaml", paths=64, seed=1, progress=False).finances
+    assert base.compensation().empty and base.compensation_components is None
