@@ -73,6 +73,12 @@ def _boundaries(kind: str) -> tuple[tuple[str, np.ndarray], ...]:
     return tuple(sorted(out, key=lambda cr: -_area(cr[1])))
 
 
+def boundary_codes() -> dict[str, frozenset[str]]:
+    """The CBS codes each shipped municipal boundary set has, by division ("2023–2026",
+    "2021", "2020"): a map shows values whose codes all lie in one of them."""
+    return {division: frozenset(c for c, _ in _boundaries(name)) for name, division in MUNICIPAL_BOUNDARIES}
+
+
 def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, unit: str = "",
                      diverging: bool | None = None, cmap: str | None = None, robust: bool = True):
     """Choropleth of a per-municipality quantity (index: CBS codes like GM0014).
