@@ -188,9 +188,7 @@ def backtest(target_year: int, paths: int = 10_000, seed: int = 1, *, data: str 
                       GemfinWarning, stacklevel=2)
     b = (begr["saldo"] / begr["lasten"]).to_numpy(dtype=float)
     # The municipality's realisation gap two years back (0 where it has none: new or merged).
-    dev = realisation.gap_deviation(realisation.relative_pairs(panel))
-    u = dev.xs(info.jaarrekening, level="year").reindex(begr.index).fillna(0.0).to_numpy() \
-        if info.jaarrekening in dev.index.get_level_values("year") else np.zeros(len(begr))
+    u = realisation.realisation_gap(info.jaarrekening, target_year, data).reindex(begr.index).fillna(0.0).to_numpy()
     rel = realisation.simulate(model, b, u, begr["inhabitants"].to_numpy(dtype=float), paths, seed, stream=target_year)
     saldo = rel * begr["lasten"].to_numpy()[None, :]
     deficit = saldo < 0

@@ -176,3 +176,24 @@ def simulate(model: RealisationModel, b: np.ndarray, u: np.ndarray, inhabitants:
     scale = model.residual_scale * size_factor(inhabitants, model.size_elasticity, model.reference_inhabitants)
     e = scale[None, :] * rng.standard_t(model.residual_df, size=(paths, len(b)))
     return alpha[:, None] + model.beta * np.clip(b, -CLIP, CLIP)[None, :] + model.rho * u[None, :] + e
+
+
+def realisation_gap(known: int, division: int, data=None) -> pd.Series:
+    """Each municipality's realisation gap of year ``known`` (:func:`gap_deviation`: jaarrekening
+    against begroting, less that year's mean; empty if the pair is not in the data), in the
+    municipal division of ``division`` (merged municipalities' filings summed). Reads only the
+    filings of ``known`` and before; computed once per file version."""
+    from ._datadir import data_dir
+    from ._tables import derived_from_files
+    from .iv3_panel import BATEN, SUMMARY, InformationSet, load_panel, to_indeling
+
+    def build() -> pd.Series:
+        panel = to_indeling(load_panel(InformationSet(begroting=known, jaarrekening=known), data), division, data)
+        dev = gap_deviation(relative_pairs(panel))
+        if known not in dev.index.get_level_values("year"):
+            return pd.Series(dtype=float)
+        return dev.xs(known, level="year")
+
+    root = data_dir(data)
+    files = [root / "finance" / SUMMARY, root / "finance" / BATEN, root / "municipalities" / "herindelingen.csv"]
+    return derived_from_files(files, ("realisation_gap", known, division), build)

@@ -360,7 +360,7 @@ def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
     total_baten = (baten.sum(axis=1).to_numpy() + alloc.algemene_uitkering.reindex(codes).to_numpy()
                    + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy())
     planned = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
-    gap = realisation_gap(spec.year - 2, spec.year).reindex(codes)
+    gap = rm.realisation_gap(spec.year - 2, spec.year).reindex(codes)
     return BudgetBase(base, lasten, baten, base.buig_baten.reindex(codes).fillna(0.0),
                       base.buig_lasten.reindex(codes).fillna(0.0), reserves, alloc, planned,
                       gap.fillna(0.0).to_numpy(), bool(gap.notna().any()))
@@ -407,27 +407,6 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
         "compensation": comp,
         "realisation": realisation,
     }
-
-
-def realisation_gap(known: int, division: int) -> pd.Series:
-    """Each municipality's realisation gap of year ``known`` (jaarrekening against begroting,
-    less that year's mean; empty if the pair is not in the data), in the division of
-    ``division``; computed once per file version."""
-    from . import realisation as rm
-    from ._datadir import data_dir
-    from ._tables import derived_from_files
-    from .iv3_panel import BATEN, SUMMARY, InformationSet, load_panel, to_indeling
-
-    def build() -> pd.Series:
-        panel = to_indeling(load_panel(InformationSet(begroting=known, jaarrekening=known)), division)
-        dev = rm.gap_deviation(rm.relative_pairs(panel))
-        if known not in dev.index.get_level_values("year"):
-            return pd.Series(dtype=float)
-        return dev.xs(known, level="year")
-
-    root = data_dir()
-    files = [root / "finance" / SUMMARY, root / "finance" / BATEN, root / "municipalities" / "herindelingen.csv"]
-    return derived_from_files(files, ("realisation_gap", known, division), build)
 
 
 def _realisation_inputs(spec: BudgetSpec, data: BudgetBase, arrays: dict) -> dict | None:
