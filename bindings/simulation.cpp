@@ -121,6 +121,7 @@ ProjectionModel to_model(const RowMatrix& c_basis, const RowMatrix& c_ozb, const
     if (model.fund.rule == FundRule::Gdp) model.fund.price = to_process(fund["price"].cast<py::dict>(), "fund.price");
     model.fund.policy_mutations = fund["policy_mutations"].cast<std::vector<double>>();
     if (fund.contains("growth_history")) model.fund.growth_history = fund["growth_history"].cast<double>();
+    if (fund.contains("base_year_first")) model.base_year_first = fund["base_year_first"].cast<bool>();
     if (!budget.is_none()) model.budget = to_budget(budget.cast<py::dict>());
     return model;
 }

@@ -170,15 +170,18 @@ void BudgetRun::start_path() {
 // Vectorised per CPU (its loops run over all municipalities); like the kernels, the clones may
 // differ in the last bits (kernels.hpp).
 __attribute__((target_clones("avx512f", "avx2", "default")))
-void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z, const double* mult,
-                     const double* natlevel, const double* au, double budget_ratio, const YearOutputs& out) {
+void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+                     const double* mult, const double* natlevel, const double* au, double budget_ratio,
+                     const YearOutputs& out) {
     const std::size_t G = g_;
-    const auto tt = static_cast<std::uint32_t>(t);
-    const double wp = m_.wage_price.mean + m_.wage_price.persistence * (wp_prev_ - m_.wage_price.mean) +
-                      copula_value(m_.wage_price.shock, z[0]);
-    wp_prev_ = wp;
-    price_ *= 1.0 + wp;
-    for (std::size_t d = 0; d < kDomains; ++d) cost_[d] *= 1.0 + wp + copula_value(m_.excess[d], z[1 + d]);
+    const auto tt = counter;
+    if (!base) {  // the base year's prices and costs are the base budget's
+        const double wp = m_.wage_price.mean + m_.wage_price.persistence * (wp_prev_ - m_.wage_price.mean) +
+                          copula_value(m_.wage_price.shock, z[0]);
+        wp_prev_ = wp;
+        price_ *= 1.0 + wp;
+        for (std::size_t d = 0; d < kDomains; ++d) cost_[d] *= 1.0 + wp + copula_value(m_.excess[d], z[1 + d]);
+    }
     // Municipal budget-versus-outcome errors: one Philox counter per municipality, a word per domain.
     philox_lanes(q, tt, 0u, 1u, 0u, err_stream_.key(), G, &bits_[0], &bits_[G], &bits_[2 * G], &bits_[3 * G]);
     // The realisation residual's uniform, taken now: shock events below reuse bits_.
@@ -234,7 +237,7 @@ void BudgetRun::year(std::size_t t, std::uint32_t q, bool flip, const double* z,
         saldo_[g] += budget - spend + vangnet;
     }
     // Own revenue and the gemeentefonds.
-    const double policy = std::pow(1.0 + m_.ozb_policy_growth, static_cast<double>(t + 1));
+    const double policy = base ? 1.0 : std::pow(1.0 + m_.ozb_policy_growth, static_cast<double>(counter + 1));
     const double* woz = m_.woz_driver >= 0 ? &mult[static_cast<std::size_t>(m_.woz_driver) * G] : nullptr;
     if (woz && m_.ozb_pass_through != 1.0) {  // WOZ growth passed through partly: level^pass
         positive_power(woz, m_.ozb_pass_through, woz_factor_.data(), G);

@@ -27,6 +27,10 @@ constexpr std::uint32_t kStreamMunicipal = 2;
 // Years of real GDP growth kept before the base year for the 8-year window of the Gdp rule.
 constexpr std::size_t kGdpHistory = 9;
 
+// The random counter of the base year when it is an output year (ProjectionModel::base_year_first):
+// outside the range of growth steps (at most 100), so no draw of a later year changes.
+constexpr std::uint32_t kBaseYearCounter = 0xFFFFFFFFu;
+
 struct PathScratch {
     std::vector<double> level;    // D × G driver levels of the current year, updated in place
     std::vector<double> history;  // the last average_years levels of averaged drivers (rings of G)
@@ -69,8 +73,13 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
     std::fill(s.real.begin(), s.real.end(), std::isnan(fund.growth_history) ? fund.growth.start : fund.growth_history);
     double budget = fund.budget0;
     const auto G = c.g_count, D = c.d_count;
+    const std::size_t shift = m.base_year_first ? 1 : 0;
     for (std::size_t t = 0; t < c.t_count; ++t) {
-        const auto tt = static_cast<std::uint32_t>(t);
+        // With the base year in front (output 0), a growth step's random counters and GDP
+        // window are those of the same step without it, so every later year is drawn as before.
+        const bool base = shift != 0 && t == 0;
+        const std::size_t step = base ? 0 : t - shift;
+        const auto tt = base ? kBaseYearCounter : static_cast<std::uint32_t>(step);
         for (std::size_t k = 0; k < c.k_count; k += 4) {
             const auto u = macro.uniforms(q, tt, static_cast<std::uint32_t>(k / 4));
             for (std::size_t j = 0; j < 4 && k + j < c.k_count; ++j)
@@ -81,6 +90,26 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
             for (std::size_t j = 0; j <= i; ++j) acc += c.chol(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * s.eps[j];
             s.z[i] = acc;
         }
+        if (base) {
+            // The base year itself: the fund, the volumes and the allocation of the base; only
+            // the budget model (its realisation and shocks) draws anything.
+            budget = fund.budget0 + fund.policy_mutations[0];
+            std::copy(&c.cb[D * G], &c.cb[D * G] + G, s.basis.begin());
+            std::copy(&c.co[D * G], &c.co[D * G] + G, s.ozb.begin());
+            for (std::size_t d = 0; d < D; ++d) {
+                const double* cb = &c.cb[d * G];
+                for (std::size_t g = 0; g < G; ++g) s.basis[g] += cb[g];
+                if (c.has_ozb[d]) {
+                    const double* co = &c.co[d * G];
+                    for (std::size_t g = 0; g < G; ++g) s.ozb[g] += co[g];
+                }
+            }
+            const double uf0 = (budget - ordered_sum(s.ozb.data(), G)) / ordered_sum(s.basis.data(), G);
+            double* au0 = au_at(t);
+            allocate(uf0, s.basis.data(), s.ozb.data(), au0, G);
+            sink(t, s, au0, budget, uf0);
+            continue;
+        }
         const double growth = fund.growth.mean + fund.growth.persistence * (growth_prev - fund.growth.mean) +
                               copula_value(fund.growth.shock, s.z[0]);
         growth_prev = growth;
@@ -89,9 +118,9 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
             const double price = fund.price.mean + fund.price.persistence * (price_prev - fund.price.mean) +
                                  copula_value(fund.price.shock, s.z[1]);
             price_prev = price;
-            // Year y = t+1 is stored at real[y + kGdpHistory]; its window y−9 … y−2 is
+            // Year y = step+1 is stored at real[y + kGdpHistory]; its window y−9 … y−2 is
             // real[y] … real[y+7] (history before the base year holds growth.start).
-            const std::size_t y = t + 1;
+            const std::size_t y = step + 1;
             s.real[y + kGdpHistory] = growth;
             double avg = 0.0;
             for (std::size_t k = y; k <= y + 7; ++k) avg += s.real[k];
@@ -139,9 +168,9 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
                 // before the base year count as the base level (1), as the base volume already is
                 // a multi-year average.
                 double* ring = &s.history[c.history_at[d]];
-                std::copy(level, level + G, ring + (t % n_avg) * G);
+                std::copy(level, level + G, ring + (step % n_avg) * G);
                 double* avg = s.average.data();
-                average_levels(ring, n_avg, t, avg, G);
+                average_levels(ring, n_avg, step, avg, G);
                 add_product(basis, avg, cb, G);
                 if (co) add_product(ozb, avg, co, G);
             }
@@ -305,7 +334,9 @@ struct Simulation::Impl {
                     double share = 0.0;
                     // Budgets follow the current driver levels (spending on this year's clients),
                     // not the multi-year averages some maatstaven use.
-                    br->year(t, q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au,
+                    const bool base = m.base_year_first && t == 0;
+                    br->year(t, base ? kBaseYearCounter : static_cast<std::uint32_t>(t - (m.base_year_first ? 1 : 0)), base,
+                             q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au,
                              budget / m.fund.budget0, {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                     buf.put(8, i, t, share);

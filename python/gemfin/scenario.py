@@ -122,8 +122,13 @@ class Scenario:
         return int(self.circulaire.split("_")[1])
 
     @property
+    def base_year_first(self) -> bool:
+        """Whether the first output year is the base year itself (``budget.base.first_year: base``)."""
+        return self.budget is not None and self.budget.first_year == "base"
+
+    @property
     def years(self) -> list[int]:
-        return list(range(self.base_year + 1, self.base_year + 1 + self.horizon))
+        return _years(self.base_year, self.horizon, self.base_year_first)
 
     @property
     def shock_names(self) -> list[str]:
@@ -228,6 +233,8 @@ class Scenario:
             fund["price"] = proc(self.price)
         if self.growth_history is not None:
             fund["growth_history"] = self.growth_history.value
+        if self.base_year_first:
+            fund["base_year_first"] = True
         drivers = [{"name": drv.name, "national": drv.national.as_core(), "municipal_sd": drv.municipal_sd.value,
                     "average_years": drv.average_years} for drv in self.drivers]
         out = {"c_basis": static["c_basis"], "c_ozb": static["c_ozb"], "drivers": drivers, "fund": fund,
@@ -430,7 +437,8 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None 
         raise ScenarioError(problems.messages[0], problems.messages)
     horizon = problems.run(lambda: v.at("horizon").integer(top.get("horizon", 10), 1, 50)) or 10
     base_year = int(circ_id.split("_")[1])
-    years = list(range(base_year + 1, base_year + 1 + horizon))
+    raw_base = top["budget"].get("base") if isinstance(top.get("budget"), dict) else None
+    years = _years(base_year, horizon, isinstance(raw_base, dict) and raw_base.get("first_year") == "base")
 
     fund = problems.run(_parse_fund, v.at("fund"), top["fund"], years)
     dv = v.at("drivers")
@@ -503,6 +511,12 @@ def _parse_proposal(pv: _V, x, path: Path | None) -> Path:
     except ProposalError as exc:
         pv.fail(str(exc))
     return p
+
+
+def _years(base_year: int, horizon: int, base_first: bool) -> list[int]:
+    """The output years: ``horizon`` years from the base year itself or from the year after."""
+    first = base_year if base_first else base_year + 1
+    return list(range(first, first + horizon))
 
 
 def _check_circulaire(v: _V, circ_id) -> str:

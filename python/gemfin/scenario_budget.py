@@ -3,7 +3,9 @@
 Schema (all numbers with a source, as elsewhere in the scenario files)::
 
     budget:
-      base: {document: begroting, year: 2025}        # Iv3 base year (or jaarrekening 2023)
+      base: {document: begroting, year: 2025,         # Iv3 base filing (docs/budget-model.md, calendar)
+             first_year: next}                        # next: project from year + 1; base: from the
+                                                      # begroting's own year (its realised result)
       include_bestemmingsreserves: false              # reserves = algemene reserve (+ bestemmings-)
       wage_price: {mean, persistence, start, shock}   # yearly wage/price growth
       domains:                                        # Jeugd, Wmo, Participatie, Overig
@@ -81,6 +83,7 @@ class BudgetSpec:
     vangnet_share: object
     artikel12_threshold: object
     realisation: RealisationSpec | None = None
+    first_year: str = "next"  # "base": the base begroting's own year is the first output year
 
 
 @dataclass(frozen=True)
@@ -130,8 +133,16 @@ def _funds_for(doc: str, year: int) -> list[str]:
 def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, circ_id: str) -> BudgetSpec:
     m = v.mapping(x, ("wage_price", "domains", "buig"),
                   ("base", "include_bestemmingsreserves", "ozb", "artikel12_threshold", "realisation", "source"))
-    base = v.at("base").mapping(m.get("base", {"document": "begroting", "year": 2025}), ("document", "year"))
+    base = v.at("base").mapping(m.get("base", {"document": "begroting", "year": 2025}), ("document", "year"),
+                                ("first_year",))
     doc, year = base["document"], base["year"]
+    first_year = base.get("first_year", "next")
+    if first_year not in ("next", "base"):
+        v.at("base").at("first_year").fail(f"expected 'next' (project from the year after the base) or 'base' "
+                                           f"(from the base begroting's own year), got {first_year!r}")
+    if first_year == "base" and doc != "begroting":
+        v.at("base").at("first_year").fail(f"'base' projects the base begroting's own year; the base is the {doc} "
+                                           f"{year}, already realised")
     shipped = base_filings()
     if not (isinstance(doc, str) and isinstance(year, int) and not isinstance(year, bool) and (doc, year) in shipped):
         listed = ", ".join(f"{d} {y}" for d, y in shipped)
@@ -189,7 +200,7 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, 
                       bv.at("vangnet_threshold").param(b["vangnet_threshold"], 0.0, 1.0),
                       bv.at("vangnet_full").param(b["vangnet_full"], 0.0, 1.0),
                       bv.at("vangnet_share").param(b["vangnet_share"], 0.0, 1.0),
-                      v.at("artikel12_threshold").param(art12, 0.0, 1.0), realisation)
+                      v.at("artikel12_threshold").param(art12, 0.0, 1.0), realisation, first_year)
 
 
 def parse_shock(v, x, years: list[int]) -> ShockSpec:

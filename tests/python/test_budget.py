@@ -298,3 +298,52 @@ def test_compensation_per_component_is_exposed():
     # The core's compensation (net shock effect) is the same money: loss − compensation.
     base = gemfin.simulate(SCEN / "baseline.yaml", paths=64, seed=1, progress=False).finances
     assert base.compensation().empty and base.compensation_components is None
+
+
+def _base_first(doc=None):
+    doc = copy.deepcopy(doc or yaml.safe_load((SCEN / "baseline.yaml").read_text()))
+    doc["budget"]["base"]["first_year"] = "base"
+    return scenario_from_dict(doc, origin="base-first.yaml", path=SCEN / "baseline.yaml")
+
+
+def test_first_year_base_adds_the_base_year_in_front(baseline):
+    """With budget.base.first_year: base the outputs start with the base begroting's own year;
+    every later year is drawn exactly as the year after the base without it."""
+    sc = _base_first()
+    assert sc.years[0] == 2025 and len(sc.years) == len(baseline.years)
+    a = gemfin.simulate(sc, paths=256, seed=5, progress=False)
+    b = gemfin.simulate(baseline, paths=256, seed=5, progress=False)
+    assert np.array_equal(a.au_mean[:, 1:], b.au_mean[:, :-1])
+    assert np.array_equal(a.au_quantiles[:, 1:], b.au_quantiles[:, :-1])
+    # The base year's algemene uitkering is the circulaire's own (no growth, its AU budget).
+    np.testing.assert_allclose(a.au_mean[:, 0], a.base_au.to_numpy(), rtol=1e-12)
+    assert a.au_sd[:, 0].max() == 0.0
+
+
+def test_base_year_result_is_the_realisation_models_forecast_of_the_begroting():
+    """Deterministic run, base year: realised saldo = total lasten × (year component + β·b),
+    b the begroting's saldo over its lasten with the circulaire's AU and SIUDU (u = 0 here),
+    computed from the Iv3 base and the allocation directly."""
+    sc = _base_first().deterministic()
+    r = gemfin.simulate(sc, paths=8, progress=False)
+    base = gemfin.iv3.baseline_budget("begroting", 2025)
+    circ = gemfin.load_circulaire("S2024_2025")
+    g = "GM0014"
+    lasten = base.lasten.loc[g].sum()
+    baten = base.baten.loc[g].sum() + gemfin.allocate(circ).algemene_uitkering[g] + circ.fixed_items.loc[g].sum()
+    b = (baten - lasten) / lasten
+    real = sc.budget.realisation
+    i = list(r.municipalities.index).index(g)
+    assert r.finances.saldo_mean[i, 0] == pytest.approx(lasten * (real.year.mean + real.beta.value * b), rel=1e-9)
+    res, _ = gemfin.iv3.load_reserves(2024, division=2025)
+    assert r.finances.reserves_mean[i, 0] == pytest.approx(res.loc[g, "algemene reserve"] + r.finances.saldo_mean[i, 0],
+                                                           rel=1e-9)
+
+
+def test_first_year_base_needs_a_begroting():
+    doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
+    doc["circulaire"] = "booked"
+    doc["budget"]["base"] = {"document": "jaarrekening", "year": 2022, "first_year": "base"}
+    doc["budget"]["realisation"] = None
+    with pytest.raises(ScenarioError, match=r"budget\.base\.first_year: 'base' projects the base begroting's own year"):
+        scenario_from_dict(doc, origin="b.yaml")

@@ -107,8 +107,10 @@ public:
     void start_path();
     /// z: the model's macro normals (macro_shocks() of them); mult: D × G driver levels;
     /// natlevel: D national driver levels; au: G; budget_ratio: AU budget_t / budget_0.
-    void year(std::size_t t, std::uint32_t q, bool flip, const double* z, const double* mult, const double* natlevel,
-              const double* au, double budget_ratio, const YearOutputs& out);
+    /// t: output year (compensation and shock events are by output year); counter: the random
+    /// counter of the year; base: the base year itself (no wage/price, cost or OZB growth).
+    void year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+              const double* mult, const double* natlevel, const double* au, double budget_ratio, const YearOutputs& out);
 
 private:
     const BudgetModel& m_;

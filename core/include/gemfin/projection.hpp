@@ -69,6 +69,10 @@ struct ProjectionModel {
     RowMatrix correlation;  // (F+D)²: F fund shocks (growth[, price]), then drivers' national shocks
     std::vector<std::string> correlation_names;
     int years = 10;
+    // Output year 0 is the base year itself (the fund, volumes and base budget without growth;
+    // the budget model's realisation turns its begroting into a forecast of its result), and
+    // years 1… are the growth steps 0… of the model without it (docs/budget-model.md, calendar).
+    bool base_year_first = false;
     std::optional<BudgetModel> budget;  // municipal budgets (issue #4); none = allocation only
 
     /// Macro shocks per path-year: fund, drivers' national growth, then the budget model's.
