@@ -115,9 +115,9 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
         throw InputError("budget.compensation: expected a finite G × years matrix of euros");
     if (realisation) {
         require_vector(realisation->offset, g, "realisation.offset", false);
+        // Their parameters are checked by Distribution::make; a Student-t with one degree of
+        // freedom (one training year in the backtest) has no mean, which is allowed.
         require_vector(realisation->residual_factor, g, "realisation.residual_factor", true);
-        if (!std::isfinite(realisation->residual.mean()) || !std::isfinite(realisation->year.mean()))
-            throw InputError("budget.realisation: the year component and the residual need a finite mean");
     }
 }
 

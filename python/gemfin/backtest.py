@@ -11,7 +11,6 @@ deficit lies in the forecast's 90% interval. Model and calendar: docs/backtest.m
 
 from __future__ import annotations
 
-import numbers
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -21,40 +20,14 @@ import numpy as np
 import pandas as pd
 
 from . import realisation, scores
-from ._datadir import data_dir
+from .realisation import FIRST_PAIR_YEAR, load_priors  # noqa: F401  (re-exported)
 from ._yaml import load_yaml_mapping
 from .errors import GemfinWarning, InputError
 from .iv3_panel import InformationSet, load_panel, municipalities_of, to_indeling
 from .municipalities import load_mergers, successors
 from .engine import check_int as _check_int
 
-FIRST_PAIR_YEAR = 2017  # the first year with a begroting and a jaarrekening in the panel
 QUANTILES = (0.05, 0.5, 0.95)
-
-
-def _repo_scenarios() -> Path:
-    from ._datadir import scenarios_dir
-
-    return scenarios_dir()
-
-
-def load_priors(path: str | Path | None = None) -> dict[str, float]:
-    """The prior of the year component (``scenarios/realisation.yaml``), validated."""
-    p = Path(path) if path is not None else _repo_scenarios() / "realisation.yaml"
-    doc = load_yaml_mapping(p, InputError)
-    out = {}
-    for key, lo, hi in (("prior_sd", 0.0, 1.0), ("prior_years", 0.0, 100.0)):
-        try:
-            node = doc["year_component"][key]
-            value, source = node["value"], node["source"]
-        except (KeyError, TypeError):
-            raise InputError(f"{p}: year_component.{key}: expected {{value: NUMBER, source: TEXT}}") from None
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not lo <= value <= hi:
-            raise InputError(f"{p}: year_component.{key}.value: expected a number in [{lo}, {hi}], got {value!r}")
-        if not isinstance(source, str) or not source.strip():
-            raise InputError(f"{p}: year_component.{key}.source: expected a non-empty source")
-        out[key] = float(value)
-    return out
 
 
 def available_target_years(data: str | Path | None = None) -> list[int]:
@@ -258,3 +231,36 @@ def write_backtest(res: BacktestResult, out_dir: str | os.PathLike, about: dict)
     files = {name: (lambda p, df=df: write_csv(p, df)) for name, df in tables.items()}
     files["run.json"] = lambda p: write_json(p, about)
     return write_directory(out_dir, files)
+
+
+def engine_scenario(target_year: int, base: str | Path | None = None):
+    """The simulation engine set up to forecast the jaarrekening of ``target_year`` as the
+    backtest does: the baseline scenario from the begroting of the target year with the fund as
+    booked, the target year as the first output year (``first_year: base``: no growth enters
+    it), and the realisation model estimated on the years up to target − 2."""
+    import copy
+
+    from ._datadir import scenarios_dir
+    from .calibrate import realisation_parameters
+    from .scenario import scenario_from_dict
+
+    path = Path(base) if base is not None else scenarios_dir() / "baseline.yaml"
+    doc = copy.deepcopy(load_yaml_mapping(path, InputError))
+    doc["circulaire"] = "booked"
+    doc.setdefault("budget", {})["base"] = {"document": "begroting", "year": int(target_year), "first_year": "base"}
+    doc["budget"]["realisation"] = realisation_parameters(int(target_year) - 2)
+    doc["horizon"] = 1
+    doc.setdefault("fund", {})["policy_mutations"] = []
+    for key in ("shocks", "compensation"):
+        doc.pop(key, None)
+    return scenario_from_dict(doc, origin=f"engine backtest {target_year} (from {path})", path=path)
+
+
+def engine_forecast(target_year: int, paths: int = 10_000, seed: int = 1) -> pd.Series:
+    """P(deficit) per municipality for the jaarrekening of ``target_year`` from the simulation
+    engine (:func:`engine_scenario`); it should agree with :func:`backtest` up to Monte Carlo
+    noise, as both run the same realisation model (docs/backtest.md)."""
+    from .simulation import simulate
+
+    res = simulate(engine_scenario(target_year), paths=paths, seed=seed, progress=False)
+    return pd.Series(res.finances.p_deficit[:, 0], index=res.municipalities.index, name="p_deficit")

@@ -75,7 +75,7 @@ def realisation_model(last_year: int, data: str | Path | None = None, priors: st
     ``last_year = Y − 2``). ``.parameters()`` gives the numbers scenario files cite as
     ``DERIVED gemfin.calibrate.realisation_model(last_year)``."""
     from . import realisation
-    from .backtest import FIRST_PAIR_YEAR, load_priors
+    from .realisation import FIRST_PAIR_YEAR, load_priors
     from .iv3_panel import InformationSet, load_panel
 
     prior = load_priors(priors)

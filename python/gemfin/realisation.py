@@ -28,16 +28,21 @@ year the data alone cannot give a spread). The model and its estimation: docs/ba
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from ._yaml import load_yaml_mapping
+from .errors import DataError, InputError
 
 #: Relative saldi beyond ±50% of lasten are one-offs (a land sale, a merger year); training
 #: values are clipped there so that a handful cannot steer β and α.
 CLIP = 0.5
+#: The first year with a begroting and a jaarrekening in the panel.
+FIRST_PAIR_YEAR = 2017
 #: Fewer pairs than this and ρ is not estimated (set to 0, said in ``notes``).
 MIN_PERSISTENCE_PAIRS = 100
 
@@ -197,3 +202,28 @@ def realisation_gap(known: int, division: int, data=None) -> pd.Series:
     root = data_dir(data)
     files = [root / "finance" / SUMMARY, root / "finance" / BATEN, root / "municipalities" / "herindelingen.csv"]
     return derived_from_files(files, ("realisation_gap", known, division), build)
+
+
+def _repo_scenarios() -> Path:
+    from ._datadir import scenarios_dir
+
+    return scenarios_dir()
+
+
+def load_priors(path: str | Path | None = None) -> dict[str, float]:
+    """The prior of the year component (``scenarios/realisation.yaml``), validated."""
+    p = Path(path) if path is not None else _repo_scenarios() / "realisation.yaml"
+    doc = load_yaml_mapping(p, InputError)
+    out = {}
+    for key, lo, hi in (("prior_sd", 0.0, 1.0), ("prior_years", 0.0, 100.0)):
+        try:
+            node = doc["year_component"][key]
+            value, source = node["value"], node["source"]
+        except (KeyError, TypeError):
+            raise InputError(f"{p}: year_component.{key}: expected {{value: NUMBER, source: TEXT}}") from None
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not lo <= value <= hi:
+            raise InputError(f"{p}: year_component.{key}.value: expected a number in [{lo}, {hi}], got {value!r}")
+        if not isinstance(source, str) or not source.strip():
+            raise InputError(f"{p}: year_component.{key}.source: expected a non-empty source")
+        out[key] = float(value)
+    return out

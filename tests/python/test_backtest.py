@@ -222,3 +222,17 @@ def test_realisation_bias_of_the_gemeentefonds_from_the_file():
     assert t.loc["gemeentefonds (rijk)", "national ratio"] == pytest.approx(j[both].sum() / b[both].sum(), rel=2e-3)
     assert set(t.index) == {"lasten Jeugd", "lasten Wmo", "lasten Participatie", "lasten Overig",
                             "baten outside the gemeentefonds", "gemeentefonds (rijk)"}
+
+
+def test_the_engine_forecasts_the_target_year_as_the_backtest_does():
+    """The engine from the begroting of 2021 (fund as booked, first_year: base, realisation model
+    estimated on 2017–2019) gives the backtest's P(deficit) up to Monte Carlo noise."""
+    sc = bt.engine_scenario(2021)
+    assert sc.years == [2021] and sc.circulaire == "B2021_2021"
+    assert sc.budget.realisation.beta.source.startswith("DERIVED gemfin.calibrate.realisation_parameters(2019)")
+    engine = bt.engine_forecast(2021, paths=2000, seed=1)
+    python = bt.backtest(2021, paths=2000, seed=1).predictions["p_deficit"]
+    common = engine.index.intersection(python.index)
+    assert len(common) == 352
+    assert np.corrcoef(engine[common], python[common])[0, 1] > 0.97
+    assert np.abs(engine[common] - python[common]).mean() < 0.03
