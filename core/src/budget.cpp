@@ -53,12 +53,11 @@ GEMFIN_INLINE void add_revenue(std::size_t G, const double* __restrict ozb0, con
     }
 }
 
-// Reserves, exhaustion, the artikel-12 signal (a deficit of at least `art12` of the tax
-// capacity plus AU this year and last) and the outputs; returns the number in deficit.
+// Reserves, exhaustion, the artikel-12 signal (a deficit of at least `art12` of the capacity
+// this year and last; docs/budget-model.md) and the outputs; returns the number in deficit.
 // Indicators are 0/1 doubles and the count an integer, so that the loop vectorises.
 GEMFIN_INLINE std::size_t close_year(std::size_t G, double art12, const double* __restrict saldo,
-                                     const double* __restrict ozb, const double* __restrict taxes,
-                                     const double* __restrict au, const double* __restrict net,
+                                     const double* __restrict capacity, const double* __restrict net,
                                      double* __restrict reserves, double* __restrict exhausted,
                                      double* __restrict prev_art12, double* __restrict out_saldo,
                                      double* __restrict out_exhausted, double* __restrict out_art12,
@@ -67,8 +66,7 @@ GEMFIN_INLINE std::size_t close_year(std::size_t G, double art12, const double* 
     for (std::size_t g = 0; g < G; ++g) {
         reserves[g] += saldo[g];
         exhausted[g] = reserves[g] < 0.0 ? 1.0 : exhausted[g];
-        const double capacity = ozb[g] + taxes[g] + au[g];
-        const double now = -saldo[g] >= art12 * capacity ? 1.0 : 0.0;
+        const double now = -saldo[g] >= art12 * capacity[g] ? 1.0 : 0.0;
         out_art12[g] = now * prev_art12[g];
         prev_art12[g] = now;
         deficits += saldo[g] < 0.0 ? 1 : 0;
@@ -132,7 +130,7 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
     : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
       reserves_(g_count), exhausted_(g_count), prev_art12_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
       fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count), woz_factor_(g_count),
-      buig_spend_(g_count), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
+      buig_spend_(g_count), capacity_(g_count), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
     for (std::size_t d = 0; d < kDomains; ++d) {
         double wsum = 0.0;
         for (std::size_t k = 0; k < drivers_; ++k) wsum += m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
@@ -171,8 +169,8 @@ void BudgetRun::start_path() {
 // differ in the last bits (kernels.hpp).
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-                     const double* mult, const double* natlevel, const double* au, double budget_ratio,
-                     const YearOutputs& out) {
+                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
+                     double budget_ratio, const YearOutputs& out) {
     const std::size_t G = g_;
     const auto tt = counter;
     if (!base) {  // the base year's prices and costs are the base budget's
@@ -295,8 +293,12 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
             saldo_[g] += total * (alpha + offset[g] + factor[g] * (*residual_table_)[i]);
         }
     }
+    // Artikel 12 (Bfv art. 23): the deficit is weighed against the tax capacity (the OZB of the
+    // verdeelmodel: WOZ × the bedragen of its OZB maatstaven, i.e. minus the OZB verevening)
+    // plus the algemene uitkering and the IU and DU (SIUDU).
+    for (std::size_t g = 0; g < G; ++g) capacity_[g] = au[g] - ozb_verevening[g] + siudu0[g] * budget_ratio;
     const std::size_t deficits =
-        close_year(G, m_.art12_threshold, saldo_.data(), ozb, taxes, au, net.data(), reserves_.data(), exhausted_.data(),
+        close_year(G, m_.art12_threshold, saldo_.data(), capacity_.data(), net.data(), reserves_.data(), exhausted_.data(),
                    prev_art12_.data(), out.saldo, out.exhausted, out.art12, out.reserves, out.net_shock);
     *out.share_deficit = static_cast<double>(deficits) / static_cast<double>(G);
 }

@@ -336,7 +336,7 @@ struct Simulation::Impl {
                     // not the multi-year averages some maatstaven use.
                     const bool base = m.base_year_first && t == 0;
                     br->year(t, base ? kBaseYearCounter : static_cast<std::uint32_t>(t - (m.base_year_first ? 1 : 0)), base,
-                             q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au,
+                             q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au, ps.ozb.data(),
                              budget / m.fund.budget0, {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                     buf.put(8, i, t, share);

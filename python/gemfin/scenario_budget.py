@@ -15,7 +15,7 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
           error: {mu: NUM, sigma: NUM}                # municipal lognormal budget-vs-outcome error
       ozb: {woz_driver: woz_woningen, pass_through: NUM, policy_growth: NUM}
       buig: {driver: bijstand, vangnet_threshold: NUM, vangnet_full: NUM, vangnet_share: NUM}
-      artikel12_threshold: NUM                        # deficit ÷ (own taxes + AU), two years running
+      artikel12_threshold: NUM                        # deficit ÷ (tax capacity + AU + IU/DU), two years
       realisation:                                    # begroting base only: from plan to result
         beta: NUM                                     # share of the planned relative saldo realised
         rho: NUM                                      # persistence of the realisation gap (2 years)
@@ -181,7 +181,7 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, 
     b = bv.mapping(m["buig"], ("driver", "vangnet_threshold", "vangnet_full", "vangnet_share"))
     if not isinstance(b["driver"], str) or b["driver"] not in driver_names:
         bv.at("driver").fail(f"unknown driver {b['driver']!r}; expected one of {driver_names}")
-    art12 = m.get("artikel12_threshold", {"value": 0.02, "source": "issue #4: deficit of at least 2% of tax capacity + AU"})
+    art12 = m.get("artikel12_threshold", {"value": 0.02, "source": "docs/domain.md §6.5: deficit of at least 2% of tax capacity + AU + IU + DU (Bfv art. 23)"})
     realisation = None
     if m.get("realisation") is not None:
         rv = v.at("realisation")

@@ -85,6 +85,26 @@ TEST(Budget, ShockRaisesTheProbabilityOfDeficit) {
     EXPECT_EQ(shocked.municipal_budget->net_shock[0], 0.0);  // no shock in year 1
 }
 
+TEST(Budget, ArtikelTwelveWeighsTheDeficitAgainstTaxCapacityAuAndSiudu) {
+    // OZB verevening −100 per municipality: UF = (3000 + 300)/3000 = 1.1, AU = 1100 − 100 = 1000.
+    // Capacity = AU 1000 + SIUDU 30 + tax capacity 100 = 1130; 2% of it = 22.6. (Own taxes plus
+    // AU, the earlier definition, gave 1000 + 51 + 10.2 = 1061.2, 2% = 21.2.)
+    auto m = budget_model(0.0);
+    for (int g = 0; g < 3; ++g) m.c_ozb(g, 2) = -100.0;
+    // Year 1 deficit 22.0: (300 + X)·1.02 = 1052 → X = 1052/1.02 − 300.
+    const double extra = 1052.0 / 1.02 - 300.0;
+    for (std::size_t g = 0; g < 3; ++g) m.budget->lasten0[0][static_cast<Eigen::Index>(g)] = 100.0 + extra;
+    SimulationOptions o;
+    o.paths = 4;
+    const auto r = simulate(m, o);
+    const auto& b = *r.municipal_budget;
+    EXPECT_NEAR(b.saldo.mean[0], -22.0, 1e-9);
+    // Year 2 (deficit ≈ 43.0) follows a year-1 deficit below 22.6: no signal; year 3 follows two.
+    EXPECT_EQ(b.p_art12[0], 0.0);
+    EXPECT_EQ(b.p_art12[1], 0.0);
+    EXPECT_EQ(b.p_art12[2], 1.0);
+}
+
 TEST(Budget, BitwiseIdenticalForAnyThreadCount) {
     const auto m = budget_model(1.0);
     SimulationOptions o;

@@ -19,8 +19,9 @@
 //                e_g,t a municipal residual scaled by the municipality's size factor
 //                (docs/backtest.md, docs/budget-model.md)
 //   reserves_t = reserves_t−1 + saldo
-// Outputs: saldo, P(reserves exhausted by t), artikel-12 signal (deficit ≥ 2% of own taxes + AU
-// in two consecutive years), net shock effect (loss − compensation), national share in deficit.
+// Outputs: saldo, P(reserves exhausted by t), artikel-12 signal (deficit ≥ 2% of the tax capacity
+// + AU + IU/DU in two consecutive years), net shock effect (loss − compensation), national share
+// in deficit.
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -109,8 +110,11 @@ public:
     /// natlevel: D national driver levels; au: G; budget_ratio: AU budget_t / budget_0.
     /// t: output year (compensation and shock events are by output year); counter: the random
     /// counter of the year; base: the base year itself (no wage/price, cost or OZB growth).
+    /// ozb_verevening: G, the OZB verevening of this year's allocation (≤ 0; minus it is the tax
+    /// capacity in the artikel-12 test).
     void year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-              const double* mult, const double* natlevel, const double* au, double budget_ratio, const YearOutputs& out);
+              const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
+              double budget_ratio, const YearOutputs& out);
 
 private:
     const BudgetModel& m_;
@@ -119,7 +123,7 @@ private:
     std::vector<double> reserves_, exhausted_, prev_art12_;  // prev_art12_: 0/1 deficit signal of last year
     std::vector<std::uint32_t> bits_;
     std::vector<float> err_, fac_;
-    std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_, buig_spend_;
+    std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_, buig_spend_, capacity_;
     // Fixed for the run, computed once: volume weights normalised per domain (kDomains × D;
     // a domain without weights has volume 1) and the base year's BUIG ratio lasten/baten (G).
     std::vector<double> weight_;
