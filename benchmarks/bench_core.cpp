@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     }
     const auto K = static_cast<Eigen::Index>(m.macro_shocks());
     m.correlation = RowMatrix::Identity(K, K);
-    for (Eigen::Index i = 0; i < K; ++i) m.correlation_names.push_back("v" + std::to_string(i));
+    m.correlation_names = m.macro_shock_names();
     SimulationOptions o;
     o.paths = paths;
     o.threads = threads;

@@ -76,7 +76,7 @@ BudgetModel to_budget(const py::dict& d) {
         ShockEvent e;
         e.name = s["name"].cast<std::string>();
         e.year = s["year"].cast<int>();
-        e.target = s["target"].cast<int>();
+        e.target = s["target"].cast<ShockTarget>();
         e.fraction = to_distribution(s["fraction"], "shocks." + e.name + ".fraction");
         e.municipal_sd = s["municipal_sd"].cast<double>();
         b.shocks.push_back(std::move(e));
@@ -220,6 +220,14 @@ py::dict output_to_dict(SimulationOutput&& out) {
 }  // namespace
 
 void bind_simulation(py::module_& m) {
+    py::enum_<ShockTarget>(m, "ShockTarget", "What a shock event hits: a revenue line or a domain's lasten.")
+        .value("OZB", ShockTarget::Ozb)
+        .value("OTHER_TAXES", ShockTarget::OtherTaxes)
+        .value("OTHER_BATEN", ShockTarget::OtherBaten)
+        .value("JEUGD", ShockTarget::Jeugd)
+        .value("WMO", ShockTarget::Wmo)
+        .value("PARTICIPATIE", ShockTarget::Participatie)
+        .value("OVERIG", ShockTarget::Overig);
     py::class_<Simulation>(m, "Simulation",
                            "One Monte Carlo run, in chunks that may run in other processes; see gemfin.simulate.")
         .def(py::init([](const RowMatrix& c_basis, const RowMatrix& c_ozb, const py::list& drivers, const py::dict& fund,

@@ -106,7 +106,8 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
             throw InputError("budget.error: expected a finite mu and sigma ≥ 0 per domain");
     for (const auto& e : shocks) {
         if (e.year < 0 || e.year >= years) throw InputError("shocks." + e.name + ".year: outside the projection");
-        if (e.target < 0 || e.target >= static_cast<int>(3 + kDomains)) throw InputError("shocks." + e.name + ": unknown target");
+        const int target = static_cast<int>(e.target);
+        if (target < 0 || target >= static_cast<int>(3 + kDomains)) throw InputError("shocks." + e.name + ": unknown target");
         if (!(e.municipal_sd >= 0.0)) throw InputError("shocks." + e.name + ".municipal_sd: expected ≥ 0");
     }
     if (static_cast<std::size_t>(compensation.rows()) != g || compensation.cols() != years || !compensation.allFinite())
@@ -269,8 +270,8 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
         } else {
             std::fill(fac_.begin(), fac_.end(), 1.0f);
         }
-        const double* base = ev.target < 3 ? &revenue_[static_cast<std::size_t>(ev.target) * G]
-                                           : lasten_now[static_cast<std::size_t>(ev.target - 3)];
+        const auto target = static_cast<std::size_t>(ev.target);  // revenue lines first, then the domains
+        const double* base = target < 3 ? &revenue_[target * G] : lasten_now[target - 3];
         for (std::size_t g = 0; g < G; ++g) {
             const double amount = frac * static_cast<double>(fac_[g]) * base[g];
             saldo_[g] -= amount;  // a lost revenue and an extra cost both lower the saldo

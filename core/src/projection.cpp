@@ -184,6 +184,19 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
 
 }  // namespace
 
+std::vector<std::string> ProjectionModel::macro_shock_names() const {
+    std::vector<std::string> names{"growth"};
+    if (fund.rule == FundRule::Gdp) names.push_back("price");
+    for (const auto& d : drivers) names.push_back(d.name);
+    if (budget) {
+        names.push_back("wage_price");
+        for (const char* d : {"Jeugd", "Wmo", "Participatie", "Overig"}) names.push_back(std::string("excess.") + d);
+        for (const auto& e : budget->shocks) names.push_back("shock." + e.name);
+        if (budget->realisation) names.push_back("realisation");
+    }
+    return names;
+}
+
 void ProjectionModel::validate() const {
     const auto D = drivers.size();
     if (years < 1 || years > 100) throw InputError("years: expected 1 to 100 projection years");
@@ -192,8 +205,16 @@ void ProjectionModel::validate() const {
         throw InputError("projection: c_basis and c_ozb must both be G × (drivers + 1)");
     if (static_cast<std::size_t>(correlation.rows()) != macro_shocks() || correlation.cols() != correlation.rows())
         throw InputError("correlation: expected a square matrix over the fund shocks, every driver and the budget shocks");
-    if (static_cast<std::size_t>(correlation_names.size()) != macro_shocks())
-        throw InputError("correlation: expected one name per macro shock");
+    const auto expected = macro_shock_names();
+    if (correlation_names != expected) {
+        std::ostringstream os;
+        os << "correlation: expected the macro shocks in the core's order [";
+        for (std::size_t i = 0; i < expected.size(); ++i) os << (i ? ", " : "") << expected[i];
+        os << "], got [";
+        for (std::size_t i = 0; i < correlation_names.size(); ++i) os << (i ? ", " : "") << correlation_names[i];
+        os << "]";
+        throw InputError(os.str());
+    }
     if (budget) budget->validate(static_cast<std::size_t>(c_basis.rows()), D, years);
     if (fund.policy_mutations.size() != static_cast<std::size_t>(years))
         throw InputError("fund.policy_mutations: expected one amount per projection year");

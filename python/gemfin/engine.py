@@ -41,10 +41,18 @@ class RunOptions:
     block_size: int
 
 
+#: The scenario's shock targets (scenario_budget.SHOCK_TARGETS) as the core's enum.
+SHOCK_TARGETS = {"OZB": _core.ShockTarget.OZB, "Overige belastingen": _core.ShockTarget.OTHER_TAXES,
+                 "Overige baten": _core.ShockTarget.OTHER_BATEN, "Jeugd": _core.ShockTarget.JEUGD,
+                 "Wmo": _core.ShockTarget.WMO, "Participatie": _core.ShockTarget.PARTICIPATIE,
+                 "Overig": _core.ShockTarget.OVERIG}
+
+
 def _budget_arrays(b: dict | None) -> dict | None:
     if b is None:
         return None
     out = dict(b)
+    out["shocks"] = [{**s, "target": SHOCK_TARGETS[s["target"]]} for s in b["shocks"]]
     out["lasten"] = [np.ascontiguousarray(x, dtype=np.float64) for x in b["lasten"]]
     for k in ("ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu", "reserves"):
         out[k] = np.ascontiguousarray(b[k], dtype=np.float64)

@@ -396,8 +396,6 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
         return {"kind": d.kind, "params": list(d.params)}
 
     realisation = _realisation_inputs(spec, data, a)
-    target_index = {"OZB": 0, "Overige belastingen": 1, "Overige baten": 2, "Jeugd": 3, "Wmo": 4, "Participatie": 5,
-                    "Overig": 6}
     return {
         **{k: a[k] for k in ("lasten", "ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu")},
         "reserves": res0,
@@ -413,7 +411,7 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
         "error_sigma": [d.error_sigma.value for d in spec.domains],
         "vangnet": [spec.vangnet_threshold.value, spec.vangnet_full.value, spec.vangnet_share.value],
         "artikel12_threshold": spec.artikel12_threshold.value,
-        "shocks": [{"name": s.name, "year": years.index(s.year), "target": target_index[s.target],
+        "shocks": [{"name": s.name, "year": years.index(s.year), "target": s.target,
                     "fraction": dist(s.fraction), "municipal_sd": s.municipal_sd.value} for s in shocks],
         "compensation": comp,
         "realisation": realisation,

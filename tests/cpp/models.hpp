@@ -39,7 +39,7 @@ inline ProjectionModel budget_model(double vol) {
     m.budget = b;
     const std::size_t K = m.macro_shocks();
     m.correlation = RowMatrix::Identity(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
-    for (std::size_t k = 0; k < K; ++k) m.correlation_names.push_back("v" + std::to_string(k));
+    m.correlation_names = m.macro_shock_names();
     return m;
 }
 

@@ -74,7 +74,7 @@ TEST(Budget, ShockRaisesTheProbabilityOfDeficit) {
     SimulationOptions o;
     o.paths = 2000;
     const auto base = simulate(m, o);
-    m.budget->shocks.push_back({"pandemic", 1, 2, Distribution::make("uniform", {0.2, 0.4}), 0.1});
+    m.budget->shocks.push_back({"pandemic", 1, ShockTarget::OtherBaten, Distribution::make("uniform", {0.2, 0.4}), 0.1});
     const std::size_t K = m.macro_shocks();
     m.correlation = RowMatrix::Identity(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
     m.correlation_names.push_back("shock.pandemic");

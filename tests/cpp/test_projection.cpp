@@ -130,7 +130,7 @@ ProjectionModel small_model(double vol) {
     m.fund.policy_mutations = {0, 0, 100, 0, 0, -50};
     m.correlation = RowMatrix::Identity(3, 3);
     m.correlation(0, 1) = m.correlation(1, 0) = 0.4;
-    m.correlation_names = {"accres", "inwoners", "bijstand"};
+    m.correlation_names = {"growth", "inwoners", "bijstand"};
     return m;
 }
 
@@ -204,7 +204,7 @@ TEST(Projection, GdpRuleSmoothsRealGrowthOverEightYears) {
     m.fund.price = MacroProcess{0.02, 0.0, 0.02, Distribution::fixed(0.0)};
     m.fund.policy_mutations.assign(6, 0.0);
     m.correlation = RowMatrix::Identity(4, 4);
-    m.correlation_names = {"real_growth", "deflator", "inwoners", "bijstand"};
+    m.correlation_names = {"growth", "price", "inwoners", "bijstand"};
     SimulationOptions o;
     o.paths = 10;
     const auto r = simulate(m, o);

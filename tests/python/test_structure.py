@@ -65,3 +65,28 @@ def test_no_import_circles():
 def test_only_the_engine_room_builds_the_compiled_simulation():
     users = sorted(f.stem for f in PACKAGE.glob("*.py") if "_core.Simulation(" in f.read_text(encoding="utf-8"))
     assert users == ["engine"]
+
+
+def test_the_core_checks_the_order_of_the_macro_shocks():
+    """The correlation matrix is labelled by the scenario (Scenario.shock_names); the core
+    knows its own order and refuses a mismatch, naming both."""
+    import pytest
+
+    from gemfin.engine import RunOptions, build_engine
+    from gemfin.errors import InputError
+
+    scen = gemfin.load_scenario("baseline")
+    inputs = scen.model_inputs()
+    names = list(inputs["correlation_names"])
+    names[0], names[1] = names[1], names[0]
+    with pytest.raises(InputError, match=r"expected the macro shocks in the core's order \[growth, price, inwoners.*"
+                                         r"got \[price, growth"):
+        build_engine(scen, RunOptions(16, 1, 1, False, (0.5,), (), 64, 1024), {**inputs, "correlation_names": names})
+
+
+def test_every_shock_target_has_its_core_enum():
+    from gemfin.engine import SHOCK_TARGETS
+    from gemfin.scenario_budget import SHOCK_TARGETS as NAMES
+
+    assert sorted(SHOCK_TARGETS) == sorted(NAMES)
+    assert len({int(v) for v in SHOCK_TARGETS.values()}) == len(NAMES)

@@ -38,12 +38,15 @@ namespace gemfin {
 
 constexpr std::size_t kDomains = 4;  // Jeugd, Wmo, Participatie (excl. BUIG), Overig
 
+/// What a shock event hits: a revenue line (lost) or a domain's lasten (extra cost).
+enum class ShockTarget : int { Ozb = 0, OtherTaxes, OtherBaten, Jeugd, Wmo, Participatie, Overig };
+
 /// A one-off shock in one projection year: a fraction of a revenue line lost or of a domain's
 /// lasten added, drawn nationally (macro shock, correlated) with municipal dispersion.
 struct ShockEvent {
     std::string name;
     int year = 0;      // projection year index (0 = first projection year)
-    int target = 0;    // 0 OZB, 1 other taxes, 2 other baten, 3 + d: lasten of domain d
+    ShockTarget target = ShockTarget::Ozb;
     Distribution fraction = Distribution::fixed(0.0);
     double municipal_sd = 0.0;  // lognormal dispersion of the municipal fraction around the national
 };

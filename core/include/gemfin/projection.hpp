@@ -79,6 +79,9 @@ struct ProjectionModel {
     std::size_t macro_shocks() const {
         return fund.shocks() + drivers.size() + (budget ? budget->macro_shocks() : 0);
     }
+    /// The macro shocks' names in the core's order, which `correlation_names` must repeat:
+    /// growth[, price], each driver, then wage_price, excess.<domain>, shock.<event>[, realisation].
+    std::vector<std::string> macro_shock_names() const;
     void validate() const;
 };
 
