@@ -20,7 +20,7 @@ ASAN_BUILD := build/asan
 CXX_SOURCES := $(shell find core bindings tests/cpp -name '*.cpp' -o -name '*.hpp' -o -name CMakeLists.txt) CMakeLists.txt
 OUT := out
 
-.PHONY: run test setup apt cpp-test cpp-sanitize py-test bench clean fresh-check wheel
+.PHONY: run test setup apt cpp-test cpp-sanitize py-test bench clean fresh-check wheel stubs
 
 setup: $(STAMP_INSTALL)
 
@@ -80,6 +80,12 @@ test: cpp-test cpp-sanitize py-test
 bench: setup
 	$(VPY) -m pip install -q -e '.[test,bench]'
 	$(VPY) benchmarks/w1.py --scaling --cluster --repeat 9
+
+# The type stubs of the compiled core (python/gemfin/_core.pyi), regenerated from the built
+# module; `make test` checks that the committed file is current.
+stubs: setup
+	$(VENV)/bin/pybind11-stubgen gemfin._core -o build/stubs > /dev/null
+	cp build/stubs/gemfin/_core.pyi python/gemfin/_core.pyi
 
 # A wheel that installs without root and without the -dev packages: built from this checkout
 # (data and scenarios inside), repaired with auditwheel so that it carries the TBB library it

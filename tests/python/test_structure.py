@@ -90,3 +90,15 @@ def test_every_shock_target_has_its_core_enum():
 
     assert sorted(SHOCK_TARGETS) == sorted(NAMES)
     assert len({int(v) for v in SHOCK_TARGETS.values()}) == len(NAMES)
+
+
+def test_core_stubs_are_current(tmp_path):
+    """python/gemfin/_core.pyi is what pybind11-stubgen makes of the built module (`make stubs`)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "pybind11_stubgen", "gemfin._core", "-o", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    generated = (tmp_path / "gemfin" / "_core.pyi").read_text(encoding="utf-8")
+    assert generated == (PACKAGE / "_core.pyi").read_text(encoding="utf-8"), "stale stubs: run `make stubs`"
