@@ -69,10 +69,13 @@ def main() -> None:
 
     scen = gemfin.load_scenario(SCENARIO)
     gemfin.simulate(scen, paths=2000, seed=1, progress=False)  # warm caches and threads
-    t = time.perf_counter()
-    gemfin.simulate(scen, paths=20_000, seed=1, progress=False)
-    large = 20_000 / (time.perf_counter() - t)
-    print(f"one large run: {large:,.0f} paths/s (20,000 paths, all cores)\n")
+    times = []
+    for _ in range(3):  # the best of three: the machine's noise is of the order of 10%
+        t = time.perf_counter()
+        gemfin.simulate(scen, paths=20_000, seed=1, progress=False)
+        times.append(time.perf_counter() - t)
+    large = 20_000 / min(times)
+    print(f"one large run: {large:,.0f} paths/s (20,000 paths, all cores, best of 3)\n")
     out = {"share": gs.share_in_deficit()}
 
     def table(label: str, client=None) -> None:
@@ -81,9 +84,12 @@ def main() -> None:
         for paths in (100, 500, 2000):
             s = sets(args.sets)
             gs.evaluate(scen, s.iloc[:2], out, paths=paths, seed=1, client=client)  # warm
-            t = time.perf_counter()
-            gs.evaluate(scen, s, out, paths=paths, seed=1, client=client)
-            per = (time.perf_counter() - t) / len(s)
+            times = []
+            for _ in range(3):  # best of three, as the large run
+                t = time.perf_counter()
+                gs.evaluate(scen, s, out, paths=paths, seed=1, client=client)
+                times.append(time.perf_counter() - t)
+            per = min(times) / len(s)
             print(f"| {paths:,} | {len(s)} | {1e3 * per:.1f} | {paths / per:,.0f} | {paths / per / large:.0%} | "
                   f"{1e3 * (per - paths / large):.1f} |")
         print()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -240,12 +241,21 @@ def _sort_key(circulaire_id: str) -> tuple[int, int, int]:
 def circulaires(data: str | Path | None = None) -> list[str]:
     """The shipped circulaire ids, oldest first (by uitkeringsjaar, then publication)."""
     folder = data_dir(data) / "gemeentefonds"
+    try:  # listed once per state of the folder (a file added or removed changes its mtime)
+        return list(_listed(str(folder), folder.stat().st_mtime_ns))
+    except OSError:
+        return []
+
+
+@lru_cache(maxsize=8)
+def _listed(folder_name: str, mtime_ns: int) -> tuple[str, ...]:
+    folder = Path(folder_name)
     ids = set()
     for p in folder.glob("GF_*_Volumina.csv"):
         cid = p.name[len("GF_"):-len("_Volumina.csv")]
         if _ID.match(cid):
             ids.add(cid)
-    return sorted(ids, key=_sort_key)
+    return tuple(sorted(ids, key=_sort_key))
 
 
 def newest_circulaire(data: str | Path | None = None) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import GemfinWarning, InputError
-from .sensitivity_batch import DEFAULT_BINS, with_parameters  # noqa: F401  (with_parameters re-exported)
+from .sensitivity_batch import DEFAULT_BINS, DEFAULT_BLOCK_SIZE, with_parameters  # noqa: F401  (with_parameters re-exported)
 from .scenario import Scenario, as_scenario
 from .simulation import SimulationResult, simulate
 
@@ -35,20 +35,20 @@ Output = Callable[[SimulationResult], float]
 
 def evaluate(scenario, parameter_sets: pd.DataFrame, outputs: Mapping[str, Output], paths: int = 2000,
              seed: int = 1, threads: int | None = None, client=None, bins: int = DEFAULT_BINS,
-             progress=False, groups: int | None = None) -> pd.DataFrame:
+             progress=False, groups: int | None = None, block_size: int = DEFAULT_BLOCK_SIZE) -> pd.DataFrame:
     """Run the scenario for each row of ``parameter_sets`` (columns: field paths) with the same
     seed and return the outputs (one column per name in ``outputs``) next to the parameters,
     and ``rebuilt``: whether the set changed the model's structure. The scenario is built once;
     the sets run concurrently on ``threads`` cores (all by default) or, with a Dask ``client``,
     as ``groups`` tasks on its workers. A set's outputs are bitwise those of
-    ``simulate(with_parameters(scenario, set), paths, seed, bins=bins)``."""
+    ``simulate(with_parameters(scenario, set), paths, seed, bins=bins, block_size=block_size)``."""
     from .sensitivity_batch import Batch, evaluate_local, evaluate_on_cluster
 
     if not isinstance(parameter_sets, pd.DataFrame) or parameter_sets.empty:
         raise InputError("parameter_sets must be a non-empty DataFrame with one column per field path")
     if not outputs:
         raise InputError("outputs: give at least one name → function of a SimulationResult")
-    batch = Batch(scenario, paths, seed, bins)
+    batch = Batch(scenario, paths, seed, bins, block_size)
     if client is None:
         out = evaluate_local(batch, parameter_sets, outputs, threads, progress)
     else:

@@ -12,7 +12,7 @@ driver moves — rebuilds the circulaire, and its row says so (``rebuilt``).
 Sets run concurrently, each on one core (the engine's result does not depend on its thread
 count), so a batch of small runs keeps every core busy where one small run would use one.
 Every set uses the batch's seed: common random numbers, and a set's outputs are bitwise those
-of ``simulate(scenario with those values, paths, seed, bins=...)``.
+of ``simulate(scenario with those values, paths, seed, bins=..., block_size=...)``.
 
 On Dask (``client=``) the sets are split into contiguous groups, one task each; a worker
 builds the batch once per process (checking that its model matches the client's) and runs its
@@ -35,25 +35,34 @@ from .scenario import Scenario, as_scenario, scenario_from_dict
 
 #: Field paths (prefixes) that change the model's structure rather than its numbers.
 STRUCTURAL = ("circulaire", "proposal", "horizon", "extends", "budget.base")
-#: Histogram bins of a batch's runs. A run allocates and fills a histogram per municipality,
-#: year and output; at 500 paths that is the main fixed cost of a run (measured with
-#: benchmarks/sensitivity.py: 500-path sets at 64 bins reach 83% of a large run's paths/s, at
-#: 256 bins 76%). Means and shares do not depend on it; quantile outputs resolve 1/64 of the
-#: range of the first block (pass bins=2048, simulate's default, for finer quantiles).
+#: Histogram bins and block size of a batch's runs (simulate's defaults: 2,048 and 1,024). A
+#: run allocates a histogram per municipality, year and output and a buffer per block of paths;
+#: for a run of a few hundred paths that is the main fixed cost. Measured on a 500-path set of
+#: the baseline on one thread (benchmarks/sensitivity.py's machine): 56.8 ms with blocks of
+#: 1,024 paths, 46.6 ms with 128; 64 bins instead of 256 took the batch from 76% to 83% of a
+#: large run's paths/s. Means and shares do not depend on either; quantile outputs resolve 1/64
+#: of the range of the first block (pass bins=2048 for finer quantiles).
 DEFAULT_BINS = 64
+DEFAULT_BLOCK_SIZE = 128
 
 Output = Callable[[object], float]
 
 
 def _set(doc: dict, path: str, value) -> None:
+    """Set ``path`` in ``doc``, copying the containers on the way (the others stay shared with
+    the scenario's document, which nothing modifies: cheaper than a deep copy per set)."""
     keys = path.split(".")
     node = doc
     for i, k in enumerate(keys[:-1]):
         key = int(k) if isinstance(node, list) else k
         try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
+            child = node[key]
+        except (KeyError, IndexError, TypeError, ValueError):
             raise InputError(f"parameter {path!r}: the scenario has no field {'.'.join(keys[:i + 1])!r}") from None
+        if isinstance(child, (dict, list)):
+            child = copy.copy(child)
+            node[key] = child
+        node = child
     last = keys[-1]
     if isinstance(node, list):
         idx = int(last)
@@ -72,7 +81,7 @@ def _set(doc: dict, path: str, value) -> None:
 
 def with_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
     """The scenario with the given fields replaced, validated like a scenario file."""
-    doc = copy.deepcopy(scenario.raw)
+    doc = dict(scenario.raw)
     for path, value in values.items():
         _set(doc, path, float(value))
     origin = f"{scenario.path or scenario.name} with {dict(values)}"
@@ -92,13 +101,15 @@ def is_structural(path: str) -> bool:
 class Batch:
     """A scenario built once for many parameter sets (module docstring)."""
 
-    def __init__(self, scenario, paths: int, seed: int, bins: int = DEFAULT_BINS):
+    def __init__(self, scenario, paths: int, seed: int, bins: int = DEFAULT_BINS,
+                 block_size: int = DEFAULT_BLOCK_SIZE):
         from .engine import check_int as _check_int
 
         self.scenario: Scenario = as_scenario(scenario)
         self.paths = _check_int("paths", paths, 1, 2**32 - 1)
         self.seed = _check_int("seed", seed, 0, 2**64 - 1)
         self.bins = _check_int("bins", bins, 16, 1 << 20)
+        self.block_size = _check_int("block_size", block_size, 1, 1 << 24)
         self.circulaire = self.scenario.load_circulaire()
         from .simulation import prepare_static
 
@@ -123,6 +134,7 @@ class Batch:
             # that what simulate keeps in it (the base AU) stays its own.
             circ, static = self.circulaire, dict(self.static)
         res = simulate(scen, paths=self.paths, seed=self.seed, threads=threads, progress=False, bins=self.bins,
+                       block_size=self.block_size,
                        _circulaire=circ, _static=static)
         return res, rebuilt
 
@@ -176,22 +188,22 @@ def _bar(progress, total: int, name: str):
     return tqdm(total=total, unit="set", desc=f"gemfin sensitivity {name}", leave=False)
 
 
-# Batches built on this Dask worker process, by (fingerprint, paths, seed, bins): the tasks of
+# Batches built on this Dask worker process, by (fingerprint, paths, seed, bins, block size): the tasks of
 # one analysis reuse one. A process-local cache, bounded to two analyses.
 _BATCHES: dict[tuple, Batch] = {}
 _BATCHES_LOCK = threading.Lock()
 
 
-def run_group(scenario: Scenario, paths: int, seed: int, bins: int, expected: str, sets: pd.DataFrame,
+def run_group(scenario: Scenario, paths: int, seed: int, bins: int, block_size: int, expected: str, sets: pd.DataFrame,
               outputs: Mapping[str, Output]) -> pd.DataFrame:
     """One Dask task: the outputs of a group of sets, on a worker."""
     from .cluster import _worker_threads
 
-    key = (expected, paths, seed, bins)
+    key = (expected, paths, seed, bins, block_size)
     with _BATCHES_LOCK:
         batch = _BATCHES.get(key)
     if batch is None:
-        batch = Batch(scenario, paths, seed, bins)
+        batch = Batch(scenario, paths, seed, bins, block_size)
         got = batch.fingerprint()
         if got != expected:
             raise IncompatibleWorkerError(
@@ -221,7 +233,7 @@ def evaluate_on_cluster(client, batch: Batch, parameter_sets: pd.DataFrame, outp
     futures = {}
     for a, b in zip(bounds[:-1], bounds[1:]):
         if b > a:
-            f = client.submit(run_group, batch.scenario, batch.paths, batch.seed, batch.bins, expected,
+            f = client.submit(run_group, batch.scenario, batch.paths, batch.seed, batch.bins, batch.block_size, expected,
                               parameter_sets.iloc[a:b].reset_index(drop=True), dict(outputs), pure=False)
             futures[f] = a
     bar = _bar(progress, n, batch.scenario.name)

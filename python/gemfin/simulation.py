@@ -130,11 +130,18 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
 
 def prepare_static(scen: Scenario, circ, static: dict) -> dict:
     """``static`` (Scenario.static_inputs) with what every run's result needs computed once:
-    the base-year AU and the base begroting's kengetallen."""
+    the base-year AU, the base begroting's kengetallen and the notes on filled filings."""
     _base_au(circ, static["budget0"], static)
     if scen.budget is not None:
         static["_kengetallen"] = _kengetallen(scen.budget)
+        static["_fill_notes"] = _fill_notes(scen.budget, circ, static["budget_base"].base.filled)
     return static
+
+
+def _fill_notes(spec, circ, filled: pd.DataFrame) -> list[str]:
+    return [f"{code} ({circ.municipalities.loc[code, 'name']}): {row['reason']} in the {spec.document} {spec.year}; "
+            f"used the {row['used']}, lasten × {row['lasten_factor']:.4f}, baten × {row['baten_factor']:.4f}"
+            for code, row in filled.iterrows() if code in circ.municipalities.index]
 
 
 def _base_au(circ, budget0: float, static: dict) -> pd.Series:
@@ -153,9 +160,7 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
     shape = (g, t)
     spec = scen.budget
     filled = static["budget_base"].base.filled
-    notes = [f"{code} ({circ.municipalities.loc[code, 'name']}): {row['reason']} in the {spec.document} {spec.year}; "
-             f"used the {row['used']}, lasten × {row['lasten_factor']:.4f}, baten × {row['baten_factor']:.4f}"
-             for code, row in filled.iterrows() if code in circ.municipalities.index]
+    notes = list(static["_fill_notes"] if "_fill_notes" in static else _fill_notes(spec, circ, filled))
     if circ.is_booked:
         notes.append(f"gemeentefonds as booked in the {spec.document} {spec.year} (Iv3 rijk, incl. IU and DU), "
                      "following the scenario's national fund path; no verdeelmodel")

@@ -179,7 +179,7 @@ def test_sensitivity_sets_on_the_cluster_equal_a_local_batch(scen, client):
         remote = gs.evaluate(scen, sets, outputs, paths=128, seed=4, client=client, groups=groups)
         pd.testing.assert_frame_equal(local, remote, check_exact=True)
     with pytest.raises(IncompatibleWorkerError, match="differs from the client's"):
-        run_group(scen, 128, 4, 256, "0" * 64, sets.iloc[:1], outputs)
+        run_group(scen, 128, 4, 256, 128, "0" * 64, sets.iloc[:1], outputs)
 
 
 
