@@ -164,7 +164,7 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
     if circ.is_booked:
         notes.append(f"gemeentefonds as booked in the {spec.document} {spec.year} (Iv3 rijk, incl. IU and DU), "
                      "following the scenario's national fund path; no verdeelmodel")
-    if base_budget_source(spec) == "summary":
+    if static["budget_base"].base.source == "summary":
         notes.append("base from the Iv3 summary: belastingen not split (all follow the OZB rule), BUIG proxy = "
                      "specifieke uitkeringen on hoofdtaakveld 6")
     by_component = components = None
@@ -195,12 +195,6 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
         base=f"{spec.document} {spec.year}", filled=filled, notes=tuple(notes),
         compensation_by_component=by_component, compensation_components=components,
     )
-
-
-def base_budget_source(spec) -> str:
-    from . import iv3
-
-    return "taakvelden" if (spec.document, spec.year) in iv3.IV3_FILES else "summary"
 
 
 def _kengetallen(spec) -> pd.DataFrame | None:
