@@ -65,12 +65,27 @@ BudgetModel to_budget(const py::dict& d) {
         b.error_mu[k] = mu[k];
         b.error_sigma[k] = sigma[k];
     }
+    if (d.contains("excess_persistence")) {
+        const auto psi = d["excess_persistence"].cast<std::vector<double>>();
+        if (psi.size() != kDomains) throw InputError("budget.excess_persistence: expected 4 domains");
+        for (std::size_t k = 0; k < kDomains; ++k) b.excess_persistence[k] = psi[k];
+    }
     const auto vangnet = d["vangnet"].cast<std::vector<double>>();
     if (vangnet.size() != 3) throw InputError("budget.vangnet: expected threshold, full and share");
     b.vangnet_threshold = vangnet[0];
     b.vangnet_full = vangnet[1];
     b.vangnet_share = vangnet[2];
     b.art12_threshold = d["artikel12_threshold"].cast<double>();
+    if (d.contains("artikel12_horizon")) b.art12_horizon = d["artikel12_horizon"].cast<int>();
+    if (d.contains("balance") && !d["balance"].is_none()) b.balance = to_vector(d["balance"]);
+    if (d.contains("response") && !d["response"].is_none()) {
+        const auto r = d["response"].cast<py::dict>();
+        Response resp;
+        resp.target = to_vector(r["target"]);
+        resp.speed = r["speed"].cast<double>();
+        resp.max_step = r["max_step"].cast<double>();
+        b.response = std::move(resp);
+    }
     for (const auto& item : d["shocks"].cast<py::list>()) {
         const auto s = item.cast<py::dict>();
         ShockEvent e;
@@ -212,6 +227,7 @@ py::dict output_to_dict(SimulationOutput&& out) {
         bd["net_shock"] = py::cast(std::move(b.net_shock));
         bd["reserves_mean"] = py::cast(std::move(b.reserves_mean));
         bd["share_deficit"] = summary_to_dict(std::move(b.share_deficit));
+        if (!b.response_mean.empty()) bd["response_mean"] = py::cast(std::move(b.response_mean));
         res["finances"] = bd;
     }
     return res;

@@ -53,22 +53,18 @@ GEMFIN_INLINE void add_revenue(std::size_t G, const double* __restrict ozb0, con
     }
 }
 
-// Reserves, exhaustion, the artikel-12 signal (a deficit of at least `art12` of the capacity
-// this year and last; docs/budget-model.md) and the outputs; returns the number in deficit.
-// Indicators are 0/1 doubles and the count an integer, so that the loop vectorises.
-GEMFIN_INLINE std::size_t close_year(std::size_t G, double art12, const double* __restrict saldo,
-                                     const double* __restrict capacity, const double* __restrict net,
-                                     double* __restrict reserves, double* __restrict exhausted,
-                                     double* __restrict prev_art12, double* __restrict out_saldo,
+// Reserves, exhaustion and the outputs; returns the number in deficit. Indicators are 0/1
+// doubles and the count an integer, so that the loop vectorises.
+GEMFIN_INLINE std::size_t close_year(std::size_t G, const double* __restrict saldo, const double* __restrict signal,
+                                     const double* __restrict net, double* __restrict reserves,
+                                     double* __restrict exhausted, double* __restrict out_saldo,
                                      double* __restrict out_exhausted, double* __restrict out_art12,
                                      double* __restrict out_reserves, double* __restrict out_net) {
     std::size_t deficits = 0;
     for (std::size_t g = 0; g < G; ++g) {
         reserves[g] += saldo[g];
         exhausted[g] = reserves[g] < 0.0 ? 1.0 : exhausted[g];
-        const double now = -saldo[g] >= art12 * capacity[g] ? 1.0 : 0.0;
-        out_art12[g] = now * prev_art12[g];
-        prev_art12[g] = now;
+        out_art12[g] = signal[g];
         deficits += saldo[g] < 0.0 ? 1 : 0;
         out_saldo[g] = saldo[g];
         out_exhausted[g] = exhausted[g];
@@ -76,6 +72,41 @@ GEMFIN_INLINE std::size_t close_year(std::size_t G, double art12, const double* 
         out_net[g] = net[g];
     }
     return deficits;
+}
+
+// The response rule (BudgetModel::response): measures of earlier years indexed by `index`,
+// new measures worth `speed` of the gap to the target, within ±max_step of the total lasten.
+// planned: the saldo before shock events and the realisation (without this year's
+// compensation); the measures go into planned and saldo.
+GEMFIN_INLINE void respond(std::size_t G, double index, double speed, double max_step,
+                           const double* __restrict target, const double* __restrict total,
+                           double* __restrict measures, double* __restrict planned, double* __restrict saldo) {
+    for (std::size_t g = 0; g < G; ++g) {
+        const double limit = max_step * total[g];
+        const double kept = measures[g] * index;
+        const double step = std::min(std::max(speed * (target[g] * total[g] - (planned[g] + kept)), -limit), limit);
+        measures[g] = kept + step;
+        planned[g] += measures[g];
+        saldo[g] += measures[g];
+    }
+}
+
+// The artikel-12 signal (docs/budget-model.md): a structural deficit (planned saldo less the
+// municipality's structural balance point) of at least `art12` of the capacity this year, and
+// still expected `horizon` years on when the response rule goes on closing the gap to its target
+// (share `future` of it, at most horizon × max_step of the lasten). Without a response the
+// deficit is expected to stay.
+GEMFIN_INLINE void artikel12(std::size_t G, double art12, double future, double max_future,
+                             const double* __restrict planned, const double* __restrict balance,
+                             const double* __restrict target, const double* __restrict total,
+                             const double* __restrict capacity, double* __restrict signal) {
+    for (std::size_t g = 0; g < G; ++g) {
+        const double structural = planned[g] - balance[g] * total[g];
+        const double limit = max_future * total[g];
+        const double closing = std::min(std::max(future * (target[g] * total[g] - planned[g]), -limit), limit);
+        const double bar = -art12 * capacity[g];
+        signal[g] = (structural <= bar && structural + closing <= bar) ? 1.0 : 0.0;
+    }
 }
 
 }  // namespace
@@ -104,6 +135,12 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
     for (std::size_t d = 0; d < kDomains; ++d)
         if (!(error_sigma[d] >= 0.0) || !std::isfinite(error_mu[d]))
             throw InputError("budget.error: expected a finite mu and sigma ≥ 0 per domain");
+    for (std::size_t d = 0; d < kDomains; ++d) {
+        if (!(excess_persistence[d] >= 0.0 && excess_persistence[d] <= 1.0))
+            throw InputError("budget.domains.excess_persistence: expected a number in [0, 1]");
+        if (excess_persistence[d] != 1.0 && !std::isfinite(excess[d].mean()))
+            throw InputError("budget.domains.excess_growth: a fading excess needs a distribution with a mean");
+    }
     for (const auto& e : shocks) {
         if (e.year < 0 || e.year >= years) throw InputError("shocks." + e.name + ".year: outside the projection");
         const int target = static_cast<int>(e.target);
@@ -112,6 +149,15 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
     }
     if (static_cast<std::size_t>(compensation.rows()) != g || compensation.cols() != years || !compensation.allFinite())
         throw InputError("budget.compensation: expected a finite G × years matrix of euros");
+    if (balance.size() != 0) require_vector(balance, g, "balance", false);
+    if (art12_horizon < 0 || art12_horizon > 50) throw InputError("budget.artikel12_horizon: expected 0 to 50 years");
+    if (response) {
+        require_vector(response->target, g, "response.target", false);
+        if (!(response->speed >= 0.0 && response->speed <= 1.0))
+            throw InputError("budget.response.speed: expected a share of the gap in [0, 1]");
+        if (!(response->max_step >= 0.0 && std::isfinite(response->max_step)))
+            throw InputError("budget.response.max_step: expected a finite fraction of the lasten ≥ 0");
+    }
     if (realisation) {
         require_vector(realisation->offset, g, "realisation.offset", false);
         // Their parameters are checked by Distribution::make; a Student-t with one degree of
@@ -129,9 +175,9 @@ std::shared_ptr<const std::vector<double>> residual_table(const Distribution& d)
 
 BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t drivers, std::uint64_t seed)
     : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
-      reserves_(g_count), exhausted_(g_count), prev_art12_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
+      reserves_(g_count), exhausted_(g_count), measures_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
       fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count), woz_factor_(g_count),
-      buig_spend_(g_count), capacity_(g_count), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
+      buig_spend_(g_count), capacity_(g_count), signal_(g_count), total_(g_count), planned_(g_count), balance_(g_count, 0.0), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
     for (std::size_t d = 0; d < kDomains; ++d) {
         double wsum = 0.0;
         for (std::size_t k = 0; k < drivers_; ++k) wsum += m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
@@ -143,6 +189,9 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
         const auto gi = static_cast<Eigen::Index>(g);
         if (m_.buig_baten0[gi] > 0.0) buig_base_ratio_[g] = m_.buig_lasten0[gi] / m_.buig_baten0[gi];
     }
+    for (std::size_t g = 0; g < g_ && m_.balance.size() != 0; ++g) balance_[g] = m_.balance[static_cast<Eigen::Index>(g)];
+    for (std::size_t d = 0; d < kDomains; ++d) excess_mean_[d] = m_.excess_persistence[d] != 1.0 ? m_.excess[d].mean() : 0.0;
+    if (m_.response) future_share_ = 1.0 - std::pow(1.0 - m_.response->speed, static_cast<double>(m_.art12_horizon));
     if (m_.realisation) {
         residual_table_ = m_.realisation->residual_table ? m_.realisation->residual_table
                                                          : residual_table(m_.realisation->residual);
@@ -159,11 +208,12 @@ void BudgetRun::start_path() {
     for (std::size_t g = 0; g < g_; ++g) {
         reserves_[g] = m_.reserves0[static_cast<Eigen::Index>(g)];
         exhausted_[g] = 0.0;
-        prev_art12_[g] = 0.0;
+        measures_[g] = 0.0;
     }
     price_ = 1.0;
     wp_prev_ = m_.wage_price.start;
     cost_.fill(1.0);
+    excess_fade_.fill(1.0);
 }
 
 // Vectorised per CPU (its loops run over all municipalities); like the kernels, the clones may
@@ -174,12 +224,21 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
                      double budget_ratio, const YearOutputs& out) {
     const std::size_t G = g_;
     const auto tt = counter;
+    double index = 1.0;  // this year's wage/price index against last year's
     if (!base) {  // the base year's prices and costs are the base budget's
         const double wp = m_.wage_price.mean + m_.wage_price.persistence * (wp_prev_ - m_.wage_price.mean) +
                           copula_value(m_.wage_price.shock, z[0]);
         wp_prev_ = wp;
+        index = 1.0 + wp;
         price_ *= 1.0 + wp;
-        for (std::size_t d = 0; d < kDomains; ++d) cost_[d] *= 1.0 + wp + copula_value(m_.excess[d], z[1 + d]);
+        for (std::size_t d = 0; d < kDomains; ++d) {
+            double excess = copula_value(m_.excess[d], z[1 + d]);
+            if (m_.excess_persistence[d] != 1.0) {  // (a persistence of 1 leaves the draw as it is, bit for bit)
+                excess_fade_[d] *= m_.excess_persistence[d];
+                excess = excess - excess_mean_[d] + excess_mean_[d] * excess_fade_[d];
+            }
+            cost_[d] *= 1.0 + wp + excess;
+        }
     }
     // Municipal budget-versus-outcome errors: one Philox counter per municipality, a word per domain.
     philox_lanes(q, tt, 0u, 1u, 0u, err_stream_.key(), G, &bits_[0], &bits_[G], &bits_[2 * G], &bits_[3 * G]);
@@ -256,6 +315,28 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
     const double* compensation = &compensation_[t * G];
     add_revenue(G, ozb0, woz, policy, taxes0, other0, price_, siudu0, budget_ratio, compensation, au, ozb, taxes, other,
                 saldo_.data(), net.data());
+    // The planned saldo (what a begroting would show: no shock events, no compensation for
+    // them, no realisation), the total lasten, the response and the artikel-12 signal.
+    // Artikel 12 (Bfv art. 23): the deficit is weighed against the tax capacity (the OZB of the
+    // verdeelmodel: WOZ × the bedragen of its OZB maatstaven, i.e. minus the OZB verevening)
+    // plus the algemene uitkering and the IU and DU (SIUDU).
+    double* planned = planned_.data();
+    for (std::size_t g = 0; g < G; ++g) {
+        double total = 0.0;  // in this order, as the realisation term always summed it
+        for (std::size_t d = 0; d < kDomains; ++d) total += lasten_[d * G + g];
+        total_[g] = total + buig_spend_[g];
+        planned[g] = saldo_[g] - compensation[g];
+        capacity_[g] = au[g] - ozb_verevening[g] + siudu0[g] * budget_ratio;
+    }
+    const double* balance = balance_.data();
+    const double* target = m_.response ? m_.response->target.data() : balance;
+    if (m_.response && !base)
+        respond(G, index, m_.response->speed, m_.response->max_step, target, total_.data(), measures_.data(), planned,
+                saldo_.data());
+    const double max_future = m_.response ? m_.art12_horizon * m_.response->max_step : 0.0;
+    artikel12(G, m_.art12_threshold, m_.response ? future_share_ : 0.0, max_future, planned, balance, target,
+              total_.data(), capacity_.data(), signal_.data());
+    if (out.response) std::copy(measures_.begin(), measures_.end(), out.response);
     // Shock events of this year: national fraction × municipal dispersion (mean one).
     for (std::size_t e = 0; e < m_.shocks.size(); ++e) {
         const ShockEvent& ev = m_.shocks[e];
@@ -288,19 +369,11 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
         const std::uint32_t mirror = flip ? static_cast<std::uint32_t>(kResidualTable - 1) : 0u;
         for (std::size_t g = 0; g < G; ++g) {
             const std::uint32_t i = (fifth_[g] >> (32 - kResidualBits)) ^ mirror;
-            double total = 0.0;
-            for (std::size_t d = 0; d < kDomains; ++d) total += lasten_[d * G + g];
-            total += buig_spend_[g];
-            saldo_[g] += total * (alpha + offset[g] + factor[g] * (*residual_table_)[i]);
+            saldo_[g] += total_[g] * (alpha + offset[g] + factor[g] * (*residual_table_)[i]);
         }
     }
-    // Artikel 12 (Bfv art. 23): the deficit is weighed against the tax capacity (the OZB of the
-    // verdeelmodel: WOZ × the bedragen of its OZB maatstaven, i.e. minus the OZB verevening)
-    // plus the algemene uitkering and the IU and DU (SIUDU).
-    for (std::size_t g = 0; g < G; ++g) capacity_[g] = au[g] - ozb_verevening[g] + siudu0[g] * budget_ratio;
-    const std::size_t deficits =
-        close_year(G, m_.art12_threshold, saldo_.data(), capacity_.data(), net.data(), reserves_.data(), exhausted_.data(),
-                   prev_art12_.data(), out.saldo, out.exhausted, out.art12, out.reserves, out.net_shock);
+    const std::size_t deficits = close_year(G, saldo_.data(), signal_.data(), net.data(), reserves_.data(), exhausted_.data(),
+                                            out.saldo, out.exhausted, out.art12, out.reserves, out.net_shock);
     *out.share_deficit = static_cast<double>(deficits) / static_cast<double>(G);
 }
 

@@ -343,7 +343,7 @@ struct Simulation::Impl {
                 br = &*opt;
                 br->start_path();
                 auto& outputs = st.budget_out.local();
-                outputs.resize(5 * G);
+                outputs.resize(6 * G);
                 v = outputs.data();
             }
             const bool flip = o.antithetic && (p % 2 == 1);
@@ -358,9 +358,11 @@ struct Simulation::Impl {
                     const bool base = m.base_year_first && t == 0;
                     br->year(t, base ? kBaseYearCounter : static_cast<std::uint32_t>(t - (m.base_year_first ? 1 : 0)), base,
                              q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au, ps.ozb.data(),
-                             budget / m.fund.budget0, {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share});
+                             budget / m.fund.budget0,
+                             {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share, m.budget->response ? v + 5 * G : nullptr});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                     buf.put(8, i, t, share);
+                    if (m.budget->response) buf.put(9, i, t, v + 5 * G);
                 }
                 const double sum = ordered_sum(au, G);
                 buf.put(1, i, t, budget);
@@ -444,7 +446,8 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
     const std::size_t G = c.g_count;
     // Outputs: 0 = AU per municipality (with P(AU < base-year AU)), 1 = budget, 2 = UF; with a
     // budget model also 3 = saldo (P(saldo < 0), shortfall), 4 = reserves exhausted by t,
-    // 5 = artikel-12 signal, 6 = net shock effect, 7 = reserves, 8 = national share in deficit.
+    // 5 = artikel-12 signal, 6 = net shock effect, 7 = reserves, 8 = national share in deficit,
+    // and with a response rule 9 = its measures.
     s.specs = {{"algemene_uitkering", G, true, c.au_base, false},
                {"budget", 1, true, {}, false},
                {"uitkeringsfactor", 1, true, {}, false}};
@@ -454,6 +457,7 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
         for (const char* name : {"reserves_exhausted", "artikel12", "net_shock", "reserves"})
             s.specs.push_back({name, G, false, {}, true});
         s.specs.push_back({"share_deficit", 1, true, {}, false});
+        if (m.budget->response) s.specs.push_back({"response", G, false, {}, true});
     }
     s.budget_z = m.fund.shocks() + c.d_count;
     s.so.paths = o.paths;
@@ -524,6 +528,7 @@ SimulationOutput Simulation::finalize(std::vector<SimulationPart> parts) const {
         b.net_shock = std::move(r.outputs[6].mean);
         b.reserves_mean = std::move(r.outputs[7].mean);
         b.share_deficit = summary(r.outputs[8]);
+        if (s.m.budget->response) b.response_mean = std::move(r.outputs[9].mean);
         out.municipal_budget = std::move(b);
     }
     return out;

@@ -237,11 +237,13 @@ def engine_scenario(target_year: int, base: str | Path | None = None):
     """The simulation engine set up to forecast the jaarrekening of ``target_year`` as the
     backtest does: the baseline scenario from the begroting of the target year with the fund as
     booked, the target year as the first output year (``first_year: base``: no growth enters
-    it), and the realisation model estimated on the years up to target − 2."""
+    it), the realisation model estimated on the years up to target − 2 and the response on the
+    begrotingen up to the target year (it enters only the artikel-12 signal: the first year has
+    no growth, so the excess growth and the response's measures do not enter it)."""
     import copy
 
     from ._datadir import scenarios_dir
-    from .calibrate import realisation_parameters
+    from .calibrate import realisation_parameters, response_parameters
     from .scenario import scenario_from_dict
 
     path = Path(base) if base is not None else scenarios_dir() / "baseline.yaml"
@@ -249,6 +251,7 @@ def engine_scenario(target_year: int, base: str | Path | None = None):
     doc["circulaire"] = "booked"
     doc.setdefault("budget", {})["base"] = {"document": "begroting", "year": int(target_year), "first_year": "base"}
     doc["budget"]["realisation"] = realisation_parameters(int(target_year) - 2)
+    doc["budget"]["response"] = response_parameters(int(target_year))
     doc["horizon"] = 1
     doc.setdefault("fund", {})["policy_mutations"] = []
     for key in ("shocks", "compensation"):

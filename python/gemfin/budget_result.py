@@ -25,7 +25,10 @@ class BudgetResult:
     and including this one); p_art12: P(deficit ≥ threshold × (tax capacity + AU + IU/DU) in this and
     the previous year), an artikel-12 risk signal; net_shock: mean shock losses and extra costs
     minus compensation; reserves_mean. share_deficit: per year, the share of municipalities in
-    deficit (mean, sd and quantiles over paths).
+    deficit (mean, sd and quantiles over paths). With a response rule (``budget.response``):
+    response_mean, the mean measures the municipality has taken by that year (tax rises and cuts
+    against unchanged policy, euros a year) — the budget gap it closes; ``tax_share`` of them as
+    higher belastingen.
     """
 
     years: tuple[int, ...]
@@ -47,6 +50,8 @@ class BudgetResult:
     notes: tuple[str, ...] = ()             # what the run assumed where the data had gaps
     compensation_by_component: pd.DataFrame | None = None  # CBS code × component, euros in its year
     compensation_components: pd.DataFrame | None = None    # name, package, year, amount, key, source
+    response_mean: np.ndarray | None = None  # municipality × year, euros (None: response none)
+    tax_share: float = 0.0
 
     def compensation(self) -> pd.DataFrame:
         """Compensation per municipality (CBS code) and component (columns, euros paid in the
@@ -78,6 +83,9 @@ class BudgetResult:
         df["P(artikel 12 signal)"] = self.p_art12[:, t]
         df["net shock effect"] = self.net_shock[:, t]
         df["reserves mean"] = self.reserves_mean[:, t]
+        if self.response_mean is not None:
+            df["measures mean"] = self.response_mean[:, t]
+            df["measures per inwoner"] = self.response_mean[:, t] / inw
         if self.kengetallen is not None:
             df = df.join(self.kengetallen.add_prefix("kengetal "))
         df.attrs["year"] = year
@@ -105,6 +113,13 @@ class BudgetResult:
         df = self.share_deficit.add_prefix("share in deficit ")
         df["expected share with exhausted reserves"] = self.p_exhausted.mean(axis=0)
         df["total saldo mean (EUR mln)"] = self.saldo_mean.sum(axis=0) / 1e6
+        df["expected artikel-12 signals"] = self.p_art12.sum(axis=0)
+        if self.response_mean is not None:
+            total = self.response_mean.sum(axis=0) / 1e6
+            df["measures (EUR mln)"] = total
+            df["of which belastingen (EUR mln)"] = total * self.tax_share
+            df["of which spending (EUR mln)"] = total * (1.0 - self.tax_share)
+            df["measures per inwoner (EUR)"] = self.response_mean.sum(axis=0) / float(self.municipalities["inhabitants"].sum())
         return df
 
     def _repr_html_(self) -> str:

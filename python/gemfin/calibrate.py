@@ -158,3 +158,62 @@ def _domain_lasten(frame: pd.DataFrame, data) -> pd.DataFrame:
         if c.startswith("tv:") and c[3:] in mapping.index and mapping.loc[c[3:], "domein"] in DOMAINS:
             out[f"lasten {mapping.loc[c[3:], 'domein']}"] += frame[c].fillna(0.0)
     return out
+
+
+def response_model(last_year: int, data: str | Path | None = None):
+    """The municipal response (gemfin.response) estimated on the begrotingen 2017–``last_year``,
+    reading no later filing."""
+    from . import response
+    from .iv3_panel import InformationSet, load_panel
+
+    panel = load_panel(InformationSet(begroting=last_year, jaarrekening=last_year - 2), data)
+    return response.fit(panel, last_year)
+
+
+def response_parameters(last_year: int, data: str | Path | None = None) -> dict:
+    """The ``budget.response`` section of a scenario, estimated on the begrotingen
+    2017–``last_year`` (what ``scenarios/baseline.yaml`` carries, four significant digits)."""
+    f = response_model(last_year, data)
+    src = (f"DERIVED gemfin.calibrate.response_parameters({last_year}): Iv3 begrotingen "
+           f"{f.years[0] - 2}-{f.years[-1]} ({f.observations} municipality-years)")
+
+    def r(x: float) -> float:
+        return float(f"{x:.4g}")
+    return {
+        "rule": "calibrated",
+        "speed": {"value": r(f.speed), "source": src + ", 1 - persistence of the saldo/lasten with year effects, "
+                                                       "instrumented by the saldo two years before"},
+        "max_step": {"value": r(f.max_step), "source": src + ", 95th percentile of the yearly improvement of "
+                                                             "saldo/lasten"},
+        "tax_share": {"value": r(f.tax_share), "source": src + ", instrumented response of the belastingen "
+                                                               "(at their national growth) relative to the saldo's"},
+    }
+
+
+def excess_growth(last_year: int = 2024, data: str | Path | None = None) -> pd.DataFrame:
+    """Cost growth per domain above the growth of all municipal lasten, from the national sums
+    of the begrotingen 2017–``last_year`` (filings the data lack or fill are left out):
+    e_d,t = Δlog lasten_d − Δlog lasten. Per domain: the yearly excesses, their persistence ψ
+    (AR(1) through zero, least squares), the last excess (the base year's) and the residual
+    standard deviation. In the budget model the excess of projection year k is drawn around
+    last·ψ^k with that deviation (``excess_growth`` and ``excess_persistence``)."""
+    from .iv3 import DOMAINS
+    from .iv3_history import summary_filing
+
+    rows = {}
+    for year in range(2017, last_year + 1):
+        frame, fills = summary_filing("begroting", year, data)
+        frame = frame.drop(index=[c for c in fills.index if c in frame.index]) if len(fills) else frame
+        dom = _domain_lasten(frame, data)
+        rows[year] = {**{d: dom[f"lasten {d}"].sum() for d in DOMAINS}, "total": dom.sum(axis=1).sum()}
+    levels = pd.DataFrame(rows).T
+    growth = np.log(levels).diff().dropna()
+    excess = growth[list(DOMAINS)].sub(growth["total"], axis=0)
+    out = {}
+    for d in DOMAINS:
+        x = excess[d].to_numpy()
+        psi = float(x[1:] @ x[:-1] / (x[:-1] @ x[:-1]))
+        resid = x[1:] - psi * x[:-1]
+        out[d] = {"persistence": psi, "last": float(x[-1]), "sd": float(resid.std(ddof=1)), "years": len(x),
+                  **{int(y): float(v) for y, v in excess[d].items()}}
+    return pd.DataFrame(out).T

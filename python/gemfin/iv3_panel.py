@@ -80,7 +80,8 @@ def _read(path: Path, columns: tuple[str, ...], info: InformationSet) -> pd.Data
 
 def load_panel(info: InformationSet, data: str | Path | None = None) -> pd.DataFrame:
     """One row per (document, year, gm_code) that ``info`` allows: inhabitants, baten,
-    lasten, saldo (euros; before reserve mutations), reserve_baten, reserve_lasten, rijk, and
+    lasten, saldo (euros; before reserve mutations), reserve_baten, reserve_lasten, heffingen
+    (lokale heffingen), rijk, and
     ``filed``: False for a filing with a zero or missing total (its amounts are NaN). Parsed
     once per information set and file version (callers get a copy)."""
     root = data_dir(data) / "finance"
@@ -89,18 +90,18 @@ def load_panel(info: InformationSet, data: str | Path | None = None) -> pd.DataF
 
 
 def _load_panel(info: InformationSet, root: Path) -> pd.DataFrame:
-    summary = _read(root / SUMMARY, ("inwoners", "lasten", "reserve_lasten", "reserve_baten"), info)
+    summary = _read(root / SUMMARY, ("inwoners", "lasten", "reserve_lasten", "reserve_baten", "heffingen"), info)
     baten = _read(root / BATEN, ("baten", "rijk"), info)
     key = ["document", "year", "gm_code"]
     df = summary.merge(baten, on=key, how="outer", validate="one_to_one")
-    for c in ("lasten", "reserve_lasten", "reserve_baten", "baten", "rijk"):
+    for c in ("lasten", "reserve_lasten", "reserve_baten", "heffingen", "baten", "rijk"):
         df[c] = df[c] * 1000.0  # EUR 1,000 → euros
     df = df.rename(columns={"inwoners": "inhabitants"})
     # A filing counts when both totals are there and non-zero: no municipality has no baten or
     # no lasten, so a zero total means nothing was reported; a missing total is a field kept
     # out of the copy (SOURCES.md).
     df["filed"] = df["baten"].notna() & df["lasten"].notna() & (df["baten"] != 0) & (df["lasten"] != 0)
-    df.loc[~df["filed"], ["baten", "lasten", "rijk"]] = np.nan
+    df.loc[~df["filed"], ["baten", "lasten", "rijk", "heffingen"]] = np.nan
     df["saldo"] = df["baten"] - df["lasten"]
     return df.sort_values(key).reset_index(drop=True)
 
@@ -130,10 +131,10 @@ def to_indeling(panel: pd.DataFrame, year: int, data: str | Path | None = None) 
         return panel
     df = panel.assign(gm_code=panel["gm_code"].map(lambda c: succ.get(c, c)))
     key = ["document", "year", "gm_code"]
-    amounts = ["inhabitants", "lasten", "reserve_lasten", "reserve_baten", "baten", "rijk"]
+    amounts = ["inhabitants", "lasten", "reserve_lasten", "reserve_baten", "heffingen", "baten", "rijk"]
     # min_count=1: a sum over parts that are all missing stays missing, not zero.
     out = df.groupby(key, sort=True)[amounts].sum(min_count=1)
     out["filed"] = df.groupby(key, sort=True)["filed"].all()
-    out.loc[~out["filed"], ["baten", "lasten", "rijk"]] = np.nan
+    out.loc[~out["filed"], ["baten", "lasten", "rijk", "heffingen"]] = np.nan
     out["saldo"] = out["baten"] - out["lasten"]
     return out.reset_index()[panel.columns]

@@ -12,10 +12,16 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
         Jeugd:
           volume: {jongeren: 1.0}                     # weights over the scenario's drivers
           excess_growth: DIST                         # national cost growth above wages/prices
+          excess_persistence: NUM                     # optional: the excess fades as ψ^k (default 1)
           error: {mu: NUM, sigma: NUM}                # municipal lognormal budget-vs-outcome error
       ozb: {woz_driver: woz_woningen, pass_through: NUM, policy_growth: NUM}
       buig: {driver: bijstand, vangnet_threshold: NUM, vangnet_full: NUM, vangnet_share: NUM}
-      artikel12_threshold: NUM                        # deficit ÷ (tax capacity + AU + IU/DU), two years
+      artikel12_threshold: NUM                        # structural deficit ÷ (tax capacity + AU + IU/DU)
+      artikel12_horizon: NUM                          # ... expected to last this many years more
+      response: none | {rule: calibrated,             # the municipality closes its budget gap:
+                        speed: NUM,                   # share of the gap closed per year
+                        max_step: NUM,                # new measures per year ≤ this × lasten
+                        tax_share: NUM}               # part of the measures as higher belastingen
       realisation:                                    # begroting base only: from plan to result
         beta: NUM                                     # share of the planned relative saldo realised
         rho: NUM                                      # persistence of the realisation gap (2 years)
@@ -55,6 +61,7 @@ class DomainSpec:
     excess: object  # Dist
     error_mu: object  # Param
     error_sigma: object  # Param
+    excess_persistence: object = None  # Param; None: the excess stays (ψ = 1)
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,13 @@ class RealisationSpec:
     residual: object  # Dist
     size_elasticity: object  # Param
     reference_inhabitants: object  # Param
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    speed: object  # Param
+    max_step: object  # Param
+    tax_share: object  # Param
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,8 @@ class BudgetSpec:
     artikel12_threshold: object
     realisation: RealisationSpec | None = None
     first_year: str = "next"  # "base": the base begroting's own year is the first output year
+    response: ResponseSpec | None = None
+    artikel12_horizon: object = None  # Param; None: 3 years (Bfv art. 23)
 
 
 @dataclass(frozen=True)
@@ -132,7 +148,8 @@ def _funds_for(doc: str, year: int) -> list[str]:
 
 def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, circ_id: str) -> BudgetSpec:
     m = v.mapping(x, ("wage_price", "domains", "buig"),
-                  ("base", "include_bestemmingsreserves", "ozb", "artikel12_threshold", "realisation", "source"))
+                  ("base", "include_bestemmingsreserves", "ozb", "artikel12_threshold", "artikel12_horizon",
+                   "response", "realisation", "source"))
     base = v.at("base").mapping(m.get("base", {"document": "begroting", "year": 2025}), ("document", "year"),
                                 ("first_year",))
     doc, year = base["document"], base["year"]
@@ -163,13 +180,15 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, 
     dm = dv.mapping(m["domains"], DOMAIN_NAMES)
     domains = []
     for name in DOMAIN_NAMES:
-        d = dv.at(name).mapping(dm[name], ("volume", "excess_growth", "error"), ("note",))
+        d = dv.at(name).mapping(dm[name], ("volume", "excess_growth", "error"), ("excess_persistence", "note"))
         vol = dv.at(name).at("volume").mapping(d["volume"], (), tuple(driver_names))
         weights = tuple((k, dv.at(name).at("volume").at(k).number(w, 0.0, 1e6, "a weight ≥ 0")) for k, w in vol.items())
         err = dv.at(name).at("error").mapping(d["error"], ("mu", "sigma"))
         domains.append(DomainSpec(name, weights, dv.at(name).at("excess_growth").dist(d["excess_growth"]),
                                   dv.at(name).at("error").at("mu").param(err["mu"], -1.0, 1.0),
-                                  dv.at(name).at("error").at("sigma").param(err["sigma"], 0.0, 1.0)))
+                                  dv.at(name).at("error").at("sigma").param(err["sigma"], 0.0, 1.0),
+                                  dv.at(name).at("excess_persistence").param(d["excess_persistence"], 0.0, 1.0)
+                                  if "excess_persistence" in d else None))
     ov = v.at("ozb")
     o = ov.mapping(m.get("ozb", {}), (), ("woz_driver", "pass_through", "policy_growth"))
     woz = o.get("woz_driver")
@@ -194,13 +213,33 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, 
                                       rv.at("year").dist(r["year"]), rv.at("residual").dist(r["residual"]),
                                       rv.at("size_elasticity").param(r["size_elasticity"], -2.0, 2.0),
                                       rv.at("reference_inhabitants").param(r["reference_inhabitants"], 1.0, 1e7))
+    horizon = m.get("artikel12_horizon", {"value": 3, "source": "docs/domain.md §6.5 (Bfv art. 23): the budget "
+                                                                "year and the three following years"})
+    horizon_param = v.at("artikel12_horizon").param(horizon, 0.0, 50.0)
+    if horizon_param.value != int(horizon_param.value):
+        v.at("artikel12_horizon").at("value").fail(f"expected a whole number of years, got {horizon_param.value!r}")
     return BudgetSpec(doc, year, incl, process(v.at("wage_price"), m["wage_price"]), tuple(domains), woz,
                       ov.at("pass_through").param(o.get("pass_through", one), 0.0, 5.0),
                       ov.at("policy_growth").param(o.get("policy_growth", zero), -0.5, 0.5), b["driver"],
                       bv.at("vangnet_threshold").param(b["vangnet_threshold"], 0.0, 1.0),
                       bv.at("vangnet_full").param(b["vangnet_full"], 0.0, 1.0),
                       bv.at("vangnet_share").param(b["vangnet_share"], 0.0, 1.0),
-                      v.at("artikel12_threshold").param(art12, 0.0, 1.0), realisation, first_year)
+                      v.at("artikel12_threshold").param(art12, 0.0, 1.0), realisation, first_year,
+                      _parse_response(v.at("response"), m.get("response", "none")), horizon_param)
+
+
+def _parse_response(v, x) -> ResponseSpec | None:
+    """``none`` (unchanged policy: the budget gap) or the calibrated rule with its numbers."""
+    if x == "none":
+        return None
+    if not isinstance(x, dict):
+        v.fail(f"expected 'none' or a mapping with rule: calibrated, speed, max_step and tax_share; got {x!r}")
+        return None
+    r = v.mapping(x, ("rule", "speed", "max_step", "tax_share"), ("note",))
+    if r["rule"] != "calibrated":
+        v.at("rule").fail(f"expected 'calibrated' (the only rule), got {r['rule']!r}")
+    return ResponseSpec(v.at("speed").param(r["speed"], 0.0, 1.0), v.at("max_step").param(r["max_step"], 0.0, 1.0),
+                        v.at("tax_share").param(r["tax_share"], 0.0, 1.0))
 
 
 def parse_shock(v, x, years: list[int]) -> ShockSpec:
@@ -320,6 +359,8 @@ class BudgetBase:
     planned: np.ndarray          # the base filing's saldo relative to its lasten (realisation model's b)
     gap: np.ndarray              # the realisation gap two years before the base (0 where unknown)
     gap_known: bool
+    structural: np.ndarray       # the base begroting's structurele exploitatieruimte (fraction; 0 where unknown)
+    structural_unknown: tuple[str, ...] = ()  # CBS codes without that kengetal
 
     def arrays(self, circ) -> dict:
         """The core's base-year arrays (computed once per base: they depend on the data only)."""
@@ -372,9 +413,30 @@ def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
                    + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy())
     planned = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
     gap = rm.realisation_gap(spec.year - 2, spec.year).reindex(codes)
+    structural = _structural_room(spec).reindex(codes)
     return BudgetBase(base, lasten, baten, base.buig_baten.reindex(codes).fillna(0.0),
                       base.buig_lasten.reindex(codes).fillna(0.0), reserves, alloc, planned,
-                      gap.fillna(0.0).to_numpy(), bool(gap.notna().any()))
+                      gap.fillna(0.0).to_numpy(), bool(gap.notna().any()),
+                      structural.fillna(0.0).to_numpy(), tuple(structural.index[structural.isna()]))
+
+
+STRUCTURAL_ROOM = "Structurele exploitatieruimte"
+
+
+def _structural_room(spec: BudgetSpec) -> pd.Series:
+    """The BBV kengetal structurele exploitatieruimte of the base begroting for its own year
+    (structural baten − structural lasten, with structural reserve mutations, ÷ total baten),
+    per CBS code; empty for a jaarrekening base or a begroting without kengetallen (before 2020)."""
+    from . import iv3
+    from .errors import InputError
+
+    if spec.document != "begroting":
+        return pd.Series(dtype=float)
+    try:
+        k, _ = iv3.load_kengetallen(spec.year)
+    except InputError:
+        return pd.Series(dtype=float)
+    return k[STRUCTURAL_ROOM] if STRUCTURAL_ROOM in k.columns else pd.Series(dtype=float)
 
 
 def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin: str,
@@ -396,6 +458,15 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
         return {"kind": d.kind, "params": list(d.params)}
 
     realisation = _realisation_inputs(spec, data, a)
+    # Artikel 12 and the response (docs/budget-model.md, "Response"): the planned saldo ÷ lasten
+    # at which the structural saldo is zero is the base position less its structural room (the
+    # kengetal is ÷ total baten; read as ÷ lasten, which differ by the planned saldo, ~1%). The
+    # rule steers a structural deficit to zero and keeps a structural surplus where it is.
+    balance = data.planned - data.structural
+    response = None
+    if spec.response is not None:
+        response = {"target": data.planned - np.minimum(data.structural, 0.0), "speed": spec.response.speed.value,
+                    "max_step": spec.response.max_step.value}
     return {
         **{k: a[k] for k in ("lasten", "ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu")},
         "reserves": res0,
@@ -407,10 +478,14 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
         "wage_price": {"mean": spec.wage_price.mean.value, "persistence": spec.wage_price.persistence.value,
                        "start": spec.wage_price.start.value, "shock": dist(spec.wage_price.shock)},
         "excess": [dist(d.excess) for d in spec.domains],
+        "excess_persistence": [1.0 if d.excess_persistence is None else d.excess_persistence.value for d in spec.domains],
         "error_mu": [d.error_mu.value for d in spec.domains],
         "error_sigma": [d.error_sigma.value for d in spec.domains],
         "vangnet": [spec.vangnet_threshold.value, spec.vangnet_full.value, spec.vangnet_share.value],
         "artikel12_threshold": spec.artikel12_threshold.value,
+        "artikel12_horizon": 3 if spec.artikel12_horizon is None else int(spec.artikel12_horizon.value),
+        "balance": balance,
+        "response": response,
         "shocks": [{"name": s.name, "year": years.index(s.year), "target": s.target,
                     "fraction": dist(s.fraction), "municipal_sd": s.municipal_sd.value} for s in shocks],
         "compensation": comp,

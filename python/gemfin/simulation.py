@@ -179,6 +179,11 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
         notes.append("realisation model: persistence from the realisation gap of "
                      + (str(real["u_year"]) if real["u_year"] is not None else
                         f"no year (the {spec.year - 2} begroting/jaarrekening pair is not in the data; ρ·u = 0)"))
+    unknown = static["budget_base"].structural_unknown
+    if unknown:
+        notes.append(f"artikel 12 / response: no structurele exploitatieruimte for {len(unknown)} municipalities in the "
+                     f"{spec.document} {spec.year} ({', '.join(unknown[:5])}{', …' if len(unknown) > 5 else ''}); "
+                     "their base position taken as structurally balanced")
     return BudgetResult(
         years=years, quantiles=tuple(qs), municipalities=circ.municipalities,
         saldo_mean=np.asarray(b["saldo"]["mean"]).reshape(shape),
@@ -194,6 +199,8 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
         kengetallen=static["_kengetallen"] if "_kengetallen" in static else _kengetallen(spec),
         base=f"{spec.document} {spec.year}", filled=filled, notes=tuple(notes),
         compensation_by_component=by_component, compensation_components=components,
+        response_mean=np.asarray(b["response_mean"]).reshape(shape) if "response_mean" in b else None,
+        tax_share=spec.response.tax_share.value if spec.response is not None else 0.0,
     )
 
 

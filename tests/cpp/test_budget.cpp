@@ -99,10 +99,95 @@ TEST(Budget, ArtikelTwelveWeighsTheDeficitAgainstTaxCapacityAuAndSiudu) {
     const auto r = simulate(m, o);
     const auto& b = *r.municipal_budget;
     EXPECT_NEAR(b.saldo.mean[0], -22.0, 1e-9);
-    // Year 2 (deficit ≈ 43.0) follows a year-1 deficit below 22.6: no signal; year 3 follows two.
+    // Without a response a structural deficit is expected to stay: year 1's 22.0 is below 22.6,
+    // years 2 (≈ 43.0) and 3 are above it.
     EXPECT_EQ(b.p_art12[0], 0.0);
-    EXPECT_EQ(b.p_art12[1], 0.0);
+    EXPECT_EQ(b.p_art12[1], 1.0);
     EXPECT_EQ(b.p_art12[2], 1.0);
+    // A structural balance point 5% of the lasten below zero (the base begroting's structural
+    // room): structural saldo = saldo + 0.05 · L with L = (500 + lasten0[0]) · 1.02^t ≈ 1571
+    // in year 2, so −43.0 + 78.6 > −22.6: no signal.
+    m.budget->balance = Vector::Constant(3, -0.05);
+    const auto shifted = simulate(m, o);
+    for (int t = 0; t < 3; ++t) {
+        const double p = std::pow(1.02, t + 1);
+        const double lasten = 500.0 * p + (100.0 + extra) * p;
+        const double structural = shifted.municipal_budget->saldo.mean[static_cast<std::size_t>(t)] + 0.05 * lasten;
+        EXPECT_EQ(shifted.municipal_budget->p_art12[static_cast<std::size_t>(t)], structural <= -22.6 ? 1.0 : 0.0) << t;
+    }
+    EXPECT_EQ(shifted.municipal_budget->p_art12[1], 0.0);
+}
+
+TEST(Budget, ResponseClosesTheGapAtItsSpeedWithinItsLimit) {
+    // Planned saldo under unchanged policy in year t: 1030 − 300p, p = 1.02^t, lasten L = 600p.
+    // The rule: R_t = R_t−1 · 1.02 + clamp(speed · (target · L − planned − R_t−1 · 1.02), ±max_step · L).
+    for (const double max_step : {10.0, 0.1}) {
+        auto m = budget_model(0.0);
+        m.budget->response = Response{Vector::Constant(3, -0.01), 0.5, max_step};
+        SimulationOptions o;
+        o.paths = 4;
+        const auto r = simulate(m, o);
+        const auto& b = *r.municipal_budget;
+        ASSERT_EQ(b.response_mean.size(), 9u);
+        double measures = 0.0;
+        for (int t = 1; t <= 3; ++t) {
+            const double p = std::pow(1.02, t), lasten = 600.0 * p, planned = 1030.0 - 300.0 * p;
+            const double kept = measures * 1.02;
+            const double step = std::min(std::max(0.5 * (-0.01 * lasten - planned - kept), -max_step * lasten),
+                                         max_step * lasten);
+            measures = kept + step;
+            const auto cell = static_cast<std::size_t>(t - 1);
+            EXPECT_NEAR(b.response_mean[cell], measures, 1e-9) << t << " " << max_step;
+            EXPECT_NEAR(b.saldo.mean[cell], planned + measures, 1e-9) << t << " " << max_step;
+        }
+    }
+    // Without a response the model reports no measures.
+    EXPECT_TRUE(simulate(budget_model(0.0), SimulationOptions{}).municipal_budget->response_mean.empty());
+}
+
+TEST(Budget, ResponseWeighsTheArtikelTwelveOutlook) {
+    // A structural deficit of 43 in year 2 (ArtikelTwelve… above): with a response that closes
+    // half the gap to balance a year, 1 − 0.5³ = 87.5% of it is expected closed three years on
+    // (43 · 0.125 ≈ 5.4 < 22.6): no signal. Closing nothing (speed 0) leaves the signal.
+    for (const double speed : {0.5, 0.0}) {
+        auto m = budget_model(0.0);
+        for (int g = 0; g < 3; ++g) m.c_ozb(g, 2) = -100.0;
+        const double extra = 1052.0 / 1.02 - 300.0;
+        for (std::size_t g = 0; g < 3; ++g) m.budget->lasten0[0][static_cast<Eigen::Index>(g)] = 100.0 + extra;
+        m.budget->response = Response{Vector::Zero(3), speed, 10.0};
+        SimulationOptions o;
+        o.paths = 4;
+        const auto r = simulate(m, o);
+        const auto& b = *r.municipal_budget;
+        if (speed == 0.0) {
+            EXPECT_EQ(b.p_art12[1], 1.0);
+            EXPECT_EQ(b.p_art12[2], 1.0);
+        } else {
+            EXPECT_EQ(b.p_art12[1], 0.0);
+            EXPECT_EQ(b.p_art12[2], 0.0);
+        }
+    }
+}
+
+TEST(Budget, ExcessGrowthFadesAtItsPersistence) {
+    // Domain 0's excess is 5% a year (fixed); with persistence 0.5 it is 2.5% in year 1 and
+    // 1.25% in year 2. saldo = 1030 − 300p − 100·C + 100p with C = Π (1.02 + excess_k).
+    for (const double psi : {1.0, 0.5}) {
+        auto m = budget_model(0.0);
+        m.budget->excess[0] = Distribution::fixed(0.05);
+        m.budget->excess_persistence[0] = psi;
+        SimulationOptions o;
+        o.paths = 4;
+        const auto r = simulate(m, o);
+        double cost = 1.0, fade = 1.0;
+        for (int t = 1; t <= 3; ++t) {
+            fade *= psi;
+            cost *= 1.02 + (psi == 1.0 ? 0.05 : 0.05 * fade);
+            const double p = std::pow(1.02, t);
+            EXPECT_NEAR(r.municipal_budget->saldo.mean[static_cast<std::size_t>(t - 1)],
+                        1030.0 - 300.0 * p - 100.0 * cost + 100.0 * p, 1e-9) << psi << " " << t;
+        }
+    }
 }
 
 TEST(Budget, BitwiseIdenticalForAnyThreadCount) {

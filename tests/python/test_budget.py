@@ -50,7 +50,9 @@ def test_year_one_matches_an_independent_reference(baseline):
         w = dict(dom[name].volume)
         return sum(drv[k] * x for k, x in w.items()) / sum(w.values())
 
-    cost = {n: 1 + wp + dom[n].excess.mean for n in dom}
+    # A fading excess (docs/budget-model.md, "Excess growth") is μ·ψ in the first year.
+    cost = {n: 1 + wp + dom[n].excess.mean * (1.0 if dom[n].excess_persistence is None
+                                              else dom[n].excess_persistence.value) for n in dom}
     err = {n: np.exp(dom[n].error_mu.value) for n in dom}
     L = base.lasten.loc[g]
     buig_l, buig_b = tv.loc[g, "lasten"], tv.loc[g, "baten"]
@@ -66,14 +68,20 @@ def test_year_one_matches_an_independent_reference(baseline):
     baten = (au + circ.fixed_items.loc[g].sum() * budget_ratio + ozb
              + (B["Parkeerbelasting"] + B["Overige belastingen"] + B["Parkeren"]) * price
              + (B["Overige baten"] - buig_b) * price + buig_budget)
-    expected = baten - lasten - buig_spend  # no vangnet: deficit ratio 0
-    # Realisation model (begroting base): + total lasten × (year component + (β − 1)·b + ρ·u),
-    # b the base begroting's relative saldo with the circulaire's AU at its published factor;
-    # u = 0: the jaarrekening 2023 has no baten in the data; residual mean 0.
-    real = b.realisation
+    planned = baten - lasten - buig_spend  # no vangnet: deficit ratio 0
+    # b: the base begroting's relative saldo with the circulaire's AU at its published factor.
     base_baten = B.sum() + gemfin.allocate(circ).algemene_uitkering[g] + circ.fixed_items.loc[g].sum()
     b_rel = (base_baten - L.sum()) / L.sum()
-    expected += (lasten + buig_spend) * (real.year.mean + (real.beta.value - 1) * b_rel)
+    # Response: close speed × the gap to the target b − min(structural room, 0), within max_step.
+    room = gemfin.iv3.load_kengetallen(2025)[0].loc[g, "Structurele exploitatieruimte"]
+    total = lasten + buig_spend
+    resp = b.response
+    step = resp.speed.value * ((b_rel - min(room, 0.0)) * total - planned)
+    measures = min(max(step, -resp.max_step.value * total), resp.max_step.value * total)
+    # Realisation model (begroting base): + total lasten × (year component + (β − 1)·b + ρ·u);
+    # u = 0: the jaarrekening 2023 has no baten in the data; residual mean 0.
+    real = b.realisation
+    expected = planned + measures + total * (real.year.mean + (real.beta.value - 1) * b_rel)
     i = list(r.municipalities.index).index(g)
     assert r.finances.saldo_mean[i, 0] == pytest.approx(expected, rel=1e-9)
     assert r.finances.reserves_mean[i, 0] == pytest.approx(res.loc[g, "algemene reserve"] + expected, rel=1e-9)

@@ -2,7 +2,9 @@
 // Municipal budgets on top of the gemeentefonds projection (issue #4; docs/budget-model.md).
 //
 // Per path, year t and municipality g (euros; index 0 = base year):
-//   cost_d,t   = cost_d,t−1 · (1 + wage_price_t + excess_d,t)          national, per domain
+//   cost_d,t   = cost_d,t−1 · (1 + wage_price_t + excess_d,t)          national, per domain;
+//                excess_d,t = draw − μ_d + μ_d·ψ_d^k in projection year k: the excess of the base
+//                year (the draw's mean μ_d) fades at the persistence ψ_d (1: it stays)
 //   lasten_d   = lasten0_d · volume_d · cost_d,t · error_d              volume from driver levels;
 //                                                                       error ~ lognormal per g
 //   BUIG       = budget: buig_baten0 · national bijstand level · prices; spending: buig_lasten0 ·
@@ -18,10 +20,13 @@
 //                base begroting's relative saldo b and the municipality's realisation gap u,
 //                e_g,t a municipal residual scaled by the municipality's size factor
 //                (docs/backtest.md, docs/budget-model.md)
+//                + R_g,t    with a response rule: the municipality's measures (tax rises, cuts),
+//                R_t = R_t−1·(1 + wage_price_t) + clamp(speed·(target_g·L − planned), ±max_step·L),
+//                planned = the saldo before shock events and realisation, with R_t−1 indexed
 //   reserves_t = reserves_t−1 + saldo
-// Outputs: saldo, P(reserves exhausted by t), artikel-12 signal (deficit ≥ 2% of the tax capacity
-// + AU + IU/DU in two consecutive years), net shock effect (loss − compensation), national share
-// in deficit.
+// Outputs: saldo, P(reserves exhausted by t), artikel-12 signal (a structural deficit of at least
+// 2% of the tax capacity + AU + IU/DU in the year and expected three years on), net shock effect
+// (loss − compensation), national share in deficit, the response's measures.
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -63,6 +68,15 @@ struct Realisation {
     std::shared_ptr<const std::vector<double>> residual_table;
 };
 
+/// How a municipality answers a gap between its planned saldo and its target (docs/budget-model.md,
+/// "Response"): every year it takes new recurrent measures worth `speed` of the gap, at most
+/// `max_step` of its total lasten; earlier measures stay and are indexed with wages and prices.
+struct Response {
+    Vector target;          // G: planned saldo ÷ total lasten the rule steers to
+    double speed = 0.0;     // share of the gap closed per year, in [0, 1]
+    double max_step = 0.0;  // new measures per year at most, as a fraction of total lasten (≥ 0)
+};
+
 constexpr std::size_t kResidualBits = 12, kResidualTable = std::size_t{1} << kResidualBits;
 
 /// Quantiles of `d` at (i + ½)/kResidualTable, i < kResidualTable, through the normal copula
@@ -82,12 +96,18 @@ struct BudgetModel {
     MacroProcess wage_price;                         // yearly wage/price growth (shock: macro)
     std::array<Distribution, kDomains> excess{Distribution::fixed(0.0), Distribution::fixed(0.0),
                                               Distribution::fixed(0.0), Distribution::fixed(0.0)};
+    std::array<double, kDomains> excess_persistence{1.0, 1.0, 1.0, 1.0};  // ψ_d in [0, 1]
     std::array<double, kDomains> error_mu{}, error_sigma{};  // municipal lognormal error per domain
     double vangnet_threshold = 0.075, vangnet_full = 0.125, vangnet_share = 0.5;
     double art12_threshold = 0.02;
+    int art12_horizon = 3;  // the deficit must be expected to last this many years after the budget year
+    // G: planned saldo ÷ total lasten at which the structural saldo is zero (the base position
+    // less its structurele exploitatieruimte); empty = 0 for every municipality.
+    Vector balance;
     std::vector<ShockEvent> shocks;
     RowMatrix compensation;  // G × T euros
     std::optional<Realisation> realisation;
+    std::optional<Response> response;
 
     /// Macro shocks this model adds after the fund's and the drivers': wage_price, the four
     /// excess-growth shocks, one per shock event, then the realisation's year component.
@@ -107,6 +127,7 @@ public:
         double* net_shock;
         double* reserves;
         double* share_deficit;
+        double* response;  // G, or null when the model has no response rule
     };
     void start_path();
     /// z: the model's macro normals (macro_shocks() of them); mult: D × G driver levels;
@@ -123,10 +144,11 @@ private:
     const BudgetModel& m_;
     std::size_t g_, drivers_;
     RandomStream err_stream_, shock_stream_;
-    std::vector<double> reserves_, exhausted_, prev_art12_;  // prev_art12_: 0/1 deficit signal of last year
+    std::vector<double> reserves_, exhausted_, measures_;  // measures_: the response's R_g (euros)
     std::vector<std::uint32_t> bits_;
     std::vector<float> err_, fac_;
-    std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_, buig_spend_, capacity_;
+    std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_, buig_spend_, capacity_, signal_, total_, planned_;
+    std::vector<double> balance_;  // BudgetModel::balance, zeros where it is empty
     // Fixed for the run, computed once: volume weights normalised per domain (kDomains × D;
     // a domain without weights has volume 1) and the base year's BUIG ratio lasten/baten (G).
     std::vector<double> weight_;
@@ -137,7 +159,9 @@ private:
     std::shared_ptr<const std::vector<double>> residual_table_;
     std::vector<std::uint32_t> fifth_;
     double price_ = 1.0, wp_prev_ = 0.0;
+    double future_share_ = 0.0;  // 1 − (1 − speed)^art12_horizon: the share of a gap the response closes by then
     std::array<double, kDomains> cost_{};
+    std::array<double, kDomains> excess_mean_{}, excess_fade_{};  // μ_d and ψ_d^k of this path's year
 };
 
 }  // namespace gemfin

@@ -111,6 +111,7 @@ struct BudgetOutput {
     std::vector<double> net_shock;       // mean of shock losses and costs minus compensation
     std::vector<double> reserves_mean;   // mean reserves at the end of year t
     CellSummary share_deficit;           // cells t: share of municipalities with saldo < 0
+    std::vector<double> response_mean;   // mean measures of the response rule (empty without one)
 };
 
 struct SimulationOutput {
