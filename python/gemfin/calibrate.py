@@ -197,9 +197,13 @@ def excess_growth(last_year: int = 2024, data: str | Path | None = None) -> pd.D
     (AR(1) through zero, least squares), the last excess (the base year's) and the residual
     standard deviation. In the budget model the excess of projection year k is drawn around
     last·ψ^k with that deviation (``excess_growth`` and ``excess_persistence``)."""
+    from .errors import InputError
     from .iv3 import DOMAINS
     from .iv3_history import summary_filing
 
+    if last_year < 2019:
+        raise InputError(f"the excess growth's persistence needs two yearly excesses, i.e. the begrotingen 2017-2019 "
+                         f"at least; got last year {last_year}")
     rows = {}
     for year in range(2017, last_year + 1):
         frame, fills = summary_filing("begroting", year, data)

@@ -170,6 +170,14 @@ def _parser() -> argparse.ArgumentParser:
                     help="directory for indices.csv, samples.csv, convergence.csv (Sobol') and run.json")
     se.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    cal = sub.add_parser("calibrate", help="re-estimate the DERIVED parameters of the budget model from the data "
+                                           "and print them as the scenario section (YAML)")
+    cal.add_argument("what", choices=("realisation", "response", "excess"),
+                     help="realisation: budget.realisation; response: budget.response; excess: the excess growth "
+                          "of Jeugd and Wmo (budget.domains.*.excess_growth/excess_persistence)")
+    cal.add_argument("--last-year", type=count, default=None, metavar="Y",
+                     help="last year of data used (default: realisation 2022, response and excess 2024)")
+
     rep = sub.add_parser("report", help="run a scenario and write a report (self-contained HTML, or Excel)")
     rep.add_argument("scenario", metavar="FILE", help="scenario YAML")
     rep.add_argument("--paths", type=count, default=5_000, help="number of paths (default 5,000)")
@@ -430,6 +438,30 @@ def _cmd_report(args) -> None:
     print(f"gemfin report {res.scenario.name}: written {write_report(res, args.out)}")
 
 
+def _cmd_calibrate(args) -> None:
+    import yaml
+
+    from . import calibrate
+
+    if args.what == "realisation":
+        out = {"realisation": calibrate.realisation_parameters(args.last_year or 2022)}
+    elif args.what == "response":
+        out = {"response": calibrate.response_parameters(args.last_year or 2024)}
+    else:
+        year = args.last_year or 2024
+        est = calibrate.excess_growth(year)
+        src = f"DERIVED gemfin.calibrate.excess_growth({year}): Iv3 begrotingen 2017-{year}, national lasten"
+        out = {"domains": {name: {
+            "excess_growth": {"distribution": "normal",
+                              "params": [round(float(est.loc[name, "last"]), 4), round(float(est.loc[name, "sd"]), 4)],
+                              "source": src + "; mean = the excess of the last year over all lasten, sd = residual of "
+                                              "the AR(1) of the yearly excesses"},
+            "excess_persistence": {"value": float(f"{est.loc[name, 'persistence']:.3g}"),
+                                   "source": src + ", AR(1) through zero of the yearly excesses"}}
+            for name in ("Jeugd", "Wmo")}}
+    print(yaml.safe_dump({"budget": out}, sort_keys=False, allow_unicode=True, width=200), end="")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(_join_negative_values(argv, _NUMERIC_OPTIONS))
@@ -455,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
             _cmd_backtest(args)
         elif args.command == "sensitivity":
             _cmd_sensitivity(args)
+        elif args.command == "calibrate":
+            _cmd_calibrate(args)
     except GemfinError as exc:
         print(f"gemfin: error: {exc}", file=sys.stderr)
         return 2

@@ -86,6 +86,9 @@ class SimulationResult:
                                     ("p_artikel12", f.p_art12, "probability"), ("expected_shortfall_5pct", f.shortfall, "EUR"),
                                     ("net_shock_effect", f.net_shock, "EUR"), ("reserves_mean", f.reserves_mean, "EUR")):
                 ds[name] = (("municipality", "year"), arr, {"units": unit})
+            if f.response_mean is not None:  # budget.response: the measures taken against unchanged policy
+                ds["response_measures_mean"] = (("municipality", "year"), f.response_mean,
+                                                {"units": "EUR", "tax_share": f.tax_share})
         return ds
 
     def summary(self, year: int | None = None) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import gemfin
-from gemfin import response
+from gemfin import calibrate, response
 from gemfin.errors import InputError
 from gemfin.scenario import ScenarioError, scenario_from_dict
 
@@ -34,7 +34,7 @@ def runs(doc):
 
 
 def test_baseline_response_parameters_are_the_calibrated_ones(doc):
-    est = gemfin.calibrate.response_parameters(2024)
+    est = calibrate.response_parameters(2024)
     r = doc["budget"]["response"]
     assert r["rule"] == "calibrated"
     for k in ("speed", "max_step", "tax_share"):
@@ -47,7 +47,7 @@ def test_response_estimate_is_a_partial_adjustment():
     in (0, 1); the estimate is stable as years are added."""
     speeds = []
     for year in (2020, 2022, 2024):
-        f = gemfin.calibrate.response_model(year)
+        f = calibrate.response_model(year)
         assert 0 < f.persistence_ols < f.persistence < 1
         assert 0 < f.tax_share < 0.5 and 0 < f.max_step < 0.1
         speeds.append(f.speed)
@@ -96,6 +96,15 @@ def test_response_closes_the_gap_and_reports_its_measures(runs):
     assert "measures (EUR mln)" not in without.national().columns
 
 
+def test_measures_are_in_the_xarray_result():
+    res = gemfin.simulate(SCEN / "baseline.yaml", paths=64, seed=1, progress=False)
+    ds = res.to_xarray()
+    m = ds["response_measures_mean"]
+    assert m.dims == ("municipality", "year") and m.attrs["units"] == "EUR"
+    assert np.array_equal(m.sel(municipality="GM0363").to_numpy(),
+                          res.finances.response_mean[list(res.municipalities.index).index("GM0363")])
+
+
 def test_response_targets_structural_balance_where_the_begroting_shows_a_deficit():
     """The rule's target is the base position, raised by the structural deficit (kengetal
     structurele exploitatieruimte < 0); a structural surplus is kept."""
@@ -128,7 +137,7 @@ def test_response_schema_errors_name_the_field(doc):
 
 
 def test_baseline_excess_growth_is_the_calibrated_one(doc):
-    est = gemfin.calibrate.excess_growth(2024)
+    est = calibrate.excess_growth(2024)
     for name in ("Jeugd", "Wmo"):
         d = doc["budget"]["domains"][name]
         assert d["excess_growth"]["params"] == [round(est.loc[name, "last"], 4), round(est.loc[name, "sd"], 4)]
@@ -145,3 +154,20 @@ def test_stress_scenarios_are_riskier_than_the_baseline():
         out[name] = (f.p_exhausted[:, -1].mean(), f.p_art12[:, -1].sum())
     for name in ("jeugdzorg-stress", "recession"):
         assert out[name][0] > out["baseline"][0] and out[name][1] > out["baseline"][1]
+
+
+def test_calibrate_command_prints_the_scenario_sections(capsys):
+    from gemfin.cli import main
+
+    assert main(["calibrate", "response"]) == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    assert printed["budget"]["response"] == calibrate.response_parameters(2024)
+    assert main(["calibrate", "excess"]) == 0
+    doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())["budget"]["domains"]
+    printed = yaml.safe_load(capsys.readouterr().out)["budget"]["domains"]
+    for name in ("Jeugd", "Wmo"):
+        assert printed[name]["excess_growth"]["params"] == doc[name]["excess_growth"]["params"]
+        assert printed[name]["excess_persistence"]["value"] == doc[name]["excess_persistence"]["value"]
+    for what, year in (("response", "2018"), ("excess", "2018"), ("excess", "2031")):
+        assert main(["calibrate", what, "--last-year", year]) == 2
+        assert "gemfin: error:" in capsys.readouterr().err
