@@ -31,6 +31,7 @@ import copy
 import dataclasses
 import difflib
 import numbers
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -419,7 +420,12 @@ class _Problems:
             return None
 
 
-def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: Path | None = None) -> Scenario:
+def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: str | os.PathLike | None = None) -> Scenario:
+    """A scenario from its parsed YAML ``doc``; ``origin`` names it in errors, ``path`` is the
+    file it stands for (``extends`` and relative table paths are resolved against its folder)."""
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise ScenarioError(f"{origin}: path: expected a file path, got {type(path).__name__}")
+    path = Path(path) if path is not None else None
     doc = _resolve_extends(doc, path)
     v = _V(origin)
     top = v.mapping(doc, ("name", "fund", "drivers"),

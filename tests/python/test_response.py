@@ -28,7 +28,7 @@ def runs(doc):
     with_rule = gemfin.load_scenario(SCEN / "baseline.yaml")
     d = copy.deepcopy(doc)
     d["budget"]["response"] = "none"
-    without = scenario_from_dict(d, origin="none.yaml", path=SCEN / "baseline.yaml")
+    without = scenario_from_dict(d, origin="none.yaml", path=str(SCEN / "baseline.yaml"))  # a str path too
     return (gemfin.simulate(with_rule, paths=400, seed=5, progress=False).finances,
             gemfin.simulate(without, paths=400, seed=5, progress=False).finances)
 
