@@ -22,8 +22,9 @@ class BudgetResult:
     saldo_mean, saldo_sd, saldo_quantiles: exploitatiesaldo (baten − lasten, excluding reserve
     mutations); p_deficit: P(saldo < 0); shortfall: expected shortfall of the saldo at 5%
     (mean of the worst 5% of paths); p_exhausted: P(reserves below zero in some year up to
-    and including this one); p_art12: P(deficit ≥ threshold × (tax capacity + AU + IU/DU) in this and
-    the previous year), an artikel-12 risk signal; net_shock: mean shock losses and extra costs
+    and including this one); p_art12: P(a structural deficit of the plan ≥ threshold × (tax
+    capacity + AU + IU/DU) this year and expected three years on), an artikel-12 risk signal
+    (docs/budget-model.md, "Artikel 12"); net_shock: mean shock losses and extra costs
     minus compensation; reserves_mean. share_deficit: per year, the share of municipalities in
     deficit (mean, sd and quantiles over paths). With a response rule (``budget.response``):
     response_mean, the mean measures the municipality has taken by that year (tax rises and cuts
