@@ -462,6 +462,11 @@ def _cmd_calibrate(args) -> None:
     print(yaml.safe_dump({"budget": out}, sort_keys=False, allow_unicode=True, width=200), end="")
 
 
+_COMMANDS = {"allocate": _cmd_allocate, "compare": _cmd_compare, "maatstaven": _cmd_maatstaven, "run": _cmd_run,
+             "report": _cmd_report, "backtest": _cmd_backtest, "sensitivity": _cmd_sensitivity,
+             "calibrate": _cmd_calibrate}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(_join_negative_values(argv, _NUMERIC_OPTIONS))
@@ -471,24 +476,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "circulaires":
             for cid in circulaires(args.data):
                 print(cid)
-        elif args.command == "allocate":
-            _cmd_allocate(args)
-        elif args.command == "compare":
-            _cmd_compare(args)
-        elif args.command == "maatstaven":
-            _cmd_maatstaven(args)
         elif args.command == "validate":
-            return _cmd_validate(args)
-        elif args.command == "run":
-            _cmd_run(args)
-        elif args.command == "report":
-            _cmd_report(args)
-        elif args.command == "backtest":
-            _cmd_backtest(args)
-        elif args.command == "sensitivity":
-            _cmd_sensitivity(args)
-        elif args.command == "calibrate":
-            _cmd_calibrate(args)
+            return _cmd_validate(args)  # 1 when the file has problems
+        else:
+            _COMMANDS[args.command](args)
     except GemfinError as exc:
         print(f"gemfin: error: {exc}", file=sys.stderr)
         return 2
