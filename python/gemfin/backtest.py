@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +62,7 @@ class BacktestResult:
     filled: pd.DataFrame
     missing: tuple[str, ...]
     unscored: tuple[str, ...]
-    information: InformationSet = field(repr=False, default=None)
+    information: InformationSet | None = field(repr=False, default=None)
 
     def predictions_table(self) -> pd.DataFrame:
         """``predictions.csv``: gm_code, year, p_deficit, saldo_mean, saldo_q5, saldo_q50, saldo_q95."""
@@ -204,8 +206,8 @@ def _scores(pred: pd.DataFrame, saldo: np.ndarray, ok: np.ndarray, panel: pd.Dat
     jr = panel[(panel["document"] == "jaarrekening") & panel["filed"]]
     climatology = float((jr["saldo"] < 0).mean())  # every known jaarrekening, years ≤ Y−2
     before = jr[jr["year"] == info.jaarrekening].set_index("gm_code")["saldo"]
-    persistence = (before.reindex(pred.index[ok]) < 0).astype(float)
-    persistence = persistence.where(before.reindex(pred.index[ok]).notna(), climatology).to_numpy()
+    previous = before.reindex(pred.index[ok])
+    persistence = (previous < 0).astype(float).where(previous.notna(), climatology).to_numpy()
     b, bc, bp = scores.brier(p, outcome), scores.brier(np.full_like(p, climatology), outcome), scores.brier(persistence, outcome)
     inh = pred.loc[ok, "inhabitants"].to_numpy()
     crps = scores.crps_ensemble(saldo[:, ok] / inh[None, :], pred.loc[ok, "saldo_realised"].to_numpy() / inh)
@@ -228,7 +230,7 @@ def write_backtest(res: BacktestResult, out_dir: str | os.PathLike, about: dict)
     tables = {"predictions.csv": res.predictions_table(), "national.csv": res.national}
     if res.scores is not None:
         tables["scores.csv"] = res.scores
-    files = {name: (lambda p, df=df: write_csv(p, df)) for name, df in tables.items()}
+    files: dict[str, Callable[[Path], object]] = {name: partial(write_csv, df=df) for name, df in tables.items()}
     files["run.json"] = lambda p: write_json(p, about)
     return write_directory(out_dir, files)
 
@@ -266,4 +268,5 @@ def engine_forecast(target_year: int, paths: int = 10_000, seed: int = 1) -> pd.
     from .simulation import simulate
 
     res = simulate(engine_scenario(target_year), paths=paths, seed=seed, progress=False)
+    assert res.finances is not None  # the scenario has a budget
     return pd.Series(res.finances.p_deficit[:, 0], index=res.municipalities.index, name="p_deficit")

@@ -7,6 +7,7 @@ recomputed with these functions (tests/python/test_scenario.py checks they agree
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,8 @@ from ._tables import read_table
 from .circulaire import load_circulaire
 from .errors import DataError
 from .municipalities import load_municipalities
+
+_Frame = TypeVar("_Frame", pd.Series, pd.DataFrame)
 
 
 def population_series(data: str | Path | None = None) -> pd.DataFrame:
@@ -34,19 +37,19 @@ def population_series(data: str | Path | None = None) -> pd.DataFrame:
 
 
 def population_growth(first_year: int = 2017, last_year: int = 2026, indeling_year: int = 2023,
-                      data: str | Path | None = None) -> dict[str, float]:
+                      data: str | Path | None = None) -> dict[str, float | str]:
     """Yearly log-growth of the population: national mean and standard deviation over
     ``first_year``–``last_year``, and the standard deviation of municipal growth around the
     national growth, pooled over the years in which the municipalities of the ``indeling_year``
     division all exist (mergers break earlier series)."""
     p = population_series(data)
-    national = np.log(p.loc[:, first_year:last_year].sum()).diff().dropna()
+    national = _log(p.loc[:, first_year:last_year].sum()).diff().dropna()
     codes = load_municipalities(indeling_year, data).index
     q = p.reindex(codes).loc[:, first_year:last_year].dropna(axis=1, how="any")
     if q.shape[1] < 2:
         raise DataError("population_growth: fewer than two complete years for the chosen division")
-    growth = np.log(q).diff(axis=1).iloc[:, 1:]
-    nat_q = np.log(q.sum()).diff().iloc[1:]
+    growth = _log(q).diff(axis=1).iloc[:, 1:]
+    nat_q = _log(q.sum()).diff().iloc[1:]
     deviation = growth - nat_q.to_numpy()
     return {
         "national_mean": float(national.mean()),
@@ -65,7 +68,7 @@ def bzk_volume_update(from_id: str = "S2024_2024", to_id: str = "S2024_2025",
     common = [m for m in a.volumes.columns if m in b.volumes.columns]
     ta, tb = a.volumes[common].sum(), b.volumes[common].sum()
     with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.log(tb / ta)
+        g = _log(tb / ta)
     return g.where(ta > 0).rename("log_growth")
 
 
@@ -149,14 +152,21 @@ def realisation_bias(last_year: int = 2022, data: str | Path | None = None) -> p
     return out
 
 
+def _log(x: _Frame) -> _Frame:
+    """The natural log of a Series or DataFrame: np.log keeps the labels, though its declared
+    type is an array."""
+    return cast(_Frame, np.log(x))
+
+
 def _domain_lasten(frame: pd.DataFrame, data) -> pd.DataFrame:
     from .iv3 import DOMAINS, load_taakveld_domains
 
     mapping = load_taakveld_domains(data)
     out = pd.DataFrame(0.0, index=frame.index, columns=[f"lasten {d}" for d in DOMAINS])
     for c in frame.columns:
-        if c.startswith("tv:") and c[3:] in mapping.index and mapping.loc[c[3:], "domein"] in DOMAINS:
-            out[f"lasten {mapping.loc[c[3:], 'domein']}"] += frame[c].fillna(0.0)
+        domain = str(mapping.at[c[3:], "domein"]) if c.startswith("tv:") and c[3:] in mapping.index else None
+        if domain in DOMAINS:
+            out[f"lasten {domain}"] += frame[c].fillna(0.0)
     return out
 
 
@@ -211,13 +221,13 @@ def excess_growth(last_year: int = 2024, data: str | Path | None = None) -> pd.D
         dom = _domain_lasten(frame, data)
         rows[year] = {**{d: dom[f"lasten {d}"].sum() for d in DOMAINS}, "total": dom.sum(axis=1).sum()}
     levels = pd.DataFrame(rows).T
-    growth = np.log(levels).diff().dropna()
+    growth = _log(levels).diff().dropna()
     excess = growth[list(DOMAINS)].sub(growth["total"], axis=0)
-    out = {}
+    out: dict[str, dict[object, float]] = {}
     for d in DOMAINS:
         x = excess[d].to_numpy()
         psi = float(x[1:] @ x[:-1] / (x[:-1] @ x[:-1]))
         resid = x[1:] - psi * x[:-1]
-        out[d] = {"persistence": psi, "last": float(x[-1]), "sd": float(resid.std(ddof=1)), "years": len(x),
-                  **{int(y): float(v) for y, v in excess[d].items()}}
+        out[d] = {"persistence": psi, "last": float(x[-1]), "sd": float(resid.std(ddof=1)), "years": float(len(x)),
+                  **{int(str(y)): float(v) for y, v in excess[d].items()}}
     return pd.DataFrame(out).T

@@ -427,7 +427,7 @@ def _read_siudu(path: Path, names: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
                     raise DataError(f"{path}, line {lineno}: the repeated CBS columns disagree ({raw!r} vs {row[j]!r})")
     else:
         # M2024_2025 has no CBS column: join on the municipality names of the Volumina file.
-        code_of = {n: c for c, n in names.items()}
+        code_of = {str(n): str(c) for c, n in names.items()}
         codes = []
         for row, lineno in zip(table.rows, table.line_numbers):
             if row[name_i] not in code_of:

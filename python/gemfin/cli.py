@@ -20,6 +20,8 @@ import argparse
 import re
 import sys
 import warnings
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -421,7 +423,7 @@ def _cmd_sensitivity(args) -> None:
     about = record(scenario=scen, seed=args.seed, paths=args.paths, command="gemfin sensitivity", method=args.method,
                    output=label, parameters={k: list(v) for k, v in ranges.items()}, sets=len(samples))
     tables = {"indices.csv": table, "samples.csv": samples, **extra}
-    files = {name: (lambda p, df=df: write_csv(p, df)) for name, df in tables.items()}
+    files: dict[str, Callable[[Path], object]] = {name: partial(write_csv, df=df) for name, df in tables.items()}
     files["run.json"] = lambda p: write_json(p, about)
     for f in write_directory(args.out, files):
         print(f"  written: {f}")
@@ -436,6 +438,10 @@ def _cmd_report(args) -> None:
     scen = load_scenario(args.scenario)
     res = simulate(scen, paths=args.paths, seed=args.seed, progress=not args.no_progress)
     print(f"gemfin report {res.scenario.name}: written {write_report(res, args.out)}")
+
+
+def _number_at(df: pd.DataFrame, row: str, column: str) -> float:
+    return float(df[column].to_numpy(dtype=float)[df.index.get_loc(row)])
 
 
 def _cmd_calibrate(args) -> None:
@@ -453,10 +459,10 @@ def _cmd_calibrate(args) -> None:
         src = f"DERIVED gemfin.calibrate.excess_growth({year}): Iv3 begrotingen 2017-{year}, national lasten"
         out = {"domains": {name: {
             "excess_growth": {"distribution": "normal",
-                              "params": [round(float(est.loc[name, "last"]), 4), round(float(est.loc[name, "sd"]), 4)],
+                              "params": [round(_number_at(est, name, "last"), 4), round(_number_at(est, name, "sd"), 4)],
                               "source": src + "; mean = the excess of the last year over all lasten, sd = residual of "
                                               "the AR(1) of the yearly excesses"},
-            "excess_persistence": {"value": float(f"{est.loc[name, 'persistence']:.3g}"),
+            "excess_persistence": {"value": float(f"{_number_at(est, name, 'persistence'):.3g}"),
                                    "source": src + ", AR(1) through zero of the yearly excesses"}}
             for name in ("Jeugd", "Wmo")}}
     print(yaml.safe_dump({"budget": out}, sort_keys=False, allow_unicode=True, width=200), end="")

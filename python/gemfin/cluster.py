@@ -23,6 +23,7 @@ import numbers
 import os
 import threading
 import uuid
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from .errors import GemfinError, IncompatibleWorkerError, InputError
 
 # Engines built on this worker process, by (fingerprint, options): consecutive tasks of one
 # run reuse the model and its pilot block. A process-local cache, bounded to two runs.
-_ENGINES: dict[tuple, object] = {}
+_ENGINES: dict[tuple, Any] = {}  # key → _core.Simulation
 _ENGINES_LOCK = threading.Lock()
 
 

@@ -16,6 +16,7 @@ from . import _core
 from .allocation import Allocation, allocate
 from .circulaire import Circulaire
 from .errors import InputError
+from .parameters import is_finite_number
 from .proposal import Proposal, load_proposal
 
 #: Longest phase-in that ``compare`` derives by itself when ``years`` is not given.
@@ -178,7 +179,7 @@ def _yearly_caps(cap_per_inhabitant, n_years: int | None, max_abs_per_inh: float
     if isinstance(cap_per_inhabitant, Sequence) and not isinstance(cap_per_inhabitant, str):
         caps = []
         for i, c in enumerate(cap_per_inhabitant):
-            if isinstance(c, bool) or not isinstance(c, numbers.Real) or not np.isfinite(c) or c < 0:
+            if not is_finite_number(c) or c < 0:
                 raise InputError(f"cap_per_inhabitant[{i}] must be a number of euros ≥ 0, got {c!r}")
             caps.append(float(c))
         if not caps:

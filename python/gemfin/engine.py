@@ -21,7 +21,7 @@ from .errors import InputError
 
 def check_int(name: str, value, lo: int, hi: int) -> int:
     """``value`` as an int in [lo, hi], else an InputError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= int(value) <= hi:
         raise InputError(f"{name} must be an integer from {lo:,} to {hi:,}, got {value!r}")
     return int(value)
 

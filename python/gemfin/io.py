@@ -62,8 +62,9 @@ def check_output(path: str | os.PathLike, *, suffixes: tuple[str, ...] | None = 
     return target
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` and move the result to ``path`` atomically."""
+def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp_path)`` (its return value is not used) and move the result to ``path``
+    atomically."""
     target = check_output(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
     os.close(fd)
@@ -202,7 +203,7 @@ def write_tables(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: Ma
     return [write_workbook(target, sheets, about)]
 
 
-def write_directory(out_dir: str | os.PathLike, files: Mapping[str, Callable[[Path], None]]) -> list[Path]:
+def write_directory(out_dir: str | os.PathLike, files: Mapping[str, Callable[[Path], object]]) -> list[Path]:
     """Write several files into ``out_dir`` all or none: each ``files[name](path)`` writes into
     a temporary directory beside them, then every file is renamed into place."""
     out = check_output(out_dir, directory=True)

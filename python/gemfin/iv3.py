@@ -58,7 +58,7 @@ def iv3_codes(names, year: int = 2025, data: str | Path | None = None) -> NameMa
     CBS name, then the Iv3→gemeentefonds lookup (``Beek (L.)`` → ``Beek``), then the name
     without a "(gemeente)" suffix."""
     muni = load_municipalities(year, data)
-    by_name = {n: c for c, n in muni["name"].items()}
+    by_name = {str(n): str(c) for c, n in muni["name"].items()}
     lookup_path = data_dir(data) / "municipalities" / "gemeentenamen.csv"
     t = read_table(lookup_path, sep="\t")
     a, b = t.column_index("Iv3naam"), t.column_index("GFnaam")
@@ -242,9 +242,9 @@ def _parse_reserves(path: Path, year: int | None, data, division: int) -> tuple[
     df = df[df["jaar"] <= year]
     unmatched: list[str] = []
     codes = pd.Series(index=df.index, dtype=object)
-    for jaar, part in df.groupby("jaar"):
+    for sheet_year, part in df.groupby("jaar"):
         # A sheet of year J is filed by the municipalities of J (merged ones file their last).
-        match = iv3_codes(sorted(part["name"].unique()), min(max(int(jaar), 2017), 2025), data)
+        match = iv3_codes(sorted(part["name"].unique()), min(max(int(str(sheet_year)), 2017), 2025), data)
         codes[part.index] = part["name"].map(match.codes)
         unmatched += [n for n in match.unmatched if n not in unmatched]
     succ = successors(division, data)
@@ -282,7 +282,7 @@ def _parse_kengetallen(path: Path, begroting: int, data) -> tuple[pd.DataFrame, 
         # a placeholder for "not available", read as missing. Anything else must be a number.
         bad = num.isna() & ~df[c].isin(["", "A"])
         if bad.any():
-            i = int(bad.idxmax())
+            i = int(str(bad.idxmax()))
             raise DataError(f"{path}, line {t.line_numbers[i]}, column {c!r}: {df.loc[i, c]!r} is not a number")
         df[c] = num
     df = df[(df["Begroting"] == begroting) & (df["Jaar"] == begroting)]

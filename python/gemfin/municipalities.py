@@ -134,7 +134,7 @@ def indeling_with_predecessors(year: int, codes, data: str | Path | None = None)
             replaced[code] = preds
     if not replaced:
         return indeling
-    extra = [pd.DataFrame({"name": list(g["predecessor_name"]), "province": indeling.loc[code, "province"]},
+    extra = [pd.DataFrame({"name": list(g["predecessor_name"]), "province": indeling.at[str(code), "province"]},
                           index=pd.Index(list(g["predecessor"]), name="gemeente"))
              for code, g in mergers[mergers["gm_code"].isin(list(replaced))].groupby("gm_code")]
     out = pd.concat([indeling.drop(index=list(replaced)), *extra]).sort_index()

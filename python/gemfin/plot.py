@@ -117,7 +117,7 @@ def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, un
         if robust:
             bound = float(np.percentile(np.abs(finite), ROBUST_PERCENTILE)) or bound
         vmin, vmax = -bound, bound
-        norm = TwoSlopeNorm(vmin=vmin, vcenter=0.0, vmax=vmax)
+        norm: Normalize = TwoSlopeNorm(vmin=vmin, vcenter=0.0, vmax=vmax)
         cmap = cmap or DIVERGING
     else:
         vmin, vmax = lo, hi
@@ -131,7 +131,7 @@ def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, un
     codes = [c for c, _ in rings]
     colours = [cm(norm(v[c])) if c in v.index and np.isfinite(v[c]) else (0.85, 0.85, 0.85, 1.0) for c in codes]
     coll = PolyCollection([r for _, r in rings], facecolors=colours, edgecolors="white", linewidths=0.2)
-    coll.gemfin_codes = codes
+    setattr(coll, "gemfin_codes", codes)  # for tests and callers: which polygon is which municipality
     ax.add_collection(coll)
     prov = LineCollection([r for _, r in _boundaries("provincie")], colors="black", linewidths=0.6)
     ax.add_collection(prov)

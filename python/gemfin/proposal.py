@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import difflib
 import html
-import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ from ._tables import read_table
 from ._yaml import load_yaml_mapping
 from .circulaire import Circulaire, is_ozb_maatstaf
 from .errors import ProposalError
+from .parameters import is_finite_number
 
 _CHANGE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # type: (required fields, optional fields)
@@ -142,7 +142,7 @@ def load_proposal(path: str | Path) -> Proposal:
 
 def _number(ch: dict, key: str, where: str, *, positive: bool = False, nonnegative: bool = False) -> float:
     value = ch[key]
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+    if not is_finite_number(value):
         raise ProposalError(f"{where}.{key}: expected a finite number, got {value!r}")
     if positive and value <= 0:
         raise ProposalError(f"{where}.{key}: expected a positive number, got {value!r}")
@@ -181,10 +181,10 @@ def _apply_change(ch: dict, where: str, rates: pd.DataFrame, volumes: pd.DataFra
             raise ProposalError(f"{where}: 'from' and 'to' are the same maatstaf {src!r}")
         if meta.loc[src, "is_ozb"] or meta.loc[dst, "is_ozb"]:
             raise ProposalError(f"{where}: cannot shift to or from an OZB maatstaf (rekentarief on WOZ, outside the UF)")
-        v_src, v_dst = volumes[src].sum(), volumes[dst].sum()
+        v_src, v_dst = float(volumes[src].to_numpy().sum()), float(volumes[dst].to_numpy().sum())
         if v_dst <= 0:
             raise ProposalError(f"{where}.to: maatstaf {dst!r} has a national volume of 0; nothing to distribute on")
-        national_src = rates.loc[src, k] * v_src  # basis euros before UF
+        national_src = float(rates[k].to_numpy()[codes.index(src)]) * v_src  # basis euros before UF
         if "fraction" in ch:
             frac = _number(ch, "fraction", where, nonnegative=True)
             if frac > 1:
@@ -201,8 +201,8 @@ def _apply_change(ch: dict, where: str, rates: pd.DataFrame, volumes: pd.DataFra
                     f"(EUR {national_src * circ.uitkeringsfactor:,.0f} at UF {circ.uitkeringsfactor})")
         if v_src <= 0:
             raise ProposalError(f"{where}.from: maatstaf {src!r} has a national volume of 0")
-        rates.loc[src, k] -= basis_amount / v_src
-        rates.loc[dst, k] += basis_amount / v_dst
+        rates.loc[src, [k]] -= basis_amount / v_src
+        rates.loc[dst, [k]] += basis_amount / v_dst
     elif kind == "add_maatstaf":
         code = ch["code"]
         if not isinstance(code, str) or not code.strip():

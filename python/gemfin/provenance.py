@@ -61,7 +61,7 @@ def scenario_text(scenario) -> str:
 
 def record(*, scenario=None, seed: int | None = None, paths: int | None = None, **extra) -> dict:
     """The provenance of one output, as an ordered dict of plain values (None left out)."""
-    out = {
+    out: dict[str, object] = {
         "gemfin_version": version(),
         "git_commit": git_commit(),
         "data_fingerprint": data_fingerprint(),

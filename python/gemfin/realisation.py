@@ -221,7 +221,7 @@ def load_priors(path: str | Path | None = None) -> dict[str, float]:
             value, source = node["value"], node["source"]
         except (KeyError, TypeError):
             raise InputError(f"{p}: year_component.{key}: expected {{value: NUMBER, source: TEXT}}") from None
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not lo <= value <= hi:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not lo <= float(value) <= hi:
             raise InputError(f"{p}: year_component.{key}.value: expected a number in [{lo}, {hi}], got {value!r}")
         if not isinstance(source, str) or not source.strip():
             raise InputError(f"{p}: year_component.{key}.source: expected a non-empty source")

@@ -34,7 +34,7 @@ import numbers
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -42,48 +42,11 @@ from ._yaml import load_yaml_mapping
 from .booked import available as booked_ids, booked_id, is_booked, load_fund
 from .circulaire import Circulaire, circulaires, maatstaf_codes, newest_circulaire
 from .errors import GemfinError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
+from .parameters import DISTRIBUTIONS, Dist, Param, Process, is_finite_number  # noqa: F401  (re-exported)
 from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,
                               parse_budget, parse_compensation, parse_shock)
 
-DISTRIBUTIONS = {
-    "fixed": 1, "normal": 2, "lognormal": 2, "student_t": 3, "gamma": 2, "beta": 4,
-    "triangular": 3, "uniform": 2,
-}
 FUND_RULES = ("ngru", "gdp")
-
-
-@dataclass(frozen=True)
-class Param:
-    value: float
-    source: str
-
-
-@dataclass(frozen=True)
-class Dist:
-    kind: str
-    params: tuple[float, ...]
-    source: str
-
-    def as_core(self) -> dict:
-        return {"kind": self.kind, "params": list(self.params)}
-
-    @property
-    def mean(self) -> float:
-        p = self.params
-        return {
-            "fixed": lambda: p[0], "normal": lambda: p[0], "lognormal": lambda: float(np.exp(p[0] + p[1] ** 2 / 2)),
-            "student_t": lambda: p[1], "gamma": lambda: p[0] * p[1],
-            "beta": lambda: p[2] + (p[3] - p[2]) * p[0] / (p[0] + p[1]),
-            "triangular": lambda: sum(p) / 3, "uniform": lambda: (p[0] + p[1]) / 2,
-        }[self.kind]()
-
-
-@dataclass(frozen=True)
-class Process:
-    mean: Param
-    persistence: Param
-    start: Param
-    shock: Dist
 
 
 @dataclass(frozen=True)
@@ -151,25 +114,21 @@ class Scenario:
 
     def deterministic(self) -> "Scenario":
         """The same scenario with every shock fixed at its mean and no municipal shocks."""
-        def fix(p: Process | None) -> Process | None:
-            if p is None:
-                return None
-            return Process(p.mean, p.persistence, p.start, Dist("fixed", (p.shock.mean,), "deterministic"))
         drivers = tuple(Driver(d.name, d.maatstaven, Dist("fixed", (d.national.mean,), "deterministic"),
                                Param(0.0, "deterministic"), d.average_years) for d in self.drivers)
         budget = self.budget
         if budget is not None:
-            doms = tuple(DomainSpec(d.name, d.volume, Dist("fixed", (d.excess.mean,), "deterministic"), d.error_mu,
-                                    Param(0.0, "deterministic")) for d in budget.domains)
-            budget = dataclasses.replace(budget, wage_price=fix(budget.wage_price), domains=doms)
+            doms = tuple(dataclasses.replace(d, excess=Dist("fixed", (d.excess.mean,), "deterministic"),
+                                             error_sigma=Param(0.0, "deterministic")) for d in budget.domains)
+            budget = dataclasses.replace(budget, wage_price=_fixed_process(budget.wage_price), domains=doms)
             if budget.realisation is not None:
                 budget = dataclasses.replace(budget, realisation=dataclasses.replace(
                     budget.realisation, year=Dist("fixed", (budget.realisation.year.mean,), "deterministic"),
                     residual=Dist("fixed", (budget.realisation.residual.mean,), "deterministic")))
         shocks = tuple(dataclasses.replace(x, fraction=Dist("fixed", (x.fraction.mean,), "deterministic"),
                                            municipal_sd=Param(0.0, "deterministic")) for x in self.shocks)
-        return dataclasses.replace(self, name=self.name + " (deterministic)", growth=fix(self.growth),
-                                   price=fix(self.price), drivers=drivers, budget=budget, shocks=shocks)
+        return dataclasses.replace(self, name=self.name + " (deterministic)", growth=_fixed_process(self.growth),
+                                   price=None if self.price is None else _fixed_process(self.price), drivers=drivers, budget=budget, shocks=shocks)
 
     def load_circulaire(self) -> Circulaire:
         """The base circulaire, with the scenario's reform proposal applied if it has one."""
@@ -274,7 +233,7 @@ class _V:
         k = f"[{key}]" if isinstance(key, int) else str(key)
         return _V(self.origin, f"{self.path}{sep}{k}")
 
-    def fail(self, msg: str):
+    def fail(self, msg: str) -> NoReturn:
         raise ScenarioError(f"{self.origin}: {self.path or '<top>'}: {msg}")
 
     def mapping(self, x, keys_required=(), keys_optional=()) -> dict:
@@ -297,7 +256,7 @@ class _V:
         return x
 
     def number(self, x, lo=-np.inf, hi=np.inf, what="a number") -> float:
-        if isinstance(x, bool) or not isinstance(x, numbers.Real) or not np.isfinite(x):
+        if not is_finite_number(x):
             self.fail(f"expected {what}, got {_kind(x)} {x!r}")
         if not (lo <= x <= hi):
             self.fail(f"expected {what} in [{lo}, {hi}], got {x}")
@@ -331,6 +290,11 @@ class _V:
         params = tuple(self.at("params").at(i).number(p) for i, p in enumerate(ps))
         _check_dist(self.at("params"), kind, params)
         return Dist(kind, params, self.source(m))
+
+
+def _fixed_process(p: Process) -> Process:
+    """``p`` with its shock fixed at the shock's mean."""
+    return Process(p.mean, p.persistence, p.start, Dist("fixed", (p.shock.mean,), "deterministic"))
 
 
 def _kind(x) -> str:
@@ -409,7 +373,7 @@ def _unsourced_overrides(parent, child, path: str = "") -> list[str]:
 class _Problems:
     """Collects validation errors so that one run reports every problem of a file."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.messages: list[str] = []
 
     def run(self, fn, *args):
@@ -467,7 +431,8 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: str | os.Pat
     if "budget" in top:
         budget = problems.run(parse_budget, v.at("budget"), top["budget"], driver_names, _process, path.parent if path else None,
                               circ_id)
-    shocks, comps = [], []
+    shocks: list[ShockSpec] = []
+    comps: list[CompensationSpec] = []
     for key, parse, out in (("shocks", lambda iv, x: parse_shock(iv, x, years), shocks),
                             ("compensation", lambda iv, x: parse_compensation(iv, x, years, path.parent if path else None), comps)):
         items = top.get(key, []) or []
@@ -540,7 +505,7 @@ def _booked_circulaire(v: _V, budget) -> str:
                                 "expected a budget section with base: {document, year}")
     doc, year = base.get("document"), base.get("year")
     cid = booked_id(doc, year) if doc in ("begroting", "jaarrekening") and isinstance(year, int) else None
-    if cid not in booked_ids():
+    if cid is None or cid not in booked_ids():
         v.at("circulaire").fail(f"no booked gemeentefonds for the {doc} {year}: Iv3 has it (rijk) for the begrotingen "
                                 "2017–2024 and the jaarrekeningen 2017–2022")
     return cid

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .parameters import Dist, Param, Process
 
 DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
 REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")
@@ -58,27 +59,27 @@ COMPENSATION_REVENUE = ("OZB woningen", "OZB niet-woningen", "Parkeerbelasting",
 class DomainSpec:
     name: str
     volume: tuple[tuple[str, float], ...]
-    excess: object  # Dist
-    error_mu: object  # Param
-    error_sigma: object  # Param
-    excess_persistence: object = None  # Param; None: the excess stays (ψ = 1)
+    excess: Dist
+    error_mu: Param
+    error_sigma: Param
+    excess_persistence: Param | None = None  # None: the excess stays (ψ = 1)
 
 
 @dataclass(frozen=True)
 class RealisationSpec:
-    beta: object  # Param
-    rho: object  # Param
-    year: object  # Dist
-    residual: object  # Dist
-    size_elasticity: object  # Param
-    reference_inhabitants: object  # Param
+    beta: Param
+    rho: Param
+    year: Dist
+    residual: Dist
+    size_elasticity: Param
+    reference_inhabitants: Param
 
 
 @dataclass(frozen=True)
 class ResponseSpec:
-    speed: object  # Param
-    max_step: object  # Param
-    tax_share: object  # Param
+    speed: Param
+    max_step: Param
+    tax_share: Param
 
 
 @dataclass(frozen=True)
@@ -86,20 +87,20 @@ class BudgetSpec:
     document: str
     year: int
     include_bestemmingsreserves: bool
-    wage_price: object  # Process
+    wage_price: Process
     domains: tuple[DomainSpec, ...]
     woz_driver: str | None
-    ozb_pass_through: object
-    ozb_policy_growth: object
+    ozb_pass_through: Param
+    ozb_policy_growth: Param
     bijstand_driver: str
-    vangnet_threshold: object
-    vangnet_full: object
-    vangnet_share: object
-    artikel12_threshold: object
+    vangnet_threshold: Param
+    vangnet_full: Param
+    vangnet_share: Param
+    artikel12_threshold: Param
     realisation: RealisationSpec | None = None
     first_year: str = "next"  # "base": the base begroting's own year is the first output year
     response: ResponseSpec | None = None
-    artikel12_horizon: object = None  # Param; None: 3 years (Bfv art. 23)
+    artikel12_horizon: Param | None = None  # None: 3 years (Bfv art. 23)
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,8 @@ class ShockSpec:
     name: str
     year: int
     target: str
-    fraction: object  # Dist
-    municipal_sd: object  # Param
+    fraction: Dist
+    municipal_sd: Param
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class CompensationSpec:
     name: str
     package: str
     year: int
-    amount: object  # Param
+    amount: Param
     key: str
     key_arg: object = None
 
@@ -414,6 +415,8 @@ def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
     planned = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
     gap = rm.realisation_gap(spec.year - 2, spec.year).reindex(codes)
     structural = _structural_room(spec).reindex(codes)
+    if base.buig_baten is None or base.buig_lasten is None:
+        raise DataError(f"Iv3 {spec.document} {spec.year}: no BUIG proxy (taakveld 6.3) in the base budget")
     return BudgetBase(base, lasten, baten, base.buig_baten.reindex(codes).fillna(0.0),
                       base.buig_lasten.reindex(codes).fillna(0.0), reserves, alloc, planned,
                       gap.fillna(0.0).to_numpy(), bool(gap.notna().any()),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping
+from typing import Any
 from dataclasses import dataclass
 
 import pandas as pd
@@ -74,7 +75,7 @@ def check_ranges(scenario, ranges: Mapping[str, tuple[float, float]]) -> None:
 
 
 def _current(scen: Scenario, path: str) -> float:
-    node = scen.raw
+    node: Any = scen.raw
     for k in path.split("."):
         node = node[int(k)] if isinstance(node, list) else node[k]
     return float(node)
@@ -176,7 +177,7 @@ def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, n
     table = indices(n).sort_values("ST", ascending=False)
     steps = sorted({max(2, n // 4), max(2, n // 2), n})
     convergence = pd.concat({m: indices(m) for m in steps}, names=["base samples"])
-    wide = tuple(p for p, r in table.iterrows() if r["ST_conf"] > abs(r["ST"]) or r["S1_conf"] > abs(r["S1"]))
+    wide = tuple(str(p) for p, r in table.iterrows() if r["ST_conf"] > abs(r["ST"]) or r["S1_conf"] > abs(r["S1"]))
     if wide:
         warnings.warn(f"Sobol' indices of {list(wide)} have a 95% interval wider than the index itself: "
                       f"more base samples than n={n} (or more paths than {paths}) are needed to tell them apart "

@@ -32,6 +32,7 @@ import pandas as pd
 
 from .errors import IncompatibleWorkerError, InputError, ScenarioError
 from .scenario import Scenario, as_scenario, scenario_from_dict
+from .simulation_result import SimulationResult
 
 #: Field paths (prefixes) that change the model's structure rather than its numbers.
 STRUCTURAL = ("circulaire", "proposal", "horizon", "extends", "budget.base")
@@ -45,7 +46,7 @@ STRUCTURAL = ("circulaire", "proposal", "horizon", "extends", "budget.base")
 DEFAULT_BINS = 64
 DEFAULT_BLOCK_SIZE = 128
 
-Output = Callable[[object], float]
+Output = Callable[[SimulationResult], float]
 
 
 def _set(doc: dict, path: str, value) -> None:

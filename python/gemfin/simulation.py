@@ -50,7 +50,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     block_size = _check_int("block_size", block_size, 1, 1 << 24)
     if antithetic and paths % 2:
         raise InputError(f"antithetic variates need an even number of paths, got {paths}")
-    qs = []
+    qs: list[float] = []
     for q in quantiles:
         if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0.0 <= q <= 1.0:
             raise InputError(f"quantiles must be probabilities in [0, 1], got {q!r}")
@@ -72,7 +72,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     if client is not None:
         from .cluster import run_on_cluster, validate_partitions
 
-        partitions = validate_partitions(partitions, engine.chunks)
+        tasks = validate_partitions(partitions, engine.chunks)
     elif partitions is not None:
         raise InputError("partitions: only meaningful with a Dask client (client=...)")
     bar = None
@@ -91,7 +91,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         if client is None:
             raw = engine.run(callback)
         else:
-            raw = run_on_cluster(client, scen, opts, engine, inputs, partitions, callback)
+            raw = run_on_cluster(client, scen, opts, engine, inputs, tasks, callback)
     finally:
         if bar is not None:
             bar.close()
@@ -159,6 +159,7 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
                    inputs: dict, static: dict) -> BudgetResult:
     shape = (g, t)
     spec = scen.budget
+    assert spec is not None  # called for a scenario with a budget only
     filled = static["budget_base"].base.filled
     notes = list(static["_fill_notes"] if "_fill_notes" in static else _fill_notes(spec, circ, filled))
     if circ.is_booked:

@@ -1,0 +1,61 @@
+"""The numbers of a scenario: a sourced value (Param), a sourced distribution (Dist) and an
+AR(1) process (Process). Shared by the scenario and its budget part, so neither imports the
+other for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import math
+import numbers
+
+import numpy as np
+
+DISTRIBUTIONS = {
+    "fixed": 1, "normal": 2, "lognormal": 2, "student_t": 3, "gamma": 2, "beta": 4,
+    "triangular": 3, "uniform": 2,
+}
+
+
+def is_finite_number(x: object) -> bool:
+    """A real number (not a bool), finite; an int beyond the float range is not."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
+
+
+@dataclass(frozen=True)
+class Param:
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Dist:
+    kind: str
+    params: tuple[float, ...]
+    source: str
+
+    def as_core(self) -> dict:
+        return {"kind": self.kind, "params": list(self.params)}
+
+    @property
+    def mean(self) -> float:
+        p = self.params
+        return {
+            "fixed": lambda: p[0], "normal": lambda: p[0], "lognormal": lambda: float(np.exp(p[0] + p[1] ** 2 / 2)),
+            "student_t": lambda: p[1], "gamma": lambda: p[0] * p[1],
+            "beta": lambda: p[2] + (p[3] - p[2]) * p[0] / (p[0] + p[1]),
+            "triangular": lambda: sum(p) / 3, "uniform": lambda: (p[0] + p[1]) / 2,
+        }[self.kind]()
+
+
+@dataclass(frozen=True)
+class Process:
+    mean: Param
+    persistence: Param
+    start: Param
+    shock: Dist
