@@ -13,6 +13,7 @@ Distribution to_distribution(const pybind11::handle& h, const std::string& where
 void bind_distribution(pybind11::module_& m);
 void register_errors(pybind11::module_& m);
 void bind_allocation(pybind11::module_& m);
+void bind_model(pybind11::module_& m);
 void bind_simulation(pybind11::module_& m);
 
 }  // namespace gemfin::bindings

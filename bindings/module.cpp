@@ -8,5 +8,6 @@ PYBIND11_MODULE(_core, m) {
     gemfin::bindings::register_errors(m);
     gemfin::bindings::bind_allocation(m);
     gemfin::bindings::bind_distribution(m);
+    gemfin::bindings::bind_model(m);
     gemfin::bindings::bind_simulation(m);
 }

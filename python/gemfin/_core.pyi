@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Distribution', 'ShockTarget', 'Simulation', 'allocate', 'phase_in']
+__all__: list[str] = ['BudgetModel', 'BudgetOutput', 'CellSummary', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'phase_in']
 class Distribution:
     """
     A marginal distribution of the core (built and validated once).
@@ -85,21 +85,368 @@ class ShockTarget:
     @property
     def value(self) -> int:
         ...
+class MacroProcess:
+    """
+    An AR(1) growth process: x_t = mean + persistence·(x_t−1 − mean) + shock.
+    """
+    def __init__(self, *, mean: typing.SupportsFloat | typing.SupportsIndex, persistence: typing.SupportsFloat | typing.SupportsIndex, start: typing.SupportsFloat | typing.SupportsIndex, shock: Distribution) -> None:
+        ...
+    @property
+    def mean(self) -> float:
+        ...
+    @property
+    def persistence(self) -> float:
+        ...
+    @property
+    def shock(self) -> Distribution:
+        ...
+    @property
+    def start(self) -> float:
+        ...
+class DriverSpec:
+    """
+    A volume driver: national log-growth and municipal dispersion.
+    """
+    def __init__(self, *, name: str, national: Distribution, municipal_sd: typing.SupportsFloat | typing.SupportsIndex, average_years: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def average_years(self) -> int:
+        ...
+    @property
+    def municipal_sd(self) -> float:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def national(self) -> Distribution:
+        ...
+class FundRule:
+    """
+    How the fund grows: with central spending (NGRU) or nominal GDP (GDP).
+    
+    Members:
+    
+      NGRU
+    
+      GDP
+    """
+    GDP: typing.ClassVar[FundRule]
+    NGRU: typing.ClassVar[FundRule]
+    __members__: typing.ClassVar[dict[str, FundRule]]
+    @typing.overload
+    def __eq__(self, other: FundRule) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: FundRule) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class FundSpec:
+    """
+    The gemeentefonds: base budget, growth rule and policy mutations.
+    """
+    def __init__(self, *, rule: FundRule, budget0: typing.SupportsFloat | typing.SupportsIndex, growth: MacroProcess, price: MacroProcess | None = None, policy_mutations: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], growth_history: typing.SupportsFloat | typing.SupportsIndex | None = None) -> None:
+        ...
+    @property
+    def budget0(self) -> float:
+        ...
+    @property
+    def growth(self) -> MacroProcess:
+        ...
+    @property
+    def growth_history(self) -> float:
+        ...
+    @property
+    def policy_mutations(self) -> list[float]:
+        ...
+    @property
+    def price(self) -> MacroProcess:
+        ...
+    @property
+    def rule(self) -> FundRule:
+        ...
+class ShockEvent:
+    """
+    A one-off loss of a revenue line or extra cost of a domain in one year.
+    """
+    def __init__(self, *, name: str, year: typing.SupportsInt | typing.SupportsIndex, target: ShockTarget, fraction: Distribution, municipal_sd: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fraction(self) -> Distribution:
+        ...
+    @property
+    def municipal_sd(self) -> float:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def target(self) -> ShockTarget:
+        ...
+    @property
+    def year(self) -> int:
+        ...
+class Realisation:
+    """
+    From a begroting to the realised result (docs/backtest.md).
+    """
+    def __init__(self, *, offset: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], year: Distribution, residual: Distribution, residual_factor: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> None:
+        ...
+    @property
+    def offset(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def residual(self) -> Distribution:
+        ...
+    @property
+    def residual_factor(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def year(self) -> Distribution:
+        ...
+class Response:
+    """
+    The municipal response rule (docs/budget-model.md, "Response").
+    """
+    def __init__(self, *, target: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], speed: typing.SupportsFloat | typing.SupportsIndex, max_step: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_step(self) -> float:
+        ...
+    @property
+    def speed(self) -> float:
+        ...
+    @property
+    def target(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+class BudgetModel:
+    """
+    Municipal budgets on top of the fund (docs/budget-model.md); euros per municipality.
+    """
+    def __init__(self, *, lasten: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]], ozb: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], other_taxes: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], other_baten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], buig_baten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], buig_lasten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], siudu: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], reserves: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], volume_weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], bijstand_driver: typing.SupportsInt | typing.SupportsIndex, woz_driver: typing.SupportsInt | typing.SupportsIndex, ozb_pass_through: typing.SupportsFloat | typing.SupportsIndex, ozb_policy_growth: typing.SupportsFloat | typing.SupportsIndex, wage_price: MacroProcess, excess: collections.abc.Sequence[Distribution], excess_persistence: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], error_mu: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], error_sigma: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], vangnet_threshold: typing.SupportsFloat | typing.SupportsIndex, vangnet_full: typing.SupportsFloat | typing.SupportsIndex, vangnet_share: typing.SupportsFloat | typing.SupportsIndex, artikel12_threshold: typing.SupportsFloat | typing.SupportsIndex, artikel12_horizon: typing.SupportsInt | typing.SupportsIndex, balance: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], shocks: collections.abc.Sequence[ShockEvent], compensation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], realisation: Realisation | None = None, response: Response | None = None) -> None:
+        ...
+    @property
+    def artikel12_horizon(self) -> int:
+        ...
+    @property
+    def artikel12_threshold(self) -> float:
+        ...
+    @property
+    def balance(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def compensation(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def excess_persistence(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        ...
+    @property
+    def lasten(self) -> typing.Annotated[list[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]], "FixedSize(4)"]:
+        ...
+    @property
+    def macro_shocks(self) -> int:
+        ...
+    @property
+    def ozb(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def realisation(self) -> Realisation | None:
+        ...
+    @property
+    def reserves(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def response(self) -> Response | None:
+        ...
+    @property
+    def shocks(self) -> list[ShockEvent]:
+        ...
+    @property
+    def wage_price(self) -> MacroProcess:
+        ...
+class ProjectionModel:
+    """
+    The whole model of a run: allocation coefficients, drivers, fund, correlation and budgets.
+    """
+    def __init__(self, *, c_basis: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], c_ozb: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], drivers: collections.abc.Sequence[DriverSpec], fund: FundSpec, correlation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], correlation_names: collections.abc.Sequence[str], years: typing.SupportsInt | typing.SupportsIndex, budget: BudgetModel | None = None, base_year_first: bool = False) -> None:
+        ...
+    def macro_shock_names(self) -> list[str]:
+        """
+        The macro shocks in the core's order, which correlation_names must repeat.
+        """
+    @property
+    def base_year_first(self) -> bool:
+        ...
+    @property
+    def budget(self) -> BudgetModel | None:
+        ...
+    @property
+    def c_basis(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def c_ozb(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def correlation_names(self) -> list[str]:
+        ...
+    @property
+    def drivers(self) -> list[DriverSpec]:
+        ...
+    @property
+    def fund(self) -> FundSpec:
+        ...
+    @property
+    def years(self) -> int:
+        ...
+class SimulationOptions:
+    """
+    How a run is done; none of these changes a path's numbers except seed, antithetic, bins (quantiles) and block_size.
+    """
+    def __init__(self, *, paths: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex = 0, antithetic: bool = False, quantiles: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], keep: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [], bins: typing.SupportsInt | typing.SupportsIndex = 2048, block_size: typing.SupportsInt | typing.SupportsIndex = 1024) -> None:
+        ...
+    @property
+    def antithetic(self) -> bool:
+        ...
+    @property
+    def bins(self) -> int:
+        ...
+    @property
+    def block_size(self) -> int:
+        ...
+    @property
+    def keep(self) -> list[int]:
+        ...
+    @property
+    def paths(self) -> int:
+        ...
+    @property
+    def quantiles(self) -> list[float]:
+        ...
+    @property
+    def seed(self) -> int:
+        ...
+    @property
+    def threads(self) -> int:
+        ...
+class CellSummary:
+    """
+    Mean, sd and quantiles per cell (municipality·years + year, or year).
+    """
+    @property
+    def mean(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def quantiles(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def sd(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+class BudgetOutput:
+    """
+    Budget statistics per cell (municipality·years + year).
+    """
+    @property
+    def net_shock(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def p_art12(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def p_deficit(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def p_exhausted(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def reserves_mean(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def response_mean(self) -> typing.Any:
+        ...
+    @property
+    def saldo(self) -> CellSummary:
+        ...
+    @property
+    def share_deficit(self) -> CellSummary:
+        ...
+    @property
+    def shortfall(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+class SimulationOutput:
+    """
+    The statistics of a run (cells: municipality·years + year).
+    """
+    @property
+    def au(self) -> CellSummary:
+        ...
+    @property
+    def budget(self) -> CellSummary:
+        ...
+    @property
+    def cancelled(self) -> bool:
+        ...
+    @property
+    def finances(self) -> BudgetOutput | None:
+        ...
+    @property
+    def kept(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def max_budget_rel_error(self) -> float:
+        ...
+    @property
+    def p_below_base(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def paths_done(self) -> int:
+        ...
+    @property
+    def uf(self) -> CellSummary:
+        ...
 class Simulation:
     """
     One Monte Carlo run, in chunks that may run in other processes; see gemfin.simulate.
     """
-    def __init__(self, c_basis: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], c_ozb: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], drivers: list, fund: dict, correlation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], correlation_names: collections.abc.Sequence[str], years: typing.SupportsInt | typing.SupportsIndex, paths: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex, antithetic: bool, quantiles: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], keep: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], bins: typing.SupportsInt | typing.SupportsIndex, block_size: typing.SupportsInt | typing.SupportsIndex, budget: typing.Any = None) -> None:
-        ...
+    def __init__(self, *, model: ProjectionModel, options: SimulationOptions) -> None:
+        """
+        Checks the whole model (InputError naming the field) and prepares the run.
+        """
     def chunk_paths(self, chunk: typing.SupportsInt | typing.SupportsIndex) -> int:
         ...
-    def finalize(self, parts: collections.abc.Sequence[bytes]) -> dict:
+    def finalize(self, parts: collections.abc.Sequence[bytes]) -> SimulationOutput:
         """
         Combines parts (bytes from run_chunks) that cover every chunk, in chunk order.
         """
-    def run(self, progress: typing.Any = None) -> dict:
+    def run(self, progress: typing.Any = None) -> SimulationOutput:
         """
-        The whole run in this process; returns the statistics as a dict.
+        The whole run in this process; returns its statistics.
         """
     def run_chunks(self, begin: typing.SupportsInt | typing.SupportsIndex, end: typing.SupportsInt | typing.SupportsIndex, progress: typing.Any = None) -> bytes:
         """

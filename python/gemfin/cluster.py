@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _core
 from .errors import GemfinError, IncompatibleWorkerError, InputError
 
 # Engines built on this worker process, by (fingerprint, options): consecutive tasks of one
@@ -131,7 +132,8 @@ def run_part(scenario, opts, expected: str, begin: int, end: int) -> bytes:
     return engine.run_chunks(begin, end)
 
 
-def run_on_cluster(client, scenario, opts, engine, inputs: dict, partitions: int, progress=None) -> dict:
+def run_on_cluster(client, scenario, opts, engine, inputs: dict, partitions: int,
+                   progress=None) -> "_core.SimulationOutput":
     """Runs ``engine``'s chunks as tasks on ``client``'s workers and finalizes them here."""
     from distributed import as_completed
 

@@ -1,8 +1,9 @@
 """The engine room: the only module that talks to the compiled simulation (``_core.Simulation``).
 
 It turns a scenario's model inputs (``Scenario.model_inputs``: arrays and plain dicts) into the
-core's arguments — contiguous float64 arrays, and the core's distributions, built once per
-(kind, parameters) — and builds the engine for one set of run options. ``gemfin.simulation``
+core's typed model (``_core.ProjectionModel`` and its parts, keyword constructors; contiguous
+float64 arrays; the core's distributions, built once per (kind, parameters)) and builds the
+engine for one set of run options (``_core.SimulationOptions``). ``gemfin.simulation``
 (local runs), ``gemfin.cluster`` (Dask workers) and ``gemfin.sensitivity_batch`` all come
 through here.
 """
@@ -48,21 +49,12 @@ SHOCK_TARGETS = {"OZB": _core.ShockTarget.OZB, "Overige belastingen": _core.Shoc
                  "Overig": _core.ShockTarget.OVERIG}
 
 
-def _budget_arrays(b: dict | None) -> dict | None:
-    if b is None:
-        return None
-    out = dict(b)
-    out["shocks"] = [{**s, "target": SHOCK_TARGETS[s["target"]]} for s in b["shocks"]]
-    out["lasten"] = [np.ascontiguousarray(x, dtype=np.float64) for x in b["lasten"]]
-    for k in ("ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu", "reserves"):
-        out[k] = np.ascontiguousarray(b[k], dtype=np.float64)
-    out["volume_weights"] = np.ascontiguousarray(b["volume_weights"], dtype=np.float64)
-    out["compensation"] = np.ascontiguousarray(b["compensation"], dtype=np.float64)
-    if b.get("realisation") is not None:
-        out["realisation"] = {k: b["realisation"][k] for k in ("year", "residual")}
-        for k in ("offset", "residual_factor"):
-            out["realisation"][k] = np.ascontiguousarray(b["realisation"][k], dtype=np.float64)
-    return out
+#: The scenario's fund rules (fund.rule) as the core's enum.
+FUND_RULES = {"ngru": _core.FundRule.NGRU, "gdp": _core.FundRule.GDP}
+
+
+def _f64(x) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=np.float64)
 
 
 @functools.lru_cache(maxsize=512)
@@ -72,23 +64,65 @@ def _core_distribution(kind: str, params: tuple[float, ...]) -> "_core.Distribut
     return _core.Distribution(kind, list(params))
 
 
-def _with_core_distributions(x):
-    """``x`` with every {"kind", "params"} dict replaced by its cached core distribution."""
-    if isinstance(x, dict):
-        if set(x) == {"kind", "params"}:
-            return _core_distribution(x["kind"], tuple(float(p) for p in x["params"]))
-        return {k: _with_core_distributions(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_with_core_distributions(v) for v in x]
-    return x
+def _dist(d: dict) -> "_core.Distribution":
+    return _core_distribution(d["kind"], tuple(float(p) for p in d["params"]))
+
+
+def _process(p: dict) -> "_core.MacroProcess":
+    return _core.MacroProcess(mean=p["mean"], persistence=p["persistence"], start=p["start"], shock=_dist(p["shock"]))
+
+
+def _fund(f: dict) -> "_core.FundSpec":
+    if f["rule"] not in FUND_RULES:
+        raise InputError(f"fund.rule: expected one of {sorted(FUND_RULES)}, got {f['rule']!r}")
+    return _core.FundSpec(rule=FUND_RULES[f["rule"]], budget0=float(f["budget0"]), growth=_process(f["growth"]),
+                          price=_process(f["price"]) if "price" in f else None,
+                          policy_mutations=[float(x) for x in f["policy_mutations"]],
+                          growth_history=f.get("growth_history"))
+
+
+def _budget(b: dict | None) -> "_core.BudgetModel | None":
+    if b is None:
+        return None
+    real, resp = b.get("realisation"), b.get("response")
+    balance = b.get("balance")
+    return _core.BudgetModel(
+        lasten=[_f64(x) for x in b["lasten"]],
+        **{k: _f64(b[k]) for k in ("ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu", "reserves",
+                                   "volume_weights", "compensation")},
+        bijstand_driver=b["bijstand_driver"], woz_driver=b["woz_driver"],
+        ozb_pass_through=b["ozb_pass_through"], ozb_policy_growth=b["ozb_policy_growth"],
+        wage_price=_process(b["wage_price"]), excess=[_dist(x) for x in b["excess"]],
+        excess_persistence=list(b.get("excess_persistence", [1.0] * len(b["excess"]))),
+        error_mu=list(b["error_mu"]), error_sigma=list(b["error_sigma"]),
+        vangnet_threshold=b["vangnet"][0], vangnet_full=b["vangnet"][1], vangnet_share=b["vangnet"][2],
+        artikel12_threshold=b["artikel12_threshold"], artikel12_horizon=b.get("artikel12_horizon", 3),
+        balance=_f64(balance) if balance is not None else np.zeros(0),
+        shocks=[_core.ShockEvent(name=s["name"], year=s["year"], target=SHOCK_TARGETS[s["target"]],
+                                 fraction=_dist(s["fraction"]), municipal_sd=s["municipal_sd"]) for s in b["shocks"]],
+        realisation=None if real is None else _core.Realisation(
+            offset=_f64(real["offset"]), year=_dist(real["year"]), residual=_dist(real["residual"]),
+            residual_factor=_f64(real["residual_factor"])),
+        response=None if resp is None else _core.Response(target=_f64(resp["target"]), speed=resp["speed"],
+                                                          max_step=resp["max_step"]),
+    )
+
+
+def core_model(inputs: dict) -> "_core.ProjectionModel":
+    """The core's typed model of ``Scenario.model_inputs()``."""
+    f = inputs["fund"]
+    return _core.ProjectionModel(
+        c_basis=_f64(inputs["c_basis"]), c_ozb=_f64(inputs["c_ozb"]),
+        drivers=[_core.DriverSpec(name=d["name"], national=_dist(d["national"]), municipal_sd=d["municipal_sd"],
+                                  average_years=d["average_years"]) for d in inputs["drivers"]],
+        fund=_fund(f), correlation=_f64(inputs["correlation"]), correlation_names=list(inputs["correlation_names"]),
+        years=inputs["years"], budget=_budget(inputs["budget"]), base_year_first=bool(f.get("base_year_first", False)))
 
 
 def build_engine(scen, opts: RunOptions, inputs: dict | None = None) -> "_core.Simulation":
     """The compiled simulation of ``scen`` (inputs from ``scen.model_inputs()`` unless given)."""
     inputs = scen.model_inputs() if inputs is None else inputs
-    return _core.Simulation(
-        np.ascontiguousarray(inputs["c_basis"]), np.ascontiguousarray(inputs["c_ozb"]),
-        _with_core_distributions(inputs["drivers"]), _with_core_distributions(inputs["fund"]),
-        np.ascontiguousarray(inputs["correlation"]), inputs["correlation_names"],
-        inputs["years"], opts.paths, opts.seed, opts.threads, opts.antithetic, list(opts.quantiles),
-        list(opts.keep), opts.bins, opts.block_size, _with_core_distributions(_budget_arrays(inputs["budget"])))
+    options = _core.SimulationOptions(paths=opts.paths, seed=opts.seed, threads=opts.threads, antithetic=opts.antithetic,
+                                      quantiles=list(opts.quantiles), keep=list(opts.keep), bins=opts.bins,
+                                      block_size=opts.block_size)
+    return _core.Simulation(model=core_model(inputs), options=options)

@@ -99,15 +99,15 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     years = tuple(scen.years)
     q_cols = [quantile_name(q) for q in qs]
 
-    def national(d: dict) -> pd.DataFrame:
+    def national(d) -> pd.DataFrame:  # a _core.CellSummary with one cell a year
         # One block, built at once (a sensitivity batch builds three per parameter set).
-        q = np.asarray(d["quantiles"]).reshape(len(years), len(q_cols))
-        values = np.column_stack([np.asarray(d["mean"]), np.asarray(d["sd"]), q])
+        q = np.array(d.quantiles).reshape(len(years), len(q_cols))
+        values = np.column_stack([d.mean, d.sd, q])
         return pd.DataFrame(values, index=pd.Index(years, name="year"), columns=["mean", "sd", *q_cols])
 
     kept = {}
     if keep_idx:
-        arr = np.asarray(raw["kept"]).reshape(paths, t, len(keep_idx))
+        arr = raw.kept.reshape(paths, t, len(keep_idx))
         for k, code in enumerate(keep):
             kept[code] = pd.DataFrame(arr[:, :, k], columns=pd.Index(years, name="year"),
                                       index=pd.RangeIndex(paths, name="path"))
@@ -117,14 +117,14 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         scenario=scen, seed=seed, paths=paths, antithetic=antithetic, quantiles=tuple(qs),
         municipalities=circ.municipalities, years=years,
         base_au=_base_au(circ, inputs["fund"]["budget0"], static),
-        au_mean=np.asarray(raw["au"]["mean"]).reshape(g, t),
-        au_sd=np.asarray(raw["au"]["sd"]).reshape(g, t),
-        au_quantiles=np.asarray(raw["au"]["quantiles"]).reshape(g, t, len(qs)),
-        p_below_base=np.asarray(raw["p_below_base"]).reshape(g, t),
-        budget=national(raw["budget"]), uitkeringsfactor=national(raw["uf"]),
-        kept_paths=kept, max_budget_rel_error=float(raw["max_budget_rel_error"]),
-        finances=_budget_result(raw["finances"], g, t, qs, years, circ, national, scen, inputs["budget"], static)
-        if "finances" in raw else None,
+        au_mean=raw.au.mean.reshape(g, t),
+        au_sd=raw.au.sd.reshape(g, t),
+        au_quantiles=np.array(raw.au.quantiles).reshape(g, t, len(qs)),
+        p_below_base=raw.p_below_base.reshape(g, t),
+        budget=national(raw.budget), uitkeringsfactor=national(raw.uf),
+        kept_paths=kept, max_budget_rel_error=float(raw.max_budget_rel_error),
+        finances=_budget_result(raw.finances, g, t, qs, years, circ, national, scen, inputs["budget"], static)
+        if raw.finances is not None else None,
     )
 
 
@@ -155,7 +155,7 @@ def _base_au(circ, budget0: float, static: dict) -> pd.Series:
     return static["_base_au"]
 
 
-def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, national, scen: Scenario,
+def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, scen: Scenario,
                    inputs: dict, static: dict) -> BudgetResult:
     shape = (g, t)
     spec = scen.budget
@@ -187,20 +187,20 @@ def _budget_result(b: dict, g: int, t: int, qs: list[float], years, circ, nation
                      "their base position taken as structurally balanced")
     return BudgetResult(
         years=years, quantiles=tuple(qs), municipalities=circ.municipalities,
-        saldo_mean=np.asarray(b["saldo"]["mean"]).reshape(shape),
-        saldo_sd=np.asarray(b["saldo"]["sd"]).reshape(shape),
-        saldo_quantiles=np.asarray(b["saldo"]["quantiles"]).reshape(g, t, len(qs)),
-        p_deficit=np.asarray(b["p_deficit"]).reshape(shape),
-        shortfall=np.asarray(b["shortfall"]).reshape(shape),
-        p_exhausted=np.asarray(b["p_exhausted"]).reshape(shape),
-        p_art12=np.asarray(b["p_art12"]).reshape(shape),
-        net_shock=np.asarray(b["net_shock"]).reshape(shape),
-        reserves_mean=np.asarray(b["reserves_mean"]).reshape(shape),
-        share_deficit=national(b["share_deficit"]),
+        saldo_mean=b.saldo.mean.reshape(shape),
+        saldo_sd=b.saldo.sd.reshape(shape),
+        saldo_quantiles=np.array(b.saldo.quantiles).reshape(g, t, len(qs)),
+        p_deficit=b.p_deficit.reshape(shape),
+        shortfall=b.shortfall.reshape(shape),
+        p_exhausted=b.p_exhausted.reshape(shape),
+        p_art12=b.p_art12.reshape(shape),
+        net_shock=b.net_shock.reshape(shape),
+        reserves_mean=b.reserves_mean.reshape(shape),
+        share_deficit=national(b.share_deficit),
         kengetallen=static["_kengetallen"] if "_kengetallen" in static else _kengetallen(spec),
         base=f"{spec.document} {spec.year}", filled=filled, notes=tuple(notes),
         compensation_by_component=by_component, compensation_components=components,
-        response_mean=np.asarray(b["response_mean"]).reshape(shape) if "response_mean" in b else None,
+        response_mean=b.response_mean.reshape(shape) if b.response_mean is not None else None,
         tax_share=spec.response.tax_share.value if spec.response is not None else 0.0,
     )
 

@@ -126,7 +126,7 @@ def test_corrupt_parts_are_an_input_error(scen):
         engine.finalize([a, b[: len(b) // 2]])
     with pytest.raises(CorruptPartError, match="in order"):
         engine.finalize([b, a])
-    assert engine.finalize([a, b])["paths_done"] == 2048
+    assert engine.finalize([a, b]).paths_done == 2048
 
 
 @pytest.fixture(scope="module")
