@@ -276,6 +276,15 @@ void bind_outputs(py::module_& m) {
 void bind_model(py::module_& m) {
     bind_inputs(m);
     bind_outputs(m);
+    m.def(
+        "check_correlation",
+        [](const RowMatrix& correlation, const std::vector<std::string>& names) {
+            py::gil_scoped_release release;
+            correlation_factor(correlation, names);
+        },
+        py::arg("correlation"), py::arg("names"),
+        "InputError unless the matrix is a correlation matrix (square, unit diagonal, symmetric in [-1, 1], "
+        "positive semi-definite), naming the variables of a conflict; the check a Simulation makes.");
 }
 
 }  // namespace gemfin::bindings

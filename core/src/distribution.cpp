@@ -75,7 +75,7 @@ Distribution Distribution::make(const std::string& kind, const std::vector<doubl
             break;
         case DistributionKind::StudentT:
             if (p[0] <= 0) fail(where, "student_t df must be > 0");
-            if (p[2] < 0) fail(where, "student_t scale must be ≥ 0");
+            if (p[2] <= 0) fail(where, "student_t scale must be > 0 (a value without spread is 'fixed')");
             break;
         case DistributionKind::Gamma:
             if (p[0] <= 0 || p[1] <= 0) fail(where, "gamma shape and scale must be > 0");
@@ -95,8 +95,15 @@ Distribution Distribution::make(const std::string& kind, const std::vector<doubl
             break;
     }
     Distribution d(spec->kind, p);
-    if (d.kind_ == DistributionKind::StudentT || d.kind_ == DistributionKind::Gamma || d.kind_ == DistributionKind::Beta)
-        d.table_ = d.build_table();
+    if (d.kind_ == DistributionKind::StudentT || d.kind_ == DistributionKind::Gamma || d.kind_ == DistributionKind::Beta) {
+        try {
+            d.table_ = d.build_table();
+        } catch (const InputError&) {
+            throw;
+        } catch (const std::exception& e) {  // Boost.Math cannot evaluate it (e.g. a scale of 1e300)
+            fail(where, std::string(kind) + " parameters outside the range that can be evaluated (" + e.what() + ")");
+        }
+    }
     return d;
 }
 

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BudgetModel', 'BudgetOutput', 'CellSummary', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'phase_in']
+__all__: list[str] = ['BudgetModel', 'BudgetOutput', 'CellSummary', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'phase_in']
 class Distribution:
     """
     A marginal distribution of the core (built and validated once).
@@ -458,6 +458,10 @@ class Simulation:
 def allocate(volumes: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]", "flags.c_contiguous"], rates: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], is_ozb: collections.abc.Sequence[bool], uitkeringsfactor: typing.SupportsFloat | typing.SupportsIndex | None = None, au_budget: typing.SupportsFloat | typing.SupportsIndex | None = None) -> dict:
     """
     Allocate the algemene uitkering. volumes: G×M, rates: M×K bedragen per eenheid by cluster, is_ozb: M flags. Give exactly one of uitkeringsfactor and au_budget.
+    """
+def check_correlation(correlation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], names: collections.abc.Sequence[str]) -> None:
+    """
+    InputError unless the matrix is a correlation matrix (square, unit diagonal, symmetric in [-1, 1], positive semi-definite), naming the variables of a conflict; the check a Simulation makes.
     """
 def phase_in(effect: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], inhabitants: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], cumulative_caps: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
     """

@@ -58,14 +58,20 @@ def _f64(x) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=512)
-def _core_distribution(kind: str, params: tuple[float, ...]) -> "_core.Distribution":
+def core_distribution(kind: str, params: tuple[float, ...]) -> "_core.Distribution":
     """A core distribution, built (and its copula table verified) once per (kind, params): a
-    Student-t's table costs about 2 ms, and a sensitivity batch builds the same ones per set."""
+    Student-t's table costs about 2 ms, and a sensitivity batch builds the same ones per set.
+    An InputError says what the core's catalogue expects (the scenario's validation uses it)."""
     return _core.Distribution(kind, list(params))
 
 
+def check_correlation(matrix: np.ndarray, names: list[str]) -> None:
+    """InputError unless ``matrix`` is a valid correlation matrix of ``names`` (the core's check)."""
+    _core.check_correlation(_f64(matrix), names)
+
+
 def _dist(d: dict) -> "_core.Distribution":
-    return _core_distribution(d["kind"], tuple(float(p) for p in d["params"]))
+    return core_distribution(d["kind"], tuple(float(p) for p in d["params"]))
 
 
 def _process(p: dict) -> "_core.MacroProcess":

@@ -41,7 +41,8 @@ import numpy as np
 from ._yaml import load_yaml_mapping
 from .booked import available as booked_ids, booked_id, is_booked, load_fund
 from .circulaire import Circulaire, circulaires, maatstaf_codes, newest_circulaire
-from .errors import GemfinError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
+from .engine import check_correlation, core_distribution
+from .errors import GemfinError, InputError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
 from .parameters import DISTRIBUTIONS, Dist, Param, Process, is_finite_number  # noqa: F401  (re-exported)
 from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,
                               parse_budget, parse_compensation, parse_shock)
@@ -288,7 +289,12 @@ class _V:
         if not isinstance(ps, list) or len(ps) != DISTRIBUTIONS[kind]:
             self.at("params").fail(f"{kind} takes {DISTRIBUTIONS[kind]} parameter(s), got {ps!r}")
         params = tuple(self.at("params").at(i).number(p) for i, p in enumerate(ps))
-        _check_dist(self.at("params"), kind, params)
+        # The core's catalogue decides what is valid (and builds the distribution, cached, as a
+        # run will): one set of rules, not a copy here.
+        try:
+            core_distribution(kind, params)
+        except InputError as exc:
+            self.at("params").fail(f"invalid {kind} parameters {list(params)}: {str(exc).removeprefix('distribution: ')}")
         return Dist(kind, params, self.source(m))
 
 
@@ -299,25 +305,6 @@ def _fixed_process(p: Process) -> Process:
 
 def _kind(x) -> str:
     return type(x).__name__
-
-
-def _check_dist(v: _V, kind: str, p: tuple[float, ...]) -> None:
-    checks = {
-        "fixed": lambda: True,
-        "normal": lambda: p[1] >= 0,
-        "lognormal": lambda: p[1] >= 0,
-        "student_t": lambda: p[0] > 0 and p[2] >= 0,
-        "gamma": lambda: p[0] > 0 and p[1] > 0,
-        "beta": lambda: p[0] > 0 and p[1] > 0 and p[2] < p[3],
-        "triangular": lambda: p[0] <= p[1] <= p[2] and p[0] < p[2],
-        "uniform": lambda: p[0] < p[1],
-    }
-    ok = checks[kind]()
-    if not ok:
-        rules = {"normal": "sd ≥ 0", "lognormal": "sigma ≥ 0", "student_t": "df > 0 and scale ≥ 0",
-                 "gamma": "shape > 0 and scale > 0", "beta": "alpha, beta > 0 and low < high",
-                 "triangular": "low ≤ mode ≤ high, low < high", "uniform": "low < high"}
-        v.fail(f"invalid {kind} parameters {list(p)}: expected {rules[kind]}")
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -461,12 +448,10 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: str | os.Pat
     scen = Scenario(name, str(top.get("description", "")), circ_id, horizon, rule, rule_source, growth, price,
                     tuple(mutations), tuple(drivers), tuple(corr), path, doc, budget, tuple(shocks), tuple(comps),
                     proposal, growth_history)
-    eig = np.linalg.eigvalsh(scen.correlation_matrix())
-    if eig.min() < -1e-10:
-        w, vecs = np.linalg.eigh(scen.correlation_matrix())
-        involved = [names[i] for i in np.argsort(-np.abs(vecs[:, 0]))[:3] if abs(vecs[i, 0]) > 0.1]
-        v.at("correlation").fail(f"the correlations are not positive semi-definite (smallest eigenvalue {w[0]:.3g}); "
-                                 f"the conflict involves {involved}")
+    try:  # the core's check, the one a run makes
+        check_correlation(scen.correlation_matrix(), list(names))
+    except InputError as exc:
+        v.at("correlation").fail(str(exc).removeprefix("correlation: "))
     return scen
 
 

@@ -2,7 +2,7 @@
 
 A :class:`Batch` builds the scenario once: it validates it, loads (and, for a reform, changes)
 the circulaire, reads the base budget and the realisation gaps, and the core keeps the
-distributions it built (``engine._core_distribution``). A parameter set then costs what
+distributions it built (``engine.core_distribution``). A parameter set then costs what
 its numbers cost: the scenario document with the new values is validated again (about a
 millisecond, so a value outside a field's domain is an error naming the field), the model
 inputs are assembled from the cached parts, and the engine runs. A set that changes the

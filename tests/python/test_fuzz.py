@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import gemfin
 from gemfin.dutch_numbers import parse_dutch_number
+from gemfin.engine import RunOptions, build_engine
 from gemfin.errors import GemfinError
 from gemfin.scenario import scenario_from_dict
 
@@ -106,6 +107,7 @@ def test_corrupted_volumina_cell_gives_a_data_error_or_a_valid_circulaire(tmp_pa
         path.write_bytes(original)
 
 
+FUZZ_RUN = RunOptions(paths=8, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=16, block_size=8)
 PROPOSAL = yaml.safe_load((REPO / "scenarios" / "proposals" / "jeugd-naar-jongeren.yaml").read_text())
 ODD = st.sampled_from([None, float("nan"), float("inf"), "abc", "", [], [1, 2], {}, {"a": 1}, -1, 0, 1e300, True, "1.5"])
 
@@ -128,11 +130,13 @@ def _mutated(doc, path, op, value):
 
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(PATHS), st.sampled_from(["replace", "drop", "misspell"]), ODD)
-def test_a_mutated_scenario_is_valid_or_a_gemfin_error_through_the_model_inputs(path, op, value):
-    """Values replaced by None, NaN, strings or lists, keys dropped or misspelt: the scenario
-    and its model inputs build, or a GemfinError says why — never a bare TypeError."""
+def test_a_mutated_scenario_is_valid_or_a_gemfin_error_through_the_core_model(path, op, value):
+    """Values replaced by None, NaN, strings or lists, keys dropped or misspelt: the scenario,
+    its model inputs and the core's checked model build, or a GemfinError says why — never a
+    bare TypeError."""
     try:
-        scenario_from_dict(_mutated(BASELINE, path, op, value), origin="fuzz.yaml").model_inputs()
+        scen = scenario_from_dict(_mutated(BASELINE, path, op, value), origin="fuzz.yaml")
+        build_engine(scen, FUZZ_RUN, scen.model_inputs())
     except GemfinError:
         pass
 
