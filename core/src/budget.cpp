@@ -38,15 +38,16 @@ void require_vector(const Vector& v, std::size_t g, const char* name, bool nonne
 
 // Own revenue (OZB, other taxes, other baten), the AU, SIUDU and compensation into the saldo.
 GEMFIN_INLINE void add_revenue(std::size_t G, const double* __restrict ozb0, const double* __restrict woz, double policy,
-                               const double* __restrict taxes0, const double* __restrict other0, double price,
+                               const double* __restrict taxes0, const double* __restrict other0,
+                               const double* __restrict price,
                                const double* __restrict siudu0, double budget_ratio,
                                const double* __restrict compensation, const double* __restrict au,
                                double* __restrict ozb, double* __restrict taxes, double* __restrict other,
                                double* __restrict saldo, double* __restrict net) {
     for (std::size_t g = 0; g < G; ++g) {
         ozb[g] = ozb0[g] * woz[g] * policy;
-        taxes[g] = taxes0[g] * price;
-        other[g] = other0[g] * price;
+        taxes[g] = taxes0[g] * price[g];
+        other[g] = other0[g] * price[g];
         const double comp = compensation[g];
         saldo[g] += au[g] + siudu0[g] * budget_ratio + ozb[g] + taxes[g] + other[g] + comp;
         net[g] -= comp;
@@ -128,6 +129,8 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
     if (bijstand_driver < 0 || static_cast<std::size_t>(bijstand_driver) >= drivers)
         throw InputError("budget.bijstand_driver: expected the index of a driver (the BUIG volume)");
     if (woz_driver >= static_cast<int>(drivers)) throw InputError("budget.woz_driver: not a driver index");
+    if (revenue_volume_driver >= static_cast<int>(drivers))
+        throw InputError("budget.revenue_volume_driver: not a driver index");
     if (!(vangnet_threshold >= 0.0 && vangnet_threshold <= vangnet_full && vangnet_share >= 0.0 && vangnet_share <= 1.0))
         throw InputError("budget.vangnet: expected 0 ≤ threshold ≤ full and a share in [0, 1]");
     if (wage_price.persistence < 0.0 || wage_price.persistence >= 1.0)
@@ -177,7 +180,7 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
     : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
       reserves_(g_count), exhausted_(g_count), measures_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
       fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count), woz_factor_(g_count),
-      buig_spend_(g_count), capacity_(g_count), signal_(g_count), total_(g_count), planned_(g_count), balance_(g_count, 0.0), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
+      buig_spend_(g_count), capacity_(g_count), signal_(g_count), total_(g_count), planned_(g_count), balance_(g_count, 0.0), price_volume_(g_count), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
     for (std::size_t d = 0; d < kDomains; ++d) {
         double wsum = 0.0;
         for (std::size_t k = 0; k < drivers_; ++k) wsum += m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
@@ -313,8 +316,16 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
     const double* other0 = m_.other_baten0.data();
     const double* siudu0 = m_.siudu0.data();
     const double* compensation = &compensation_[t * G];
-    add_revenue(G, ozb0, woz, policy, taxes0, other0, price_, siudu0, budget_ratio, compensation, au, ozb, taxes, other,
-                saldo_.data(), net.data());
+    // Other taxes and baten: prices, times the volume driver's level if there is one (without,
+    // the factor is the price itself, so the products are those of prices alone, bit for bit).
+    if (m_.revenue_volume_driver >= 0) {
+        const double* vol = &mult[static_cast<std::size_t>(m_.revenue_volume_driver) * G];
+        for (std::size_t g = 0; g < G; ++g) price_volume_[g] = price_ * vol[g];
+    } else {
+        std::fill(price_volume_.begin(), price_volume_.end(), price_);
+    }
+    add_revenue(G, ozb0, woz, policy, taxes0, other0, price_volume_.data(), siudu0, budget_ratio, compensation, au, ozb,
+                taxes, other, saldo_.data(), net.data());
     // The planned saldo (what a begroting would show: no shock events, no compensation for
     // them, no realisation), the total lasten, the response and the artikel-12 signal.
     // Artikel 12 (Bfv art. 23): the deficit is weighed against the tax capacity (the OZB of the

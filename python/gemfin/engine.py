@@ -97,6 +97,7 @@ def _budget(b: dict | None) -> "_core.BudgetModel | None":
         **{k: _f64(b[k]) for k in ("ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu", "reserves",
                                    "volume_weights", "compensation")},
         bijstand_driver=b["bijstand_driver"], woz_driver=b["woz_driver"],
+        revenue_volume_driver=b.get("revenue_volume_driver", -1),
         ozb_pass_through=b["ozb_pass_through"], ozb_policy_growth=b["ozb_policy_growth"],
         wage_price=_process(b["wage_price"]), excess=[_dist(x) for x in b["excess"]],
         excess_persistence=list(b.get("excess_persistence", [1.0] * len(b["excess"]))),

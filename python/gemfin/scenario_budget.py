@@ -6,7 +6,9 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
       base: {document: begroting, year: 2025,         # Iv3 base filing (docs/budget-model.md, calendar)
              first_year: next}                        # next: project from year + 1; base: from the
                                                       # begroting's own year (its realised result)
-      include_bestemmingsreserves: false              # reserves = algemene reserve (+ bestemmings-)
+      bestemmingsreserves_share: NUM                  # reserves = algemene reserve + this share of the
+                                                      # bestemmingsreserves (the freely available part)
+      include_bestemmingsreserves: BOOL               # older form: true = share 1, false = share 0
       wage_price: {mean, persistence, start, shock}   # yearly wage/price growth
       domains:                                        # Jeugd, Wmo, Participatie, Overig
         Jeugd:
@@ -15,6 +17,8 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
           excess_persistence: NUM                     # optional: the excess fades as ψ^k (default 1)
           error: {mu: NUM, sigma: NUM}                # municipal lognormal budget-vs-outcome error
       ozb: {woz_driver: woz_woningen, pass_through: NUM, policy_growth: NUM}
+      revenue_volume_driver: inwoners                 # optional: other taxes and baten grow with
+                                                      # prices times this driver (default: prices)
       buig: {driver: bijstand, vangnet_threshold: NUM, vangnet_full: NUM, vangnet_share: NUM}
       artikel12_threshold: NUM                        # structural deficit ÷ (tax capacity + AU + IU/DU)
       artikel12_horizon: NUM                          # ... expected to last this many years more
@@ -86,7 +90,7 @@ class ResponseSpec:
 class BudgetSpec:
     document: str
     year: int
-    include_bestemmingsreserves: bool
+    bestemmingsreserves_share: Param
     wage_price: Process
     domains: tuple[DomainSpec, ...]
     woz_driver: str | None
@@ -101,6 +105,7 @@ class BudgetSpec:
     first_year: str = "next"  # "base": the base begroting's own year is the first output year
     response: ResponseSpec | None = None
     artikel12_horizon: Param | None = None  # None: 3 years (Bfv art. 23)
+    revenue_volume_driver: str | None = None  # other taxes and baten: prices × this driver
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,7 @@ def _funds_for(doc: str, year: int) -> list[str]:
 
 def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, circ_id: str) -> BudgetSpec:
     m = v.mapping(x, ("wage_price", "domains", "buig"),
-                  ("base", "include_bestemmingsreserves", "ozb", "artikel12_threshold", "artikel12_horizon",
+                  ("base", "include_bestemmingsreserves", "bestemmingsreserves_share", "ozb", "revenue_volume_driver", "artikel12_threshold", "artikel12_horizon",
                    "response", "realisation", "source"))
     base = v.at("base").mapping(m.get("base", {"document": "begroting", "year": 2025}), ("document", "year"),
                                 ("first_year",))
@@ -177,6 +182,13 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, 
     incl = m.get("include_bestemmingsreserves", False)
     if not isinstance(incl, bool):
         v.at("include_bestemmingsreserves").fail(f"expected true or false, got {incl!r}")
+    if "bestemmingsreserves_share" in m:
+        if "include_bestemmingsreserves" in m:
+            v.at("include_bestemmingsreserves").fail("give bestemmingsreserves_share or include_bestemmingsreserves, "
+                                                     "not both")
+        share = v.at("bestemmingsreserves_share").param(m["bestemmingsreserves_share"], 0.0, 1.0)
+    else:
+        share = Param(1.0 if incl else 0.0, "include_bestemmingsreserves: " + str(incl).lower())
     dv = v.at("domains")
     dm = dv.mapping(m["domains"], DOMAIN_NAMES)
     domains = []
@@ -217,16 +229,19 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, 
     horizon = m.get("artikel12_horizon", {"value": 3, "source": "docs/domain.md §6.5 (Bfv art. 23): the budget "
                                                                 "year and the three following years"})
     horizon_param = v.at("artikel12_horizon").param(horizon, 0.0, 50.0)
+    rev_driver = m.get("revenue_volume_driver")
+    if rev_driver is not None and (not isinstance(rev_driver, str) or rev_driver not in driver_names):
+        v.at("revenue_volume_driver").fail(f"unknown driver {rev_driver!r}; expected one of {driver_names}")
     if horizon_param.value != int(horizon_param.value):
         v.at("artikel12_horizon").at("value").fail(f"expected a whole number of years, got {horizon_param.value!r}")
-    return BudgetSpec(doc, year, incl, process(v.at("wage_price"), m["wage_price"]), tuple(domains), woz,
+    return BudgetSpec(doc, year, share, process(v.at("wage_price"), m["wage_price"]), tuple(domains), woz,
                       ov.at("pass_through").param(o.get("pass_through", one), 0.0, 5.0),
                       ov.at("policy_growth").param(o.get("policy_growth", zero), -0.5, 0.5), b["driver"],
                       bv.at("vangnet_threshold").param(b["vangnet_threshold"], 0.0, 1.0),
                       bv.at("vangnet_full").param(b["vangnet_full"], 0.0, 1.0),
                       bv.at("vangnet_share").param(b["vangnet_share"], 0.0, 1.0),
                       v.at("artikel12_threshold").param(art12, 0.0, 1.0), realisation, first_year,
-                      _parse_response(v.at("response"), m.get("response", "none")), horizon_param)
+                      _parse_response(v.at("response"), m.get("response", "none")), horizon_param, rev_driver)
 
 
 def _parse_response(v, x) -> ResponseSpec | None:
@@ -448,7 +463,10 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
     municipalities); ``data`` is :func:`budget_base` of the same base and circulaire, if known."""
     data = budget_base(spec, circ) if data is None else data
     a = data.arrays(circ)
-    res0 = a["algemene reserve"] + (a["bestemmingsreserves"] if spec.include_bestemmingsreserves else 0.0)
+    # The freely available reserves (docs/budget-model.md, "Reserves"). A share of 0 adds
+    # nothing, bit for bit as the algemene reserve alone.
+    share = spec.bestemmingsreserves_share.value
+    res0 = a["algemene reserve"] + (share * a["bestemmingsreserves"] if share else 0.0)
     names = [d.name for d in drivers]
     weights = np.zeros((4, len(names)))
     for i, d in enumerate(spec.domains):
@@ -476,6 +494,7 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
         "volume_weights": weights,
         "bijstand_driver": names.index(spec.bijstand_driver),
         "woz_driver": names.index(spec.woz_driver) if spec.woz_driver else -1,
+        "revenue_volume_driver": names.index(spec.revenue_volume_driver) if spec.revenue_volume_driver else -1,
         "ozb_pass_through": spec.ozb_pass_through.value,
         "ozb_policy_growth": spec.ozb_policy_growth.value,
         "wage_price": {"mean": spec.wage_price.mean.value, "persistence": spec.wage_price.persistence.value,

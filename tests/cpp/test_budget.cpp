@@ -169,6 +169,27 @@ TEST(Budget, ResponseWeighsTheArtikelTwelveOutlook) {
     }
 }
 
+TEST(Budget, OtherRevenueFollowsItsVolumeDriver) {
+    // inwoners grows 1% a year (log growth, no dispersion): level exp(0.01 t). With the revenue
+    // volume driver on inwoners, other taxes (10) and other baten (40) are 50 · p · exp(0.01 t)
+    // instead of 50 · p; nothing else changes.
+    auto m = budget_model(0.0);
+    m.drivers[0].national = Distribution::fixed(0.01);
+    SimulationOptions o;
+    o.paths = 4;
+    const auto prices = simulate(m, o);
+    m.budget->revenue_volume_driver = 0;
+    const auto volume = simulate(m, o);
+    for (int t = 1; t <= 3; ++t) {
+        const auto cell = static_cast<std::size_t>(t - 1);
+        const double p = std::pow(1.02, t);
+        EXPECT_NEAR(volume.municipal_budget->saldo.mean[cell] - prices.municipal_budget->saldo.mean[cell],
+                    50.0 * p * (std::exp(0.01 * t) - 1.0), 1e-9) << t;
+    }
+    m.budget->revenue_volume_driver = 2;  // the model has two drivers
+    EXPECT_THROW(simulate(m, o), InputError);
+}
+
 TEST(Budget, ExcessGrowthFadesAtItsPersistence) {
     // Domain 0's excess is 5% a year (fixed); with persistence 0.5 it is 2.5% in year 1 and
     // 1.25% in year 2. saldo = 1030 − 300p − 100·C + 100p with C = Π (1.02 + excess_k).

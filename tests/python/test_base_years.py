@@ -71,15 +71,18 @@ def test_calendar_follows_the_base_year():
     assert sc.circulaire == "B2020_2020" and sc.years == list(range(2021, 2031))
     inputs = sc.model_inputs()
     r2019, _ = iv3.load_reserves(2019, division=2020)   # the end of the year before the begroting
+    share = sc.budget.bestemmingsreserves_share.value  # the free part of the bestemmingsreserves
     np.testing.assert_array_equal(inputs["budget"]["reserves"],
-                                  r2019["algemene reserve"].reindex(gemfin.load_circulaire("B2020_2020").volumes.index))
+                                  (r2019["algemene reserve"] + share * r2019["bestemmingsreserves"])
+                                  .reindex(gemfin.load_circulaire("B2020_2020").volumes.index))
     assert inputs["fund"]["budget0"] == pytest.approx(
         _raw("iv3_data.iv3summary.baten_rijk.csv", "2020X000")["rijk"].sum() * 1000, rel=1e-12)
     jr = _scenario("jaarrekening", 2020, realisation=None)
     assert jr.circulaire == "R2020_2020" and jr.years[0] == 2021
     r2020, _ = iv3.load_reserves(2020, division=2020)   # a jaarrekening base: its own year's sheet
     codes = gemfin.load_circulaire("R2020_2020").volumes.index
-    np.testing.assert_array_equal(jr.model_inputs()["budget"]["reserves"], r2020["algemene reserve"].reindex(codes))
+    np.testing.assert_array_equal(jr.model_inputs()["budget"]["reserves"],
+                                  (r2020["algemene reserve"] + share * r2020["bestemmingsreserves"]).reindex(codes))
 
 
 def test_a_run_from_2020_keeps_every_municipalitys_booked_share():

@@ -171,3 +171,33 @@ def test_calibrate_command_prints_the_scenario_sections(capsys):
     for what, year in (("response", "2018"), ("excess", "2018"), ("excess", "2031")):
         assert main(["calibrate", what, "--last-year", year]) == 2
         assert "gemfin: error:" in capsys.readouterr().err
+
+
+def test_reserves_are_the_algemene_reserve_plus_the_free_share_of_the_bestemmingsreserves(doc):
+    import gemfin.iv3 as iv3
+
+    scen = gemfin.load_scenario(SCEN / "baseline.yaml")
+    share = scen.budget.bestemmingsreserves_share.value
+    assert share == 0.5 and scen.budget.bestemmingsreserves_share.source.startswith("assumption")
+    res, _ = iv3.load_reserves(2024, division=2025)
+    codes = scen.load_circulaire().volumes.index
+    expected = (res["algemene reserve"] + share * res["bestemmingsreserves"]).reindex(codes).to_numpy()
+    np.testing.assert_allclose(scen.model_inputs()["budget"]["reserves"], expected, rtol=1e-15)
+    # The older boolean form is a share of 0 or 1; both at once is refused.
+    d = copy.deepcopy(doc)
+    d["budget"].pop("bestemmingsreserves_share")
+    d["budget"]["include_bestemmingsreserves"] = True
+    assert scenario_from_dict(d, origin="r.yaml", path=SCEN / "baseline.yaml").budget.bestemmingsreserves_share.value == 1.0
+    d["budget"]["bestemmingsreserves_share"] = {"value": 0.3, "source": "x"}
+    with pytest.raises(ScenarioError, match="not both"):
+        scenario_from_dict(d, origin="r.yaml", path=SCEN / "baseline.yaml")
+
+
+def test_the_revenue_volume_driver_must_be_a_driver(doc):
+    scen = gemfin.load_scenario(SCEN / "baseline.yaml")
+    names = [d.name for d in scen.drivers]
+    assert scen.model_inputs()["budget"]["revenue_volume_driver"] == names.index("inwoners")
+    d = copy.deepcopy(doc)
+    d["budget"]["revenue_volume_driver"] = "inwonres"
+    with pytest.raises(ScenarioError, match=r"budget\.revenue_volume_driver: unknown driver 'inwonres'"):
+        scenario_from_dict(d, origin="r.yaml", path=SCEN / "baseline.yaml")

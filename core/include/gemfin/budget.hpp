@@ -12,7 +12,8 @@
 //                of more than 7.5 points against the base year is compensated by the vangnet
 //                (half up to 12.5, all above)
 //   baten      = AU + SIUDU·(budget_t/budget_0) + OZB0·WOZ^pass·(1+policy)^t + other taxes and
-//                other baten · prices + BUIG budget + vangnet + compensation − shock losses
+//                other baten · prices (· a volume driver) + BUIG budget + vangnet + compensation
+//                − shock losses
 //   saldo      = baten − lasten − shock costs
 //                + L · (α_t + offset_g + e_g,t)  with a realisation model (begroting base): the
 //                projected lines restate a begroting, which is pessimistic; L = total lasten,
@@ -91,6 +92,8 @@ struct BudgetModel {
     RowMatrix volume_weights;
     int bijstand_driver = -1;
     int woz_driver = -1;
+    // Other taxes and other baten grow with prices times this driver's level (−1: prices only).
+    int revenue_volume_driver = -1;
     double ozb_pass_through = 1.0;
     double ozb_policy_growth = 0.0;
     MacroProcess wage_price;                         // yearly wage/price growth (shock: macro)
@@ -149,6 +152,7 @@ private:
     std::vector<float> err_, fac_;
     std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_, buig_spend_, capacity_, signal_, total_, planned_;
     std::vector<double> balance_;  // BudgetModel::balance, zeros where it is empty
+    std::vector<double> price_volume_;  // G: prices × the revenue volume driver's level
     // Fixed for the run, computed once: volume weights normalised per domain (kDomains × D;
     // a domain without weights has volume 1) and the base year's BUIG ratio lasten/baten (G).
     std::vector<double> weight_;
