@@ -128,7 +128,7 @@ void bind_inputs(py::module_& m) {
                          const std::vector<double>& error_sigma, double vangnet_threshold, double vangnet_full,
                          double vangnet_share, double artikel12_threshold, int artikel12_horizon, Vector balance,
                          std::vector<ShockEvent> shocks, RowMatrix compensation, std::optional<Realisation> realisation,
-                         std::optional<Response> response) {
+                         std::optional<Response> response, RowMatrix suppletie) {
                  BudgetModel b;
                  per_domain(lasten, b.lasten0, "lasten");
                  b.ozb0 = std::move(ozb);
@@ -157,6 +157,7 @@ void bind_inputs(py::module_& m) {
                  b.balance = std::move(balance);
                  b.shocks = std::move(shocks);
                  b.compensation = std::move(compensation);
+                 b.suppletie = std::move(suppletie);
                  b.realisation = std::move(realisation);
                  b.response = std::move(response);
                  return b;
@@ -168,7 +169,8 @@ void bind_inputs(py::module_& m) {
              py::arg("wage_price"), py::arg("excess"), py::arg("excess_persistence"), py::arg("error_mu"),
              py::arg("error_sigma"), py::arg("vangnet_threshold"), py::arg("vangnet_full"), py::arg("vangnet_share"),
              py::arg("artikel12_threshold"), py::arg("artikel12_horizon"), py::arg("balance"), py::arg("shocks"),
-             py::arg("compensation"), py::arg("realisation") = py::none(), py::arg("response") = py::none())
+             py::arg("compensation"), py::arg("realisation") = py::none(), py::arg("response") = py::none(),
+             py::arg("suppletie") = RowMatrix())
         .def_readonly("lasten", &BudgetModel::lasten0)
         .def_readonly("ozb", &BudgetModel::ozb0)
         .def_readonly("reserves", &BudgetModel::reserves0)
@@ -179,6 +181,7 @@ void bind_inputs(py::module_& m) {
         .def_readonly("balance", &BudgetModel::balance)
         .def_readonly("shocks", &BudgetModel::shocks)
         .def_readonly("compensation", &BudgetModel::compensation)
+        .def_readonly("suppletie", &BudgetModel::suppletie)
         .def_readonly("realisation", &BudgetModel::realisation)
         .def_readonly("response", &BudgetModel::response)
         .def_property_readonly("macro_shocks", &BudgetModel::macro_shocks);

@@ -152,6 +152,9 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
     }
     if (static_cast<std::size_t>(compensation.rows()) != g || compensation.cols() != years || !compensation.allFinite())
         throw InputError("budget.compensation: expected a finite G × years matrix of euros");
+    if (suppletie.size() != 0 &&
+        (static_cast<std::size_t>(suppletie.rows()) != g || suppletie.cols() != years || !suppletie.allFinite()))
+        throw InputError("budget.suppletie: expected a finite G × years matrix of euros (or none)");
     if (balance.size() != 0) require_vector(balance, g, "balance", false);
     if (art12_horizon < 0 || art12_horizon > 50) throw InputError("budget.artikel12_horizon: expected 0 to 50 years");
     if (response) {
@@ -205,6 +208,12 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
     for (std::size_t t = 0; t < T; ++t)
         for (std::size_t g = 0; g < g_; ++g)
             compensation_[t * g_ + g] = m_.compensation(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(t));
+    if (m_.suppletie.size() != 0) {
+        suppletie_.resize(T * g_);
+        for (std::size_t t = 0; t < T; ++t)
+            for (std::size_t g = 0; g < g_; ++g)
+                suppletie_[t * g_ + g] = m_.suppletie(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(t));
+    }
 }
 
 void BudgetRun::start_path() {
@@ -326,6 +335,10 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
     }
     add_revenue(G, ozb0, woz, policy, taxes0, other0, price_volume_.data(), siudu0, budget_ratio, compensation, au, ozb,
                 taxes, other, saldo_.data(), net.data());
+    if (!suppletie_.empty()) {  // part of the gemeentefonds as planned (outside the UF)
+        const double* s = &suppletie_[t * G];
+        for (std::size_t g = 0; g < G; ++g) saldo_[g] += s[g];
+    }
     // The planned saldo (what a begroting would show: no shock events, no compensation for
     // them, no realisation), the total lasten, the response and the artikel-12 signal.
     // Artikel 12 (Bfv art. 23): the deficit is weighed against the tax capacity (the OZB of the

@@ -254,6 +254,7 @@ def engine_scenario(target_year: int, base: str | Path | None = None):
     doc.setdefault("budget", {})["base"] = {"document": "begroting", "year": int(target_year), "first_year": "base"}
     doc["budget"]["realisation"] = realisation_parameters(int(target_year) - 2)
     doc["budget"]["response"] = response_parameters(int(target_year))
+    doc["budget"].pop("ingroei", None)  # the fund as booked already holds what was paid
     doc["horizon"] = 1
     doc.setdefault("fund", {})["policy_mutations"] = []
     for key in ("shocks", "compensation"):

@@ -110,6 +110,7 @@ def _budget(b: dict | None) -> "_core.BudgetModel | None":
         realisation=None if real is None else _core.Realisation(
             offset=_f64(real["offset"]), year=_dist(real["year"]), residual=_dist(real["residual"]),
             residual_factor=_f64(real["residual_factor"])),
+        suppletie=_f64(b["suppletie"]) if b.get("suppletie") is not None else np.zeros((0, 0)),
         response=None if resp is None else _core.Response(target=_f64(resp["target"]), speed=resp["speed"],
                                                           max_step=resp["max_step"]),
     )

@@ -34,6 +34,24 @@ class Param:
 
 
 @dataclass(frozen=True)
+class DatedParam:
+    """A parameter whose value changes by year (OpenFisca-style): ``{2026: {value, source},
+    2028: {value, source}}``; each value holds from its year until the next listed one."""
+
+    values: tuple[tuple[int, Param], ...]  # ascending years
+
+    def at(self, year: int) -> Param:
+        """The value in force in ``year``; a year before the first listed one is an error."""
+        current = None
+        for y, p in self.values:
+            if y <= year:
+                current = p
+        if current is None:
+            raise ValueError(f"no value before {self.values[0][0]} (asked for {year})")
+        return current
+
+
+@dataclass(frozen=True)
 class Dist:
     kind: str
     params: tuple[float, ...]

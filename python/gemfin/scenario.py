@@ -43,7 +43,7 @@ from .booked import available as booked_ids, booked_id, is_booked, load_fund
 from .circulaire import Circulaire, circulaires, maatstaf_codes, newest_circulaire
 from .engine import check_correlation, core_distribution
 from .errors import GemfinError, InputError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
-from .parameters import DISTRIBUTIONS, Dist, Param, Process, is_finite_number  # noqa: F401  (re-exported)
+from .parameters import DISTRIBUTIONS, DatedParam, Dist, Param, Process, is_finite_number  # noqa: F401
 from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,
                               parse_budget, parse_compensation, parse_shock)
 
@@ -279,6 +279,17 @@ class _V:
     def param(self, x, lo=-np.inf, hi=np.inf) -> Param:
         m = self.mapping(x, ("value", "source"))
         return Param(self.at("value").number(m["value"], lo, hi), self.source(m))
+
+    def dated(self, x, lo=-np.inf, hi=np.inf) -> DatedParam:
+        """``{YEAR: {value, source}, …}``: a value from each year on (at least one year)."""
+        if not isinstance(x, dict) or not x:
+            self.fail(f"expected dated values {{YEAR: {{value: NUMBER, source: TEXT}}, ...}}, got {_kind(x)}")
+        years = []
+        for k in x:
+            if isinstance(k, bool) or not isinstance(k, int) or not 1900 <= k <= 2200:
+                self.fail(f"expected years as keys (e.g. 2026), got {k!r}")
+            years.append(k)
+        return DatedParam(tuple((y, self.at(y).param(x[y], lo, hi)) for y in sorted(years)))
 
     def dist(self, x) -> Dist:
         m = self.mapping(x, ("distribution", "params", "source"))

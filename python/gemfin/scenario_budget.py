@@ -22,6 +22,9 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
       buig: {driver: bijstand, vangnet_threshold: NUM, vangnet_full: NUM, vangnet_share: NUM}
       artikel12_threshold: NUM                        # structural deficit ÷ (tax capacity + AU + IU/DU)
       artikel12_horizon: NUM                          # ... expected to last this many years more
+      ingroei: {from: S2024_2024,                     # the herijking's suppletie carried forward
+                first_year: YEAR, first_cap: NUM,     # cumulative cap per inhabitant in first_year
+                step: {YEAR: NUM, ...}}               # dated: added to the cap each later year
       response: none | {rule: calibrated,             # the municipality closes its budget gap:
                         speed: NUM,                   # share of the gap closed per year
                         max_step: NUM,                # new measures per year ≤ this × lasten
@@ -50,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .parameters import Dist, Param, Process
+from .parameters import DatedParam, Dist, Param, Process
 
 DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
 REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")
@@ -87,6 +90,20 @@ class ResponseSpec:
 
 
 @dataclass(frozen=True)
+class IngroeiSpec:
+    source: str          # the circulaire whose published suppletie reveals the herverdeeleffect
+    first_year: int
+    first_cap: Param     # cumulative cap per inhabitant (euros) in first_year
+    step: DatedParam     # added to the cap in each later year
+
+    def cap(self, year: int) -> float:
+        """The cumulative cap per inhabitant in ``year`` (0 before first_year: no ingroei data)."""
+        if year < self.first_year:
+            raise ValueError(f"ingroei: no cap before {self.first_year}")
+        return self.first_cap.value + sum(self.step.at(y).value for y in range(self.first_year + 1, year + 1))
+
+
+@dataclass(frozen=True)
 class BudgetSpec:
     document: str
     year: int
@@ -106,6 +123,7 @@ class BudgetSpec:
     response: ResponseSpec | None = None
     artikel12_horizon: Param | None = None  # None: 3 years (Bfv art. 23)
     revenue_volume_driver: str | None = None  # other taxes and baten: prices × this driver
+    ingroei: IngroeiSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +172,7 @@ def _funds_for(doc: str, year: int) -> list[str]:
 
 def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, circ_id: str) -> BudgetSpec:
     m = v.mapping(x, ("wage_price", "domains", "buig"),
-                  ("base", "include_bestemmingsreserves", "bestemmingsreserves_share", "ozb", "revenue_volume_driver", "artikel12_threshold", "artikel12_horizon",
+                  ("base", "include_bestemmingsreserves", "bestemmingsreserves_share", "ozb", "revenue_volume_driver", "ingroei", "artikel12_threshold", "artikel12_horizon",
                    "response", "realisation", "source"))
     base = v.at("base").mapping(m.get("base", {"document": "begroting", "year": 2025}), ("document", "year"),
                                 ("first_year",))
@@ -241,7 +259,29 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, 
                       bv.at("vangnet_full").param(b["vangnet_full"], 0.0, 1.0),
                       bv.at("vangnet_share").param(b["vangnet_share"], 0.0, 1.0),
                       v.at("artikel12_threshold").param(art12, 0.0, 1.0), realisation, first_year,
-                      _parse_response(v.at("response"), m.get("response", "none")), horizon_param, rev_driver)
+                      _parse_response(v.at("response"), m.get("response", "none")), horizon_param, rev_driver,
+                      _parse_ingroei(v.at("ingroei"), m["ingroei"], year, circ_id) if m.get("ingroei") is not None else None)
+
+
+def _parse_ingroei(v, x, base_year: int, circ_id: str) -> IngroeiSpec:
+    from .ingroei import COLUMN, PUBLISHED_CAPS
+
+    m = v.mapping(x, ("from", "first_year", "first_cap", "step"), ("note",))
+    if m["from"] not in PUBLISHED_CAPS:
+        v.at("from").fail(f"expected a circulaire that publishes {COLUMN!r}: one of {sorted(PUBLISHED_CAPS)}, "
+                          f"got {m['from']!r}")
+    if circ_id in PUBLISHED_CAPS:
+        v.fail(f"circulaire {circ_id} publishes its own suppletie ({COLUMN!r}); the ingroei carries it forward for "
+               "circulaires that do not: remove budget.ingroei")
+    first = m["first_year"]
+    if isinstance(first, bool) or not isinstance(first, int) or first > base_year:
+        v.at("first_year").fail(f"expected a year up to the base year {base_year}, got {first!r} (for a base year "
+                                f"before the herijking's circulaires without suppletie, remove budget.ingroei)")
+    spec = IngroeiSpec(m["from"], first, v.at("first_cap").param(m["first_cap"], 0.0, 1e4),
+                       v.at("step").dated(m["step"], 0.0, 1e3))
+    if spec.step.values[0][0] > first + 1:
+        v.at("step").fail(f"the first step must apply from {first + 1} at the latest (the year after first_year)")
+    return spec
 
 
 def _parse_response(v, x) -> ResponseSpec | None:
@@ -426,7 +466,8 @@ def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
     # (Participatie includes the BUIG benefits here).
     total_lasten = lasten.sum(axis=1).to_numpy()
     total_baten = (baten.sum(axis=1).to_numpy() + alloc.algemene_uitkering.reindex(codes).to_numpy()
-                   + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy())
+                   + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy()
+                   + ingroei_suppletie(spec, circ, [spec.year])[:, 0])
     planned = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
     gap = rm.realisation_gap(spec.year - 2, spec.year).reindex(codes)
     structural = _structural_room(spec).reindex(codes)
@@ -455,6 +496,28 @@ def _structural_room(spec: BudgetSpec) -> pd.Series:
     except InputError:
         return pd.Series(dtype=float)
     return k[STRUCTURAL_ROOM] if STRUCTURAL_ROOM in k.columns else pd.Series(dtype=float)
+
+
+def ingroei_suppletie(spec: BudgetSpec, circ, years: list[int]) -> np.ndarray:
+    """The ingroei suppletie (gemfin.ingroei) per municipality of ``circ`` and year (euros; G ×
+    len(years)), zeros without ``budget.ingroei``: the herverdeeleffect revealed by the source
+    circulaire, in euros of that circulaire, capped at each year's cumulative cap times the
+    inhabitants of ``circ``."""
+    codes = circ.volumes.index
+    out = np.zeros((len(codes), len(years)))
+    if spec.ingroei is None:
+        return out
+    from .ingroei import herverdeeleffect, suppletie
+
+    he = herverdeeleffect(spec.ingroei.source)
+    missing = [c for c in codes if c not in he.index]
+    if missing:
+        raise DataError(f"budget.ingroei: circulaire {spec.ingroei.source} has no herverdeeleffect for {missing[:10]} "
+                        f"of circulaire {circ.id} (another municipal division)")
+    inw = circ.municipalities["inhabitants"].reindex(codes).astype(float)
+    for k, y in enumerate(years):
+        out[:, k] = suppletie(he["he"].reindex(codes), inw, spec.ingroei.cap(y)).to_numpy()
+    return out
 
 
 def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin: str,
@@ -512,6 +575,7 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
                     "fraction": dist(s.fraction), "municipal_sd": s.municipal_sd.value} for s in shocks],
         "compensation": comp,
         "realisation": realisation,
+        "suppletie": ingroei_suppletie(spec, circ, list(years)) if spec.ingroei is not None else None,
     }
 
 

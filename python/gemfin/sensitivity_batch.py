@@ -35,7 +35,7 @@ from .scenario import Scenario, as_scenario, scenario_from_dict
 from .simulation_result import SimulationResult
 
 #: Field paths (prefixes) that change the model's structure rather than its numbers.
-STRUCTURAL = ("circulaire", "proposal", "horizon", "extends", "budget.base")
+STRUCTURAL = ("circulaire", "proposal", "horizon", "extends", "budget.base", "budget.ingroei")
 #: Histogram bins and block size of a batch's runs (simulate's defaults: 2,048 and 1,024). A
 #: run allocates a histogram per municipality, year and output and a buffer per block of paths;
 #: for a run of a few hundred paths that is the main fixed cost. Measured on a 500-path set of

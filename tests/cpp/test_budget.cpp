@@ -190,6 +190,27 @@ TEST(Budget, OtherRevenueFollowsItsVolumeDriver) {
     EXPECT_THROW(simulate(m, o), InputError);
 }
 
+TEST(Budget, SuppletieIsPartOfThePlannedSaldo) {
+    // A suppletie of 25 in year 2 for municipality 1 raises its saldo by 25 and, with a response
+    // that closes the whole gap to a target of 0, is met by measures 25 lower.
+    auto m = budget_model(0.0);
+    SimulationOptions o;
+    o.paths = 4;
+    const auto base = simulate(m, o);
+    m.budget->suppletie = RowMatrix::Zero(3, 3);
+    m.budget->suppletie(1, 1) = 25.0;
+    const auto with = simulate(m, o);
+    EXPECT_NEAR(with.municipal_budget->saldo.mean[4] - base.municipal_budget->saldo.mean[4], 25.0, 1e-9);  // row 1, year 1
+    EXPECT_EQ(with.municipal_budget->saldo.mean[3], base.municipal_budget->saldo.mean[3]);                  // year 0
+    m.budget->response = Response{Vector::Zero(3), 1.0, 10.0};
+    auto without_suppletie = m;
+    without_suppletie.budget->suppletie = RowMatrix::Zero(3, 3);
+    const auto r0 = simulate(without_suppletie, o), r1 = simulate(m, o);
+    EXPECT_NEAR(r1.municipal_budget->response_mean[4] - r0.municipal_budget->response_mean[4], -25.0, 1e-9);
+    m.budget->suppletie = RowMatrix::Zero(3, 2);
+    EXPECT_THROW(simulate(m, o), InputError);
+}
+
 TEST(Budget, ExcessGrowthFadesAtItsPersistence) {
     // Domain 0's excess is 5% a year (fixed); with persistence 0.5 it is 2.5% in year 1 and
     // 1.25% in year 2. saldo = 1030 − 300p − 100·C + 100p with C = Π (1.02 + excess_k).

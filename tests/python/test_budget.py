@@ -68,9 +68,11 @@ def test_year_one_matches_an_independent_reference(baseline):
     baten = (au + circ.fixed_items.loc[g].sum() * budget_ratio + ozb
              + (B["Parkeerbelasting"] + B["Overige belastingen"] + B["Parkeren"]) * price * drv[b.revenue_volume_driver]
              + (B["Overige baten"] - buig_b) * price * drv[b.revenue_volume_driver] + buig_budget)
-    planned = baten - lasten - buig_spend  # no vangnet: deficit ratio 0
+    ing = b.ingroei  # the suppletie is part of the fund as planned: cap 52.50 in 2026, 37.50 in 2025
+    planned = baten - lasten - buig_spend + _ingroei_suppletie(g, ing.cap(2026))  # no vangnet: deficit ratio 0
     # b: the base begroting's relative saldo with the circulaire's AU at its published factor.
-    base_baten = B.sum() + gemfin.allocate(circ).algemene_uitkering[g] + circ.fixed_items.loc[g].sum()
+    base_baten = (B.sum() + gemfin.allocate(circ).algemene_uitkering[g] + circ.fixed_items.loc[g].sum()
+                  + _ingroei_suppletie(g, ing.cap(2025)))
     b_rel = (base_baten - L.sum()) / L.sum()
     # Response: close speed × the gap to the target b − min(structural room, 0), within max_step.
     room = gemfin.iv3.load_kengetallen(2025)[0].loc[g, "Structurele exploitatieruimte"]
@@ -86,6 +88,18 @@ def test_year_one_matches_an_independent_reference(baseline):
     assert r.finances.saldo_mean[i, 0] == pytest.approx(expected, rel=1e-9)
     free = res.loc[g, "algemene reserve"] + b.bestemmingsreserves_share.value * res.loc[g, "bestemmingsreserves"]
     assert r.finances.reserves_mean[i, 0] == pytest.approx(free + expected, rel=1e-9)
+
+
+def _ingroei_suppletie(g: str, cap: float) -> float:
+    """The ingroei suppletie of municipality ``g`` under a cumulative cap per inhabitant, by
+    hand from S2024_2024's published suppletie (cap 22.50) and S2024_2025's inhabitants
+    (docs/domain.md §2.7)."""
+    s24 = gemfin.load_circulaire("S2024_2024")
+    published = s24.fixed_items.loc[g, "Suppletie nieuwe verdeling GF"]
+    inw24 = s24.municipalities.loc[g, "inhabitants"]
+    he = (-22.5 * inw24 - published) if published > 0 else (22.5 * inw24 - published) if published < 0 else 0.0
+    bound = cap * gemfin.load_circulaire("S2024_2025").municipalities.loc[g, "inhabitants"]
+    return min(max(he, -bound), bound) - he
 
 
 def test_compensation_totals_per_package_equal_their_amounts():
@@ -244,6 +258,7 @@ def test_realisation_needs_a_begroting_base():
     doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
     doc["circulaire"] = "booked"
     doc["budget"]["base"] = {"document": "jaarrekening", "year": 2022}
+    doc["budget"].pop("ingroei")
     with pytest.raises(ScenarioError, match=r"budget\.realisation: the realisation model turns a begroting into a "
                                             r"result; the base is the jaarrekening 2022"):
         scenario_from_dict(doc, origin="b.yaml")
@@ -339,7 +354,8 @@ def test_base_year_result_is_the_realisation_models_forecast_of_the_begroting():
     circ = gemfin.load_circulaire("S2024_2025")
     g = "GM0014"
     lasten = base.lasten.loc[g].sum()
-    baten = base.baten.loc[g].sum() + gemfin.allocate(circ).algemene_uitkering[g] + circ.fixed_items.loc[g].sum()
+    baten = (base.baten.loc[g].sum() + gemfin.allocate(circ).algemene_uitkering[g] + circ.fixed_items.loc[g].sum()
+             + _ingroei_suppletie(g, sc.budget.ingroei.cap(2025)))
     b = (baten - lasten) / lasten
     real = sc.budget.realisation
     i = list(r.municipalities.index).index(g)

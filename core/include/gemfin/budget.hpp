@@ -109,6 +109,9 @@ struct BudgetModel {
     Vector balance;
     std::vector<ShockEvent> shocks;
     RowMatrix compensation;  // G × T euros
+    // G × T euros outside the uitkeringsfactor that are part of the plan (the ingroei suppletie,
+    // gemfin.ingroei); empty: none.
+    RowMatrix suppletie;
     std::optional<Realisation> realisation;
     std::optional<Response> response;
 
@@ -159,6 +162,7 @@ private:
     std::array<bool, kDomains> constant_volume_{};
     std::vector<double> buig_base_ratio_;
     std::vector<double> compensation_;  // T × G: compensation per year and municipality
+    std::vector<double> suppletie_;     // T × G, or empty
     // The realisation residual's quantiles, drawn by a 12-bit index (Realisation::residual_table).
     std::shared_ptr<const std::vector<double>> residual_table_;
     std::vector<std::uint32_t> fifth_;
