@@ -75,37 +75,43 @@ GEMFIN_INLINE std::size_t close_year(std::size_t G, const double* __restrict sal
     return deficits;
 }
 
-// The response rule (BudgetModel::response): measures of earlier years indexed by `index`,
-// new measures worth `speed` of the gap to the target, within ±max_step of the total lasten.
-// planned: the saldo before shock events and the realisation (without this year's
-// compensation); the measures go into planned and saldo.
-GEMFIN_INLINE void respond(std::size_t G, double index, double speed, double max_step,
-                           const double* __restrict target, const double* __restrict total,
-                           double* __restrict measures, double* __restrict planned, double* __restrict saldo) {
+// One pass over the municipalities after the revenue (docs/budget-model.md): the total lasten
+// (domains in order, then BUIG, as the realisation term sums them); the planned saldo — what a
+// begroting shows: no shock events, no compensation for them, no realisation; with Respond the
+// response rule (BudgetModel::response: earlier measures indexed by `index`, new ones worth
+// `speed` of the gap to the target within ±max_step of the lasten, into planned and saldo); and
+// the artikel-12 signal (Bfv art. 23): a structural deficit (planned less the balance point) of
+// at least `art12` of the capacity — the tax capacity (the verdeelmodel's OZB, minus the OZB
+// verevening) plus the AU and the IU/DU — this year and still `horizon` years on while the
+// response goes on closing its gap (share `future` of it, at most `max_future` of the lasten;
+// without a response the deficit stays).
+template <bool Respond>
+GEMFIN_INLINE void plan_year(std::size_t G, double index, double speed, double max_step, double art12, double future,
+                             double max_future, const double* __restrict lasten, const double* __restrict buig_spend,
+                             const double* __restrict compensation, const double* __restrict au,
+                             const double* __restrict ozb_verevening, const double* __restrict siudu0,
+                             double budget_ratio, const double* __restrict target, const double* __restrict balance,
+                             double* __restrict measures, double* __restrict saldo, double* __restrict total_out,
+                             double* __restrict signal) {
     for (std::size_t g = 0; g < G; ++g) {
-        const double limit = max_step * total[g];
-        const double kept = measures[g] * index;
-        const double step = std::min(std::max(speed * (target[g] * total[g] - (planned[g] + kept)), -limit), limit);
-        measures[g] = kept + step;
-        planned[g] += measures[g];
-        saldo[g] += measures[g];
-    }
-}
-
-// The artikel-12 signal (docs/budget-model.md): a structural deficit (planned saldo less the
-// municipality's structural balance point) of at least `art12` of the capacity this year, and
-// still expected `horizon` years on when the response rule goes on closing the gap to its target
-// (share `future` of it, at most horizon × max_step of the lasten). Without a response the
-// deficit is expected to stay.
-GEMFIN_INLINE void artikel12(std::size_t G, double art12, double future, double max_future,
-                             const double* __restrict planned, const double* __restrict balance,
-                             const double* __restrict target, const double* __restrict total,
-                             const double* __restrict capacity, double* __restrict signal) {
-    for (std::size_t g = 0; g < G; ++g) {
-        const double structural = planned[g] - balance[g] * total[g];
-        const double limit = max_future * total[g];
-        const double closing = std::min(std::max(future * (target[g] * total[g] - planned[g]), -limit), limit);
-        const double bar = -art12 * capacity[g];
+        double lsum = 0.0;
+        for (std::size_t d = 0; d < kDomains; ++d) lsum += lasten[d * G + g];
+        const double total = lsum + buig_spend[g];
+        total_out[g] = total;
+        double planned = saldo[g] - compensation[g];
+        if constexpr (Respond) {
+            const double limit = max_step * total;
+            const double kept = measures[g] * index;
+            const double step = std::min(std::max(speed * (target[g] * total - (planned + kept)), -limit), limit);
+            measures[g] = kept + step;
+            planned += measures[g];
+            saldo[g] += measures[g];
+        }
+        const double capacity = au[g] - ozb_verevening[g] + siudu0[g] * budget_ratio;
+        const double structural = planned - balance[g] * total;
+        const double limit = max_future * total;
+        const double closing = std::min(std::max(future * (target[g] * total - planned), -limit), limit);
+        const double bar = -art12 * capacity;
         signal[g] = (structural <= bar && structural + closing <= bar) ? 1.0 : 0.0;
     }
 }
@@ -183,7 +189,7 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
     : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
       reserves_(g_count), exhausted_(g_count), measures_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
       fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count), woz_factor_(g_count),
-      buig_spend_(g_count), capacity_(g_count), signal_(g_count), total_(g_count), planned_(g_count), balance_(g_count, 0.0), price_volume_(g_count), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
+      buig_spend_(g_count), signal_(g_count), total_(g_count), balance_(g_count, 0.0), price_volume_(g_count), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
     for (std::size_t d = 0; d < kDomains; ++d) {
         double wsum = 0.0;
         for (std::size_t k = 0; k < drivers_; ++k) wsum += m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
@@ -344,22 +350,18 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
     // Artikel 12 (Bfv art. 23): the deficit is weighed against the tax capacity (the OZB of the
     // verdeelmodel: WOZ × the bedragen of its OZB maatstaven, i.e. minus the OZB verevening)
     // plus the algemene uitkering and the IU and DU (SIUDU).
-    double* planned = planned_.data();
-    for (std::size_t g = 0; g < G; ++g) {
-        double total = 0.0;  // in this order, as the realisation term always summed it
-        for (std::size_t d = 0; d < kDomains; ++d) total += lasten_[d * G + g];
-        total_[g] = total + buig_spend_[g];
-        planned[g] = saldo_[g] - compensation[g];
-        capacity_[g] = au[g] - ozb_verevening[g] + siudu0[g] * budget_ratio;
-    }
     const double* balance = balance_.data();
-    const double* target = m_.response ? m_.response->target.data() : balance;
     if (m_.response && !base)
-        respond(G, index, m_.response->speed, m_.response->max_step, target, total_.data(), measures_.data(), planned,
-                saldo_.data());
-    const double max_future = m_.response ? m_.art12_horizon * m_.response->max_step : 0.0;
-    artikel12(G, m_.art12_threshold, m_.response ? future_share_ : 0.0, max_future, planned, balance, target,
-              total_.data(), capacity_.data(), signal_.data());
+        plan_year<true>(G, index, m_.response->speed, m_.response->max_step, m_.art12_threshold, future_share_,
+                        m_.art12_horizon * m_.response->max_step, &lasten_[0], buig_spend_.data(), compensation, au,
+                        ozb_verevening, siudu0, budget_ratio, m_.response->target.data(), balance, measures_.data(),
+                        saldo_.data(), total_.data(), signal_.data());
+    else
+        plan_year<false>(G, 1.0, 0.0, 0.0, m_.art12_threshold, m_.response ? future_share_ : 0.0,
+                         m_.response ? m_.art12_horizon * m_.response->max_step : 0.0, &lasten_[0], buig_spend_.data(),
+                         compensation, au, ozb_verevening, siudu0, budget_ratio,
+                         m_.response ? m_.response->target.data() : balance, balance, measures_.data(), saldo_.data(),
+                         total_.data(), signal_.data());
     if (out.response) std::copy(measures_.begin(), measures_.end(), out.response);
     // Shock events of this year: national fraction × municipal dispersion (mean one).
     for (std::size_t e = 0; e < m_.shocks.size(); ++e) {

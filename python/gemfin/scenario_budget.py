@@ -267,7 +267,7 @@ def _parse_ingroei(v, x, base_year: int, circ_id: str) -> IngroeiSpec:
     from .ingroei import COLUMN, PUBLISHED_CAPS
 
     m = v.mapping(x, ("from", "first_year", "first_cap", "step"), ("note",))
-    if m["from"] not in PUBLISHED_CAPS:
+    if not isinstance(m["from"], str) or m["from"] not in PUBLISHED_CAPS:
         v.at("from").fail(f"expected a circulaire that publishes {COLUMN!r}: one of {sorted(PUBLISHED_CAPS)}, "
                           f"got {m['from']!r}")
     if circ_id in PUBLISHED_CAPS:

@@ -153,7 +153,7 @@ private:
     std::vector<double> reserves_, exhausted_, measures_;  // measures_: the response's R_g (euros)
     std::vector<std::uint32_t> bits_;
     std::vector<float> err_, fac_;
-    std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_, buig_spend_, capacity_, signal_, total_, planned_;
+    std::vector<double> vol_, saldo_, net_, lasten_, revenue_, woz_factor_, buig_spend_, signal_, total_;
     std::vector<double> balance_;  // BudgetModel::balance, zeros where it is empty
     std::vector<double> price_volume_;  // G: prices × the revenue volume driver's level
     // Fixed for the run, computed once: volume weights normalised per domain (kDomains × D;
