@@ -2,7 +2,9 @@
 
 Every parameter carries its source: either a number ``{value: 0.5, source: "..."}`` or a
 distribution ``{distribution: normal, params: [0.0, 0.01], source: "..."}``; a source is a
-citation or starts with ``assumption``. Invalid files raise :class:`ScenarioError` with the path
+citation or starts with ``assumption``. A parameter whose value changes by year is dated,
+``{2026: {value: 15, source: "..."}, 2029: {value: 10, source: "..."}}``: each value holds from
+its year until the next (``budget.ingroei.step``). Invalid files raise :class:`ScenarioError` with the path
 of the offending field (``scenarios/x.yaml: drivers.bijstand.national.params: ...``).
 
 Schema (see ``scenarios/baseline.yaml`` for a complete, commented example)::
