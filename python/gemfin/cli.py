@@ -308,8 +308,9 @@ def _cmd_validate(args) -> int:
             prop = load_proposal(args.scenario)
             prop.apply(load_circulaire(newest_circulaire(args.data), args.data))
         except ProposalError as exc:
-            print(f"{args.scenario}: 1 problem (proposal)")
-            print(f"  - {exc}")
+            print(f"{args.scenario}: {len(exc.problems)} problem(s) (proposal)")
+            for p in exc.problems:
+                print(f"  - {p}")
             return 1
         print(f"{args.scenario}: valid proposal ({prop.name}; {len(prop.changes)} change(s), "
               f"applies to {newest_circulaire(args.data)})")

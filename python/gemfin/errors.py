@@ -21,7 +21,13 @@ class DataError(GemfinError, ValueError):
 
 
 class ProposalError(GemfinError, ValueError):
-    """A reform proposal (YAML) is invalid."""
+    """A reform proposal (YAML) is invalid. ``problems`` lists every problem found in the file's
+    structure, each with the path of its field (applying it to a circulaire stops at the first
+    change that does not fit)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems if problems is not None else [message]
 
 
 class ScenarioError(GemfinError, ValueError):

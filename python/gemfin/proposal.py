@@ -69,42 +69,53 @@ class Proposal:
 
     @classmethod
     def from_dict(cls, doc: dict, *, origin: str = "<proposal>", base_dir: Path | None = None) -> "Proposal":
-        unknown = set(doc) - {"name", "description", "source", "changes"}
-        if unknown:
-            raise ProposalError(f"{origin}: unknown top-level field(s) {sorted(unknown)}; "
-                                "expected name, description, source, changes")
+        """Validate ``doc`` (every structural problem is reported at once, each with its field
+        path and, for a misspelt key, the closest expected one)."""
+        problems: list[str] = []
+        if not isinstance(doc, dict):
+            raise ProposalError(f"{origin}: expected a mapping with name and changes, got {type(doc).__name__}")
+        _unknown_keys(doc, {"name", "description", "source", "changes"}, origin, "top-level field", problems)
         name = doc.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise ProposalError(f"{origin}: field 'name' must be a non-empty string")
+            problems.append(f"{origin}: field 'name' must be a non-empty string")
         changes = doc.get("changes")
-        if not isinstance(changes, list) or not changes:
-            raise ProposalError(f"{origin}: field 'changes' must be a non-empty list of changes")
         checked = []
+        if not isinstance(changes, list) or not changes:
+            problems.append(f"{origin}: field 'changes' must be a non-empty list of changes")
+            changes = []
         for i, ch in enumerate(changes):
             where = f"{origin}: changes[{i}]"
             if not isinstance(ch, dict):
-                raise ProposalError(f"{where}: expected a mapping with a 'type' field, got {ch!r}")
+                problems.append(f"{where}: expected a mapping with a 'type' field, got {ch!r}")
+                continue
             kind = ch.get("type")
             if not isinstance(kind, str) or kind not in _CHANGE_FIELDS:
-                raise ProposalError(f"{where}.type: {kind!r} is not a change type; expected one of {sorted(_CHANGE_FIELDS)}")
+                close = difflib.get_close_matches(str(kind), sorted(_CHANGE_FIELDS), n=1, cutoff=0.6)
+                problems.append(f"{where}.type: {kind!r} is not a change type; expected one of {sorted(_CHANGE_FIELDS)}"
+                                + (f" (did you mean {close[0]!r}?)" if close else ""))
+                continue
             required, optional = _CHANGE_FIELDS[kind]
+            before = len(problems)
+            _unknown_keys(ch, required | optional | {"type"}, where, f"field for a {kind!r} change", problems)
             missing = required - set(ch)
             if missing:
-                raise ProposalError(f"{where}: a {kind!r} change needs field(s) {sorted(missing)}")
-            extra = set(ch) - required - optional - {"type"}
-            if extra:
-                raise ProposalError(f"{where}: unknown field(s) {sorted(extra)} for a {kind!r} change")
+                problems.append(f"{where}: a {kind!r} change needs field(s) {sorted(missing)}")
             if kind == "shift" and ("amount" in ch) == ("fraction" in ch):
-                raise ProposalError(f"{where}: a 'shift' change needs exactly one of 'amount' and 'fraction'")
+                problems.append(f"{where}: a 'shift' change needs exactly one of 'amount' and 'fraction'")
             ch = dict(ch)
             if kind == "add_maatstaf" and isinstance(ch.get("volume"), dict) and "file" in ch["volume"]:
                 vol = dict(ch["volume"])
                 if not isinstance(vol["file"], str):
-                    raise ProposalError(f"{where}.volume.file: expected a path string")
-                path = Path(vol["file"])
-                vol["file"] = str(path if path.is_absolute() or base_dir is None else (base_dir / path).resolve())
-                ch["volume"] = vol
-            checked.append(ch)
+                    problems.append(f"{where}.volume.file: expected a path string")
+                else:
+                    path = Path(vol["file"])
+                    vol["file"] = str(path if path.is_absolute() or base_dir is None else (base_dir / path).resolve())
+                    ch["volume"] = vol
+            if len(problems) == before:
+                checked.append(ch)
+        if problems:
+            raise ProposalError("\n".join(problems), problems)
+        assert isinstance(name, str)
         return cls(name=name.strip(), changes=tuple(checked), description=str(doc.get("description", "")),
                    source=str(doc.get("source", "")), path=None)
 
@@ -125,6 +136,16 @@ class Proposal:
         items = "".join(f"<li><code>{html.escape(_describe(c))}</code></li>" for c in self.changes)
         return (f"<b>Proposal: {html.escape(self.name)}</b><br>{html.escape(self.description)}"
                 f"<br><i>Source: {html.escape(self.source or 'not stated')}</i><ol>{items}</ol>")
+
+
+def _unknown_keys(d: dict, allowed: set[str], where: str, what: str, problems: list[str]) -> None:
+    """A problem for every key of ``d`` not in ``allowed``, with the closest allowed key."""
+    for k in d:
+        if k in allowed:
+            continue
+        close = difflib.get_close_matches(str(k), sorted(a for a in allowed if a not in d), n=1, cutoff=0.6)
+        problems.append(f"{where}: unknown {what} {k!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+                        + f"; expected {sorted(allowed)}")
 
 
 def _describe(ch: dict) -> str:

@@ -119,14 +119,34 @@ def test_unknown_maatstaf_in_proposal_names_it(circ, tmp_path):
         ({"name": "x", "changes": []}, "'changes' must be a non-empty list"),
         ({"name": "x", "changes": [{"type": "double", "maatstaf": "inwo"}]}, r"changes\[0\]\.type: 'double' is not a change type"),
         ({"name": "x", "changes": [{"type": "set", "maatstaf": "inwo"}]}, r"needs field\(s\) \['bedrag', 'cluster'\]"),
-        ({"name": "x", "changes": [{"type": "scale", "maatstaf": "inwo", "factor": 2, "colour": 1}]}, r"unknown field\(s\) \['colour'\]"),
+        ({"name": "x", "changes": [{"type": "scale", "maatstaf": "inwo", "factor": 2, "colour": 1}]}, r"changes\[0\]: unknown field for a 'scale' change 'colour'"),
         ({"name": "x", "changes": [{"type": "shift", "cluster": "Overig", "from": "inwo", "to": "jong"}]}, "exactly one of 'amount' and 'fraction'"),
-        ({"name": "x", "extra": 1, "changes": [{"type": "scale", "maatstaf": "inwo", "factor": 2}]}, r"unknown top-level field\(s\) \['extra'\]"),
+        ({"name": "x", "extra": 1, "changes": [{"type": "scale", "maatstaf": "inwo", "factor": 2}]}, r"unknown top-level field 'extra'"),
     ],
 )
 def test_invalid_proposals(doc, message):
     with pytest.raises(ProposalError, match=message):
         gemfin.Proposal.from_dict(doc)
+
+
+def test_a_proposal_reports_every_problem_at_once_with_did_you_mean():
+    doc = {"name": "", "chagnes": [],
+           "changes": [{"type": "scael", "maatstaf": "inwo", "factor": 2},
+                       {"type": "scale", "maatstaf": "inwo", "facotr": 2},
+                       {"type": "shift", "cluster": "x", "from": "a", "to": "b"}]}
+    with pytest.raises(ProposalError) as info:
+        gemfin.Proposal.from_dict(doc, origin="p.yaml")
+    problems = info.value.problems
+    assert len(problems) == 6, problems
+    text = "\n".join(problems)
+    for expected in ("p.yaml: unknown top-level field 'chagnes'; expected",
+                     "field 'name' must be a non-empty string",
+                     "changes[0].type: 'scael' is not a change type", "(did you mean 'scale'?)",
+                     "changes[1]: unknown field for a 'scale' change 'facotr' (did you mean 'factor'?)",
+                     "changes[1]: a 'scale' change needs field(s) ['factor']",
+                     "changes[2]: a 'shift' change needs exactly one of 'amount' and 'fraction'"):
+        assert expected in text, (expected, text)
+
 
 
 @pytest.mark.parametrize(
