@@ -417,6 +417,7 @@ class BudgetBase:
     gap_known: bool
     structural: np.ndarray       # the base begroting's structurele exploitatieruimte (fraction; 0 where unknown)
     structural_unknown: tuple[str, ...] = ()  # CBS codes without that kengetal
+    herverdeeleffect: np.ndarray | None = None  # budget.ingroei: HE per municipality (euros), data only
 
     def arrays(self, circ) -> dict:
         """The core's base-year arrays (computed once per base: they depend on the data only)."""
@@ -464,10 +465,11 @@ def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
     alloc = allocate(circ)
     # The realisation model's b: own baten, BUIG, the AU and SIUDU against all lasten
     # (Participatie includes the BUIG benefits here).
+    he = _herverdeeleffect(spec, circ) if spec.ingroei is not None else None
     total_lasten = lasten.sum(axis=1).to_numpy()
     total_baten = (baten.sum(axis=1).to_numpy() + alloc.algemene_uitkering.reindex(codes).to_numpy()
                    + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy()
-                   + ingroei_suppletie(spec, circ, [spec.year])[:, 0])
+                   + ingroei_suppletie(spec, circ, [spec.year], he)[:, 0])
     planned = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
     gap = rm.realisation_gap(spec.year - 2, spec.year).reindex(codes)
     structural = _structural_room(spec).reindex(codes)
@@ -476,7 +478,7 @@ def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
     return BudgetBase(base, lasten, baten, base.buig_baten.reindex(codes).fillna(0.0),
                       base.buig_lasten.reindex(codes).fillna(0.0), reserves, alloc, planned,
                       gap.fillna(0.0).to_numpy(), bool(gap.notna().any()),
-                      structural.fillna(0.0).to_numpy(), tuple(structural.index[structural.isna()]))
+                      structural.fillna(0.0).to_numpy(), tuple(structural.index[structural.isna()]), he)
 
 
 STRUCTURAL_ROOM = "Structurele exploitatieruimte"
@@ -498,26 +500,34 @@ def _structural_room(spec: BudgetSpec) -> pd.Series:
     return k[STRUCTURAL_ROOM] if STRUCTURAL_ROOM in k.columns else pd.Series(dtype=float)
 
 
-def ingroei_suppletie(spec: BudgetSpec, circ, years: list[int]) -> np.ndarray:
+def ingroei_suppletie(spec: BudgetSpec, circ, years: list[int], he: np.ndarray | None = None) -> np.ndarray:
     """The ingroei suppletie (gemfin.ingroei) per municipality of ``circ`` and year (euros; G ×
     len(years)), zeros without ``budget.ingroei``: the herverdeeleffect revealed by the source
-    circulaire, in euros of that circulaire, capped at each year's cumulative cap times the
-    inhabitants of ``circ``."""
+    circulaire (``he``, in the order of ``circ``'s municipalities, if known: it is data only), in
+    euros of that circulaire, capped at each year's cumulative cap times the inhabitants of ``circ``."""
     codes = circ.volumes.index
     out = np.zeros((len(codes), len(years)))
     if spec.ingroei is None:
         return out
-    from .ingroei import herverdeeleffect, suppletie
+    he = _herverdeeleffect(spec, circ) if he is None else he
+    inw = circ.municipalities["inhabitants"].reindex(codes).to_numpy(dtype=float)
+    for k, y in enumerate(years):
+        bound = spec.ingroei.cap(y) * inw
+        out[:, k] = np.clip(he, -bound, bound) - he  # as gemfin.ingroei.suppletie
+    return out
 
+
+def _herverdeeleffect(spec: BudgetSpec, circ) -> np.ndarray:
+    from .ingroei import herverdeeleffect
+
+    assert spec.ingroei is not None
     he = herverdeeleffect(spec.ingroei.source)
+    codes = circ.volumes.index
     missing = [c for c in codes if c not in he.index]
     if missing:
         raise DataError(f"budget.ingroei: circulaire {spec.ingroei.source} has no herverdeeleffect for {missing[:10]} "
                         f"of circulaire {circ.id} (another municipal division)")
-    inw = circ.municipalities["inhabitants"].reindex(codes).astype(float)
-    for k, y in enumerate(years):
-        out[:, k] = suppletie(he["he"].reindex(codes), inw, spec.ingroei.cap(y)).to_numpy()
-    return out
+    return he["he"].reindex(codes).to_numpy(dtype=float)
 
 
 def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin: str,
@@ -575,7 +585,8 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
                     "fraction": dist(s.fraction), "municipal_sd": s.municipal_sd.value} for s in shocks],
         "compensation": comp,
         "realisation": realisation,
-        "suppletie": ingroei_suppletie(spec, circ, list(years)) if spec.ingroei is not None else None,
+        "suppletie": ingroei_suppletie(spec, circ, list(years), data.herverdeeleffect)
+        if spec.ingroei is not None else None,
     }
 
 
