@@ -345,23 +345,19 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
         const double* s = &suppletie_[t * G];
         for (std::size_t g = 0; g < G; ++g) saldo_[g] += s[g];
     }
-    // The planned saldo (what a begroting would show: no shock events, no compensation for
-    // them, no realisation), the total lasten, the response and the artikel-12 signal.
-    // Artikel 12 (Bfv art. 23): the deficit is weighed against the tax capacity (the OZB of the
-    // verdeelmodel: WOZ × the bedragen of its OZB maatstaven, i.e. minus the OZB verevening)
-    // plus the algemene uitkering and the IU and DU (SIUDU).
-    const double* balance = balance_.data();
-    if (m_.response && !base)
-        plan_year<true>(G, index, m_.response->speed, m_.response->max_step, m_.art12_threshold, future_share_,
-                        m_.art12_horizon * m_.response->max_step, &lasten_[0], buig_spend_.data(), compensation, au,
-                        ozb_verevening, siudu0, budget_ratio, m_.response->target.data(), balance, measures_.data(),
-                        saldo_.data(), total_.data(), signal_.data());
+    // Total lasten, planned saldo, the response (not in the base year) and the artikel-12 signal.
+    const Response* r = m_.response ? &*m_.response : nullptr;
+    const double speed = r ? r->speed : 0.0, max_step = r ? r->max_step : 0.0;
+    const double future = r ? future_share_ : 0.0, max_future = m_.art12_horizon * max_step;
+    const double* target = r ? r->target.data() : balance_.data();
+    if (r && !base)
+        plan_year<true>(G, index, speed, max_step, m_.art12_threshold, future, max_future, &lasten_[0],
+                        buig_spend_.data(), compensation, au, ozb_verevening, siudu0, budget_ratio, target,
+                        balance_.data(), measures_.data(), saldo_.data(), total_.data(), signal_.data());
     else
-        plan_year<false>(G, 1.0, 0.0, 0.0, m_.art12_threshold, m_.response ? future_share_ : 0.0,
-                         m_.response ? m_.art12_horizon * m_.response->max_step : 0.0, &lasten_[0], buig_spend_.data(),
-                         compensation, au, ozb_verevening, siudu0, budget_ratio,
-                         m_.response ? m_.response->target.data() : balance, balance, measures_.data(), saldo_.data(),
-                         total_.data(), signal_.data());
+        plan_year<false>(G, index, speed, max_step, m_.art12_threshold, future, max_future, &lasten_[0],
+                         buig_spend_.data(), compensation, au, ozb_verevening, siudu0, budget_ratio, target,
+                         balance_.data(), measures_.data(), saldo_.data(), total_.data(), signal_.data());
     if (out.response) std::copy(measures_.begin(), measures_.end(), out.response);
     // Shock events of this year: national fraction × municipal dispersion (mean one).
     for (std::size_t e = 0; e < m_.shocks.size(); ++e) {

@@ -231,3 +231,28 @@ def excess_growth(last_year: int = 2024, data: str | Path | None = None) -> pd.D
         out[d] = {"persistence": psi, "last": float(x[-1]), "sd": float(resid.std(ddof=1)), "years": float(len(x)),
                   **{int(str(y)): float(v) for y, v in excess[d].items()}}
     return pd.DataFrame(out).T
+
+
+def excess_parameters(last_year: int = 2024, data: str | Path | None = None,
+                      domains: tuple[str, ...] = ("Jeugd", "Wmo")) -> dict:
+    """The ``excess_growth`` and ``excess_persistence`` of ``domains`` as scenario sections
+    (``budget.domains.<name>``), estimated by :func:`excess_growth` on the begrotingen
+    2017–``last_year``: mean = the last year's excess, sd = the AR(1) residual's, persistence ψ
+    (three significant digits; an estimate outside [0, 1], possible on few years, is clipped
+    and says so)."""
+    est = excess_growth(last_year, data)
+    src = f"DERIVED gemfin.calibrate.excess_growth({last_year}): Iv3 begrotingen 2017-{last_year}, national lasten"
+    out = {}
+    for name in domains:
+        row = est.loc[name].to_dict()
+        psi = float(row["persistence"])
+        clipped = min(max(psi, 0.0), 1.0)
+        out[name] = {
+            "excess_growth": {"distribution": "normal", "params": [round(float(row["last"]), 4), round(float(row["sd"]), 4)],
+                              "source": src + "; mean = the excess of the last year over all lasten, sd = residual of "
+                                              "the AR(1) of the yearly excesses"},
+            "excess_persistence": {"value": float(f"{clipped:.3g}"),
+                                   "source": src + ", AR(1) through zero of the yearly excesses"
+                                   + (f" (estimate {psi:.3g}, clipped to [0, 1])" if clipped != psi else "")},
+        }
+    return out

@@ -441,10 +441,6 @@ def _cmd_report(args) -> None:
     print(f"gemfin report {res.scenario.name}: written {write_report(res, args.out)}")
 
 
-def _number_at(df: pd.DataFrame, row: str, column: str) -> float:
-    return float(df[column].to_numpy(dtype=float)[df.index.get_loc(row)])
-
-
 def _cmd_calibrate(args) -> None:
     import yaml
 
@@ -455,17 +451,7 @@ def _cmd_calibrate(args) -> None:
     elif args.what == "response":
         out = {"response": calibrate.response_parameters(args.last_year or 2024)}
     else:
-        year = args.last_year or 2024
-        est = calibrate.excess_growth(year)
-        src = f"DERIVED gemfin.calibrate.excess_growth({year}): Iv3 begrotingen 2017-{year}, national lasten"
-        out = {"domains": {name: {
-            "excess_growth": {"distribution": "normal",
-                              "params": [round(_number_at(est, name, "last"), 4), round(_number_at(est, name, "sd"), 4)],
-                              "source": src + "; mean = the excess of the last year over all lasten, sd = residual of "
-                                              "the AR(1) of the yearly excesses"},
-            "excess_persistence": {"value": float(f"{_number_at(est, name, 'persistence'):.3g}"),
-                                   "source": src + ", AR(1) through zero of the yearly excesses"}}
-            for name in ("Jeugd", "Wmo")}}
+        out = {"domains": calibrate.excess_parameters(args.last_year or 2024)}
     print(yaml.safe_dump({"budget": out}, sort_keys=False, allow_unicode=True, width=200), end="")
 
 

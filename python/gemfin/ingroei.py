@@ -45,7 +45,9 @@ def herverdeeleffect(source: str = "S2024_2024", data: str | Path | None = None)
     return pd.DataFrame({"he": he, "capped": suppl != 0, "inhabitants": inw}, index=suppl.index)
 
 
-def suppletie(he: pd.Series, inhabitants: pd.Series, cap_per_inhabitant: float) -> pd.Series:
-    """The suppletie under a cumulative cap: clamp(HE, ±cap·inw) − HE (euros)."""
-    bound = cap_per_inhabitant * inhabitants
-    return (he.clip(lower=-bound, upper=bound) - he).rename("suppletie")
+def suppletie(he, inhabitants, cap_per_inhabitant: float) -> np.ndarray:
+    """The suppletie under a cumulative cap: clamp(HE, ±cap·inw) − HE (euros), per position of
+    ``he`` and ``inhabitants`` (arrays or Series in the same order)."""
+    he = np.asarray(he, dtype=float)
+    bound = cap_per_inhabitant * np.asarray(inhabitants, dtype=float)
+    return np.clip(he, -bound, bound) - he

@@ -510,10 +510,11 @@ def ingroei_suppletie(spec: BudgetSpec, circ, years: list[int], he: np.ndarray |
     if spec.ingroei is None:
         return out
     he = _herverdeeleffect(spec, circ) if he is None else he
+    from .ingroei import suppletie
+
     inw = circ.municipalities["inhabitants"].reindex(codes).to_numpy(dtype=float)
     for k, y in enumerate(years):
-        bound = spec.ingroei.cap(y) * inw
-        out[:, k] = np.clip(he, -bound, bound) - he  # as gemfin.ingroei.suppletie
+        out[:, k] = suppletie(he, inw, spec.ingroei.cap(y))
     return out
 
 
