@@ -87,6 +87,12 @@ stubs: setup
 	$(VENV)/bin/pybind11-stubgen gemfin._core -o build/stubs > /dev/null
 	cp build/stubs/gemfin/_core.pyi python/gemfin/_core.pyi
 
+# The JSON Schemas of scenario and proposal files (docs/schemas/), written from the declared
+# models (gemfin.schema_scenario, gemfin.schema_proposal); `make test` checks they are current.
+schemas: setup
+	$(VENV)/bin/gemfin schema scenario --out docs/schemas/scenario.schema.json
+	$(VENV)/bin/gemfin schema proposal --out docs/schemas/proposal.schema.json
+
 # A wheel that installs without root and without the -dev packages: built from this checkout
 # (data and scenarios inside), repaired with auditwheel so that it carries the TBB library it
 # links, then installed into a fresh venv and smoke-tested there (allocate, a shipped scenario).

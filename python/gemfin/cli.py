@@ -131,6 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--kind", choices=("scenario", "proposal"),
                    help="what the file is (default: a proposal if it has 'changes' and no 'fund', else a scenario)")
 
+    sc = sub.add_parser("schema", help="print the JSON Schema of a scenario or proposal file (for editors that "
+                                       "validate YAML as it is typed)")
+    sc.add_argument("kind", choices=("scenario", "proposal"))
+    sc.add_argument("--out", metavar="FILE", help="write it to FILE instead of standard output")
+
     r = sub.add_parser("run", help="run a scenario (Monte Carlo) and write its results")
     r.add_argument("scenario", metavar="FILE", help="scenario YAML (see scenarios/)")
     r.add_argument("--paths", type=count, default=10_000, help="number of paths (default 10,000; 1e6 and 10_000 work too)")
@@ -441,6 +446,25 @@ def _cmd_report(args) -> None:
     print(f"gemfin report {res.scenario.name}: written {write_report(res, args.out)}")
 
 
+def _cmd_schema(args) -> None:
+    from . import schema_proposal, schema_scenario
+    from .io import atomic_write
+
+    text = schema_json(schema_scenario.json_schema() if args.kind == "scenario" else schema_proposal.json_schema())
+    if args.out:
+        out = atomic_write(args.out, lambda p: p.write_text(text, encoding="utf-8"))
+        print(f"gemfin schema {args.kind}: written {out}")
+    else:
+        print(text, end="")
+
+
+def schema_json(schema: dict) -> str:
+    """A JSON Schema as the files in docs/schemas hold it (sorted keys, 2-space indent)."""
+    import json
+
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def _cmd_calibrate(args) -> None:
     import yaml
 
@@ -457,7 +481,7 @@ def _cmd_calibrate(args) -> None:
 
 _COMMANDS = {"allocate": _cmd_allocate, "compare": _cmd_compare, "maatstaven": _cmd_maatstaven, "run": _cmd_run,
              "report": _cmd_report, "backtest": _cmd_backtest, "sensitivity": _cmd_sensitivity,
-             "calibrate": _cmd_calibrate}
+             "calibrate": _cmd_calibrate, "schema": _cmd_schema}
 
 
 def main(argv: list[str] | None = None) -> int:

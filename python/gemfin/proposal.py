@@ -25,6 +25,10 @@ Change types
            a new maatstaf; its volume is an existing maatstaf's or a CSV column per CBS code
 ``remove_maatstaf``  maatstaf                 drops the maatstaf from every cluster
 
+The structure is declared in :mod:`gemfin.schema_proposal` (a union of change models told
+apart by ``type``; JSON Schema in ``docs/schemas``); :meth:`Proposal.apply` checks what needs
+the circulaire.
+
 Fixed amounts are maatstaven with volume 1 (``vast``, ``Amsterdam``, ``Rotterdam``,
 ``Den Haag``): change them with ``scale``/``set``/``add``.
 """
@@ -35,89 +39,48 @@ import difflib
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from ._tables import read_table
 from ._yaml import load_yaml_mapping
 from .circulaire import Circulaire, is_ozb_maatstaf
 from .errors import ProposalError
-from .parameters import is_finite_number
-
-_CHANGE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
-    # type: (required fields, optional fields)
-    "scale": ({"maatstaf", "factor"}, {"cluster", "note"}),
-    "set": ({"maatstaf", "cluster", "bedrag"}, {"note"}),
-    "add": ({"maatstaf", "cluster", "delta"}, {"note"}),
-    "shift": ({"cluster", "from", "to"}, {"amount", "fraction", "note"}),
-    "add_maatstaf": ({"code", "name", "cluster", "bedrag", "volume"}, {"note"}),
-    "remove_maatstaf": ({"maatstaf"}, {"note"}),
-}
-
+from .schema_base import problems
+from .schema_proposal import Add, AddMaatstaf, Change, ProposalDoc, Scale, Set, Shift, VolumeFile, VolumeFrom
 
 @dataclass(frozen=True)
 class Proposal:
-    """A validated reform proposal. ``changes`` are plain dicts as in the YAML file."""
+    """A validated reform proposal; ``changes`` are the declared change models
+    (:mod:`gemfin.schema_proposal`), in order."""
 
     name: str
-    changes: tuple[dict, ...]
+    changes: tuple[Change, ...]
     description: str = ""
     source: str = ""
     path: Path | None = field(default=None, compare=False)
 
     @classmethod
     def from_dict(cls, doc: dict, *, origin: str = "<proposal>", base_dir: Path | None = None) -> "Proposal":
-        """Validate ``doc`` (every structural problem is reported at once, each with its field
-        path and, for a misspelt key, the closest expected one)."""
-        problems: list[str] = []
+        """Validate ``doc`` against the declared schema: every problem is reported at once, each
+        with its field path and, for a misspelt key or change type, the closest expected one."""
         if not isinstance(doc, dict):
             raise ProposalError(f"{origin}: expected a mapping with name and changes, got {type(doc).__name__}")
-        _unknown_keys(doc, {"name", "description", "source", "changes"}, origin, "top-level field", problems)
-        name = doc.get("name")
-        if not isinstance(name, str) or not name.strip():
-            problems.append(f"{origin}: field 'name' must be a non-empty string")
-        changes = doc.get("changes")
-        checked = []
-        if not isinstance(changes, list) or not changes:
-            problems.append(f"{origin}: field 'changes' must be a non-empty list of changes")
-            changes = []
-        for i, ch in enumerate(changes):
-            where = f"{origin}: changes[{i}]"
-            if not isinstance(ch, dict):
-                problems.append(f"{where}: expected a mapping with a 'type' field, got {ch!r}")
-                continue
-            kind = ch.get("type")
-            if not isinstance(kind, str) or kind not in _CHANGE_FIELDS:
-                close = difflib.get_close_matches(str(kind), sorted(_CHANGE_FIELDS), n=1, cutoff=0.6)
-                problems.append(f"{where}.type: {kind!r} is not a change type; expected one of {sorted(_CHANGE_FIELDS)}"
-                                + (f" (did you mean {close[0]!r}?)" if close else ""))
-                continue
-            required, optional = _CHANGE_FIELDS[kind]
-            before = len(problems)
-            _unknown_keys(ch, required | optional | {"type"}, where, f"field for a {kind!r} change", problems)
-            missing = required - set(ch)
-            if missing:
-                problems.append(f"{where}: a {kind!r} change needs field(s) {sorted(missing)}")
-            if kind == "shift" and ("amount" in ch) == ("fraction" in ch):
-                problems.append(f"{where}: a 'shift' change needs exactly one of 'amount' and 'fraction'")
-            ch = dict(ch)
-            if kind == "add_maatstaf" and isinstance(ch.get("volume"), dict) and "file" in ch["volume"]:
-                vol = dict(ch["volume"])
-                if not isinstance(vol["file"], str):
-                    problems.append(f"{where}.volume.file: expected a path string")
-                else:
-                    path = Path(vol["file"])
-                    vol["file"] = str(path if path.is_absolute() or base_dir is None else (base_dir / path).resolve())
-                    ch["volume"] = vol
-            if len(problems) == before:
-                checked.append(ch)
-        if problems:
-            raise ProposalError("\n".join(problems), problems)
-        assert isinstance(name, str)
-        return cls(name=name.strip(), changes=tuple(checked), description=str(doc.get("description", "")),
-                   source=str(doc.get("source", "")), path=None)
+        try:
+            m = ProposalDoc.model_validate(doc)
+        except ValidationError as exc:
+            found = problems(exc, doc, origin, ProposalDoc)
+            raise ProposalError("\n".join(found), found) from None
+        changes = []
+        for ch in m.changes:
+            if isinstance(ch, AddMaatstaf) and isinstance(ch.volume, VolumeFile) and base_dir is not None:
+                path = Path(ch.volume.file)
+                if not path.is_absolute():  # a relative file is the proposal file's neighbour
+                    ch = ch.model_copy(update={"volume": ch.volume.model_copy(update={"file": str((base_dir / path).resolve())})})
+            changes.append(ch)
+        return cls(name=m.name, changes=tuple(changes), description=m.description, source=m.source, path=None)
 
     def apply(self, circ: Circulaire) -> Circulaire:
         """The circulaire with this proposal's bedragen per eenheid (UF not yet re-solved)."""
@@ -138,18 +101,8 @@ class Proposal:
                 f"<br><i>Source: {html.escape(self.source or 'not stated')}</i><ol>{items}</ol>")
 
 
-def _unknown_keys(d: dict, allowed: set[str], where: str, what: str, problems: list[str]) -> None:
-    """A problem for every key of ``d`` not in ``allowed``, with the closest allowed key."""
-    for k in d:
-        if k in allowed:
-            continue
-        close = difflib.get_close_matches(str(k), sorted(a for a in allowed if a not in d), n=1, cutoff=0.6)
-        problems.append(f"{where}: unknown {what} {k!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
-                        + f"; expected {sorted(allowed)}")
-
-
-def _describe(ch: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in ch.items() if k != "note")
+def _describe(ch: Change) -> str:
+    return ", ".join(f"{k}={v}" for k, v in ch.model_dump(by_alias=True, exclude_none=True).items() if k != "note")
 
 
 def load_proposal(path: str | Path) -> Proposal:
@@ -161,111 +114,86 @@ def load_proposal(path: str | Path) -> Proposal:
     return proposal
 
 
-def _number(ch: dict, key: str, where: str, *, positive: bool = False, nonnegative: bool = False) -> float:
-    value = ch[key]
-    if not is_finite_number(value):
-        raise ProposalError(f"{where}.{key}: expected a finite number, got {value!r}")
-    if positive and value <= 0:
-        raise ProposalError(f"{where}.{key}: expected a positive number, got {value!r}")
-    if nonnegative and value < 0:
-        raise ProposalError(f"{where}.{key}: expected a number ≥ 0, got {value!r}")
-    return float(value)
-
-
-def _known(value: Any, known: list[str], where: str, what: str) -> str:
-    if isinstance(value, str) and value in known:
+def _known(value: str, known: list[str], where: str, what: str) -> str:
+    if value in known:
         return value
-    close = difflib.get_close_matches(str(value), known, n=3)
+    close = difflib.get_close_matches(value, known, n=3)
     hint = f"; did you mean {close}?" if close else f"; known: {known}"
     raise ProposalError(f"{where}: unknown {what} {value!r}{hint}")
 
 
-def _apply_change(ch: dict, where: str, rates: pd.DataFrame, volumes: pd.DataFrame,
+def _apply_change(ch: Change, where: str, rates: pd.DataFrame, volumes: pd.DataFrame,
                   meta: pd.DataFrame, circ: Circulaire):
-    kind = ch["type"]
     clusters = list(rates.columns)
     codes = list(rates.index)
-    if kind in ("scale", "set", "add"):
-        m = _known(ch["maatstaf"], codes, f"{where}.maatstaf", "maatstaf")
-        cols = clusters if kind == "scale" and "cluster" not in ch else [_known(ch["cluster"], clusters, f"{where}.cluster", "cluster")]
-        if kind == "scale":
-            rates.loc[m, cols] *= _number(ch, "factor", where, nonnegative=True)
-        elif kind == "set":
-            rates.loc[m, cols] = _number(ch, "bedrag", where)
+    if isinstance(ch, (Scale, Set, Add)):
+        m = _known(ch.maatstaf, codes, f"{where}.maatstaf", "maatstaf")
+        cols = clusters if ch.cluster is None else [_known(ch.cluster, clusters, f"{where}.cluster", "cluster")]
+        if isinstance(ch, Scale):
+            rates.loc[m, cols] *= ch.factor
+        elif isinstance(ch, Set):
+            rates.loc[m, cols] = ch.bedrag
         else:
-            rates.loc[m, cols] += _number(ch, "delta", where)
-    elif kind == "shift":
-        k = _known(ch["cluster"], clusters, f"{where}.cluster", "cluster")
-        src = _known(ch["from"], codes, f"{where}.from", "maatstaf")
-        dst = _known(ch["to"], codes, f"{where}.to", "maatstaf")
-        if src == dst:
-            raise ProposalError(f"{where}: 'from' and 'to' are the same maatstaf {src!r}")
+            rates.loc[m, cols] += ch.delta
+    elif isinstance(ch, Shift):
+        k = _known(ch.cluster, clusters, f"{where}.cluster", "cluster")
+        src = _known(ch.from_, codes, f"{where}.from", "maatstaf")
+        dst = _known(ch.to, codes, f"{where}.to", "maatstaf")
         if meta.loc[src, "is_ozb"] or meta.loc[dst, "is_ozb"]:
             raise ProposalError(f"{where}: cannot shift to or from an OZB maatstaf (rekentarief on WOZ, outside the UF)")
         v_src, v_dst = float(volumes[src].to_numpy().sum()), float(volumes[dst].to_numpy().sum())
         if v_dst <= 0:
             raise ProposalError(f"{where}.to: maatstaf {dst!r} has a national volume of 0; nothing to distribute on")
+        if v_src <= 0:
+            raise ProposalError(f"{where}.from: maatstaf {src!r} has a national volume of 0")
         national_src = float(rates[k].to_numpy()[codes.index(src)]) * v_src  # basis euros before UF
-        if "fraction" in ch:
-            frac = _number(ch, "fraction", where, nonnegative=True)
-            if frac > 1:
-                raise ProposalError(f"{where}.fraction: {frac} exceeds 1 (the whole amount of {src!r} in {k!r})")
-            basis_amount = frac * national_src
+        if ch.fraction is not None:
+            basis_amount = ch.fraction * national_src
         else:
+            assert ch.amount is not None  # the schema asks for exactly one of the two
             if circ.uitkeringsfactor is None:
                 raise ProposalError(f"{where}.amount: circulaire {circ.id} has no published uitkeringsfactor "
                                     "to convert euros to basis; use 'fraction'")
-            basis_amount = _number(ch, "amount", where) / circ.uitkeringsfactor
+            basis_amount = ch.amount / circ.uitkeringsfactor
             if abs(basis_amount) > abs(national_src) + 1e-6:
                 raise ProposalError(
-                    f"{where}.amount: EUR {ch['amount']:,.0f} exceeds the amount of {src!r} in cluster {k!r} "
+                    f"{where}.amount: EUR {ch.amount:,.0f} exceeds the amount of {src!r} in cluster {k!r} "
                     f"(EUR {national_src * circ.uitkeringsfactor:,.0f} at UF {circ.uitkeringsfactor})")
-        if v_src <= 0:
-            raise ProposalError(f"{where}.from: maatstaf {src!r} has a national volume of 0")
         rates.loc[src, [k]] -= basis_amount / v_src
         rates.loc[dst, [k]] += basis_amount / v_dst
-    elif kind == "add_maatstaf":
-        code = ch["code"]
-        if not isinstance(code, str) or not code.strip():
-            raise ProposalError(f"{where}.code: expected a non-empty string")
-        if code in codes:
-            raise ProposalError(f"{where}.code: maatstaf {code!r} already exists; use 'set' or 'scale'")
-        k = _known(ch["cluster"], clusters, f"{where}.cluster", "cluster")
-        bedrag = _number(ch, "bedrag", where)
-        vol = _added_volume(ch["volume"], f"{where}.volume", volumes)
-        rates.loc[code] = 0.0
-        rates.loc[code, k] = bedrag
-        volumes[code] = vol
-        meta.loc[code] = {"name": str(ch["name"]), "is_ozb": is_ozb_maatstaf(code), "bedrag": bedrag}
-    elif kind == "remove_maatstaf":
-        m = _known(ch["maatstaf"], codes, f"{where}.maatstaf", "maatstaf")
+    elif isinstance(ch, AddMaatstaf):
+        if ch.code in codes:
+            raise ProposalError(f"{where}.code: maatstaf {ch.code!r} already exists; use 'set' or 'scale'")
+        k = _known(ch.cluster, clusters, f"{where}.cluster", "cluster")
+        vol = _added_volume(ch.volume, f"{where}.volume", volumes)
+        rates.loc[ch.code] = 0.0
+        rates.loc[ch.code, k] = ch.bedrag
+        volumes[ch.code] = vol
+        meta.loc[ch.code] = {"name": ch.name, "is_ozb": is_ozb_maatstaf(ch.code), "bedrag": ch.bedrag}
+    else:
+        m = _known(ch.maatstaf, codes, f"{where}.maatstaf", "maatstaf")
         rates = rates.drop(index=m)
         volumes = volumes.drop(columns=m)
         meta = meta.drop(index=m)
     return rates, volumes, meta
 
 
-def _added_volume(spec: Any, where: str, volumes: pd.DataFrame) -> pd.Series:
-    if not isinstance(spec, dict) or ("from" in spec) == ("file" in spec):
-        raise ProposalError(f"{where}: expected a mapping with either 'from: <maatstaf>' or 'file: <csv>' and 'column'")
-    if "from" in spec:
-        src = _known(spec["from"], list(volumes.columns), f"{where}.from", "maatstaf")
+def _added_volume(spec: VolumeFrom | VolumeFile, where: str, volumes: pd.DataFrame) -> pd.Series:
+    if isinstance(spec, VolumeFrom):
+        src = _known(spec.from_, list(volumes.columns), f"{where}.from", "maatstaf")
         return volumes[src].copy()
-    if "column" not in spec:
-        raise ProposalError(f"{where}: a volume 'file' needs a 'column'")
-    path = Path(spec["file"])
+    path = Path(spec.file)
     table = read_table(path, sep=",")
-    code_col = spec.get("code_column", "gemeente")
-    ci = table.header.index(code_col) if code_col in table.header else None
-    vi = table.header.index(spec["column"]) if spec["column"] in table.header else None
+    ci = table.header.index(spec.code_column) if spec.code_column in table.header else None
+    vi = table.header.index(spec.column) if spec.column in table.header else None
     if ci is None or vi is None:
-        raise ProposalError(f"{where}: {path} needs columns {code_col!r} and {spec['column']!r}; it has {table.header}")
+        raise ProposalError(f"{where}: {path} needs columns {spec.code_column!r} and {spec.column!r}; it has {table.header}")
     values = {}
     for row, lineno in zip(table.rows, table.line_numbers):
         try:
             v = float(row[vi])
         except ValueError:
-            raise ProposalError(f"{path}, line {lineno}, column {spec['column']!r}: {row[vi]!r} is not a number") from None
+            raise ProposalError(f"{path}, line {lineno}, column {spec.column!r}: {row[vi]!r} is not a number") from None
         if not np.isfinite(v) or v < 0:
             raise ProposalError(f"{path}, line {lineno}, municipality {row[ci]}: volume {v} must be finite and ≥ 0")
         values[row[ci]] = v

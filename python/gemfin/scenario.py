@@ -4,10 +4,14 @@ Every parameter carries its source: either a number ``{value: 0.5, source: "..."
 distribution ``{distribution: normal, params: [0.0, 0.01], source: "..."}``; a source is a
 citation or starts with ``assumption``. A parameter whose value changes by year is dated,
 ``{2026: {value: 15, source: "..."}, 2029: {value: 10, source: "..."}}``: each value holds from
-its year until the next (``budget.ingroei.step``). Invalid files raise :class:`ScenarioError` with the path
-of the offending field (``scenarios/x.yaml: drivers.bijstand.national.params: ...``).
+its year until the next (``budget.ingroei.step``). Invalid files raise :class:`ScenarioError` listing
+every problem, each with the path of the offending field
+(``scenarios/x.yaml: drivers.bijstand.national.params: ...``).
 
-Schema (see ``scenarios/baseline.yaml`` for a complete, commented example)::
+The structure is declared in :mod:`gemfin.schema_scenario` (pydantic; JSON Schema in
+``docs/schemas``, explained in ``docs/scenario-files.md``); this module checks what needs the
+data and builds the :class:`Scenario`. In short (``scenarios/baseline.yaml`` is a complete,
+commented example)::
 
     name: str                      # required
     description: str
@@ -32,25 +36,26 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
-import numbers
+import functools
 import os
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn, Union, get_args, get_origin
 
 import numpy as np
+from pydantic import TypeAdapter, ValidationError
 
 from ._yaml import load_yaml_mapping
 from .booked import available as booked_ids, booked_id, is_booked, load_fund
 from .circulaire import Circulaire, circulaires, maatstaf_codes, newest_circulaire
-from .engine import check_correlation, core_distribution
+from .engine import check_correlation
 from .errors import GemfinError, InputError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
-from .parameters import DISTRIBUTIONS, DatedParam, Dist, Param, Process, is_finite_number  # noqa: F401
+from .parameters import Dist, Param, Process
 from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,
                               parse_budget, parse_compensation, parse_shock)
-
-FUND_RULES = ("ngru", "gdp")
-
+from .schema_base import problems
+from .schema_scenario import Budget, DriverModel, Fund, ScenarioDoc
 
 @dataclass(frozen=True)
 class Driver:
@@ -223,10 +228,10 @@ class Scenario:
         ]) + repr_html.frame(drivers, digits=None)
 
 
-# --- validation -------------------------------------------------------------------------------
+# --- building a scenario from its validated file ------------------------------------------------
 
 class _V:
-    """Validation context: the file and the field path."""
+    """Where a check is: the file and the field path."""
 
     def __init__(self, origin: str, path: str = ""):
         self.origin, self.path = origin, path
@@ -239,85 +244,15 @@ class _V:
     def fail(self, msg: str) -> NoReturn:
         raise ScenarioError(f"{self.origin}: {self.path or '<top>'}: {msg}")
 
-    def mapping(self, x, keys_required=(), keys_optional=()) -> dict:
-        if not isinstance(x, dict):
-            self.fail(f"expected a mapping, got {_kind(x)}")
-        allowed = list(keys_required) + [k for k in keys_optional if k not in keys_required]
-        extra = [k for k in x if k not in allowed]
-        missing = [k for k in keys_required if k not in x]
-        if extra:
-            # A misspelt key shows as an unknown one, named with its closest expected key, and
-            # comes first: the "missing" field it stands for is a consequence.
-            said = []
-            for k in extra:
-                close = difflib.get_close_matches(str(k), [a for a in allowed if a not in x], n=1, cutoff=0.6)
-                said.append(f"{k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-            msg = f"unknown field(s) {', '.join(said)}; expected {sorted(allowed)}"
-            self.fail(msg + (f"; missing {missing}" if missing else ""))
-        if missing:
-            self.fail(f"missing field(s) {missing}")
+    def year(self, x: int, years: list[int]) -> int:
+        if not years[0] <= x <= years[-1]:
+            self.fail(f"expected a year of the projection, from {years[0]} to {years[-1]}, got {x}")
         return x
-
-    def number(self, x, lo=-np.inf, hi=np.inf, what="a number") -> float:
-        if not is_finite_number(x):
-            self.fail(f"expected {what}, got {_kind(x)} {x!r}")
-        if not (lo <= x <= hi):
-            self.fail(f"expected {what} in [{lo}, {hi}], got {x}")
-        return float(x)
-
-    def integer(self, x, lo, hi) -> int:
-        if isinstance(x, bool) or not isinstance(x, numbers.Integral) or not lo <= x <= hi:
-            self.fail(f"expected an integer from {lo} to {hi}, got {x!r}")
-        return int(x)
-
-    def string(self, x) -> str:
-        if not isinstance(x, str) or not x.strip():
-            self.fail(f"expected a non-empty string, got {_kind(x)} {x!r}")
-        return x.strip()
-
-    def source(self, x: dict) -> str:
-        return self.at("source").string(x.get("source"))
-
-    def param(self, x, lo=-np.inf, hi=np.inf) -> Param:
-        m = self.mapping(x, ("value", "source"))
-        return Param(self.at("value").number(m["value"], lo, hi), self.source(m))
-
-    def dated(self, x, lo=-np.inf, hi=np.inf) -> DatedParam:
-        """``{YEAR: {value, source}, …}``: a value from each year on (at least one year)."""
-        if not isinstance(x, dict) or not x:
-            self.fail(f"expected dated values {{YEAR: {{value: NUMBER, source: TEXT}}, ...}}, got {_kind(x)}")
-        years = []
-        for k in x:
-            if isinstance(k, bool) or not isinstance(k, int) or not 1900 <= k <= 2200:
-                self.fail(f"expected years as keys (e.g. 2026), got {k!r}")
-            years.append(k)
-        return DatedParam(tuple((y, self.at(y).param(x[y], lo, hi)) for y in sorted(years)))
-
-    def dist(self, x) -> Dist:
-        m = self.mapping(x, ("distribution", "params", "source"))
-        kind = m["distribution"]
-        if not isinstance(kind, str) or kind not in DISTRIBUTIONS:
-            self.at("distribution").fail(f"unknown distribution {kind!r}; expected one of {sorted(DISTRIBUTIONS)}")
-        ps = m["params"]
-        if not isinstance(ps, list) or len(ps) != DISTRIBUTIONS[kind]:
-            self.at("params").fail(f"{kind} takes {DISTRIBUTIONS[kind]} parameter(s), got {ps!r}")
-        params = tuple(self.at("params").at(i).number(p) for i, p in enumerate(ps))
-        # The core's catalogue decides what is valid (and builds the distribution, cached, as a
-        # run will): one set of rules, not a copy here.
-        try:
-            core_distribution(kind, params)
-        except InputError as exc:
-            self.at("params").fail(f"invalid {kind} parameters {list(params)}: {str(exc).removeprefix('distribution: ')}")
-        return Dist(kind, params, self.source(m))
 
 
 def _fixed_process(p: Process) -> Process:
     """``p`` with its shock fixed at the shock's mean."""
     return Process(p.mean, p.persistence, p.start, Dist("fixed", (p.shock.mean,), "deterministic"))
-
-
-def _kind(x) -> str:
-    return type(x).__name__
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -371,7 +306,7 @@ def _unsourced_overrides(parent, child, path: str = "") -> list[str]:
 
 
 class _Problems:
-    """Collects validation errors so that one run reports every problem of a file."""
+    """Collects the problems of a file so that one run reports them all."""
 
     def __init__(self) -> None:
         self.messages: list[str] = []
@@ -384,83 +319,138 @@ class _Problems:
             return None
 
 
+@functools.cache
+def _section_adapter(name: str) -> TypeAdapter[Any]:
+    f = ScenarioDoc.model_fields[name]
+    t: Any = Annotated[f.annotation, *f.metadata] if f.metadata else f.annotation
+    return TypeAdapter(t)
+
+
+def validate_scenario_doc(doc: Any, origin: str = "<scenario>") -> tuple[ScenarioDoc | None, dict[str, Any], list[str]]:
+    """The declared structure of a scenario (:class:`gemfin.schema_scenario.ScenarioDoc`): the
+    validated file (None if it has problems), its top-level sections that are valid on their
+    own (so that what depends on them can still be checked and reported in the same run), and
+    the problems, each with its field path."""
+    try:
+        full = ScenarioDoc.model_validate(doc)
+        return full, {k: getattr(full, k) for k in ScenarioDoc.model_fields}, []
+    except ValidationError as exc:
+        found = problems(exc, doc, origin, ScenarioDoc)
+    parts: dict[str, Any] = {}
+    for name, f in ScenarioDoc.model_fields.items():
+        if name not in doc:
+            if not f.is_required():
+                parts[name] = f.get_default()
+            continue
+        try:
+            parts[name] = _section_adapter(name).validate_python(doc[name], strict=True)
+        except ValidationError:  # reported above, in the whole file's terms
+            container, items = _item_adapter(name)
+            # A list or mapping of items (drivers, shocks, ...): its valid items are checked on.
+            if items is None or not isinstance(doc[name], container):
+                continue
+            if isinstance(doc[name], dict):
+                parts[name] = {k: x for k, x in ((k, _valid(items, x)) for k, x in doc[name].items()) if x is not None}
+            else:
+                parts[name] = [x for x in (_valid(items, x) for x in doc[name]) if x is not None]
+    return None, parts, found
+
+
+@functools.cache
+def _item_adapter(name: str) -> tuple[type, TypeAdapter[Any] | None]:
+    """For a top-level section that is a list or mapping of items: the container type and the
+    validator of one item."""
+    t: Any = ScenarioDoc.model_fields[name].annotation
+    if get_origin(t) in (Union, types.UnionType):
+        t = next(a for a in get_args(t) if a is not type(None))
+    if get_origin(t) is list:
+        return list, TypeAdapter(get_args(t)[0])
+    if get_origin(t) is dict:
+        return dict, TypeAdapter(get_args(t)[1])
+    return object, None
+
+
+def _valid(adapter: TypeAdapter[Any], x: Any) -> Any:
+    try:
+        return adapter.validate_python(x, strict=True)
+    except ValidationError:
+        return None
+
+
 def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: str | os.PathLike | None = None) -> Scenario:
     """A scenario from its parsed YAML ``doc``; ``origin`` names it in errors, ``path`` is the
-    file it stands for (``extends`` and relative table paths are resolved against its folder)."""
+    file it stands for (``extends`` and relative table paths are resolved against its folder).
+
+    The declared schema checks the structure (types, ranges, required and unknown fields); what
+    needs the data is checked here: the circulaire, maatstaven, base filing, the drivers each
+    section names, the years of the horizon, the correlation matrix. Every problem of both
+    kinds is reported at once (a check that needs an invalid section is skipped)."""
     if path is not None and not isinstance(path, (str, os.PathLike)):
         raise ScenarioError(f"{origin}: path: expected a file path, got {type(path).__name__}")
     path = Path(path) if path is not None else None
+    if not isinstance(doc, dict):
+        raise ScenarioError(f"{origin}: expected a mapping with name, fund and drivers, got {type(doc).__name__}")
     doc = _resolve_extends(doc, path)
+    full, parts, found = validate_scenario_doc(doc, origin)
+    base_dir = path.parent if path else None
     v = _V(origin)
-    top = v.mapping(doc, ("name", "fund", "drivers"),
-                    ("description", "circulaire", "horizon", "correlation", "budget", "shocks", "compensation",
-                     "proposal", "extends"))
-    problems = _Problems()
-    proposal = None
-    if "proposal" in top:
-        proposal = problems.run(_parse_proposal, v.at("proposal"), top["proposal"], path)
-    name = problems.run(lambda: v.at("name").string(top["name"]))
-    circ_id = top.get("circulaire") or newest_circulaire()
-    if circ_id == "booked":
-        circ_id = problems.run(_booked_circulaire, v, top.get("budget"))
-    if circ_id is None or problems.run(_check_circulaire, v, circ_id) is None:
-        raise ScenarioError(problems.messages[0], problems.messages)
-    horizon = problems.run(lambda: v.at("horizon").integer(top.get("horizon", 10), 1, 50)) or 10
-    base_year = int(circ_id.split("_")[1])
-    raw_base = top["budget"].get("base") if isinstance(top.get("budget"), dict) else None
-    years = _years(base_year, horizon, isinstance(raw_base, dict) and raw_base.get("first_year") == "base")
+    problems_ = _Problems()
+    problems_.messages.extend(found)
+    proposal = problems_.run(_proposal_path, v.at("proposal"), parts["proposal"], base_dir) if parts.get("proposal") else None
+    budget_m: Budget | None = parts.get("budget")
+    circ_id: str | None = None
+    if "circulaire" in parts and ("budget" in parts or parts["circulaire"] != "booked"):
+        circ_id = parts["circulaire"] or newest_circulaire()
+        if circ_id == "booked":
+            circ_id = problems_.run(_booked_circulaire, v, budget_m)
+        if circ_id is not None:
+            circ_id = problems_.run(_check_circulaire, v, circ_id)
+    years = None
+    if circ_id is not None and "horizon" in parts and "budget" in parts:
+        years = _years(int(circ_id.split("_")[1]), parts["horizon"], budget_m is not None and budget_m.base.first_year == "base")
 
-    fund = problems.run(_parse_fund, v.at("fund"), top["fund"], years)
-    dv = v.at("drivers")
+    fund: Fund | None = parts.get("fund")
+    mutations = []
+    if fund is not None and years is not None:
+        mutations = [(problems_.run(v.at("fund").at("policy_mutations").at(i).at("year").year, pm.year, years),
+                      float(pm.amount), pm.source) for i, pm in enumerate(fund.policy_mutations or [])]
+    # Declared names count for the checks below even when a driver itself is invalid, so one
+    # mistake is reported once rather than again wherever the driver is referred to.
+    driver_names = [str(k) for k in doc["drivers"]] if isinstance(doc.get("drivers"), dict) else []
     drivers = []
-    if not isinstance(top["drivers"], dict) or not top["drivers"]:
-        problems.run(dv.fail, "expected a mapping of driver name → driver")
-    else:
+    if "drivers" in parts and circ_id is not None:
         # A booked fund has no maatstaven; the drivers still name those of the verdeelmodel
         # (they drive the budget's volumes), checked against the newest circulaire.
         known = list(maatstaf_codes(newest_circulaire() if is_booked(circ_id) else circ_id))
         owner: dict[str, str] = {}
-        for dname, spec in top["drivers"].items():
-            d = problems.run(_parse_driver, dv.at(dname), dname, spec, known, owner)
+        for dname, spec in parts["drivers"].items():
+            d = problems_.run(_driver, v.at("drivers").at(dname), dname, spec, known, owner)
             if d is not None:
                 drivers.append(d)
-    # Declared names count for the sections below even when a driver itself is invalid, so one
-    # mistake is reported once rather than again wherever the driver is referred to.
-    driver_names = list(top["drivers"]) if isinstance(top["drivers"], dict) else []
     budget = None
-    if "budget" in top:
-        budget = problems.run(parse_budget, v.at("budget"), top["budget"], driver_names, _process, path.parent if path else None,
-                              circ_id)
+    if budget_m is not None and circ_id is not None:
+        budget = problems_.run(parse_budget, v.at("budget"), budget_m, driver_names, circ_id)
     shocks: list[ShockSpec] = []
     comps: list[CompensationSpec] = []
-    for key, parse, out in (("shocks", lambda iv, x: parse_shock(iv, x, years), shocks),
-                            ("compensation", lambda iv, x: parse_compensation(iv, x, years, path.parent if path else None), comps)):
-        items = top.get(key, []) or []
-        if items and "budget" not in top:
-            problems.run(v.at(key).fail, "needs a 'budget' section (shocks and compensation act on municipal budgets)")
-            continue
-        if not isinstance(items, list):
-            problems.run(v.at(key).fail, "expected a list")
-            continue
-        for i, item in enumerate(items):
-            r = problems.run(parse, v.at(key).at(i), item)
-            if r is not None:
-                out.append(r)
-    # Declared names count even when the fund itself is invalid (as for drivers above), so a
-    # fund error does not also show as an unknown correlation variable.
-    declared_rule = top["fund"].get("rule") if isinstance(top["fund"], dict) else None
-    names = (["growth"] + (["price"] if declared_rule == "gdp" else []) + driver_names)
-    if "budget" in top:  # declared, even if invalid: its errors are reported once, above
-        names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [f"shock.{s.name}" for s in shocks]
-        if isinstance(top["budget"], dict) and top["budget"].get("realisation") is not None:
-            names.append("realisation")
-    corr = problems.run(_parse_correlation, v.at("correlation"), top.get("correlation", []) or [], names) or []
-    if problems.messages:
-        raise ScenarioError("\n".join(problems.messages), problems.messages)
-    rule, rule_source, growth, price, mutations, growth_history = fund
-    scen = Scenario(name, str(top.get("description", "")), circ_id, horizon, rule, rule_source, growth, price,
-                    tuple(mutations), tuple(drivers), tuple(corr), path, doc, budget, tuple(shocks), tuple(comps),
-                    proposal, growth_history)
+    if years is not None:
+        shocks = [problems_.run(parse_shock, v.at("shocks").at(i), x, years) for i, x in enumerate(parts.get("shocks") or [])]
+        comps = [problems_.run(parse_compensation, v.at("compensation").at(i), x, years, base_dir)
+                 for i, x in enumerate(parts.get("compensation") or [])]
+    names = _shock_names(doc, driver_names)
+    for i, c in enumerate(parts.get("correlation") or []):
+        for p in c.between:
+            if p not in names:
+                close = difflib.get_close_matches(p, names, n=1, cutoff=0.6)
+                problems_.run(v.at("correlation").at(i).at("between").fail, f"unknown variable {p!r}; expected one of "
+                              f"{names}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    if problems_.messages:
+        raise ScenarioError("\n".join(problems_.messages), problems_.messages)
+    assert full is not None and circ_id is not None and fund is not None
+    corr = tuple((c.between[0], c.between[1], float(c.value), c.source) for c in full.correlation or [])
+    scen = Scenario(full.name, full.description, circ_id, full.horizon, fund.rule, fund.source or "", fund.growth.spec(),
+                    fund.price.spec() if fund.price is not None else None, tuple(mutations), tuple(drivers), corr, path,
+                    doc, budget, tuple(shocks), tuple(comps), proposal,
+                    fund.growth.history.spec() if fund.growth.history is not None else None)
     try:  # the core's check, the one a run makes
         check_correlation(scen.correlation_matrix(), list(names))
     except InputError as exc:
@@ -468,13 +458,28 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: str | os.Pat
     return scen
 
 
-def _parse_proposal(pv: _V, x, path: Path | None) -> Path:
+def _shock_names(doc: dict, driver_names: list[str]) -> list[str]:
+    """The correlated variables the file declares (whether or not their sections are valid: an
+    invalid section is reported once, not again as an unknown correlation variable); in the
+    order of :attr:`Scenario.shock_names`."""
+    fund, budget = doc.get("fund"), doc.get("budget")
+    names = ["growth"] + (["price"] if isinstance(fund, dict) and fund.get("rule") == "gdp" else []) + driver_names
+    if budget is not None:
+        shocks = doc["shocks"] if isinstance(doc.get("shocks"), list) else []
+        names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [
+            f"shock.{s.get('name')}" for s in shocks if isinstance(s, dict)]
+        if isinstance(budget, dict) and budget.get("realisation") is not None:
+            names.append("realisation")
+    return names
+
+
+def _proposal_path(pv: _V, x: str, base_dir: Path | None) -> Path:
     from .proposal import load_proposal
     from .errors import ProposalError
 
-    p = Path(pv.string(x))
+    p = Path(x)
     if not p.is_absolute():
-        p = ((path.parent if path else Path.cwd()) / p).resolve()
+        p = ((base_dir or Path.cwd()) / p).resolve()
     try:
         load_proposal(p)
     except ProposalError as exc:
@@ -488,109 +493,39 @@ def _years(base_year: int, horizon: int, base_first: bool) -> list[int]:
     return list(range(first, first + horizon))
 
 
-def _check_circulaire(v: _V, circ_id) -> str:
-    if not isinstance(circ_id, str) or (circ_id not in circulaires() and circ_id not in booked_ids()):
+def _check_circulaire(v: _V, circ_id: str) -> str:
+    if circ_id not in circulaires() and circ_id not in booked_ids():
+        close = difflib.get_close_matches(circ_id, circulaires(), n=1, cutoff=0.6)
         v.at("circulaire").fail(f"unknown circulaire {circ_id!r}; shipped: {circulaires()}, or 'booked' "
-                                "(the gemeentefonds as the budget.base filing booked it)")
+                                "(the gemeentefonds as the budget.base filing booked it)"
+                                + (f" (did you mean {close[0]!r}?)" if close else ""))
     return circ_id
 
 
-def _booked_circulaire(v: _V, budget) -> str:
+def _booked_circulaire(v: _V, budget: Budget | None) -> str:
     """``circulaire: booked``: the gemeentefonds as booked in the ``budget.base`` filing."""
-    base = budget.get("base") if isinstance(budget, dict) else None
-    if not isinstance(base, dict):
+    if budget is None:
         v.at("circulaire").fail("'booked' takes the gemeentefonds as the budget.base filing booked it; "
                                 "expected a budget section with base: {document, year}")
-    doc, year = base.get("document"), base.get("year")
-    cid = booked_id(doc, year) if doc in ("begroting", "jaarrekening") and isinstance(year, int) else None
+    doc, year = budget.base.document, budget.base.year
+    cid = booked_id(doc, year)
     if cid is None or cid not in booked_ids():
         v.at("circulaire").fail(f"no booked gemeentefonds for the {doc} {year}: Iv3 has it (rijk) for the begrotingen "
                                 "2017–2024 and the jaarrekeningen 2017–2022")
     return cid
 
 
-def _process(pv: _V, x) -> Process:
-    m = pv.mapping(x, ("mean", "persistence", "start", "shock"))
-    return Process(pv.at("mean").param(m["mean"], -0.5, 0.5), pv.at("persistence").param(m["persistence"], 0.0, 0.99),
-                   pv.at("start").param(m["start"], -0.5, 0.5), pv.at("shock").dist(m["shock"]))
-
-
-def _parse_fund(fv: _V, x, years: list[int]):
-    fund = fv.mapping(x, ("rule", "growth"), ("price", "policy_mutations", "source"))
-    rule = fund["rule"]
-    if not isinstance(rule, str) or rule not in FUND_RULES:
-        fv.at("rule").fail(f"expected one of {list(FUND_RULES)}, got {rule!r}")
-    g = fund["growth"]
-    history = None
-    if isinstance(g, dict) and "history" in g:
-        # Real growth of the base year and before, in the GDP rule's 8-year window; without it
-        # the window starts filled with `start`, so a recession's first year would also be its past.
-        history = fv.at("growth").at("history").param(g["history"], -0.5, 0.5)
-        if rule != "gdp":
-            fv.at("growth").at("history").fail("only the 'gdp' rule has a growth history (its 8-year window)")
-        g = {k: v for k, v in g.items() if k != "history"}
-    growth = _process(fv.at("growth"), g)
-    price = None
-    if rule == "gdp":
-        if "price" not in fund:
-            fv.fail("rule 'gdp' needs a 'price' process (the GDP deflator)")
-        price = _process(fv.at("price"), fund["price"])
-    elif "price" in fund:
-        fv.at("price").fail("only the 'gdp' rule has a price process")
-    mutations = []
-    pm = fund.get("policy_mutations", []) or []
-    if not isinstance(pm, list):
-        fv.at("policy_mutations").fail("expected a list of {year, amount, source}")
-    for i, item in enumerate(pm):
-        iv = fv.at("policy_mutations").at(i)
-        m = iv.mapping(item, ("year", "amount", "source"))
-        year = iv.at("year").integer(m["year"], years[0], years[-1])
-        mutations.append((year, iv.at("amount").number(m["amount"], what="an amount in euros"), iv.source(m)))
-    return rule, str(fund.get("source", "")), growth, price, mutations, history
-
-
-def _parse_driver(dvv: _V, dname: str, spec, known: list[str], owner: dict[str, str]) -> Driver:
-    if dname in ("growth", "price", "wage_price"):
-        dvv.fail("'growth', 'price' and 'wage_price' are reserved for the macro shocks")
-    m = dvv.mapping(spec, ("maatstaven", "national", "municipal_sd"), ("average_years", "note"))
-    ms = m["maatstaven"]
-    if not isinstance(ms, list) or not ms:
-        dvv.at("maatstaven").fail("expected a non-empty list of maatstaf codes")
-    for i, code in enumerate(ms):
-        if not isinstance(code, str) or code not in known:
+def _driver(dvv: _V, dname: str, spec: DriverModel, known: list[str], owner: dict[str, str]) -> Driver:
+    for i, code in enumerate(spec.maatstaven):
+        if code not in known:
             close = difflib.get_close_matches(str(code), known, n=3)
             dvv.at("maatstaven").at(i).fail(
                 f"unknown maatstaf {code!r}" + (f"; did you mean {close}?" if close else f"; known: {known}"))
         if code in owner:
             dvv.at("maatstaven").at(i).fail(f"maatstaf {code!r} is already driven by {owner[code]!r}")
-    for code in ms:
+    for code in spec.maatstaven:
         owner[code] = dname
-    return Driver(dname, tuple(ms), dvv.at("national").dist(m["national"]),
-                  dvv.at("municipal_sd").param(m["municipal_sd"], 0.0, 1.0),
-                  dvv.at("average_years").integer(m.get("average_years", 1), 1, 10))
-
-
-def _parse_correlation(cv: _V, items, names: list[str]):
-    if not isinstance(items, list):
-        cv.fail("expected a list of {between: [A, B], value, source}")
-    corr, seen_pairs = [], set()
-    for i, item in enumerate(items):
-        iv = cv.at(i)
-        m = iv.mapping(item, ("between", "value", "source"))
-        pair = m["between"]
-        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
-            iv.at("between").fail("expected two names, e.g. [growth, bijstand]")
-        for p in pair:
-            if p not in names:
-                iv.at("between").fail(f"unknown variable {p!r}; expected one of {names}")
-        if pair[0] == pair[1]:
-            iv.at("between").fail("a variable's correlation with itself is 1 by definition")
-        key = frozenset(pair)
-        if key in seen_pairs:
-            iv.at("between").fail(f"correlation of {pair} is given twice")
-        seen_pairs.add(key)
-        corr.append((pair[0], pair[1], iv.at("value").number(m["value"], -1.0, 1.0), iv.source(m)))
-    return corr
+    return Driver(dname, tuple(spec.maatstaven), spec.national.spec(), spec.municipal_sd.spec(), spec.average_years)
 
 
 def scenarios() -> list[str]:

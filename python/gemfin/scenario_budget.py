@@ -54,12 +54,10 @@ import pandas as pd
 
 from .errors import DataError
 from .parameters import DatedParam, Dist, Param, Process
+from .schema_base import dated_spec
+from .schema_scenario import (COMPENSATION_REVENUE, DOMAIN_NAMES, REVENUE_TARGETS, SHOCK_TARGETS, Budget,  # noqa: F401
+                              ClusterKey, Compensation, Ingroei, RevenueKey, Shock, SiuduKey)
 
-DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
-REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")
-SHOCK_TARGETS = REVENUE_TARGETS + DOMAIN_NAMES
-COMPENSATION_REVENUE = ("OZB woningen", "OZB niet-woningen", "Parkeerbelasting", "Overige belastingen", "Parkeren",
-                        "Overige baten")
 
 
 @dataclass(frozen=True)
@@ -170,22 +168,12 @@ def _funds_for(doc: str, year: int) -> list[str]:
     return out
 
 
-def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, circ_id: str) -> BudgetSpec:
-    m = v.mapping(x, ("wage_price", "domains", "buig"),
-                  ("base", "include_bestemmingsreserves", "bestemmingsreserves_share", "ozb", "revenue_volume_driver", "ingroei", "artikel12_threshold", "artikel12_horizon",
-                   "response", "realisation", "source"))
-    base = v.at("base").mapping(m.get("base", {"document": "begroting", "year": 2025}), ("document", "year"),
-                                ("first_year",))
-    doc, year = base["document"], base["year"]
-    first_year = base.get("first_year", "next")
-    if first_year not in ("next", "base"):
-        v.at("base").at("first_year").fail(f"expected 'next' (project from the year after the base) or 'base' "
-                                           f"(from the base begroting's own year), got {first_year!r}")
-    if first_year == "base" and doc != "begroting":
-        v.at("base").at("first_year").fail(f"'base' projects the base begroting's own year; the base is the {doc} "
-                                           f"{year}, already realised")
+def parse_budget(v, m: Budget, driver_names: list[str], circ_id: str) -> BudgetSpec:
+    """The budget part of a scenario from its validated section; checks what needs the data
+    (the base filing, the circulaire it goes with, the drivers it names)."""
+    doc, year = m.base.document, m.base.year
     shipped = base_filings()
-    if not (isinstance(doc, str) and isinstance(year, int) and not isinstance(year, bool) and (doc, year) in shipped):
+    if (doc, year) not in shipped:
         listed = ", ".join(f"{d} {y}" for d, y in shipped)
         v.at("base").fail(f"no Iv3 {doc} {year} is shipped; expected one of: {listed}")
     # The calendar (docs/budget-model.md): the base filing's year is the year of the fund the
@@ -197,140 +185,76 @@ def parse_budget(v, x, driver_names: list[str], process, base_dir: Path | None, 
                           f"year is the year of the fund the projection starts from; "
                           + (f"for the {doc} {year} use circulaire: {' or '.join(fits)}" if fits else
                              f"no circulaire or booked gemeentefonds in the data goes with the {doc} {year}"))
-    incl = m.get("include_bestemmingsreserves", False)
-    if not isinstance(incl, bool):
-        v.at("include_bestemmingsreserves").fail(f"expected true or false, got {incl!r}")
-    if "bestemmingsreserves_share" in m:
-        if "include_bestemmingsreserves" in m:
-            v.at("include_bestemmingsreserves").fail("give bestemmingsreserves_share or include_bestemmingsreserves, "
-                                                     "not both")
-        share = v.at("bestemmingsreserves_share").param(m["bestemmingsreserves_share"], 0.0, 1.0)
+
+    def driver(where, name: str | None) -> str | None:
+        if name is not None and name not in driver_names:
+            where.fail(f"unknown driver {name!r}; expected one of {driver_names}")
+        return name
+
+    driver(v.at("buig").at("driver"), m.buig.driver)
+    if m.bestemmingsreserves_share is not None:
+        share = m.bestemmingsreserves_share.spec()
     else:
+        incl = bool(m.include_bestemmingsreserves)
         share = Param(1.0 if incl else 0.0, "include_bestemmingsreserves: " + str(incl).lower())
-    dv = v.at("domains")
-    dm = dv.mapping(m["domains"], DOMAIN_NAMES)
     domains = []
     for name in DOMAIN_NAMES:
-        d = dv.at(name).mapping(dm[name], ("volume", "excess_growth", "error"), ("excess_persistence", "note"))
-        vol = dv.at(name).at("volume").mapping(d["volume"], (), tuple(driver_names))
-        weights = tuple((k, dv.at(name).at("volume").at(k).number(w, 0.0, 1e6, "a weight ≥ 0")) for k, w in vol.items())
-        err = dv.at(name).at("error").mapping(d["error"], ("mu", "sigma"))
-        domains.append(DomainSpec(name, weights, dv.at(name).at("excess_growth").dist(d["excess_growth"]),
-                                  dv.at(name).at("error").at("mu").param(err["mu"], -1.0, 1.0),
-                                  dv.at(name).at("error").at("sigma").param(err["sigma"], 0.0, 1.0),
-                                  dv.at(name).at("excess_persistence").param(d["excess_persistence"], 0.0, 1.0)
-                                  if "excess_persistence" in d else None))
-    ov = v.at("ozb")
-    o = ov.mapping(m.get("ozb", {}), (), ("woz_driver", "pass_through", "policy_growth"))
-    woz = o.get("woz_driver")
-    if woz is not None and (not isinstance(woz, str) or woz not in driver_names):
-        ov.at("woz_driver").fail(f"unknown driver {woz!r}; expected one of {driver_names}")
-    one = {"value": 1.0, "source": "default: OZB revenue follows the WOZ value one for one"}
-    zero = {"value": 0.0, "source": "default: no extra OZB policy"}
-    bv = v.at("buig")
-    b = bv.mapping(m["buig"], ("driver", "vangnet_threshold", "vangnet_full", "vangnet_share"))
-    if not isinstance(b["driver"], str) or b["driver"] not in driver_names:
-        bv.at("driver").fail(f"unknown driver {b['driver']!r}; expected one of {driver_names}")
-    art12 = m.get("artikel12_threshold", {"value": 0.02, "source": "docs/domain.md §6.5: deficit of at least 2% of tax capacity + AU + IU + DU (Bfv art. 23)"})
-    realisation = None
-    if m.get("realisation") is not None:
-        rv = v.at("realisation")
-        if doc != "begroting":
-            rv.fail(f"the realisation model turns a begroting into a result; the base is the {doc} {year}, "
-                    "already realised: remove 'realisation' or use a begroting base")
-        r = rv.mapping(m["realisation"], ("beta", "rho", "year", "residual", "size_elasticity", "reference_inhabitants"),
-                       ("note",))
-        realisation = RealisationSpec(rv.at("beta").param(r["beta"], -2.0, 2.0), rv.at("rho").param(r["rho"], -2.0, 2.0),
-                                      rv.at("year").dist(r["year"]), rv.at("residual").dist(r["residual"]),
-                                      rv.at("size_elasticity").param(r["size_elasticity"], -2.0, 2.0),
-                                      rv.at("reference_inhabitants").param(r["reference_inhabitants"], 1.0, 1e7))
-    horizon = m.get("artikel12_horizon", {"value": 3, "source": "docs/domain.md §6.5 (Bfv art. 23): the budget "
-                                                                "year and the three following years"})
-    horizon_param = v.at("artikel12_horizon").param(horizon, 0.0, 50.0)
-    rev_driver = m.get("revenue_volume_driver")
-    if rev_driver is not None and (not isinstance(rev_driver, str) or rev_driver not in driver_names):
-        v.at("revenue_volume_driver").fail(f"unknown driver {rev_driver!r}; expected one of {driver_names}")
-    if horizon_param.value != int(horizon_param.value):
-        v.at("artikel12_horizon").at("value").fail(f"expected a whole number of years, got {horizon_param.value!r}")
-    return BudgetSpec(doc, year, share, process(v.at("wage_price"), m["wage_price"]), tuple(domains), woz,
-                      ov.at("pass_through").param(o.get("pass_through", one), 0.0, 5.0),
-                      ov.at("policy_growth").param(o.get("policy_growth", zero), -0.5, 0.5), b["driver"],
-                      bv.at("vangnet_threshold").param(b["vangnet_threshold"], 0.0, 1.0),
-                      bv.at("vangnet_full").param(b["vangnet_full"], 0.0, 1.0),
-                      bv.at("vangnet_share").param(b["vangnet_share"], 0.0, 1.0),
-                      v.at("artikel12_threshold").param(art12, 0.0, 1.0), realisation, first_year,
-                      _parse_response(v.at("response"), m.get("response", "none")), horizon_param, rev_driver,
-                      _parse_ingroei(v.at("ingroei"), m["ingroei"], year, circ_id) if m.get("ingroei") is not None else None)
+        d = getattr(m.domains, name)
+        for k in d.volume:
+            driver(v.at("domains").at(name).at("volume").at(k), k)
+        domains.append(DomainSpec(name, tuple((k, float(w)) for k, w in d.volume.items()), d.excess_growth.spec(),
+                                  d.error.mu.spec(), d.error.sigma.spec(),
+                                  d.excess_persistence.spec() if d.excess_persistence is not None else None))
+    r = m.realisation
+    realisation = None if r is None else RealisationSpec(
+        r.beta.spec(), r.rho.spec(), r.year.spec(), r.residual.spec(), r.size_elasticity.spec(),
+        r.reference_inhabitants.spec())
+    response = None if m.response == "none" else ResponseSpec(m.response.speed.spec(), m.response.max_step.spec(),
+                                                              m.response.tax_share.spec())
+    return BudgetSpec(doc, year, share, m.wage_price.spec(), tuple(domains),
+                      driver(v.at("ozb").at("woz_driver"), m.ozb.woz_driver),
+                      m.ozb.pass_through.spec(), m.ozb.policy_growth.spec(),
+                      m.buig.driver,
+                      m.buig.vangnet_threshold.spec(), m.buig.vangnet_full.spec(), m.buig.vangnet_share.spec(),
+                      m.artikel12_threshold.spec(), realisation, m.base.first_year, response,
+                      m.artikel12_horizon.spec(), driver(v.at("revenue_volume_driver"), m.revenue_volume_driver),
+                      _ingroei(v.at("ingroei"), m.ingroei, year, circ_id) if m.ingroei is not None else None)
 
 
-def _parse_ingroei(v, x, base_year: int, circ_id: str) -> IngroeiSpec:
+def _ingroei(v, m: Ingroei, base_year: int, circ_id: str) -> IngroeiSpec:
     from .ingroei import COLUMN, PUBLISHED_CAPS
 
-    m = v.mapping(x, ("from", "first_year", "first_cap", "step"), ("note",))
-    if not isinstance(m["from"], str) or m["from"] not in PUBLISHED_CAPS:
+    if m.from_ not in PUBLISHED_CAPS:
         v.at("from").fail(f"expected a circulaire that publishes {COLUMN!r}: one of {sorted(PUBLISHED_CAPS)}, "
-                          f"got {m['from']!r}")
+                          f"got {m.from_!r}")
     if circ_id in PUBLISHED_CAPS:
         v.fail(f"circulaire {circ_id} publishes its own suppletie ({COLUMN!r}); the ingroei carries it forward for "
                "circulaires that do not: remove budget.ingroei")
-    first = m["first_year"]
-    if isinstance(first, bool) or not isinstance(first, int) or first > base_year:
-        v.at("first_year").fail(f"expected a year up to the base year {base_year}, got {first!r} (for a base year "
-                                f"before the herijking's circulaires without suppletie, remove budget.ingroei)")
-    spec = IngroeiSpec(m["from"], first, v.at("first_cap").param(m["first_cap"], 0.0, 1e4),
-                       v.at("step").dated(m["step"], 0.0, 1e3))
-    if spec.step.values[0][0] > first + 1:
-        v.at("step").fail(f"the first step must apply from {first + 1} at the latest (the year after first_year)")
-    return spec
+    if m.first_year > base_year:
+        v.at("first_year").fail(f"expected a year up to the base year {base_year}, got {m.first_year!r} (for a base "
+                                "year before the herijking's circulaires without suppletie, remove budget.ingroei)")
+    return IngroeiSpec(m.from_, m.first_year, m.first_cap.spec(), dated_spec(m.step))
 
 
-def _parse_response(v, x) -> ResponseSpec | None:
-    """``none`` (unchanged policy: the budget gap) or the calibrated rule with its numbers."""
-    if x == "none":
-        return None
-    if not isinstance(x, dict):
-        v.fail(f"expected 'none' or a mapping with rule: calibrated, speed, max_step and tax_share; got {x!r}")
-        return None
-    r = v.mapping(x, ("rule", "speed", "max_step", "tax_share"), ("note",))
-    if r["rule"] != "calibrated":
-        v.at("rule").fail(f"expected 'calibrated' (the only rule), got {r['rule']!r}")
-    return ResponseSpec(v.at("speed").param(r["speed"], 0.0, 1.0), v.at("max_step").param(r["max_step"], 0.0, 1.0),
-                        v.at("tax_share").param(r["tax_share"], 0.0, 1.0))
+def parse_shock(v, m: Shock, years: list[int]) -> ShockSpec:
+    return ShockSpec(m.name, v.at("year").year(m.year, years), m.target, m.fraction.spec(), m.municipal_sd.spec())
 
 
-def parse_shock(v, x, years: list[int]) -> ShockSpec:
-    m = v.mapping(x, ("name", "year", "target", "fraction", "municipal_sd"), ("note",))
-    if not isinstance(m["target"], str) or m["target"] not in SHOCK_TARGETS:
-        v.at("target").fail(f"unknown target {m['target']!r}; expected one of {list(SHOCK_TARGETS)}")
-    return ShockSpec(v.at("name").string(m["name"]), v.at("year").integer(m["year"], years[0], years[-1]), m["target"],
-                     v.at("fraction").dist(m["fraction"]), v.at("municipal_sd").param(m["municipal_sd"], 0.0, 2.0))
-
-
-def parse_compensation(v, x, years: list[int], base_dir: Path | None) -> CompensationSpec:
-    m = v.mapping(x, ("name", "year", "amount", "key"), ("package", "note", "source"))
-    key = m["key"]
-    kv = v.at("key")
-    if key == "per_inhabitant":
-        kind, arg = "per_inhabitant", None
-    elif isinstance(key, dict) and len(key) == 1:
-        kind, arg = next(iter(key.items()))
-        if kind == "revenue":
-            lines = [arg] if isinstance(arg, str) else arg
-            if not isinstance(lines, list) or not lines or any(not isinstance(x, str) or x not in COMPENSATION_REVENUE for x in lines):
-                kv.at("revenue").fail(f"expected revenue line(s) from {list(COMPENSATION_REVENUE)}, got {arg!r}")
-            arg = tuple(lines)
-        elif kind in ("cluster", "siudu"):
-            kv.at(kind).string(arg)
-        elif kind == "table":
-            p = Path(kv.at("table").string(arg))
-            arg = str(p if p.is_absolute() or base_dir is None else (base_dir / p).resolve())
-        else:
-            kv.fail(f"unknown key {kind!r}; expected per_inhabitant, revenue, cluster, siudu or table")
+def parse_compensation(v, m: Compensation, years: list[int], base_dir: Path | None) -> CompensationSpec:
+    key = m.key
+    arg: object = None
+    if isinstance(key, str):
+        kind = "per_inhabitant"
+    elif isinstance(key, RevenueKey):
+        kind, arg = "revenue", (key.revenue,) if isinstance(key.revenue, str) else tuple(key.revenue)
+    elif isinstance(key, ClusterKey):
+        kind, arg = "cluster", key.cluster
+    elif isinstance(key, SiuduKey):
+        kind, arg = "siudu", key.siudu
     else:
-        kv.fail(f"expected 'per_inhabitant' or a mapping such as {{revenue: [Parkeerbelasting]}}, got {key!r}")
-    return CompensationSpec(v.at("name").string(m["name"]), str(m.get("package", "")),
-                            v.at("year").integer(m["year"], years[0], years[-1]),
-                            v.at("amount").param(m["amount"], 0.0, 1e12), kind, arg)
+        p = Path(key.table)
+        kind, arg = "table", str(p if p.is_absolute() or base_dir is None else (base_dir / p).resolve())
+    return CompensationSpec(m.name, m.package, v.at("year").year(m.year, years), m.amount.spec(), kind, arg)
 
 
 def compensation_matrix(comps, years: list[int], circ, base_budget, allocation, origin: str) -> np.ndarray:

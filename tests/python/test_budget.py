@@ -152,7 +152,7 @@ def _bad(doc, path, value):
 @pytest.mark.parametrize(
     "path,value,message",
     [
-        (("budget", "domains", "Jeugd", "volume"), {"kinderen": 1.0}, r"budget\.domains\.Jeugd\.volume: unknown field\(s\) 'kinderen'"),
+        (("budget", "domains", "Jeugd", "volume"), {"kinderen": 1.0}, r"budget\.domains\.Jeugd\.volume\.kinderen: unknown driver 'kinderen'"),
         (("budget", "buig", "driver"), "uitkeringen", r"budget\.buig\.driver: unknown driver 'uitkeringen'"),
         (("budget", "base"), {"document": "begroting", "year": 2016}, r"budget\.base: no Iv3 begroting 2016 is shipped"),
         (("budget", "base"), {"document": "begroting", "year": 2019},
@@ -161,13 +161,13 @@ def _bad(doc, path, value):
         (("budget", "base"), {"document": "begroting", "year": 2024},
          r"for the begroting 2024 use circulaire: M2023_2024 or S2023_2024 or M2024_2024 or S2024_2024 or booked"),
         (("budget", "base"), {"document": "jaarrekening", "year": 2023},
-         r"for the jaarrekening 2023 use circulaire: M2022_2023$"),
+         r"budget\.realisation: the realisation model turns a begroting into a result; the base is the jaarrekening 2023"),
         (("budget", "realisation", "residual"), {"distribution": "student_t", "params": [3, 0], "source": "a"},
          r"budget\.realisation\.residual"),
         (("budget", "realisation", "beta"), {"value": "0.6", "source": "a"}, r"budget\.realisation\.beta"),
-        (("shocks",), [{"name": "x", "year": 2026, "target": "Afval", "fraction": {"distribution": "fixed", "params": [0.1], "source": "a"}, "municipal_sd": {"value": 0, "source": "a"}}], r"shocks\[0\]\.target: unknown target 'Afval'"),
+        (("shocks",), [{"name": "x", "year": 2026, "target": "Afval", "fraction": {"distribution": "fixed", "params": [0.1], "source": "a"}, "municipal_sd": {"value": 0, "source": "a"}}], r"shocks\[0\]\.target: expected one of \['OZB', .*\], got 'Afval'"),
         (("compensation",), [{"name": "x", "year": 2026, "amount": {"value": 1.0, "source": "a"}, "key": {"cluster": "Jeugd"}}], None),
-        (("compensation",), [{"name": "x", "year": 2040, "amount": {"value": 1.0, "source": "a"}, "key": "per_inhabitant"}], r"compensation\[0\]\.year: expected an integer from 2026 to 2035"),
+        (("compensation",), [{"name": "x", "year": 2040, "amount": {"value": 1.0, "source": "a"}, "key": "per_inhabitant"}], r"compensation\[0\]\.year: expected a year of the projection, from 2026 to 2035, got 2040"),
     ],
 )
 def test_invalid_budget_scenarios_name_the_field(path, value, message):
@@ -182,6 +182,14 @@ def test_invalid_budget_scenarios_name_the_field(path, value, message):
         scenario_from_dict(bad, origin="b.yaml")
 
 
+def test_a_base_filing_names_the_circulaires_that_go_with_it():
+    doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
+    doc["budget"]["base"] = {"document": "jaarrekening", "year": 2023}
+    del doc["budget"]["realisation"]
+    with pytest.raises(ScenarioError, match=r"budget\.base: .*for the jaarrekening 2023 use circulaire: M2022_2023$"):
+        scenario_from_dict(doc, origin="b.yaml")
+
+
 def test_validate_lists_every_problem(tmp_path, capsys):
     doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
     doc["horizon"] = 0
@@ -192,7 +200,7 @@ def test_validate_lists_every_problem(tmp_path, capsys):
     assert main(["validate", str(p)]) == 1
     out = capsys.readouterr().out
     assert "3 problem(s)" in out
-    assert "horizon: expected an integer from 1 to 50" in out
+    assert "horizon: expected a number ≥ 1, got 0" in out
     assert "drivers.inwoners.maatstaven[0]: unknown maatstaf 'inwoner'" in out
     assert "budget.buig.driver: unknown driver 'nope'" in out
 

@@ -67,7 +67,7 @@ def test_ingroei_schema_errors(tmp_path):
     doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
     for change, msg in [({"from": "S2024_2025"}, r"budget\.ingroei\.from: expected a circulaire that publishes"),
                         ({"first_year": 2026}, r"budget\.ingroei\.first_year: expected a year up to the base year 2025"),
-                        ({"step": {"2026": {"value": 15, "source": "x"}}}, r"budget\.ingroei\.step: expected years as keys"),
+                        ({"step": {"2026": {"value": 15, "source": "x"}}}, r"budget\.ingroei\.step\.2026: expected a year \(an integer from 1900 to 2200\) as key, got '2026'"),
                         ({"step": {2028: {"value": 15, "source": "x"}}}, r"the first step must apply from 2026")]:
         d = copy.deepcopy(doc)
         d["budget"]["ingroei"].update(change)

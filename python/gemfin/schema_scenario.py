@@ -1,0 +1,349 @@
+"""The scenario file, declared (pydantic v2): every field, its type, range and meaning.
+
+This is the structure of a scenario; what can only be checked against the data (a circulaire
+or a maatstaf that exists, a driver a section refers to, the years of the horizon, a
+correlation matrix that is positive semi-definite) is checked when the scenario is built
+(:func:`gemfin.scenario.scenario_from_dict`), in the same style: every problem, with its path.
+``gemfin schema scenario`` prints the JSON Schema (``docs/schemas/scenario.schema.json``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from .parameters import Process
+from .schema_base import DistModel, Number, Section, Text, dated, gemfin_error, param
+
+DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
+REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")
+SHOCK_TARGETS = REVENUE_TARGETS + DOMAIN_NAMES
+COMPENSATION_REVENUE = ("OZB woningen", "OZB niet-woningen", "Parkeerbelasting", "Overige belastingen", "Parkeren",
+                        "Overige baten")
+RESERVED_DRIVER_NAMES = ("growth", "price", "wage_price")
+
+Note = Optional[str]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+# --- macro processes and the fund --------------------------------------------------------------------
+
+class ProcessModel(Section):
+    """An AR(1) process of yearly log-growth: x_t = mean + persistence·(x_{t−1} − mean) + shock."""
+
+    mean: param(-0.5, 0.5)  # type: ignore[valid-type]
+    persistence: param(0.0, 0.99)  # type: ignore[valid-type]
+    start: param(-0.5, 0.5)  # type: ignore[valid-type]
+    shock: DistModel
+
+    def spec(self) -> Process:
+        return Process(self.mean.spec(), self.persistence.spec(), self.start.spec(), self.shock.spec())
+
+
+class GrowthProcess(ProcessModel):
+    """The fund's growth process; ``history`` (gdp rule only) is the real growth of the base year
+    and before, in the GDP rule's 8-year window (without it the window is filled with ``start``)."""
+
+    history: Optional[param(-0.5, 0.5)] = None  # type: ignore[valid-type]
+
+
+class PolicyMutation(Section):
+    """Euros added to the algemene uitkering's budget from ``year`` on."""
+
+    year: int
+    amount: Number
+    source: Text
+
+
+class Fund(Section):
+    """How the gemeentefonds grows: ``ngru`` (accres with central spending) or ``gdp``
+    (nominal GDP: 8-year lagged real growth plus the current deflator)."""
+
+    rule: Literal["ngru", "gdp"]
+    source: Optional[str] = None
+    growth: GrowthProcess
+    price: Optional[ProcessModel] = None
+    policy_mutations: Optional[list[PolicyMutation]] = None
+
+    @model_validator(mode="after")
+    def _price_with_gdp(self) -> "Fund":
+        if self.rule == "gdp" and self.price is None:
+            raise gemfin_error("rule 'gdp' needs a 'price' process (the GDP deflator)")
+        if self.rule != "gdp" and self.price is not None:
+            raise gemfin_error("only the 'gdp' rule has a price process")
+        if self.rule != "gdp" and self.growth.history is not None:
+            raise gemfin_error("only the 'gdp' rule has a growth history (its 8-year window)", at="growth.history")
+        return self
+
+
+class DriverModel(Section):
+    """A volume driver: the maatstaven it moves, its national growth and the municipal spread."""
+
+    maatstaven: Annotated[list[Text], Field(min_length=1)]
+    national: DistModel
+    municipal_sd: param(0.0, 1.0)  # type: ignore[valid-type]
+    average_years: Annotated[int, Field(ge=1, le=10)] = 1
+    note: Note = None
+
+
+class CorrelationModel(Section):
+    """The correlation of two variables' shocks (growth, price, wage_price, drivers, excess.X, ...)."""
+
+    between: Annotated[list[Text], Field(min_length=2, max_length=2)]
+    value: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
+    source: Text
+
+    @model_validator(mode="after")
+    def _two_variables(self) -> "CorrelationModel":
+        if self.between[0] == self.between[1]:
+            raise gemfin_error("a variable's correlation with itself is 1 by definition")
+        return self
+
+
+# --- the municipal budgets ---------------------------------------------------------------------------
+
+class BaseFiling(Section):
+    """The Iv3 filing the budgets start from; ``first_year: base`` makes the begroting's own year
+    the first output year (a forecast of its realised result)."""
+
+    document: Literal["begroting", "jaarrekening"]
+    year: Year
+    first_year: Literal["next", "base"] = "next"
+
+    @model_validator(mode="after")
+    def _base_is_a_plan(self) -> "BaseFiling":
+        if self.first_year == "base" and self.document != "begroting":
+            raise gemfin_error(f"'base' projects the base begroting's own year; the base is the "
+                               f"{self.document} {self.year}, already realised", at="first_year")
+        return self
+
+
+class DomainError(Section):
+    """The municipal lognormal budget-vs-outcome error of a domain."""
+
+    mu: param(-1.0, 1.0)  # type: ignore[valid-type]
+    sigma: param(0.0, 1.0)  # type: ignore[valid-type]
+
+
+class Domain(Section):
+    """A cost domain: volume weights over the drivers, national excess growth above wages and
+    prices (fading as ψ^k with ``excess_persistence``; ψ = 1 when absent) and the error."""
+
+    volume: dict[str, Annotated[float, Field(ge=0.0, le=1e6, allow_inf_nan=False)]]
+    excess_growth: DistModel
+    excess_persistence: Optional[param(0.0, 1.0)] = None  # type: ignore[valid-type]
+    error: DomainError
+    note: Note = None
+
+
+class Domains(Section):
+    Jeugd: Domain
+    Wmo: Domain
+    Participatie: Domain
+    Overig: Domain
+
+
+class Ozb(Section):
+    """OZB revenue: follows the WOZ driver by ``pass_through`` plus ``policy_growth`` a year."""
+
+    woz_driver: Optional[Text] = None
+    pass_through: param(0.0, 5.0) = param(0.0, 5.0)(  # type: ignore[valid-type]
+        value=1.0, source="default: OZB revenue follows the WOZ value one for one")
+    policy_growth: param(-0.5, 0.5) = param(-0.5, 0.5)(  # type: ignore[valid-type]
+        value=0.0, source="default: no extra OZB policy")
+
+
+class Buig(Section):
+    """The BUIG (bijstand) budget and its vangnet (safety net)."""
+
+    driver: Text
+    vangnet_threshold: param(0.0, 1.0)  # type: ignore[valid-type]
+    vangnet_full: param(0.0, 1.0)  # type: ignore[valid-type]
+    vangnet_share: param(0.0, 1.0)  # type: ignore[valid-type]
+
+
+class Ingroei(Section):
+    """The herijking's suppletie carried forward: the herverdeeleffect revealed by ``from``'s
+    published suppletie, capped at ``first_cap`` (cumulative, EUR per inhabitant) in
+    ``first_year`` plus the dated ``step`` in each later year."""
+
+    from_: Text = Field(alias="from")
+    first_year: Year
+    first_cap: param(0.0, 1e4)  # type: ignore[valid-type]
+    step: dated(0.0, 1e3)  # type: ignore[valid-type]
+    note: Note = None
+
+    @model_validator(mode="after")
+    def _steps_follow(self) -> "Ingroei":
+        if min(self.step) > self.first_year + 1:
+            raise gemfin_error(f"the first step must apply from {self.first_year + 1} at the latest "
+                               "(the year after first_year)", at="step")
+        return self
+
+
+class Response(Section):
+    """The calibrated response: the municipality closes ``speed`` × its planned gap a year, new
+    measures at most ``max_step`` × lasten, ``tax_share`` of them as higher belastingen."""
+
+    rule: Literal["calibrated"]
+    speed: param(0.0, 1.0)  # type: ignore[valid-type]
+    max_step: param(0.0, 1.0)  # type: ignore[valid-type]
+    tax_share: param(0.0, 1.0)  # type: ignore[valid-type]
+    note: Note = None
+
+
+ResponseField = Annotated[
+    Union[Annotated[Literal["none"], Tag("none")], Annotated[Response, Tag("calibrated")]],
+    Discriminator(lambda v: "calibrated" if isinstance(v, (dict, Response)) else "none" if v == "none" else None,
+                  custom_error_type="response",
+                  custom_error_message="expected 'none' or a mapping with rule: calibrated, speed, max_step and tax_share")]
+
+
+class Realisation(Section):
+    """From a planned begroting to its realised result (begroting base only)."""
+
+    beta: param(-2.0, 2.0)  # type: ignore[valid-type]
+    rho: param(-2.0, 2.0)  # type: ignore[valid-type]
+    year: DistModel
+    residual: DistModel
+    size_elasticity: param(-2.0, 2.0)  # type: ignore[valid-type]
+    reference_inhabitants: param(1.0, 1e7)  # type: ignore[valid-type]
+    note: Note = None
+
+
+class Budget(Section):
+    """The municipal budgets (docs/budget-model.md)."""
+
+    base: BaseFiling = BaseFiling(document="begroting", year=2025)
+    include_bestemmingsreserves: Optional[bool] = None
+    bestemmingsreserves_share: Optional[param(0.0, 1.0)] = None  # type: ignore[valid-type]
+    wage_price: ProcessModel
+    domains: Domains
+    ozb: Ozb = Ozb()
+    revenue_volume_driver: Optional[Text] = None
+    buig: Buig
+    artikel12_threshold: param(0.0, 1.0) = param(0.0, 1.0)(  # type: ignore[valid-type]
+        value=0.02, source="docs/domain.md §6.5: deficit of at least 2% of tax capacity + AU + IU + DU (Bfv art. 23)")
+    artikel12_horizon: param(0.0, 50.0) = param(0.0, 50.0)(  # type: ignore[valid-type]
+        value=3, source="docs/domain.md §6.5 (Bfv art. 23): the budget year and the three following years")
+    ingroei: Optional[Ingroei] = None
+    response: ResponseField = "none"
+    realisation: Optional[Realisation] = None
+    source: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Budget":
+        if self.bestemmingsreserves_share is not None and self.include_bestemmingsreserves is not None:
+            raise gemfin_error("give bestemmingsreserves_share or include_bestemmingsreserves, not both",
+                               at="include_bestemmingsreserves")
+        if self.artikel12_horizon.value != int(self.artikel12_horizon.value):
+            raise gemfin_error(f"expected a whole number of years, got {self.artikel12_horizon.value!r}",
+                               at="artikel12_horizon.value")
+        if self.realisation is not None and self.base.document != "begroting":
+            raise gemfin_error(f"the realisation model turns a begroting into a result; the base is the "
+                               f"{self.base.document} {self.base.year}, already realised: remove 'realisation' or "
+                               "use a begroting base", at="realisation")
+        return self
+
+
+class Shock(Section):
+    """A one-year shock: revenue lost (OZB, Overige belastingen, Overige baten) or extra cost in a
+    domain, as a fraction of the line, national draw plus a municipal spread."""
+
+    name: Text
+    year: int
+    target: Literal[SHOCK_TARGETS]  # type: ignore[valid-type]
+    fraction: DistModel
+    municipal_sd: param(0.0, 2.0)  # type: ignore[valid-type]
+    note: Note = None
+
+
+class RevenueKey(Section):
+    revenue: Union[Literal[COMPENSATION_REVENUE], Annotated[list[Literal[COMPENSATION_REVENUE]], Field(min_length=1)]]  # type: ignore[valid-type]
+
+
+class ClusterKey(Section):
+    cluster: Text
+
+
+class SiuduKey(Section):
+    siudu: Text
+
+
+class TableKey(Section):
+    table: Text
+
+
+def _key_kind(v: Any) -> str | None:
+    # The tags are not the keys themselves: pydantic puts a tag in an error's location, and a
+    # tag equal to a key of the file would read as that key.
+    if isinstance(v, str):
+        return "per_inhabitant"
+    if isinstance(v, dict) and len(v) == 1:
+        k = next(iter(v))
+        return f"by_{k}" if k in ("revenue", "cluster", "siudu", "table") else None
+    for kind in (RevenueKey, ClusterKey, SiuduKey, TableKey):
+        if isinstance(v, kind):
+            return f"by_{next(iter(kind.model_fields))}"
+    return None
+
+
+CompensationKey = Annotated[
+    Union[Annotated[Literal["per_inhabitant"], Tag("per_inhabitant")], Annotated[RevenueKey, Tag("by_revenue")],
+          Annotated[ClusterKey, Tag("by_cluster")], Annotated[SiuduKey, Tag("by_siudu")],
+          Annotated[TableKey, Tag("by_table")]],
+    Discriminator(_key_kind, custom_error_type="compensation_key",
+                  custom_error_message="expected 'per_inhabitant' or a mapping with one of revenue, cluster, siudu, "
+                                       "table (such as {revenue: [Parkeerbelasting]})")]
+
+
+class Compensation(Section):
+    """A compensation payment to municipalities in ``year``, split over them by ``key``."""
+
+    name: Text
+    package: str = ""
+    year: int
+    amount: param(0.0, 1e12)  # type: ignore[valid-type]
+    key: CompensationKey
+    note: Note = None
+    source: Optional[str] = None
+
+
+# --- the file --------------------------------------------------------------------------------------
+
+class ScenarioDoc(Section):
+    """A gemfin scenario: an uncertain future for every municipality (scenarios/baseline.yaml is a
+    complete, commented example). Growth rates are yearly log-growth rates."""
+
+    name: Text
+    description: str = ""
+    extends: Optional[Text] = None
+    circulaire: Optional[Text] = None
+    horizon: Annotated[int, Field(ge=1, le=50)] = 10
+    fund: Fund
+    drivers: Annotated[dict[str, DriverModel], Field(min_length=1)]
+    correlation: Optional[list[CorrelationModel]] = None
+    budget: Optional[Budget] = None
+    shocks: Optional[list[Shock]] = None
+    compensation: Optional[list[Compensation]] = None
+    proposal: Optional[Text] = None
+
+    @model_validator(mode="after")
+    def _sections_agree(self) -> "ScenarioDoc":
+        reserved = [d for d in self.drivers if d in RESERVED_DRIVER_NAMES]
+        if reserved:
+            raise gemfin_error(f"{reserved} are reserved for the macro shocks {list(RESERVED_DRIVER_NAMES)}", at="drivers")
+        if self.budget is None and (self.shocks or self.compensation):
+            raise gemfin_error("needs a 'budget' section (shocks and compensation act on municipal budgets)",
+                               at="shocks" if self.shocks else "compensation")
+        pairs = [frozenset(c.between) for c in self.correlation or []]
+        twice = sorted({tuple(sorted(p)) for p in pairs if pairs.count(p) > 1})
+        if twice:
+            raise gemfin_error(f"the correlation of {list(twice[0])} is given twice", at="correlation")
+        return self
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a scenario file (for editors: docs/schemas/scenario.schema.json)."""
+    return ScenarioDoc.model_json_schema(by_alias=True)
