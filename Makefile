@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # Debian packages: Python with venv and headers, and the C++ toolchain and libraries of the
 # core. Installed only when one is missing (`git` and `make` must be there to get this far).
 APT_PACKAGES := python3 python3-venv python3-dev build-essential cmake ninja-build \
-                libeigen3-dev libboost-math-dev libtbb-dev libgtest-dev libgmock-dev
+                libeigen3-dev libboost-math-dev libtbb-dev libhwy-dev libgtest-dev libgmock-dev
 PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python

@@ -15,5 +15,6 @@ void register_errors(pybind11::module_& m);
 void bind_allocation(pybind11::module_& m);
 void bind_model(pybind11::module_& m);
 void bind_simulation(pybind11::module_& m);
+void bind_simd(pybind11::module_& m);
 
 }  // namespace gemfin::bindings

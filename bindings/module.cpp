@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
     gemfin::bindings::bind_distribution(m);
     gemfin::bindings::bind_model(m);
     gemfin::bindings::bind_simulation(m);
+    gemfin::bindings::bind_simd(m);
 }

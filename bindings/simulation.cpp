@@ -18,6 +18,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "gemfin/kernels.hpp"
 #include "gemfin/error.hpp"
 #include "gemfin/projection.hpp"
 
@@ -90,6 +91,7 @@ void bind_simulation(py::module_& m) {
                            "One Monte Carlo run, in chunks that may run in other processes; see gemfin.simulate.")
         .def(py::init([](ProjectionModel model, SimulationOptions options) {
                  py::gil_scoped_release release;  // the checks and the correlation factor need no Python
+                 gemfin::simd_target();  // a GEMFIN_SIMD this CPU lacks is an InputError now, not in a worker thread
                  return std::make_unique<Simulation>(std::move(model), std::move(options));
              }),
              py::kw_only(), py::arg("model"), py::arg("options"),

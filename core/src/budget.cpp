@@ -234,9 +234,10 @@ void BudgetRun::start_path() {
     excess_fade_.fill(1.0);
 }
 
-// Vectorised per CPU (its loops run over all municipalities); like the kernels, the clones may
-// differ in the last bits (kernels.hpp).
-__attribute__((target_clones("avx512f", "avx2", "default")))
+// Vectorised per CPU on x86-64 (its loops run over all municipalities). The clones give the
+// same bits: the core is compiled without FP contraction or reassociation, so each vectorises
+// across municipalities only, with the same operations per element (kernels.hpp).
+GEMFIN_CLONES
 void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
                      const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
                      double budget_ratio, const YearOutputs& out) {

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "gemfin/error.hpp"
-#include "kernels_avx512.hpp"
+#include "gemfin/kernels.hpp"
 
 namespace gemfin {
 
@@ -24,12 +24,8 @@ HistogramSet::HistogramSet(std::vector<double> lo, std::vector<double> hi, int b
 }
 
 void HistogramSet::tally_cells8(std::size_t cell0, const double* x, std::size_t step, std::size_t n) {
-    if (!avx512::supported()) {
-        tally_cells<8>(cell0, x, step, n);
-        return;
-    }
     const bool more = cell0 + 16 <= lo_.size();  // the next eight cells, tallied next
-    avx512::tally_cells8(&counts_[cell0 * stride()], stride(), &lo_[cell0], &inv_width_[cell0], bins_, x, step, n,
+    gemfin::tally_cells8(&counts_[cell0 * stride()], stride(), &lo_[cell0], &inv_width_[cell0], bins_, x, step, n,
                          more ? reinterpret_cast<const char*>(&counts_[(cell0 + 8) * stride()]) : nullptr,
                          more ? 8 * stride() * sizeof(std::uint32_t) : 0);
 }
@@ -39,7 +35,7 @@ void HistogramSet::merge(const HistogramSet& o) {
     // only if the parts ran different code (another gemfin version or instruction set).
     if (o.bins_ != bins_ || o.lo_ != lo_ || o.hi_ != hi_)
         throw IncompatibleWorkerError("histograms: the parts were computed with different pilot ranges (a different gemfin "
-                         "build or CPU instruction set on some worker?)");
+                         "build on some worker?)");
     for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += o.counts_[i];
     for (std::size_t c = 0; c < lo_.size(); ++c) {
         min_[c] = std::min(min_[c], o.min_[c]);

@@ -15,6 +15,7 @@ from .allocation import Allocation, allocate
 from .compare import Comparison, compare
 from .booked import load_fund as load_circulaire
 from .circulaire import CLUSTERS, Circulaire, circulaires, newest_circulaire
+from .engine import simd_target, simd_targets
 from .errors import DataError, GemfinError, GemfinWarning, InputError, ProposalError
 from .municipalities import load_municipalities
 from .proposal import Proposal, load_proposal
@@ -48,4 +49,6 @@ __all__ = [
     "load_municipalities",
     "scenarios",
     "newest_circulaire",
+    "simd_target",
+    "simd_targets",
 ]

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BudgetModel', 'BudgetOutput', 'CellSummary', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'phase_in']
+__all__: list[str] = ['BudgetModel', 'BudgetOutput', 'CellSummary', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
 class Distribution:
     """
     A marginal distribution of the core (built and validated once).
@@ -470,3 +470,12 @@ def phase_in(effect: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 
     """
     Clamp a herverdeeleffect (G euros) per phase-in year to ±cap·inhabitants; returns G×T.
     """
+def simd_target() -> str:
+    """
+    The SIMD target in use: GEMFIN_SIMD if set (InputError if unknown or unsupported), else the best.
+    """
+def simd_targets() -> list[str]:
+    """
+    The SIMD targets of the kernels that this CPU supports, best first; every one gives the same bits.
+    """
+kernel_version: int = 2

@@ -9,8 +9,10 @@ client folds the parts chunk by chunk, in order, exactly as a local run does, so
 bitwise the local one for any number of workers and partitions.
 
 A worker checks that the model it built matches the client's (a fingerprint of the model
-inputs and the gemfin version) before it runs: a worker with other data or another gemfin
-fails with a clear error instead of contributing different numbers. A task lost with its
+inputs, the gemfin version and the kernels' version) before it runs: a worker with other data
+or another gemfin fails with a clear error instead of contributing different numbers. Workers
+on different CPUs (AVX-512, AVX2, ARM64, ...) may share a run: every SIMD target of the kernels
+gives the same bits. A task lost with its
 worker is recomputed by Dask; as every part is a pure function of (scenario, options, chunk
 range), the result does not change.
 """
@@ -49,10 +51,13 @@ def connect(address: str, timeout: float = 10.0):
 
 
 def fingerprint(inputs: dict) -> str:
-    """SHA-256 over the model inputs (arrays by dtype, shape and bytes) and the gemfin version."""
+    """SHA-256 over the model inputs (arrays by dtype, shape and bytes), the gemfin version and the
+    kernels' version. Not the instruction set: every SIMD target gives the same bits, so workers
+    on different CPUs may share a run."""
     from . import __version__
+    from .engine import kernel_version
 
-    h = hashlib.sha256(f"gemfin {__version__}".encode())
+    h = hashlib.sha256(f"gemfin {__version__} kernels {kernel_version()}".encode())
 
     def feed(x) -> None:
         if isinstance(x, dict):

@@ -20,6 +20,26 @@ from . import _core
 from .errors import InputError
 
 
+def simd_targets() -> list[str]:
+    """The SIMD targets of the core's kernels that this CPU supports, best first (``avx512``,
+    ``avx2``, ``sse4``, ``scalar`` on x86-64; ``neon``, ``scalar`` on ARM64). Every target gives
+    bitwise the same results; ``GEMFIN_SIMD=<name>`` in the environment, set before gemfin runs
+    anything, forces one (docs/simd.md)."""
+    return list(_core.simd_targets())
+
+
+def simd_target() -> str:
+    """The SIMD target in use: ``GEMFIN_SIMD`` if set (InputError if this CPU lacks it), else the
+    best this CPU supports."""
+    return str(_core.simd_target())
+
+
+def kernel_version() -> int:
+    """The version of the kernels' arithmetic: runs agree bit for bit when it (and the gemfin
+    version) agree, whatever the instruction set."""
+    return int(_core.kernel_version)
+
+
 def check_int(name: str, value, lo: int, hi: int) -> int:
     """``value`` as an int in [lo, hi], else an InputError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= int(value) <= hi:

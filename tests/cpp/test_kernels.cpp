@@ -6,22 +6,50 @@
 
 #include <boost/math/distributions/normal.hpp>
 
+#include <cstring>
+#include <string>
+
+#include "gemfin/error.hpp"
 #include "gemfin/kernels.hpp"
 #include "gemfin/normal.hpp"
 #include "gemfin/philox.hpp"
+#include "kernel_table.hpp"
 
 using namespace gemfin;
+
+namespace {
+
+// The kernels of every SIMD target this CPU supports (each test runs them all).
+std::vector<const KernelTable*> tables() {
+    std::vector<const KernelTable*> out;
+    for (const auto& name : simd_targets()) out.push_back(&kernels_for(name.c_str()));
+    return out;
+}
+
+}  // namespace
+
+TEST(Kernels, TargetsAreListedAndForceable) {
+    const auto names = simd_targets();
+    ASSERT_FALSE(names.empty());
+    EXPECT_NE(std::find(names.begin(), names.end(), simd_target()), names.end());
+#if defined(__x86_64__)
+    EXPECT_NE(std::find(names.begin(), names.end(), "sse4"), names.end());  // every x86-64 CPU of the last 15 years
+    EXPECT_EQ(names.back(), "scalar");  // the fallback runs everywhere
+#endif
+    EXPECT_THROW(kernels_for("avx1024"), InputError);
+}
 
 TEST(Kernels, PhiloxLanesEqualScalarPhilox) {
     const PhiloxKey key{0xa4093822u, 0x299f31d0u};
     // Every tail length of the 16-lane AVX-512 version, and a long run; nothing past n is written.
+    for (const auto* k : tables())
     for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{15}, std::size_t{16},
                           std::size_t{17}, std::size_t{31}, std::size_t{342}, std::size_t{1000}}) {
         std::vector<std::uint32_t> o0(n + 1, 0xdeadbeefu), o1(n + 1), o2(n + 1), o3(n + 1, 0xdeadbeefu);
-        philox_lanes(7, 9, 5, 3, 0xffffffffu, key, n, o0.data(), o1.data(), o2.data(), o3.data());
+        k->philox_lanes(7, 9, 5, 3, 0xffffffffu, key, n, o0.data(), o1.data(), o2.data(), o3.data());
         for (std::size_t i = 0; i < n; ++i) {
             const auto ref = philox4x32_10({7, 9, static_cast<std::uint32_t>(5 + 3 * i), 0xffffffffu}, key);
-            ASSERT_EQ(o0[i], ref[0]) << n;
+            ASSERT_EQ(o0[i], ref[0]) << n << " " << k->highway_name;
             ASSERT_EQ(o1[i], ref[1]) << n;
             ASSERT_EQ(o2[i], ref[2]) << n;
             ASSERT_EQ(o3[i], ref[3]) << n;
@@ -55,7 +83,7 @@ void expect_standard_normal(std::vector<float> z) {
     EXPECT_LT(dmax, 1.95 / std::sqrt(double(n)));
 }
 
-// The dispatched kernel (AVX-512 intrinsics on this machine) and the portable one.
+// The kernel of each target.
 void check_float_inverse_normal(NormalKernel normal) {
     const std::size_t n = 200000;
     std::vector<std::uint32_t> b0(n), b1(n), b2(n), b3(n);
@@ -73,15 +101,17 @@ void check_float_inverse_normal(NormalKernel normal) {
     expect_standard_normal(z);
 }
 
-TEST(Kernels, FloatInverseNormalIsAccurateAndNormal) { check_float_inverse_normal(&standard_normal_from_bits); }
-TEST(Kernels, PortableFloatInverseNormalIsAccurateAndNormal) { check_float_inverse_normal(&detail::standard_normal_portable); }
+TEST(Kernels, FloatInverseNormalIsAccurateAndNormal) {
+    for (const auto* k : tables()) check_float_inverse_normal(k->standard_normal);
+}
 
 // The extremes of the 24-bit grid (|z| = 5.42) and both sides of the tail switch (w = 5).
 TEST(Kernels, FloatInverseNormalAtTheExtremes) {
     std::vector<std::uint32_t> bits;
     for (std::uint32_t top : {0u, 1u, 2u, 100u, 56000u, 57000u, 58000u, 8388607u, 8388608u, 16777215u - 57000u, 16777214u, 16777215u})
         bits.push_back(top << 8 | 0xABu);
-    for (NormalKernel normal : {&standard_normal_from_bits, &detail::standard_normal_portable}) {
+    for (const auto* k : tables()) {
+        const NormalKernel normal = k->standard_normal;
         std::vector<float> z(bits.size());
         normal(bits.data(), false, z.data(), bits.size());
         for (std::size_t i = 0; i < bits.size(); ++i) {
@@ -95,7 +125,8 @@ TEST(Kernels, LognormalFactor) {
     const std::size_t n = 4099;  // a tail of 3 lanes after the last full vector
     std::vector<std::uint32_t> b0(n), b1(n), b2(n), b3(n);
     philox_lanes(1, 2, 0, 1, 0, PhiloxKey{5, 6}, n, b0.data(), b1.data(), b2.data(), b3.data());
-    for (LognormalKernel lognormal : {&lognormal_factor, &detail::lognormal_factor_portable}) {
+    for (const auto* k : tables()) {
+        const LognormalKernel lognormal = k->lognormal_factor;
         for (const auto& [mean, sd] : {std::pair{0.01f, 0.03f}, std::pair{-3.0f, 2.0f}}) {
             std::vector<float> f(n + 1, -1.0f), z(n);
             lognormal(b1.data(), false, mean, sd, f.data(), n);
@@ -109,9 +140,9 @@ TEST(Kernels, LognormalFactor) {
     }
 }
 
-// Every one of the 2^24 uniforms of the grid, for the dispatched (AVX-512 here) and the portable
-// kernels, against AS 241 in double; and the lognormal factor for spreads that take each of the
-// AVX-512 kernel's exp variants (Taylor of degree 4, 5, 6 and 8, range-reduced exp).
+// Every one of the 2^24 uniforms of the grid, for the kernel in use, against AS 241 in double;
+// and the lognormal factor for spreads that take each of the exp variants (Taylor of degree 4,
+// 5, 6 and 8, range-reduced exp). The other targets give the same bits (EveryTargetGivesTheSameBits).
 TEST(Kernels, FloatInverseNormalAndLognormalOverTheWholeGrid) {
     const std::size_t n = std::size_t{1} << 24;
     std::vector<std::uint32_t> bits(n);
@@ -119,8 +150,8 @@ TEST(Kernels, FloatInverseNormalAndLognormalOverTheWholeGrid) {
     std::vector<double> ref(n);
     for (std::size_t i = 0; i < n; ++i) ref[i] = inverse_normal_cdf((static_cast<double>(i) + 0.5) / 16777216.0);
     std::vector<float> z(n), f(n);
-    for (NormalKernel normal : {&standard_normal_from_bits, &detail::standard_normal_portable}) {
-        normal(bits.data(), false, z.data(), n);
+    {
+        standard_normal_from_bits(bits.data(), false, z.data(), n);
         double worst_abs = 0.0, worst_rel = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
             const double e = std::fabs(z[i] - ref[i]);
@@ -131,7 +162,8 @@ TEST(Kernels, FloatInverseNormalAndLognormalOverTheWholeGrid) {
         EXPECT_LT(worst_rel, 5e-7);
     }
     standard_normal_from_bits(bits.data(), false, z.data(), n);
-    for (LognormalKernel lognormal : {&lognormal_factor, &detail::lognormal_factor_portable}) {
+    {
+        const LognormalKernel lognormal = &lognormal_factor;
         // |mean| + 5.5·sd = 0.03, 0.065, 0.17, 0.46, 2.76: Taylor degrees 4, 5, 6, 8 and the full exp
         for (const auto& [mean, sd] : {std::pair{0.005f, 0.0045f}, std::pair{0.01f, 0.01f}, std::pair{0.03f, 0.025f},
                                        std::pair{-0.02f, 0.08f}, std::pair{0.01f, 0.5f}}) {
@@ -188,7 +220,7 @@ TEST(Kernels, PositivePowerAgreesWithPow) {
     }
 }
 
-// A year of a municipal driver (the dispatched AVX-512 kernel here, and the portable one): the
+// A year of a municipal driver (the kernel of each target): the
 // level times the lognormal factor, and that level times the driver's contributions added to
 // the basis and the OZB, each only when asked; every tail length, and nothing written past n.
 TEST(Kernels, GrowDriverLognormal) {
@@ -205,7 +237,8 @@ TEST(Kernels, GrowDriverLognormal) {
             basis0[g] = 3e6 + double(g);
             ozb0[g] = 1e5 + double(g);
         }
-        for (const auto grow : {&grow_driver_lognormal, &detail::grow_driver_lognormal_portable}) {
+        for (const auto* k : tables()) {
+            const auto grow = k->grow_driver_lognormal;
             for (const bool with_b : {false, true})
                 for (const bool with_o : {false, true}) {
                     std::vector<double> level = level0, basis = basis0, ozb = ozb0;
@@ -214,13 +247,99 @@ TEST(Kernels, GrowDriverLognormal) {
                     for (std::size_t g = 0; g < n; ++g) {
                         const double want = level0[g] * std::exp(0.012 + 0.02 * double(z[g]));
                         ASSERT_NEAR(level[g], want, 2e-6 * want) << n << " " << g;
-                        EXPECT_DOUBLE_EQ(basis[g], with_b ? basis0[g] + level[g] * cb[g] : basis0[g]);
-                        EXPECT_DOUBLE_EQ(ozb[g], with_o ? ozb0[g] + level[g] * co[g] : ozb0[g]);
+                        EXPECT_EQ(basis[g], with_b ? std::fma(level[g], cb[g], basis0[g]) : basis0[g]);
+                        EXPECT_EQ(ozb[g], with_o ? std::fma(level[g], co[g], ozb0[g]) : ozb0[g]);
                     }
                     EXPECT_EQ(level[n], level0[n]);
                     EXPECT_EQ(basis[n], basis0[n]);
                     EXPECT_EQ(ozb[n], ozb0[n]);
                 }
+        }
+    }
+}
+
+// Every target gives the same bits as the first (the best this CPU has), kernel by kernel, on
+// random inputs and every tail length: the same operations in the same order on each element.
+TEST(Kernels, EveryTargetGivesTheSameBits) {
+    const auto all = tables();
+    ASSERT_GE(all.size(), 1u);
+    const auto same = [](const auto& a, const auto& b) {
+        return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])) == 0;
+    };
+    for (std::size_t n : {std::size_t{1}, std::size_t{5}, std::size_t{19}, std::size_t{342}, std::size_t{100003}}) {
+        std::vector<std::uint32_t> b0(n), b1(n), b2(n), b3(n);
+        philox_lanes(3, 1, 7, 1, 0, PhiloxKey{21, 22}, n, b0.data(), b1.data(), b2.data(), b3.data());
+        std::vector<double> x(n), cb(n), co(n), level0(n), basis0(n), ozb0(n);
+        for (std::size_t g = 0; g < n; ++g) {
+            x[g] = 0.05 + 3.0 * (b3[g] >> 8) / 16777216.0;
+            cb[g] = 1e6 * (1.0 + b1[g] % 97);
+            co[g] = 2e5 * (1.0 + b2[g] % 13);
+            level0[g] = 0.9 + 0.2 * (b0[g] >> 8) / 16777216.0;
+            basis0[g] = 3e6 + b3[g] % 1000;
+            ozb0[g] = 1e5 + b2[g] % 1000;
+        }
+        struct Out {
+            std::vector<std::uint32_t> p0, p1, p2, p3, fifth, counts;
+            std::vector<float> z, f[5];
+            std::vector<double> level, basis, ozb, level_c, basis_c, pow3, pow7, au, sum, lo, hi, m2, avg;
+            std::vector<std::uint64_t> below;
+            double total = 0.0;
+        };
+        std::vector<Out> outs;
+        for (const auto* k : all) {
+            Out o;
+            o.p0.resize(n), o.p1.resize(n), o.p2.resize(n), o.p3.resize(n), o.fifth.resize(n);
+            k->philox_lanes(3, 1, 7, 1, 0, PhiloxKey{21, 22}, n, o.p0.data(), o.p1.data(), o.p2.data(), o.p3.data());
+            k->fifth_word(b0.data(), b1.data(), b2.data(), o.fifth.data(), n);
+            o.z.resize(n);
+            k->standard_normal(b0.data(), true, o.z.data(), n);
+            const std::pair<float, float> spreads[] = {{0.005f, 0.0045f}, {0.01f, 0.01f}, {0.03f, 0.025f},
+                                                       {-0.02f, 0.08f}, {0.01f, 0.5f}};
+            for (int s = 0; s < 5; ++s) {
+                o.f[s].resize(n);
+                k->lognormal_factor(b1.data(), false, spreads[s].first, spreads[s].second, o.f[s].data(), n);
+            }
+            o.level = level0, o.basis = basis0, o.ozb = ozb0;
+            k->grow_driver_lognormal(b2.data(), false, 0.012f, 0.02f, o.level.data(), cb.data(), o.basis.data(), co.data(),
+                                     o.ozb.data(), n);
+            o.level_c = level0, o.basis_c = basis0;
+            k->grow_driver(o.level_c.data(), o.f[1].data(), 1.0, cb.data(), o.basis_c.data(), nullptr, nullptr, n);
+            k->grow_driver(o.level_c.data(), nullptr, 1.013, cb.data(), o.basis_c.data(), nullptr, nullptr, n);
+            o.pow3.resize(n), o.pow7.resize(n), o.au.resize(n);
+            k->positive_power(x.data(), 0.3, o.pow3.data(), n);
+            k->positive_power(x.data(), 1.7, o.pow7.data(), n);
+            k->allocate(1.457, o.basis.data(), o.ozb.data(), o.au.data(), n);
+            k->add_product(o.au.data(), o.level.data(), cb.data(), n);
+            o.total = k->ordered_sum(o.au.data(), n);
+            o.avg.resize(n);
+            k->average_levels(o.basis.data(), 1, 0, o.avg.data(), n);
+            // Block statistics and the histogram tally over a tile of 8 cells × (n / 8) paths.
+            const std::size_t w = 8, paths = n / 8;
+            o.sum.assign(w, 0.0), o.lo.assign(w, 1e300), o.hi.assign(w, -1e300), o.m2.assign(w, 0.0), o.below.assign(w, 0);
+            const std::vector<double> threshold(w, 1.5), lo(w, 0.2), inv(w, 7.3);
+            k->tile_extremes(x.data(), w, paths, w, threshold.data(), o.sum.data(), o.lo.data(), o.hi.data(), o.below.data());
+            k->tile_squares(x.data(), w, paths, w, threshold.data(), o.m2.data());
+            o.counts.assign(w * 24, 0);
+            k->tally_cells8(o.counts.data(), 24, lo.data(), inv.data(), 22, x.data(), w, paths, nullptr, 0);
+            outs.push_back(std::move(o));
+        }
+        for (std::size_t t = 1; t < outs.size(); ++t) {
+            const Out &a = outs[0], &b = outs[t];
+            const std::string what = std::string(all[t]->highway_name) + " vs " + all[0]->highway_name + ", n = " +
+                                     std::to_string(n);
+            EXPECT_TRUE(same(a.p0, b.p0) && same(a.p1, b.p1) && same(a.p2, b.p2) && same(a.p3, b.p3)) << what;
+            EXPECT_TRUE(same(a.fifth, b.fifth)) << what;
+            EXPECT_TRUE(same(a.z, b.z)) << what;
+            for (int s = 0; s < 5; ++s) EXPECT_TRUE(same(a.f[s], b.f[s])) << what << " spread " << s;
+            EXPECT_TRUE(same(a.level, b.level) && same(a.basis, b.basis) && same(a.ozb, b.ozb)) << what;
+            EXPECT_TRUE(same(a.level_c, b.level_c) && same(a.basis_c, b.basis_c)) << what;
+            EXPECT_TRUE(same(a.pow3, b.pow3) && same(a.pow7, b.pow7)) << what;
+            EXPECT_TRUE(same(a.au, b.au)) << what;
+            EXPECT_EQ(std::memcmp(&a.total, &b.total, sizeof(double)), 0) << what;
+            EXPECT_TRUE(same(a.avg, b.avg)) << what;
+            EXPECT_TRUE(same(a.sum, b.sum) && same(a.lo, b.lo) && same(a.hi, b.hi) && same(a.m2, b.m2) &&
+                        same(a.below, b.below)) << what;
+            EXPECT_TRUE(same(a.counts, b.counts)) << what;
         }
     }
 }

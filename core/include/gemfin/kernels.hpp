@@ -1,11 +1,12 @@
 #pragma once
-// Array kernels of the hot loop of the projection: Philox over many counters at once and
-// the municipal lognormal shock factor, and the per-municipality level and volume updates.
-// Compiled in their own translation unit with AVX-512, AVX2 and baseline clones (the CPU picks
-// one at load time), so that g++ vectorises them (16 float lanes with AVX-512); Philox and the
-// normal and lognormal transforms have hand-written AVX-512 versions (kernels_avx512.cpp). The
-// versions may differ in the last bits (FMA, vector exp/log): results are bitwise reproducible
-// on one kind of CPU, for any thread count or partition, not across instruction sets.
+// Array kernels of the hot loop of the projection: Philox over many counters at once, the
+// municipal normal and lognormal shocks, the per-municipality level and volume updates, the
+// block statistics and histogram tally of the streamed accumulation. One source (kernels.cpp)
+// compiled by Google Highway for each SIMD target: AVX-512, AVX2, SSE4 and emulated 128-bit
+// vectors on x86-64, NEON on ARM64. Every target gives the same bits (the same operations in the
+// same order, fused multiply-adds where written and nowhere else, no libm or libmvec), so a
+// scenario and a seed give the same result on any CPU (docs/simd.md). GEMFIN_SIMD=<name> forces
+// a target; simd_targets() lists those this CPU supports.
 //
 // The municipal shocks use single precision for the uniforms and the transform, and money
 // stays double (docs/monte-carlo.md, "Random numbers and determinism"): a 24-bit uniform
@@ -13,10 +14,33 @@
 // (|z| < 5.4), factor = exp(mean + sd·z) in float. Levels, volumes and money stay double.
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "gemfin/philox.hpp"
 
+// A function whose loops run over all municipalities, cloned for AVX-512, AVX2 and the
+// baseline on x86-64 with GCC (the CPU picks one at load time). Without FP contraction or
+// reassociation (core/CMakeLists.txt) the clones vectorise across municipalities only and give
+// the same bits; elsewhere the compiler's own vectorisation.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define GEMFIN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define GEMFIN_CLONES
+#endif
+
 namespace gemfin {
+
+/// Version of the kernels' arithmetic: changes whenever a kernel's results change in any bit.
+/// Parts of a distributed run must agree on it (not on the instruction set: every target gives
+/// the same bits).
+constexpr int kKernelVersion = 2;
+
+/// The SIMD targets this build has that this CPU supports, best first ("avx512", "avx2",
+/// "sse4", "emu128" on x86-64; "neon", "emu128" on ARM64).
+std::vector<std::string> simd_targets();
+/// The target in use: GEMFIN_SIMD if set (InputError if this CPU lacks it), else the best.
+std::string simd_target();
 
 /// out_k[i] = word k of philox4x32_10({c0, c1, c2_first + i·c2_stride, c3}, key), i < n.
 /// Bitwise equal to the scalar philox4x32_10.
@@ -39,14 +63,6 @@ void lognormal_factor(const std::uint32_t* bits, bool antithetic, float mean, fl
 /// The float inverse normal used by lognormal_factor, exposed for tests: z[i] = Φ⁻¹(u_i).
 void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n);
 
-namespace detail {
-/// The versions used on CPUs without AVX-512 (g++-vectorised, libmvec), exposed for tests.
-void standard_normal_portable(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n);
-void lognormal_factor_portable(const std::uint32_t* bits, bool antithetic, float mean, float sd, float* factor,
-                               std::size_t n);
-void grow_driver_lognormal_portable(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
-                                    const double* cb, double* basis, const double* co, double* ozb, std::size_t n);
-}  // namespace detail
 
 /// A year of one driver, in place: level[g] ·= f[g] (f widened to double; the constant e when f
 /// is null); then basis[g] += level[g]·cb[g] unless cb is null, and ozb[g] += level[g]·co[g]
@@ -54,8 +70,8 @@ void grow_driver_lognormal_portable(const std::uint32_t* bits, bool antithetic, 
 void grow_driver(double* level, const float* f, double e, const double* cb, double* basis, const double* co, double* ozb,
                  std::size_t n);
 
-/// grow_driver with the factors of lognormal_factor(bits, antithetic, mean, sd), in one pass on
-/// AVX-512 (no array of factors): a year of one driver with municipal shocks.
+/// grow_driver with the factors of lognormal_factor(bits, antithetic, mean, sd), in one pass (no
+/// array of factors): a year of one driver with municipal shocks.
 void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
                            const double* cb, double* basis, const double* co, double* ozb, std::size_t n);
 
@@ -64,17 +80,17 @@ void allocate(double uf, const double* basis, const double* ozb, double* au, std
 
 /// The volume of a driver that is a multi-year average: avg[g] = mean of the levels of years
 /// t, t−1, …, t−n_avg+1, where year y is row y % n_avg of `ring` (n_avg × n) and years before
-/// the base year count as the base level 1 (ordered_kernels.cpp).
+/// the base year count as the base level 1.
 void average_levels(const double* ring, std::size_t n_avg, std::size_t t, double* avg, std::size_t n);
 
 /// Σ x[i] in a fixed order (eight interleaved partial sums, then pairwise): vectorises without
-/// -ffast-math and gives the same bits on every CPU and thread count (ordered_kernels.cpp).
+/// reassociation and gives the same bits on every CPU and thread count.
 double ordered_sum(const double* x, std::size_t n);
 
 /// y[i] += a[i] · b[i]: a driver's contribution to the uitkeringsbasis or the OZB.
 void add_product(double* y, const double* a, const double* b, std::size_t n);
 
-/// Block statistics of a tile of w cells over n paths, values x_i = v + i·stride (ordered_kernels.cpp):
+/// Block statistics of a tile of w cells over n paths, values x_i = v + i·stride:
 /// sum[j] += Σ_i x_i[j], lo/hi[j] = extremes, below[j] += #{x_i[j] < threshold[j]}; each cell's
 /// sum runs over i in order, so the result is the same bits on every CPU.
 void tile_extremes(const double* v, std::size_t stride, std::size_t n, std::size_t w, const double* threshold,
@@ -82,8 +98,14 @@ void tile_extremes(const double* v, std::size_t stride, std::size_t n, std::size
 /// m2[j] += Σ_i (x_i[j] − mean[j])², in path order.
 void tile_squares(const double* v, std::size_t stride, std::size_t n, std::size_t w, const double* mean, double* m2);
 
-/// out[i] = x[i]^p for x[i] > 0, as exp(p · log x[i]) (vectorised; relative error ~1e-15), or
-/// sqrt(x[i]) for p = ½.
+/// out[i] = x[i]^p for x[i] > 0, as exp(p · log x[i]) with the kernels' own exp and log
+/// (relative error ~1e-15), or sqrt(x[i]) for p = ½.
 void positive_power(const double* x, double p, double* out, std::size_t n);
+
+/// The histogram slots of eight neighbouring cells for n paths (HistogramSet::tally_cells8):
+/// counts[j·stride + slot] += 1, slot = 1 + ⌊(x[i·step + j] − lo[j])·inv_width[j]⌋ clamped to
+/// [0, bins + 1] (NaN to the top); prefetches `next` (next_bytes) for the caller's next cells.
+void tally_cells8(std::uint32_t* counts, std::size_t stride, const double* lo, const double* inv_width, int bins,
+                  const double* x, std::size_t step, std::size_t n, const char* next, std::size_t next_bytes);
 
 }  // namespace gemfin

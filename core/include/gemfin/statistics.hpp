@@ -88,8 +88,8 @@ public:
                 ++counts[j][static_cast<std::ptrdiff_t>(std::floor(pos)) + 1];
             }
     }
-    /// tally_cells<8>, with AVX-512 where the CPU has it (the same counts), prefetching the
-    /// counts of the next eight cells (which the caller tallies next).
+    /// tally_cells<8> by the SIMD kernel (the same counts), prefetching the counts of the next
+    /// eight cells (which the caller tallies next).
     void tally_cells8(std::size_t cell0, const double* x, std::size_t step, std::size_t n);
     void observe(std::size_t cell, double lo, double hi) {
         if (lo < min_[cell]) min_[cell] = lo;
