@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "gemfin/error.hpp"
+#include "gemfin/fixed_math.hpp"
 #include "gemfin/kernels.hpp"
 #include "gemfin/normal.hpp"
 
@@ -203,7 +204,7 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
     }
     for (std::size_t g = 0; g < g_ && m_.balance.size() != 0; ++g) balance_[g] = m_.balance[static_cast<Eigen::Index>(g)];
     for (std::size_t d = 0; d < kDomains; ++d) excess_mean_[d] = m_.excess_persistence[d] != 1.0 ? m_.excess[d].mean() : 0.0;
-    if (m_.response) future_share_ = 1.0 - std::pow(1.0 - m_.response->speed, static_cast<double>(m_.art12_horizon));
+    if (m_.response) future_share_ = 1.0 - whole_power(1.0 - m_.response->speed, static_cast<int>(m_.art12_horizon));
     if (m_.realisation) {
         residual_table_ = m_.realisation->residual_table ? m_.realisation->residual_table
                                                          : residual_table(m_.realisation->residual);
@@ -268,7 +269,7 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
         if (m_.error_sigma[d] > 0.0)
             lognormal_factor(&bits_[d * G], flip, static_cast<float>(m_.error_mu[d]), static_cast<float>(m_.error_sigma[d]), e, G);
         else
-            std::fill(e, e + G, static_cast<float>(std::exp(m_.error_mu[d])));
+            std::fill(e, e + G, static_cast<float>(fixed_exp(m_.error_mu[d])));
     }
     std::fill(saldo_.begin(), saldo_.end(), 0.0);
     std::vector<double>& net = net_;  // shock losses and costs minus compensation
@@ -314,7 +315,7 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
         saldo_[g] += budget - spend + vangnet;
     }
     // Own revenue and the gemeentefonds.
-    const double policy = base ? 1.0 : std::pow(1.0 + m_.ozb_policy_growth, static_cast<double>(counter + 1));
+    const double policy = base ? 1.0 : whole_power(1.0 + m_.ozb_policy_growth, static_cast<int>(counter + 1));
     const double* woz = m_.woz_driver >= 0 ? &mult[static_cast<std::size_t>(m_.woz_driver) * G] : nullptr;
     if (woz && m_.ozb_pass_through != 1.0) {  // WOZ growth passed through partly: level^pass
         positive_power(woz, m_.ozb_pass_through, woz_factor_.data(), G);

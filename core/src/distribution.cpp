@@ -11,6 +11,7 @@
 #include <boost/math/distributions/triangular.hpp>
 
 #include "gemfin/error.hpp"
+#include "gemfin/fixed_math.hpp"
 #include "gemfin/normal.hpp"
 
 namespace gemfin {
@@ -139,7 +140,7 @@ std::shared_ptr<const Distribution::CopulaTable> Distribution::build_table() con
         const double z = t->z0 + static_cast<double>(k) * t->h;
         const double x = exact_copula(z);
         const double f = density(x);
-        const double phi = std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI);
+        const double phi = fixed_exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI);
         if (!std::isfinite(x) || !(f > 0.0) || !std::isfinite(phi / f)) return nullptr;
         t->x[k] = x;
         t->slope[k] = phi / f * t->h;
@@ -169,7 +170,7 @@ double Distribution::quantile(double u) const {
         case DistributionKind::Normal:
             return p_[0] + p_[1] * inverse_normal_cdf(u);
         case DistributionKind::LogNormal:
-            return std::exp(p_[0] + p_[1] * inverse_normal_cdf(u));
+            return fixed_exp(p_[0] + p_[1] * inverse_normal_cdf(u));
         case DistributionKind::StudentT:
             return p_[1] + p_[2] * boost::math::quantile(boost::math::students_t_distribution<double, Policy>(p_[0]), u);
         case DistributionKind::Gamma:
@@ -193,7 +194,7 @@ double Distribution::quantile_complement(double q) const {
         case DistributionKind::Normal:
             return p_[0] - p_[1] * inverse_normal_cdf(q);
         case DistributionKind::LogNormal:
-            return std::exp(p_[0] - p_[1] * inverse_normal_cdf(q));
+            return fixed_exp(p_[0] - p_[1] * inverse_normal_cdf(q));
         case DistributionKind::StudentT:
             return p_[1] + p_[2] * bm::quantile(bm::complement(bm::students_t_distribution<double, Policy>(p_[0]), q));
         case DistributionKind::Gamma:
@@ -220,7 +221,7 @@ double Distribution::copula(double z) const {
     switch (kind_) {
         case DistributionKind::Fixed: return p_[0];
         case DistributionKind::Normal: return p_[0] + p_[1] * z;
-        case DistributionKind::LogNormal: return std::exp(p_[0] + p_[1] * z);
+        case DistributionKind::LogNormal: return fixed_exp(p_[0] + p_[1] * z);
         default:
             if (table_ && z >= table_->z0 && z <= -table_->z0) return interpolate(*table_, z);
             return exact_copula(z);
@@ -233,7 +234,7 @@ double Distribution::mean() const {
     switch (kind_) {
         case DistributionKind::Fixed: return p_[0];
         case DistributionKind::Normal: return p_[0];
-        case DistributionKind::LogNormal: return std::exp(p_[0] + 0.5 * p_[1] * p_[1]);
+        case DistributionKind::LogNormal: return fixed_exp(p_[0] + 0.5 * p_[1] * p_[1]);
         case DistributionKind::StudentT: return p_[0] > 1 ? p_[1] : std::nan("");
         case DistributionKind::Gamma: return p_[0] * p_[1];
         case DistributionKind::Beta: return p_[2] + (p_[3] - p_[2]) * p_[0] / (p_[0] + p_[1]);
@@ -249,7 +250,7 @@ double Distribution::variance() const {
         case DistributionKind::Normal: return p_[1] * p_[1];
         case DistributionKind::LogNormal: {
             const double s2 = p_[1] * p_[1];
-            return (std::exp(s2) - 1.0) * std::exp(2 * p_[0] + s2);
+            return (fixed_exp(s2) - 1.0) * fixed_exp(2 * p_[0] + s2);
         }
         case DistributionKind::StudentT: return p_[0] > 2 ? p_[2] * p_[2] * p_[0] / (p_[0] - 2) : std::nan("");
         case DistributionKind::Gamma: return p_[0] * p_[1] * p_[1];

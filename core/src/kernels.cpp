@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "gemfin/fixed_math.hpp"
 #include "gemfin/kernels.hpp"
 #include "kernel_table.hpp"
 
@@ -578,8 +579,8 @@ void TallyCells8(uint32_t* counts, size_t stride, const double* lo, const double
 
 namespace {
 
-// Own exp and log in double, for the per-municipality powers (positive_power): polynomials with
-// fused multiply-adds, as the float ones above; relative error about 2e-16. Integer parts move
+// Own exp and log in double, for the per-municipality powers (positive_power): the operations of
+// fixed_exp and fixed_log (fixed_math.hpp, no fused multiply-adds) lane by lane. Integer parts move
 // through the exponent bits of doubles (adding 2^52 exposes a small integer in the low bits),
 // so no conversion instruction is needed that a target may lack.
 using DD = hn::ScalableTag<double>;
@@ -601,22 +602,26 @@ HWY_INLINE VD LogD(DD dd, VD x) {
     const VD s = hn::Div(hn::Sub(m, hn::Set(dd, 1.0)), hn::Add(m, hn::Set(dd, 1.0)));
     const VD s2 = hn::Mul(s, s);
     VD p = hn::Set(dd, 1.0 / 23.0);
-    for (int k = 21; k >= 1; k -= 2) p = Fma(dd, p, s2, hn::Set(dd, 1.0 / k));
-    return Fma(dd, e, hn::Set(dd, 0.6931471805599453094), hn::Mul(hn::Mul(hn::Set(dd, 2.0), s), p));
+    for (int k = 21; k >= 1; k -= 2) p = hn::Add(hn::Mul(p, s2), hn::Set(dd, 1.0 / k));
+    return hn::Add(hn::Mul(e, hn::Set(dd, 0.6931471805599453094)), hn::Mul(hn::Mul(hn::Set(dd, 2.0), s), p));
 }
 
 HWY_INLINE VD ExpD(DD dd, VD a) {
     // a = k·ln 2 + r, |r| ≤ ½ ln 2 (Cody–Waite: ln 2 in two parts); Taylor to r¹³ (truncation 4e-18).
     const DU64 du;
     a = hn::Min(hn::Max(a, hn::Set(dd, -708.0)), hn::Set(dd, 709.0));
-    const VD k = hn::Round(hn::Mul(a, hn::Set(dd, 1.4426950408889634074)));
-    VD r = Fma(dd, hn::Neg(k), hn::Set(dd, 6.93147180369123816490e-01), a);
-    r = Fma(dd, hn::Neg(k), hn::Set(dd, 1.90821492927058770002e-10), r);
-    double inv_fact[14];
-    inv_fact[0] = 1.0;
-    for (int i = 1; i < 14; ++i) inv_fact[i] = inv_fact[i - 1] / i;
-    VD p = hn::Set(dd, inv_fact[13]);
-    for (int i = 12; i >= 0; --i) p = Fma(dd, p, r, hn::Set(dd, inv_fact[i]));
+    const VD magic = hn::Set(dd, 6755399441055744.0);  // 1.5·2^52: rounds to an integer, ties to even
+    const VD k = hn::Sub(hn::Add(hn::Mul(a, hn::Set(dd, 1.4426950408889634074)), magic), magic);
+    VD r = hn::Sub(a, hn::Mul(k, hn::Set(dd, 6.93147180369123816490e-01)));
+    r = hn::Sub(r, hn::Mul(k, hn::Set(dd, 1.90821492927058770002e-10)));
+    // fixed_math.hpp's exp_series, lane by lane
+    const auto c = [&](int i) { return hn::Set(dd, kInverseFactorials[i]); };
+    const auto pair = [&](int i, VD x) { return hn::Add(c(i), hn::Mul(c(i + 1), x)); };
+    const VD r2 = hn::Mul(r, r), r4 = hn::Mul(r2, r2), r8 = hn::Mul(r4, r4);
+    const VD q0 = pair(0, r), q1 = pair(2, r), q2 = pair(4, r), q3 = pair(6, r), q4 = pair(8, r), q5 = pair(10, r),
+             q6 = pair(12, r);
+    const VD s0 = hn::Add(q0, hn::Mul(q1, r2)), s1 = hn::Add(q2, hn::Mul(q3, r2)), s2 = hn::Add(q4, hn::Mul(q5, r2));
+    const VD p = hn::Add(hn::Add(s0, hn::Mul(s1, r4)), hn::Mul(hn::Add(s2, hn::Mul(q6, r4)), r8));
     // 2^k: k + 1023 in the low bits of 2^52 + k + 1023, moved into the exponent field
     const auto biased = hn::And(hn::BitCast(du, hn::Add(k, hn::Set(dd, 4503599627370496.0 + 1023.0))),
                                 hn::Set(du, 0x7ffull));

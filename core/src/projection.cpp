@@ -10,6 +10,7 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include "gemfin/error.hpp"
+#include "gemfin/fixed_math.hpp"
 #include "gemfin/kernels.hpp"
 #include "gemfin/normal.hpp"
 #include "gemfin/philox.hpp"
@@ -129,7 +130,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
         budget = budget * (1.0 + accres) + fund.policy_mutations[t];
         for (std::size_t d = 0; d < D; ++d) {
             s.nat[d] = copula_value(m.drivers[d].national, s.z[F + d]);
-            s.natlevel[d] *= std::exp(s.nat[d]);
+            s.natlevel[d] *= fixed_exp(s.nat[d]);
         }
 
         const double* fixed_b = &c.cb[D * G];
@@ -161,7 +162,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
                 grow_driver_lognormal(&s.bits[word * G], flip, static_cast<float>(s.nat[d]), static_cast<float>(drv.municipal_sd),
                                       level, add_b, basis, add_o, ozb, G);
             } else {
-                grow_driver(level, nullptr, std::exp(s.nat[d]), add_b, basis, add_o, ozb, G);
+                grow_driver(level, nullptr, fixed_exp(s.nat[d]), add_b, basis, add_o, ozb, G);
             }
             if (n_avg > 1) {
                 // Volume = mean of the last n_avg levels (ring slot y % n_avg holds year y); levels

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "gemfin/fixed_math.hpp"
+
 namespace gemfin {
 
 /// The central-region rational function of AS 241, valid for |q| ≤ 0.425 (q = p − ½).
@@ -26,7 +28,7 @@ inline double inverse_normal_central(double q) {
 /// The tails of AS 241, valid for |q| > 0.425.
 inline double inverse_normal_tail(double p) {
     const double q = p - 0.5;
-    double r = std::sqrt(-std::log(q < 0.0 ? p : 1.0 - p));
+    double r = std::sqrt(-fixed_log(q < 0.0 ? p : 1.0 - p));
     double z;
     if (r <= 5.0) {
         r -= 1.6;

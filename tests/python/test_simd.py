@@ -1,0 +1,92 @@
+"""The same numbers on every SIMD target: a run forced onto each target this CPU supports
+(GEMFIN_SIMD) gives bitwise the same xarray results and budget arrays; a Dask run whose workers
+use different targets gives bitwise the local result; an unknown target is a clear error."""
+
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import gemfin
+
+from conftest import REPO
+
+SCENARIO = str(REPO / "scenarios" / "baseline.yaml")
+RUN = dict(paths=1024, seed=5, block_size=64, keep=["GM0363"], progress=False)
+
+# Run in a fresh interpreter, so that GEMFIN_SIMD is read by the core of that process.
+_CHILD = """
+import hashlib, json, sys
+import numpy as np
+import gemfin
+res = gemfin.simulate(sys.argv[1], **json.loads(sys.argv[2]))
+h = hashlib.sha256()
+ds = res.to_xarray()
+for name in sorted(ds.data_vars):
+    h.update(name.encode()); h.update(np.ascontiguousarray(ds[name].values, dtype=np.float64).tobytes())
+f = res.finances
+for name in ("saldo_mean", "saldo_sd", "saldo_quantiles", "p_deficit", "shortfall", "p_exhausted", "p_art12",
+             "net_shock", "reserves_mean", "response_mean"):
+    h.update(np.ascontiguousarray(getattr(f, name), dtype=np.float64).tobytes())
+h.update(res.kept_paths["GM0363"].to_numpy().tobytes())
+print(json.dumps({"target": gemfin.simd_target(), "digest": h.hexdigest()}))
+"""
+
+
+def _run(target: str) -> dict:
+    env = dict(os.environ, GEMFIN_SIMD=target)
+    out = subprocess.run([sys.executable, "-c", _CHILD, SCENARIO, json.dumps(RUN)], env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_targets_are_listed_and_the_one_in_use_is_among_them():
+    targets = gemfin.simd_targets()
+    assert targets and gemfin.simd_target() in targets
+    if os.uname().machine == "x86_64":
+        assert {"sse4", "scalar"} <= set(targets)
+        assert targets[-1] == "scalar"
+
+
+def test_every_target_gives_the_same_bits():
+    runs = [_run(t) for t in gemfin.simd_targets()]
+    assert [r["target"] for r in runs] == gemfin.simd_targets()
+    assert len({r["digest"] for r in runs}) == 1, runs
+
+
+def test_an_unknown_target_is_a_clear_error():
+    env = dict(os.environ, GEMFIN_SIMD="avx1024")
+    code = "import gemfin\ntry:\n    gemfin.simulate(%r, paths=64, progress=False)\nexcept gemfin.InputError as e:\n    print(e)" % SCENARIO
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "GEMFIN_SIMD: unknown SIMD target 'avx1024'; this CPU supports: " in out.stdout
+    assert gemfin.simd_targets()[0] in out.stdout
+
+
+def test_workers_on_different_targets_give_the_local_result():
+    distributed = pytest.importorskip("distributed")
+    targets = gemfin.simd_targets()
+    if len(targets) < 2:
+        pytest.skip("this CPU has one SIMD target")
+    forced = [targets[0], targets[-1]]  # the best and the fallback
+    workers = {name: {"cls": distributed.Nanny, "options": {"nthreads": 1, "env": {"GEMFIN_SIMD": t}}}
+               for name, t in zip(("a", "b"), forced)}
+    scheduler = {"cls": distributed.Scheduler, "options": {"dashboard_address": None}}
+    scen = gemfin.load_scenario(SCENARIO)
+    local = gemfin.simulate(scen, **RUN)
+    with distributed.SpecCluster(workers=workers, scheduler=scheduler, silence_logs=logging.ERROR) as cluster, \
+            distributed.Client(cluster) as client:
+        client.wait_for_workers(2)
+        assert sorted(client.run(gemfin.simd_target).values()) == sorted(forced)
+        res = gemfin.simulate(scen, client=client, partitions=4, **RUN)
+    assert np.array_equal(res.au_mean, local.au_mean) and np.array_equal(res.au_quantiles, local.au_quantiles)
+    assert res.budget.equals(local.budget)
+    assert res.kept_paths["GM0363"].equals(local.kept_paths["GM0363"])
+    for name in ("saldo_mean", "saldo_quantiles", "p_deficit", "p_exhausted", "p_art12", "reserves_mean"):
+        assert np.array_equal(getattr(res.finances, name), getattr(local.finances, name), equal_nan=True), name
