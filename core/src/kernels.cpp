@@ -189,6 +189,12 @@ constexpr LogTable kLogTable = MakeLogTable();
 HWY_INLINE VF Lookup(DF df, const float (&table)[16], VU index) {
 #if HWY_TARGET == HWY_AVX3
     return hn::TableLookupLanes(hn::LoadU(df, table), hn::IndicesFromVec(df, hn::BitCast(DI(), index)));
+#elif HWY_TARGET == HWY_AVX2
+    // 8 lanes: a permute of each half of the table, then the half the index's bit 3 names
+    const auto low3 = hn::IndicesFromVec(df, hn::BitCast(DI(), hn::And(index, hn::Set(DU(), 7u))));
+    const auto upper = hn::RebindMask(df, hn::Gt(hn::BitCast(DI(), index), hn::Set(DI(), 7)));
+    return hn::IfThenElse(upper, hn::TableLookupLanes(hn::LoadU(df, table + 8), low3),
+                          hn::TableLookupLanes(hn::LoadU(df, table), low3));
 #else
     return hn::GatherIndex(df, table, hn::BitCast(DI(), index));
 #endif

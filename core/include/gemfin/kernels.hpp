@@ -21,7 +21,7 @@
 
 // A function whose loops run over all municipalities, cloned for AVX-512, AVX2 and the
 // baseline on x86-64 with GCC (the CPU picks one at load time). Without FP contraction or
-// reassociation (core/CMakeLists.txt) the clones vectorise across municipalities only and give
+// reassociation (top-level CMakeLists.txt) the clones vectorise across municipalities only and give
 // the same bits; elsewhere the compiler's own vectorisation.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define GEMFIN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
