@@ -271,7 +271,6 @@ HWY_INLINE VF InverseNormal(DF df, VU word, VF scale, VF offset, hn::Mask<DF>* t
     static constexpr float kTail[] = {-0.000200214257f, 0.000100950558f, 0.00134934322f, -0.00367342844f,
                                       0.00573950773f,   -0.0076224613f,  0.00943887047f, 1.00167406f,
                                       2.83297682f};
-    const DU du;
     const auto centred = hn::Sub(hn::BitCast(DI(), hn::ShiftRight<8>(word)), hn::Set(DI(), 8388608));
     // (centred + ½)·2⁻²³ = centred·2⁻²³ + 2⁻²⁴, exact in float (24 bits).
     const VF x = Fma(df, hn::ConvertTo(df, centred), hn::Set(df, 1.0f / 8388608.0f), hn::Set(df, 1.0f / 16777216.0f));
@@ -285,7 +284,6 @@ HWY_INLINE VF InverseNormal(DF df, VU word, VF scale, VF offset, hn::Mask<DF>* t
         *tail = hn::Ge(w, hn::Set(df, 5.0f));
         poly = Horner(df, hn::Sub(w, hn::Set(df, 2.5f)), kCentral);
     }
-    (void)du;
     // offset + scale·z with z = √2·poly·x
     return Fma(df, poly, hn::Mul(hn::Mul(hn::Set(df, 1.41421356237309505f), scale), x), offset);
 }
