@@ -288,20 +288,10 @@ HWY_INLINE VF InverseNormal(DF df, VU word, VF scale, VF offset, hn::Mask<DF>* t
     return Fma(df, poly, hn::Mul(hn::Mul(hn::Set(df, 1.41421356237309505f), scale), x), offset);
 }
 
-// offset + scale·Φ⁻¹(u) of the words at `bits` (one vector), mirrored when `flip` is all ones:
+// offset + scale·Φ⁻¹(u) of the words of K vectors from `bits`, mirrored when `flip` is all ones:
 // the central polynomial, then the tail polynomial for the lanes that need it (0.34% of lanes,
-// min(u, 1 − u) < 0.0017; about 5% of 16-lane vectors).
-HWY_INLINE VF NormalOf(DF df, const uint32_t* bits, VU flip, VF scale, VF offset) {
-    const VU word = hn::Xor(hn::LoadU(DU(), bits), flip);
-    hn::Mask<DF> tail;
-    VF v = InverseNormal<false>(df, word, scale, offset, &tail);
-    if (HWY_UNLIKELY(!hn::AllFalse(df, tail)))
-        v = hn::IfThenElse(tail, InverseNormal<true>(df, word, scale, offset, nullptr), v);
-    return v;
-}
-
-// NormalOf of K vectors side by side: the polynomials are long chains of dependent operations,
-// and K independent chains keep the FMA units busy where one leaves them waiting.
+// min(u, 1 − u) < 0.0017). K vectors side by side: the polynomials are long chains of dependent
+// operations, and K independent chains keep the FMA units busy where one leaves them waiting.
 template <int K>
 HWY_INLINE void NormalOfK(DF df, const uint32_t* bits, VU flip, VF scale, VF offset, VF (&v)[K]) {
     const size_t N = hn::Lanes(df);
@@ -334,11 +324,16 @@ HWY_INLINE void ForEachOf(const uint32_t* bits, bool antithetic, float mean, flo
         for (int j = 0; j < K; ++j) v[j] = exp_of(df, v[j]);
         for (int j = 0; j < K; ++j) op(i + j * N, N, v[j]);
     }
-    for (; i + N <= n; i += N) op(i, N, exp_of(df, NormalOf(df, bits + i, flip, scale, offset)));
+    VF v[1];
+    for (; i + N <= n; i += N) {
+        NormalOfK<1>(df, bits + i, flip, scale, offset, v);
+        op(i, N, exp_of(df, v[0]));
+    }
     if (i < n) {
         HWY_ALIGN uint32_t pad[HWY_MAX_BYTES / 4] = {};
         std::memcpy(pad, bits + i, (n - i) * 4);
-        op(i, n - i, exp_of(df, NormalOf(df, pad, flip, scale, offset)));
+        NormalOfK<1>(df, pad, flip, scale, offset, v);
+        op(i, n - i, exp_of(df, v[0]));
     }
 }
 

@@ -105,12 +105,8 @@ class Scenario:
     @property
     def shock_names(self) -> list[str]:
         """Names of the macro shocks, in the order of the core's correlation matrix."""
-        names = ["growth"] + (["price"] if self.rule == "gdp" else []) + [d.name for d in self.drivers]
-        if self.budget is not None:
-            names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [f"shock.{s.name}" for s in self.shocks]
-            if self.budget.realisation is not None:
-                names.append("realisation")
-        return names
+        return correlated_names(self.rule == "gdp", [d.name for d in self.drivers], self.budget is not None,
+                                [s.name for s in self.shocks], self.budget is not None and self.budget.realisation is not None)
 
     def correlation_matrix(self) -> np.ndarray:
         names = self.shock_names
@@ -463,12 +459,20 @@ def _shock_names(doc: dict, driver_names: list[str]) -> list[str]:
     invalid section is reported once, not again as an unknown correlation variable); in the
     order of :attr:`Scenario.shock_names`."""
     fund, budget = doc.get("fund"), doc.get("budget")
-    names = ["growth"] + (["price"] if isinstance(fund, dict) and fund.get("rule") == "gdp" else []) + driver_names
-    if budget is not None:
-        shocks = doc["shocks"] if isinstance(doc.get("shocks"), list) else []
-        names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [
-            f"shock.{s.get('name')}" for s in shocks if isinstance(s, dict)]
-        if isinstance(budget, dict) and budget.get("realisation") is not None:
+    shocks = doc["shocks"] if isinstance(doc.get("shocks"), list) else []
+    return correlated_names(isinstance(fund, dict) and fund.get("rule") == "gdp", driver_names, budget is not None,
+                            [str(s.get("name")) for s in shocks if isinstance(s, dict)],
+                            isinstance(budget, dict) and budget.get("realisation") is not None)
+
+
+def correlated_names(gdp: bool, drivers: list[str], budget: bool, shocks: list[str], realisation: bool) -> list[str]:
+    """The macro shocks in the order of the core's correlation matrix: fund growth (and the GDP
+    deflator), the drivers, then with a budget the wage/price index, the domains' excess growth,
+    the shock events and the realisation's year component."""
+    names = ["growth"] + (["price"] if gdp else []) + list(drivers)
+    if budget:
+        names += ["wage_price"] + [f"excess.{d}" for d in DOMAIN_NAMES] + [f"shock.{s}" for s in shocks]
+        if realisation:
             names.append("realisation")
     return names
 
