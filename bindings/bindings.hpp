@@ -16,5 +16,6 @@ void bind_allocation(pybind11::module_& m);
 void bind_model(pybind11::module_& m);
 void bind_simulation(pybind11::module_& m);
 void bind_simd(pybind11::module_& m);
+void bind_fixed_math(pybind11::module_& m);
 
 }  // namespace gemfin::bindings

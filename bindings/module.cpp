@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
     gemfin::bindings::bind_model(m);
     gemfin::bindings::bind_simulation(m);
     gemfin::bindings::bind_simd(m);
+    gemfin::bindings::bind_fixed_math(m);
 }

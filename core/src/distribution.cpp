@@ -2,16 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
+#include <stdexcept>
 
-#include <boost/math/distributions/beta.hpp>
-#include <boost/math/distributions/gamma.hpp>
-#include <boost/math/distributions/lognormal.hpp>
-#include <boost/math/distributions/students_t.hpp>
-#include <boost/math/distributions/triangular.hpp>
 
 #include "gemfin/error.hpp"
 #include "gemfin/fixed_math.hpp"
+#include "gemfin/fixed_special.hpp"
 #include "gemfin/normal.hpp"
 
 namespace gemfin {
@@ -36,15 +34,11 @@ constexpr Spec kSpecs[] = {
     {"uniform", DistributionKind::Uniform, 2, "uniform(low, high)"},
 };
 
+double log_beta(double a, double b) { return fixed_lgamma(a) + fixed_lgamma(b) - fixed_lgamma(a + b); }
+
 [[noreturn]] void fail(const std::string& where, const std::string& msg) {
     throw InputError(where + ": " + msg);
 }
-
-// No rounding-error policy surprises: Boost reports domain errors by exception, which
-// `make` prevents by validating parameters first. Internal arithmetic stays in double
-// (Boost's default promotes to long double, x87 powl and friends: several times slower for
-// a quantile that is already accurate to a few ulp in double).
-using Policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
 
 }  // namespace
 
@@ -98,28 +92,173 @@ Distribution Distribution::make(const std::string& kind, const std::vector<doubl
     Distribution d(spec->kind, p);
     if (d.kind_ == DistributionKind::StudentT || d.kind_ == DistributionKind::Gamma || d.kind_ == DistributionKind::Beta) {
         try {
+            d.log_norm_ = d.kind_ == DistributionKind::Gamma ? fixed_lgamma(p[0]) : log_beta(d.kind_ == DistributionKind::StudentT ? 0.5 * p[0] : p[0],
+                                                                                              d.kind_ == DistributionKind::StudentT ? 0.5 : p[1]);
             d.table_ = d.build_table();
+            // Without a table the exact path serves every draw: its tails must be numbers.
+            for (const double z : {-6.5, 6.5})
+                if (!d.table_ && !std::isfinite(d.exact_copula(z)))
+                    fail(where, std::string(kind) + " parameters put the tails beyond the largest double (the quantile at Φ(" +
+                                    (z < 0 ? "-6.5" : "6.5") + ") is infinite)");
         } catch (const InputError&) {
             throw;
-        } catch (const std::exception& e) {  // Boost.Math cannot evaluate it (e.g. a scale of 1e300)
+        } catch (const std::exception& e) {  // cannot be evaluated in double (e.g. a df of 1e-300)
             fail(where, std::string(kind) + " parameters outside the range that can be evaluated (" + e.what() + ")");
         }
     }
     return d;
 }
 
-double Distribution::density(double x) const {
-    switch (kind_) {
-        case DistributionKind::StudentT:
-            return boost::math::pdf(boost::math::students_t_distribution<double, Policy>(p_[0]), (x - p_[1]) / p_[2]) / p_[2];
-        case DistributionKind::Gamma:
-            return boost::math::pdf(boost::math::gamma_distribution<double, Policy>(p_[0], p_[1]), x);
-        case DistributionKind::Beta: {
-            const double w = p_[3] - p_[2];
-            return boost::math::pdf(boost::math::beta_distribution<double, Policy>(p_[0], p_[1]), (x - p_[2]) / w) / w;
+namespace {
+
+constexpr double kLogHalf = -0.69314718055994530942;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The standardised marginal behind student_t(ν, loc, scale), gamma(k, θ) and beta(a, b, low, high):
+// T(ν), Gamma(k, 1) and Beta(a, b). Its quantiles are found on one tail of a positive variable
+// X = e^v, by Newton's method on log tail(v) — on which the power-law and exponential tails are
+// nearly straight lines — safeguarded by a bracket. Student-t by symmetry as |T| (its upper tail,
+// P(T > r) ≤ ½), beta's upper side as the lower side of 1 − X ~ Beta(b, a), so that values near 1
+// are solved as their distance from 1. `log_norm`: log B(ν/2, ½), log Γ(k), log B(a, b).
+struct Standard {
+    DistributionKind kind;
+    double a, b, log_norm;
+
+    // The log of the tail asked for (student_t: always P(T > r)) at x = e^v, and log(x·f(x)),
+    // so that |d log tail / dv| = x·f(x)/tail.
+    LogTails tails_at(double v, double& log_xf) const {
+        const double x = fixed_exp(v);
+        switch (kind) {
+            case DistributionKind::StudentT: {
+                // P(T > r) = ½ I_w/(1+w)(ν/2, ½) with w = ν/r², from logs so that r² never overflows
+                const double log_w = fixed_log(a) - 2.0 * v;
+                const double w = log_w < -708.0 ? 0.0 : fixed_exp(log_w);  // x = w/(1 + w) may underflow; log x does not
+                const double l1w = log_w > 700.0 ? log_w : fixed_log1p(w);  // log(1 + w)
+                const LogTails t = incomplete_beta(0.5 * a, 0.5, w / (1.0 + w), 1.0 / (1.0 + w), log_w - l1w, -l1w, log_norm);
+                // density: (1 + r²/ν)^−(ν+1)/2 / (√ν B(ν/2, ½)); log(1 + r²/ν) = log(1 + w) − log w
+                log_xf = v - log_norm - 0.5 * fixed_log(a) - 0.5 * (a + 1.0) * (l1w - log_w);
+                const double upper = kLogHalf + t.lower;
+                return {log_complement(upper), upper};
+            }
+            case DistributionKind::Gamma:
+                log_xf = a * v - x - log_norm;
+                return incomplete_gamma(a, x, v, log_norm);
+            default: {  // Beta
+                const double log_y = fixed_log1p(-x);
+                log_xf = a * v + (b - 1.0) * log_y - log_norm;
+                return incomplete_beta(a, b, x, 1.0 - x, v, log_y, log_norm);
+            }
         }
-        default:
-            return std::nan("");
+    }
+
+    static double log_complement(double l) {
+        const double t = fixed_exp(l);
+        return t >= 1.0 ? -kInf : fixed_log1p(-t);
+    }
+
+    // v = log x with log(tail on `upper`) = log_p ≤ log ½, starting from v. Solved within
+    // [−708, 709], the range of fixed_exp: a root beyond it is 0 or infinity (returned as ∓∞);
+    // beta's within (−708, log(1 − 2⁻⁵³)].
+    double solve(double log_p, bool upper, double v) const {
+        // beta's X < 1: at most the log of the largest double below 1
+        const double kLowest = -708.0, kHighest = kind == DistributionKind::Beta ? -1.1102230246251565e-16 : 709.0;
+        double lo = kLowest, hi = kHighest, step = 1.0;
+        v = std::min(std::max(v, kLowest), kHighest);
+        for (int it = 0; it < 400; ++it) {
+            double log_xf = 0.0;
+            const LogTails t = tails_at(v, log_xf);
+            const double log_tail = upper ? t.upper : t.lower;
+            const double g = log_tail - log_p;
+            if (g == 0.0) return v;
+            const bool root_right = upper ? g > 0.0 : g < 0.0;  // the lower tail grows with v
+            (root_right ? lo : hi) = v;
+            if (hi - lo <= 1e-15 * std::max(1.0, std::fabs(v))) return at_end(0.5 * (lo + hi), kLowest, kHighest);
+            // Newton's step in v; on gamma's upper tail (log Q ≈ −x, straight in x, not in v) the
+            // step in x, Δx = x·Δv, taken in v as log(1 + Δv)
+            const double dv = (root_right ? 1.0 : -1.0) * std::fabs(g) / fixed_exp(log_xf - log_tail);
+            double next = kind == DistributionKind::Gamma && upper ? (dv > -1.0 ? v + fixed_log1p(dv) : lo) : v + dv;
+            if (it >= 100) next = lo;  // not converging: bisection from here on
+            if (!(next > lo && next < hi)) {
+                // Newton left the bracket (or was not finite): a growing step towards the root
+                // while the bracket is wide, bisection once it is narrow
+                if (hi - lo > 4.0) {
+                    next = root_right ? std::min(v + step, 0.5 * (v + hi)) : std::max(v - step, 0.5 * (v + lo));
+                    step *= 2.0;
+                } else {
+                    next = 0.5 * (lo + hi);
+                }
+            }
+            if (std::fabs(next - v) <= 1e-15 * std::max(1.0, std::fabs(v))) return at_end(next, kLowest, kHighest);
+            v = next;
+        }
+        return at_end(v, kLowest, kHighest);
+    }
+
+    // A root at the ends of the range is beyond it: x = 0 below e^−708 (≈ 3e−308), infinity above e^709.
+    double at_end(double v, double lowest, double highest) const {
+        if (v < lowest + 1e-6) return -kInf;
+        if (v > highest - 1e-6 && kind != DistributionKind::Beta) return kInf;
+        return v;
+    }
+
+    static double exp_of(double v) { return v == kInf ? kInf : (v == -kInf ? 0.0 : fixed_exp(v)); }
+
+    // The standardised quantile on one side: P(X ≤ x) = p (lower) or P(X > x) = p (upper), p ≤ ½
+    // given as log p; `guess` a nearby value (or NaN).
+    double quantile(double log_p, bool upper, double guess) const {
+        switch (kind) {
+            case DistributionKind::StudentT: {
+                if (log_p >= kLogHalf) return 0.0;
+                const double r = exp_of(solve(log_p, true, guess != 0.0 && std::isfinite(guess) ? fixed_log(std::fabs(guess)) : 0.0));
+                return upper ? r : -r;
+            }
+            case DistributionKind::Gamma:
+                return exp_of(solve(log_p, upper, guess > 0.0 && std::isfinite(guess) ? fixed_log(guess) : 0.0));
+            default: {  // Beta: the upper side as the lower side of Beta(b, a) at 1 − x
+                if (!upper) return exp_of(solve(log_p, false, guess > 0.0 && guess < 1.0 ? fixed_log(guess) : kLogHalf));
+                const Standard swapped{kind, b, a, log_norm};
+                const double y_guess = 1.0 - guess;
+                return 1.0 - exp_of(swapped.solve(log_p, false, y_guess > 0.0 && y_guess < 1.0 ? fixed_log(y_guess) : kLogHalf));
+            }
+        }
+    }
+
+    double log_density(double x) const {
+        switch (kind) {
+            case DistributionKind::StudentT: {
+                const double r = std::fabs(x);
+                if (r == 0.0) return -log_norm - 0.5 * fixed_log(a);
+                const double log_w = fixed_log(a) - 2.0 * fixed_log(r);
+                const double l1w = log_w > 700.0 ? log_w : fixed_log1p(log_w < -700.0 ? 0.0 : fixed_exp(log_w));
+                return -log_norm - 0.5 * fixed_log(a) - 0.5 * (a + 1.0) * (l1w - log_w);
+            }
+            case DistributionKind::Gamma:
+                return x > 0.0 ? (a - 1.0) * fixed_log(x) - x - log_norm : -kInf;
+            default:
+                return x > 0.0 && x < 1.0 ? (a - 1.0) * fixed_log(x) + (b - 1.0) * fixed_log1p(-x) - log_norm : -kInf;
+        }
+    }
+};
+
+Standard standard_of(DistributionKind kind, const std::vector<double>& p, double log_norm) {
+    return {kind, p[0], kind == DistributionKind::Beta ? p[1] : 0.0, log_norm};
+}
+
+}  // namespace
+
+double Distribution::to_scale(double s) const {
+    switch (kind_) {
+        case DistributionKind::StudentT: return p_[1] + p_[2] * s;
+        case DistributionKind::Gamma: return p_[1] * s;
+        default: return p_[2] + (p_[3] - p_[2]) * s;  // Beta
+    }
+}
+
+double Distribution::scale_factor() const {
+    switch (kind_) {
+        case DistributionKind::StudentT: return p_[2];
+        case DistributionKind::Gamma: return p_[1];
+        default: return p_[3] - p_[2];  // Beta
     }
 }
 
@@ -127,28 +266,37 @@ std::shared_ptr<const Distribution::CopulaTable> Distribution::build_table() con
     // 4096 intervals over |z| <= 6.5 (h = 0.0032): the macro normals come from 32-bit uniforms
     // (|z| < 6.3). The cubic Hermite error is of order h^4 times the fourth derivative of the
     // map, far below the tolerance for smooth maps; steep ones (a gamma or beta with a tiny
-    // shape) fail the check and keep the exact path.
+    // shape) fail the check and keep the exact path. Each value is solved from its neighbour's
+    // tangent.
     constexpr std::size_t kIntervals = 4096;
     constexpr double kZ = 6.5;
+    const Standard st = standard_of(kind_, p_, log_norm_);
+    const double scale = scale_factor();
     auto t = std::make_shared<CopulaTable>();
     t->z0 = -kZ;
     t->h = 2.0 * kZ / kIntervals;
     t->inv_h = kIntervals / (2.0 * kZ);
     t->x.resize(kIntervals + 1);
     t->slope.resize(kIntervals + 1);
+    std::vector<double> standard_x(kIntervals + 1);
+    double guess = std::nan("");
     for (std::size_t k = 0; k <= kIntervals; ++k) {
         const double z = t->z0 + static_cast<double>(k) * t->h;
-        const double x = exact_copula(z);
-        const double f = density(x);
-        const double phi = fixed_exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI);
-        if (!std::isfinite(x) || !(f > 0.0) || !std::isfinite(phi / f)) return nullptr;
+        const double s = st.quantile(log_normal_tail(std::fabs(z)), z > 0.0, guess);
+        // dx/dz = φ(z)/f(x), with f(x) = f_standard(s)/scale
+        const double log_slope = -0.5 * z * z - 0.91893853320467274178 - st.log_density(s);
+        const double slope = scale * fixed_exp(log_slope) * t->h;
+        const double x = to_scale(s);
+        if (!std::isfinite(x) || !std::isfinite(log_slope) || log_slope > 700.0) return nullptr;
         t->x[k] = x;
-        t->slope[k] = phi / f * t->h;
+        t->slope[k] = slope;
+        standard_x[k] = s;
+        guess = s + slope / scale;  // the tangent's value at the next node: Newton then needs a step or two
     }
     const double spread = quantile(0.75) - quantile(0.25);
     for (std::size_t k = 0; k < kIntervals; ++k) {
         const double z = t->z0 + (static_cast<double>(k) + 0.5) * t->h;
-        const double exact = exact_copula(z);
+        const double exact = to_scale(st.quantile(log_normal_tail(std::fabs(z)), z > 0.0, standard_x[k] + 0.5 * t->slope[k] / scale));
         if (!(std::fabs(exact - interpolate(*t, z)) <= 1e-9 * std::max(spread, std::fabs(exact)))) return nullptr;
     }
     return t;
@@ -163,7 +311,18 @@ double Distribution::interpolate(const CopulaTable& t, double z) {
            (s3 - s2) * t.slope[k + 1];
 }
 
+double Distribution::triangular_quantile(double u, bool complement) const {
+    // F(x) = (x − a)²/((c − a)(m − a)) below the mode, 1 − (c − x)²/((c − a)(c − m)) above it
+    const double a = p_[0], m = p_[1], c = p_[2];
+    const double below = (m - a) / (c - a);  // F(mode)
+    if (!complement) {
+        return u <= below ? a + std::sqrt(u * (c - a) * (m - a)) : c - std::sqrt((1.0 - u) * (c - a) * (c - m));
+    }
+    return u <= 1.0 - below ? c - std::sqrt(u * (c - a) * (c - m)) : a + std::sqrt((1.0 - u) * (c - a) * (m - a));
+}
+
 double Distribution::quantile(double u) const {
+    if (!(u >= 0.0 && u <= 1.0)) throw InputError("quantile: u must be in [0, 1], got " + std::to_string(u));
     switch (kind_) {
         case DistributionKind::Fixed:
             return p_[0];
@@ -171,23 +330,19 @@ double Distribution::quantile(double u) const {
             return p_[0] + p_[1] * inverse_normal_cdf(u);
         case DistributionKind::LogNormal:
             return fixed_exp(p_[0] + p_[1] * inverse_normal_cdf(u));
-        case DistributionKind::StudentT:
-            return p_[1] + p_[2] * boost::math::quantile(boost::math::students_t_distribution<double, Policy>(p_[0]), u);
-        case DistributionKind::Gamma:
-            return boost::math::quantile(boost::math::gamma_distribution<double, Policy>(p_[0], p_[1]), u);
-        case DistributionKind::Beta:
-            return p_[2] + (p_[3] - p_[2]) *
-                               boost::math::quantile(boost::math::beta_distribution<double, Policy>(p_[0], p_[1]), u);
         case DistributionKind::Triangular:
-            return boost::math::quantile(boost::math::triangular_distribution<double, Policy>(p_[0], p_[1], p_[2]), u);
+            return triangular_quantile(u, false);
         case DistributionKind::Uniform:
             return p_[0] + (p_[1] - p_[0]) * u;
+        default:  // student_t, gamma, beta: u ≤ ½ on the lower tail, else 1 − u (exact) on the upper
+            if (u == 0.0 || u == 1.0) return support_end(u == 1.0);
+            return to_scale(u <= 0.5 ? standard_of(kind_, p_, log_norm_).quantile(fixed_log(u), false, std::nan(""))
+                                     : standard_of(kind_, p_, log_norm_).quantile(fixed_log(1.0 - u), true, std::nan("")));
     }
-    return 0.0;  // unreachable
 }
 
 double Distribution::quantile_complement(double q) const {
-    namespace bm = boost::math;
+    if (!(q >= 0.0 && q <= 1.0)) throw InputError("quantile_complement: q must be in [0, 1], got " + std::to_string(q));
     switch (kind_) {
         case DistributionKind::Fixed:
             return p_[0];
@@ -195,26 +350,33 @@ double Distribution::quantile_complement(double q) const {
             return p_[0] - p_[1] * inverse_normal_cdf(q);
         case DistributionKind::LogNormal:
             return fixed_exp(p_[0] - p_[1] * inverse_normal_cdf(q));
-        case DistributionKind::StudentT:
-            return p_[1] + p_[2] * bm::quantile(bm::complement(bm::students_t_distribution<double, Policy>(p_[0]), q));
-        case DistributionKind::Gamma:
-            return bm::quantile(bm::complement(bm::gamma_distribution<double, Policy>(p_[0], p_[1]), q));
-        case DistributionKind::Beta:
-            return p_[2] + (p_[3] - p_[2]) * bm::quantile(bm::complement(bm::beta_distribution<double, Policy>(p_[0], p_[1]), q));
         case DistributionKind::Triangular:
-            return bm::quantile(bm::complement(bm::triangular_distribution<double, Policy>(p_[0], p_[1], p_[2]), q));
+            return triangular_quantile(q, true);
         case DistributionKind::Uniform:
             return p_[1] - (p_[1] - p_[0]) * q;
+        default:
+            if (q == 0.0 || q == 1.0) return support_end(q == 0.0);
+            return to_scale(q <= 0.5 ? standard_of(kind_, p_, log_norm_).quantile(fixed_log(q), true, std::nan(""))
+                                     : standard_of(kind_, p_, log_norm_).quantile(fixed_log(1.0 - q), false, std::nan("")));
     }
-    return 0.0;  // unreachable
+}
+
+double Distribution::support_end(bool upper) const {
+    switch (kind_) {
+        case DistributionKind::StudentT: return upper ? kInf : -kInf;
+        case DistributionKind::Gamma: return upper ? kInf : 0.0;
+        default: return upper ? p_[3] : p_[2];  // Beta
+    }
 }
 
 double Distribution::exact_copula(double z) const {
-    // The tail probability on the side of z, Φ(−|z|), is accurate in double; 1 − Φ(|z|) is
-    // not (for z = 6, 1 − 1e-9 keeps only 7 digits of the tail), so the upper half goes
-    // through the complement quantile. Clamped where the tail underflows.
-    const double tail = std::max(0.5 * std::erfc(std::fabs(z) * M_SQRT1_2), 1e-300);
-    return z <= 0.0 ? quantile(tail) : quantile_complement(tail);
+    // The tail probability on the side of z, Φ(−|z|), as its log (accurate however deep the
+    // tail); the lower half solves F(x) = Φ(z), the upper half 1 − F(x) = Φ(−z).
+    if (kind_ == DistributionKind::Triangular || kind_ == DistributionKind::Uniform) {
+        const double tail = fixed_exp(log_normal_tail(std::fabs(z)));
+        return z <= 0.0 ? quantile(tail) : quantile_complement(tail);
+    }
+    return to_scale(standard_of(kind_, p_, log_norm_).quantile(log_normal_tail(std::fabs(z)), z > 0.0, std::nan("")));
 }
 
 double Distribution::copula(double z) const {

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BudgetModel', 'BudgetOutput', 'CellSummary', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
+__all__: list[str] = ['BudgetModel', 'BudgetOutput', 'CellSummary', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
 class Distribution:
     """
     A marginal distribution of the core (built and validated once).
@@ -466,6 +466,14 @@ def check_correlation(correlation: typing.Annotated[numpy.typing.ArrayLike, nump
     """
     InputError unless the matrix is a correlation matrix (square, unit diagonal, symmetric in [-1, 1], positive semi-definite), naming the variables of a conflict; the check a Simulation makes.
     """
+def fixed_exp(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    exp of every element with fixed IEEE operations (the same bits on every CPU); NaN stays NaN.
+    """
+def fixed_power(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], exponent: typing.SupportsFloat | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    x**exponent for every element x > 0 with fixed IEEE operations (the same bits on every CPU); NaN for x ≤ 0, non-finite or subnormal x.
+    """
 def phase_in(effect: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], inhabitants: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], cumulative_caps: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
     """
     Clamp a herverdeeleffect (G euros) per phase-in year to ±cap·inhabitants; returns G×T.
@@ -478,4 +486,4 @@ def simd_targets() -> list[str]:
     """
     The SIMD targets of the kernels that this CPU supports, best first; every one gives the same bits.
     """
-kernel_version: int = 2
+kernel_version: int = 3

@@ -40,6 +40,18 @@ def kernel_version() -> int:
     return int(_core.kernel_version)
 
 
+def fixed_exp(x) -> np.ndarray:
+    """exp of every element with the core's fixed IEEE operations: the same bits on every CPU
+    (numpy's exp uses CPU-specific vector routines). For values that feed the core."""
+    return np.asarray(_core.fixed_exp(np.asarray(x, dtype=np.float64)))
+
+
+def fixed_power(x, exponent: float) -> np.ndarray:
+    """``x ** exponent`` for x > 0 with the core's fixed IEEE operations (same bits on every CPU);
+    NaN where x ≤ 0 or not finite."""
+    return np.asarray(_core.fixed_power(np.asarray(x, dtype=np.float64), float(exponent)))
+
+
 def check_int(name: str, value, lo: int, hi: int) -> int:
     """``value`` as an int in [lo, hi], else an InputError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= int(value) <= hi:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import math
 import numbers
 
-import numpy as np
+from .engine import fixed_exp
 
 DISTRIBUTIONS = {
     "fixed": 1, "normal": 2, "lognormal": 2, "student_t": 3, "gamma": 2, "beta": 4,
@@ -64,7 +64,7 @@ class Dist:
     def mean(self) -> float:
         p = self.params
         return {
-            "fixed": lambda: p[0], "normal": lambda: p[0], "lognormal": lambda: float(np.exp(p[0] + p[1] ** 2 / 2)),
+            "fixed": lambda: p[0], "normal": lambda: p[0], "lognormal": lambda: float(fixed_exp(p[0] + p[1] * p[1] / 2)),  # same bits on every CPU
             "student_t": lambda: p[1], "gamma": lambda: p[0] * p[1],
             "beta": lambda: p[2] + (p[3] - p[2]) * p[0] / (p[0] + p[1]),
             "triangular": lambda: sum(p) / 3, "uniform": lambda: (p[0] + p[1]) / 2,

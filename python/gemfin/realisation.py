@@ -154,10 +154,14 @@ def fit(panel: pd.DataFrame, years: list[int], prior_sd: float, prior_years: flo
 
 
 def size_factor(inhabitants, gamma: float, reference: float) -> np.ndarray:
-    """(inhabitants / reference)^γ; 1 where the number of inhabitants is unknown (≤ 0 or NaN)."""
+    """(inhabitants / reference)^γ; 1 where the number of inhabitants is unknown (≤ 0 or NaN).
+    With the core's fixed-operation power: it feeds the simulation, which gives the same bits on
+    every CPU (numpy's power does not)."""
+    from .engine import fixed_power
+
     n = np.asarray(inhabitants, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        f = (n / reference) ** gamma
+        f = fixed_power(n / reference, gamma)
     return np.where(np.isfinite(f) & (n > 0), f, 1.0)
 
 

@@ -1,7 +1,8 @@
 #pragma once
 // A small reference run whose digest must be the same on every computer (docs/simd.md): 50
 // municipalities over 8 years with municipal lognormal shocks on every driver, a three-year
-// average, Student-t, gamma and normal national shocks, the GDP fund rule and the budget model.
+// average, normal, Student-t, gamma, beta and triangular national shocks, the GDP fund rule and
+// the budget model.
 // Its FNV-1a digest over every output array is compared between the x86-64 build and the
 // ARM64 build under qemu (`make test-arm64`), and between SIMD targets (GEMFIN_SIMD).
 #include <cstdint>
@@ -14,8 +15,9 @@
 
 namespace gemfin::testing {
 
-/// `tables`: Student-t and gamma shocks (through Distribution's copula tables, built with
-/// Boost.Math and glibc) where otherwise every distribution is normal (no table).
+/// `tables`: Student-t, gamma and beta shocks (through Distribution's copula tables, built from
+/// the incomplete beta and gamma functions of fixed_special.hpp) and a triangular one (its exact
+/// quantile), where otherwise every distribution is normal (no table).
 inline ProjectionModel reference_model(bool tables = true) {
     ProjectionModel m;
     const int G = 50, T = 8;
@@ -54,9 +56,10 @@ inline ProjectionModel reference_model(bool tables = true) {
     b.bijstand_driver = 1;
     b.woz_driver = 2;
     b.ozb_pass_through = 0.7;  // a power other than ½: the kernels' own exp and log
-    b.wage_price = MacroProcess{0.025, 0.5, 0.03, Distribution::normal(0.0, 0.01)};
+    b.wage_price = MacroProcess{0.025, 0.5, 0.03,
+                                tables ? Distribution::make("beta", {4.0, 4.0, -0.03, 0.03}) : Distribution::normal(0.0, 0.01)};
     for (std::size_t d = 0; d < kDomains; ++d) {
-        b.excess[d] = Distribution::normal(0.01, 0.02);
+        b.excess[d] = tables && d == 1 ? Distribution::make("triangular", {-0.02, 0.0, 0.05}) : Distribution::normal(0.01, 0.02);
         b.error_sigma[d] = 0.03;
     }
     b.compensation = RowMatrix::Zero(G, T);

@@ -124,13 +124,13 @@ TEST(Distributions, InvalidParametersNameTheField) {
     EXPECT_THROW(Distribution::make("gamma", {0.0, 1.0}), gemfin::InputError);
     EXPECT_THROW(Distribution::make("normal", {std::nan(""), 1.0}), gemfin::InputError);
     EXPECT_THROW(Distribution::make("student_t", {5.0, 0.0, 0.0}), gemfin::InputError);
-    // Boost.Math cannot evaluate a Student-t with 1e-300 degrees of freedom: an InputError
-    // naming the field, not a std::domain_error.
+    // A Student-t with 1e-300 degrees of freedom has tails beyond the largest double: an
+    // InputError naming the field.
     try {
         Distribution::make("student_t", {1e-300, 0.0, 1.0}, "fund.growth.shock");
         FAIL();
     } catch (const gemfin::InputError& e) {
-        EXPECT_EQ(std::string(e.what()).rfind("fund.growth.shock: student_t parameters outside the range", 0), 0u) << e.what();
+        EXPECT_EQ(std::string(e.what()).rfind("fund.growth.shock: student_t parameters put the tails beyond the largest double", 0), 0u) << e.what();
     }
 }
 

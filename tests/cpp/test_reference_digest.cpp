@@ -1,9 +1,8 @@
 // The reference run (reference_run.hpp) gives the same digest for any thread count and SIMD
-// target here, and on another computer: with GEMFIN_EXPECTED_DIGEST set (by `make test-arm64`,
-// to the digest the native x86-64 build printed for the run with normal shocks), the digest
-// must equal it. The run with Student-t and gamma shocks goes through quantile tables built with
-// Boost.Math and glibc, which differ in the last bits between x86-64 and ARM64 (docs/simd.md):
-// make test-arm64 prints both digests of that one for the record.
+// target here, and on another computer: with GEMFIN_EXPECTED_DIGEST and
+// GEMFIN_EXPECTED_DIGEST_TABLES set (by `make test-arm64`, to the digests the native x86-64 build
+// printed for the run with normal shocks and for the one with Student-t, gamma, beta and
+// triangular shocks), the digests must equal them.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -20,9 +19,15 @@ TEST(ReferenceDigest, SameForAnyThreadCount) {
 }
 
 TEST(ReferenceDigest, EqualsTheDigestOfAnotherComputer) {
-    const char* expected = std::getenv("GEMFIN_EXPECTED_DIGEST");
-    const std::string got = gemfin::testing::reference_digest(0, false);
-    std::printf("reference digest (normal shocks) %s, SIMD target %s\n", got.c_str(), gemfin::simd_target().c_str());
-    if (!expected || !*expected) GTEST_SKIP() << "GEMFIN_EXPECTED_DIGEST not set (make test-arm64 sets it)";
-    EXPECT_EQ(got, expected);
+    bool compared = false;
+    for (const bool tables : {false, true}) {
+        const char* expected = std::getenv(tables ? "GEMFIN_EXPECTED_DIGEST_TABLES" : "GEMFIN_EXPECTED_DIGEST");
+        const std::string got = gemfin::testing::reference_digest(0, tables);
+        std::printf("reference digest (%s) %s, SIMD target %s\n", tables ? "Student-t, gamma, beta, triangular shocks" : "normal shocks",
+                    got.c_str(), gemfin::simd_target().c_str());
+        if (!expected || !*expected) continue;
+        EXPECT_EQ(got, expected) << (tables ? "with quantile tables" : "normal shocks");
+        compared = true;
+    }
+    if (!compared) GTEST_SKIP() << "GEMFIN_EXPECTED_DIGEST(_TABLES) not set (make test-arm64 sets them)";
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Parametric distributions for scenario parameters, sampled by inverse transform from one
-// Philox uniform: x = F⁻¹(u). Quantile functions come from Boost.Math (the normal one from
-// AS 241, see normal.hpp). Inverse transform keeps common random numbers across parameter
+// Philox uniform: x = F⁻¹(u). Quantile functions of fixed operations (the normal one AS 241, see
+// normal.hpp; Student-t, gamma and beta by Newton's method on the incomplete beta and gamma
+// functions of fixed_special.hpp), so that they give the same bits on every CPU. Inverse transform keeps common random numbers across parameter
 // values and makes antithetic variates (u → 1−u) available for every distribution.
 #include <memory>
 #include <string>
@@ -22,7 +23,7 @@ public:
     static Distribution fixed(double value) { return make("fixed", {value}); }
     static Distribution normal(double mean, double sd) { return make("normal", {mean, sd}); }
 
-    double quantile(double u) const;  // u in (0, 1)
+    double quantile(double u) const;  // u in [0, 1] (the ends give the support's ends)
     double quantile_complement(double q) const;  // F⁻¹(1 − q), accurate for small q
     double mean() const;
     double variance() const;
@@ -32,11 +33,11 @@ public:
     double copula(double z) const;
 
     /// The copula map z ↦ F⁻¹(Φ(z)) of a marginal whose quantile is costly (student_t, gamma,
-    /// beta: about a microsecond in Boost), as a cubic Hermite interpolant on a fine grid of z,
-    /// with the values from Boost's quantile and the slopes φ(z)/f(x) from its density. Built
-    /// by `make` only where it is verified at every interval's midpoint to agree with Boost to
-    /// 1e-9 of the interquartile range or of the value, whichever is larger; outside its grid
-    /// (|z| > 6.5) the exact path is used.
+    /// beta: a Newton iteration on an incomplete beta or gamma function), as a cubic Hermite
+    /// interpolant on a fine grid of z, with the values from the quantile and the slopes
+    /// φ(z)/f(x) from the density. Built by `make` only where it is verified at every interval's
+    /// midpoint to agree with the quantile to 1e-9 of the interquartile range or of the value,
+    /// whichever is larger; outside its grid (|z| > 6.5) the exact path is used.
     struct CopulaTable {
         double z0 = 0.0, h = 0.0, inv_h = 0.0;
         std::vector<double> x, slope;  // at z0 + k·h; slope = dx/dz · h
@@ -46,18 +47,24 @@ public:
 
 private:
     Distribution(DistributionKind k, std::vector<double> p) : kind_(k), p_(std::move(p)) {}
-    double density(double x) const;  // student_t, gamma, beta
+    // student_t, gamma and beta: the standardised variate s ↦ the parameterised x, the scale
+    // between them, the ends of the support
+    double to_scale(double s) const;
+    double scale_factor() const;
+    double support_end(bool upper) const;
+    double triangular_quantile(double u, bool complement) const;
     double exact_copula(double z) const;
     std::shared_ptr<const CopulaTable> build_table() const;  // null where the check fails
     static double interpolate(const CopulaTable& t, double z);
     DistributionKind kind_;
     std::vector<double> p_;
+    double log_norm_ = 0.0;  // student_t: log B(ν/2, ½); gamma: log Γ(k); beta: log B(a, b)
     std::shared_ptr<const CopulaTable> table_;  // shared: Distribution stays cheap to copy
 };
 
 /// The value of `d` at a standard normal z through the normal copula, F⁻¹(Φ(z)); exact
 /// shortcuts for fixed, normal and lognormal marginals, the checked table for student_t, gamma
-/// and beta (Distribution::CopulaTable), Boost's quantile otherwise.
+/// and beta (Distribution::CopulaTable), the quantile otherwise.
 double copula_value(const Distribution& d, double z);
 
 }  // namespace gemfin

@@ -31,10 +31,10 @@
 
 namespace gemfin {
 
-/// Version of the kernels' arithmetic: changes whenever a kernel's results change in any bit.
-/// Parts of a distributed run must agree on it (not on the instruction set: every target gives
-/// the same bits).
-constexpr int kKernelVersion = 2;
+/// Version of the core's arithmetic: changes whenever a kernel's or a quantile's results change
+/// in any bit (3: the quantile tables of fixed operations, fixed_special.hpp). Parts of a
+/// distributed run must agree on it (not on the instruction set: every target gives the same bits).
+constexpr int kKernelVersion = 3;
 
 /// The SIMD targets this build has that this CPU supports, best first ("avx512", "avx2",
 /// "sse4", "emu128" on x86-64; "neon", "emu128" on ARM64).
