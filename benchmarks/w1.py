@@ -40,6 +40,7 @@ def load(budget: bool, reduced: bool = False):
     if budget and reduced:
         b = scen.budget
         b = dataclasses.replace(b, realisation=None, response=None, ingroei=None, revenue_volume_driver=None,
+                                ozb_price_indexed=False,
                                 domains=tuple(dataclasses.replace(d, excess_persistence=None) for d in b.domains))
         scen = dataclasses.replace(scen, budget=b)
     if not budget:  # issue #3's W1: the gemeentefonds projection alone

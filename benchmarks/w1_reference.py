@@ -43,9 +43,11 @@ def prepare(scen) -> dict:
         raise NotImplementedError("benchmark reference: shock events and compensation are not implemented")
     if b is not None and (b.get("realisation") is not None or b.get("response") is not None
                           or b.get("suppletie") is not None or b.get("revenue_volume_driver", -1) >= 0
-                          or any(p != 1.0 for p in b.get("excess_persistence", [1.0]))):
+                          or any(p != 1.0 for p in b.get("excess_persistence", [1.0]))
+                          or b.get("ozb_price_indexed", False)):
         raise NotImplementedError("benchmark reference: the realisation model, the response, the ingroei suppletie, "
-                                  "the revenue volume driver and fading excess growth are not implemented "
+                                  "the revenue volume driver, fading excess growth and the price-indexed OZB are "
+                                  "not implemented "
                                   "(benchmarks/w1.py runs the references on the baseline without them)")
     m = {"inp": inp, "cb": np.ascontiguousarray(inp["c_basis"].T), "co": np.ascontiguousarray(inp["c_ozb"].T),
          "tau": np.array([d["municipal_sd"] for d in inp["drivers"]]),

@@ -122,7 +122,7 @@ void bind_inputs(py::module_& m) {
         .def(py::init([](const std::vector<Vector>& lasten, Vector ozb, Vector other_taxes, Vector other_baten,
                          Vector buig_baten, Vector buig_lasten, Vector siudu, Vector reserves, RowMatrix volume_weights,
                          int bijstand_driver, int woz_driver, int revenue_volume_driver, double ozb_pass_through,
-                         double ozb_policy_growth,
+                         double ozb_policy_growth, bool ozb_price_indexed,
                          const MacroProcess& wage_price, const std::vector<Distribution>& excess,
                          const std::vector<double>& excess_persistence, const std::vector<double>& error_mu,
                          const std::vector<double>& error_sigma, double vangnet_threshold, double vangnet_full,
@@ -144,6 +144,7 @@ void bind_inputs(py::module_& m) {
                  b.revenue_volume_driver = revenue_volume_driver;
                  b.ozb_pass_through = ozb_pass_through;
                  b.ozb_policy_growth = ozb_policy_growth;
+                 b.ozb_price_indexed = ozb_price_indexed;
                  b.wage_price = wage_price;
                  per_domain(excess, b.excess, "excess");
                  per_domain(excess_persistence, b.excess_persistence, "excess_persistence");
@@ -165,7 +166,7 @@ void bind_inputs(py::module_& m) {
              py::kw_only(), py::arg("lasten"), py::arg("ozb"), py::arg("other_taxes"), py::arg("other_baten"),
              py::arg("buig_baten"), py::arg("buig_lasten"), py::arg("siudu"), py::arg("reserves"), py::arg("volume_weights"),
              py::arg("bijstand_driver"), py::arg("woz_driver"), py::arg("revenue_volume_driver") = -1,
-             py::arg("ozb_pass_through"), py::arg("ozb_policy_growth"),
+             py::arg("ozb_pass_through"), py::arg("ozb_policy_growth"), py::arg("ozb_price_indexed") = false,
              py::arg("wage_price"), py::arg("excess"), py::arg("excess_persistence"), py::arg("error_mu"),
              py::arg("error_sigma"), py::arg("vangnet_threshold"), py::arg("vangnet_full"), py::arg("vangnet_share"),
              py::arg("artikel12_threshold"), py::arg("artikel12_horizon"), py::arg("balance"), py::arg("shocks"),

@@ -315,7 +315,8 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
         saldo_[g] += budget - spend + vangnet;
     }
     // Own revenue and the gemeentefonds.
-    const double policy = base ? 1.0 : whole_power(1.0 + m_.ozb_policy_growth, static_cast<int>(counter + 1));
+    double policy = base ? 1.0 : whole_power(1.0 + m_.ozb_policy_growth, static_cast<int>(counter + 1));
+    if (!base && m_.ozb_price_indexed) policy *= price_;  // the tariff follows the wage/price level
     const double* woz = m_.woz_driver >= 0 ? &mult[static_cast<std::size_t>(m_.woz_driver) * G] : nullptr;
     if (woz && m_.ozb_pass_through != 1.0) {  // WOZ growth passed through partly: level^pass
         positive_power(woz, m_.ozb_pass_through, woz_factor_.data(), G);

@@ -131,6 +131,7 @@ def _budget(b: dict | None) -> "_core.BudgetModel | None":
         bijstand_driver=b["bijstand_driver"], woz_driver=b["woz_driver"],
         revenue_volume_driver=b.get("revenue_volume_driver", -1),
         ozb_pass_through=b["ozb_pass_through"], ozb_policy_growth=b["ozb_policy_growth"],
+        ozb_price_indexed=b.get("ozb_price_indexed", False),
         wage_price=_process(b["wage_price"]), excess=[_dist(x) for x in b["excess"]],
         excess_persistence=list(b.get("excess_persistence", [1.0] * len(b["excess"]))),
         error_mu=list(b["error_mu"]), error_sigma=list(b["error_sigma"]),

@@ -16,7 +16,7 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
           excess_growth: DIST                         # national cost growth above wages/prices
           excess_persistence: NUM                     # optional: the excess fades as ψ^k (default 1)
           error: {mu: NUM, sigma: NUM}                # municipal lognormal budget-vs-outcome error
-      ozb: {woz_driver: woz_woningen, pass_through: NUM, policy_growth: NUM}
+      ozb: {woz_driver: woz_woningen, pass_through: NUM, policy_growth: NUM, price_indexed: {value, source}}
       revenue_volume_driver: inwoners                 # optional: other taxes and baten grow with
                                                       # prices times this driver (default: prices)
       buig: {driver: bijstand, vangnet_threshold: NUM, vangnet_full: NUM, vangnet_share: NUM}
@@ -122,6 +122,7 @@ class BudgetSpec:
     artikel12_horizon: Param | None = None  # None: 3 years (Bfv art. 23)
     revenue_volume_driver: str | None = None  # other taxes and baten: prices × this driver
     ingroei: IngroeiSpec | None = None
+    ozb_price_indexed: bool = False  # OZB also grows with the wage/price level
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,8 @@ def parse_budget(v, m: Budget, driver_names: list[str], circ_id: str) -> BudgetS
                       m.buig.vangnet_threshold.spec(), m.buig.vangnet_full.spec(), m.buig.vangnet_share.spec(),
                       m.artikel12_threshold.spec(), realisation, m.base.first_year, response,
                       m.artikel12_horizon.spec(), driver(v.at("revenue_volume_driver"), m.revenue_volume_driver),
-                      _ingroei(v.at("ingroei"), m.ingroei, year, circ_id) if m.ingroei is not None else None)
+                      _ingroei(v.at("ingroei"), m.ingroei, year, circ_id) if m.ingroei is not None else None,
+                      m.ozb.price_indexed.value)
 
 
 def _ingroei(v, m: Ingroei, base_year: int, circ_id: str) -> IngroeiSpec:
@@ -495,6 +497,7 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
         "revenue_volume_driver": names.index(spec.revenue_volume_driver) if spec.revenue_volume_driver else -1,
         "ozb_pass_through": spec.ozb_pass_through.value,
         "ozb_policy_growth": spec.ozb_policy_growth.value,
+        "ozb_price_indexed": spec.ozb_price_indexed,
         "wage_price": {"mean": spec.wage_price.mean.value, "persistence": spec.wage_price.persistence.value,
                        "start": spec.wage_price.start.value, "shock": dist(spec.wage_price.shock)},
         "excess": [dist(d.excess) for d in spec.domains],

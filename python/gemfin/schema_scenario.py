@@ -144,14 +144,23 @@ class Domains(Section):
     Overig: Domain
 
 
+class SourcedFlag(Section):
+    """A yes/no choice of the model with the source that justifies it."""
+
+    value: bool
+    source: Text
+
+
 class Ozb(Section):
-    """OZB revenue: follows the WOZ driver by ``pass_through`` plus ``policy_growth`` a year."""
+    """OZB revenue: follows the WOZ driver by ``pass_through`` plus ``policy_growth`` a year, and
+    the wage/price level where ``price_indexed`` (the tariff raised with inflation)."""
 
     woz_driver: Optional[Text] = None
     pass_through: param(0.0, 5.0) = param(0.0, 5.0)(  # type: ignore[valid-type]
         value=1.0, source="default: OZB revenue follows the WOZ value one for one")
     policy_growth: param(-0.5, 0.5) = param(-0.5, 0.5)(  # type: ignore[valid-type]
         value=0.0, source="default: no extra OZB policy")
+    price_indexed: SourcedFlag = SourcedFlag(value=False, source="default: the tariff is not indexed")
 
 
 class Buig(Section):

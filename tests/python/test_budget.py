@@ -63,6 +63,8 @@ def test_year_one_matches_an_independent_reference(baseline):
     buig_spend = buig_l * drv["bijstand"] * price * err["Participatie"]
     B = base.baten.loc[g]
     ozb = (B["OZB woningen"] + B["OZB niet-woningen"]) * drv["woz_woningen"] ** b.ozb_pass_through.value
+    assert b.ozb_price_indexed  # the baseline's tariff follows the wage/price level
+    ozb = ozb * price
     au = r.au_mean[list(r.municipalities.index).index(g), 0]
     budget_ratio = r.budget["mean"].iloc[0] / gemfin.allocate(circ).au_total
     baten = (au + circ.fixed_items.loc[g].sum() * budget_ratio + ozb

@@ -42,6 +42,29 @@ def test_cited_calibration_figures_match_the_data(doc):
     assert doc["drivers"]["ouderen"]["national"]["params"][0] == pytest.approx(upd["inw75+dr"], abs=5e-5)
     assert doc["drivers"]["bijstand"]["national"]["params"][1] == pytest.approx(upd["bo3_nw"], abs=5e-5)
     assert doc["drivers"]["woz_woningen"]["national"]["params"][0] == pytest.approx(upd["WOZwe80"], abs=5e-5)
+    ozb = cal.ozb_parameters(2023, 2025)
+    assert doc["budget"]["ozb"]["pass_through"] == ozb["pass_through"]
+
+
+def test_ozb_growth_against_a_hand_count():
+    """The national OZB yields of the begrotingen 2023-2025 (taakvelden 0.61 and 0.62), summed here
+    from the Iv3 files directly, grow as ozb_growth reports; the pass-through is small (the tariff
+    neutralises most of a municipality's WOZ change)."""
+    import numpy as np
+    import pandas as pd
+
+    from gemfin._datadir import data_dir
+
+    totals = {}
+    for year in (2023, 2024, 2025):
+        raw = pd.read_csv(data_dir() / "finance" / f"{year}_begroting.csv", sep=";")
+        tv = raw["Taakveld"].astype(str).str.split(" ").str[0]
+        totals[year] = raw.loc[tv.isin(["0.61", "0.62"]), "Baten"].sum()
+    g = cal.ozb_growth(2023, 2025)
+    assert list(g.index) == [2024, 2025] and (g["municipalities"] > 300).all()
+    for year in (2024, 2025):  # matched municipalities only; within a point of the all-municipality sums
+        assert g.loc[year, "ozb_growth"] == pytest.approx(np.log(totals[year] / totals[year - 1]), abs=0.01)
+    assert 0.0 < cal.ozb_parameters(2023, 2025)["pass_through"]["value"] < 0.3
 
 
 def _bad(doc, path, value):

@@ -94,8 +94,12 @@ struct BudgetModel {
     int woz_driver = -1;
     // Other taxes and other baten grow with prices times this driver's level (−1: prices only).
     int revenue_volume_driver = -1;
+    // OZB = OZB0 · WOZ level^pass_through · (1 + policy_growth)^t, times the wage/price level P_t
+    // where ozb_price_indexed (councils raise the tariff with inflation and neutralise most of the
+    // WOZ change: docs/budget-model.md)
     double ozb_pass_through = 1.0;
     double ozb_policy_growth = 0.0;
+    bool ozb_price_indexed = false;
     MacroProcess wage_price;                         // yearly wage/price growth (shock: macro)
     std::array<Distribution, kDomains> excess{Distribution::fixed(0.0), Distribution::fixed(0.0),
                                               Distribution::fixed(0.0), Distribution::fixed(0.0)};
