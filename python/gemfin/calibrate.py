@@ -298,7 +298,7 @@ def ozb_growth(first_year: int = 2023, last_year: int = 2025, data: str | Path |
         w0, w1 = _woz_of_year(year - 1, data), _woz_of_year(year, data)
         tab = pd.concat({"y0": y0, "y1": y1, "w0": w0, "w1": w1}, axis=1, join="inner")
         tab = tab[(tab > 0).all(axis=1)]
-        dy, dw = np.log(tab["y1"] / tab["y0"]), np.log(tab["w1"] / tab["w0"])
+        dy, dw = _log(tab["y1"] / tab["y0"]), _log(tab["w1"] / tab["w0"])
         ok = (dy.abs() <= 0.5) & (dw.abs() <= 0.5)
         dy, dw = dy[ok], dw[ok]
         xc = dw - dw.mean()
