@@ -124,6 +124,18 @@ struct Standard {
     DistributionKind kind;
     double a, b, log_norm;
 
+    // Student-t at r = e^v: w = ν/r² (0 where it underflows), log w, log(1 + w), and the log
+    // density (1 + r²/ν)^−(ν+1)/2 / (√ν B(ν/2, ½)), with log(1 + r²/ν) = log(1 + w) − log w.
+    struct StudentTerms {
+        double w, log_w, l1w, log_density;
+    };
+    StudentTerms student_terms(double v) const {
+        const double log_w = fixed_log(a) - 2.0 * v;
+        const double w = log_w < -708.0 ? 0.0 : fixed_exp(log_w);  // x = w/(1 + w) may underflow; log x does not
+        const double l1w = log_w > 700.0 ? log_w : fixed_log1p(w);
+        return {w, log_w, l1w, -log_norm - 0.5 * fixed_log(a) - 0.5 * (a + 1.0) * (l1w - log_w)};
+    }
+
     // The log of the tail asked for (student_t: always P(T > r)) at x = e^v, and log(x·f(x)),
     // so that |d log tail / dv| = x·f(x)/tail.
     LogTails tails_at(double v, double& log_xf) const {
@@ -131,12 +143,10 @@ struct Standard {
         switch (kind) {
             case DistributionKind::StudentT: {
                 // P(T > r) = ½ I_w/(1+w)(ν/2, ½) with w = ν/r², from logs so that r² never overflows
-                const double log_w = fixed_log(a) - 2.0 * v;
-                const double w = log_w < -708.0 ? 0.0 : fixed_exp(log_w);  // x = w/(1 + w) may underflow; log x does not
-                const double l1w = log_w > 700.0 ? log_w : fixed_log1p(w);  // log(1 + w)
-                const LogTails t = incomplete_beta(0.5 * a, 0.5, w / (1.0 + w), 1.0 / (1.0 + w), log_w - l1w, -l1w, log_norm);
-                // density: (1 + r²/ν)^−(ν+1)/2 / (√ν B(ν/2, ½)); log(1 + r²/ν) = log(1 + w) − log w
-                log_xf = v - log_norm - 0.5 * fixed_log(a) - 0.5 * (a + 1.0) * (l1w - log_w);
+                const StudentTerms st = student_terms(v);
+                const LogTails t = incomplete_beta(0.5 * a, 0.5, st.w / (1.0 + st.w), 1.0 / (1.0 + st.w),
+                                                   st.log_w - st.l1w, -st.l1w, log_norm);
+                log_xf = v + st.log_density;
                 const double upper = kLogHalf + t.lower;
                 return {log_complement(upper), upper};
             }
@@ -149,11 +159,6 @@ struct Standard {
                 return incomplete_beta(a, b, x, 1.0 - x, v, log_y, log_norm);
             }
         }
-    }
-
-    static double log_complement(double l) {
-        const double t = fixed_exp(l);
-        return t >= 1.0 ? -kInf : fixed_log1p(-t);
     }
 
     // v = log x with log(tail on `upper`) = log_p ≤ log ½, starting from v. Solved within
@@ -228,9 +233,7 @@ struct Standard {
             case DistributionKind::StudentT: {
                 const double r = std::fabs(x);
                 if (r == 0.0) return -log_norm - 0.5 * fixed_log(a);
-                const double log_w = fixed_log(a) - 2.0 * fixed_log(r);
-                const double l1w = log_w > 700.0 ? log_w : fixed_log1p(log_w < -700.0 ? 0.0 : fixed_exp(log_w));
-                return -log_norm - 0.5 * fixed_log(a) - 0.5 * (a + 1.0) * (l1w - log_w);
+                return student_terms(fixed_log(r)).log_density;
             }
             case DistributionKind::Gamma:
                 return x > 0.0 ? (a - 1.0) * fixed_log(x) - x - log_norm : -kInf;

@@ -18,12 +18,6 @@ constexpr double kConverged = 3e-16;   // |factor − 1| at which a continued fr
 constexpr int kMaxIterations = 200000; // ~9·√a terms for a shape a near x: enough to a ≈ 4e8
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-// log(1 − e^l) for l ≤ 0: the complement of a tail given by its log.
-double log_complement(double l) {
-    const double t = fixed_exp(l);
-    return t >= 1.0 ? kNegInf : fixed_log1p(-t);
-}
-
 [[noreturn]] void no_convergence(const char* what) {
     throw std::domain_error(std::string(what) + " did not converge (parameters too large)");
 }
@@ -65,6 +59,11 @@ double fixed_log1p(double x) {
     if (u == 1.0) return x;
     // log(u) is exact for the rounded u; x/(u − 1) corrects for the rounding (u − 1 is exact).
     return fixed_log(u) * (x / (u - 1.0));
+}
+
+double log_complement(double l) {
+    const double t = fixed_exp(l);
+    return t >= 1.0 ? kNegInf : fixed_log1p(-t);
 }
 
 double fixed_lgamma(double x) {

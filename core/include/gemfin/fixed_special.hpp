@@ -24,6 +24,9 @@ struct LogTails {
     double upper;  // log P(X > x)
 };
 
+/// log(1 − e^l) for l ≤ 0: the complement of a probability given by its log (−∞ where e^l rounds to 1).
+double log_complement(double l);
+
 /// The regularised incomplete gamma function of shape a at x > 0, as log P(a, x) and
 /// log Q(a, x): the series for x < a + 1, Lentz's continued fraction otherwise (Numerical
 /// Recipes 6.2). `log_x` = log x and `lgamma_a` = log Γ(a) are passed in so that callers that
