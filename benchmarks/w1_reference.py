@@ -85,6 +85,7 @@ def macro_paths(m: dict, n: int, rng: np.random.Generator) -> dict:
         p_prev = np.full(n, pp["start"])
         real = np.full((n, T + 1 + FUND_HISTORY), gp["start"])
     budget = np.full(n, fund["budget0"])
+    deflator = np.zeros((n, T))  # the fund's GDP deflator per year (gdp rule)
     for t in range(T):
         g = gp["mean"] + gp["persistence"] * (g_prev - gp["mean"]) + _marginal(gp["shock"], z[:, t, 0])
         g_prev = g
@@ -92,6 +93,7 @@ def macro_paths(m: dict, n: int, rng: np.random.Generator) -> dict:
         if F == 2:
             p = pp["mean"] + pp["persistence"] * (p_prev - pp["mean"]) + _marginal(pp["shock"], z[:, t, 1])
             p_prev = p
+            deflator[:, t] = p
             y = t + 1
             real[:, y + FUND_HISTORY] = g
             accres = real[:, y:y + 8].mean(axis=1) + p
@@ -103,14 +105,17 @@ def macro_paths(m: dict, n: int, rng: np.random.Generator) -> dict:
     out["budget_ratio"] = out["budget"] / fund["budget0"]
     if b is not None:
         wp, off = b["wage_price"], F + D
-        w_prev = np.full(n, wp["start"])
+        w_prev = np.full(n, wp.get("start", 0.0))
         price = np.ones(n)
         cost = np.ones((n, 4))
         out["price"] = np.empty((n, T))
         out["cost"] = np.empty((n, T, 4))
         for t in range(T):
-            w = wp["mean"] + wp["persistence"] * (w_prev - wp["mean"]) + _marginal(wp["shock"], z[:, t, off])
-            w_prev = w
+            if "follows" in wp:  # one price process: the fund's deflator + the wedge
+                w = deflator[:, t] + wp["wedge"]
+            else:
+                w = wp["mean"] + wp["persistence"] * (w_prev - wp["mean"]) + _marginal(wp["shock"], z[:, t, off])
+                w_prev = w
             price = price * (1.0 + w)
             for d in range(4):
                 cost[:, d] *= 1.0 + w + _marginal(b["excess"][d], z[:, t, off + 1 + d])

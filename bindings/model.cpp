@@ -123,7 +123,8 @@ void bind_inputs(py::module_& m) {
                          Vector buig_baten, Vector buig_lasten, Vector siudu, Vector reserves, RowMatrix volume_weights,
                          int bijstand_driver, int woz_driver, int revenue_volume_driver, double ozb_pass_through,
                          double ozb_policy_growth, bool ozb_price_indexed,
-                         const MacroProcess& wage_price, const std::vector<Distribution>& excess,
+                         const MacroProcess& wage_price, bool wage_price_follows_fund, double wage_price_wedge,
+                         const std::vector<Distribution>& excess,
                          const std::vector<double>& excess_persistence, const std::vector<double>& error_mu,
                          const std::vector<double>& error_sigma, double vangnet_threshold, double vangnet_full,
                          double vangnet_share, double artikel12_threshold, int artikel12_horizon, Vector balance,
@@ -146,6 +147,8 @@ void bind_inputs(py::module_& m) {
                  b.ozb_policy_growth = ozb_policy_growth;
                  b.ozb_price_indexed = ozb_price_indexed;
                  b.wage_price = wage_price;
+                 b.wage_price_follows_fund = wage_price_follows_fund;
+                 b.wage_price_wedge = wage_price_wedge;
                  per_domain(excess, b.excess, "excess");
                  per_domain(excess_persistence, b.excess_persistence, "excess_persistence");
                  per_domain(error_mu, b.error_mu, "error_mu");
@@ -167,7 +170,8 @@ void bind_inputs(py::module_& m) {
              py::arg("buig_baten"), py::arg("buig_lasten"), py::arg("siudu"), py::arg("reserves"), py::arg("volume_weights"),
              py::arg("bijstand_driver"), py::arg("woz_driver"), py::arg("revenue_volume_driver") = -1,
              py::arg("ozb_pass_through"), py::arg("ozb_policy_growth"), py::arg("ozb_price_indexed") = false,
-             py::arg("wage_price"), py::arg("excess"), py::arg("excess_persistence"), py::arg("error_mu"),
+             py::arg("wage_price"), py::arg("wage_price_follows_fund") = false, py::arg("wage_price_wedge") = 0.0,
+             py::arg("excess"), py::arg("excess_persistence"), py::arg("error_mu"),
              py::arg("error_sigma"), py::arg("vangnet_threshold"), py::arg("vangnet_full"), py::arg("vangnet_share"),
              py::arg("artikel12_threshold"), py::arg("artikel12_horizon"), py::arg("balance"), py::arg("shocks"),
              py::arg("compensation"), py::arg("realisation") = py::none(), py::arg("response") = py::none(),
@@ -176,6 +180,8 @@ void bind_inputs(py::module_& m) {
         .def_readonly("ozb", &BudgetModel::ozb0)
         .def_readonly("reserves", &BudgetModel::reserves0)
         .def_readonly("wage_price", &BudgetModel::wage_price)
+        .def_readonly("wage_price_follows_fund", &BudgetModel::wage_price_follows_fund)
+        .def_readonly("wage_price_wedge", &BudgetModel::wage_price_wedge)
         .def_readonly("excess_persistence", &BudgetModel::excess_persistence)
         .def_readonly("artikel12_threshold", &BudgetModel::art12_threshold)
         .def_readonly("artikel12_horizon", &BudgetModel::art12_horizon)

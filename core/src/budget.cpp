@@ -142,6 +142,8 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
         throw InputError("budget.vangnet: expected 0 ≤ threshold ≤ full and a share in [0, 1]");
     if (wage_price.persistence < 0.0 || wage_price.persistence >= 1.0)
         throw InputError("budget.wage_price.persistence: expected a number in [0, 1)");
+    if (!std::isfinite(wage_price_wedge) || std::fabs(wage_price_wedge) > 0.5)
+        throw InputError("budget.wage_price.wedge: expected a number in [-0.5, 0.5]");
     for (std::size_t d = 0; d < kDomains; ++d)
         if (!(error_sigma[d] >= 0.0) || !std::isfinite(error_mu[d]))
             throw InputError("budget.error: expected a finite mu and sigma ≥ 0 per domain");
@@ -241,13 +243,15 @@ void BudgetRun::start_path() {
 GEMFIN_CLONES
 void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
                      const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                     double budget_ratio, const YearOutputs& out) {
+                     double budget_ratio, double fund_price, const YearOutputs& out) {
     const std::size_t G = g_;
     const auto tt = counter;
     double index = 1.0;  // this year's wage/price index against last year's
     if (!base) {  // the base year's prices and costs are the base budget's
-        const double wp = m_.wage_price.mean + m_.wage_price.persistence * (wp_prev_ - m_.wage_price.mean) +
-                          copula_value(m_.wage_price.shock, z[0]);
+        const double wp = m_.wage_price_follows_fund
+                              ? fund_price + m_.wage_price_wedge
+                              : m_.wage_price.mean + m_.wage_price.persistence * (wp_prev_ - m_.wage_price.mean) +
+                                    copula_value(m_.wage_price.shock, z[0]);
         wp_prev_ = wp;
         index = 1.0 + wp;
         price_ *= 1.0 + wp;

@@ -41,6 +41,7 @@ struct PathScratch {
     std::vector<double> natlevel;  // D national driver levels (exp of cumulated national growth)
 
     std::vector<double> eps, z, nat, real;  // real: GDP real-growth history (Gdp rule)
+    double price = 0.0;                     // the GDP deflator of the current year (Gdp rule)
 };
 
 struct Context {
@@ -119,6 +120,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
             const double price = fund.price.mean + fund.price.persistence * (price_prev - fund.price.mean) +
                                  copula_value(fund.price.shock, s.z[1]);
             price_prev = price;
+            s.price = price;
             // Year y = step+1 is stored at real[y + kGdpHistory]; its window y−9 … y−2 is
             // real[y] … real[y+7] (history before the base year holds growth.start).
             const std::size_t y = step + 1;
@@ -217,6 +219,8 @@ void ProjectionModel::validate() const {
         throw InputError(os.str());
     }
     if (budget) budget->validate(static_cast<std::size_t>(c_basis.rows()), D, years);
+    if (budget && budget->wage_price_follows_fund && fund.rule != FundRule::Gdp)
+        throw InputError("budget.wage_price: follows the fund's price (the GDP deflator), which only the gdp rule has");
     if (fund.policy_mutations.size() != static_cast<std::size_t>(years))
         throw InputError("fund.policy_mutations: expected one amount per projection year");
     if (!(fund.budget0 > 0.0) || !std::isfinite(fund.budget0)) throw InputError("fund.budget0: expected a positive AU budget");
@@ -359,7 +363,7 @@ struct Simulation::Impl {
                     const bool base = m.base_year_first && t == 0;
                     br->year(t, base ? kBaseYearCounter : static_cast<std::uint32_t>(t - (m.base_year_first ? 1 : 0)), base,
                              q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au, ps.ozb.data(),
-                             budget / m.fund.budget0,
+                             budget / m.fund.budget0, ps.price,
                              {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share, m.budget->response ? v + 5 * G : nullptr});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                     buf.put(8, i, t, share);

@@ -110,6 +110,16 @@ def _process(p: dict) -> "_core.MacroProcess":
     return _core.MacroProcess(mean=p["mean"], persistence=p["persistence"], start=p["start"], shock=_dist(p["shock"]))
 
 
+def _wage_price(w: dict) -> tuple["_core.MacroProcess", bool, float]:
+    """The budget's wage/price process, whether it follows the fund's deflator, and the wedge: its
+    own process, or the deflator + a wedge (the process slot then holds a fixed zero: its shock is
+    drawn and not used)."""
+    if "follows" in w:
+        zero = _core.MacroProcess(mean=0.0, persistence=0.0, start=0.0, shock=core_distribution("fixed", (0.0,)))
+        return zero, True, float(w["wedge"])
+    return _process(w), False, 0.0
+
+
 def _fund(f: dict) -> "_core.FundSpec":
     if f["rule"] not in FUND_RULES:
         raise InputError(f"fund.rule: expected one of {sorted(FUND_RULES)}, got {f['rule']!r}")
@@ -124,6 +134,7 @@ def _budget(b: dict | None) -> "_core.BudgetModel | None":
         return None
     real, resp = b.get("realisation"), b.get("response")
     balance = b.get("balance")
+    wp = _wage_price(b["wage_price"])
     return _core.BudgetModel(
         lasten=[_f64(x) for x in b["lasten"]],
         **{k: _f64(b[k]) for k in ("ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu", "reserves",
@@ -132,7 +143,7 @@ def _budget(b: dict | None) -> "_core.BudgetModel | None":
         revenue_volume_driver=b.get("revenue_volume_driver", -1),
         ozb_pass_through=b["ozb_pass_through"], ozb_policy_growth=b["ozb_policy_growth"],
         ozb_price_indexed=b.get("ozb_price_indexed", False),
-        wage_price=_process(b["wage_price"]), excess=[_dist(x) for x in b["excess"]],
+        wage_price=wp[0], wage_price_follows_fund=wp[1], wage_price_wedge=wp[2], excess=[_dist(x) for x in b["excess"]],
         excess_persistence=list(b.get("excess_persistence", [1.0] * len(b["excess"]))),
         error_mu=list(b["error_mu"]), error_sigma=list(b["error_sigma"]),
         vangnet_threshold=b["vangnet"][0], vangnet_full=b["vangnet"][1], vangnet_share=b["vangnet"][2],

@@ -124,7 +124,9 @@ class Scenario:
         if budget is not None:
             doms = tuple(dataclasses.replace(d, excess=Dist("fixed", (d.excess.mean,), "deterministic"),
                                              error_sigma=Param(0.0, "deterministic")) for d in budget.domains)
-            budget = dataclasses.replace(budget, wage_price=_fixed_process(budget.wage_price), domains=doms)
+            wp = budget.wage_price  # a link to the fund's price is made deterministic with the fund
+            budget = dataclasses.replace(budget, wage_price=_fixed_process(wp) if isinstance(wp, Process) else wp,
+                                         domains=doms)
             if budget.realisation is not None:
                 budget = dataclasses.replace(budget, realisation=dataclasses.replace(
                     budget.realisation, year=Dist("fixed", (budget.realisation.year.mean,), "deterministic"),

@@ -9,7 +9,8 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
       bestemmingsreserves_share: NUM                  # reserves = algemene reserve + this share of the
                                                       # bestemmingsreserves (the freely available part)
       include_bestemmingsreserves: BOOL               # older form: true = share 1, false = share 0
-      wage_price: {mean, persistence, start, shock}   # yearly wage/price growth
+      wage_price: {mean, persistence, start, shock}   # yearly wage/price growth, or
+                  {follows: fund.price, wedge}      # the fund's GDP deflator + a wedge
       domains:                                        # Jeugd, Wmo, Participatie, Overig
         Jeugd:
           volume: {jongeren: 1.0}                     # weights over the scenario's drivers
@@ -106,7 +107,7 @@ class BudgetSpec:
     document: str
     year: int
     bestemmingsreserves_share: Param
-    wage_price: Process
+    wage_price: Process | FundPriceLinkSpec
     domains: tuple[DomainSpec, ...]
     woz_driver: str | None
     ozb_pass_through: Param
@@ -123,6 +124,14 @@ class BudgetSpec:
     revenue_volume_driver: str | None = None  # other taxes and baten: prices × this driver
     ingroei: IngroeiSpec | None = None
     ozb_price_indexed: bool = False  # OZB also grows with the wage/price level
+
+
+@dataclass(frozen=True)
+class FundPriceLinkSpec:
+    """Costs and prices follow the fund's GDP deflator plus ``wedge`` a year (budget.wage_price:
+    {follows: fund.price, wedge})."""
+
+    wedge: Param
 
 
 @dataclass(frozen=True)
@@ -498,8 +507,10 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
         "ozb_pass_through": spec.ozb_pass_through.value,
         "ozb_policy_growth": spec.ozb_policy_growth.value,
         "ozb_price_indexed": spec.ozb_price_indexed,
-        "wage_price": {"mean": spec.wage_price.mean.value, "persistence": spec.wage_price.persistence.value,
-                       "start": spec.wage_price.start.value, "shock": dist(spec.wage_price.shock)},
+        "wage_price": ({"follows": "fund.price", "wedge": spec.wage_price.wedge.value}
+                       if isinstance(spec.wage_price, FundPriceLinkSpec) else
+                       {"mean": spec.wage_price.mean.value, "persistence": spec.wage_price.persistence.value,
+                        "start": spec.wage_price.start.value, "shock": dist(spec.wage_price.shock)}),
         "excess": [dist(d.excess) for d in spec.domains],
         "excess_persistence": [1.0 if d.excess_persistence is None else d.excess_persistence.value for d in spec.domains],
         "error_mu": [d.error_mu.value for d in spec.domains],

@@ -9,12 +9,15 @@ correlation matrix that is positive semi-definite) is checked when the scenario 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from .parameters import Process
 from .schema_base import DistModel, Number, Section, Text, dated, gemfin_error, param
+
+if TYPE_CHECKING:
+    from .scenario_budget import FundPriceLinkSpec
 
 DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
 REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")
@@ -209,6 +212,25 @@ ResponseField = Annotated[
                   custom_error_message="expected 'none' or a mapping with rule: calibrated, speed, max_step and tax_share")]
 
 
+class FundPriceLink(Section):
+    """Municipal wages and prices follow the fund's price process — the GDP deflator of the gdp
+    rule — plus a ``wedge`` a year: one price process for costs and the fund."""
+
+    follows: Literal["fund.price"]
+    wedge: param(-0.5, 0.5)  # type: ignore[valid-type]
+
+    def spec(self) -> "FundPriceLinkSpec":
+        from .scenario_budget import FundPriceLinkSpec
+
+        return FundPriceLinkSpec(self.wedge.spec())
+
+
+WagePriceField = Annotated[
+    Union[Annotated[ProcessModel, Tag("process")], Annotated[FundPriceLink, Tag("follows")]],
+    Discriminator(lambda v: "follows" if isinstance(v, FundPriceLink) or (isinstance(v, dict) and "follows" in v)
+                  else "process")]
+
+
 class Realisation(Section):
     """From a planned begroting to its realised result (begroting base only)."""
 
@@ -227,7 +249,7 @@ class Budget(Section):
     base: BaseFiling = BaseFiling(document="begroting", year=2025)
     include_bestemmingsreserves: Optional[bool] = None
     bestemmingsreserves_share: Optional[param(0.0, 1.0)] = None  # type: ignore[valid-type]
-    wage_price: ProcessModel
+    wage_price: WagePriceField
     domains: Domains
     ozb: Ozb = Ozb()
     revenue_volume_driver: Optional[Text] = None
@@ -346,6 +368,14 @@ class ScenarioDoc(Section):
         if self.budget is None and (self.shocks or self.compensation):
             raise gemfin_error("needs a 'budget' section (shocks and compensation act on municipal budgets)",
                                at="shocks" if self.shocks else "compensation")
+        if self.budget is not None and isinstance(self.budget.wage_price, FundPriceLink):
+            if self.fund.rule != "gdp":
+                raise gemfin_error("follows the fund's price (the GDP deflator), which only fund rule 'gdp' has",
+                                   at="budget.wage_price.follows")
+            for i, c in enumerate(self.correlation or []):
+                if "wage_price" in c.between:
+                    raise gemfin_error("'wage_price' follows the fund's price and has no shock of its own; "
+                                       "correlate 'price' instead", at=f"correlation.{i}.between")
         pairs = [frozenset(c.between) for c in self.correlation or []]
         twice = sorted({tuple(sorted(p)) for p in pairs if pairs.count(p) > 1})
         if twice:

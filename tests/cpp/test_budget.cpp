@@ -37,6 +37,37 @@ TEST(Budget, AccountingIdentityWorkedByHand) {
     }
 }
 
+TEST(Budget, CostsCanFollowTheFundsDeflatorWithAWedge) {
+    // One price process: the fund's GDP deflator 1.5% a year (no real growth), costs and prices
+    // the deflator + a wedge of 0.5 points: p = 1.02^t, the fund and AU f = 1.015^t.
+    auto m = budget_model(0.0);
+    m.fund.rule = FundRule::Gdp;
+    m.fund.growth = MacroProcess{0.0, 0.0, 0.0, Distribution::normal(0.0, 0.0)};
+    m.fund.price = MacroProcess{0.015, 0.0, 0.015, Distribution::normal(0.0, 0.0)};
+    m.budget->wage_price = MacroProcess{0.1, 0.5, 0.3, Distribution::normal(0.0, 0.05)};  // not used
+    m.budget->wage_price_follows_fund = true;
+    m.budget->wage_price_wedge = 0.005;
+    const std::size_t K = m.macro_shocks();
+    m.correlation = RowMatrix::Identity(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
+    m.correlation_names = m.macro_shock_names();
+    SimulationOptions o;
+    o.paths = 8;
+    const auto r = simulate(m, o);
+    for (int t = 1; t <= 3; ++t) {  // as AccountingIdentityWorkedByHand, the fund side growing by f
+        const double p = std::pow(1.02, t), f = std::pow(1.015, t);
+        EXPECT_NEAR(r.municipal_budget->saldo.mean[static_cast<std::size_t>(t - 1)], 1030.0 * f - 300.0 * p, 1e-9) << t;
+    }
+    m.fund.rule = FundRule::Ngru;  // no deflator to follow
+    m.correlation = RowMatrix::Identity(static_cast<Eigen::Index>(m.macro_shocks()), static_cast<Eigen::Index>(m.macro_shocks()));
+    m.correlation_names = m.macro_shock_names();
+    try {
+        simulate(m, o);
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("budget.wage_price: follows the fund's price"), std::string::npos) << e.what();
+    }
+}
+
 TEST(Budget, CompensationEntersTheSaldoEuroForEuro) {
     auto m = budget_model(1.0);
     SimulationOptions o;

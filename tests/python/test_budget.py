@@ -41,7 +41,9 @@ def test_year_one_matches_an_independent_reference(baseline):
     res, _ = gemfin.iv3.load_reserves()
     g = "GM0014"
     b = det.budget
-    wp = b.wage_price.mean.value + b.wage_price.persistence.value * (b.wage_price.start.value - b.wage_price.mean.value)
+    # costs follow the fund's GDP deflator of year one (its AR(1) from the start at the mean) + the wedge
+    fp = det.price
+    wp = fp.mean.value + fp.persistence.value * (fp.start.value - fp.mean.value) + b.wage_price.wedge.value
     price = 1 + wp
     drv = {d.name: np.exp(d.national.mean) for d in det.drivers}
     dom = {d.name: d for d in b.domains}

@@ -136,8 +136,8 @@ def test_gemfin_schema_prints_the_json_schema(capsys, tmp_path):
 
 
 def test_an_empty_budget_section_is_a_problem_not_a_crash():
-    # budget: (empty) with a correlation naming wage_price once escaped as a ValueError.
+    # budget: (empty) with a correlation naming a budget shock once escaped as a ValueError.
     doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
     doc["budget"] = None
-    with pytest.raises(ScenarioError, match=r"correlation\[8\]\.between: unknown variable 'wage_price'"):
+    with pytest.raises(ScenarioError, match=r"correlation\[8\]\.between: unknown variable 'excess\.Jeugd'"):
         scenario_from_dict(doc, origin="b.yaml")

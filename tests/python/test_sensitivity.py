@@ -51,7 +51,7 @@ def test_common_random_numbers(scen):
 
 
 def test_one_at_a_time_and_tornado(scen):
-    tab = gs.one_at_a_time(scen, {JEUGD: (0.01, 0.05), "budget.wage_price.mean.value": (0.015, 0.035)},
+    tab = gs.one_at_a_time(scen, {JEUGD: (0.01, 0.05), "budget.wage_price.wedge.value": (0.0, 0.01)},
                            gs.share_in_deficit(), paths=150, seed=3)
     assert list(tab.columns[:4]) == ["parameter", "value", "low value", "high value"]
     assert tab["swing"].is_monotonic_decreasing

@@ -101,6 +101,10 @@ struct BudgetModel {
     double ozb_policy_growth = 0.0;
     bool ozb_price_indexed = false;
     MacroProcess wage_price;                         // yearly wage/price growth (shock: macro)
+    // One price process for costs and the fund: w_t = the fund's GDP deflator of year t + the
+    // wedge (the gdp rule only); wage_price is then not used (its shock is drawn and ignored).
+    bool wage_price_follows_fund = false;
+    double wage_price_wedge = 0.0;
     std::array<Distribution, kDomains> excess{Distribution::fixed(0.0), Distribution::fixed(0.0),
                                               Distribution::fixed(0.0), Distribution::fixed(0.0)};
     std::array<double, kDomains> excess_persistence{1.0, 1.0, 1.0, 1.0};  // ψ_d in [0, 1]
@@ -145,10 +149,11 @@ public:
     /// t: output year (compensation and shock events are by output year); counter: the random
     /// counter of the year; base: the base year itself (no wage/price, cost or OZB growth).
     /// ozb_verevening: G, the OZB verevening of this year's allocation (≤ 0; minus it is the tax
-    /// capacity in the artikel-12 test).
+    /// capacity in the artikel-12 test). fund_price: the fund's GDP deflator of this year (the gdp
+    /// rule; used where wage_price_follows_fund).
     void year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
               const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-              double budget_ratio, const YearOutputs& out);
+              double budget_ratio, double fund_price, const YearOutputs& out);
 
 private:
     const BudgetModel& m_;
