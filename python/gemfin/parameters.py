@@ -1,5 +1,5 @@
-"""The numbers of a scenario: a sourced value (Param), a sourced distribution (Dist) and an
-AR(1) process (Process). Shared by the scenario and its budget part, so neither imports the
+"""The numbers of a scenario: a sourced value (Param), a sourced distribution (Dist), an
+AR(1) process (Process) and the link of costs to the fund's price (FundPriceLinkSpec). Shared by the scenario and its budget part, so neither imports the
 other for them."""
 
 from __future__ import annotations
@@ -77,3 +77,11 @@ class Process:
     persistence: Param
     start: Param
     shock: Dist
+
+
+@dataclass(frozen=True)
+class FundPriceLinkSpec:
+    """Costs and prices follow the fund's GDP deflator plus ``wedge`` a year (budget.wage_price:
+    {follows: fund.price, wedge})."""
+
+    wedge: Param

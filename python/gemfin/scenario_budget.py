@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .parameters import DatedParam, Dist, Param, Process
+from .parameters import DatedParam, Dist, FundPriceLinkSpec, Param, Process
 from .schema_base import dated_spec
 from .schema_scenario import (COMPENSATION_REVENUE, DOMAIN_NAMES, REVENUE_TARGETS, SHOCK_TARGETS, Budget,  # noqa: F401
                               ClusterKey, Compensation, Ingroei, RevenueKey, Shock, SiuduKey)
@@ -124,14 +124,6 @@ class BudgetSpec:
     revenue_volume_driver: str | None = None  # other taxes and baten: prices × this driver
     ingroei: IngroeiSpec | None = None
     ozb_price_indexed: bool = False  # OZB also grows with the wage/price level
-
-
-@dataclass(frozen=True)
-class FundPriceLinkSpec:
-    """Costs and prices follow the fund's GDP deflator plus ``wedge`` a year (budget.wage_price:
-    {follows: fund.price, wedge})."""
-
-    wedge: Param
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,12 @@ correlation matrix that is positive semi-definite) is checked when the scenario 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from .parameters import Process
+from .parameters import FundPriceLinkSpec, Process
 from .schema_base import DistModel, Number, Section, Text, dated, gemfin_error, param
-
-if TYPE_CHECKING:
-    from .scenario_budget import FundPriceLinkSpec
 
 DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
 REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")
@@ -219,9 +216,7 @@ class FundPriceLink(Section):
     follows: Literal["fund.price"]
     wedge: param(-0.5, 0.5)  # type: ignore[valid-type]
 
-    def spec(self) -> "FundPriceLinkSpec":
-        from .scenario_budget import FundPriceLinkSpec
-
+    def spec(self) -> FundPriceLinkSpec:
         return FundPriceLinkSpec(self.wedge.spec())
 
 
