@@ -291,10 +291,27 @@ std::shared_ptr<const Distribution::CopulaTable> Distribution::build_table() con
         const double slope = scale * fixed_exp(log_slope) * t->h;
         const double x = to_scale(s);
         if (!std::isfinite(x) || !std::isfinite(log_slope) || log_slope > 700.0) return nullptr;
+        if (k > 0 && x < t->x[k - 1]) return nullptr;  // the nodes must be monotone (see interpolate)
         t->x[k] = x;
         t->slope[k] = slope;
         standard_x[k] = s;
         guess = s + slope / scale;  // the tangent's value at the next node: Newton then needs a step or two
+    }
+    // Fritsch–Carlson: where an interval's slopes are too steep for its rise (α² + β² > 9, with
+    // α, β the end slopes over the rise) the cubic would not be monotone; scale them down. In the
+    // smooth body α ≈ β ≈ 1 and nothing changes; it acts where values round to a support end.
+    for (std::size_t k = 0; k < kIntervals; ++k) {
+        const double d = t->x[k + 1] - t->x[k];
+        if (d == 0.0) {
+            t->slope[k] = t->slope[k + 1] = 0.0;
+            continue;
+        }
+        const double a = t->slope[k] / d, b = t->slope[k + 1] / d, r2 = a * a + b * b;
+        if (r2 > 9.0) {
+            const double tau = 3.0 / std::sqrt(r2);
+            t->slope[k] = tau * a * d;
+            t->slope[k + 1] = tau * b * d;
+        }
     }
     const double spread = quantile(0.75) - quantile(0.25);
     for (std::size_t k = 0; k < kIntervals; ++k) {
@@ -310,8 +327,12 @@ double Distribution::interpolate(const CopulaTable& t, double z) {
     const auto k = std::min(static_cast<std::size_t>(pos), t.intervals() - 1);
     const double s = pos - static_cast<double>(k), s2 = s * s, s3 = s2 * s;
     // Hermite basis on [0, 1]: values at both ends and slopes (already scaled by h).
-    return (2 * s3 - 3 * s2 + 1) * t.x[k] + (s3 - 2 * s2 + s) * t.slope[k] + (-2 * s3 + 3 * s2) * t.x[k + 1] +
-           (s3 - s2) * t.slope[k + 1];
+    // The Hermite cubic as x_k + an increment (the increment is small and keeps its relative
+    // precision; adding it to x_k rounds monotonically), kept between the nodes: with the slopes
+    // limited in build_table, the map is monotone and stays inside the support.
+    const double d = t.x[k + 1] - t.x[k], m0 = t.slope[k], m1 = t.slope[k + 1];
+    const double inc = s * m0 + s2 * (3 * d - 2 * m0 - m1) + s3 * (m0 + m1 - 2 * d);
+    return std::min(std::max(t.x[k] + inc, t.x[k]), t.x[k + 1]);
 }
 
 double Distribution::triangular_quantile(double u, bool complement) const {

@@ -35,9 +35,11 @@ public:
     /// The copula map z ↦ F⁻¹(Φ(z)) of a marginal whose quantile is costly (student_t, gamma,
     /// beta: a Newton iteration on an incomplete beta or gamma function), as a cubic Hermite
     /// interpolant on a fine grid of z, with the values from the quantile and the slopes
-    /// φ(z)/f(x) from the density. Built by `make` only where it is verified at every interval's
-    /// midpoint to agree with the quantile to 1e-9 of the interquartile range or of the value,
-    /// whichever is larger; outside its grid (|z| > 6.5) the exact path is used.
+    /// φ(z)/f(x) from the density, limited where needed so that the map stays monotone
+    /// (Fritsch–Carlson; only where values round to a support end). Built by `make` only where
+    /// it is verified at every interval's midpoint to agree with the quantile to 1e-9 of the
+    /// interquartile range or of the value, whichever is larger; outside its grid (|z| > 6.5)
+    /// the exact path is used.
     struct CopulaTable {
         double z0 = 0.0, h = 0.0, inv_h = 0.0;
         std::vector<double> x, slope;  // at z0 + k·h; slope = dx/dz · h
