@@ -221,8 +221,8 @@ class FundPriceLink(Section):
 
 
 WagePriceField = Annotated[
-    Union[Annotated[ProcessModel, Tag("process")], Annotated[FundPriceLink, Tag("follows")]],
-    Discriminator(lambda v: "follows" if isinstance(v, FundPriceLink) or (isinstance(v, dict) and "follows" in v)
+    Union[Annotated[ProcessModel, Tag("process")], Annotated[FundPriceLink, Tag("link")]],
+    Discriminator(lambda v: "link" if isinstance(v, FundPriceLink) or (isinstance(v, dict) and "follows" in v)
                   else "process")]
 
 
@@ -370,7 +370,7 @@ class ScenarioDoc(Section):
             for i, c in enumerate(self.correlation or []):
                 if "wage_price" in c.between:
                     raise gemfin_error("'wage_price' follows the fund's price and has no shock of its own; "
-                                       "correlate 'price' instead", at=f"correlation.{i}.between")
+                                       "correlate 'price' instead", at=f"correlation[{i}].between")
         pairs = [frozenset(c.between) for c in self.correlation or []]
         twice = sorted({tuple(sorted(p)) for p in pairs if pairs.count(p) > 1})
         if twice:

@@ -141,3 +141,22 @@ def test_an_empty_budget_section_is_a_problem_not_a_crash():
     doc["budget"] = None
     with pytest.raises(ScenarioError, match=r"correlation\[8\]\.between: unknown variable 'excess\.Jeugd'"):
         scenario_from_dict(doc, origin="b.yaml")
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda d: d["correlation"].append({"between": ["growth", "wage_price"], "value": 0.2, "source": "x"}),
+     r"correlation\[9\]\.between: 'wage_price' follows the fund's price and has no shock of its own; correlate 'price'"),
+    (lambda d: d["budget"]["wage_price"].update(mean={"value": 0.02, "source": "x"}),
+     r"budget\.wage_price: unknown field\(s\) 'mean'; expected \['follows', 'wedge'\]"),
+    (lambda d: d["budget"]["wage_price"].update(follows="fund.growth"),
+     r"budget\.wage_price\.follows: expected 'fund\.price', got 'fund\.growth'"),
+    (lambda d: d.update(fund={"rule": "ngru", "growth": d["fund"]["growth"]},
+                        correlation=[c for c in d["correlation"] if "price" not in c["between"]]),
+     r"budget\.wage_price\.follows: follows the fund's price \(the GDP deflator\), which only fund rule 'gdp' has"),
+])
+def test_costs_linked_to_the_funds_price_are_checked(change, message):
+    """budget.wage_price: {follows: fund.price, wedge} — the baseline's one price process."""
+    doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
+    change(doc)
+    with pytest.raises(ScenarioError, match=message):
+        scenario_from_dict(doc, origin="b.yaml")
