@@ -228,6 +228,16 @@ struct Standard {
         }
     }
 
+    // The quantile of probability p on one side, p in (0, 1): p ≤ ½ on that side's tail, else
+    // 1 − p (exact for p ≥ ½) on the other.
+    double quantile_of(double p, bool upper) const {
+        return p <= 0.5 ? quantile(fixed_log(p), upper, std::nan("")) : quantile(fixed_log(1.0 - p), !upper, std::nan(""));
+    }
+
+    // The copula map at z: the quantile of Φ(z), from the tail on the side of z, Φ(−|z|), as its
+    // log (accurate however deep the tail); `guess` a nearby value (or NaN).
+    double copula(double z, double guess) const { return quantile(log_normal_tail(std::fabs(z)), z > 0.0, guess); }
+
     double log_density(double x) const {
         switch (kind) {
             case DistributionKind::StudentT: {
@@ -285,7 +295,7 @@ std::shared_ptr<const Distribution::CopulaTable> Distribution::build_table() con
     double guess = std::nan("");
     for (std::size_t k = 0; k <= kIntervals; ++k) {
         const double z = t->z0 + static_cast<double>(k) * t->h;
-        const double s = st.quantile(log_normal_tail(std::fabs(z)), z > 0.0, guess);
+        const double s = st.copula(z, guess);
         // dx/dz = φ(z)/f(x), with f(x) = f_standard(s)/scale
         const double log_slope = -0.5 * z * z - 0.91893853320467274178 - st.log_density(s);
         const double slope = scale * fixed_exp(log_slope) * t->h;
@@ -316,7 +326,7 @@ std::shared_ptr<const Distribution::CopulaTable> Distribution::build_table() con
     const double spread = quantile(0.75) - quantile(0.25);
     for (std::size_t k = 0; k < kIntervals; ++k) {
         const double z = t->z0 + (static_cast<double>(k) + 0.5) * t->h;
-        const double exact = to_scale(st.quantile(log_normal_tail(std::fabs(z)), z > 0.0, standard_x[k] + 0.5 * t->slope[k] / scale));
+        const double exact = to_scale(st.copula(z, standard_x[k] + 0.5 * t->slope[k] / scale));
         if (!(std::fabs(exact - interpolate(*t, z)) <= 1e-9 * std::max(spread, std::fabs(exact)))) return nullptr;
     }
     return t;
@@ -358,10 +368,9 @@ double Distribution::quantile(double u) const {
             return triangular_quantile(u, false);
         case DistributionKind::Uniform:
             return p_[0] + (p_[1] - p_[0]) * u;
-        default:  // student_t, gamma, beta: u ≤ ½ on the lower tail, else 1 − u (exact) on the upper
+        default:  // student_t, gamma, beta
             if (u == 0.0 || u == 1.0) return support_end(u == 1.0);
-            return to_scale(u <= 0.5 ? standard_of(kind_, p_, log_norm_).quantile(fixed_log(u), false, std::nan(""))
-                                     : standard_of(kind_, p_, log_norm_).quantile(fixed_log(1.0 - u), true, std::nan("")));
+            return to_scale(standard_of(kind_, p_, log_norm_).quantile_of(u, false));
     }
 }
 
@@ -380,8 +389,7 @@ double Distribution::quantile_complement(double q) const {
             return p_[1] - (p_[1] - p_[0]) * q;
         default:
             if (q == 0.0 || q == 1.0) return support_end(q == 0.0);
-            return to_scale(q <= 0.5 ? standard_of(kind_, p_, log_norm_).quantile(fixed_log(q), true, std::nan(""))
-                                     : standard_of(kind_, p_, log_norm_).quantile(fixed_log(1.0 - q), false, std::nan("")));
+            return to_scale(standard_of(kind_, p_, log_norm_).quantile_of(q, true));
     }
 }
 
@@ -394,13 +402,12 @@ double Distribution::support_end(bool upper) const {
 }
 
 double Distribution::exact_copula(double z) const {
-    // The tail probability on the side of z, Φ(−|z|), as its log (accurate however deep the
-    // tail); the lower half solves F(x) = Φ(z), the upper half 1 − F(x) = Φ(−z).
+    // The lower half solves F(x) = Φ(z), the upper half 1 − F(x) = Φ(−z), from Φ(−|z|).
     if (kind_ == DistributionKind::Triangular || kind_ == DistributionKind::Uniform) {
         const double tail = fixed_exp(log_normal_tail(std::fabs(z)));
         return z <= 0.0 ? quantile(tail) : quantile_complement(tail);
     }
-    return to_scale(standard_of(kind_, p_, log_norm_).quantile(log_normal_tail(std::fabs(z)), z > 0.0, std::nan("")));
+    return to_scale(standard_of(kind_, p_, log_norm_).copula(z, std::nan("")));
 }
 
 double Distribution::copula(double z) const {

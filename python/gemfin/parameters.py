@@ -1,6 +1,6 @@
 """The numbers of a scenario: a sourced value (Param), a sourced distribution (Dist), an
-AR(1) process (Process) and the link of costs to the fund's price (FundPriceLinkSpec). Shared by the scenario and its budget part, so neither imports the
-other for them."""
+AR(1) process (Process) and the link of costs to the fund's price (FundPriceLinkSpec). Shared
+by the scenario and its budget part, so neither imports the other for them."""
 
 from __future__ import annotations
 
