@@ -54,6 +54,8 @@ class BaselineBudget:
     buig_lasten: pd.Series | None = None
     source: str = "taakvelden"            # or "summary" (base years 2017–2022)
     rijk: pd.Series | None = None         # the gemeentefonds as booked (summary route only)
+    lasten_taakveld: pd.DataFrame | None = None  # lasten per Iv3 taakveld (columns "1.1", …), euros
+    revenue_lines_from: str | None = None  # summary route: whose shares split the own baten
 
     @property
     def saldo(self) -> pd.Series:

@@ -24,6 +24,7 @@ filed in both years; ``.filled`` lists each.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -119,5 +120,40 @@ def summary_baseline(kind: str, year: int, data: str | Path | None = None) -> Ba
     out = BaselineBudget(kind, year, lasten, baten, list(df.attrs["missing"]), [], filled,
                          buig_baten=df["spuks6"].fillna(0.0).clip(lower=0.0),
                          buig_lasten=df["tv:6.3"].fillna(0.0) if "tv:6.3" in df else pd.Series(0.0, index=df.index),
-                         source="summary", rijk=df["rijk"])
+                         source="summary", rijk=df["rijk"],
+                         lasten_taakveld=df[tv].fillna(0.0).rename(columns=lambda c: c[3:]))
     return out
+
+
+def split_revenue_lines(base: BaselineBudget, like: BaselineBudget, data: str | Path | None = None) -> BaselineBudget:
+    """``base`` (a summary base: own baten only as belastingen and the rest) with its own baten
+    split over the revenue lines in the shares ``like`` (a later filing with a taakveld file)
+    has for the same municipality: a municipality merged since takes the shares of the merged
+    one, one divided since the national shares. The own baten (baten − rijk) are kept exactly; ``Belastingen (ongesplitst)`` becomes
+    zero. An imputation, for what needs the lines of a year before 2023 — the corona losses and
+    keys of 2020 (docs/budget-model.md, "Revenue lines before 2023")."""
+    if base.source != "summary":
+        raise InputError(f"the {base.kind} {base.year} has its revenue lines from its taakveld file; "
+                         "only a base from the Iv3 summary (2017–2022) can take them from another filing")
+    if like.source == "summary":
+        raise InputError(f"the {like.kind} {like.year} has no taakveld file to take revenue lines from; "
+                         "expected a begroting 2023–2025 or the jaarrekening 2023")
+    if like.year < base.year:
+        raise InputError(f"revenue lines of the {base.kind} {base.year} from an earlier filing "
+                         f"({like.kind} {like.year}); expected a later one")
+    lines = [c for c in REVENUE_LINES if c != "Belastingen (ongesplitst)"]
+    shares = like.baten[lines].clip(lower=0.0)  # Parkeren is a small negative in a few filings
+    shares = shares.div(shares.sum(axis=1), axis=0)
+    # A municipality divided since (Haaren, 2021, over four neighbours) has no one successor: it
+    # takes the national shares.
+    national = like.baten[lines].clip(lower=0.0).sum()
+    shares.loc["national"] = national / national.sum()
+    succ = successors(like.year, data)
+    now = [succ.get(g, g) for g in base.baten.index]
+    divided = [g for g, c in zip(base.baten.index, now) if c not in shares.index]
+    now = [c if c in shares.index else "national" for c in now]
+    own = base.baten.sum(axis=1)
+    baten = shares.loc[now].set_axis(base.baten.index).mul(own, axis=0)
+    baten["Belastingen (ongesplitst)"] = 0.0
+    note = f"{like.kind} {like.year}" + (f" (national shares for {', '.join(divided)})" if divided else "")
+    return dataclasses.replace(base, baten=baten[list(REVENUE_LINES)], revenue_lines_from=note)

@@ -4,8 +4,10 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
 
     budget:
       base: {document: begroting, year: 2025,         # Iv3 base filing (docs/budget-model.md, calendar)
-             first_year: next}                        # next: project from year + 1; base: from the
+             first_year: next,                        # next: project from year + 1; base: from the
                                                       # begroting's own year (its realised result)
+             revenue_lines_from: {document, year}}    # optional, base 2017–2022: split its own baten
+                                                      # over the revenue lines in this filing's shares
       bestemmingsreserves_share: NUM                  # reserves = algemene reserve + this share of the
                                                       # bestemmingsreserves (the freely available part)
       include_bestemmingsreserves: BOOL               # older form: true = share 1, false = share 0
@@ -43,6 +45,7 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
     compensation:
       - {name, package, year, amount: NUM, key}
         # key: per_inhabitant | {revenue: [lines]} | {cluster: name} | {siudu: item} | {table: csv}
+        #      | {lasten: [domains or taakvelden]}: the base filing's lasten there
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from .errors import DataError
 from .parameters import DatedParam, Dist, FundPriceLinkSpec, Param, Process
 from .schema_base import dated_spec
 from .schema_scenario import (COMPENSATION_REVENUE, DOMAIN_NAMES, REVENUE_TARGETS, SHOCK_TARGETS, Budget,  # noqa: F401
-                              ClusterKey, Compensation, Ingroei, RevenueKey, Shock, SiuduKey)
+                              ClusterKey, Compensation, Ingroei, LastenKey, RevenueKey, Shock, SiuduKey)
 
 
 
@@ -124,6 +127,7 @@ class BudgetSpec:
     revenue_volume_driver: str | None = None  # other taxes and baten: prices × this driver
     ingroei: IngroeiSpec | None = None
     ozb_price_indexed: bool = False  # OZB also grows with the wage/price level
+    revenue_lines_from: tuple[str, int] | None = None  # (document, year) whose shares split a summary base's baten
 
 
 @dataclass(frozen=True)
@@ -221,7 +225,22 @@ def parse_budget(v, m: Budget, driver_names: list[str], circ_id: str) -> BudgetS
                       m.artikel12_threshold.spec(), realisation, m.base.first_year, response,
                       m.artikel12_horizon.spec(), driver(v.at("revenue_volume_driver"), m.revenue_volume_driver),
                       _ingroei(v.at("ingroei"), m.ingroei, year, circ_id) if m.ingroei is not None else None,
-                      m.ozb.price_indexed.value)
+                      m.ozb.price_indexed.value, _revenue_lines_from(v.at("base").at("revenue_lines_from"), m, shipped))
+
+
+def _revenue_lines_from(v, m: Budget, shipped) -> tuple[str, int] | None:
+    from .iv3 import IV3_FILES
+
+    ref = m.base.revenue_lines_from
+    if ref is None:
+        return None
+    if (m.base.document, m.base.year) in IV3_FILES:
+        v.fail(f"the {m.base.document} {m.base.year} has its revenue lines from its taakveld file; only a base "
+               "from the Iv3 summary (2017–2022) takes them from another filing")
+    if (ref.document, ref.year) not in IV3_FILES:
+        listed = ", ".join(f"{d} {y}" for d, y in sorted(IV3_FILES, key=lambda k: (k[1], k[0])))
+        v.fail(f"the {ref.document} {ref.year} has no revenue lines (no taakveld file); expected one of: {listed}")
+    return (ref.document, ref.year)
 
 
 def _ingroei(v, m: Ingroei, base_year: int, circ_id: str) -> IngroeiSpec:
@@ -254,6 +273,8 @@ def parse_compensation(v, m: Compensation, years: list[int], base_dir: Path | No
         kind, arg = "cluster", key.cluster
     elif isinstance(key, SiuduKey):
         kind, arg = "siudu", key.siudu
+    elif isinstance(key, LastenKey):
+        kind, arg = "lasten", tuple(key.lasten)
     else:
         p = Path(key.table)
         kind, arg = "table", str(p if p.is_absolute() or base_dir is None else (base_dir / p).resolve())
@@ -294,6 +315,8 @@ def _component_amounts(comps, circ, base_budget, allocation, origin: str) -> lis
             if c.key_arg not in allocation.by_cluster.columns:
                 raise _error(f"{where}.key.cluster: unknown cluster {c.key_arg!r}; expected one of {list(allocation.by_cluster.columns)}")
             w = allocation.by_cluster[c.key_arg]
+        elif c.key == "lasten":
+            w = _lasten_key(base_budget, c.key_arg, f"{where}.key.lasten")
         elif c.key == "siudu":
             if c.key_arg not in circ.fixed_items.columns:
                 raise _error(f"{where}.key.siudu: {c.key_arg!r} is not a SIUDU item of {circ.id}; expected one of {list(circ.fixed_items.columns)}")
@@ -304,6 +327,22 @@ def _component_amounts(comps, circ, base_budget, allocation, origin: str) -> lis
         if np.any(w < 0) or not np.isfinite(w).all() or w.sum() <= 0:
             raise _error(f"{where}: the key gives negative, non-finite or all-zero weights; expected a positive total")
         out.append(c.amount.value * w / w.sum())
+    return out
+
+
+def _lasten_key(base_budget, names: tuple[str, ...], where: str) -> pd.Series:
+    """The base filing's lasten on domains (Jeugd, …) or Iv3 taakvelden ("1.1", …), summed."""
+    per_tv = base_budget.lasten_taakveld
+    out = pd.Series(0.0, index=base_budget.lasten.index)
+    for n in names:
+        if n in base_budget.lasten.columns:
+            out += base_budget.lasten[n]
+        elif per_tv is not None and n in per_tv.columns:
+            out += per_tv[n].reindex(out.index).fillna(0.0)
+        else:
+            known = list(base_budget.lasten.columns) + (sorted(per_tv.columns) if per_tv is not None else [])
+            raise _error(f"{where}: {n!r} is neither a domain nor a taakveld of the {base_budget.kind} "
+                         f"{base_budget.year}; expected one of {known}")
     return out
 
 
@@ -376,6 +415,10 @@ def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
 
     codes = circ.volumes.index
     base = iv3.baseline_budget(spec.document, spec.year)
+    if spec.revenue_lines_from is not None:
+        from .iv3_history import split_revenue_lines
+
+        base = split_revenue_lines(base, iv3.baseline_budget(*spec.revenue_lines_from))
     absent = [c for c in codes if c not in base.lasten.index]
     if base.missing or absent:
         raise DataError(f"Iv3 {spec.document} {spec.year}: no budget for municipality/municipalities "

@@ -103,13 +103,23 @@ class CorrelationModel(Section):
 
 # --- the municipal budgets ---------------------------------------------------------------------------
 
+class FilingRef(Section):
+    """An Iv3 filing: ``{document: begroting, year: 2023}``."""
+
+    document: Literal["begroting", "jaarrekening"]
+    year: Year
+
+
 class BaseFiling(Section):
     """The Iv3 filing the budgets start from; ``first_year: base`` makes the begroting's own year
-    the first output year (a forecast of its realised result)."""
+    the first output year (a forecast of its realised result). ``revenue_lines_from``: a base
+    from the Iv3 summary (2017–2022) has its own baten only as belastingen and the rest; this
+    later filing's shares per municipality split them over the revenue lines (an imputation)."""
 
     document: Literal["begroting", "jaarrekening"]
     year: Year
     first_year: Literal["next", "base"] = "next"
+    revenue_lines_from: Optional[FilingRef] = None
 
     @model_validator(mode="after")
     def _base_is_a_plan(self) -> "BaseFiling":
@@ -301,6 +311,10 @@ class TableKey(Section):
     table: Text
 
 
+class LastenKey(Section):
+    lasten: Annotated[list[Text], Field(min_length=1)]
+
+
 def _key_kind(v: Any) -> str | None:
     # The tags are not the keys themselves: pydantic puts a tag in an error's location, and a
     # tag equal to a key of the file would read as that key.
@@ -308,8 +322,8 @@ def _key_kind(v: Any) -> str | None:
         return "per_inhabitant"
     if isinstance(v, dict) and len(v) == 1:
         k = next(iter(v))
-        return f"by_{k}" if k in ("revenue", "cluster", "siudu", "table") else None
-    for kind in (RevenueKey, ClusterKey, SiuduKey, TableKey):
+        return f"by_{k}" if k in ("revenue", "cluster", "siudu", "table", "lasten") else None
+    for kind in (RevenueKey, ClusterKey, SiuduKey, TableKey, LastenKey):
         if isinstance(v, kind):
             return f"by_{next(iter(kind.model_fields))}"
     return None
@@ -318,10 +332,10 @@ def _key_kind(v: Any) -> str | None:
 CompensationKey = Annotated[
     Union[Annotated[Literal["per_inhabitant"], Tag("per_inhabitant")], Annotated[RevenueKey, Tag("by_revenue")],
           Annotated[ClusterKey, Tag("by_cluster")], Annotated[SiuduKey, Tag("by_siudu")],
-          Annotated[TableKey, Tag("by_table")]],
+          Annotated[TableKey, Tag("by_table")], Annotated[LastenKey, Tag("by_lasten")]],
     Discriminator(_key_kind, custom_error_type="compensation_key",
                   custom_error_message="expected 'per_inhabitant' or a mapping with one of revenue, cluster, siudu, "
-                                       "table (such as {revenue: [Parkeerbelasting]})")]
+                                       "table, lasten (such as {revenue: [Parkeerbelasting]})")]
 
 
 class Compensation(Section):

@@ -165,7 +165,12 @@ def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, sc
     if circ.is_booked:
         notes.append(f"gemeentefonds as booked in the {spec.document} {spec.year} (Iv3 rijk, incl. IU and DU), "
                      "following the scenario's national fund path; no verdeelmodel")
-    if static["budget_base"].base.source == "summary":
+    base = static["budget_base"].base
+    if base.source == "summary" and base.revenue_lines_from is not None:
+        notes.append(f"base from the Iv3 summary: own baten split over the revenue lines in each municipality's "
+                     f"shares of the {base.revenue_lines_from} (an imputation), BUIG proxy = specifieke "
+                     "uitkeringen on hoofdtaakveld 6")
+    elif base.source == "summary":
         notes.append("base from the Iv3 summary: belastingen not split (all follow the OZB rule), BUIG proxy = "
                      "specifieke uitkeringen on hoofdtaakveld 6")
     by_component = components = None

@@ -23,7 +23,7 @@ def baseline():
     return gemfin.load_scenario(SCEN / "baseline.yaml")
 
 
-@pytest.mark.parametrize("name", ["baseline", "jeugdzorg-stress", "corona-2020", "recession", "reform-jeugd-stochastic"])
+@pytest.mark.parametrize("name", ["baseline", "jeugdzorg-stress", "corona-2020", "corona-shock-2026", "recession", "reform-jeugd-stochastic"])
 def test_shipped_scenarios_validate(name, capsys):
     assert main(["validate", str(SCEN / f"{name}.yaml")]) == 0
     assert "valid" in capsys.readouterr().out
@@ -107,7 +107,7 @@ def _ingroei_suppletie(g: str, cap: float) -> float:
 
 
 def test_compensation_totals_per_package_equal_their_amounts():
-    sc = gemfin.load_scenario(SCEN / "corona-2020.yaml")
+    sc = gemfin.load_scenario(SCEN / "corona-shock-2026.yaml")
     comp = sc.model_inputs()["budget"]["compensation"]
     assert comp[:, 0].sum() == pytest.approx(760e6, rel=1e-12)  # packages 1 (566) and 2 (194)
     assert comp[:, 1:].sum() == 0
@@ -127,7 +127,7 @@ def test_compensation_totals_per_package_equal_their_amounts():
 
 def test_shock_raises_the_probability_of_deficit(baseline):
     a = gemfin.simulate(baseline, paths=800, seed=9, progress=False).finances
-    b = gemfin.simulate(SCEN / "corona-2020.yaml", paths=800, seed=9, progress=False).finances
+    b = gemfin.simulate(SCEN / "corona-shock-2026.yaml", paths=800, seed=9, progress=False).finances
     assert b.p_deficit[:, 0].mean() > a.p_deficit[:, 0].mean() + 0.03
     assert b.net_shock[:, 0].sum() > 0 and np.all(a.net_shock == 0)
     assert np.all(b.net_shock[:, 1:] == 0)
@@ -307,7 +307,7 @@ def test_toeristenbelasting_key_follows_taakveld_3_4():
 
     from gemfin.scenario_budget import compensation_matrix
 
-    sc = gemfin.load_scenario(SCEN / "corona-2020.yaml")
+    sc = gemfin.load_scenario(SCEN / "corona-shock-2026.yaml")
     circ = sc.load_circulaire()
     comp = [c for c in sc.compensation if c.name == "toeristenbelasting"]
     m = compensation_matrix(comp, sc.years, circ, gemfin.iv3.baseline_budget(), gemfin.allocate(circ), "t")[:, 0]
@@ -322,7 +322,7 @@ def test_toeristenbelasting_key_follows_taakveld_3_4():
 
 
 def test_compensation_per_component_is_exposed():
-    res = gemfin.simulate(SCEN / "corona-2020.yaml", paths=64, seed=1, progress=False).finances
+    res = gemfin.simulate(SCEN / "corona-shock-2026.yaml", paths=64, seed=1, progress=False).finances
     by = res.compensation()
     comps = res.compensation_components
     assert list(by.columns) == list(comps["name"])
