@@ -61,9 +61,17 @@ void bind_inputs(py::module_& m) {
         .value("NGRU", FundRule::Ngru)
         .value("GDP", FundRule::Gdp);
 
+    py::enum_<AccresPeriod>(m, "AccresPeriod",
+                            "How the accres of one year is set under the gdp rule's processes (docs/budget-model.md).")
+        .value("GDP", AccresPeriod::Gdp)
+        .value("TRAP_OP_TRAP_AF", AccresPeriod::TrapOpTrapAf)
+        .value("FIXED", AccresPeriod::Fixed)
+        .value("FROZEN_VOLUME", AccresPeriod::FrozenVolume);
+
     py::class_<FundSpec>(m, "FundSpec", "The gemeentefonds: base budget, growth rule and policy mutations.")
         .def(py::init([](FundRule rule, double budget0, const MacroProcess& growth, const std::optional<MacroProcess>& price,
-                         std::vector<double> policy_mutations, std::optional<double> growth_history) {
+                         std::vector<double> policy_mutations, std::optional<double> growth_history,
+                         std::vector<AccresPeriod> periods) {
                  FundSpec f;
                  f.rule = rule;
                  f.budget0 = budget0;
@@ -72,16 +80,21 @@ void bind_inputs(py::module_& m) {
                  if (price) f.price = *price;
                  f.policy_mutations = std::move(policy_mutations);
                  if (growth_history) f.growth_history = *growth_history;
+                 if (!periods.empty() && rule != FundRule::Gdp)
+                     throw InputError("fund.periods: the accres by period needs the gdp rule's processes");
+                 f.periods = std::move(periods);
                  return f;
              }),
              py::kw_only(), py::arg("rule"), py::arg("budget0"), py::arg("growth"), py::arg("price") = py::none(),
-             py::arg("policy_mutations"), py::arg("growth_history") = py::none())
+             py::arg("policy_mutations"), py::arg("growth_history") = py::none(),
+             py::arg("periods") = std::vector<AccresPeriod>{})
         .def_readonly("rule", &FundSpec::rule)
         .def_readonly("budget0", &FundSpec::budget0)
         .def_readonly("growth", &FundSpec::growth)
         .def_readonly("price", &FundSpec::price)
         .def_readonly("policy_mutations", &FundSpec::policy_mutations)
-        .def_readonly("growth_history", &FundSpec::growth_history);
+        .def_readonly("growth_history", &FundSpec::growth_history)
+        .def_readonly("periods", &FundSpec::periods);
 
     py::class_<ShockEvent>(m, "ShockEvent", "A one-off loss of a revenue line or extra cost of a domain in one year.")
         .def(py::init([](std::string name, int year, ShockTarget target, const Distribution& fraction, double municipal_sd) {

@@ -125,9 +125,17 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
             // real[y] … real[y+7] (history before the base year holds growth.start).
             const std::size_t y = step + 1;
             s.real[y + kGdpHistory] = growth;
-            double avg = 0.0;
-            for (std::size_t k = y; k <= y + 7; ++k) avg += s.real[k];
-            accres = avg / 8.0 + price;
+            switch (fund.periods.empty() ? AccresPeriod::Gdp : fund.periods[t]) {
+                case AccresPeriod::Gdp: {
+                    double avg = 0.0;
+                    for (std::size_t k = y; k <= y + 7; ++k) avg += s.real[k];
+                    accres = avg / 8.0 + price;
+                    break;
+                }
+                case AccresPeriod::TrapOpTrapAf: accres = growth + price; break;
+                case AccresPeriod::Fixed: accres = fund.growth.mean + fund.price.mean; break;
+                case AccresPeriod::FrozenVolume: accres = fund.growth.mean + price; break;
+            }
         }
         budget = budget * (1.0 + accres) + fund.policy_mutations[t];
         for (std::size_t d = 0; d < D; ++d) {
@@ -223,6 +231,10 @@ void ProjectionModel::validate() const {
         throw InputError("budget.wage_price: follows the fund's price (the GDP deflator), which only the gdp rule has");
     if (fund.policy_mutations.size() != static_cast<std::size_t>(years))
         throw InputError("fund.policy_mutations: expected one amount per projection year");
+    if (!fund.periods.empty() && fund.rule != FundRule::Gdp)
+        throw InputError("fund.periods: the accres by period needs the gdp rule's processes (real growth and deflator)");
+    if (!fund.periods.empty() && fund.periods.size() != static_cast<std::size_t>(years))
+        throw InputError("fund.periods: expected one accres period per projection year");
     if (!(fund.budget0 > 0.0) || !std::isfinite(fund.budget0)) throw InputError("fund.budget0: expected a positive AU budget");
     if (std::isinf(fund.growth_history)) throw InputError("fund.growth.history: expected a finite growth rate");
     for (const MacroProcess* p : {&fund.growth, &fund.price}) {

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BudgetModel', 'BudgetOutput', 'CellSummary', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
+__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
 class Distribution:
     """
     A marginal distribution of the core (built and validated once).
@@ -168,11 +168,64 @@ class FundRule:
     @property
     def value(self) -> int:
         ...
+class AccresPeriod:
+    """
+    How the accres of one year is set under the gdp rule's processes (docs/budget-model.md).
+    
+    Members:
+    
+      GDP
+    
+      TRAP_OP_TRAP_AF
+    
+      FIXED
+    
+      FROZEN_VOLUME
+    """
+    FIXED: typing.ClassVar[AccresPeriod]
+    FROZEN_VOLUME: typing.ClassVar[AccresPeriod]
+    GDP: typing.ClassVar[AccresPeriod]
+    TRAP_OP_TRAP_AF: typing.ClassVar[AccresPeriod]
+    __members__: typing.ClassVar[dict[str, AccresPeriod]]
+    @typing.overload
+    def __eq__(self, other: AccresPeriod) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: AccresPeriod) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
 class FundSpec:
     """
     The gemeentefonds: base budget, growth rule and policy mutations.
     """
-    def __init__(self, *, rule: FundRule, budget0: typing.SupportsFloat | typing.SupportsIndex, growth: MacroProcess, price: MacroProcess | None = None, policy_mutations: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], growth_history: typing.SupportsFloat | typing.SupportsIndex | None = None) -> None:
+    def __init__(self, *, rule: FundRule, budget0: typing.SupportsFloat | typing.SupportsIndex, growth: MacroProcess, price: MacroProcess | None = None, policy_mutations: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], growth_history: typing.SupportsFloat | typing.SupportsIndex | None = None, periods: collections.abc.Sequence[AccresPeriod] = []) -> None:
         ...
     @property
     def budget0(self) -> float:
@@ -182,6 +235,9 @@ class FundSpec:
         ...
     @property
     def growth_history(self) -> float:
+        ...
+    @property
+    def periods(self) -> list[AccresPeriod]:
         ...
     @property
     def policy_mutations(self) -> list[float]:

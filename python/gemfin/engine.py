@@ -83,6 +83,9 @@ SHOCK_TARGETS = {"OZB": _core.ShockTarget.OZB, "Overige belastingen": _core.Shoc
 
 #: The scenario's fund rules (fund.rule) as the core's enum.
 FUND_RULES = {"ngru": _core.FundRule.NGRU, "gdp": _core.FundRule.GDP}
+#: The accres periods (fund.periods) as the core's enum.
+ACCRES_PERIODS = {"gdp": _core.AccresPeriod.GDP, "trap_op_trap_af": _core.AccresPeriod.TRAP_OP_TRAP_AF,
+                  "fixed": _core.AccresPeriod.FIXED, "frozen_volume": _core.AccresPeriod.FROZEN_VOLUME}
 
 
 def _f64(x) -> np.ndarray:
@@ -126,7 +129,8 @@ def _fund(f: dict) -> "_core.FundSpec":
     return _core.FundSpec(rule=FUND_RULES[f["rule"]], budget0=float(f["budget0"]), growth=_process(f["growth"]),
                           price=_process(f["price"]) if "price" in f else None,
                           policy_mutations=[float(x) for x in f["policy_mutations"]],
-                          growth_history=f.get("growth_history"))
+                          growth_history=f.get("growth_history"),
+                          periods=[ACCRES_PERIODS[p] for p in f.get("periods", ())])
 
 
 def _budget(b: dict | None) -> "_core.BudgetModel | None":

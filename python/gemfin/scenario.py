@@ -88,6 +88,7 @@ class Scenario:
     compensation: tuple[CompensationSpec, ...] = ()
     proposal: Path | None = None  # reform proposal applied to the circulaire (equal AU budget)
     growth_history: Param | None = None  # real growth before the base year (gdp rule); None: growth.start
+    accres_periods: tuple[tuple[int, str, str], ...] = ()  # (from year, rule, source), gdp rule; (): all gdp
 
     @property
     def base_year(self) -> int:
@@ -199,6 +200,10 @@ class Scenario:
             fund["price"] = proc(self.price)
         if self.growth_history is not None:
             fund["growth_history"] = self.growth_history.value
+        if self.accres_periods:
+            # Per output year, the period it falls in (the base year in front grows nothing).
+            fund["periods"] = [next((r for y0, r, _ in reversed(self.accres_periods) if y0 <= y), "gdp")
+                               for y in self.years]
         if self.base_year_first:
             fund["base_year_first"] = True
         drivers = [{"name": drv.name, "national": drv.national.as_core(), "municipal_sd": drv.municipal_sd.value,
@@ -412,6 +417,13 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: str | os.Pat
     if fund is not None and years is not None:
         mutations = [(problems_.run(v.at("fund").at("policy_mutations").at(i).at("year").year, pm.year, years),
                       float(pm.amount), pm.source) for i, pm in enumerate(fund.policy_mutations or [])]
+    periods: tuple[tuple[int, str, str], ...] = ()
+    if fund is not None and fund.periods:
+        periods = tuple((y, fund.periods[y].rule, fund.periods[y].source) for y in sorted(fund.periods))
+        growth_years = (years or [])[1:] if budget_m is not None and budget_m.base.first_year == "base" else (years or [])
+        if growth_years and periods[0][0] > growth_years[0]:
+            problems_.run(v.at("fund").at("periods").fail, f"the first period starts in {periods[0][0]}; expected one "
+                          f"from {growth_years[0]} or earlier, the first year the fund grows")
     # Declared names count for the checks below even when a driver itself is invalid, so one
     # mistake is reported once rather than again wherever the driver is referred to.
     driver_names = [str(k) for k in doc["drivers"]] if isinstance(doc.get("drivers"), dict) else []
@@ -448,7 +460,7 @@ def scenario_from_dict(doc: dict, origin: str = "<scenario>", path: str | os.Pat
     scen = Scenario(full.name, full.description, circ_id, full.horizon, fund.rule, fund.source or "", fund.growth.spec(),
                     fund.price.spec() if fund.price is not None else None, tuple(mutations), tuple(drivers), corr, path,
                     doc, budget, tuple(shocks), tuple(comps), proposal,
-                    fund.growth.history.spec() if fund.growth.history is not None else None)
+                    fund.growth.history.spec() if fund.growth.history is not None else None, periods)
     try:  # the core's check, the one a run makes
         check_correlation(scen.correlation_matrix(), list(names))
     except InputError as exc:

@@ -56,15 +56,30 @@ class PolicyMutation(Section):
     source: Text
 
 
+ACCRES_PERIODS = ("trap_op_trap_af", "fixed", "frozen_volume", "gdp")
+
+
+class AccresPeriod(Section):
+    """How the accres was set from a year on (docs/budget-model.md, "The fund's indexation by
+    period"): ``trap_op_trap_af`` (with central spending, approximated by the year's nominal
+    growth), ``fixed`` (an amount set in advance: the expected nominal growth), ``frozen_volume``
+    (mean real growth + the year's deflator) or ``gdp``."""
+
+    rule: Literal[ACCRES_PERIODS]  # type: ignore[valid-type]
+    source: Text
+
+
 class Fund(Section):
     """How the gemeentefonds grows: ``ngru`` (accres with central spending) or ``gdp``
-    (nominal GDP: 8-year lagged real growth plus the current deflator)."""
+    (nominal GDP: 8-year lagged real growth plus the current deflator). ``periods`` (gdp rule):
+    dated, how the accres was set from each year on, for projections through earlier years."""
 
     rule: Literal["ngru", "gdp"]
     source: Optional[str] = None
     growth: GrowthProcess
     price: Optional[ProcessModel] = None
     policy_mutations: Optional[list[PolicyMutation]] = None
+    periods: Optional[Annotated[dict[Year, AccresPeriod], Field(min_length=1)]] = None
 
     @model_validator(mode="after")
     def _price_with_gdp(self) -> "Fund":
@@ -74,6 +89,9 @@ class Fund(Section):
             raise gemfin_error("only the 'gdp' rule has a price process")
         if self.rule != "gdp" and self.growth.history is not None:
             raise gemfin_error("only the 'gdp' rule has a growth history (its 8-year window)", at="growth.history")
+        if self.rule != "gdp" and self.periods is not None:
+            raise gemfin_error("the accres by period uses the 'gdp' rule's processes (real growth and the deflator)",
+                               at="periods")
         return self
 
 

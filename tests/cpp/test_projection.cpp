@@ -216,6 +216,41 @@ TEST(Projection, GdpRuleSmoothsRealGrowthOverEightYears) {
     }
 }
 
+TEST(Projection, AccresPeriodsSetEachYearsAccres) {
+    // Zero volatility; real growth 3% from year 1 (history 1%), the deflator starts at 4% and
+    // halves its distance to 2% each year: 3%, 2.5%, 2.25%, 2.125%, 2.0625%, 2.03125%. By hand:
+    //   1 trap op/af: real + deflator            = 3% + 3%                 = 6%
+    //   2 fixed:      growth.mean + price.mean   = 3% + 2%                 = 5%
+    //   3 frozen:     growth.mean + deflator     = 3% + 2.25%              = 5.25%
+    //   4 gdp:        window −5 … 2: (6·1% + 2·3%)/8 + 2.125%              = 3.625%
+    //   5 gdp:        window −4 … 3: (5·1% + 3·3%)/8 + 2.0625%             = 3.8125%
+    //   6 trap op/af: 3% + 2.03125%                                        = 5.03125%
+    auto m = small_model(0.0);
+    m.fund.rule = FundRule::Gdp;
+    m.fund.growth = MacroProcess{0.03, 0.0, 0.01, Distribution::fixed(0.0)};
+    m.fund.price = MacroProcess{0.02, 0.5, 0.04, Distribution::fixed(0.0)};
+    m.fund.policy_mutations.assign(6, 0.0);
+    m.fund.periods = {AccresPeriod::TrapOpTrapAf, AccresPeriod::Fixed, AccresPeriod::FrozenVolume,
+                      AccresPeriod::Gdp, AccresPeriod::Gdp, AccresPeriod::TrapOpTrapAf};
+    m.correlation = RowMatrix::Identity(4, 4);
+    m.correlation_names = {"growth", "price", "inwoners", "bijstand"};
+    SimulationOptions o;
+    o.paths = 10;
+    const auto r = simulate(m, o);
+    double budget = 30000.0;
+    const double accres[6] = {0.06, 0.05, 0.0525, 0.03625, 0.038125, 0.0503125};
+    for (int t = 0; t < 6; ++t) {
+        budget *= 1.0 + accres[t];
+        EXPECT_NEAR(r.budget.mean[static_cast<std::size_t>(t)], budget, 1e-8) << "year " << t + 1;
+    }
+    auto wrong = m;
+    wrong.fund.periods.pop_back();
+    EXPECT_THROW(simulate(wrong, o), InputError);
+    auto ngru = small_model(0.0);
+    ngru.fund.periods.assign(6, AccresPeriod::Fixed);
+    EXPECT_THROW(simulate(ngru, o), InputError);
+}
+
 TEST(Projection, AntitheticPairsMirrorTheShocks) {
     auto m = small_model(1.0);
     SimulationOptions o;

@@ -384,3 +384,56 @@ def test_first_year_base_needs_a_begroting():
     doc["budget"]["realisation"] = None
     with pytest.raises(ScenarioError, match=r"budget\.base\.first_year: 'base' projects the base begroting's own year"):
         scenario_from_dict(doc, origin="b.yaml")
+
+
+def _from_2020(doc):
+    import gemfin.calibrate as cal
+
+    doc = copy.deepcopy(doc)
+    doc["circulaire"] = "booked"
+    doc["horizon"] = 5
+    doc["budget"].update(base={"document": "begroting", "year": 2020, "first_year": "base"},
+                         realisation=cal.realisation_parameters(2018), ingroei=None)
+    doc["fund"]["policy_mutations"] = []
+    return doc
+
+
+def test_accres_periods_from_the_begroting_2020():
+    """A deterministic projection from the begroting 2020 through the fund's periods (baseline:
+    fixed 2020–2021, frozen volume 2022–2023, GDP from 2024): 2021's accres is the expected
+    nominal growth, 2022's the mean real growth plus that year's deflator (start 3%, halving its
+    distance to 2% each year: 2.5% in 2021, 2.25% in 2022)."""
+    doc = _from_2020(yaml.safe_load((SCEN / "baseline.yaml").read_text()))
+    sc = scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml")
+    assert [p[:2] for p in sc.accres_periods] == [(2017, "trap_op_trap_af"), (2020, "fixed"), (2022, "frozen_volume"),
+                                                   (2024, "gdp")]
+    assert sc.model_inputs()["fund"]["periods"] == ["fixed", "fixed", "frozen_volume", "frozen_volume", "gdp"]
+    b = gemfin.simulate(sc.deterministic(), paths=16, progress=False).budget["mean"]
+    assert b.loc[2021] / b.loc[2020] - 1 == pytest.approx(0.015 + 0.02, abs=1e-12)
+    assert b.loc[2022] / b.loc[2021] - 1 == pytest.approx(0.015 + 0.0225, abs=1e-12)
+    # Without periods the same years grow by the GDP rule: 2021 = 1.5% + 2.5%.
+    del doc["fund"]["periods"]
+    plain = gemfin.simulate(scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml").deterministic(),
+                            paths=16, progress=False).budget["mean"]
+    assert plain.loc[2021] / plain.loc[2020] - 1 == pytest.approx(0.015 + 0.025, abs=1e-12)
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda d: d["fund"].update(periods={2023: {"rule": "gdp", "source": "a"}}),
+     r"fund\.periods: the first period starts in 2023; expected one from 2021 or earlier"),
+    (lambda d: d["fund"].update(periods={2017: {"rule": "frozen", "source": "a"}}),
+     r"fund\.periods\.2017\.rule: expected one of \['trap_op_trap_af', 'fixed', 'frozen_volume', 'gdp'\]"),
+    (lambda d: d.update(fund={**d["fund"], "rule": "ngru", "price": None}),
+     r"fund\.periods: the accres by period uses the 'gdp' rule's processes"),
+])
+def test_accres_period_errors_name_the_field(change, message):
+    doc = _from_2020(yaml.safe_load((SCEN / "baseline.yaml").read_text()))
+    change(doc)
+    if doc["fund"].get("price", 1) is None:
+        del doc["fund"]["price"]
+        doc["budget"]["wage_price"] = {"mean": {"value": 0.02, "source": "a"}, "persistence": {"value": 0.5, "source": "a"},
+                                       "start": {"value": 0.02, "source": "a"},
+                                       "shock": {"distribution": "normal", "params": [0, 0.01], "source": "a"}}
+        doc["correlation"] = [c for c in doc["correlation"] if "price" not in c["between"]]
+    with pytest.raises(ScenarioError, match=message):
+        scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml")

@@ -323,3 +323,17 @@ def test_maatstaven_command_and_docs_page(capsys):
 def test_allocate_refuses_negative_au_for_a_municipality(circ):
     with pytest.raises(InputError, match=r"negative for \d+ municipalities, e\.g\. GM"):
         gemfin.allocate(circ, au_budget=1e9)
+
+
+def test_readme_scenario_examples_validate(tmp_path):
+    """Every scenario snippet in the README (a yaml block that extends a shipped scenario) loads:
+    an example a newcomer copies must work."""
+    blocks = re.findall(r"```yaml\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), flags=re.S)
+    snippets = [b for b in blocks if b.startswith("extends:")]
+    assert snippets
+    for i, text in enumerate(snippets):
+        doc = yaml.safe_load(text)
+        doc["extends"] = str(SCENARIOS / doc["extends"])
+        path = tmp_path / f"readme-{i}.yaml"
+        path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+        load_scenario(path)

@@ -48,6 +48,18 @@ struct DriverSpec {
 ///        base year is taken as `growth.start`.
 enum class FundRule { Ngru, Gdp };
 
+/// The accres of one projected year under the Gdp rule's two processes, by the period the
+/// normeringssystematiek was in (docs/budget-model.md, "The fund's indexation by period"):
+///  Gdp:          mean real growth of years t−9 … t−2 + the deflator of year t (from 2024);
+///  TrapOpTrapAf: "samen de trap op en af" with central spending (to 2019), approximated by the
+///                year's nominal growth: real growth + deflator of year t, unsmoothed;
+///  Fixed:        an amount fixed in advance (2020–2021): the expected nominal growth
+///                (growth.mean + price.mean), no shock of the year reaches it;
+///  FrozenVolume: volume part frozen, wages and prices updated (2022–2023): growth.mean + the
+///                deflator of year t.
+/// Real growth enters the 8-year window in every period.
+enum class AccresPeriod { Gdp, TrapOpTrapAf, Fixed, FrozenVolume };
+
 struct FundSpec {
     FundRule rule = FundRule::Ngru;
     double budget0 = 0.0;                  // AU budget of the base year (euros)
@@ -57,6 +69,7 @@ struct FundSpec {
     // 8-year window until projected years enter it; NaN: growth.start.
     double growth_history = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> policy_mutations;  // euros per projection year (size T)
+    std::vector<AccresPeriod> periods;     // per output year (size T), Gdp rule only; empty: all Gdp
 
     std::size_t shocks() const { return rule == FundRule::Gdp ? 2 : 1; }
 };
