@@ -310,6 +310,74 @@ def ozb_growth(first_year: int = 2023, last_year: int = 2025, data: str | Path |
     return pd.DataFrame(rows).T
 
 
+#: Heffingen other than the OZB, by the Iv3 taakvelden whose baten they are, each against the
+#: lasten it is compared with: the cost-covering heffingen against the lasten of their own
+#: taakveld, the other belastingen (no cost to cover) against all exploitatie lasten.
+HEFFINGEN = {"rioolheffing": (("7.2",), ("7.2",)), "afvalstoffenheffing": (("7.3",), ("7.3",)),
+             "overige belastingen": (("0.63", "0.64", "3.4"), None)}
+
+
+def heffingen_growth(first_year: int = 2023, last_year: int = 2025, data: str | Path | None = None) -> pd.DataFrame:
+    """How the heffingen other than the OZB grew from one begroting to the next (``first_year``–
+    ``last_year``: the begrotingen shipped per taakveld), against the lasten they are compared
+    with (:data:`HEFFINGEN`; baten of 7.2 and 7.3 are mostly riool- and afvalstoffenheffing, of
+    0.63/0.64/3.4 parkeer-, toeristen-, honden- and precariobelasting). Per (line, year): the
+    national Δlog of the baten and of the lasten (sums over the municipalities with a positive
+    amount in both years, same CBS code), the national excess (baten − lasten), the same without
+    Amsterdam (GM0363, whose toeristenbelasting dominates the other belastingen), and the median
+    and quartiles of the municipal excess. The projection grows these heffingen with prices ×
+    inhabitants, as it grows the Overig lasten: an excess near zero is what it assumes
+    (docs/budget-model.md, "Heffingen")."""
+    from .iv3 import load_iv3
+
+    frames = {}
+    for year in range(first_year, last_year + 1):
+        frame, _ = load_iv3("begroting", year, data)
+        frame = frame[~frame["taakveld"].astype(str).isin(["0.10", "0.11"])]
+        frames[year] = frame.assign(taakveld=frame["taakveld"].astype(str))
+    rows = []
+    for line, (baten_tv, lasten_tv) in HEFFINGEN.items():
+        for year in range(first_year + 1, last_year + 1):
+            def sums(y: int, column: str, tv) -> pd.Series:
+                f = frames[y] if tv is None else frames[y][frames[y]["taakveld"].isin(tv)]
+                return f.groupby("gemeente")[column].sum()
+
+            tab = pd.concat({"b0": sums(year - 1, "baten", baten_tv), "b1": sums(year, "baten", baten_tv),
+                             "l0": sums(year - 1, "lasten", lasten_tv), "l1": sums(year, "lasten", lasten_tv)},
+                            axis=1, join="inner")
+            tab = tab[(tab > 0).all(axis=1)]
+            excess = _log(tab["b1"] / tab["b0"]) - _log(tab["l1"] / tab["l0"])
+            rest = tab.drop(index="GM0363", errors="ignore")
+
+            def national(t: pd.DataFrame, col: str) -> float:
+                return float(np.log(t[col + "1"].sum() / t[col + "0"].sum()))
+
+            rows.append({"line": line, "year": year, "municipalities": len(tab),
+                         "baten_growth": national(tab, "b"), "lasten_growth": national(tab, "l"),
+                         "excess": national(tab, "b") - national(tab, "l"),
+                         "excess_without_amsterdam": national(rest, "b") - national(rest, "l"),
+                         "median_excess": float(excess.median()), "q25_excess": float(excess.quantile(0.25)),
+                         "q75_excess": float(excess.quantile(0.75))})
+    return pd.DataFrame(rows).set_index(["line", "year"])
+
+
+def belastingen_history(first_year: int = 2017, last_year: int = 2024, data: str | Path | None = None) -> pd.DataFrame:
+    """The belastingen (Iv3 categories 2.2.1 and 2.2.2, with the OZB) and all lasten of the
+    begrotingen ``first_year``–``last_year`` (the Iv3 summary), nationally, in the division of
+    each year (merged filings summed), and their yearly Δlog."""
+    from .iv3_history import summary_filing
+
+    rows = {}
+    for year in range(first_year, last_year + 1):
+        s, _ = summary_filing("begroting", year, data)
+        rows[year] = {"belastingen": float(s["heffingen"].sum()), "lasten": float(s["lasten"].sum()),
+                      "inhabitants": float(s["inhabitants"].sum())}
+    out = pd.DataFrame(rows).T.rename_axis("year")
+    for c in ("belastingen", "lasten", "inhabitants"):
+        out[c + "_growth"] = np.log(out[c]).diff()
+    return out
+
+
 def ozb_parameters(first_year: int = 2023, last_year: int = 2025, data: str | Path | None = None) -> dict:
     """``budget.ozb.pass_through``: the within-year slope of :func:`ozb_growth`, pooled over its
     years (Σ sxy / Σ sxx), rounded to two decimals, with its source."""

@@ -67,6 +67,32 @@ def test_ozb_growth_against_a_hand_count():
     assert 0.0 < cal.ozb_parameters(2023, 2025)["pass_through"]["value"] < 0.3
 
 
+def test_heffingen_growth_against_a_hand_count():
+    """Rioolheffing (baten of taakveld 7.2) and its lasten, summed here from the Iv3 files over the
+    municipalities with both in both years: heffingen_growth reports the same Δlog; the
+    cost-covering heffingen follow their costs within a point."""
+    import numpy as np
+    import pandas as pd
+
+    from gemfin._datadir import data_dir
+
+    def per_municipality(year):
+        raw = pd.read_csv(data_dir() / "finance" / f"{year}_begroting.csv", sep=";")
+        raw = raw[(raw["Taakveld"].astype(str).str.split(" ").str[0] == "7.2") & (raw["Gemeenten"] != "Nederland")]
+        return raw.groupby("Gemeenten")[["Baten", "Lasten"]].sum()
+
+    a, b = per_municipality(2023), per_municipality(2024)
+    both = a.add_suffix("0").join(b.add_suffix("1"), how="inner")
+    both = both[(both > 0).all(axis=1)]
+    g = cal.heffingen_growth(2023, 2025)
+    row = g.loc[("rioolheffing", 2024)]
+    assert row["municipalities"] == pytest.approx(len(both), abs=2)  # names against CBS codes (fills, merges)
+    assert row["baten_growth"] == pytest.approx(np.log(both["Baten1"].sum() / both["Baten0"].sum()), abs=2e-3)
+    assert row["lasten_growth"] == pytest.approx(np.log(both["Lasten1"].sum() / both["Lasten0"].sum()), abs=2e-3)
+    for line in ("rioolheffing", "afvalstoffenheffing"):
+        assert (g.loc[line, "excess"].abs() < 0.01).all()
+
+
 def _bad(doc, path, value):
     d = copy.deepcopy(doc)
     node = d
