@@ -24,6 +24,8 @@ commented example)::
                history}                      # optional: growth before the base year (gdp window)
       price:  {mean, persistence, start, shock}   # GDP deflator (gdp only)
       policy_mutations: [{year, amount, source}]  # euros added to the AU budget from that year on
+      periods: {YEAR: {rule, source}, ...}        # optional, gdp only: how the accres was set from
+                                                  # YEAR on (trap_op_trap_af, fixed, frozen_volume, gdp)
     drivers:
       NAME: {maatstaven: [codes], national: DIST, municipal_sd: NUM, average_years: 1}
     correlation: [{between: [A, B], value: r, source}]   # A, B: growth, price or a driver
