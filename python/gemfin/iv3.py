@@ -199,7 +199,9 @@ def _taakveld_baseline(kind: str, year: int, data) -> BaselineBudget:
     division = load_municipalities(2025, data).index
     missing = sorted(set(division) - set(lasten.index))
     tv63 = df[df["taakveld"] == "6.3"].groupby("gemeente")[["baten", "lasten"]].sum()
-    per_taakveld = df.pivot_table(index="gemeente", columns="taakveld", values="lasten", aggfunc="sum", fill_value=0.0)
+    exploitatie = df[~df["taakveld"].isin(["0.10", "0.11"])]  # as in the summary: no reserve mutations, no result
+    per_taakveld = exploitatie.pivot_table(index="gemeente", columns="taakveld", values="lasten", aggfunc="sum",
+                                           fill_value=0.0)
     return BaselineBudget(kind, year, lasten.sort_index(), baten.sort_index(), missing, unmatched, filled,
                           buig_baten=tv63["baten"].reindex(lasten.index).fillna(0.0).sort_index(),
                           buig_lasten=tv63["lasten"].reindex(lasten.index).fillna(0.0).sort_index(),

@@ -129,9 +129,10 @@ def split_revenue_lines(base: BaselineBudget, like: BaselineBudget, data: str | 
     """``base`` (a summary base: own baten only as belastingen and the rest) with its own baten
     split over the revenue lines in the shares ``like`` (a later filing with a taakveld file)
     has for the same municipality: a municipality merged since takes the shares of the merged
-    one, one divided since the national shares. The own baten (baten − rijk) are kept exactly; ``Belastingen (ongesplitst)`` becomes
-    zero. An imputation, for what needs the lines of a year before 2023 — the corona losses and
-    keys of 2020 (docs/budget-model.md, "Revenue lines before 2023")."""
+    one, one divided since the national shares. The own baten (baten − rijk) are kept exactly;
+    ``Belastingen (ongesplitst)`` becomes zero. An imputation, for what needs the lines of a year
+    before 2023 — the corona losses and keys of 2020 (docs/budget-model.md, "Revenue lines
+    before 2023")."""
     if base.source != "summary":
         raise InputError(f"the {base.kind} {base.year} has its revenue lines from its taakveld file; "
                          "only a base from the Iv3 summary (2017–2022) can take them from another filing")

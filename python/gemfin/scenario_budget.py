@@ -225,10 +225,10 @@ def parse_budget(v, m: Budget, driver_names: list[str], circ_id: str) -> BudgetS
                       m.artikel12_threshold.spec(), realisation, m.base.first_year, response,
                       m.artikel12_horizon.spec(), driver(v.at("revenue_volume_driver"), m.revenue_volume_driver),
                       _ingroei(v.at("ingroei"), m.ingroei, year, circ_id) if m.ingroei is not None else None,
-                      m.ozb.price_indexed.value, _revenue_lines_from(v.at("base").at("revenue_lines_from"), m, shipped))
+                      m.ozb.price_indexed.value, _revenue_lines_from(v.at("base").at("revenue_lines_from"), m))
 
 
-def _revenue_lines_from(v, m: Budget, shipped) -> tuple[str, int] | None:
+def _revenue_lines_from(v, m: Budget) -> tuple[str, int] | None:
     from .iv3 import IV3_FILES
 
     ref = m.base.revenue_lines_from
@@ -331,14 +331,15 @@ def _component_amounts(comps, circ, base_budget, allocation, origin: str) -> lis
 
 
 def _lasten_key(base_budget, names: tuple[str, ...], where: str) -> pd.Series:
-    """The base filing's lasten on domains (Jeugd, …) or Iv3 taakvelden ("1.1", …), summed."""
+    """The base filing's lasten on domains (Jeugd, …) or Iv3 taakvelden ("1.1", …), summed; a
+    negative amount (a booking correction on a small taakveld) counts as none."""
     per_tv = base_budget.lasten_taakveld
     out = pd.Series(0.0, index=base_budget.lasten.index)
     for n in names:
         if n in base_budget.lasten.columns:
-            out += base_budget.lasten[n]
+            out += base_budget.lasten[n].clip(lower=0.0)
         elif per_tv is not None and n in per_tv.columns:
-            out += per_tv[n].reindex(out.index).fillna(0.0)
+            out += per_tv[n].reindex(out.index).fillna(0.0).clip(lower=0.0)
         else:
             known = list(base_budget.lasten.columns) + (sorted(per_tv.columns) if per_tv is not None else [])
             raise _error(f"{where}: {n!r} is neither a domain nor a taakveld of the {base_budget.kind} "
