@@ -356,7 +356,8 @@ def _cmd_run(args) -> None:
     print(f"  AU budget {last}: mean EUR {nat[('budget', 'mean')].iloc[-1] / 1e9:,.2f} bn")
     if res.finances is not None:
         share = res.finances.national()["share in deficit mean"]
-        print(f"  share of municipalities in deficit: {share.iloc[0]:.0%} ({res.years[0]}) -> {share.iloc[-1]:.0%} ({last})")
+        trend = f" -> {share.iloc[-1]:.0%} ({last})" if len(share) > 1 else ""
+        print(f"  share of municipalities in deficit: {share.iloc[0]:.0%} ({res.years[0]}){trend}")
         top = res.finances.risk_table(n=5)
         print(f"  most at risk (P reserves exhausted by {last}; ties by expected shortfall per inhabitant): " +
               ", ".join(f"{r['name']} {r['P(reserves exhausted)']:.0%}" for _, r in top.iterrows()))
