@@ -143,18 +143,15 @@ def split_revenue_lines(base: BaselineBudget, like: BaselineBudget, data: str | 
         raise InputError(f"revenue lines of the {base.kind} {base.year} from an earlier filing "
                          f"({like.kind} {like.year}); expected a later one")
     lines = [c for c in REVENUE_LINES if c != "Belastingen (ongesplitst)"]
-    shares = like.baten[lines].clip(lower=0.0)  # Parkeren is a small negative in a few filings
-    shares = shares.div(shares.sum(axis=1), axis=0)
-    # A municipality divided since (Haaren, 2021, over four neighbours) has no one successor: it
-    # takes the national shares.
-    national = like.baten[lines].clip(lower=0.0).sum()
-    shares.loc["national"] = national / national.sum()
+    amounts = like.baten[lines].clip(lower=0.0)  # Parkeren is a small negative in a few filings
+    shares = amounts.div(amounts.sum(axis=1), axis=0)
     succ = successors(like.year, data)
-    now = [succ.get(g, g) for g in base.baten.index]
-    divided = [g for g, c in zip(base.baten.index, now) if c not in shares.index]
-    now = [c if c in shares.index else "national" for c in now]
-    own = base.baten.sum(axis=1)
-    baten = shares.loc[now].set_axis(base.baten.index).mul(own, axis=0)
+    per = shares.reindex([succ.get(g, g) for g in base.baten.index]).set_axis(base.baten.index)
+    # A municipality divided since (Haaren, 2021, over four neighbours) has no one successor, and
+    # one without baten on these lines no shares: they take the national shares.
+    national = per.index[per.isna().any(axis=1)].tolist()
+    per = per.fillna(amounts.sum() / amounts.sum().sum())
+    baten = per.mul(base.baten.sum(axis=1), axis=0)
     baten["Belastingen (ongesplitst)"] = 0.0
-    note = f"{like.kind} {like.year}" + (f" (national shares for {', '.join(divided)})" if divided else "")
+    note = f"{like.kind} {like.year}" + (f" (national shares for {', '.join(national)})" if national else "")
     return dataclasses.replace(base, baten=baten[list(REVENUE_LINES)], revenue_lines_from=note)
