@@ -194,26 +194,41 @@ TEST(Projection, ZeroVolatilityIsTheDeterministicProjection) {
     }
 }
 
-TEST(Projection, GdpRuleSmoothsRealGrowthOverEightYears) {
-    // Zero volatility; real growth jumps from its history value 1% to a mean of 3% with no
-    // persistence, deflator constant 2%. Window of year y is y−9 … y−2, so year 1 and 2 see
-    // only history (accres 1% + 2%), year 3 one year at 3%: accres = (7·1% + 3%)/8 + 2%.
+namespace {
+
+// The small model under the gdp rule without volatility: real growth 3% a year (1% in the
+// history before the base year), the deflator `price`.
+ProjectionModel gdp_model(const MacroProcess& price) {
     auto m = small_model(0.0);
     m.fund.rule = FundRule::Gdp;
     m.fund.growth = MacroProcess{0.03, 0.0, 0.01, Distribution::fixed(0.0)};
-    m.fund.price = MacroProcess{0.02, 0.0, 0.02, Distribution::fixed(0.0)};
+    m.fund.price = price;
     m.fund.policy_mutations.assign(6, 0.0);
     m.correlation = RowMatrix::Identity(4, 4);
     m.correlation_names = {"growth", "price", "inwoners", "bijstand"};
+    return m;
+}
+
+// The fund's budget of the six years equals 30,000 grown by `accres` year by year.
+void expect_accres(const ProjectionModel& m, const double (&accres)[6]) {
     SimulationOptions o;
     o.paths = 10;
     const auto r = simulate(m, o);
     double budget = 30000.0;
-    const double accres[6] = {0.03, 0.03, 0.0325, 0.035, 0.0375, 0.04};
     for (int t = 0; t < 6; ++t) {
         budget *= 1.0 + accres[t];
         EXPECT_NEAR(r.budget.mean[static_cast<std::size_t>(t)], budget, 1e-8) << "year " << t + 1;
     }
+}
+
+}  // namespace
+
+TEST(Projection, GdpRuleSmoothsRealGrowthOverEightYears) {
+    // Zero volatility; real growth jumps from its history value 1% to a mean of 3% with no
+    // persistence, deflator constant 2%. Window of year y is y−9 … y−2, so year 1 and 2 see
+    // only history (accres 1% + 2%), year 3 one year at 3%: accres = (7·1% + 3%)/8 + 2%.
+    expect_accres(gdp_model(MacroProcess{0.02, 0.0, 0.02, Distribution::fixed(0.0)}),
+                  {0.03, 0.03, 0.0325, 0.035, 0.0375, 0.04});
 }
 
 TEST(Projection, AccresPeriodsSetEachYearsAccres) {
@@ -225,24 +240,12 @@ TEST(Projection, AccresPeriodsSetEachYearsAccres) {
     //   4 gdp:        window −5 … 2: (6·1% + 2·3%)/8 + 2.125%              = 3.625%
     //   5 gdp:        window −4 … 3: (5·1% + 3·3%)/8 + 2.0625%             = 3.8125%
     //   6 trap op/af: 3% + 2.03125%                                        = 5.03125%
-    auto m = small_model(0.0);
-    m.fund.rule = FundRule::Gdp;
-    m.fund.growth = MacroProcess{0.03, 0.0, 0.01, Distribution::fixed(0.0)};
-    m.fund.price = MacroProcess{0.02, 0.5, 0.04, Distribution::fixed(0.0)};
-    m.fund.policy_mutations.assign(6, 0.0);
+    auto m = gdp_model(MacroProcess{0.02, 0.5, 0.04, Distribution::fixed(0.0)});
     m.fund.periods = {AccresPeriod::TrapOpTrapAf, AccresPeriod::Fixed, AccresPeriod::FrozenVolume,
                       AccresPeriod::Gdp, AccresPeriod::Gdp, AccresPeriod::TrapOpTrapAf};
-    m.correlation = RowMatrix::Identity(4, 4);
-    m.correlation_names = {"growth", "price", "inwoners", "bijstand"};
+    expect_accres(m, {0.06, 0.05, 0.0525, 0.03625, 0.038125, 0.0503125});
     SimulationOptions o;
     o.paths = 10;
-    const auto r = simulate(m, o);
-    double budget = 30000.0;
-    const double accres[6] = {0.06, 0.05, 0.0525, 0.03625, 0.038125, 0.0503125};
-    for (int t = 0; t < 6; ++t) {
-        budget *= 1.0 + accres[t];
-        EXPECT_NEAR(r.budget.mean[static_cast<std::size_t>(t)], budget, 1e-8) << "year " << t + 1;
-    }
     auto wrong = m;
     wrong.fund.periods.pop_back();
     EXPECT_THROW(simulate(wrong, o), InputError);
