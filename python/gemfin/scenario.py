@@ -230,7 +230,8 @@ class Scenario:
         return repr_html.fields("gemfin Scenario", [
             ("Scenario", self.name), ("Base circulaire", self.circulaire),
             ("Years", f"{self.years[0]}–{self.years[-1]}"), ("Fund rule", f"{self.rule} ({self.rule_source})"),
-        ]) + repr_html.frame(drivers, digits=None)
+        ] + ([("Accres periods", ", ".join(f"{rule} from {y}" for y, rule, _ in self.accres_periods))]
+             if self.accres_periods else [])) + repr_html.frame(drivers, digits=None)
 
 
 # --- building a scenario from its validated file ------------------------------------------------

@@ -39,6 +39,7 @@ def test_scenario_and_result(run):
     s = scen._repr_html_()
     assert "gemfin Scenario" in s and "Baseline &lt;Zuid &amp; Noord&gt;" in s and "<Zuid" not in s
     assert "jongeren" in s  # the drivers table
+    assert "fixed from 2020, frozen_volume from 2022, gdp from 2024" in s  # the fund's periods
     r = res._repr_html_()
     assert "gemfin SimulationResult" in r and "&lt;Zuid &amp; Noord&gt;" in r
     assert "Share of municipalities in deficit" in r and "Most at risk of exhausting reserves" in r
