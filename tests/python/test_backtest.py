@@ -236,3 +236,23 @@ def test_the_engine_forecasts_the_target_year_as_the_backtest_does():
     assert len(common) == 352
     assert np.corrcoef(engine[common], python[common])[0, 1] > 0.97
     assert np.abs(engine[common] - python[common]).mean() < 0.03
+
+
+def test_realised_shares_against_a_hand_count():
+    """The realised shares in deficit the backtest scores against (and the issue, the README and
+    notebook 04 quote: 46% 2017 … 8% 2022, +EUR 4.5 bn in 2020) from the two summary files
+    directly: baten − lasten (both without reserve mutations) of every filed jaarrekening."""
+    from gemfin._datadir import data_dir
+
+    root = data_dir() / "finance"
+    lasten = pd.read_csv(root / "iv3_data.iv3summary.csv", usecols=["verslagsoort", "gm_code", "lasten"])
+    baten = pd.read_csv(root / "iv3_data.iv3summary.baten_rijk.csv", usecols=["verslagsoort", "gm_code", "baten"])
+    both = lasten.merge(baten, on=["verslagsoort", "gm_code"])
+    expected = {2017: 0.46, 2018: 0.59, 2019: 0.63, 2020: 0.36, 2021: 0.21, 2022: 0.08}
+    for year, share in expected.items():
+        jr = both[(both["verslagsoort"] == f"{year}X005") & (both["baten"] != 0) & (both["lasten"] != 0)].dropna()
+        saldo = jr["baten"] - jr["lasten"]
+        assert (saldo < 0).mean() == pytest.approx(share, abs=0.005)
+        assert (bt._realisation(year, None) < 0).mean() == pytest.approx((saldo < 0).mean(), abs=1e-12)
+        if year == 2020:
+            assert saldo.sum() * 1000 == pytest.approx(4.55e9, rel=0.01)
