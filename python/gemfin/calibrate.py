@@ -279,8 +279,15 @@ def _ozb_of_year(year: int, data: str | Path | None = None) -> pd.Series:
     from .iv3 import load_iv3
 
     frame, _ = load_iv3("begroting", year, data)
-    ozb = frame[frame["taakveld"].astype(str).isin(["0.61", "0.62"])]
-    return ozb.groupby("gemeente")["baten"].sum()
+    return _taakveld_sums(frame, "baten", ("0.61", "0.62"))
+
+
+def _taakveld_sums(frame: pd.DataFrame, column: str, taakvelden: tuple[str, ...] | None) -> pd.Series:
+    """``column`` (baten or lasten) of an Iv3 taakveld frame summed per municipality over
+    ``taakvelden`` (None: all of the frame)."""
+    if taakvelden is not None:
+        frame = frame[frame["taakveld"].astype(str).isin(taakvelden)]
+    return frame.groupby("gemeente")[column].sum()
 
 
 def ozb_growth(first_year: int = 2023, last_year: int = 2025, data: str | Path | None = None) -> pd.DataFrame:
@@ -334,31 +341,30 @@ def heffingen_growth(first_year: int = 2023, last_year: int = 2025, data: str | 
     for year in range(first_year, last_year + 1):
         frame, _ = load_iv3("begroting", year, data)
         frame = frame[~frame["taakveld"].astype(str).isin(["0.10", "0.11"])]
-        frames[year] = frame.assign(taakveld=frame["taakveld"].astype(str))
+        frames[year] = frame
     rows = []
     for line, (baten_tv, lasten_tv) in HEFFINGEN.items():
         for year in range(first_year + 1, last_year + 1):
-            def sums(y: int, column: str, tv) -> pd.Series:
-                f = frames[y] if tv is None else frames[y][frames[y]["taakveld"].isin(tv)]
-                return f.groupby("gemeente")[column].sum()
-
-            tab = pd.concat({"b0": sums(year - 1, "baten", baten_tv), "b1": sums(year, "baten", baten_tv),
-                             "l0": sums(year - 1, "lasten", lasten_tv), "l1": sums(year, "lasten", lasten_tv)},
-                            axis=1, join="inner")
+            tab = pd.concat({"b0": _taakveld_sums(frames[year - 1], "baten", baten_tv),
+                             "b1": _taakveld_sums(frames[year], "baten", baten_tv),
+                             "l0": _taakveld_sums(frames[year - 1], "lasten", lasten_tv),
+                             "l1": _taakveld_sums(frames[year], "lasten", lasten_tv)}, axis=1, join="inner")
             tab = tab[(tab > 0).all(axis=1)]
             excess = _log(tab["b1"] / tab["b0"]) - _log(tab["l1"] / tab["l0"])
             rest = tab.drop(index="GM0363", errors="ignore")
-
-            def national(t: pd.DataFrame, col: str) -> float:
-                return float(np.log(t[col + "1"].sum() / t[col + "0"].sum()))
-
+            baten_growth, lasten_growth = _national_growth(tab, "b"), _national_growth(tab, "l")
             rows.append({"line": line, "year": year, "municipalities": len(tab),
-                         "baten_growth": national(tab, "b"), "lasten_growth": national(tab, "l"),
-                         "excess": national(tab, "b") - national(tab, "l"),
-                         "excess_without_amsterdam": national(rest, "b") - national(rest, "l"),
+                         "baten_growth": baten_growth, "lasten_growth": lasten_growth,
+                         "excess": baten_growth - lasten_growth,
+                         "excess_without_amsterdam": _national_growth(rest, "b") - _national_growth(rest, "l"),
                          "median_excess": float(excess.median()), "q25_excess": float(excess.quantile(0.25)),
                          "q75_excess": float(excess.quantile(0.75))})
     return pd.DataFrame(rows).set_index(["line", "year"])
+
+
+def _national_growth(tab: pd.DataFrame, col: str) -> float:
+    """Δlog of the national sum from column ``col + "0"`` to ``col + "1"``."""
+    return float(np.log(tab[col + "1"].sum() / tab[col + "0"].sum()))
 
 
 def belastingen_history(first_year: int = 2017, last_year: int = 2024, data: str | Path | None = None) -> pd.DataFrame:
