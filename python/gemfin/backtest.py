@@ -162,8 +162,8 @@ def backtest(target_year: int, paths: int = 10_000, seed: int = 1, *, data: str 
         warnings.warn(f"backtest {target_year}: no begroting at all for {missing}; these get no forecast",
                       GemfinWarning, stacklevel=2)
     b = (begr["saldo"] / begr["lasten"]).to_numpy(dtype=float)
-    # The municipality's realisation gap two years back (0 where it has none: new or merged).
-    u = realisation.realisation_gap(info.jaarrekening, target_year, data).reindex(begr.index).fillna(0.0).to_numpy()
+    # The score of the municipality's realisation gap two years back (0 where it has none: new or merged).
+    u = realisation.persistence_signal(info.jaarrekening, target_year, data).reindex(begr.index).fillna(0.0).to_numpy()
     rel = realisation.simulate(model, b, u, begr["inhabitants"].to_numpy(dtype=float), paths, seed, stream=target_year)
     saldo = rel * begr["lasten"].to_numpy()[None, :]
     deficit = saldo < 0

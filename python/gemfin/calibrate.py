@@ -99,7 +99,9 @@ def realisation_parameters(last_year: int, data: str | Path | None = None,
         return float(f"{x:.4g}")
     return {
         "beta": {"value": r(m.beta), "source": src + ", within-year least squares"},
-        "rho": {"value": r(m.rho), "source": src + ", regression of the residual on the gap two years before"},
+        "gap_persistence": {"value": r(m.gap_persistence),
+                            "source": src + ", regression of the residual on the Student-t score of the gap two years "
+                                            "before"},
         "year": {"distribution": "student_t", "params": [r(m.year_df), r(m.year_mean), r(m.year_scale)],
                  "source": src + ", mean and spread of the year components pooled with the prior of "
                                  "scenarios/realisation.yaml"},

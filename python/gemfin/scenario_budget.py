@@ -34,7 +34,7 @@ Schema (all numbers with a source, as elsewhere in the scenario files)::
                         tax_share: NUM}               # part of the measures as higher belastingen
       realisation:                                    # begroting base only: from plan to result
         beta: NUM                                     # share of the planned relative saldo realised
-        rho: NUM                                      # persistence of the realisation gap (2 years)
+        gap_persistence: NUM                          # × the realisation gap's score (2 years back)
         year: DIST                                    # year component (fraction of lasten)
         residual: DIST                                # municipal residual at the reference size
         size_elasticity: NUM                          # residual scale ∝ (inhabitants / reference)^γ
@@ -77,7 +77,7 @@ class DomainSpec:
 @dataclass(frozen=True)
 class RealisationSpec:
     beta: Param
-    rho: Param
+    gap_persistence: Param
     year: Dist
     residual: Dist
     size_elasticity: Param
@@ -213,7 +213,7 @@ def parse_budget(v, m: Budget, driver_names: list[str], circ_id: str) -> BudgetS
                                   d.excess_persistence.spec() if d.excess_persistence is not None else None))
     r = m.realisation
     realisation = None if r is None else RealisationSpec(
-        r.beta.spec(), r.rho.spec(), r.year.spec(), r.residual.spec(), r.size_elasticity.spec(),
+        r.beta.spec(), r.gap_persistence.spec(), r.year.spec(), r.residual.spec(), r.size_elasticity.spec(),
         r.reference_inhabitants.spec())
     response = None if m.response == "none" else ResponseSpec(m.response.speed.spec(), m.response.max_step.spec(),
                                                               m.response.tax_share.spec())
@@ -380,7 +380,7 @@ class BudgetBase:
     reserves: pd.DataFrame       # algemene reserve, bestemmingsreserves
     allocation: object           # the circulaire's allocation at its published factor
     planned: np.ndarray          # the base filing's saldo relative to its lasten (realisation model's b)
-    gap: np.ndarray              # the realisation gap two years before the base (0 where unknown)
+    gap: np.ndarray              # the realisation gap's score two years before the base (0 where unknown)
     gap_known: bool
     structural: np.ndarray       # the base begroting's structurele exploitatieruimte (fraction; 0 where unknown)
     structural_unknown: tuple[str, ...] = ()  # CBS codes without that kengetal
@@ -442,7 +442,7 @@ def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
                    + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy()
                    + ingroei_suppletie(spec, circ, [spec.year], he)[:, 0])
     planned = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
-    gap = rm.realisation_gap(spec.year - 2, spec.year).reindex(codes)
+    gap = rm.persistence_signal(spec.year - 2, spec.year).reindex(codes)
     structural = _structural_room(spec).reindex(codes)
     if base.buig_baten is None or base.buig_lasten is None:
         raise DataError(f"Iv3 {spec.document} {spec.year}: no BUIG proxy (taakveld 6.3) in the base budget")
@@ -566,17 +566,17 @@ def budget_inputs(spec: BudgetSpec, shocks, comps, drivers, circ, years, origin:
 
 
 def _realisation_inputs(spec: BudgetSpec, data: BudgetBase, arrays: dict) -> dict | None:
-    """The realisation model's per-municipality offset (β − 1)·b + ρ·u (fraction of lasten):
+    """The realisation model's per-municipality offset (β − 1)·b + ρ·ũ (fraction of lasten):
     b is the base begroting's saldo relative to its lasten as the model sees it (own baten,
-    BUIG, the circulaire's AU and SIUDU against all lasten); u the municipality's realisation
-    gap of the year two before the base (jaarrekening against begroting, less that year's
-    mean), 0 where the data have no such pair (docs/backtest.md)."""
+    BUIG, the circulaire's AU and SIUDU against all lasten); ũ the Student-t score of the
+    municipality's realisation gap of the year two before the base (jaarrekening against
+    begroting, less that year's mean), 0 where the data have no such pair (docs/backtest.md)."""
     r = spec.realisation
     if r is None:
         return None
     from . import realisation as rm
 
-    offset = (r.beta.value - 1.0) * data.planned + r.rho.value * data.gap
+    offset = (r.beta.value - 1.0) * data.planned + r.gap_persistence.value * data.gap
     factor = rm.size_factor(arrays["inhabitants"], r.size_elasticity.value, r.reference_inhabitants.value)
     return {"offset": offset, "year": r.year.as_core(), "residual": r.residual.as_core(), "residual_factor": factor,
             "u_year": spec.year - 2 if data.gap_known else None}

@@ -258,12 +258,25 @@ class Realisation(Section):
     """From a planned begroting to its realised result (begroting base only)."""
 
     beta: param(-2.0, 2.0)  # type: ignore[valid-type]
-    rho: param(-2.0, 2.0)  # type: ignore[valid-type]
+    # ρ, the variance of the municipal habit: multiplies the gap's Student-t score, whose unit
+    # is 1 / (fraction of lasten); estimates are of the order 1e-4.
+    gap_persistence: param(-0.01, 0.01)  # type: ignore[valid-type]
     year: DistModel
     residual: DistModel
     size_elasticity: param(-2.0, 2.0)  # type: ignore[valid-type]
     reference_inhabitants: param(1.0, 1e7)  # type: ignore[valid-type]
     note: Note = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rho_was_renamed(cls, data):
+        # Before 2026-12 the section had `rho`, multiplying the gap itself; the same number
+        # under the new key would be wrong by three orders of magnitude, so no silent mapping.
+        if isinstance(data, dict) and "rho" in data:
+            raise ValueError("`rho` (persistence times the realisation gap) was replaced by `gap_persistence` "
+                             "(times the gap's Student-t score, docs/backtest.md); re-derive the section with "
+                             "`gemfin calibrate realisation --last-year YEAR`")
+        return data
 
 
 class Budget(Section):

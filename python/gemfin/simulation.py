@@ -184,7 +184,7 @@ def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, sc
     if real is not None:
         notes.append("realisation model: persistence from the realisation gap of "
                      + (str(real["u_year"]) if real["u_year"] is not None else
-                        f"no year (the {spec.year - 2} begroting/jaarrekening pair is not in the data; ρ·u = 0)"))
+                        f"no year (the {spec.year - 2} begroting/jaarrekening pair is not in the data; ρ·ũ = 0)"))
     unknown = static["budget_base"].structural_unknown
     if unknown:
         notes.append(f"artikel 12 / response: no structurele exploitatieruimte for {len(unknown)} municipalities in the "

@@ -11,7 +11,7 @@ import gemfin._datadir
 import gemfin.backtest as bt
 from gemfin import realisation, scores
 from gemfin.cli import main
-from gemfin.errors import InputError
+from gemfin.errors import DataError, InputError
 from gemfin.iv3_panel import BATEN, SUMMARY, InformationSet, load_panel
 
 
@@ -61,9 +61,66 @@ def test_fit_recovers_a_known_realisation_model():
     assert m.beta == pytest.approx(0.6, abs=0.03)
     for year, a in alpha.items():
         assert m.alpha[year] == pytest.approx(a, abs=0.002)
-    assert abs(m.rho) < 0.1  # no persistence was put in
+    # No persistence was put in: ρ is zero within a few standard errors (the score of a gap
+    # with spread 0.01 is about 1/0.01, so ρ's standard error is of the order 0.01/(100·√400)).
+    assert abs(m.gap_persistence) < 2e-5
     assert np.std(m.residuals) == pytest.approx(0.01, rel=0.1)
     assert m.year_mean == pytest.approx(np.mean(list(alpha.values())), abs=0.002)
+
+
+def _panel_with_habit(seed: int, habit_sd: float, one_off_scale: float = 0.03, n: int = 400) -> pd.DataFrame:
+    """Six years of pairs in which each municipality has a habit p (constant over the years,
+    normal with ``habit_sd``) and every year a one-off, Student-t with 3 degrees of freedom."""
+    rng = np.random.default_rng(seed)
+    habit = rng.normal(0.0, habit_sd, n)
+    rows = []
+    for year in range(2017, 2023):
+        a = rng.normal(0.01, 0.01)
+        b = rng.normal(-0.01, 0.02, n)
+        j = a + 0.6 * b + habit + one_off_scale * rng.standard_t(3, n)
+        for g in range(n):
+            code, lasten = f"GM{g:04d}", 1e8
+            rows.append(("begroting", year, code, 1e4, lasten, 0, 0, lasten * (1 + b[g]), np.nan))
+            rows.append(("jaarrekening", year, code, 1e4, lasten, 0, 0, lasten * (1 + j[g]), np.nan))
+    panel = pd.DataFrame(rows, columns=["document", "year", "gm_code", "inhabitants", "lasten", "reserve_lasten",
+                                        "reserve_baten", "baten", "rijk"])
+    panel["filed"] = True
+    panel["saldo"] = panel["baten"] - panel["lasten"]
+    return panel
+
+
+def test_gap_persistence_estimates_the_variance_of_the_habit():
+    """ρ multiplies the Student-t score of the gap two years back; with a habit of spread
+    0.02 (variance 4e-4) under one-offs of scale 0.03 it recovers the variance, and without a
+    habit it is zero within its standard error (about 4.5e-5 in this design)."""
+    years = list(range(2017, 2023))
+    with_habit = realisation.fit(_panel_with_habit(0, 0.02), years, prior_sd=0.02, prior_years=1)
+    assert 0.7 * 4e-4 < with_habit.gap_persistence < 1.4 * 4e-4
+    without = realisation.fit(_panel_with_habit(1, 0.0), years, prior_sd=0.02, prior_years=1)
+    assert abs(without.gap_persistence) < 1.5e-4
+
+
+def test_gap_score_is_the_student_t_score_of_its_year():
+    """Gaps drawn from a Student-t with 4 degrees of freedom and scale 0.04: the score is
+    (ν + 1)·u / (ν·s² + u²) with those values (fitted on 20,000 gaps, so within a few percent),
+    odd, and a one-off five times as far out as a gap of 2 s counts for less than half of it."""
+    nu, s = 4.0, 0.04
+    rng = np.random.default_rng(5)
+    u = s * rng.standard_t(nu, 20_000)
+    u[:5] = [0.01, -0.01, s * 2.0, s * 10.0, 0.0]
+    idx = pd.MultiIndex.from_arrays([[f"GM{i:05d}" for i in range(len(u))], [2020] * len(u)],
+                                    names=["gm_code", "year"])
+    score = realisation.gap_score(pd.Series(u, index=idx)).to_numpy()
+    expected = (nu + 1) * u[:5] / (nu * s * s + u[:5] ** 2)
+    assert score[:5] == pytest.approx(expected, rel=0.05, abs=1e-9)
+    assert score[0] == pytest.approx(-score[1]) and score[4] == 0.0
+    assert score[3] < score[2] / 2  # by hand: 0.48/s at 10 s against 1.25/s at 2 s
+
+
+def test_gap_score_needs_enough_gaps_per_year():
+    idx = pd.MultiIndex.from_arrays([[f"GM{i:04d}" for i in range(10)], [2019] * 10], names=["gm_code", "year"])
+    with pytest.raises(DataError, match=r"10 realisation gaps in 2019 are too few"):
+        realisation.gap_score(pd.Series(np.linspace(-0.1, 0.1, 10), index=idx))
 
 
 # --- information set ----------------------------------------------------------------------

@@ -169,6 +169,9 @@ def _bad(doc, path, value):
         (("budget", "realisation", "residual"), {"distribution": "student_t", "params": [3, 0], "source": "a"},
          r"budget\.realisation\.residual"),
         (("budget", "realisation", "beta"), {"value": "0.6", "source": "a"}, r"budget\.realisation\.beta"),
+        # A file from before the gap score: its ρ multiplied the gap itself, so it is refused, not mapped.
+        (("budget", "realisation", "rho"), {"value": 0.025, "source": "a"},
+         r"budget\.realisation: .*`rho` .* was replaced by `gap_persistence`.*gemfin calibrate realisation"),
         (("shocks",), [{"name": "x", "year": 2026, "target": "Afval", "fraction": {"distribution": "fixed", "params": [0.1], "source": "a"}, "municipal_sd": {"value": 0, "source": "a"}}], r"shocks\[0\]\.target: expected one of \['OZB', .*\], got 'Afval'"),
         (("compensation",), [{"name": "x", "year": 2026, "amount": {"value": 1.0, "source": "a"}, "key": {"cluster": "Jeugd"}}], None),
         (("compensation",), [{"name": "x", "year": 2040, "amount": {"value": 1.0, "source": "a"}, "key": "per_inhabitant"}], r"compensation\[0\]\.year: expected a year of the projection, from 2026 to 2035, got 2040"),
@@ -238,7 +241,7 @@ def test_baseline_realisation_parameters_are_the_calibrated_ones():
 
     doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())["budget"]["realisation"]
     est = realisation_parameters(2022)
-    for k in ("beta", "rho", "size_elasticity", "reference_inhabitants"):
+    for k in ("beta", "gap_persistence", "size_elasticity", "reference_inhabitants"):
         assert doc[k]["value"] == est[k]["value"]
         assert doc[k]["source"].startswith("DERIVED gemfin.calibrate.realisation_parameters(2022)")
     for k in ("year", "residual"):
