@@ -24,7 +24,7 @@ from ._datadir import data_dir
 from ._tables import derived_from_files, read_table
 from .errors import DataError, InputError
 from .iv3_base import DOMAINS, REVENUE_LINES, BaselineBudget, load_taakveld_domains  # noqa: F401  (re-exported)
-from .municipalities import load_municipalities
+from .municipalities import INDELING_FILES, load_municipalities
 
 IV3_FILES = {("begroting", 2025): "2025_begroting.csv", ("begroting", 2024): "2024_begroting.csv",
              ("jaarrekening", 2023): "2023_jaarrekening.csv", ("begroting", 2023): "2023_begroting.csv"}
@@ -293,7 +293,10 @@ def _parse_kengetallen(path: Path, begroting: int, data) -> tuple[pd.DataFrame, 
     if df.empty:
         raise InputError(f"no kengetallen for begroting {begroting} in {path}")
     df = df.assign(Kengetal=df["Kengetal"].str.strip())
-    match = iv3_codes(sorted(df["Gemeenten"].unique()), 2025, data)
+    # Names of the begroting's own year: a municipality merged away later (Appingedam in the
+    # begroting 2020) keeps its code. The 2022 file also lists 14 municipalities merged before
+    # 2022; they are not in that year's division and come back as unmatched.
+    match = iv3_codes(sorted(df["Gemeenten"].unique()), min(begroting, max(INDELING_FILES)), data)
     df = df.assign(gemeente=df["Gemeenten"].map(match.codes)).dropna(subset=["gemeente"])
     out = df.pivot_table(index="gemeente", columns="Kengetal", values="Waarde", aggfunc="first")
     return out, match.unmatched

@@ -48,6 +48,17 @@ def test_reserves_cover_every_municipality_and_say_which_year():
     assert r["algemene reserve"].sum() > 0
 
 
+def test_kengetallen_of_an_earlier_begroting_are_in_its_own_division():
+    """The begroting 2020's kengetallen name the municipalities of 2020; Appingedam (GM0003,
+    merged into Eemsdelta in 2021) keeps its code and its structurele exploitatieruimte."""
+    k, unmatched = iv3.load_kengetallen(2020)
+    assert unmatched == [] and len(k) == 349
+    assert set(k.index) <= set(iv3.load_municipalities(2020).index)
+    assert "GM0003" in k.index and "GM1979" not in k.index
+    k22, unmatched22 = iv3.load_kengetallen(2022)
+    assert "Appingedam" in unmatched22 and len(k22) == 343  # 357 names, 14 merged before 2022
+
+
 def test_kengetallen_names_with_comma_suffix_are_matched():
     k, unmatched = iv3.load_kengetallen(2025)
     assert unmatched == []
