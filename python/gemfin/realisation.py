@@ -48,7 +48,8 @@ CLIP = 0.5
 FIRST_PAIR_YEAR = 2017
 #: Fewer pairs than this and ρ is not estimated (set to 0, said in ``notes``).
 MIN_PERSISTENCE_PAIRS = 100
-#: Fewer gaps in a year than this and its Student-t (for the gap score) is not fitted.
+#: Fewer gaps in a year than this and its Student-t (for the gap score) is not fitted: the
+#: year's gaps get no score (no persistence signal) and the fit says so in ``notes``.
 MIN_GAPS_PER_YEAR = 30
 
 
@@ -113,15 +114,17 @@ def gap_score(dev: pd.Series) -> pd.Series:
     whose one-offs spread wider (larger s) counts less. So the regression coefficient of a
     later gap on ũ estimates σ². In the data the linear gap's link with the gap two years
     later rests on its outliers: the residuals of 2019 against the gaps of 2017 correlate 0.12,
-    their ranks 0.04."""
+    their ranks 0.04.
+
+    A year with fewer than ``MIN_GAPS_PER_YEAR`` gaps gets NaN (no score) rather than a
+    distribution fitted to a handful."""
     out = pd.Series(np.nan, index=dev.index, dtype=float)
     years = dev.index.get_level_values("year")
     for t in np.unique(years):
         mine = years == t
         u = dev[mine].dropna().to_numpy(dtype=float)
         if len(u) < MIN_GAPS_PER_YEAR:
-            raise DataError(f"realisation model: {len(u)} realisation gaps in {t} are too few to fit their "
-                            f"distribution ({MIN_GAPS_PER_YEAR} or more)")
+            continue
         nu, s = fit_student_t(u)
         x = dev[mine]
         out[mine] = (nu + 1.0) * x / (nu * s * s + x * x)
@@ -144,7 +147,12 @@ def fit(panel: pd.DataFrame, years: list[int], prior_sd: float, prior_years: flo
     resid = j - beta * b - alpha.reindex(yr).to_numpy()
 
     notes = []
-    signal = gap_score(gap_deviation(pairs))
+    dev = gap_deviation(pairs)
+    signal = gap_score(dev)
+    unscored = sorted({int(t) for t in dev.index.get_level_values("year")[signal.isna() & dev.notna()]})
+    if unscored:
+        notes.append(f"persistence: the realisation gaps of {unscored} are too few (under {MIN_GAPS_PER_YEAR} a "
+                     "year) to fit their distribution; they give no persistence signal")
     back = signal.rename(lambda y: y + 2, level="year")  # ũ[g, t−2] indexed by t
     lagged = back.reindex(train.index)
     ok = lagged.notna().to_numpy()

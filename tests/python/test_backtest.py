@@ -11,7 +11,7 @@ import gemfin._datadir
 import gemfin.backtest as bt
 from gemfin import realisation, scores
 from gemfin.cli import main
-from gemfin.errors import DataError, InputError
+from gemfin.errors import InputError
 from gemfin.iv3_panel import BATEN, SUMMARY, InformationSet, load_panel
 
 
@@ -117,10 +117,16 @@ def test_gap_score_is_the_student_t_score_of_its_year():
     assert score[3] < score[2] / 2  # by hand: 0.48/s at 10 s against 1.25/s at 2 s
 
 
-def test_gap_score_needs_enough_gaps_per_year():
+def test_a_year_with_too_few_gaps_gives_no_persistence_signal_and_says_so():
+    """Ten gaps are too few to fit a Student-t: that year's gaps get no score (NaN, so no
+    persistence signal), the other years are scored, and the fit names the year in its notes."""
     idx = pd.MultiIndex.from_arrays([[f"GM{i:04d}" for i in range(10)], [2019] * 10], names=["gm_code", "year"])
-    with pytest.raises(DataError, match=r"10 realisation gaps in 2019 are too few"):
-        realisation.gap_score(pd.Series(np.linspace(-0.1, 0.1, 10), index=idx))
+    assert realisation.gap_score(pd.Series(np.linspace(-0.1, 0.1, 10), index=idx)).isna().all()
+    panel = _panel_with_habit(2, 0.01)
+    keep = (panel["year"] != 2017) | (panel["gm_code"] < "GM0010")  # 2017: ten municipalities
+    m = realisation.fit(panel[keep], list(range(2017, 2023)), prior_sd=0.02, prior_years=1)
+    assert any("realisation gaps of [2017] are too few" in n for n in m.notes)
+    assert np.isfinite(m.gap_persistence)
 
 
 # --- information set ----------------------------------------------------------------------
