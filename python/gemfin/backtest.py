@@ -203,23 +203,37 @@ def _scores(pred: pd.DataFrame, saldo: np.ndarray, ok: np.ndarray, panel: pd.Dat
             national: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     p = pred.loc[ok, "p_deficit"].to_numpy()
     outcome = (pred.loc[ok, "saldo_realised"] < 0).to_numpy()
-    jr = panel[(panel["document"] == "jaarrekening") & panel["filed"]]
-    climatology = float((jr["saldo"] < 0).mean())  # every known jaarrekening, years ≤ Y−2
-    before = jr[jr["year"] == info.jaarrekening].set_index("gm_code")["saldo"]
-    previous = before.reindex(pred.index[ok])
-    persistence = (previous < 0).astype(float).where(previous.notna(), climatology).to_numpy()
-    b, bc, bp = scores.brier(p, outcome), scores.brier(np.full_like(p, climatology), outcome), scores.brier(persistence, outcome)
+    row = probability_scores(p, outcome, pred.index[ok], panel, info, national)
     inh = pred.loc[ok, "inhabitants"].to_numpy()
     crps = scores.crps_ensemble(saldo[:, ok] / inh[None, :], pred.loc[ok, "saldo_realised"].to_numpy() / inh)
+    row = {"year": year, **row}
+    row["crps_per_inhabitant"] = float(crps.mean())
+    order = ["year", "municipalities_scored", "brier", "brier_climatology", "brier_persistence", "skill_vs_climatology",
+             "skill_vs_persistence", "auc", "crps_per_inhabitant", "climatology", "realised_share", "share_q5",
+             "share_q95", "realised_share_in_interval"]
+    return pd.DataFrame([row])[order].set_index("year"), scores.reliability(p, outcome)
+
+
+def probability_scores(p: np.ndarray, outcome: np.ndarray, codes: pd.Index, panel: pd.DataFrame,
+                       info: InformationSet, national: pd.DataFrame) -> dict:
+    """The scores of P(deficit) ``p`` for the realised deficits ``outcome`` of the
+    municipalities ``codes``: Brier and its references (climatology: the share in deficit
+    over every jaarrekening of ``panel``, which holds the years up to Y − 2; persistence: the
+    sign of each municipality's jaarrekening of Y − 2, climatology where it has none), AUC, and
+    whether the realised share lies in the interval of ``national``."""
+    jr = panel[(panel["document"] == "jaarrekening") & panel["filed"]]
+    climatology = float((jr["saldo"] < 0).mean())
+    before = jr[jr["year"] == info.jaarrekening].set_index("gm_code")["saldo"]
+    previous = before.reindex(codes)
+    persistence = (previous < 0).astype(float).where(previous.notna(), climatology).to_numpy()
+    b, bc, bp = scores.brier(p, outcome), scores.brier(np.full_like(p, climatology), outcome), scores.brier(persistence, outcome)
     share = float(outcome.mean())
     n = national.iloc[0]
-    row = {"year": year, "municipalities_scored": int(ok.sum()), "brier": b, "brier_climatology": bc,
-           "brier_persistence": bp, "skill_vs_climatology": 1 - b / bc, "skill_vs_persistence": 1 - b / bp,
-           "auc": scores.roc_auc(p, outcome), "crps_per_inhabitant": float(crps.mean()),
-           "climatology": climatology, "realised_share": share,
-           "share_q5": n["share_deficit_q5"], "share_q95": n["share_deficit_q95"],
-           "realised_share_in_interval": bool(n["share_deficit_q5"] <= share <= n["share_deficit_q95"])}
-    return pd.DataFrame([row]).set_index("year"), scores.reliability(p, outcome)
+    return {"municipalities_scored": len(p), "brier": b, "brier_climatology": bc,
+            "brier_persistence": bp, "skill_vs_climatology": 1 - b / bc, "skill_vs_persistence": 1 - b / bp,
+            "auc": scores.roc_auc(p, outcome), "climatology": climatology, "realised_share": share,
+            "share_q5": n["share_deficit_q5"], "share_q95": n["share_deficit_q95"],
+            "realised_share_in_interval": bool(n["share_deficit_q5"] <= share <= n["share_deficit_q95"])}
 
 
 def write_backtest(res: BacktestResult, out_dir: str | os.PathLike, about: dict) -> list[Path]:
