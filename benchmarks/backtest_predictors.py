@@ -13,7 +13,8 @@ without it only the least-squares rows are printed. The pairs are each year's ow
 every column of the Iv3 summary of the begroting divided by its lasten (salaries, hired
 staff, verbonden partijen, specific grants, heffingen, reserve mutations, the hoofdtaakvelden
 and hoofdcategorieën), the shares of the gemeentefonds and of the own baten, log inhabitants,
-the change of b against the previous begroting, and the realised saldo and gap of Y − 2.
+the change of b against the previous begroting, and the realised saldo and gap of Y − 2; and,
+separately, the lasten of each taakveld as a share of the total.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ TARGETS = (2019, 2020, 2021, 2022)
 
 def pairs_with_predictors() -> pd.DataFrame:
     from gemfin._datadir import data_dir
+    from gemfin.iv3_history import TAAKVELDEN
     from gemfin.iv3_panel import BATEN, SUMMARY, InformationSet, load_panel
     from gemfin.realisation import CLIP, gap_deviation, gap_score, relative_pairs
 
@@ -52,7 +54,9 @@ def pairs_with_predictors() -> pd.DataFrame:
     ratios = s.drop(columns=["verslagsoort", "inwoners", "lasten"]).div(s["lasten"], axis=0).add_prefix("f_")
     ratios["f_rijk"] = br["rijk"] / s["lasten"]
     ratios["f_own_baten"] = (br["baten"] - br["rijk"]) / s["lasten"]
-    out = pairs.join(ratios, how="left")
+    tv = begrotingen(TAAKVELDEN)
+    shares = tv.drop(columns=["verslagsoort"]).div(s["lasten"].reindex(tv.index), axis=0).add_prefix("t_")
+    out = pairs.join(ratios, how="left").join(shares, how="left")
     out["j_clipped"] = out["j"].clip(-CLIP, CLIP)
     return out
 
@@ -115,13 +119,16 @@ def main() -> None:
     data = pairs_with_predictors()
     ratios = [c for c in data.columns if c.startswith("f_")]
     rich = ["b"] + ratios + ["log_inhabitants", "db", "j2", "u"]
+    taakvelden = ["b"] + [c for c in data.columns if c.startswith("t_")]
     rows = [("b", ["b"], "least squares"), ("b + u", ["b", "u"], "least squares"),
             ("b + score of u", ["b", "u_score"], "least squares"),
-            (f"b + {len(rich) - 1} predictors", rich, "least squares")]
+            (f"b + {len(rich) - 1} predictors", rich, "least squares"),
+            (f"b + {len(taakvelden) - 1} taakveld shares", taakvelden, "least squares")]
     try:
         import sklearn  # noqa: F401
         rows += [(f"b + {len(rich) - 1} predictors", rich, m) for m in
                  ("ridge", "random forest", "boosted trees", "logistic (L2)", "boosted trees, classifier")]
+        rows += [(f"b + {len(taakvelden) - 1} taakveld shares", taakvelden, m) for m in ("ridge", "logistic (L2)")]
     except ImportError:
         print("scikit-learn is not installed: the ridge, logistic and tree rows are left out")
     print(f"{'predictors':28s} {'model':26s} " + " ".join(f"{y:>6d}" for y in TARGETS))

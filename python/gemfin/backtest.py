@@ -85,8 +85,14 @@ class BacktestResult:
                      ("Brier (climatology, persistence)", f"{s['brier']:.3f} ({s['brier_climatology']:.3f}, "
                                                           f"{s['brier_persistence']:.3f})"),
                      ("ROC AUC", f"{s['auc']:.3f}"), ("CRPS (EUR per inhabitant)", f"{s['crps_per_inhabitant']:.1f}")]
+        m = self.model
+        rows += [("Realisation model", f"β {m.beta:.3f}, ρ {m.gap_persistence:.2e}, year component "
+                                       f"{m.year_mean:+.3f} ± {m.year_scale:.3f} (t, {m.year_df:g} df)")]
         filled = [f"{code}: {r['reason']}; used {r['used']}" for code, r in self.filled.iterrows()]
-        return repr_html.fields(f"gemfin backtest {self.target_year}", rows) + repr_html.items("Filled:", filled)
+        return (repr_html.fields(f"gemfin backtest {self.target_year}", rows) + repr_html.items("Filled:", filled)
+                + repr_html.items("No forecast (no begroting at all):", self.missing)
+                + repr_html.items("Not scored (no realisation):", self.unscored)
+                + repr_html.items("Model notes:", m.notes))
 
 
 def _begroting_of_target(panel: pd.DataFrame, codes: pd.Index, year: int) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:

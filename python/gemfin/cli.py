@@ -386,8 +386,10 @@ def _cmd_backtest(args) -> None:
         print(f"  filled {code}: {row['reason']}; used {row['used']}")
     for code in res.missing:
         print(f"  no forecast for {code}: no begroting in {res.target_year} or before")
+    for note in res.model.notes:
+        print(f"  model: {note}")
     about = record(command="gemfin backtest", target_year=res.target_year, seed=res.seed, paths=res.paths,
-                   trained_on=list(res.model.years), model=res.model.parameters(),
+                   trained_on=list(res.model.years), model=res.model.parameters(), model_notes=list(res.model.notes),
                    filled=res.filled.to_dict("index"), missing=list(res.missing), unscored=list(res.unscored))
     for f in write_backtest(res, args.out, about):
         print(f"  written: {f}")

@@ -225,6 +225,9 @@ def test_cli_writes_the_named_files(tmp_path, capsys):
             "realised_share_in_interval"} <= set(sc.columns)
     run = json.loads((out / "run.json").read_text())
     assert run["trained_on"] == [2017, 2018] and run["seed"] == 2
+    # Trained on 2017-2018 there is no gap two years back: the run says so, on screen and in run.json.
+    assert any(n.startswith("persistence not estimated") for n in run["model_notes"])
+    assert "  model: persistence not estimated" in capsys.readouterr().out
     # A forecast-only year writes no scores.
     assert main(["backtest", "--target-year", "2024", "--paths", "500", "--out", str(tmp_path / "f")]) == 0
     assert not (tmp_path / "f" / "scores.csv").exists()

@@ -66,6 +66,11 @@ def test_backtest_and_sobol():
         r = bt.backtest(2022, paths=200, seed=1)
     h = r._repr_html_()
     assert "gemfin backtest 2022" in h and "ROC AUC" in h and "Filled:" in h and "GM1982" in h
+    assert "Realisation model" in h and "Not scored (no realisation):" in h and "Model notes:" not in h
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        early = bt.backtest(2019, paths=100, seed=1)._repr_html_()
+    assert "Model notes:" in early and "persistence not estimated" in early  # one training year, no gap 2 back
     scen = gemfin.load_scenario(SCEN / "baseline.yaml")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
