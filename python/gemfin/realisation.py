@@ -51,6 +51,9 @@ MIN_PERSISTENCE_PAIRS = 100
 #: Fewer gaps in a year than this and its Student-t (for the gap score) is not fitted: the
 #: year's gaps get no score (no persistence signal) and the fit says so in ``notes``.
 MIN_GAPS_PER_YEAR = 30
+#: Nor when the fitted scale is below this (fraction of lasten: EUR 100 on EUR 100 mln): such
+#: gaps are copies of the begroting, and the score of the one that is not would be unbounded.
+MIN_GAP_SCALE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,9 @@ def gap_score(dev: pd.Series) -> pd.Series:
     later rests on its outliers: the residuals of 2019 against the gaps of 2017 correlate 0.12,
     their ranks 0.04.
 
-    A year with fewer than ``MIN_GAPS_PER_YEAR`` gaps gets NaN (no score) rather than a
-    distribution fitted to a handful."""
+    A year with fewer than ``MIN_GAPS_PER_YEAR`` gaps, or whose gaps have no spread (fitted
+    scale below ``MIN_GAP_SCALE``), gets NaN (no score) rather than a distribution fitted to a
+    handful or to nothing."""
     out = pd.Series(np.nan, index=dev.index, dtype=float)
     years = dev.index.get_level_values("year")
     for t in np.unique(years):
@@ -126,6 +130,8 @@ def gap_score(dev: pd.Series) -> pd.Series:
         if len(u) < MIN_GAPS_PER_YEAR:
             continue
         nu, s = fit_student_t(u)
+        if not (np.isfinite(nu) and np.isfinite(s) and s >= MIN_GAP_SCALE):
+            continue
         x = dev[mine]
         out[mine] = (nu + 1.0) * x / (nu * s * s + x * x)
     return out
@@ -152,7 +158,7 @@ def fit(panel: pd.DataFrame, years: list[int], prior_sd: float, prior_years: flo
     unscored = sorted({int(t) for t in dev.index.get_level_values("year")[signal.isna() & dev.notna()]})
     if unscored:
         notes.append(f"persistence: the realisation gaps of {unscored} are too few (under {MIN_GAPS_PER_YEAR} a "
-                     "year) to fit their distribution; they give no persistence signal")
+                     "year) or without spread to fit their distribution; they give no persistence signal")
     back = signal.rename(lambda y: y + 2, level="year")  # ũ[g, t−2] indexed by t
     lagged = back.reindex(train.index)
     ok = lagged.notna().to_numpy()

@@ -122,6 +122,9 @@ def test_a_year_with_too_few_gaps_gives_no_persistence_signal_and_says_so():
     persistence signal), the other years are scored, and the fit names the year in its notes."""
     idx = pd.MultiIndex.from_arrays([[f"GM{i:04d}" for i in range(10)], [2019] * 10], names=["gm_code", "year"])
     assert realisation.gap_score(pd.Series(np.linspace(-0.1, 0.1, 10), index=idx)).isna().all()
+    # Forty begrotingen realised to the euro but one: no spread, no score (not one of 1e9).
+    idx40 = pd.MultiIndex.from_arrays([[f"GM{i:04d}" for i in range(40)], [2019] * 40], names=["gm_code", "year"])
+    assert realisation.gap_score(pd.Series(np.r_[np.zeros(39), 1e-9], index=idx40)).isna().all()
     panel = _panel_with_habit(2, 0.01)
     keep = (panel["year"] != 2017) | (panel["gm_code"] < "GM0010")  # 2017: ten municipalities
     m = realisation.fit(panel[keep], list(range(2017, 2023)), prior_sd=0.02, prior_years=1)
