@@ -159,7 +159,8 @@ def backtest(target_year: int, paths: int = 10_000, seed: int = 1, *, data: str 
     # summed filings as its history (begroting to fill from, realisation gap, training pairs).
     panel = to_indeling(load_panel(info, data), target_year, data)
     train_years = list(range(FIRST_PAIR_YEAR, info.jaarrekening + 1))
-    model = realisation.fit(panel, train_years, prior["prior_sd"], prior["prior_years"])
+    gaps = realisation.shipped_gap_distributions(data, priors)
+    model = realisation.fit(panel, train_years, prior["prior_sd"], prior["prior_years"], gaps)
 
     names = municipalities_of(target_year, data)
     codes = names.index
@@ -169,7 +170,7 @@ def backtest(target_year: int, paths: int = 10_000, seed: int = 1, *, data: str 
                       GemfinWarning, stacklevel=2)
     b = (begr["saldo"] / begr["lasten"]).to_numpy(dtype=float)
     # The score of the municipality's realisation gap two years back (0 where it has none: new or merged).
-    u = realisation.persistence_signal(info.jaarrekening, target_year, data).reindex(begr.index).fillna(0.0).to_numpy()
+    u = realisation.persistence_signal(info.jaarrekening, target_year, data, gaps).reindex(begr.index).fillna(0.0).to_numpy()
     rel = realisation.simulate(model, b, u, begr["inhabitants"].to_numpy(dtype=float), paths, seed, stream=target_year)
     saldo = rel * begr["lasten"].to_numpy()[None, :]
     deficit = saldo < 0

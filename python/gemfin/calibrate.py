@@ -83,7 +83,32 @@ def realisation_model(last_year: int, data: str | Path | None = None, priors: st
 
     prior = load_priors(priors)
     panel = load_panel(InformationSet(begroting=last_year, jaarrekening=last_year), data)
-    return realisation.fit(panel, list(range(FIRST_PAIR_YEAR, last_year + 1)), prior["prior_sd"], prior["prior_years"])
+    return realisation.fit(panel, list(range(FIRST_PAIR_YEAR, last_year + 1)), prior["prior_sd"], prior["prior_years"],
+                           realisation.shipped_gap_distributions(data, priors))
+
+
+def gap_distributions(last_year: int = 2022, data: str | Path | None = None) -> dict:
+    """The ``gap_distributions`` section of ``scenarios/realisation.yaml``: per year
+    2017–``last_year`` with begroting/jaarrekening pairs, the Student-t (location 0) of the
+    municipalities' realisation gaps (jaarrekening − begroting relative to the begroting's
+    lasten, less the year's mean; each year's own division), by maximum likelihood, rounded to
+    four significant digits. The gap score (gemfin.realisation.gap_score) uses them; a year's
+    entry reads only that year's filings."""
+    from .iv3_panel import InformationSet, load_panel
+    from .realisation import MIN_GAPS_PER_YEAR, fit_student_t, gap_deviation, relative_pairs
+
+    dev = gap_deviation(relative_pairs(load_panel(InformationSet(begroting=last_year, jaarrekening=last_year), data)))
+    years = dev.index.get_level_values("year")
+    out = {}
+    for t in sorted({int(y) for y in years}):
+        u = dev[years == t].dropna().to_numpy(dtype=float)
+        if len(u) < MIN_GAPS_PER_YEAR:
+            continue
+        nu, s = fit_student_t(u)
+        out[t] = {"distribution": "student_t", "params": [float(f"{nu:.4g}"), 0.0, float(f"{s:.4g}")],
+                  "source": f"DERIVED gemfin.calibrate.gap_distributions({last_year}): the realisation gaps of {t} "
+                            f"({len(u)} municipalities), Student-t by maximum likelihood"}
+    return out
 
 
 def realisation_parameters(last_year: int, data: str | Path | None = None,

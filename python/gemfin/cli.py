@@ -179,11 +179,12 @@ def _parser() -> argparse.ArgumentParser:
 
     cal = sub.add_parser("calibrate", help="re-estimate the DERIVED parameters of the budget model from the data "
                                            "and print them as the scenario section (YAML)")
-    cal.add_argument("what", choices=("realisation", "response", "excess"),
+    cal.add_argument("what", choices=("realisation", "response", "excess", "gaps"),
                      help="realisation: budget.realisation; response: budget.response; excess: the excess growth "
-                          "of Jeugd and Wmo (budget.domains.*.excess_growth/excess_persistence)")
+                          "of Jeugd and Wmo (budget.domains.*.excess_growth/excess_persistence); gaps: the "
+                          "gap_distributions of scenarios/realisation.yaml")
     cal.add_argument("--last-year", type=count, default=None, metavar="Y",
-                     help="last year of data used (default: realisation 2022, response and excess 2024)")
+                     help="last year of data used (default: realisation and gaps 2022, response and excess 2024)")
 
     rep = sub.add_parser("report", help="run a scenario and write a report (self-contained HTML, or Excel)")
     rep.add_argument("scenario", metavar="FILE", help="scenario YAML")
@@ -475,6 +476,10 @@ def _cmd_calibrate(args) -> None:
 
     if args.what == "realisation":
         out = {"realisation": calibrate.realisation_parameters(args.last_year or 2022)}
+    elif args.what == "gaps":  # a section of scenarios/realisation.yaml, not of a scenario's budget
+        table = calibrate.gap_distributions(args.last_year or 2022)
+        print(yaml.safe_dump({"gap_distributions": table}, sort_keys=False, allow_unicode=True, width=200), end="")
+        return
     elif args.what == "response":
         out = {"response": calibrate.response_parameters(args.last_year or 2024)}
     else:

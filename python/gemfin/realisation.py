@@ -32,6 +32,7 @@ year the data alone cannot give a spread). The model and its estimation: docs/ba
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,10 +106,13 @@ def gap_deviation(pairs: pd.DataFrame) -> pd.Series:
     return gap - gap.groupby(level="year").transform("mean")
 
 
-def gap_score(dev: pd.Series) -> pd.Series:
+def gap_score(dev: pd.Series, distributions: Mapping[int, tuple[float, float]] | None = None) -> pd.Series:
     """The persistence signal of each gap u (:func:`gap_deviation`): its Student-t score
     ũ = (ν + 1)·u / (ν·s² + u²), with ν and s of a Student-t (location 0) fitted by maximum
-    likelihood to the gaps of its year.
+    likelihood to the gaps of its year — taken from ``distributions`` (year → (ν, s), the
+    numbers ``scenarios/realisation.yaml`` carries, :func:`load_gap_distributions`) where it
+    has the year, else fitted here. The shipped numbers keep SciPy's optimiser, whose last bits
+    can differ between CPUs, out of what the engine computes.
 
     Why this and not u itself: write a gap as u = p + η, p the municipality's habit (small
     variance σ², it returns) and η the year's one-off (heavy-tailed: a land sale, a late
@@ -126,10 +130,13 @@ def gap_score(dev: pd.Series) -> pd.Series:
     years = dev.index.get_level_values("year")
     for t in np.unique(years):
         mine = years == t
-        u = dev[mine].dropna().to_numpy(dtype=float)
-        if len(u) < MIN_GAPS_PER_YEAR:
-            continue
-        nu, s = fit_student_t(u)
+        if distributions is not None and int(t) in distributions:
+            nu, s = distributions[int(t)]
+        else:
+            u = dev[mine].dropna().to_numpy(dtype=float)
+            if len(u) < MIN_GAPS_PER_YEAR:
+                continue
+            nu, s = fit_student_t(u)
         if not (np.isfinite(nu) and np.isfinite(s) and s >= MIN_GAP_SCALE):
             continue
         x = dev[mine]
@@ -137,8 +144,11 @@ def gap_score(dev: pd.Series) -> pd.Series:
     return out
 
 
-def fit(panel: pd.DataFrame, years: list[int], prior_sd: float, prior_years: float) -> RealisationModel:
-    """Estimate the model on the begroting/jaarrekening pairs of ``years`` in ``panel``."""
+def fit(panel: pd.DataFrame, years: list[int], prior_sd: float, prior_years: float,
+        gap_distributions: Mapping[int, tuple[float, float]] | None = None) -> RealisationModel:
+    """Estimate the model on the begroting/jaarrekening pairs of ``years`` in ``panel``;
+    ``gap_distributions``: the gaps' Student-t per year for the gap score (:func:`gap_score`;
+    None: fitted here, as for a panel that is not the shipped data)."""
     pairs = relative_pairs(panel)
     train = pairs[pairs.index.get_level_values("year").isin(years)]
     if train.empty:
@@ -154,7 +164,12 @@ def fit(panel: pd.DataFrame, years: list[int], prior_sd: float, prior_years: flo
 
     notes = []
     dev = gap_deviation(pairs)
-    signal = gap_score(dev)
+    signal = gap_score(dev, gap_distributions)
+    if gap_distributions is not None:
+        fitted_here = sorted({int(t) for t in dev.index.get_level_values("year")} - set(gap_distributions))
+        if fitted_here:
+            notes.append(f"persistence: the gap distributions of {fitted_here} are not in scenarios/realisation.yaml; "
+                         "fitted at run time (`gemfin calibrate gaps` prints them)")
     unscored = sorted({int(t) for t in dev.index.get_level_values("year")[signal.isna() & dev.notna()]})
     if unscored:
         notes.append(f"persistence: the realisation gaps of {unscored} are too few (under {MIN_GAPS_PER_YEAR} a "
@@ -234,10 +249,12 @@ def simulate(model: RealisationModel, b: np.ndarray, u: np.ndarray, inhabitants:
     return alpha[:, None] + model.beta * np.clip(b, -CLIP, CLIP)[None, :] + model.gap_persistence * u[None, :] + e
 
 
-def persistence_signal(known: int, division: int, data=None) -> pd.Series:
+def persistence_signal(known: int, division: int, data=None,
+                       distributions: Mapping[int, tuple[float, float]] | None = None) -> pd.Series:
     """Each municipality's gap score ũ of year ``known`` (:func:`gap_score` of
     :func:`gap_deviation`: jaarrekening against begroting, less that year's mean, scored under
-    the Student-t of that year's gaps; empty if the year has no pairs in the data), in the
+    the Student-t of that year's gaps, from ``distributions`` where it has the year; empty if the
+    year has no pairs in the data), in the
     municipal division of ``division`` (merged municipalities' filings summed). Reads only the
     filings of ``known`` and before; computed once per file version."""
     from ._datadir import data_dir
@@ -249,11 +266,12 @@ def persistence_signal(known: int, division: int, data=None) -> pd.Series:
         dev = gap_deviation(relative_pairs(panel))
         if known not in dev.index.get_level_values("year"):
             return pd.Series(dtype=float)
-        return gap_score(dev.xs(known, level="year", drop_level=False)).droplevel("year")
+        return gap_score(dev.xs(known, level="year", drop_level=False), distributions).droplevel("year")
 
     root = data_dir(data)
     files = [root / "finance" / SUMMARY, root / "finance" / BATEN, root / "municipalities" / "herindelingen.csv"]
-    return derived_from_files(files, ("persistence_signal", known, division), build)
+    table = None if distributions is None else distributions.get(int(known))
+    return derived_from_files(files, ("persistence_signal", known, division, table), build)
 
 
 def _repo_scenarios() -> Path:
@@ -279,3 +297,42 @@ def load_priors(path: str | Path | None = None) -> dict[str, float]:
             raise InputError(f"{p}: year_component.{key}.source: expected a non-empty source")
         out[key] = float(value)
     return out
+
+
+def load_gap_distributions(path: str | Path | None = None) -> dict[int, tuple[float, float]]:
+    """The Student-t (ν, s) of each year's realisation gaps (``gap_distributions`` in
+    ``scenarios/realisation.yaml``, ``DERIVED gemfin.calibrate.gap_distributions``), validated."""
+    p = Path(path) if path is not None else _repo_scenarios() / "realisation.yaml"
+    doc = load_yaml_mapping(p, InputError)
+    table = doc.get("gap_distributions")
+    if not isinstance(table, dict) or not table:
+        raise InputError(f"{p}: gap_distributions: expected a mapping YEAR: {{distribution: student_t, "
+                         "params: [DF, 0.0, SCALE], source: TEXT}}")
+    out = {}
+    for year, node in table.items():
+        where = f"{p}: gap_distributions.{year}"
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise InputError(f"{where}: expected a year as the key")
+        if not isinstance(node, dict) or node.get("distribution") != "student_t":
+            raise InputError(f"{where}: expected {{distribution: student_t, params: [DF, 0.0, SCALE], source: TEXT}}")
+        params = node.get("params")
+        ok = (isinstance(params, list) and len(params) == 3
+              and all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in params))
+        if not ok or not (params[0] > 0 and params[1] == 0 and params[2] >= MIN_GAP_SCALE and np.isfinite(params).all()):
+            raise InputError(f"{where}.params: expected [DF > 0, 0.0, SCALE >= {MIN_GAP_SCALE}], got {params!r}")
+        if not isinstance(node.get("source"), str) or not node["source"].strip():
+            raise InputError(f"{where}.source: expected a non-empty source")
+        out[year] = (float(params[0]), float(params[2]))
+    return out
+
+
+def shipped_gap_distributions(data=None, priors: str | Path | None = None) -> dict[int, tuple[float, float]] | None:
+    """The gap distributions to use with the data: the table of the realisation file for the
+    shipped data (``data`` None), None — fitted at run time — for other data or for a
+    realisation file without the table."""
+    if data is not None:
+        return None
+    p = Path(priors) if priors is not None else _repo_scenarios() / "realisation.yaml"
+    if "gap_distributions" not in load_yaml_mapping(p, InputError):
+        return None
+    return load_gap_distributions(p)

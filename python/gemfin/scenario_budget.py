@@ -442,7 +442,7 @@ def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
                    + circ.fixed_items.sum(axis=1).reindex(codes).to_numpy()
                    + ingroei_suppletie(spec, circ, [spec.year], he)[:, 0])
     planned = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
-    gap = rm.persistence_signal(spec.year - 2, spec.year).reindex(codes)
+    gap = rm.persistence_signal(spec.year - 2, spec.year, distributions=rm.shipped_gap_distributions()).reindex(codes)
     structural = _structural_room(spec).reindex(codes)
     if base.buig_baten is None or base.buig_lasten is None:
         raise DataError(f"Iv3 {spec.document} {spec.year}: no BUIG proxy (taakveld 6.3) in the base budget")

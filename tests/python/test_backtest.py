@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,9 @@ import gemfin.backtest as bt
 from gemfin import realisation, scores
 from gemfin.cli import main
 from gemfin.errors import InputError
-from gemfin.iv3_panel import BATEN, SUMMARY, InformationSet, load_panel
+from gemfin.iv3_panel import BATEN, SUMMARY, InformationSet, load_panel, to_indeling
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 # --- scores against hand-computed values -------------------------------------------------
@@ -157,7 +160,10 @@ def test_forecast_reads_nothing_of_later_years(tmp_path):
     from gemfin._datadir import data_dir
 
     target = 2021
-    full = bt.backtest(target, paths=500, seed=4)
+    # Both runs name their data, so both fit the gaps' distributions at run time; the shipped
+    # table (used with the default data) is checked year by year in
+    # test_shipped_gap_distributions_are_the_calibrated_ones.
+    full = bt.backtest(target, paths=500, seed=4, data=data_dir())
     cut = tmp_path / "data"
     _copy_without_later_rows(data_dir(), cut, target)
     blind = bt.backtest(target, paths=500, seed=4, data=cut)
@@ -325,3 +331,62 @@ def test_realised_shares_against_a_hand_count():
         assert (bt._realisation(year, None) < 0).mean() == pytest.approx((saldo < 0).mean(), abs=1e-12)
         if year == 2020:
             assert saldo.sum() * 1000 == pytest.approx(4.55e9, rel=0.01)
+
+
+# --- the gap distributions shipped as numbers ------------------------------------------------
+
+def test_shipped_gap_distributions_are_the_calibrated_ones():
+    """scenarios/realisation.yaml carries gemfin.calibrate.gap_distributions(2022); re-estimating
+    reproduces every number (and the 2020 gaps, corona's, have the heaviest tails: fewest
+    degrees of freedom, widest scale)."""
+    import yaml
+
+    from gemfin.calibrate import gap_distributions
+
+    doc = yaml.safe_load((REPO / "scenarios" / "realisation.yaml").read_text())["gap_distributions"]
+    est = gap_distributions(2022)
+    assert sorted(doc) == sorted(est) == [2017, 2018, 2019, 2020, 2021, 2022]
+    for year, d in est.items():
+        assert doc[year]["params"] == d["params"] and doc[year]["source"] == d["source"]
+        # Each year's entry is what was known at the end of that year: no later filing enters it.
+        assert gap_distributions(year)[year]["params"] == d["params"]
+    table = realisation.load_gap_distributions()
+    assert min(table, key=lambda y: table[y][0]) == 2020 and max(table, key=lambda y: table[y][1]) == 2020
+
+
+def test_the_engine_takes_the_gap_score_from_the_shipped_numbers(monkeypatch):
+    """With the shipped table no distribution is fitted at run time (SciPy's optimiser stays out
+    of what the engine computes); a year missing from a table is fitted and the fit says so."""
+    table = realisation.load_gap_distributions()
+
+    def no_fit(_):
+        raise AssertionError("fitted at run time")
+    monkeypatch.setattr(realisation, "fit_student_t", no_fit)
+    u = realisation.persistence_signal(2018, 2020, distributions=table)
+    assert len(u) > 300 and u.notna().all()
+    nu, s = table[2018]
+    raw = realisation.gap_deviation(realisation.relative_pairs(
+        to_indeling(load_panel(InformationSet(begroting=2018, jaarrekening=2018)), 2020))).xs(2018, level="year")
+    x = raw.reindex(u.index).to_numpy()
+    np.testing.assert_array_equal(u.to_numpy(), (nu + 1.0) * x / (nu * s * s + x * x))
+    monkeypatch.undo()
+    partial = {y: v for y, v in table.items() if y != 2017}
+    m = realisation.fit(load_panel(InformationSet(begroting=2019, jaarrekening=2019)), [2017, 2018, 2019], 0.02, 1,
+                        partial)
+    assert any("gap distributions of [2017] are not in scenarios/realisation.yaml" in n for n in m.notes)
+
+
+@pytest.mark.parametrize("entry,message", [
+    ({"distribution": "normal", "params": [0, 1], "source": "x"}, r"gap_distributions\.2019: expected \{distribution: student_t"),
+    ({"distribution": "student_t", "params": [4, 0.01, 0.04], "source": "x"}, r"gap_distributions\.2019\.params: expected \[DF > 0, 0\.0"),
+    ({"distribution": "student_t", "params": [4, 0.0, 0.04], "source": ""}, r"gap_distributions\.2019\.source"),
+])
+def test_bad_gap_distributions_are_named(tmp_path, entry, message):
+    import yaml
+
+    doc = yaml.safe_load((REPO / "scenarios" / "realisation.yaml").read_text())
+    doc["gap_distributions"][2019] = entry
+    path = tmp_path / "realisation.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    with pytest.raises(InputError, match=message):
+        realisation.load_gap_distributions(path)
