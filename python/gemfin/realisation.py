@@ -316,13 +316,15 @@ def load_gap_distributions(path: str | Path | None = None) -> dict[int, tuple[fl
         if not isinstance(node, dict) or node.get("distribution") != "student_t":
             raise InputError(f"{where}: expected {{distribution: student_t, params: [DF, 0.0, SCALE], source: TEXT}}")
         params = node.get("params")
-        ok = (isinstance(params, list) and len(params) == 3
-              and all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in params))
-        if not ok or not (params[0] > 0 and params[1] == 0 and params[2] >= MIN_GAP_SCALE and np.isfinite(params).all()):
+        numbers_ok = (isinstance(params, list) and len(params) == 3
+                      and all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in params))
+        values = [float(x) for x in params] if numbers_ok and isinstance(params, list) else []
+        if not (values and np.isfinite(values).all() and values[0] > 0 and values[1] == 0
+                and values[2] >= MIN_GAP_SCALE):
             raise InputError(f"{where}.params: expected [DF > 0, 0.0, SCALE >= {MIN_GAP_SCALE}], got {params!r}")
         if not isinstance(node.get("source"), str) or not node["source"].strip():
             raise InputError(f"{where}.source: expected a non-empty source")
-        out[year] = (float(params[0]), float(params[2]))
+        out[year] = (values[0], values[2])
     return out
 
 
