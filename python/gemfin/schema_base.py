@@ -50,7 +50,9 @@ class ParamBase(Section):
 
 
 def _bound_name(x: float) -> str:
-    return "inf" if math.isinf(x) else f"{x:g}".replace("-", "minus")
+    # A name of letters, digits and _: pydantic names JSON Schema definitions after the model,
+    # and a "." would cut the name to its last part ("Param_minus0.5_to_0.5" became "5").
+    return "inf" if math.isinf(x) else f"{x:g}".replace("-", "minus").replace(".", "p").replace("+", "")
 
 
 @functools.cache

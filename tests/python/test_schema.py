@@ -35,6 +35,12 @@ def _json_view(x):
 def test_json_schemas_are_current(kind, module):
     committed = (SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8")
     assert committed == schema_json(module.json_schema()), "stale docs/schemas: run `make schemas`"
+    # Every definition is named after its model (a bound with a decimal point once cut
+    # "Param_minus0.5_to_0.5" to "5"): an editor shows these names.
+    defs = json.loads(committed)["$defs"]
+    assert all(name[0].isalpha() and name.replace("_", "").isalnum() for name in defs), sorted(defs)
+    if kind == "scenario":
+        assert {"Param_minus0p5_to_0p5", "Param_minus0p01_to_0p01", "Param_0_to_0p99"} <= set(defs)
 
 
 def _complete_scenarios() -> list[pathlib.Path]:
