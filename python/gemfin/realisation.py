@@ -303,7 +303,10 @@ def load_gap_distributions(path: str | Path | None = None) -> dict[int, tuple[fl
     """The Student-t (ν, s) of each year's realisation gaps (``gap_distributions`` in
     ``scenarios/realisation.yaml``, ``DERIVED gemfin.calibrate.gap_distributions``), validated."""
     p = Path(path) if path is not None else _repo_scenarios() / "realisation.yaml"
-    doc = load_yaml_mapping(p, InputError)
+    return _gap_table(load_yaml_mapping(p, InputError), p)
+
+
+def _gap_table(doc: dict, p: Path) -> dict[int, tuple[float, float]]:
     table = doc.get("gap_distributions")
     if not isinstance(table, dict) or not table:
         raise InputError(f"{p}: gap_distributions: expected a mapping YEAR: {{distribution: student_t, "
@@ -335,6 +338,5 @@ def shipped_gap_distributions(data=None, priors: str | Path | None = None) -> di
     if data is not None:
         return None
     p = Path(priors) if priors is not None else _repo_scenarios() / "realisation.yaml"
-    if "gap_distributions" not in load_yaml_mapping(p, InputError):
-        return None
-    return load_gap_distributions(p)
+    doc = load_yaml_mapping(p, InputError)
+    return _gap_table(doc, p) if "gap_distributions" in doc else None
