@@ -95,16 +95,17 @@ def gap_distributions(last_year: int = 2022, data: str | Path | None = None) -> 
     four significant digits. The gap score (gemfin.realisation.gap_score) uses them; a year's
     entry reads only that year's filings."""
     from .iv3_panel import InformationSet, load_panel
-    from .realisation import MIN_GAPS_PER_YEAR, fit_student_t, gap_deviation, relative_pairs
+    from .realisation import gap_deviation, gap_distribution, relative_pairs
 
     dev = gap_deviation(relative_pairs(load_panel(InformationSet(begroting=last_year, jaarrekening=last_year), data)))
     years = dev.index.get_level_values("year")
     out = {}
     for t in sorted({int(y) for y in years}):
         u = dev[years == t].dropna().to_numpy(dtype=float)
-        if len(u) < MIN_GAPS_PER_YEAR:
+        fitted = gap_distribution(u)  # the same fit and the same refusals as the gap score's
+        if fitted is None:
             continue
-        nu, s = fit_student_t(u)
+        nu, s = fitted
         out[t] = {"distribution": "student_t", "params": [float(f"{nu:.4g}"), 0.0, float(f"{s:.4g}")],
                   "source": f"DERIVED gemfin.calibrate.gap_distributions({last_year}): the realisation gaps of {t} "
                             f"({len(u)} municipalities), Student-t by maximum likelihood"}

@@ -132,16 +132,29 @@ def gap_score(dev: pd.Series, distributions: Mapping[int, tuple[float, float]] |
         mine = years == t
         if distributions is not None and int(t) in distributions:
             nu, s = distributions[int(t)]
-        else:
-            u = dev[mine].dropna().to_numpy(dtype=float)
-            if len(u) < MIN_GAPS_PER_YEAR:
+            if not _usable_gap_distribution(nu, s):
                 continue
-            nu, s = fit_student_t(u)
-        if not (np.isfinite(nu) and np.isfinite(s) and s >= MIN_GAP_SCALE):
-            continue
+        else:
+            fitted = gap_distribution(dev[mine].dropna().to_numpy(dtype=float))
+            if fitted is None:
+                continue
+            nu, s = fitted
         x = dev[mine]
         out[mine] = (nu + 1.0) * x / (nu * s * s + x * x)
     return out
+
+
+def gap_distribution(gaps: np.ndarray) -> tuple[float, float] | None:
+    """(ν, s) of one year's gaps, a Student-t with location 0 by maximum likelihood; None with
+    fewer than ``MIN_GAPS_PER_YEAR`` gaps or no spread (scale below ``MIN_GAP_SCALE``)."""
+    if len(gaps) < MIN_GAPS_PER_YEAR:
+        return None
+    nu, s = fit_student_t(gaps)
+    return (nu, s) if _usable_gap_distribution(nu, s) else None
+
+
+def _usable_gap_distribution(nu: float, s: float) -> bool:
+    return bool(np.isfinite(nu) and np.isfinite(s) and nu > 0 and s >= MIN_GAP_SCALE)
 
 
 def fit(panel: pd.DataFrame, years: list[int], prior_sd: float, prior_years: float,

@@ -38,8 +38,9 @@ def score_stored(directory: str | Path, data: str | Path | None = None) -> pd.Da
     pred = _table(d / "predictions.csv", PREDICTION_COLUMNS, year)
     national = _table(d / "national.csv", NATIONAL_COLUMNS, year)
     p = pred["p_deficit"].to_numpy(dtype=float)
-    if not np.all(np.isfinite(p) & (p >= 0) & (p <= 1)):
-        bad = pred.loc[~(np.isfinite(p) & (p >= 0) & (p <= 1)), "gm_code"].tolist()
+    probability = np.isfinite(p) & (p >= 0) & (p <= 1)
+    if not probability.all():
+        bad = pred.loc[~probability, "gm_code"].tolist()
         raise InputError(f"{d / 'predictions.csv'}: p_deficit must be a probability in [0, 1]; not for {bad[:5]}")
 
     realised = _realisation(year, data)
