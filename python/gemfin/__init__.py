@@ -21,12 +21,17 @@ from .municipalities import load_municipalities
 from .proposal import Proposal, load_proposal
 from .provenance import version as _version
 from .scenario import Scenario, ScenarioError, load_scenario, scenarios
+from .scan import Balance, FundHistory, balance, fund_history
 from .simulation import SimulationResult, simulate
 
 __version__ = _version()  # from the package metadata (pyproject.toml), the one version source
 
 __all__ = [
     "Allocation",
+    "Balance",
+    "FundHistory",
+    "balance",
+    "fund_history",
     "CLUSTERS",
     "Circulaire",
     "Comparison",

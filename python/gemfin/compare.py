@@ -82,6 +82,23 @@ class Comparison:
         out.index.name = key.name
         return out
 
+    def fit(self, filing=None, by: str | None = None, *, overhead: str | None = None) -> pd.DataFrame:
+        """How well the allocation follows netto lasten before and after the proposal, per
+        cluster and ``total``: columns r2_before, r2_after, mad_before, mad_after
+        (inhabitant-weighted R² of the allocation against netto lasten; mean absolute
+        difference, EUR per inhabitant; :mod:`gemfin.scan.fit`). Against the newest filing
+        unless ``filing`` is given (e.g. ``("jaarrekening", 2023)``); ``by`` (``size_class``,
+        ``province``, ``centrumfunctie``, ``sociale_structuur``) gives the same per group."""
+        from .scan.netto_lasten import DEFAULT_OVERHEAD, netto_lasten
+        from .scan.result import NEWEST_FILING, balance_of
+
+        nl = netto_lasten(filing or NEWEST_FILING, overhead=overhead or DEFAULT_OVERHEAD)
+        before, after = balance_of(self.baseline, nl), balance_of(self.reform, nl)
+        b, a = (before.fit, after.fit) if by is None else (before.fit_by(by), after.fit_by(by))
+        out = pd.DataFrame({"r2_before": b["r2"], "r2_after": a["r2"], "mad_before": b["mad"], "mad_after": a["mad"]})
+        out.attrs["filing"] = before.filing
+        return out
+
     @property
     def by_size_class(self) -> pd.DataFrame:
         return self._summary_by(self.baseline.circulaire.municipalities["size_class"])

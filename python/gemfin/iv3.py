@@ -32,6 +32,9 @@ IV3_FILES = {("begroting", 2025): "2025_begroting.csv", ("begroting", 2024): "20
 # detail codes (6.71a–d, …). They are separate bookings, not subtotals (in the jaarrekening 2023
 # Asten books EUR 3.3 mln on 6.71 and nothing on 6.71a–d), so both are summed into the domain.
 
+#: The Iv3 category of wages (L1.1) as the taakveld files name their column.
+SALARIES = "L1.1 Salarissen en sociale lasten"
+
 _CODE = re.compile(r"^(\d+\.\d+[a-z]?)\s")
 
 
@@ -77,7 +80,8 @@ def iv3_codes(names, year: int = 2025, data: str | Path | None = None) -> NameMa
 
 
 def load_iv3(kind: str = "begroting", year: int = 2025, data: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Long table (gemeente, taakveld, baten, lasten) in euros; and the unmatched names."""
+    """Long table (gemeente, taakveld, baten, lasten, salarissen) in euros; and the unmatched
+    names. ``salarissen`` is the lasten category L1.1 (wages and social charges)."""
     if (kind, year) not in IV3_FILES:
         raise InputError(f"no Iv3 {kind} {year} shipped; available: {sorted(IV3_FILES)}")
     path = data_dir(data) / "finance" / IV3_FILES[(kind, year)]
@@ -87,6 +91,7 @@ def load_iv3(kind: str = "begroting", year: int = 2025, data: str | Path | None 
 def _parse_iv3(path: Path, year: int, data) -> tuple[pd.DataFrame, list[str]]:
     t = read_table(path, sep=";")
     gi, ti, bi, li = (t.column_index(c) for c in ("Gemeenten", "Taakveld", "Baten", "Lasten"))
+    si = t.header.index(SALARIES) if SALARIES in t.header else None
     names = sorted({r[gi] for r in t.rows} - {"Nederland"})
     match = iv3_codes(names, 2025 if year >= 2023 else year, data)
     rows = []
@@ -97,8 +102,9 @@ def _parse_iv3(path: Path, year: int, data) -> tuple[pd.DataFrame, list[str]]:
         if not m:
             raise DataError(f"{path}, line {lineno}, column 'Taakveld': {r[ti]!r} does not start with a taakveld code")
         rows.append((match.codes[r[gi]], m.group(1), 1000.0 * _number(r[bi], path, lineno, "Baten"),
-                     1000.0 * _number(r[li], path, lineno, "Lasten")))
-    df = pd.DataFrame(rows, columns=["gemeente", "taakveld", "baten", "lasten"])
+                     1000.0 * _number(r[li], path, lineno, "Lasten"),
+                     1000.0 * _number(r[si], path, lineno, SALARIES) if si is not None else np.nan))
+    df = pd.DataFrame(rows, columns=["gemeente", "taakveld", "baten", "lasten", "salarissen"])
     dup = df.duplicated(["gemeente", "taakveld"])
     if dup.any():
         g, tv = df.loc[dup, ["gemeente", "taakveld"]].iloc[0]
@@ -145,6 +151,7 @@ def load_iv3_filled(kind: str = "begroting", year: int = 2025,
             rows = other[other["gemeente"] == g].copy()
             rows["baten"] *= fb
             rows["lasten"] *= fl
+            rows["salarissen"] *= fl
             parts.append(rows)
             fills.append({"gemeente": g, "reason": reason, "used": f"{k2} {y2}", "lasten_factor": fl, "baten_factor": fb})
             break
