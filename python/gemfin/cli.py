@@ -3,8 +3,9 @@
     gemfin circulaires
     gemfin allocate [--circulaire ID] [--uitkeringsfactor UF | --au-budget EUR] [--out FILE]
     gemfin compare --proposal FILE [--circulaire ID] [--cap EUR | --caps A,B,C | --no-cap]
-                   [--years N] [--out FILE]
+                   [--years N] [--out FILE] [--fit [--filing DOC:YEAR]]
     gemfin maatstaven [--circulaire ID] [--format table|csv|markdown]
+    gemfin balance [--circulaire ID] [--filing begroting:2025] [--overhead KEY] [--out FILE]
     gemfin validate FILE [--kind scenario|proposal]
     gemfin run SCENARIO --out DIR [--paths N] [--seed S]
     gemfin report SCENARIO --out report.html|report.xlsx
@@ -118,7 +119,26 @@ def _parser() -> argparse.ArgumentParser:
     cap.add_argument("--no-cap", action="store_true", help="no phase-in: the full effect at once")
     c.add_argument("--years", type=count, metavar="N",
                    help="number of phase-in years (default: until the largest effect is phased in)")
-    c.add_argument("--out", metavar="FILE", help="write the comparison to FILE (.csv or .xlsx)")
+    c.add_argument("--out", metavar="FILE", help="write the comparison to FILE (.csv or .xlsx); with --fit the fit")
+    c.add_argument("--fit", action="store_true",
+                   help="the fit of the allocation to netto lasten before and after, per cluster (R², mean "
+                        "|difference| per inhabitant); --out then writes it with a 'cluster' column")
+    c.add_argument("--filing", metavar="DOC:YEAR", help="netto lasten of this filing for --fit (default: the newest, "
+                                                        "begroting:2025)")
+
+    bl = sub.add_parser("balance", help="the scan: allocation per cluster against the netto lasten of a filing, "
+                                        "per municipality, with the fit per cluster")
+    bl.add_argument("--circulaire", metavar="ID", help="circulaire id (default: the newest shipped)")
+    bl.add_argument("--filing", metavar="DOC:YEAR", help="begroting:2017..2025 or jaarrekening:2017..2023 "
+                                                         "(default: begroting:2025)")
+    bl.add_argument("--overhead", choices=("bestuur", "lasten", "salarissen"), default="bestuur",
+                    help="where taakveld 0.4 Overhead goes: Bestuur en ondersteuning (default), or spread over "
+                         "the spending clusters by lasten or wages")
+    bl.add_argument("--threshold", type=euros, default=50.0, metavar="EUR",
+                    help="'share beyond' counts municipalities with |allocation − netto lasten| above this, per "
+                         "inhabitant (default 50)")
+    bl.add_argument("--out", metavar="FILE", help="write gm_code, name, cluster, allocation, netto_lasten, balance, "
+                                                  "per_inhabitant to FILE (.csv; .xlsx adds national, fit and groups)")
 
     ms = sub.add_parser("maatstaven", help="list the maatstaven of a circulaire: code, name, clusters, "
                                           "bedrag per eenheid, national volume")
@@ -236,7 +256,12 @@ def _cmd_compare(args) -> None:
             raise GemfinError(f"--caps: {args.caps!r} is not a comma-separated list of numbers") from None
     else:
         cap = args.cap
+    if args.filing and not args.fit:
+        raise GemfinError("--filing goes with --fit")
     cmp = compare(circ, Path(args.proposal), cap_per_inhabitant=cap, years=args.years)
+    if args.fit:
+        _compare_fit(cmp, cid, args)
+        return
     he = cmp.per_inhabitant.sort_values()
     names = circ.municipalities["name"]
     print(f"gemfin compare {cid}: {cmp.proposal.name}")
@@ -252,6 +277,44 @@ def _cmd_compare(args) -> None:
         about = record(command="gemfin compare", circulaire=cid, proposal=str(args.proposal),
                        proposal_name=cmp.proposal.name, yearly_caps=list(cmp.yearly_caps))
         for path in write_tables(args.out, cmp.tables(), about):
+            print(f"  written: {path}")
+
+
+def _compare_fit(cmp, cid: str, args) -> None:
+    fit = cmp.fit(filing=args.filing)
+    print(f"gemfin compare --fit {cid}: {cmp.proposal.name}, against the netto lasten of the {fit.attrs['filing']}")
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        print(fit.round(3).to_string())
+    if args.out:
+        about = record(command="gemfin compare --fit", circulaire=cid, proposal=str(args.proposal),
+                       proposal_name=cmp.proposal.name, filing=fit.attrs["filing"],
+                       columns="r2: inhabitant-weighted R² of the allocation per inhabitant against netto lasten per "
+                               "inhabitant; mad: inhabitant-weighted mean |allocation − netto lasten|, EUR per inhabitant")
+        for path in write_tables(args.out, {"fit": fit.reset_index()}, about):
+            print(f"  written: {path}")
+
+
+def _cmd_balance(args) -> None:
+    from .scan import balance
+
+    if args.out:
+        check_output(args.out, suffixes=TABLE_FORMATS)
+    cid = args.circulaire or newest_circulaire(args.data)
+    bal = balance(cid, args.filing, overhead=args.overhead, threshold=args.threshold, data=args.data)
+    print(f"gemfin balance {cid} against the netto lasten of the {bal.filing} "
+          f"({len(bal.municipalities)} municipalities; overhead: {bal.overhead_key})")
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(bal.national.round(1).to_string())
+        print()
+        print(bal.fit.round(3).to_string())
+    for note in bal.notes:
+        print(f"  note: {note}")
+    if args.out:
+        about = record(command="gemfin balance", circulaire=cid, filing=bal.filing, overhead=bal.overhead_key,
+                       threshold_eur_per_inhabitant=bal.threshold, notes=" | ".join(bal.notes),
+                       balance="allocation − netto lasten, euros; per_inhabitant in EUR per inhabitant")
+        sheets = {"per municipality": bal.to_frame(), **{k: v for k, v in bal.tables().items() if k != "per municipality"}}
+        for path in write_tables(args.out, sheets, about):
             print(f"  written: {path}")
 
 
@@ -487,7 +550,7 @@ def _cmd_calibrate(args) -> None:
     print(yaml.safe_dump({"budget": out}, sort_keys=False, allow_unicode=True, width=200), end="")
 
 
-_COMMANDS = {"allocate": _cmd_allocate, "compare": _cmd_compare, "maatstaven": _cmd_maatstaven, "run": _cmd_run,
+_COMMANDS = {"allocate": _cmd_allocate, "compare": _cmd_compare, "balance": _cmd_balance, "maatstaven": _cmd_maatstaven, "run": _cmd_run,
              "report": _cmd_report, "backtest": _cmd_backtest, "sensitivity": _cmd_sensitivity,
              "calibrate": _cmd_calibrate, "schema": _cmd_schema}
 

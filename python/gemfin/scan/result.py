@@ -209,6 +209,8 @@ def balance_of(alloc: Allocation, netto: NettoLasten, threshold: float = DEFAULT
         if netto.division < uj:
             notes.append(f"netto lasten of municipalities that merged between {netto.division} and {uj} summed "
                          "into the merged municipality")
+    if netto.year != uj:
+        notes.append(f"the allocation is of {uj}, the netto lasten of the {netto.label}: amounts of different years")
     missing = sorted(set(alloc_c.index) - set(nl.index))
     extra = sorted(set(nl.index) - set(alloc_c.index))
     if extra:
