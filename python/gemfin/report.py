@@ -70,6 +70,35 @@ def _table(df: pd.DataFrame) -> str:
     return df.to_html(float_format=lambda x: f"{x:,.3f}", border=0, classes="t")
 
 
+def _scan(res):
+    """The scan of the scenario's circulaire against the newest filing, or the reason there is
+    none (a fund as booked or a circulaire without cluster weights)."""
+    from .errors import GemfinError
+    from .scan import balance
+
+    try:
+        return balance(res.scenario.circulaire), None
+    except GemfinError as exc:
+        return None, str(exc)
+
+
+def _scan_section(res) -> str:
+    import matplotlib.pyplot as plt
+
+    bal, why = _scan(res)
+    if bal is None:
+        return f"<p>No scan for this circulaire: {html.escape(why or '')}</p>"
+    fig, ax = plt.subplots(figsize=(11, 5), layout="constrained")
+    bal.plot_heatmap(ax=ax)
+    return (f"<p>Circulaire {html.escape(bal.circulaire_id)}: allocation per cluster (algemene uitkering plus the "
+            f"IU/DU the circulaire assigns to the cluster) against the netto lasten of the {html.escape(bal.filing)} "
+            "(lasten − baten on the cluster's taakvelden), EUR mln; balance = allocation − netto lasten. "
+            "Fit: inhabitant-weighted R² of the allocation per inhabitant against netto lasten per inhabitant, "
+            "mean absolute difference (mad, EUR per inhabitant), share of municipalities beyond ±EUR "
+            f"{bal.threshold:g} per inhabitant. Definitions: docs/fund-balance.md.</p>"
+            + _table(bal.national) + _table(bal.fit) + _png(fig))
+
+
 def html_report(res) -> str:
     """The HTML text of a report on a SimulationResult."""
     import matplotlib
@@ -114,6 +143,7 @@ def html_report(res) -> str:
         gp.result_fan(res, worst, output="saldo", ax=ax, per_inhabitant=True)
         sections.append(("Fan charts", _png(fig)))
         sections.append(("Top risk", _table(top)))
+    sections.append(("Fund against netto lasten", _scan_section(res)))
     body = "".join(f"<h2 id='{html.escape(t.lower().replace(' ', '-'))}'>{html.escape(t)}</h2>{c}" for t, c in sections)
     about = result_provenance(res)
     return (
@@ -135,4 +165,9 @@ def write_report(res, out: str | Path) -> Path:
     if target.suffix.lower() == ".html":
         text = html_report(res)
         return atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
-    return write_workbook(target, result_tables(res), result_provenance(res))
+    sheets = dict(result_tables(res))
+    bal, _ = _scan(res)
+    if bal is not None:
+        sheets["scan national"] = bal.national
+        sheets["scan fit"] = bal.fit
+    return write_workbook(target, sheets, result_provenance(res))

@@ -11,9 +11,10 @@ Definitions and sources: docs/fund-balance.md.
 
 from __future__ import annotations
 
+from .cluster_allocation import allocation_by_cluster
 from .history import FundHistory, fund_history
 from .netto_lasten import NettoLasten, filings, netto_lasten
-from .result import Balance, allocation_by_cluster, balance, balance_of
+from .result import Balance, balance, balance_of
 
 __all__ = ["Balance", "FundHistory", "NettoLasten", "allocation_by_cluster", "balance", "balance_of", "filings",
            "fund_history", "netto_lasten"]

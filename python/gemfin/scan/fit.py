@@ -30,6 +30,8 @@ def measures(x: np.ndarray, y: np.ndarray, w: np.ndarray, threshold: float = DEF
     x, y, w = (np.asarray(a, dtype=float) for a in (x, y, w))
     ybar = float(np.sum(w * y) / np.sum(w))
     ss = float(np.sum(w * (y - ybar) ** 2))
+    if ss <= 1e-12 * float(np.sum(w * y ** 2)):  # no spread beyond rounding: R² undefined
+        ss = 0.0
     sx = float(np.sum(w * x))
     scale = float(np.sum(w * y)) / sx if sx != 0 else np.nan
     diff = x - y
@@ -62,5 +64,4 @@ def fit_by_group(alloc_pi: pd.DataFrame, netto_pi: pd.DataFrame, inhabitants: pd
     for key, members in group.loc[alloc_pi.index].groupby(group.loc[alloc_pi.index], observed=True, sort=True):
         idx = members.index
         parts[key] = fit_table(alloc_pi.loc[idx], netto_pi.loc[idx], inhabitants, threshold)
-    out = pd.concat(parts, names=[group.name or "group", "cluster"])
-    return out
+    return pd.concat(parts, names=[str(group.name or "group"), "cluster"])

@@ -57,13 +57,18 @@ class FundHistory:
     by_cluster: pd.DataFrame
     notes: tuple[str, ...]
 
+    @property
+    def base_price_year(self) -> int:
+        return BASE_PRICE_YEAR
+
     def growth_table(self, document: str = "begroting") -> pd.DataFrame:
         """Yearly growth of fund, lasten and netto lasten (percent), nominal and real."""
         n = self.national.xs(document, level="document")
         cols = {"fund growth": "fund", "lasten growth": "lasten", "netto lasten growth": "netto lasten",
                 "fund growth real": "fund real", "lasten growth real": "lasten real",
                 "netto lasten growth real": "netto lasten real"}
-        return (100.0 * n[list(cols)]).rename(columns=cols).dropna(how="all")
+        out = pd.DataFrame(100.0 * n[list(cols)])
+        return out.rename(columns=cols).dropna(how="all")
 
     def plot(self, document: str = "begroting", ax=None):
         """Fund, lasten and netto lasten in 2025 prices (EUR bn) per year."""
@@ -97,7 +102,7 @@ def _booked_fund(data) -> pd.Series:
 def _build(overhead: str, data) -> FundHistory:
     from ..allocation import allocate
     from ..booked import load_fund
-    from .result import allocation_by_cluster
+    from .cluster_allocation import allocation_by_cluster
 
     cpi = price_index(data)
     booked = _booked_fund(data)

@@ -46,8 +46,8 @@ def _read(path: Path) -> pd.DataFrame:
     if missing:
         raise DataError(f"{path}: columns {missing} missing; expected {need}")
     allowed = set(CLUSTERS) | {OVERHEAD, EXCLUDED}
-    for i, r in df.iterrows():
-        line = int(i) + 2
+    for i, (_, r) in enumerate(df.iterrows()):
+        line = i + 2
         if r["cluster"] not in allowed:
             raise DataError(f"{path}, line {line}, taakveld {r['taakveld']}: cluster {r['cluster']!r} is not one of "
                             f"the 12 clusters, {OVERHEAD!r} or {EXCLUDED!r}")

@@ -116,6 +116,7 @@ def _spread_overhead(netto: pd.DataFrame, lasten: pd.DataFrame, key: pd.DataFram
         share = pd.DataFrame(0.0, index=netto.index, columns=spend)
         share["Bestuur en ondersteuning"] = 1.0
     else:
+        assert key is not None
         base = key[spend].clip(lower=0.0)
         tot = base.sum(axis=1)
         share = base.div(tot.where(tot > 0), axis=0)

@@ -8,7 +8,6 @@ import pandas as pd
 
 from ..errors import InputError
 from ..plot import DIVERGING, GAIN, LOSS, municipality_map, plt
-from .history import BASE_PRICE_YEAR
 
 #: Short cluster labels for axes.
 SHORT = {"Sociale basisvoorzieningen": "Soc. basisvoorz.", "Participatie": "Participatie",
@@ -50,14 +49,15 @@ def history_plot(hist, document: str = "begroting", ax=None):
     if document not in set(hist.national.index.get_level_values("document")):
         raise InputError(f"document {document!r}: expected begroting or jaarrekening")
     n = hist.national.xs(document, level="document")
-    cols = {f"fund {BASE_PRICE_YEAR} prices": ("gemeentefonds", GAIN, "-"),
-            f"netto_lasten {BASE_PRICE_YEAR} prices": ("netto lasten", LOSS, "-"),
-            f"lasten {BASE_PRICE_YEAR} prices": ("lasten", LOSS, ":")}
+    base = hist.base_price_year
+    cols = {f"fund {base} prices": ("gemeentefonds", GAIN, "-"),
+            f"netto_lasten {base} prices": ("netto lasten", LOSS, "-"),
+            f"lasten {base} prices": ("lasten", LOSS, ":")}
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
     for c, (label, colour, style) in cols.items():
         ax.plot(n.index, n[c] / 1e3, style, color=colour, marker="o", label=label)
-    ax.set_ylabel(f"EUR bn, prices of {BASE_PRICE_YEAR} (CPI)")
+    ax.set_ylabel(f"EUR bn, prices of {base} (CPI)")
     ax.set_xlabel(f"year of the {document}")
     ax.set_title(f"Gemeentefonds against the cost of tasks ({document}en)")
     ax.legend()

@@ -20,27 +20,13 @@ from ..allocation import Allocation, allocate
 from ..circulaire import CLUSTERS, Circulaire, siudu_clusters
 from ..errors import InputError
 from ..municipalities import to_indeling
+from .cluster_allocation import allocation_by_cluster
 from .fit import DEFAULT_THRESHOLD, fit_by_group, fit_table
 from .groups import GROUPS, municipality_classes
 from .netto_lasten import DEFAULT_OVERHEAD, NettoLasten, filings, netto_lasten
 
 #: The filing a scan reads unless told: the newest.
 NEWEST_FILING = filings()[-1]
-
-
-def allocation_by_cluster(alloc: Allocation) -> tuple[pd.DataFrame, pd.Series]:
-    """Euros per municipality and cluster: the algemene uitkering per cluster plus the SIUDU
-    items mapped to a cluster; and the SIUDU items without a cluster, summed per municipality."""
-    circ = alloc.circulaire
-    where = siudu_clusters(circ)
-    items = circ.fixed_items
-    out = alloc.by_cluster[list(CLUSTERS)].copy()
-    for c in CLUSTERS:
-        cols = where.index[where == c]
-        if len(cols):
-            out[c] = out[c] + items[cols].sum(axis=1)
-    unmapped = items[where.index[where == ""]].sum(axis=1).rename("unmapped SIUDU")
-    return out, unmapped
 
 
 @dataclass(frozen=True)
