@@ -131,6 +131,17 @@ void bind_inputs(py::module_& m) {
         .def_readonly("speed", &Response::speed)
         .def_readonly("max_step", &Response::max_step);
 
+    py::class_<ClusterBalance>(m, "ClusterBalance",
+                               "The social clusters' allocation and base netto lasten (docs/fund-balance.md); euros.")
+        .def(py::init([](RowMatrix basis, RowMatrix fixed, RowMatrix siudu, RowMatrix netto0) {
+                 return ClusterBalance{std::move(basis), std::move(fixed), std::move(siudu), std::move(netto0)};
+             }),
+             py::kw_only(), py::arg("basis"), py::arg("fixed"), py::arg("siudu"), py::arg("netto0"))
+        .def_readonly("basis", &ClusterBalance::basis)
+        .def_readonly("fixed", &ClusterBalance::fixed)
+        .def_readonly("siudu", &ClusterBalance::siudu)
+        .def_readonly("netto0", &ClusterBalance::netto0);
+
     py::class_<BudgetModel>(m, "BudgetModel", "Municipal budgets on top of the fund (docs/budget-model.md); euros per municipality.")
         .def(py::init([](const std::vector<Vector>& lasten, Vector ozb, Vector other_taxes, Vector other_baten,
                          Vector buig_baten, Vector buig_lasten, Vector siudu, Vector reserves, RowMatrix volume_weights,
@@ -142,7 +153,8 @@ void bind_inputs(py::module_& m) {
                          const std::vector<double>& error_sigma, double vangnet_threshold, double vangnet_full,
                          double vangnet_share, double artikel12_threshold, int artikel12_horizon, Vector balance,
                          std::vector<ShockEvent> shocks, RowMatrix compensation, std::optional<Realisation> realisation,
-                         std::optional<Response> response, RowMatrix suppletie) {
+                         std::optional<Response> response, RowMatrix suppletie,
+                         std::optional<ClusterBalance> cluster_balance) {
                  BudgetModel b;
                  per_domain(lasten, b.lasten0, "lasten");
                  b.ozb0 = std::move(ozb);
@@ -177,6 +189,7 @@ void bind_inputs(py::module_& m) {
                  b.suppletie = std::move(suppletie);
                  b.realisation = std::move(realisation);
                  b.response = std::move(response);
+                 b.cluster_balance = std::move(cluster_balance);
                  return b;
              }),
              py::kw_only(), py::arg("lasten"), py::arg("ozb"), py::arg("other_taxes"), py::arg("other_baten"),
@@ -188,7 +201,7 @@ void bind_inputs(py::module_& m) {
              py::arg("error_sigma"), py::arg("vangnet_threshold"), py::arg("vangnet_full"), py::arg("vangnet_share"),
              py::arg("artikel12_threshold"), py::arg("artikel12_horizon"), py::arg("balance"), py::arg("shocks"),
              py::arg("compensation"), py::arg("realisation") = py::none(), py::arg("response") = py::none(),
-             py::arg("suppletie") = RowMatrix())
+             py::arg("suppletie") = RowMatrix(), py::arg("cluster_balance") = py::none())
         .def_readonly("lasten", &BudgetModel::lasten0)
         .def_readonly("ozb", &BudgetModel::ozb0)
         .def_readonly("reserves", &BudgetModel::reserves0)
@@ -204,6 +217,7 @@ void bind_inputs(py::module_& m) {
         .def_readonly("suppletie", &BudgetModel::suppletie)
         .def_readonly("realisation", &BudgetModel::realisation)
         .def_readonly("response", &BudgetModel::response)
+        .def_readonly("cluster_balance", &BudgetModel::cluster_balance)
         .def_property_readonly("macro_shocks", &BudgetModel::macro_shocks);
 
     py::class_<ProjectionModel>(m, "ProjectionModel",
@@ -283,7 +297,16 @@ void bind_outputs(py::module_& m) {
         .def_property_readonly("response_mean", [](const BudgetOutput& b) -> py::object {
             if (b.response_mean.empty()) return py::none();
             return as_array(b.response_mean);
-        });
+        })
+        .def_readonly("cluster_balance", &BudgetOutput::cluster_balance,
+                      "Per social cluster (Jeugd, Wmo, Participatie): the balance per cell; empty without one")
+        .def_property_readonly("cluster_p_short", [](const BudgetOutput& b) {
+            std::vector<py::array_t<double>> out;
+            for (const auto& p : b.cluster_p_short) out.push_back(as_array(p));
+            return out;
+        }, "Per social cluster: P(balance < 0) per cell")
+        .def_readonly("cluster_balance_national", &BudgetOutput::cluster_balance_national,
+                      "Per social cluster: the national balance per year");
 
     py::class_<SimulationOutput>(m, "SimulationOutput", "The statistics of a run (cells: municipality·years + year).")
         .def_readonly("au", &SimulationOutput::au)

@@ -119,6 +119,17 @@ GEMFIN_INLINE void plan_year(std::size_t G, double index, double speed, double m
 
 }  // namespace
 
+void ClusterBalance::validate(std::size_t g, std::size_t drivers) const {
+    const auto rows = static_cast<Eigen::Index>(kSocialClusters), cols = static_cast<Eigen::Index>(g);
+    if (basis.rows() != rows * static_cast<Eigen::Index>(drivers) || basis.cols() != cols)
+        throw InputError("budget.cluster_balance.basis: expected 3 clusters × one row per driver, one column per municipality");
+    for (const auto* part : {&fixed, &siudu, &netto0})
+        if (part->rows() != rows || part->cols() != cols)
+            throw InputError("budget.cluster_balance: fixed, siudu and netto0 need 3 clusters × one column per municipality");
+    for (const auto* part : {&basis, &fixed, &siudu, &netto0})
+        if (!part->allFinite()) throw InputError("budget.cluster_balance: every amount must be finite");
+}
+
 void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const {
     const char* domain_names[kDomains] = {"lasten.Jeugd", "lasten.Wmo", "lasten.Participatie", "lasten.Overig"};
     for (std::size_t d = 0; d < kDomains; ++d) require_vector(lasten0[d], g, domain_names[d], false);
@@ -166,6 +177,7 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
         throw InputError("budget.suppletie: expected a finite G × years matrix of euros (or none)");
     if (balance.size() != 0) require_vector(balance, g, "balance", false);
     if (art12_horizon < 0 || art12_horizon > 50) throw InputError("budget.artikel12_horizon: expected 0 to 50 years");
+    if (cluster_balance) cluster_balance->validate(g, drivers);
     if (response) {
         require_vector(response->target, g, "response.target", false);
         if (!(response->speed >= 0.0 && response->speed <= 1.0))
@@ -240,10 +252,36 @@ void BudgetRun::start_path() {
 // Vectorised per CPU on x86-64 (its loops run over all municipalities). The clones give the
 // same bits: the core is compiled without FP contraction or reassociation, so each vectorises
 // across municipalities only, with the same operations per element (kernels.hpp).
+// The social clusters' balance of this year (ClusterBalance). Loops over municipalities, the
+// drivers in a fixed order: the same bits for any thread count.
+void BudgetRun::cluster_year(const double* mult, double uf, double budget_ratio,
+                             const std::array<const double*, kDomains>& lasten, double* out) {
+    const std::size_t G = g_, D = drivers_;
+    const ClusterBalance& cb = *m_.cluster_balance;
+    for (std::size_t c = 0; c < kSocialClusters; ++c) {
+        double* o = &out[c * G];
+        const double* fixed = cb.fixed.row(static_cast<Eigen::Index>(c)).data();
+        std::copy(fixed, fixed + G, vol_.begin());  // vol_ is free again: the domains' lasten are done
+        for (std::size_t d = 0; d < D; ++d) {
+            const double* b = cb.basis.row(static_cast<Eigen::Index>(c * D + d)).data();
+            const double* level = &mult[d * G];
+            for (std::size_t g = 0; g < G; ++g) vol_[g] += b[g] * level[g];
+        }
+        const double* siudu = cb.siudu.row(static_cast<Eigen::Index>(c)).data();
+        const double* netto0 = cb.netto0.row(static_cast<Eigen::Index>(c)).data();
+        const double* l0 = m_.lasten0[c].data();
+        const double* l = lasten[c];
+        for (std::size_t g = 0; g < G; ++g) {
+            const double growth = l0[g] > 0.0 ? l[g] / l0[g] : price_;
+            o[g] = uf * vol_[g] + siudu[g] * budget_ratio - netto0[g] * growth;
+        }
+    }
+}
+
 GEMFIN_CLONES
 void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
                      const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                     double budget_ratio, double fund_price, const YearOutputs& out) {
+                     double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
     const std::size_t G = g_;
     const auto tt = counter;
     double index = 1.0;  // this year's wage/price index against last year's
@@ -297,6 +335,7 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
         }
         lasten_now[d] = ld;
     }
+    if (out.cluster_balance) cluster_year(mult, uf, budget_ratio, lasten_now, out.cluster_balance);
     // BUIG: budget follows the national bijstand volume, spending the municipal one; vangnet.
     const double* bij = &mult[static_cast<std::size_t>(m_.bijstand_driver) * G];
     const double nat_bij = natlevel[m_.bijstand_driver];

@@ -311,6 +311,7 @@ struct Simulation::Impl {
     std::vector<OutputSpec> specs;
     StreamOptions so;
     bool with_budget = false;
+    std::size_t cluster_at = 0;  // the first cluster-balance output (0: none)
     std::size_t budget_z = 0;  // the budget's macro shocks start here in PathScratch::z
     // Block 0 runs once per Simulation (every part needs its histogram ranges); its kept paths
     // belong to the part that covers chunk 0.
@@ -360,7 +361,7 @@ struct Simulation::Impl {
                 br = &*opt;
                 br->start_path();
                 auto& outputs = st.budget_out.local();
-                outputs.resize(6 * G);
+                outputs.resize((cluster_at ? 6 + kSocialClusters : 6) * G);
                 v = outputs.data();
             }
             const bool flip = o.antithetic && (p % 2 == 1);
@@ -375,11 +376,17 @@ struct Simulation::Impl {
                     const bool base = m.base_year_first && t == 0;
                     br->year(t, base ? kBaseYearCounter : static_cast<std::uint32_t>(t - (m.base_year_first ? 1 : 0)), base,
                              q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au, ps.ozb.data(),
-                             budget / m.fund.budget0, ps.price,
-                             {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share, m.budget->response ? v + 5 * G : nullptr});
+                             budget / m.fund.budget0, ps.price, uf,
+                             {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share, m.budget->response ? v + 5 * G : nullptr,
+                              cluster_at ? v + 6 * G : nullptr});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                     buf.put(8, i, t, share);
                     if (m.budget->response) buf.put(9, i, t, v + 5 * G);
+                    for (std::size_t k = 0; cluster_at && k < kSocialClusters; ++k) {
+                        const double* b = v + (6 + k) * G;
+                        buf.put(cluster_at + k, i, t, b);
+                        buf.put(cluster_at + kSocialClusters + k, i, t, ordered_sum(b, G));
+                    }
                 }
                 const double sum = ordered_sum(au, G);
                 buf.put(1, i, t, budget);
@@ -464,7 +471,8 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
     // Outputs: 0 = AU per municipality (with P(AU < base-year AU)), 1 = budget, 2 = UF; with a
     // budget model also 3 = saldo (P(saldo < 0), shortfall), 4 = reserves exhausted by t,
     // 5 = artikel-12 signal, 6 = net shock effect, 7 = reserves, 8 = national share in deficit,
-    // and with a response rule 9 = its measures.
+    // and with a response rule 9 = its measures; then, with a cluster balance, the social
+    // clusters' balance per municipality and nationally.
     s.specs = {{"algemene_uitkering", G, true, c.au_base, false},
                {"budget", 1, true, {}, false},
                {"uitkeringsfactor", 1, true, {}, false}};
@@ -475,6 +483,15 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
             s.specs.push_back({name, G, false, {}, true});
         s.specs.push_back({"share_deficit", 1, true, {}, false});
         if (m.budget->response) s.specs.push_back({"response", G, false, {}, true});
+        // With a cluster balance: per social cluster the balance per municipality (with
+        // P(balance < 0)), then per cluster its national sum.
+        if (m.budget->cluster_balance) {
+            s.cluster_at = s.specs.size();
+            for (const char* name : {"balance_jeugd", "balance_wmo", "balance_participatie"})
+                s.specs.push_back({name, G, true, std::vector<double>(G, 0.0), false});
+            for (const char* name : {"balance_jeugd_national", "balance_wmo_national", "balance_participatie_national"})
+                s.specs.push_back({name, 1, true, {}, false});
+        }
     }
     s.budget_z = m.fund.shocks() + c.d_count;
     s.so.paths = o.paths;
@@ -546,6 +563,11 @@ SimulationOutput Simulation::finalize(std::vector<SimulationPart> parts) const {
         b.reserves_mean = std::move(r.outputs[7].mean);
         b.share_deficit = summary(r.outputs[8]);
         if (s.m.budget->response) b.response_mean = std::move(r.outputs[9].mean);
+        for (std::size_t k = 0; s.cluster_at && k < kSocialClusters; ++k) {
+            b.cluster_p_short.push_back(std::move(r.outputs[s.cluster_at + k].p_below));
+            b.cluster_balance.push_back(summary(r.outputs[s.cluster_at + k]));
+            b.cluster_balance_national.push_back(summary(r.outputs[s.cluster_at + kSocialClusters + k]));
+        }
         out.municipal_budget = std::move(b);
     }
     return out;

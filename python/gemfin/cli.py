@@ -164,6 +164,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", metavar="DIR", required=True,
                    help="directory for summary.csv, results.xlsx and results.nc (written atomically)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--balance", action="store_true",
+                   help="also follow the social clusters' balance (allocation − netto lasten of Jeugd, Wmo, "
+                        "Participatie) per path and year: sheets 'social balance' in results.xlsx")
     r.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need gemfin installed; the result "
                         "is bitwise the local one)")
@@ -406,13 +409,14 @@ def _cmd_run(args) -> None:
     scen = load_scenario(args.scenario)
     if args.scheduler is None:
         res = simulate(scen, paths=args.paths, seed=args.seed, threads=args.threads,
-                       progress=not args.no_progress, partitions=args.partitions)
+                       progress=not args.no_progress, partitions=args.partitions, balance=args.balance)
     else:
         from .cluster import connect
 
         with connect(args.scheduler) as client:
             res = simulate(scen, paths=args.paths, seed=args.seed, threads=args.threads,
-                           progress=not args.no_progress, client=client, partitions=args.partitions)
+                           progress=not args.no_progress, client=client, partitions=args.partitions,
+                           balance=args.balance)
     files = write_results(res, args.out)
     nat = res.national()
     last = res.years[-1]
@@ -509,8 +513,25 @@ def _cmd_report(args) -> None:
 
     check_output(args.out, suffixes=REPORT_FORMATS)
     scen = load_scenario(args.scenario)
-    res = simulate(scen, paths=args.paths, seed=args.seed, progress=not args.no_progress)
+    # The report shows the social clusters' balance wherever the scenario allows it.
+    res = simulate(scen, paths=args.paths, seed=args.seed, progress=not args.no_progress,
+                   balance=balance_available(scen))
     print(f"gemfin report {res.scenario.name}: written {write_report(res, args.out)}")
+
+
+def balance_available(scen) -> bool:
+    """Whether a run of ``scen`` can follow the social clusters' balance: a budget section and
+    a circulaire with cluster weights."""
+    from .circulaire import siudu_clusters
+    from .errors import GemfinError
+
+    if scen.budget is None:
+        return False
+    try:
+        siudu_clusters(scen.load_circulaire())
+    except GemfinError:
+        return False
+    return True
 
 
 def _cmd_schema(args) -> None:

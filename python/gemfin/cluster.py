@@ -122,7 +122,7 @@ def run_part(scenario, opts, expected: str, begin: int, end: int) -> bytes:
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)
     if engine is None:
-        inputs = scenario.model_inputs()
+        inputs = scenario.model_inputs(balance=opts.balance)
         got = fingerprint(inputs)
         if got != expected:
             raise IncompatibleWorkerError(

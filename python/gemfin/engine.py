@@ -72,6 +72,7 @@ class RunOptions:
     keep: tuple[int, ...]
     bins: int
     block_size: int
+    balance: bool = False  # also the social clusters' balance (model inputs with their arrays)
 
 
 #: The scenario's shock targets (scenario_budget.SHOCK_TARGETS) as the core's enum.
@@ -161,6 +162,8 @@ def _budget(b: dict | None) -> "_core.BudgetModel | None":
         suppletie=_f64(b["suppletie"]) if b.get("suppletie") is not None else np.zeros((0, 0)),
         response=None if resp is None else _core.Response(target=_f64(resp["target"]), speed=resp["speed"],
                                                           max_step=resp["max_step"]),
+        cluster_balance=None if b.get("cluster_balance") is None else _core.ClusterBalance(
+            **{k: _f64(b["cluster_balance"][k]) for k in ("basis", "fixed", "siudu", "netto0")}),
     )
 
 

@@ -144,6 +144,16 @@ def html_report(res) -> str:
         sections.append(("Fan charts", _png(fig)))
         sections.append(("Top risk", _table(top)))
     sections.append(("Fund against netto lasten", _scan_section(res)))
+    if res.social_balance is not None:
+        sb = res.social_balance
+        fig, axes = plt.subplots(1, 3, figsize=(13, 4), layout="constrained")
+        for ax, cluster in zip(axes, sb.national.index.get_level_values("cluster").unique()):
+            sb.plot(cluster, ax=ax)
+        text = ("<p>Allocation − netto lasten of the social clusters per year over the paths (EUR mln): the "
+                "cluster's algemene uitkering and IU/DU at each path's uitkeringsfactor and fund, against its netto "
+                f"lasten of the {html.escape(sb.filing)} grown as the budget model's lasten of the domain. "
+                "Mean and 5–95% band.</p>")
+        sections.append(("Social clusters under uncertainty", text + _png(fig) + _table(sb.national)))
     body = "".join(f"<h2 id='{html.escape(t.lower().replace(' ', '-'))}'>{html.escape(t)}</h2>{c}" for t, c in sections)
     about = result_provenance(res)
     return (

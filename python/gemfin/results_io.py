@@ -113,6 +113,16 @@ def result_tables(res) -> dict[str, pd.DataFrame]:
             tables["compensation"] = comp.rename_axis("CBS code")
     tables[f"algemene uitkering {last}"] = _allocation_table(res)
     tables["national"] = _national_table(res)
+    if res.social_balance is not None:
+        sb = res.social_balance
+        tables["social balance national"] = sb.national.rename(
+            columns=lambda c: f"{c} (EUR mln)").reset_index()
+        per = sb.by_municipality.xs(last, level="year").reset_index()
+        per.insert(2, "name", per["gm_code"].map(res.municipalities["name"]))
+        tables[f"social balance {last}"] = per.rename(columns={
+            "gm_code": "CBS code", "p_shortfall": "P(balance < 0) (probability)",
+            "mean per inhabitant": "mean per inhabitant (EUR per inhabitant)",
+            **{c: f"{c} (EUR)" for c in ("mean", "sd", *[q for q in per.columns if q.startswith("q")])}})
     return tables
 
 

@@ -182,9 +182,11 @@ class Scenario:
         base = (self.budget.document, self.budget.year) if self.budget is not None else None
         return (self.circulaire, str(self.proposal), tuple((d.name, d.maatstaven) for d in self.drivers), base)
 
-    def model_inputs(self, circ: Circulaire | None = None, static: dict | None = None) -> dict:
+    def model_inputs(self, circ: Circulaire | None = None, static: dict | None = None, balance: bool = False) -> dict:
         """Arguments of the compiled core: C_basis/C_ozb grouped by driver, fund, drivers;
-        ``static`` is :meth:`static_inputs` of a scenario of the same structure, if known."""
+        ``static`` is :meth:`static_inputs` of a scenario of the same structure, if known;
+        ``balance``: also the social clusters' allocation and netto lasten
+        (:mod:`gemfin.scan.projection_inputs`), so that the run follows their balance."""
         circ = circ or self.load_circulaire()
         if static is None or static["structure"] != self._structure():
             static = self.static_inputs(circ)
@@ -216,6 +218,14 @@ class Scenario:
         if self.budget is not None:
             out["budget"] = budget_inputs(self.budget, self.shocks, self.compensation, self.drivers, circ, self.years,
                                           str(self.path or self.name), static["budget_base"])
+        if balance:
+            if self.budget is None:
+                raise InputError(f"scenario {self.name!r}: the social clusters' balance needs a budget section "
+                                 "(their netto lasten come from the budget's base filing)")
+            from .scan.projection_inputs import cluster_balance_inputs
+
+            out["budget"]["cluster_balance"] = cluster_balance_inputs(circ, self.drivers, self.budget.document,
+                                                                      self.budget.year)
         return out
 
     def _repr_html_(self) -> str:

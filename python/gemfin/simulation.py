@@ -28,7 +28,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
              threads: int | None = None, progress=True, antithetic: bool = False,
              quantiles: Sequence[float] = DEFAULT_QUANTILES, keep: str | Sequence[str] = (),
              bins: int = 2048, block_size: int = 1024, client=None,
-             partitions: int | None = None, _circulaire=None, _static=None) -> SimulationResult:
+             partitions: int | None = None, balance: bool = False, _circulaire=None, _static=None) -> SimulationResult:
     """Run the Monte Carlo projection of ``scenario`` (a Scenario or a YAML path).
 
     paths: number of paths; seed: any integer 0 … 2⁶⁴−1; threads: worker threads (None = all
@@ -39,7 +39,10 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     client: a ``distributed.Client``: the chunks of paths (16 blocks each) run as tasks on its
     workers, which build the model themselves from the scenario, and the parts are combined
     here in chunk order: the result is bitwise the one of a local run (docs/monte-carlo.md,
-    "Distributed runs"). partitions: number of tasks (default: one per chunk).
+    "Distributed runs"). partitions: number of tasks (default: one per chunk). balance: also
+    follow the social clusters' balance (allocation − netto lasten of Jeugd, Wmo and
+    Participatie) per path and year, ``result.balance()``; needs a budget section and a
+    circulaire with cluster weights.
     Ctrl-C stops the run within about a second with KeyboardInterrupt.
     """
     scen = as_scenario(scenario)
@@ -65,9 +68,11 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         if code not in codes:
             raise InputError(f"keep: unknown municipality {code!r}; expected CBS codes like 'GM0014'")
         keep_idx.append(codes.index(code))
-    opts = RunOptions(paths, seed, threads, bool(antithetic), tuple(qs), tuple(keep_idx), bins, block_size)
+    if not isinstance(balance, bool):
+        raise InputError(f"balance must be True or False, got {balance!r}")
+    opts = RunOptions(paths, seed, threads, bool(antithetic), tuple(qs), tuple(keep_idx), bins, block_size, balance)
     static = scen.static_inputs(circ) if _static is None else _static
-    inputs = scen.model_inputs(circ, static)
+    inputs = scen.model_inputs(circ, static, balance=balance)
     engine = build_engine(scen, opts, inputs)
     if client is not None:
         from .cluster import run_on_cluster, validate_partitions
@@ -125,7 +130,16 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         kept_paths=kept, max_budget_rel_error=float(raw.max_budget_rel_error),
         finances=_budget_result(raw.finances, g, t, qs, years, circ, national, scen, inputs["budget"], static)
         if raw.finances is not None else None,
+        social_balance=_social_balance(raw.finances, g, years, qs, q_cols, circ, inputs),
     )
+
+
+def _social_balance(b, g: int, years, qs, q_cols, circ, inputs: dict):
+    if b is None or inputs["budget"] is None or inputs["budget"].get("cluster_balance") is None:
+        return None
+    from .scan.projection_result import social_balance
+
+    return social_balance(b, g, years, qs, q_cols, circ, inputs["budget"]["cluster_balance"]["filing"])
 
 
 def prepare_static(scen: Scenario, circ, static: dict) -> dict:

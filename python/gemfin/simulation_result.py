@@ -5,6 +5,7 @@ the municipal budgets (:class:`~gemfin.budget_result.BudgetResult`) when the sce
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,16 @@ class SimulationResult:
     kept_paths: dict[str, pd.DataFrame] = field(default_factory=dict)
     max_budget_rel_error: float = 0.0
     finances: BudgetResult | None = None  # municipal budgets, when the scenario has a budget section
+    social_balance: Any = None  # gemfin.scan.projection_result.SocialBalance of a run with balance=True
+
+    def balance(self):
+        """The social clusters' balance (allocation − netto lasten of Jeugd, Wmo, Participatie)
+        per year: ``.national`` (EUR mln) and ``.by_municipality`` (euros, with P(balance < 0)),
+        mean, sd and quantiles over the paths. Needs ``simulate(..., balance=True)``."""
+        if self.social_balance is None:
+            raise InputError("this run did not follow the social clusters' balance: run simulate(..., balance=True) "
+                             "with a scenario that has a budget section and a circulaire with cluster weights")
+        return self.social_balance
 
     @property
     def statistics(self) -> list[str]:

@@ -289,3 +289,46 @@ TEST(Budget, InvalidInputsNameTheField) {
             << e.what();
     }
 }
+
+TEST(Budget, SocialClusterBalanceWorkedByHand) {
+    // No volatility: UF 1 every year (budget 3000 over a basis of 3000), prices and costs ×1.02
+    // a year, driver levels 1. Jeugd: UF·(200 fixed + 100 on driver 0) + IU/DU 10 − netto
+    // lasten 250·p; Wmo all zero; Participatie: UF·50 − 80·p.
+    auto m = budget_model(0.3);
+    SimulationOptions o;
+    o.paths = 64;
+    const SimulationOutput plain = simulate(m, o);
+    auto m0 = budget_model(0.0);
+    const Eigen::Index G = 3, D = 2;
+    ClusterBalance cb{RowMatrix::Zero(3 * D, G), RowMatrix::Zero(3, G), RowMatrix::Zero(3, G), RowMatrix::Zero(3, G)};
+    cb.fixed.row(0).setConstant(200.0);
+    cb.basis.row(0 * D + 0).setConstant(100.0);
+    cb.siudu.row(0).setConstant(10.0);
+    cb.netto0.row(0).setConstant(250.0);
+    cb.fixed.row(2).setConstant(50.0);
+    cb.netto0.row(2).setConstant(80.0);
+    m0.budget->cluster_balance = cb;
+    const auto r = simulate(m0, o);
+    const auto& b = *r.municipal_budget;
+    ASSERT_EQ(b.cluster_balance.size(), kSocialClusters);
+    for (int t = 1; t <= 3; ++t) {
+        const double p = std::pow(1.02, t);
+        const auto cell = static_cast<std::size_t>(t - 1);  // municipality 0
+        EXPECT_NEAR(b.cluster_balance[0].mean[cell], 310.0 - 250.0 * p, 1e-9) << t;
+        EXPECT_EQ(b.cluster_balance[1].mean[cell], 0.0);
+        EXPECT_NEAR(b.cluster_balance[2].mean[cell], 50.0 - 80.0 * p, 1e-9) << t;
+        EXPECT_NEAR(b.cluster_balance_national[0].mean[cell], 3.0 * (310.0 - 250.0 * p), 1e-9) << t;
+        EXPECT_EQ(b.cluster_p_short[2][cell], 1.0);  // 50 − 80p < 0 on every path
+        EXPECT_EQ(b.cluster_p_short[0][cell], 0.0);
+    }
+    // With volatility, following the balance moves no other output by a bit.
+    EXPECT_TRUE(plain.municipal_budget->cluster_balance.empty());
+    m.budget->cluster_balance = cb;
+    const auto with = simulate(m, o);
+    EXPECT_EQ(with.municipal_budget->saldo.mean, plain.municipal_budget->saldo.mean);
+    EXPECT_EQ(with.municipal_budget->saldo.quantiles, plain.municipal_budget->saldo.quantiles);
+    EXPECT_EQ(with.au.mean, plain.au.mean);
+    EXPECT_GT(with.municipal_budget->cluster_balance[0].sd[0], 0.0);
+    m.budget->cluster_balance->netto0 = RowMatrix::Zero(2, G);
+    EXPECT_THROW(simulate(m, o), InputError);
+}

@@ -195,3 +195,11 @@ def test_core_errors_map_one_to_one_to_python_classes():
     with pytest.raises(errors.InputError) as bad:
         gemfin._core.Distribution("student_t", [-1.0, 0.0, 1.0])
     assert type(bad.value) is errors.InputError
+
+
+def test_cluster_run_follows_the_social_balance_bitwise(scen, client):
+    run = {**RUN, "paths": 2048, "keep": ()}
+    local = gemfin.simulate(scen, balance=True, **run)
+    remote = gemfin.simulate(scen, balance=True, client=client, partitions=2, **run)
+    a, b = local.balance(), remote.balance()
+    assert a.national.equals(b.national) and a.by_municipality.equals(b.by_municipality)

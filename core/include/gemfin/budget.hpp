@@ -47,6 +47,26 @@ constexpr std::size_t kDomains = 4;  // Jeugd, Wmo, Participatie (excl. BUIG), O
 /// What a shock event hits: a revenue line (lost) or a domain's lasten (extra cost).
 enum class ShockTarget : int { Ozb = 0, OtherTaxes, OtherBaten, Jeugd, Wmo, Participatie, Overig };
 
+/// The social clusters whose balance a run can follow: the verdeelmodel's clusters of the
+/// budget domains 0–2 (Individuele voorzieningen Jeugd, Individuele voorzieningen Wmo,
+/// Participatie).
+constexpr std::size_t kSocialClusters = 3;
+
+/// The balance of the social clusters (docs/fund-balance.md): per path, year and municipality,
+///   allocation_c = UF_t · (fixed_c + Σ_d basis_c,d · level_d) + siudu_c · budget_t/budget_0
+///   netto_c      = netto0_c · lasten_d,t / lasten0_d       (d: the cluster's domain; prices
+///                                                           alone where lasten0_d is zero)
+///   balance_c    = allocation_c − netto_c
+/// The cluster's maatstaven follow their drivers' current levels (as the budget's spending
+/// does), also where the allocation averages a driver over years.
+struct ClusterBalance {
+    RowMatrix basis;   // (kSocialClusters · D) × G: row c·D + d, the cluster's uitkeringsbasis moved by driver d
+    RowMatrix fixed;   // kSocialClusters × G: its uitkeringsbasis that no driver moves
+    RowMatrix siudu;   // kSocialClusters × G: IU/DU/suppleties in the cluster, euros at the base budget
+    RowMatrix netto0;  // kSocialClusters × G: the base filing's netto lasten of the cluster, euros
+    void validate(std::size_t g, std::size_t drivers) const;
+};
+
 /// A one-off shock in one projection year: a fraction of a revenue line lost or of a domain's
 /// lasten added, drawn nationally (macro shock, correlated) with municipal dispersion.
 struct ShockEvent {
@@ -122,6 +142,7 @@ struct BudgetModel {
     RowMatrix suppletie;
     std::optional<Realisation> realisation;
     std::optional<Response> response;
+    std::optional<ClusterBalance> cluster_balance;  // set: the run also yields the social clusters' balance
 
     /// Macro shocks this model adds after the fund's and the drivers': wage_price, the four
     /// excess-growth shocks, one per shock event, then the realisation's year component.
@@ -142,6 +163,7 @@ public:
         double* reserves;
         double* share_deficit;
         double* response;  // G, or null when the model has no response rule
+        double* cluster_balance;  // kSocialClusters · G, or null when the model has no cluster balance
     };
     void start_path();
     /// z: the model's macro normals (macro_shocks() of them); mult: D × G driver levels;
@@ -150,12 +172,14 @@ public:
     /// counter of the year; base: the base year itself (no wage/price, cost or OZB growth).
     /// ozb_verevening: G, the OZB verevening of this year's allocation (≤ 0; minus it is the tax
     /// capacity in the artikel-12 test). fund_price: the fund's GDP deflator of this year (the gdp
-    /// rule; used where wage_price_follows_fund).
+    /// rule; used where wage_price_follows_fund). uf: this year's uitkeringsfactor (the cluster balance).
     void year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
               const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-              double budget_ratio, double fund_price, const YearOutputs& out);
+              double budget_ratio, double fund_price, double uf, const YearOutputs& out);
 
 private:
+    void cluster_year(const double* mult, double uf, double budget_ratio, const std::array<const double*, kDomains>& lasten,
+                      double* out);
     const BudgetModel& m_;
     std::size_t g_, drivers_;
     RandomStream err_stream_, shock_stream_;

@@ -125,6 +125,11 @@ struct BudgetOutput {
     std::vector<double> reserves_mean;   // mean reserves at the end of year t
     CellSummary share_deficit;           // cells t: share of municipalities with saldo < 0
     std::vector<double> response_mean;   // mean measures of the response rule (empty without one)
+    // With the model's cluster balance (empty without): per social cluster (Jeugd, Wmo,
+    // Participatie) the balance per municipality and year, P(balance < 0), and its national sum.
+    std::vector<CellSummary> cluster_balance;
+    std::vector<std::vector<double>> cluster_p_short;
+    std::vector<CellSummary> cluster_balance_national;
 };
 
 struct SimulationOutput {
