@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
+__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'ClusterBalance', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
 class Distribution:
     """
     A marginal distribution of the core (built and validated once).
@@ -302,11 +302,29 @@ class Response:
     @property
     def target(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
         ...
+class ClusterBalance:
+    """
+    The social clusters' allocation and base netto lasten (docs/fund-balance.md); euros.
+    """
+    def __init__(self, *, basis: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], fixed: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], siudu: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], netto0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
+        ...
+    @property
+    def basis(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def fixed(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def netto0(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def siudu(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
 class BudgetModel:
     """
     Municipal budgets on top of the fund (docs/budget-model.md); euros per municipality.
     """
-    def __init__(self, *, lasten: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]], ozb: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], other_taxes: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], other_baten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], buig_baten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], buig_lasten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], siudu: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], reserves: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], volume_weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], bijstand_driver: typing.SupportsInt | typing.SupportsIndex, woz_driver: typing.SupportsInt | typing.SupportsIndex, revenue_volume_driver: typing.SupportsInt | typing.SupportsIndex = -1, ozb_pass_through: typing.SupportsFloat | typing.SupportsIndex, ozb_policy_growth: typing.SupportsFloat | typing.SupportsIndex, ozb_price_indexed: bool = False, wage_price: MacroProcess, wage_price_follows_fund: bool = False, wage_price_wedge: typing.SupportsFloat | typing.SupportsIndex = 0.0, excess: collections.abc.Sequence[Distribution], excess_persistence: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], error_mu: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], error_sigma: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], vangnet_threshold: typing.SupportsFloat | typing.SupportsIndex, vangnet_full: typing.SupportsFloat | typing.SupportsIndex, vangnet_share: typing.SupportsFloat | typing.SupportsIndex, artikel12_threshold: typing.SupportsFloat | typing.SupportsIndex, artikel12_horizon: typing.SupportsInt | typing.SupportsIndex, balance: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], shocks: collections.abc.Sequence[ShockEvent], compensation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], realisation: Realisation | None = None, response: Response | None = None, suppletie: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"] = ...) -> None:
+    def __init__(self, *, lasten: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]], ozb: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], other_taxes: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], other_baten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], buig_baten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], buig_lasten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], siudu: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], reserves: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], volume_weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], bijstand_driver: typing.SupportsInt | typing.SupportsIndex, woz_driver: typing.SupportsInt | typing.SupportsIndex, revenue_volume_driver: typing.SupportsInt | typing.SupportsIndex = -1, ozb_pass_through: typing.SupportsFloat | typing.SupportsIndex, ozb_policy_growth: typing.SupportsFloat | typing.SupportsIndex, ozb_price_indexed: bool = False, wage_price: MacroProcess, wage_price_follows_fund: bool = False, wage_price_wedge: typing.SupportsFloat | typing.SupportsIndex = 0.0, excess: collections.abc.Sequence[Distribution], excess_persistence: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], error_mu: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], error_sigma: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], vangnet_threshold: typing.SupportsFloat | typing.SupportsIndex, vangnet_full: typing.SupportsFloat | typing.SupportsIndex, vangnet_share: typing.SupportsFloat | typing.SupportsIndex, artikel12_threshold: typing.SupportsFloat | typing.SupportsIndex, artikel12_horizon: typing.SupportsInt | typing.SupportsIndex, balance: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], shocks: collections.abc.Sequence[ShockEvent], compensation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], realisation: Realisation | None = None, response: Response | None = None, suppletie: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"] = ..., cluster_balance: ClusterBalance | None = None) -> None:
         ...
     @property
     def artikel12_horizon(self) -> int:
@@ -316,6 +334,9 @@ class BudgetModel:
         ...
     @property
     def balance(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def cluster_balance(self) -> ClusterBalance | None:
         ...
     @property
     def compensation(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
@@ -437,6 +458,21 @@ class BudgetOutput:
     """
     Budget statistics per cell (municipality·years + year).
     """
+    @property
+    def cluster_balance(self) -> list[CellSummary]:
+        """
+        Per social cluster (Jeugd, Wmo, Participatie): the balance per cell; empty without one
+        """
+    @property
+    def cluster_balance_national(self) -> list[CellSummary]:
+        """
+        Per social cluster: the national balance per year
+        """
+    @property
+    def cluster_p_short(self) -> list[numpy.typing.NDArray[numpy.float64]]:
+        """
+        Per social cluster: P(balance < 0) per cell
+        """
     @property
     def net_shock(self) -> numpy.typing.NDArray[numpy.float64]:
         ...
