@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from .allocation import allocate
+from .scan.netto_lasten import DEFAULT_OVERHEAD, OVERHEAD_KEYS
 from .circulaire import circulaires, load_circulaire, newest_circulaire
 from .compare import compare
 from .errors import GemfinError, InputError
@@ -131,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     bl.add_argument("--circulaire", metavar="ID", help="circulaire id (default: the newest shipped)")
     bl.add_argument("--filing", metavar="DOC:YEAR", help="begroting:2017..2025 or jaarrekening:2017..2023 "
                                                          "(default: begroting:2025)")
-    bl.add_argument("--overhead", choices=("bestuur", "lasten", "salarissen"), default="bestuur",
+    bl.add_argument("--overhead", choices=OVERHEAD_KEYS, default=DEFAULT_OVERHEAD,
                     help="where taakveld 0.4 Overhead goes: Bestuur en ondersteuning (default), or spread over "
                          "the spending clusters by lasten or wages")
     bl.add_argument("--threshold", type=euros, default=50.0, metavar="EUR",

@@ -150,8 +150,23 @@ class Comparison:
         path = self.phase_in_per_inhabitant.rename(columns=lambda y: f"phased-in effect {y} (EUR per inhabitant)")
         path = pd.concat([m[["name"]], path], axis=1).rename_axis("CBS code")
         cost = self.phase_in_cost.rename("suppletie, net total (EUR)").rename_axis("year").to_frame()
-        return {"per municipality": per, "by size class": grouped(self.by_size_class).rename_axis("size class"),
-                "by province": grouped(self.by_province), "phase-in per inhabitant": path, "suppletie": cost}
+        out = {"per municipality": per, "by size class": grouped(self.by_size_class).rename_axis("size class"),
+               "by province": grouped(self.by_province), "phase-in per inhabitant": path, "suppletie": cost}
+        fit, _ = self._fit_or_reason()
+        if fit is not None:
+            out[f"fit, {fit.attrs['filing']}"] = fit.rename(columns={
+                "mad_before": "mad_before (EUR per inhabitant)", "mad_after": "mad_after (EUR per inhabitant)"})
+        return out
+
+    def _fit_or_reason(self) -> tuple[pd.DataFrame | None, str]:
+        """:meth:`fit` against the newest filing, or why there is none (a circulaire without
+        cluster weights)."""
+        from .errors import GemfinError
+
+        try:
+            return self.fit(), ""
+        except GemfinError as exc:
+            return None, str(exc)
 
     def __repr__(self) -> str:
         return (f"Comparison({self.proposal.name!r} on {self.baseline.circulaire.id}: UF "
@@ -159,6 +174,8 @@ class Comparison:
                 f"{int((self.herverdeeleffect > 0).sum())} winners, {int((self.herverdeeleffect < 0).sum())} losers)")
 
     def _repr_html_(self) -> str:
+        from html import escape
+
         from . import repr_html
 
         pi = self.per_inhabitant.sort_values()
@@ -166,7 +183,7 @@ class Comparison:
 
         def who(idx):
             return ", ".join(f"{names[g]} ({pi[g]:+,.0f})" for g in idx)
-        return repr_html.fields("gemfin Comparison", [
+        html = repr_html.fields("gemfin Comparison", [
             ("Proposal", self.proposal.name),
             ("Circulaire", self.baseline.circulaire.id),
             ("Uitkeringsfactor", f"{self.baseline.uitkeringsfactor:.4f} → {self.reform.uitkeringsfactor:.4f}"),
@@ -176,6 +193,11 @@ class Comparison:
             ("Largest gains (EUR/inh)", who(pi.index[::-1][:3])),
             ("Phase-in", f"{len(self.years)} years ({self.years[0]}–{self.years[-1]}), caps {list(self.yearly_caps)} EUR/inh"),
         ]) + repr_html.frame(self.by_size_class[["municipalities", "effect per inhabitant (EUR)", "winners", "losers"]], digits=2)
+        fit, why = self._fit_or_reason()
+        if fit is None:
+            return html + f"<p>No fit to netto lasten: {escape(why)}</p>"
+        return (html + f"<p>Fit to the netto lasten of the {escape(fit.attrs['filing'])} (R² inhabitant-weighted; "
+                "mad: mean |allocation − netto lasten|, EUR per inhabitant)</p>" + repr_html.frame(fit, digits=3))
 
 
 def _yearly_caps(cap_per_inhabitant, n_years: int | None, max_abs_per_inh: float) -> list[float]:

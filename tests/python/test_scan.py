@@ -275,3 +275,15 @@ def test_views(bal):
     assert "FundHistory" in fund_history()._repr_html_()
     sheets = bal.tables()
     assert {"per municipality", "national", "fit", "by size class", "about"} <= set(sheets)
+
+
+def test_comparison_shows_its_fit_in_the_notebook_and_workbook(tmp_path):
+    proposal = Path(__file__).resolve().parents[2] / "scenarios" / "proposals" / "jeugd-naar-jongeren.yaml"
+    cmp = gemfin.compare(gemfin.load_circulaire("S2024_2025"), proposal)
+    assert "Fit to the netto lasten of the begroting 2025" in cmp._repr_html_()
+    out = tmp_path / "c.xlsx"
+    assert main(["compare", "--proposal", str(proposal), "--out", str(out)]) == 0
+    fit = pd.read_excel(out, sheet_name="fit, begroting 2025")
+    assert fit["cluster"].iloc[-1] == "total" and "r2_after" in fit.columns
+    old = gemfin.compare(gemfin.load_circulaire("M2022_2023"), proposal)  # no cluster weights for its IU/DU
+    assert "No fit to netto lasten" in old._repr_html_()
