@@ -18,6 +18,7 @@ each with its provenance. Bad input exits with code 2 and a message naming what 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import warnings
@@ -36,9 +37,24 @@ from .io import TABLE_FORMATS, check_output, write_tables
 from .provenance import git_commit, record, version
 
 
+#: Commas as thousands separators only: 10,000 and 41,000,000,000, not 41,5e9 or 2,5.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?([eE][+-]?\d+)?$")
+
+
+def _plain(text: str) -> str:
+    """``text`` without thousands separators (, or _); ArgumentTypeError for a comma that is not
+    one (a Dutch decimal comma: 2,5 is two and a half, not 25)."""
+    t = text.strip()
+    if "," in t and not _GROUPED.match(t):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a comma here is read as a thousands separator (10,000), but {text!r} does not group "
+            "digits by three; for a decimal write a dot (2.5, 41.5e9), not the Dutch decimal comma")
+    return t.replace(",", "").replace("_", "")
+
+
 def count(text: str) -> int:
     """A count as people write it: 10000, 10,000, 10_000, 1e6 (a whole number)."""
-    t = text.strip().replace(",", "").replace("_", "")
+    t = _plain(text)
     try:
         value = float(t)
     except ValueError:
@@ -60,7 +76,7 @@ def _version_text() -> str:
 
 def euros(text: str) -> float:
     """An amount in euros: 41e9, 41000000000, 41,000,000,000 or 41_000_000_000."""
-    t = text.strip().replace(",", "").replace("_", "")
+    t = _plain(text)
     try:
         return float(t)
     except ValueError:
@@ -593,6 +609,10 @@ def main(argv: list[str] | None = None) -> int:
     except GemfinError as exc:
         print(f"gemfin: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `gemfin maatstaven | head`: the reader left; no traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
+        return 0
     except KeyboardInterrupt:
         print("gemfin: interrupted", file=sys.stderr)
         return 130

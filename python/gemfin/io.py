@@ -37,6 +37,10 @@ def _probe_directory(directory: Path, what: str) -> None:
     os.unlink(tmp)
 
 
+#: Extensions that name a file, never a directory of results.
+_FILE_SUFFIXES = (".csv", ".xlsx", ".xls", ".html", ".nc", ".json", ".txt", ".pdf", ".png")
+
+
 def check_output(path: str | os.PathLike, *, suffixes: tuple[str, ...] | None = None,
                  directory: bool = False) -> Path:
     """Check that ``path`` can be written, before any work: a file (with one of ``suffixes``)
@@ -44,6 +48,10 @@ def check_output(path: str | os.PathLike, *, suffixes: tuple[str, ...] | None = 
     writable or can be created in a writable parent. Raises InputError naming the path."""
     target = Path(path)
     if directory:
+        if not target.exists() and target.suffix.lower() in _FILE_SUFFIXES:
+            raise InputError(f"cannot write results to {target}: this writes a directory of files (summary.csv, "
+                             f"results.xlsx, …), and {target.name!r} looks like a file name; give a directory such "
+                             f"as {target.with_suffix('')}")
         if target.exists() and not target.is_dir():
             raise InputError(f"cannot write results to {target}: it exists and is not a directory")
         parent = target if target.is_dir() else target.parent
