@@ -16,7 +16,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     last one silently: ``2024: gdp`` then ``2024: fixed`` would run with ``fixed``)."""
 
     def construct_mapping(self, node, deep=False):
-        seen: dict = {}
+        seen = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             try:

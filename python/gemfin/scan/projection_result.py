@@ -27,7 +27,7 @@ class SocialBalance:
 
     def band(self, cluster: str = "Individuele voorzieningen Jeugd", low: str = "q5", high: str = "q95") -> pd.DataFrame:
         """National mean and band of one cluster per year (EUR mln)."""
-        return self.national.xs(cluster, level="cluster")[["mean", low, high]]
+        return pd.DataFrame(self.national.xs(cluster, level="cluster"))[["mean", low, high]]
 
     def plot(self, cluster: str = "Individuele voorzieningen Jeugd", ax=None):
         """Fan of the national balance of one cluster (EUR mln)."""
@@ -45,7 +45,7 @@ class SocialBalance:
         from .. import repr_html
 
         last = self.national.index.get_level_values("year").max()
-        table = self.national.xs(last, level="year")
+        table = pd.DataFrame(self.national.xs(last, level="year"))
         return repr_html.fields("gemfin SocialBalance", [
             ("Clusters", ", ".join(CORE_ORDER)),
             ("Netto lasten from", self.filing),
