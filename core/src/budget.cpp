@@ -249,9 +249,6 @@ void BudgetRun::start_path() {
     excess_fade_.fill(1.0);
 }
 
-// Vectorised per CPU on x86-64 (its loops run over all municipalities). The clones give the
-// same bits: the core is compiled without FP contraction or reassociation, so each vectorises
-// across municipalities only, with the same operations per element (kernels.hpp).
 // The social clusters' balance of this year (ClusterBalance). Loops over municipalities, the
 // drivers in a fixed order: the same bits for any thread count.
 void BudgetRun::cluster_year(const double* mult, double uf, double budget_ratio,
@@ -278,6 +275,9 @@ void BudgetRun::cluster_year(const double* mult, double uf, double budget_ratio,
     }
 }
 
+// Vectorised per CPU on x86-64 (its loops run over all municipalities). The clones give the
+// same bits: the core is compiled without FP contraction or reassociation, so each vectorises
+// across municipalities only, with the same operations per element (kernels.hpp).
 GEMFIN_CLONES
 void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
                      const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,

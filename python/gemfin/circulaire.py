@@ -549,3 +549,20 @@ def siudu_clusters(circ: Circulaire) -> pd.Series:
         of[_item_key(r[name_i])] = CLUSTERS[int(ones[0])]
     return pd.Series([of.get(_item_key(n), "") for n in circ.fixed_items.columns],
                      index=circ.fixed_items.columns, name="cluster")
+
+
+def basis_by_group(circ: Circulaire, rates: pd.Series, groups, *, ozb: bool) -> np.ndarray:
+    """G × (len(groups) + 1) euros before the uitkeringsfactor: Σ volume × ``rates`` (a bedrag
+    per maatstaf) over the maatstaven of each group (``groups``: one list of maatstaf codes a
+    group, e.g. those each driver moves), the maatstaven of no group in the last column; only
+    the OZB maatstaven (``ozb=True``) or only the others. Maatstaven are added in the order of
+    the circulaire's volume columns."""
+    groups = list(groups)
+    group_of = {m: i for i, codes in enumerate(groups) for m in codes}
+    n = len(groups)
+    out = np.zeros((len(circ.volumes), n + 1))
+    is_ozb = circ.maatstaven["is_ozb"]
+    for m in circ.volumes.columns:
+        if bool(is_ozb[m]) == ozb:
+            out[:, group_of.get(m, n)] += circ.volumes[m].to_numpy() * rates[m]
+    return out

@@ -29,12 +29,12 @@ from pathlib import Path
 import pandas as pd
 
 from .allocation import allocate
-from .scan.netto_lasten import DEFAULT_OVERHEAD, OVERHEAD_KEYS
 from .circulaire import circulaires, load_circulaire, newest_circulaire
 from .compare import compare
 from .errors import GemfinError, InputError
 from .io import TABLE_FORMATS, check_output, write_tables
 from .provenance import git_commit, record, version
+from .scan.netto_lasten import DEFAULT_OVERHEAD, OVERHEAD_KEYS
 
 
 #: Commas as thousands separators only: 10,000 and 41,000,000,000, not 41,5e9 or 2,5.

@@ -50,7 +50,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ._yaml import load_yaml_mapping
 from .booked import available as booked_ids, booked_id, is_booked, load_fund
-from .circulaire import Circulaire, circulaires, maatstaf_codes, newest_circulaire
+from .circulaire import Circulaire, basis_by_group, circulaires, maatstaf_codes, newest_circulaire
 from .engine import check_correlation
 from .errors import GemfinError, InputError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
 from .parameters import Dist, Param, Process
@@ -158,18 +158,10 @@ class Scenario:
         from .allocation import allocate
 
         circ = circ or self.load_circulaire()
-        vol = circ.volumes
         total_rate = circ.rates.sum(axis=1)
-        is_ozb = circ.maatstaven["is_ozb"]
-        g, d = len(vol), len(self.drivers)
-        c_basis = np.zeros((g, d + 1))
-        c_ozb = np.zeros((g, d + 1))
-        driver_of = {m: i for i, drv in enumerate(self.drivers) for m in drv.maatstaven}
-        for m in vol.columns:
-            col = driver_of.get(m, d)
-            contrib = vol[m].to_numpy() * total_rate[m]
-            (c_ozb if is_ozb[m] else c_basis)[:, col] += contrib
-        out = {"c_basis": c_basis, "c_ozb": c_ozb,
+        moved = [drv.maatstaven for drv in self.drivers]
+        out = {"c_basis": basis_by_group(circ, total_rate, moved, ozb=False),
+               "c_ozb": basis_by_group(circ, total_rate, moved, ozb=True),
                # The AU budget of the base year is the circulaire's own (a reform keeps it equal).
                "budget0": allocate(load_fund(self.circulaire)).au_total,
                "structure": self._structure(), "budget_base": None}

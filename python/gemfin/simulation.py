@@ -1,4 +1,4 @@
-"""Monte Carlo projection of the algemene uitkering per municipality (issue #3).
+"""Monte Carlo projection of the algemene uitkering per municipality.
 
 ``simulate(scenario, paths=10_000, seed=1)`` runs the compiled core (Philox random numbers,
 TBB over fixed blocks of paths, statistics streamed with memory independent of ``paths``)

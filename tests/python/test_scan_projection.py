@@ -5,7 +5,7 @@ import pytest
 
 import gemfin
 from gemfin.errors import InputError
-from gemfin.scan.projection_inputs import CORE_ORDER
+from gemfin.scan.mapping import SOCIAL_CLUSTERS
 
 from conftest import REPO
 
@@ -35,7 +35,7 @@ def test_following_the_balance_changes_no_other_output(runs):
 def test_balance_frames(runs, scen):
     bal = runs[1].balance()
     years = list(scen.years)
-    assert list(bal.national.index.get_level_values("cluster").unique()) == list(CORE_ORDER)
+    assert list(bal.national.index.get_level_values("cluster").unique()) == list(SOCIAL_CLUSTERS)
     assert len(bal.national) == 3 * len(years)
     assert len(bal.by_municipality) == 3 * 342 * len(years)
     n = bal.national
@@ -59,7 +59,7 @@ def test_inputs_start_from_the_scan(scen):
     alloc = gemfin.allocate(circ, au_budget=inputs["fund"]["budget0"])
     scan = gemfin.balance(alloc, filing=(scen.budget.document, scen.budget.year))
     d = len(scen.drivers)
-    for c, cluster in enumerate(CORE_ORDER):
+    for c, cluster in enumerate(SOCIAL_CLUSTERS):
         basis = cb["fixed"][c] + cb["basis"][c * d:(c + 1) * d].sum(axis=0)
         allocation = alloc.uitkeringsfactor * basis + cb["siudu"][c]
         assert np.allclose(allocation, scan.allocation[cluster].to_numpy(), rtol=1e-9, atol=1e-3), cluster

@@ -1,5 +1,5 @@
 #pragma once
-// Municipal budgets on top of the gemeentefonds projection (issue #4; docs/budget-model.md).
+// Municipal budgets on top of the gemeentefonds projection (docs/budget-model.md).
 //
 // Per path, year t and municipality g (euros; index 0 = base year):
 //   cost_d,t   = cost_d,t−1 · (1 + wage_price_t + excess_d,t)          national, per domain;

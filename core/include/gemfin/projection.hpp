@@ -1,5 +1,5 @@
 #pragma once
-// Monte Carlo projection of the algemene uitkering (issue #3; model in docs/monte-carlo.md).
+// Monte Carlo projection of the algemene uitkering (model in docs/monte-carlo.md).
 //
 // Per path and projection year t = 1..T:
 //   accres_t  from the fund rule (FundSpec: AR(1) on spending growth, or smoothed GDP)
@@ -86,7 +86,7 @@ struct ProjectionModel {
     // the budget model's realisation turns its begroting into a forecast of its result), and
     // years 1… are the growth steps 0… of the model without it (docs/budget-model.md, calendar).
     bool base_year_first = false;
-    std::optional<BudgetModel> budget;  // municipal budgets (issue #4); none = allocation only
+    std::optional<BudgetModel> budget;  // municipal budgets; none = allocation only
 
     /// Macro shocks per path-year: fund, drivers' national growth, then the budget model's.
     std::size_t macro_shocks() const {

@@ -6,19 +6,20 @@ from __future__ import annotations
 import pandas as pd
 
 from ..allocation import Allocation
-from ..circulaire import CLUSTERS, siudu_clusters
+from ..circulaire import CLUSTERS, Circulaire, siudu_clusters
 
 
-def allocation_by_cluster(alloc: Allocation) -> tuple[pd.DataFrame, pd.Series]:
-    """Euros per municipality and cluster: the algemene uitkering per cluster plus the SIUDU
-    items mapped to a cluster; and the SIUDU items without a cluster, summed per municipality."""
-    circ = alloc.circulaire
+def siudu_by_cluster(circ: Circulaire) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Euros per municipality and cluster of the SIUDU items the weight rows put in a cluster;
+    and the items without a cluster (one column an item)."""
     where = siudu_clusters(circ)
     items = circ.fixed_items
-    out = alloc.by_cluster[list(CLUSTERS)].copy()
-    for c in CLUSTERS:
-        cols = where.index[where == c]
-        if len(cols):
-            out[c] = out[c] + items[cols].sum(axis=1)
-    unmapped = items[where.index[where == ""]].sum(axis=1).rename("unmapped SIUDU")
-    return out, unmapped
+    per = pd.DataFrame({c: items[where.index[where == c]].sum(axis=1) for c in CLUSTERS}, index=items.index)
+    return per, items[where.index[where == ""]]
+
+
+def allocation_by_cluster(alloc: Allocation) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Euros per municipality and cluster: the algemene uitkering per cluster plus the SIUDU
+    items mapped to a cluster; and the SIUDU items without a cluster (one column an item)."""
+    per, unmapped = siudu_by_cluster(alloc.circulaire)
+    return alloc.by_cluster[list(CLUSTERS)] + per, unmapped

@@ -12,9 +12,8 @@ from .._datadir import data_dir
 from .._tables import derived_from_files, read_table
 from ..iv3 import IV3_FILES, iv3_codes
 
-#: Group name → column of the municipalities table.
-GROUPS = {"size_class": "size class", "province": "province", "centrumfunctie": "centrumfunctie",
-          "sociale_structuur": "sociale structuur"}
+#: The groups, each a column of the scan's municipalities table.
+GROUPS = ("size_class", "province", "centrumfunctie", "sociale_structuur")
 #: The file whose class columns are read, and its columns.
 CLASS_FILE = IV3_FILES[("begroting", 2025)]
 CLASS_COLUMNS = {"Centrumfunctie": "centrumfunctie", "Sociale structuur": "sociale_structuur"}

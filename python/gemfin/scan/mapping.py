@@ -1,7 +1,7 @@
 """Iv3 taakvelden → the 12 clusters of the verdeelmodel (``data/finance/taakveld_clusters.csv``).
 
 Every taakveld code of 2017–2025 is mapped to a cluster (with a weight, where one taakveld
-feeds two clusters), to ``overhead`` (0.4, spread over the spending clusters by a key) or
+feeds two clusters), to ``overhead`` (0.4, placed by a key: :mod:`.netto_lasten`) or
 ``uitgesloten`` (0.7, 0.10, 0.11) with its reason; docs/fund-balance.md gives the sources.
 A taakveld that the table does not know is an error, never silently dropped.
 """
@@ -27,7 +27,8 @@ BASES = ("tool", "assumption", "derived", "definition")
 INCOME_CLUSTERS = ("Overige eigen middelen", "Onroerendezaakbelasting")
 #: Clusters of tasks (everything but the two income clusters).
 SPENDING_CLUSTERS = tuple(c for c in CLUSTERS if c not in INCOME_CLUSTERS)
-#: The three social domains whose balance the Monte Carlo follows.
+#: The three social clusters whose balance the Monte Carlo follows, in the core's order: those
+#: of the budget domains Jeugd, Wmo and Participatie (kSocialClusters).
 SOCIAL_CLUSTERS = ("Individuele voorzieningen Jeugd", "Individuele voorzieningen Wmo", "Participatie")
 
 

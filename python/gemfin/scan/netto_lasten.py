@@ -27,6 +27,7 @@ import pandas as pd
 from ..circulaire import CLUSTERS
 from ..errors import InputError
 from ..iv3 import IV3_FILES, load_iv3_filled
+from ..iv3_history import SUMMARY_FILINGS, summary_filing
 from ..municipalities import load_municipalities, successors
 from .mapping import EXCLUDED, OVERHEAD, SPENDING_CLUSTERS, cluster_weights
 
@@ -38,15 +39,15 @@ OVERHEAD_KEYS = ("bestuur", "lasten", "salarissen")
 #: legacy model's cluster Algemene ondersteuning funded, Iv3's overhead); docs/fund-balance.md
 #: compares the three.
 DEFAULT_OVERHEAD = "bestuur"
-#: Filings from the Iv3 summary (lasten per taakveld, total baten).
-SUMMARY_YEARS = range(2017, 2023)
+#: Every column of the weights: the 12 clusters, overhead and the excluded taakvelden.
+_COLUMNS = [*CLUSTERS, OVERHEAD, EXCLUDED]
 
 
 def filings() -> list[tuple[str, int]]:
-    """Every filing with netto lasten per cluster, oldest first."""
-    out = [("begroting", y) for y in SUMMARY_YEARS] + [("jaarrekening", y) for y in SUMMARY_YEARS]
-    out += list(IV3_FILES)
-    return sorted(set(out), key=lambda f: (f[1], f[0]))
+    """Every filing with netto lasten per cluster, oldest first: those with a taakveld file and
+    those of the Iv3 summary with baten."""
+    out = {(kind, y) for kind, years in SUMMARY_FILINGS.items() for y in years} | set(IV3_FILES)
+    return sorted(out, key=lambda f: (f[1], f[0]))
 
 
 def parse_filing(filing) -> tuple[str, int]:
@@ -133,23 +134,29 @@ def _spread_overhead(netto: pd.DataFrame, lasten: pd.DataFrame, key: pd.DataFram
     return n, g, notes
 
 
+def _per_cluster(df: pd.DataFrame, values: pd.Series, w: pd.DataFrame) -> pd.DataFrame:
+    """``values`` of a long taakveld frame (gemeente, taakveld) summed per municipality and
+    weighted into the columns of ``w`` (:func:`cluster_weights`)."""
+    wide = pd.DataFrame({"g": df["gemeente"], "t": df["taakveld"], "v": values}).pivot_table(
+        index="g", columns="t", values="v", aggfunc="sum", fill_value=0.0)
+    return wide @ w.loc[wide.columns, _COLUMNS]
+
+
+def _fill_note(label: str, filled: pd.DataFrame) -> list[str]:
+    if not len(filled):
+        return []
+    return [f"{label}: filing filled from an earlier one for {len(filled)} municipalities "
+            f"({', '.join(f'{i} from {r}' for i, r in filled['used'].items())})"]
+
+
 def _from_taakveld_file(kind: str, year: int, how: str, data) -> NettoLasten:
     df, filled, unmatched = load_iv3_filled(kind, year, data)
     w = cluster_weights(df["taakveld"].unique(), data, what=f"the Iv3 {kind} {year} ({df.attrs.get('source', '')})")
-    cols = [*CLUSTERS, OVERHEAD, EXCLUDED]
-
-    def per_cluster(values: pd.Series) -> pd.DataFrame:
-        wide = pd.DataFrame({"g": df["gemeente"], "t": df["taakveld"], "v": values}).pivot_table(
-            index="g", columns="t", values="v", aggfunc="sum", fill_value=0.0)
-        return wide @ w.loc[wide.columns, cols]
-
-    netto = per_cluster(df["lasten"] - df["baten"])
-    lasten = per_cluster(df["lasten"])
-    key = per_cluster(df["salarissen"].fillna(0.0)) if how == "salarissen" else lasten
+    netto = _per_cluster(df, df["lasten"] - df["baten"], w)
+    lasten = _per_cluster(df, df["lasten"], w)
+    key = _per_cluster(df, df["salarissen"].fillna(0.0), w) if how == "salarissen" else lasten
     n, g, notes = _spread_overhead(netto, lasten, key, netto[OVERHEAD], how)
-    if len(filled):
-        notes.append(f"{kind} {year}: filing filled from an earlier one for {len(filled)} municipalities "
-                     f"({', '.join(f'{i} from {r}' for i, r in filled['used'].items())})")
+    notes += _fill_note(f"{kind} {year}", filled)
     if unmatched:
         notes.append(f"names not matched to a CBS code, left out: {unmatched}")
     division = load_municipalities(2025, data).index
@@ -162,25 +169,20 @@ def _from_taakveld_file(kind: str, year: int, how: str, data) -> NettoLasten:
 
 
 def _from_summary(kind: str, year: int, how: str, data) -> NettoLasten:
-    from ..iv3_history import summary_filing
-
     df, filled = summary_filing(kind, year, data)
     tv = [c for c in df.columns if c.startswith("tv:")]
     codes = [c[3:] for c in tv]
     used = [c for c, t in zip(codes, tv) if df[t].fillna(0.0).abs().sum() > 0]
     w = cluster_weights(used, data, what=f"the Iv3 summary {kind} {year}")
-    cols = [*CLUSTERS, OVERHEAD, EXCLUDED]
-    lasten = df[[f"tv:{c}" for c in used]].fillna(0.0).rename(columns=lambda c: c[3:]) @ w.loc[used, cols]
+    lasten = df[[f"tv:{c}" for c in used]].fillna(0.0).rename(columns=lambda c: c[3:]) @ w.loc[used, _COLUMNS]
     own = (df["baten"] - df["rijk"].fillna(0.0)).fillna(0.0)
     shares, share_notes = _baten_shares(kind, df.index, year, data)
     baten = shares.mul(own, axis=0)
-    netto = lasten[cols] - baten[cols]
+    netto = lasten[_COLUMNS] - baten[_COLUMNS]
     n, g, notes = _spread_overhead(netto, lasten, lasten, netto[OVERHEAD], how)
     notes = [f"{kind} {year} from the Iv3 summary: lasten per taakveld as filed; own baten (baten − gemeentefonds "
              f"booked) split over the clusters in each municipality's shares of the {kind} 2023", *share_notes, *notes]
-    if len(filled):
-        notes.append(f"filing filled from an earlier one for {len(filled)} municipalities "
-                     f"({', '.join(f'{i} from {r}' for i, r in filled['used'].items())})")
+    notes += _fill_note(f"{kind} {year}", filled)
     if df.attrs.get("missing"):
         notes.append(f"no filing at all for {df.attrs['missing']}")
     mapped = (netto[list(CLUSTERS)].sum(axis=1) + netto[OVERHEAD]).rename("mapped_total")
@@ -194,9 +196,7 @@ def _baten_shares(kind: str, index: pd.Index, year: int, data) -> tuple[pd.DataF
     the 2025 division; the national shares for one without a usable 2023 filing."""
     df, _, _ = load_iv3_filled(kind, 2023, data)
     w = cluster_weights(df["taakveld"].unique(), data, what=f"the Iv3 {kind} 2023")
-    cols = [*CLUSTERS, OVERHEAD, EXCLUDED]
-    wide = df.pivot_table(index="gemeente", columns="taakveld", values="baten", aggfunc="sum", fill_value=0.0)
-    b = (wide @ w.loc[wide.columns, cols])
+    b = _per_cluster(df, df["baten"], w)
     b[EXCLUDED] = 0.0
     tot = b.sum(axis=1)
     national = b.sum() / tot.sum()
@@ -211,7 +211,7 @@ def _baten_shares(kind: str, index: pd.Index, year: int, data) -> tuple[pd.DataF
         else:
             rows.append(national.to_numpy())
             fallback.append(g)
-    out = pd.DataFrame(np.vstack(rows), index=index, columns=cols)
+    out = pd.DataFrame(np.vstack(rows), index=index, columns=_COLUMNS)
     notes = [f"national baten shares of 2023 for {len(fallback)} municipalities without their own: {fallback[:10]}"] if fallback else []
     merged = [g for g in index if succ.get(g, g) != g]
     if merged:

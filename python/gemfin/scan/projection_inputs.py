@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..circulaire import Circulaire, siudu_clusters
+from ..circulaire import Circulaire, basis_by_group
 from ..errors import GemfinError, InputError
+from .cluster_allocation import siudu_by_cluster
 from .mapping import SOCIAL_CLUSTERS
 from .netto_lasten import netto_lasten
-
-#: The core's order of the social clusters: those of the budget domains Jeugd, Wmo, Participatie.
-CORE_ORDER = ("Individuele voorzieningen Jeugd", "Individuele voorzieningen Wmo", "Participatie")
-assert set(CORE_ORDER) == set(SOCIAL_CLUSTERS)
 
 
 def cluster_balance_inputs(circ: Circulaire, drivers, document: str, year: int) -> dict:
@@ -22,7 +19,7 @@ def cluster_balance_inputs(circ: Circulaire, drivers, document: str, year: int) 
     scenario's ``drivers``; InputError where the circulaire has no cluster weights or the
     filing no netto lasten for one of its municipalities."""
     try:
-        where = siudu_clusters(circ)
+        siudu_per_cluster, _ = siudu_by_cluster(circ)
     except GemfinError as exc:
         raise InputError(f"the social clusters' balance needs a circulaire with cluster weights: {exc}") from None
     nl = netto_lasten((document, year))
@@ -31,24 +28,13 @@ def cluster_balance_inputs(circ: Circulaire, drivers, document: str, year: int) 
     if missing:
         raise InputError(f"the social clusters' balance: no netto lasten in the {nl.label} for {missing[:10]} "
                          f"(its division is {nl.division}, the circulaire's municipalities those of {year})")
-    names = [d.name for d in drivers]
-    driver_of = {m: i for i, drv in enumerate(drivers) for m in drv.maatstaven}
-    g, d, c_n = len(codes), len(names), len(CORE_ORDER)
-    basis = np.zeros((c_n * d, g))
-    fixed = np.zeros((c_n, g))
-    vol = circ.volumes
-    for c, cluster in enumerate(CORE_ORDER):
-        rates = circ.rates[cluster]
-        for m in vol.columns:
-            if rates.get(m, 0.0) == 0.0 or circ.maatstaven.loc[m, "is_ozb"]:
-                continue
-            contrib = vol[m].to_numpy() * float(rates[m])
-            k = driver_of.get(m)
-            if k is None:
-                fixed[c] += contrib
-            else:
-                basis[c * d + k] += contrib
-    siudu = np.vstack([circ.fixed_items[where.index[where == cl]].sum(axis=1).to_numpy() for cl in CORE_ORDER])
-    netto0 = nl.by_cluster.loc[codes, list(CORE_ORDER)].to_numpy().T.copy()
-    return {"basis": basis, "fixed": fixed, "siudu": siudu, "netto0": netto0, "clusters": CORE_ORDER,
+    moved = [drv.maatstaven for drv in drivers]
+    d = len(moved)
+    # per cluster: G × (D + 1) by the driver that moves each maatstaf, the unmoved ones last
+    by_driver = [basis_by_group(circ, circ.rates[cluster], moved, ozb=False) for cluster in SOCIAL_CLUSTERS]
+    basis = np.vstack([b[:, :d].T for b in by_driver])
+    fixed = np.vstack([b[:, d] for b in by_driver])
+    siudu = siudu_per_cluster[list(SOCIAL_CLUSTERS)].to_numpy().T.copy()
+    netto0 = nl.by_cluster.loc[codes, list(SOCIAL_CLUSTERS)].to_numpy().T.copy()
+    return {"basis": basis, "fixed": fixed, "siudu": siudu, "netto0": netto0, "clusters": SOCIAL_CLUSTERS,
             "filing": nl.label}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .projection_inputs import CORE_ORDER
+from .mapping import SOCIAL_CLUSTERS
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class SocialBalance:
         last = self.national.index.get_level_values("year").max()
         table = pd.DataFrame(self.national.xs(last, level="year"))
         return repr_html.fields("gemfin SocialBalance", [
-            ("Clusters", ", ".join(CORE_ORDER)),
+            ("Clusters", ", ".join(SOCIAL_CLUSTERS)),
             ("Netto lasten from", self.filing),
             ("Units", "national EUR mln; by_municipality euros"),
         ]) + repr_html.frame(table, digits=1)
@@ -60,7 +60,7 @@ def social_balance(b, g: int, years, qs, q_cols: list[str], circ, filing: str) -
     t = len(years)
     codes = list(circ.volumes.index)
     nat, per = [], []
-    for k, cluster in enumerate(CORE_ORDER):
+    for k, cluster in enumerate(SOCIAL_CLUSTERS):
         n = b.cluster_balance_national[k]
         q = np.array(n.quantiles).reshape(t, len(qs))
         frame = pd.DataFrame(np.column_stack([n.mean, n.sd, q]) / 1e6, columns=["mean", "sd", *q_cols],

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..allocation import Allocation, allocate
-from ..circulaire import CLUSTERS, Circulaire, siudu_clusters
+from ..circulaire import CLUSTERS, Circulaire
 from ..errors import InputError
 from ..municipalities import to_indeling
 from .cluster_allocation import allocation_by_cluster
@@ -208,11 +208,12 @@ def balance_of(alloc: Allocation, netto: NettoLasten, threshold: float = DEFAULT
     m = circ.municipalities.loc[idx, ["name", "province", "inhabitants", "size_class"]]
     classes = municipality_classes(data).reindex(idx).fillna("onbekend")
     muni = pd.concat([m, classes], axis=1)
-    if unmapped.abs().sum() > 0:
-        names = [c for c, k in siudu_clusters(circ).items() if k == ""]
-        notes.append(f"SIUDU items without a cluster, outside the scan: {names} (EUR {unmapped.sum() / 1e6:,.1f} mln)")
+    outside = unmapped.sum(axis=1).rename("unmapped SIUDU")
+    if outside.abs().sum() > 0:
+        notes.append(f"SIUDU items without a cluster, outside the scan: {list(unmapped.columns)} "
+                     f"(EUR {outside.sum() / 1e6:,.1f} mln)")
     return Balance(circ.id, uj, netto.label, netto.overhead_key, float(threshold), alloc_c.loc[idx],
-                   nl.loc[idx, list(CLUSTERS)], unmapped.loc[idx], muni, tuple(notes))
+                   nl.loc[idx, list(CLUSTERS)], outside.loc[idx], muni, tuple(notes))
 
 
 def balance(circulaire: str | Circulaire | Allocation, filing=None, *, overhead: str = DEFAULT_OVERHEAD,
