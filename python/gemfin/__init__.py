@@ -18,7 +18,7 @@ from .circulaire import CLUSTERS, Circulaire, circulaires, newest_circulaire
 from .engine import simd_target, simd_targets
 from .errors import DataError, GemfinError, GemfinWarning, InputError, ProposalError
 from .municipalities import load_municipalities
-from .proposal import Proposal, load_proposal
+from .proposal import Proposal, load_proposal, proposals
 from .provenance import version as _version
 from .scenario import Scenario, ScenarioError, load_scenario, scenarios
 from .scan import Balance, FundHistory, balance, fund_history
@@ -43,6 +43,7 @@ __all__ = [
     "simulate",
     "compare",
     "load_proposal",
+    "proposals",
     "DataError",
     "GemfinError",
     "GemfinWarning",

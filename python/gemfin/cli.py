@@ -115,6 +115,15 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("circulaires", help="list the shipped circulaires (newest last)")
+    sub.add_parser("scenarios", help="list the shipped scenarios (load one by name: gemfin run baseline)")
+    sub.add_parser("proposals", help="list the shipped reform proposals (gemfin compare --proposal NAME)")
+    nw = sub.add_parser("new", help="copy a shipped scenario or proposal to NAME.yaml as a starting point to edit")
+    nw.add_argument("kind", choices=("scenario", "proposal"))
+    nw.add_argument("name", metavar="NAME", help="the new file's name (NAME.yaml in the current folder or --dir)")
+    nw.add_argument("--from", dest="source", metavar="SHIPPED",
+                    help="the shipped file to start from (default: baseline, or the first shipped proposal)")
+    nw.add_argument("--dir", metavar="DIR", help="write it into DIR (created if missing) instead of the current folder")
+    nw.add_argument("--force", action="store_true", help="overwrite NAME.yaml if it exists")
 
     a = sub.add_parser("allocate", help="allocate the algemene uitkering and gemeentefonds of a circulaire")
     a.add_argument("--circulaire", metavar="ID", help="circulaire id, e.g. S2024_2025 (default: the newest shipped)")
@@ -127,7 +136,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", metavar="FILE", help="write the allocation per municipality to FILE (.csv or .xlsx)")
 
     c = sub.add_parser("compare", help="herverdeeleffecten of a reform proposal with a capped phase-in")
-    c.add_argument("--proposal", required=True, metavar="FILE", help="proposal YAML (see scenarios/proposals)")
+    c.add_argument("--proposal", required=True, metavar="FILE",
+                   help="a proposal YAML file, or a shipped proposal by name (gemfin proposals lists them)")
     c.add_argument("--circulaire", metavar="ID", help="circulaire id (default: the newest shipped)")
     cap = c.add_mutually_exclusive_group()
     cap.add_argument("--cap", type=euros, default=15.0, metavar="EUR",
@@ -377,12 +387,37 @@ def _is_proposal(path: str) -> bool:
     its loader then says what is wrong)."""
     from ._yaml import load_yaml_mapping
     from .scenario import ScenarioError
+    from .shipped import shipped_path
 
+    if not Path(path).exists():  # a shipped name
+        return shipped_path("scenario", path) is None and shipped_path("proposal", path) is not None
     try:
         doc = load_yaml_mapping(path, ScenarioError)
     except ScenarioError:
         return False
     return "changes" in doc and "fund" not in doc and "drivers" not in doc
+
+
+def _list_shipped(kind: str) -> None:
+    """One line per shipped file: its name and the ``name:`` inside it."""
+    from ._yaml import load_yaml_mapping
+    from .shipped import names, shipped_path
+
+    shipped = names(kind)
+    width = max(len(n) for n in shipped)
+    for n in shipped:
+        path = shipped_path(kind, n)
+        title = load_yaml_mapping(path, GemfinError).get("name", "") if path else ""
+        print(f"{n:<{width}}  {title}")
+
+
+def _cmd_new(args) -> None:
+    from .shipped import names, new_file
+
+    source = args.source or ("baseline" if args.kind == "scenario" else names("proposal")[0])
+    directory = Path(args.dir) if args.dir else None
+    target = new_file(args.kind, args.name, source, directory, force=args.force)
+    print(f"wrote {target} (a copy of the shipped {args.kind} '{source}'); check it with: gemfin validate {target}")
 
 
 def _cmd_validate(args) -> int:
@@ -588,7 +623,8 @@ def _cmd_calibrate(args) -> None:
     print(yaml.safe_dump({"budget": out}, sort_keys=False, allow_unicode=True, width=200), end="")
 
 
-_COMMANDS = {"allocate": _cmd_allocate, "compare": _cmd_compare, "balance": _cmd_balance, "maatstaven": _cmd_maatstaven, "run": _cmd_run,
+_COMMANDS = {"new": _cmd_new, "scenarios": lambda args: _list_shipped("scenario"),
+             "proposals": lambda args: _list_shipped("proposal"), "allocate": _cmd_allocate, "compare": _cmd_compare, "balance": _cmd_balance, "maatstaven": _cmd_maatstaven, "run": _cmd_run,
              "report": _cmd_report, "backtest": _cmd_backtest, "sensitivity": _cmd_sensitivity,
              "calibrate": _cmd_calibrate, "schema": _cmd_schema}
 

@@ -3,7 +3,8 @@
 - Atomic: written to a temporary file in the target directory and renamed into place, so an
   interrupted or failed write never leaves a partial file.
 - Checked first: :func:`check_output` tells a bad ``--out`` (a directory where a file is
-  expected, a missing or read-only directory, an unknown extension) before any long work.
+  expected, a read-only directory, an unknown extension) before any long work, and creates
+  missing folders on the way.
 - For people: Excel sheets with units in the headers, number formats, a frozen header row,
   autofilter and fitted widths, plus an "about" sheet with the provenance. CSV stays
   machine-readable: UTF-8, comma separators, dot decimals, no thousands separators.
@@ -54,20 +55,32 @@ def check_output(path: str | os.PathLike, *, suffixes: tuple[str, ...] | None = 
                              f"as {target.with_suffix('')}")
         if target.exists() and not target.is_dir():
             raise InputError(f"cannot write results to {target}: it exists and is not a directory")
-        parent = target if target.is_dir() else target.parent
-        if not parent.is_dir():
-            raise InputError(f"cannot write results to {target}: directory {parent} does not exist")
-        _probe_directory(parent, str(target))
+        _make_directory(target, f"results to {target}")
         return target
     if target.is_dir():
         raise InputError(f"cannot write {target}: it is a directory; expected a file name such as "
                          f"{target / ('output' + (suffixes[0] if suffixes else ''))}")
     if suffixes is not None and target.suffix.lower() not in suffixes:
         raise InputError(f"cannot write {target}: unknown extension {target.suffix!r}; expected one of {suffixes}")
-    if not target.parent.is_dir():
-        raise InputError(f"cannot write {target}: directory {target.parent} does not exist")
-    _probe_directory(target.parent, str(target))
+    _make_directory(target.parent, str(target))
     return target
+
+
+def _make_directory(directory: Path, what: str) -> None:
+    """Create ``directory`` (and its missing parents) after checking that the nearest existing
+    ancestor is a writable directory; then check that ``directory`` itself is writable."""
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"cannot write {what}: {existing} is a file, not a directory")
+    if existing != directory:
+        _probe_directory(existing, what)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot write {what}: cannot create directory {directory} ({exc.strerror})") from None
+    _probe_directory(directory, what)
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:

@@ -49,6 +49,7 @@ from ._yaml import load_yaml_mapping
 from .circulaire import Circulaire, is_ozb_maatstaf
 from .errors import ProposalError
 from .schema_base import problems
+from .shipped import names, resolve
 from .schema_proposal import Add, AddMaatstaf, Change, ProposalDoc, Scale, Set, Shift, VolumeFile, VolumeFrom
 
 @dataclass(frozen=True)
@@ -106,12 +107,22 @@ def _describe(ch: Change) -> str:
 
 
 def load_proposal(path: str | Path) -> Proposal:
-    """Load and validate a proposal YAML file (safe loader; nothing is evaluated)."""
-    p = Path(path)
+    """Load and validate a proposal YAML file (safe loader; nothing is evaluated), or a shipped
+    proposal by name: ``load_proposal("jeugd-naar-jongeren")`` (``gemfin.proposals()`` lists them)."""
+    try:
+        p = resolve(path, "proposal")
+    except FileNotFoundError as exc:
+        raise ProposalError(str(exc)) from None
     doc = load_yaml_mapping(p, ProposalError)
     proposal = Proposal.from_dict(doc, origin=str(p), base_dir=p.parent)
     object.__setattr__(proposal, "path", p)
     return proposal
+
+
+
+def proposals() -> list[str]:
+    """The names of the shipped proposals (``load_proposal(name)`` loads one)."""
+    return names("proposal")
 
 
 def _known(value: str, known: list[str], where: str, what: str) -> str:

@@ -57,6 +57,7 @@ from .parameters import Dist, Param, Process
 from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,
                               parse_budget, parse_compensation, parse_shock)
 from .schema_base import problems
+from .shipped import names as shipped_names, resolve
 from .schema_scenario import Budget, DriverModel, Fund, ScenarioDoc
 
 @dataclass(frozen=True)
@@ -280,10 +281,10 @@ def _resolve_extends(doc: dict, path: Path | None, seen: tuple[Path, ...] = ()) 
     origin = str(path) if path else "<scenario>"
     if not isinstance(parent_ref, str):
         raise ScenarioError(f"{origin}: extends: expected a file name, got {parent_ref!r}")
-    parent = Path(parent_ref)
-    if not parent.is_absolute():
-        parent = (path.parent if path else Path.cwd()) / parent
-    parent = parent.resolve()
+    try:
+        parent = resolve(parent_ref, "scenario", path.parent if path else None)
+    except FileNotFoundError as exc:
+        raise ScenarioError(f"{origin}: extends: {exc}") from None
     if parent in seen:
         raise ScenarioError(f"{origin}: extends: circular chain through {parent}")
     parent_doc = load_yaml_mapping(parent, ScenarioError)
@@ -500,9 +501,10 @@ def _proposal_path(pv: _V, x: str, base_dir: Path | None) -> Path:
     from .proposal import load_proposal
     from .errors import ProposalError
 
-    p = Path(x)
-    if not p.is_absolute():
-        p = ((base_dir or Path.cwd()) / p).resolve()
+    try:
+        p = resolve(x, "proposal", base_dir)
+    except FileNotFoundError as exc:
+        pv.fail(str(exc))
     try:
         load_proposal(p)
     except ProposalError as exc:
@@ -553,27 +555,16 @@ def _driver(dvv: _V, dname: str, spec: DriverModel, known: list[str], owner: dic
 
 def scenarios() -> list[str]:
     """The names of the shipped scenarios (``load_scenario(name)`` loads one)."""
-    from ._datadir import scenarios_dir
-
-    names = []
-    for f in sorted(scenarios_dir().glob("*.yaml")):
-        doc = load_yaml_mapping(f, ScenarioError)
-        if "fund" in doc or "extends" in doc:  # realisation.yaml holds priors, not a scenario
-            names.append(f.stem)
-    return names
+    return shipped_names("scenario")
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario YAML file (safe loader; nothing in it is evaluated), or a
-    shipped scenario by name: ``load_scenario("baseline")``."""
-    p = Path(path)
-    if not p.exists() and isinstance(path, str) and p.suffix == "" and "/" not in path:
-        from ._datadir import scenarios_dir
-
-        shipped = scenarios_dir() / f"{path}.yaml"
-        if not shipped.is_file() or path not in scenarios():
-            raise ScenarioError(f"{path!r} is neither a file nor a shipped scenario; shipped: {scenarios()}")
-        p = shipped
+    shipped scenario by name: ``load_scenario("baseline")`` (``gemfin.scenarios()`` lists them)."""
+    try:
+        p = resolve(path, "scenario")
+    except FileNotFoundError as exc:
+        raise ScenarioError(str(exc)) from None
     doc = load_yaml_mapping(p, ScenarioError)
     return scenario_from_dict(doc, origin=str(p), path=p)
 

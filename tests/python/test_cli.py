@@ -32,9 +32,11 @@ def test_errors_exit_2_and_leave_no_file(tmp_path, capsys):
     assert main(["allocate", "--out", str(tmp_path / "a.txt")]) == 2
     assert "unknown extension '.txt'" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
-    assert main(["allocate", "--out", str(tmp_path / "missing" / "a.csv")]) == 2
+    (tmp_path / "a-file").write_text("")
+    assert main(["allocate", "--out", str(tmp_path / "a-file" / "a.csv")]) == 2
+    assert "a-file is a file, not a directory" in capsys.readouterr().err
     assert main(["compare", "--proposal", str(tmp_path / "nope.yaml")]) == 2
-    assert "nope.yaml: file not found" in capsys.readouterr().err
+    assert "nope.yaml' is neither a proposal file nor a shipped proposal" in capsys.readouterr().err
     assert main(["compare", "--proposal", str(PROPOSALS / "jeugd-naar-jongeren.yaml"), "--caps", "a,b"]) == 2
 
 

@@ -173,5 +173,5 @@ def test_shipped_scenarios_by_name():
 
     assert gemfin.scenarios() == ["baseline", "corona-2020", "corona-shock-2026", "jeugdzorg-stress", "recession", "reform-jeugd-stochastic"]
     assert gemfin.load_scenario("recession").name == "Recession"
-    with pytest.raises(gemfin.ScenarioError, match=r"'baselin' is neither a file nor a shipped scenario; shipped: \['baseline'"):
+    with pytest.raises(gemfin.ScenarioError, match=r"'baselin' is neither a scenario file.*nor a shipped scenario.*shipped: \['baseline'"):
         gemfin.load_scenario("baselin")

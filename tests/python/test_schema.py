@@ -138,7 +138,8 @@ def test_gemfin_schema_prints_the_json_schema(capsys, tmp_path):
     out = tmp_path / "s.json"
     assert main(["schema", "scenario", "--out", str(out)]) == 0
     assert json.loads(out.read_text()) == schema_scenario.json_schema()
-    assert main(["schema", "scenario", "--out", str(tmp_path / "no" / "s.json")]) == 2
+    assert main(["schema", "scenario", "--out", str(tmp_path / "new" / "s.json")]) == 0  # the folder is created
+    assert main(["schema", "scenario", "--out", str(out / "s.json")]) == 2  # s.json is a file
 
 
 def test_an_empty_budget_section_is_a_problem_not_a_crash():
