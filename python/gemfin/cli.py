@@ -526,7 +526,8 @@ def _cmd_sensitivity(args) -> None:
     scen = load_scenario(args.scenario)
     ranges = gs.load_ranges(args.parameters)
     label, output = gs.output_by_name(args.output)
-    gs.check_ranges(scen, ranges)  # before any run: a bad range is an error naming the field
+    output.check(scen)  # before any run: a year outside the projection, a budget output without a budget
+    gs.check_ranges(scen, ranges)  # a bad range is an error naming the field
     if args.scheduler is not None:
         from .cluster import connect
 

@@ -43,10 +43,11 @@ _FILE_SUFFIXES = (".csv", ".xlsx", ".xls", ".html", ".nc", ".json", ".txt", ".pd
 
 
 def check_output(path: str | os.PathLike, *, suffixes: tuple[str, ...] | None = None,
-                 directory: bool = False) -> Path:
+                 directory: bool = False, create: bool = False) -> Path:
     """Check that ``path`` can be written, before any work: a file (with one of ``suffixes``)
-    in an existing, writable directory, or (``directory=True``) a directory that exists and is
-    writable or can be created in a writable parent. Raises InputError naming the path."""
+    or (``directory=True``) a directory of files, whose missing folders can be created in a
+    writable one. ``create=True`` (at write time) creates the folders that hold it. Raises
+    InputError naming the path."""
     target = Path(path)
     if directory:
         if not target.exists() and target.suffix.lower() in _FILE_SUFFIXES:
@@ -55,38 +56,40 @@ def check_output(path: str | os.PathLike, *, suffixes: tuple[str, ...] | None = 
                              f"as {target.with_suffix('')}")
         if target.exists() and not target.is_dir():
             raise InputError(f"cannot write results to {target}: it exists and is not a directory")
-        _make_directory(target, f"results to {target}")
+        if target.is_dir():
+            _probe_directory(target, f"results to {target}")
+        else:
+            _make_directory(target.parent, f"results to {target}", create)
         return target
     if target.is_dir():
         raise InputError(f"cannot write {target}: it is a directory; expected a file name such as "
                          f"{target / ('output' + (suffixes[0] if suffixes else ''))}")
     if suffixes is not None and target.suffix.lower() not in suffixes:
         raise InputError(f"cannot write {target}: unknown extension {target.suffix!r}; expected one of {suffixes}")
-    _make_directory(target.parent, str(target))
+    _make_directory(target.parent, str(target), create)
     return target
 
 
-def _make_directory(directory: Path, what: str) -> None:
-    """Create ``directory`` (and its missing parents) after checking that the nearest existing
-    ancestor is a writable directory; then check that ``directory`` itself is writable."""
+def _make_directory(directory: Path, what: str, create: bool) -> None:
+    """Check that ``directory`` is writable, or that its nearest existing ancestor is a writable
+    directory in which it can be created; ``create``: create it (and its missing parents)."""
     existing = directory
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
         raise InputError(f"cannot write {what}: {existing} is a file, not a directory")
-    if existing != directory:
-        _probe_directory(existing, what)
+    _probe_directory(existing, what)
+    if create and existing != directory:
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"cannot write {what}: cannot create directory {directory} ({exc.strerror})") from None
-    _probe_directory(directory, what)
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp_path)`` (its return value is not used) and move the result to ``path``
     atomically."""
-    target = check_output(path)
+    target = check_output(path, create=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -227,7 +230,7 @@ def write_tables(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: Ma
 def write_directory(out_dir: str | os.PathLike, files: Mapping[str, Callable[[Path], object]]) -> list[Path]:
     """Write several files into ``out_dir`` all or none: each ``files[name](path)`` writes into
     a temporary directory beside them, then every file is renamed into place."""
-    out = check_output(out_dir, directory=True)
+    out = check_output(out_dir, directory=True, create=True)
     parent = out if out.is_dir() else out.parent
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     try:

@@ -14,6 +14,7 @@ compensation).
 from __future__ import annotations
 
 import json
+import textwrap
 from functools import lru_cache
 
 import numpy as np
@@ -319,7 +320,11 @@ def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", title: str | None =
     ax.barh(y, lo - base, left=base, color="tab:blue", label="low value")
     ax.barh(y, hi - base, left=base, color="tab:orange", label="high value")
     ax.axvline(base, color="black", linewidth=0.8)
-    ax.set_yticks(y, t["parameter"].tolist(), fontsize=8)
+    names = t["label"] if "label" in t.columns else t["parameter"]
+    ax.set_yticks(y, [textwrap.fill(str(n), 48) for n in names], fontsize=8)
+    if "noise" in t.columns:  # the Monte Carlo noise band around the base
+        noise = float(t["noise"].iloc[0])
+        ax.axvspan(base - noise, base + noise, color="grey", alpha=0.2, label="Monte Carlo noise (±1 se)")
     ax.set_xlabel(unit)
     ax.set_title(title or "One-at-a-time sensitivity")
     ax.legend(fontsize=8)

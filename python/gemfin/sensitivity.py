@@ -34,7 +34,7 @@ from .simulation import SimulationResult, simulate
 Output = Callable[[SimulationResult], float]
 
 
-def evaluate(scenario, parameter_sets: pd.DataFrame, outputs: Mapping[str, Output], paths: int = 2000,
+def evaluate(scenario, parameter_sets: pd.DataFrame, outputs: Mapping[str, Output | str], paths: int = 2000,
              seed: int = 1, threads: int | None = None, client=None, bins: int = DEFAULT_BINS,
              progress=False, groups: int | None = None, block_size: int = DEFAULT_BLOCK_SIZE) -> pd.DataFrame:
     """Run the scenario for each row of ``parameter_sets`` (columns: field paths) with the same
@@ -49,6 +49,18 @@ def evaluate(scenario, parameter_sets: pd.DataFrame, outputs: Mapping[str, Outpu
         raise InputError("parameter_sets must be a non-empty DataFrame with one column per field path")
     if not outputs:
         raise InputError("outputs: give at least one name → function of a SimulationResult")
+    scenario = as_scenario(scenario)
+    checked: dict[str, Output] = {}
+    for key, out_fn in outputs.items():  # names and ready-made outputs against the scenario, before any set
+        if isinstance(out_fn, str):
+            out_fn = output_by_name(out_fn)[1]
+        if isinstance(out_fn, NamedOutput):
+            out_fn.check(scenario)
+        elif not callable(out_fn):
+            raise InputError(f"outputs[{key!r}]: expected a function of a SimulationResult or an output name, "
+                             f"got {type(out_fn).__name__}")
+        checked[key] = out_fn
+    outputs = checked
     batch = Batch(scenario, paths, seed, bins, block_size)
     if client is None:
         out = evaluate_local(batch, parameter_sets, outputs, threads, progress)
@@ -81,13 +93,19 @@ def _current(scen: Scenario, path: str) -> float:
     return float(node)
 
 
-def one_at_a_time(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, paths: int = 2000,
+def one_at_a_time(scenario, ranges: Mapping[str, tuple[float, float]], output: Output | str, paths: int = 2000,
                   seed: int = 1, threads: int | None = None, client=None, bins: int = DEFAULT_BINS,
                   progress=False) -> pd.DataFrame:
     """Tornado screening: the output at the scenario's own values and with each parameter at
-    its low and high value (others unchanged). Rows sorted by swing |high − low|."""
+    its low and high value (others unchanged). Rows sorted by swing |high − low|; ``label``
+    names each parameter with its unit (:mod:`gemfin.parameter_names`), ``noise`` is the Monte
+    Carlo standard error of the output at ``paths`` paths (from :data:`NOISE_SEEDS` seeds), and
+    a GemfinWarning names the parameters whose swing is below it."""
+    from .parameter_names import label
+
     scen = as_scenario(scenario)
     check_ranges(scen, ranges)
+    output = checked_output(scen, output, seed)
     names = list(ranges)
     current = {p: _current(scen, p) for p in names}
     sets = [dict(current)]
@@ -96,13 +114,45 @@ def one_at_a_time(scenario, ranges: Mapping[str, tuple[float, float]], output: O
             sets.append({**current, p: float(end)})
     y = evaluate(scen, pd.DataFrame(sets, columns=names), {"y": output}, paths=paths, seed=seed, threads=threads,
                  client=client, bins=bins, progress=progress)["y"].to_numpy()
+    noise = monte_carlo_noise(scen, output, paths, seed, y[0], threads=threads, client=client, bins=bins)
     rows = []
     for i, p in enumerate(names):
         low, high = (float(b) for b in ranges[p])
         lo, hi = y[1 + 2 * i], y[2 + 2 * i]
-        rows.append({"parameter": p, "value": current[p], "low value": low, "high value": high,
-                     "base": y[0], "output at low": lo, "output at high": hi, "swing": abs(hi - lo)})
-    return pd.DataFrame(rows).sort_values("swing", ascending=False).reset_index(drop=True)
+        rows.append({"parameter": p, "label": label(p, scen.raw), "value": current[p], "low value": low,
+                     "high value": high, "base": y[0], "output at low": lo, "output at high": hi,
+                     "swing": abs(hi - lo), "noise": noise})
+    table = pd.DataFrame(rows).sort_values("swing", ascending=False).reset_index(drop=True)
+    _warn_below_noise(table["parameter"][table["swing"] < noise].tolist(), "swing", noise, paths)
+    return table
+
+
+#: Extra seeds run at the scenario's own values to measure the Monte Carlo noise of an output.
+NOISE_SEEDS = 3
+
+
+def monte_carlo_noise(scen: Scenario, output: Output, paths: int, seed: int, at_seed: float, *,
+                      threads: int | None = None, client=None, bins: int = DEFAULT_BINS) -> float:
+    """The Monte Carlo standard error of ``output`` at ``paths`` paths: the standard deviation of
+    the output over ``seed`` (``at_seed``, already run) and :data:`NOISE_SEEDS` more seeds, the
+    scenario's own values throughout. With common random numbers a parameter's effect is
+    measured more precisely than this, but an effect below it would change with the seed: it
+    cannot be told from zero at this number of paths."""
+    import numpy as np
+
+    ys = [at_seed]
+    for k in range(1, NOISE_SEEDS + 1):
+        res = simulate(scen, paths=paths, seed=seed + k, threads=threads, progress=False, bins=bins,
+                       block_size=DEFAULT_BLOCK_SIZE, client=client)
+        ys.append(float(output(res)))
+    return float(np.std(ys, ddof=1))
+
+
+def _warn_below_noise(names: list[str], what: str, noise: float, paths: int) -> None:
+    if names:
+        warnings.warn(f"the {what} of {names} is below the Monte Carlo noise of the output ({noise:.3g} at {paths:,} "
+                      "paths): at this number of paths their effect cannot be told from zero; use more paths or "
+                      "wider ranges", GemfinWarning, stacklevel=3)
 
 
 def _problem(ranges: Mapping[str, tuple[float, float]]) -> dict:
@@ -111,7 +161,7 @@ def _problem(ranges: Mapping[str, tuple[float, float]]) -> dict:
     return {"num_vars": len(ranges), "names": list(ranges), "bounds": [list(map(float, b)) for b in ranges.values()]}
 
 
-def morris(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, trajectories: int = 8,
+def morris(scenario, ranges: Mapping[str, tuple[float, float]], output: Output | str, trajectories: int = 8,
            paths: int = 1000, seed: int = 1, num_levels: int = 4, threads: int | None = None, client=None,
            bins: int = DEFAULT_BINS, progress=False, full: bool = False):
     """Morris elementary effects (SALib): mu*, mu and sigma per parameter (with ``full=True``
@@ -119,15 +169,24 @@ def morris(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, 
     from SALib.analyze import morris as analyze
     from SALib.sample import morris as sample
 
+    scenario = as_scenario(scenario)
     check_ranges(scenario, ranges)
+    output = checked_output(scenario, output, seed)
     problem = _problem(ranges)
     x = sample.sample(problem, trajectories, num_levels=num_levels, seed=seed)
     samples = evaluate(scenario, pd.DataFrame(x, columns=problem["names"]), {"y": output}, paths=paths, seed=seed,
                        threads=threads, client=client, bins=bins, progress=progress)
     si = analyze.analyze(problem, x, samples["y"].to_numpy(), num_levels=num_levels, seed=seed)
-    table = pd.DataFrame({"mu_star": si["mu_star"], "mu": si["mu"], "sigma": si["sigma"],
-                          "mu_star_conf": si["mu_star_conf"]}, index=pd.Index(problem["names"], name="parameter")) \
-        .sort_values("mu_star", ascending=False)
+    from .parameter_names import label
+
+    noise = monte_carlo_noise(scenario, output, paths, seed, float(output(simulate(
+        scenario, paths=paths, seed=seed, threads=threads, progress=False, bins=bins, block_size=DEFAULT_BLOCK_SIZE,
+        client=client))), threads=threads, client=client, bins=bins)
+    table = pd.DataFrame({"label": [label(p, scenario.raw) for p in problem["names"]],
+                          "mu_star": si["mu_star"], "mu": si["mu"], "sigma": si["sigma"],
+                          "mu_star_conf": si["mu_star_conf"], "noise": noise},
+                         index=pd.Index(problem["names"], name="parameter")).sort_values("mu_star", ascending=False)
+    _warn_below_noise([str(p) for p in table.index[table["mu_star"] < noise]], "mu*", noise, paths)
     return (table, samples) if full else table
 
 
@@ -150,7 +209,7 @@ class SobolResult:
                 + repr_html.items("Intervals wider than the index:", self.wide))
 
 
-def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, n: int = 16, paths: int = 500,
+def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output | str, n: int = 16, paths: int = 500,
           seed: int = 1, threads: int | None = None, client=None, bins: int = DEFAULT_BINS,
           full: bool = False, progress=False):
     """First-order and total Sobol' indices (SALib, Saltelli sampling; n·(k+2) runs, n a power
@@ -160,7 +219,9 @@ def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, n
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
+    scenario = as_scenario(scenario)
     check_ranges(scenario, ranges)
+    output = checked_output(scenario, output, seed)
     problem = _problem(ranges)
     k = problem["num_vars"]
     x = sample.sample(problem, n, calc_second_order=False, seed=seed)
@@ -174,7 +235,10 @@ def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, n
         return pd.DataFrame({"S1": si["S1"], "ST": si["ST"], "S1_conf": si["S1_conf"], "ST_conf": si["ST_conf"]},
                             index=pd.Index(problem["names"], name="parameter"))
 
+    from .parameter_names import label
+
     table = indices(n).sort_values("ST", ascending=False)
+    table.insert(0, "label", [label(str(p), scenario.raw) for p in table.index])
     steps = sorted({max(2, n // 4), max(2, n // 2), n})
     convergence = pd.concat({m: indices(m) for m in steps}, names=["base samples"])
     wide = tuple(str(p) for p, r in table.iterrows() if r["ST_conf"] > abs(r["ST"]) or r["S1_conf"] > abs(r["S1"]))
@@ -189,35 +253,91 @@ def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output, n
 
 # Ready-made outputs ------------------------------------------------------------------------
 
-def share_in_deficit(year: int | None = None) -> Output:
+@dataclass(frozen=True)
+class NamedOutput:
+    """A ready-made output: ``name`` of the year ``year`` (None: the last). Checked against a
+    scenario before any set runs (:meth:`check`), so a wrong year or a scenario without a
+    budget fails at once, not after the batch."""
+
+    name: str
+    year: int | None
+    needs_budget: bool
+    unit: str
+
+    @property
+    def label(self) -> str:
+        return self.name if self.year is None else f"{self.name}:{self.year}"
+
+    def check(self, scen: Scenario) -> None:
+        if self.needs_budget and scen.budget is None:
+            raise InputError(f"output {self.label}: needs a scenario with a budget section; {scen.name!r} has none "
+                             "(au_budget works without one)")
+        if self.year is not None and self.year not in scen.years:
+            raise InputError(f"output {self.label}: {self.year} is not a projected year of {scen.name!r}; "
+                             f"expected one of {scen.years[0]}–{scen.years[-1]}")
+
+    def __call__(self, res: SimulationResult) -> float:
+        if self.name == "share_in_deficit":
+            if res.finances is None:
+                raise InputError("share_in_deficit needs a scenario with a budget section")
+            series = res.finances.national()["share in deficit mean"]
+        else:
+            series = res.budget["mean"] / 1e9
+        if self.year is not None and self.year not in series.index:
+            raise InputError(f"output {self.label}: {self.year} is not a projected year; expected one of "
+                             f"{int(series.index[0])}–{int(series.index[-1])}")
+        return float(series.iloc[-1] if self.year is None else series.loc[self.year])
+
+
+def share_in_deficit(year: int | None = None) -> NamedOutput:
     """Mean share of municipalities with a deficit in ``year`` (default: the last)."""
-    def out(res: SimulationResult) -> float:
-        if res.finances is None:
-            raise InputError("share_in_deficit needs a scenario with a budget section")
-        nat = res.finances.national()["share in deficit mean"]
-        return float(nat.iloc[-1] if year is None else nat.loc[year])
-    return out
+    return NamedOutput("share_in_deficit", year, True, "share of municipalities")
 
 
-def au_budget(year: int | None = None) -> Output:
+def au_budget(year: int | None = None) -> NamedOutput:
     """Mean algemene-uitkering budget (EUR bn) in ``year`` (default: the last)."""
-    def out(res: SimulationResult) -> float:
-        s = res.budget["mean"]
-        return float((s.iloc[-1] if year is None else s.loc[year]) / 1e9)
-    return out
+    return NamedOutput("au_budget", year, False, "EUR bn")
 
 
 OUTPUTS = {"share_in_deficit": share_in_deficit, "au_budget": au_budget}
 
 
-def output_by_name(spec: str) -> tuple[str, Output]:
+def output_by_name(spec: str) -> tuple[str, NamedOutput]:
     """``"share_in_deficit"`` or ``"au_budget:2030"`` → (label, output function)."""
+    if not isinstance(spec, str):
+        raise InputError(f"output: expected a name such as 'share_in_deficit:2030' or a function of a "
+                         f"SimulationResult, got {type(spec).__name__}")
     name, _, year = spec.partition(":")
     if name not in OUTPUTS:
         raise InputError(f"unknown output {name!r}; expected one of {list(OUTPUTS)}, optionally with :YEAR")
     if year and not year.isdigit():
         raise InputError(f"output {spec!r}: the year after ':' must be a number, e.g. {name}:2030")
     return spec, OUTPUTS[name](int(year) if year else None)
+
+
+def checked_output(scen: Scenario, output: "Output | str", seed: int = 1) -> Output:
+    """``output`` as a function, checked before any set runs: a name (``"share_in_deficit:2035"``)
+    or a ready-made output against the scenario's years and sections; any other function on a
+    small trial run of the scenario (64 paths), so that an output that cannot be read fails
+    before the batch, naming the function."""
+    if isinstance(output, str):
+        output = output_by_name(output)[1]
+    if isinstance(output, NamedOutput):
+        output.check(scen)
+        return output
+    if not callable(output):
+        raise InputError(f"output: expected a name such as 'share_in_deficit:2030' or a function of a "
+                         f"SimulationResult, got {type(output).__name__}")
+    trial = simulate(scen, paths=64, seed=seed, progress=False)
+    name = getattr(output, "__name__", repr(output))
+    try:
+        value = float(output(trial))
+    except Exception as exc:  # any failure of the user's function, reported before the batch
+        raise InputError(f"output {name}: fails on a trial run of {scen.name!r} ({type(exc).__name__}: {exc}); "
+                         "it must return a number from a SimulationResult") from None
+    if value != value:
+        raise InputError(f"output {name}: returns NaN on a trial run of {scen.name!r}")
+    return output
 
 
 def load_ranges(path) -> dict[str, tuple[float, float]]:

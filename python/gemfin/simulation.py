@@ -19,7 +19,7 @@ from .budget_result import BudgetResult, quantile_name
 from .engine import RunOptions, build_engine, check_int as _check_int  # noqa: F401  (re-exported)
 from .errors import InputError
 from .scenario import Scenario, as_scenario
-from .simulation_result import SimulationResult  # noqa: F401  (re-exported)
+from .simulation_result import KeptPaths, SimulationResult  # noqa: F401  (SimulationResult re-exported)
 
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -110,7 +110,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         values = np.column_stack([d.mean, d.sd, q])
         return pd.DataFrame(values, index=pd.Index(years, name="year"), columns=["mean", "sd", *q_cols])
 
-    kept = {}
+    kept = KeptPaths()
     if keep_idx:
         arr = raw.kept.reshape(paths, t, len(keep_idx))
         for k, code in enumerate(keep):

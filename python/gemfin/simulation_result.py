@@ -15,6 +15,16 @@ from .errors import InputError
 from .scenario import Scenario
 
 
+class KeptPaths(dict):
+    """The full AU paths of the municipalities a run kept, by CBS code; a code not kept is an
+    InputError that says which were kept and how to keep one."""
+
+    def __missing__(self, code: object) -> pd.DataFrame:
+        kept = sorted(self) or "none"
+        raise InputError(f"kept_paths[{code!r}]: this run did not keep the paths of {code!r} (kept: {kept}); "
+                         f"run simulate(..., keep=[{code!r}]) to keep them")
+
+
 @dataclass(frozen=True)
 class SimulationResult:
     """Streamed statistics of a simulation.
@@ -38,7 +48,7 @@ class SimulationResult:
     p_below_base: np.ndarray
     budget: pd.DataFrame
     uitkeringsfactor: pd.DataFrame
-    kept_paths: dict[str, pd.DataFrame] = field(default_factory=dict)
+    kept_paths: KeptPaths = field(default_factory=KeptPaths)
     max_budget_rel_error: float = 0.0
     finances: BudgetResult | None = None  # municipal budgets, when the scenario has a budget section
     social_balance: Any = None  # gemfin.scan.projection_result.SocialBalance of a run with balance=True

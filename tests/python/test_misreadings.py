@@ -52,3 +52,12 @@ def test_a_closed_pipe_ends_quietly():
     _, err = p.communicate(timeout=120)
     assert b"Traceback" not in err and b"BrokenPipeError" not in err
     assert p.returncode == 0
+
+
+def test_kept_paths_of_a_code_not_kept_says_which_were():
+    res = gemfin.simulate("baseline", paths=64, keep=["GM0014"], progress=False)
+    assert res.kept_paths["GM0014"].shape == (64, 10)
+    with pytest.raises(gemfin.InputError, match=r"did not keep the paths of 'GM0363' \(kept: \['GM0014'\]\); run "
+                                                r"simulate\(\.\.\., keep=\['GM0363'\]\)"):
+        res.kept_paths["GM0363"]
+    assert res.kept_paths.get("GM0363") is None

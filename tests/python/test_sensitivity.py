@@ -51,20 +51,32 @@ def test_common_random_numbers(scen):
 
 
 def test_one_at_a_time_and_tornado(scen):
-    tab = gs.one_at_a_time(scen, {JEUGD: (0.01, 0.05), "budget.wage_price.wedge.value": (0.0, 0.01)},
-                           gs.share_in_deficit(), paths=150, seed=3)
-    assert list(tab.columns[:4]) == ["parameter", "value", "low value", "high value"]
+    with pytest.warns(gemfin.GemfinWarning, match=r"swing of \[[^]]*'budget.domains.Wmo.excess_growth.params.0'\] is "
+                                                  "below the Monte Carlo noise"):
+        tab = gs.one_at_a_time(scen, {JEUGD: (0.01, 0.05), "budget.wage_price.wedge.value": (0.0, 0.01),
+                                      "budget.domains.Wmo.excess_growth.params.0": (0.0, 0.04)},
+                               "share_in_deficit:2026", paths=150, seed=3)
+    assert list(tab.columns[:5]) == ["parameter", "label", "value", "low value", "high value"]
     assert tab["swing"].is_monotonic_decreasing
-    assert tab.set_index("parameter").loc[JEUGD, "value"] == -0.0162  # the baseline's (DERIVED) value
+    t = tab.set_index("parameter")
+    assert t.loc[JEUGD, "value"] == -0.0162  # the baseline's (DERIVED) value
+    # the label says what is varied: Wmo's excess fades ×0.014 a year, so it is a first-year excess
+    assert "first year only" in t.loc["budget.domains.Wmo.excess_growth.params.0", "label"]
+    assert t.loc["budget.wage_price.wedge.value", "label"].startswith("municipal wages and prices above the GDP deflator")
+    noise = t["noise"].iloc[0]
+    assert 0 < noise < 0.05 and (t["noise"] == noise).all()
+    assert t.loc["budget.domains.Wmo.excess_growth.params.0", "swing"] < noise < t.loc["budget.wage_price.wedge.value", "swing"]
     ax = gp.tornado(tab, unit="share in deficit")
-    assert len(ax.patches) == 2 * len(tab)
+    assert sum(len(c) for c in ax.containers) == 2 * len(tab)
     assert ax.gemfin_data["swing"].is_monotonic_increasing  # widest bar on top
+    assert [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()][-1] == tab["label"].iloc[0]
 
 
 def test_morris_and_sobol_through_salib(allocation_only):
     ranges = {"fund.growth.mean.value": (0.005, 0.025), "fund.price.mean.value": (0.01, 0.03)}
     m = gs.morris(allocation_only, ranges, gs.au_budget(), trajectories=2, paths=64)
     assert set(m.index) == set(ranges) and (m["mu_star"] > 0).all()
+    assert m.loc["fund.price.mean.value", "label"].startswith("GDP deflator, long-run mean")
     s = gs.sobol(allocation_only, ranges, gs.au_budget(), n=4, paths=64)
     assert set(s.index) == set(ranges) and np.isfinite(s["ST"]).all()
 
@@ -123,7 +135,7 @@ def test_sobol_convergence_and_wide_interval_warning(allocation_only):
         warnings.simplefilter("always")
         res = gs.sobol(allocation_only, ranges, gs.au_budget(), n=8, paths=32, full=True)
     assert list(res.convergence.index.get_level_values(0).unique()) == [2, 4, 8]
-    pd.testing.assert_frame_equal(res.convergence.loc[8].loc[res.indices.index], res.indices)
+    pd.testing.assert_frame_equal(res.convergence.loc[8].loc[res.indices.index], res.indices.drop(columns="label"))
     assert len(res.samples) == 8 * (3 + 2)
     t = res.indices
     wide = {p for p, r in t.iterrows() if r["ST_conf"] > abs(r["ST"]) or r["S1_conf"] > abs(r["S1"])}
@@ -168,3 +180,79 @@ def test_cli_sensitivity_bad_input(tmp_path, capsys, text, message):
                  "--paths", "16", "--out", str(out)]) == 2
     assert re.search(message, capsys.readouterr().err)
     assert not out.exists()  # nothing written
+
+
+# --- checked before any set runs -------------------------------------------------------------
+
+@pytest.fixture()
+def no_runs(monkeypatch):
+    """Any parameter set that runs fails the test: the check must come first."""
+    def fail(*a, **k):
+        raise AssertionError("a parameter set ran before the arguments were checked")
+    monkeypatch.setattr(gs, "evaluate", fail)
+
+
+@pytest.mark.parametrize("output, message", [
+    ("share_in_deficit:2040", "2040 is not a projected year of 'Baseline'; expected one of 2026–2035"),
+    ("deficits", "unknown output 'deficits'"),
+    ("au_budget:20x", "the year after ':' must be a number"),
+    (gs.au_budget(2019), "2019 is not a projected year"),
+    (42, "expected a name such as 'share_in_deficit:2030' or a function"),
+])
+def test_bad_outputs_fail_before_any_set(scen, no_runs, output, message):
+    for method in (gs.one_at_a_time, gs.morris, gs.sobol):
+        with pytest.raises(InputError, match=message):
+            method(scen, {JEUGD: (0.01, 0.05)}, output, paths=16)
+
+
+def test_a_budget_output_without_a_budget_fails_first(allocation_only, no_runs):
+    with pytest.raises(InputError, match="needs a scenario with a budget section"):
+        gs.one_at_a_time(allocation_only, {"fund.growth.mean.value": (0.005, 0.025)}, "share_in_deficit", paths=16)
+
+
+def test_a_function_that_cannot_read_the_result_fails_on_a_trial_run(scen, no_runs):
+    def deficit_in_2040(res):
+        return res.finances.national()["share in deficit mean"].loc[2040]
+
+    with pytest.raises(InputError, match=r"output deficit_in_2040: fails on a trial run of 'Baseline' \(KeyError"):
+        gs.morris(scen, {JEUGD: (0.01, 0.05)}, deficit_in_2040, paths=16)
+
+
+def test_evaluate_checks_its_outputs(scen):
+    sets = pd.DataFrame({JEUGD: [0.03]})
+    with pytest.raises(InputError, match="2040 is not a projected year"):
+        gs.evaluate(scen, sets, {"y": "share_in_deficit:2040"}, paths=16)
+    with pytest.raises(InputError, match=r"outputs\['y'\]: expected a function"):
+        gs.evaluate(scen, sets, {"y": 3}, paths=16)
+
+
+def test_cli_sensitivity_output_year_fails_at_once(tmp_path, capsys):
+    from gemfin.cli import main
+
+    params = tmp_path / "p.yaml"
+    params.write_text("fund.growth.mean.value: [0.005, 0.025]\n")
+    rc = main(["sensitivity", "baseline", "--method", "morris", "--parameters", str(params),
+               "--output", "share_in_deficit:2040", "--out", str(tmp_path / "out")])
+    assert rc == 2
+    assert "2040 is not a projected year of 'Baseline'" in capsys.readouterr().err
+    assert not any((tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else True
+
+
+def test_every_number_of_every_shipped_scenario_has_a_name():
+    from gemfin.parameter_names import describe
+
+    def leaves(node, path):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k not in ("source", "description", "name", "year", "first_year", "base"):
+                    yield from leaves(v, path + [str(k)])
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                yield from leaves(v, path + [str(i)])
+        elif isinstance(node, (int, float)) and not isinstance(node, bool):
+            yield ".".join(path)
+
+    for name in gemfin.scenarios():
+        s = gemfin.load_scenario(name)
+        unnamed = [p for p in leaves(s.raw, []) if describe(p, s.raw)[0] == p]
+        assert unnamed == [], f"{name}: no human name for {unnamed}"

@@ -106,8 +106,10 @@ def test_cli_lists(capsys):
 
 
 def test_output_folders_are_created(elsewhere):
-    assert check_output("out/deeper/a.csv", suffixes=(".csv",)).parent.is_dir()
-    assert check_output("results/run1", directory=True).is_dir()
+    # checked first, created when written: a failed run leaves no empty folders behind
+    assert not check_output("out/deeper/a.csv", suffixes=(".csv",)).parent.exists()
+    assert check_output("out/deeper/a.csv", suffixes=(".csv",), create=True).parent.is_dir()
+    assert not check_output("results/run1", directory=True).exists()
     (elsewhere / "afile").write_text("x")
     with pytest.raises(InputError, match="afile is a file, not a directory"):
         check_output("afile/sub/a.csv", suffixes=(".csv",))
