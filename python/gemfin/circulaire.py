@@ -66,6 +66,24 @@ INTEGRATIE_UITKERINGEN = frozenset({"Beschermd wonen", "Participatie", "Voogdij/
 # their sum may differ from the printed total by a few cents (max seen: 0.01).
 _TOTAAL_TOLERANCE = 0.05
 
+# Plausibility bounds: a damaged cell (a misplaced decimal separator, 1e30, a pasted total) is
+# refused rather than allocated. Each bound is far outside what the seven shipped circulaires
+# hold, and inside what a real value could be (docs/data-checks.md).
+#: A municipality's volume per inhabitant, as a multiple of the volume per inhabitant of all
+#: other municipalities together (leaving itself out, so one damaged cell cannot raise its own
+#: yardstick). Largest shipped: 2,118 (the Wadden maatstaf 'wad1' of a Wadden island).
+MAX_VOLUME_RATIO = 10_000.0
+#: A municipality's inhabitants as a share of all other municipalities' together. Largest
+#: shipped: 0.055 (Amsterdam).
+MAX_INHABITANT_SHARE = 0.2
+#: A single IU/DU/suppletie amount of one municipality, EUR per inhabitant. Largest shipped: 890;
+#: the whole gemeentefonds is about EUR 2,300 per inhabitant.
+MAX_ITEM_PER_INHABITANT = 10_000.0
+#: A maatstaf's national amount (bedrag per eenheid × national volume) before the
+#: uitkeringsfactor, EUR. The algemene uitkering as a whole is about 40 bn (about 28 bn before
+#: the uitkeringsfactor); the largest single maatstaf shipped is inwoners, about 5 bn.
+MAX_MAATSTAF_AMOUNT = 100e9
+
 _ID = re.compile(r"^([MSD])(\d{4})_(\d{4})$")
 _BOOKED_ID = re.compile(r"^([BR])(\d{4})_(\d{4})$")  # gemfin.booked: the fund as an Iv3 filing booked it
 
@@ -396,6 +414,13 @@ def _read_volumina(path: Path, uitkeringsjaar: int, root: Path,
             f"{path}: no volume column for maatstaf/maatstaven {absent} that have a bedrag per eenheid "
             f"in the Gewichten file; expected one column per maatstaf (note 'vast nieuw' is read as 'vast')"
         )
+    unweighted = [c for c in by_code if c not in rate_codes]
+    if unweighted:
+        raise DataError(
+            f"{path}: volume column(s) {unweighted} have no row in the Gewichten file of the same circulaire, so "
+            "their money would be left out of the allocation; expected one Gewichten row ('Codering maatstaf') "
+            "per volume column"
+        )
     values = np.column_stack([table.numbers(by_code[c], what="maatstaf volume", notation=notation)
                               for c in rate_codes])
     negative = np.argwhere(values < 0)
@@ -405,9 +430,73 @@ def _read_volumina(path: Path, uitkeringsjaar: int, root: Path,
             f"{path}, line {table.line_numbers[i]}, municipality {codes[i]}, column {rate_codes[j]!r}: "
             f"volume {values[i, j]} is negative; expected a count, area or value ≥ 0"
         )
+    _check_volume_ratios(path, values, codes, rate_codes, table.line_numbers)
     volumes = pd.DataFrame(values, index=pd.Index(codes, name="gemeente"), columns=pd.Index(rate_codes, name="maatstaf"))
     names = pd.Series([r[name_i] for r in table.rows], index=volumes.index, name="name")
     return volumes.loc[expected.index], names.loc[expected.index], expected
+
+
+def _check_volume_ratios(path: Path, values: np.ndarray, codes: list[str], rate_codes: list[str],
+                         line_numbers: list[int]) -> None:
+    """Inhabitants within MAX_INHABITANT_SHARE of the rest; each volume per inhabitant within
+    MAX_VOLUME_RATIO times that of the other municipalities together."""
+    if "inwo" not in rate_codes:
+        return  # the missing inhabitants column is reported by the caller
+    inw = values[:, rate_codes.index("inwo")]
+    if not (inw > 0).all() or not np.isfinite(values).all():
+        return  # reported by the caller (inhabitants) or the number parser
+    share = inw / _leave_one_out(inw)
+    if share.max() > MAX_INHABITANT_SHARE:
+        i = int(np.argmax(share))
+        raise DataError(
+            f"{path}, line {line_numbers[i]}, municipality {codes[i]}, column 'inwo': {inw[i]:,.6g} inhabitants, "
+            f"{share[i]:.3g} times all other municipalities together; expected at most {MAX_INHABITANT_SHARE} "
+            "(Amsterdam has 0.055): a damaged cell?")
+    others = _leave_one_out(values) / _leave_one_out(inw)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(others > 0, (values / inw[:, None]) / others, 0.0)
+    if ratio.max() > MAX_VOLUME_RATIO:
+        i, j = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
+        raise DataError(
+            f"{path}, line {line_numbers[i]}, municipality {codes[i]}, column {rate_codes[j]!r}: volume "
+            f"{values[i, j]:,.6g} is {ratio[i, j]:,.3g} times the volume per inhabitant of the other municipalities; "
+            f"expected at most {MAX_VOLUME_RATIO:,.0f} times (the largest in the shipped circulaires is 2,118): "
+            "a damaged cell?"
+        )
+
+
+def _leave_one_out(x: np.ndarray) -> np.ndarray:
+    """Per row, the sum of all other rows (per column), as the sum of the rows before plus the
+    rows after it: no cancellation, so a value of 1e30 does not wipe out the others' sum."""
+    zero = np.zeros((1,) + x.shape[1:])
+    before = np.concatenate([zero, np.cumsum(x, axis=0)[:-1]])
+    after = np.concatenate([np.cumsum(x[::-1], axis=0)[::-1][1:], zero])
+    return before + after
+
+
+def _check_maatstaf_amounts(gewichten: Path, volumina: Path, rates: pd.DataFrame, volumes: pd.DataFrame) -> None:
+    national = rates.sum(axis=1) * volumes.sum(axis=0)
+    bad = national[national.abs() > MAX_MAATSTAF_AMOUNT]
+    if len(bad):
+        code = str(bad.abs().idxmax())
+        raise DataError(
+            f"{gewichten} and {volumina}, maatstaf {code!r}: bedrag per eenheid × national volume is EUR "
+            f"{national[code] / 1e9:,.4g} bn; expected at most EUR {MAX_MAATSTAF_AMOUNT / 1e9:,.0f} bn (the whole "
+            "algemene uitkering is about 40 bn): a damaged bedrag or volume?"
+        )
+
+
+def _check_item_amounts(path: Path, items: pd.DataFrame, inhabitants: pd.Series) -> None:
+    per_inh = items.abs().div(inhabitants, axis=0)
+    values = per_inh.to_numpy()
+    if values.size and values.max() > MAX_ITEM_PER_INHABITANT:
+        i, j = np.unravel_index(int(np.argmax(values)), values.shape)
+        code, item = per_inh.index[i], per_inh.columns[j]
+        raise DataError(
+            f"{path}, municipality {code}, column {item!r}: EUR {items.loc[code, item]:,.6g} is EUR "
+            f"{per_inh.loc[code, item]:,.0f} per inhabitant; expected at most EUR {MAX_ITEM_PER_INHABITANT:,.0f} per "
+            "inhabitant for one uitkering (the whole gemeentefonds is about EUR 2,300): a damaged cell?"
+        )
 
 
 def _read_siudu(path: Path, names: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
@@ -495,6 +584,8 @@ def _build_circulaire(circulaire_id: str, uj: int, root: Path, files: dict[str, 
             f"{files['Volumina']}, municipality {zero.index[0]}, column 'inwo': {zero.iloc[0]} inhabitants; "
             "expected a positive number"
         )
+    _check_item_amounts(files["SIUDU"], items, inhabitants)
+    _check_maatstaf_amounts(files["Gewichten"], files["Volumina"], rates, volumes)
     municipalities = pd.DataFrame(
         {
             "name": names,
