@@ -15,6 +15,7 @@ from .allocation import Allocation, allocate
 from .compare import Comparison, compare
 from .booked import load_fund as load_circulaire
 from .circulaire import CLUSTERS, Circulaire, circulaires, newest_circulaire
+from .difference import Difference, difference
 from .engine import simd_target, simd_targets
 from .errors import DataError, GemfinError, GemfinWarning, InputError, ProposalError
 from .municipalities import load_municipalities
@@ -35,6 +36,8 @@ __all__ = [
     "CLUSTERS",
     "Circulaire",
     "Comparison",
+    "Difference",
+    "difference",
     "Proposal",
     "Scenario",
     "ScenarioError",

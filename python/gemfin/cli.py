@@ -237,7 +237,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="last year of data used (default: realisation and gaps 2022, response and excess 2024)")
 
     rep = sub.add_parser("report", help="run a scenario and write a report (self-contained HTML, or Excel)")
-    rep.add_argument("scenario", metavar="FILE", help="scenario YAML")
+    rep.add_argument("scenario", metavar="FILE", help="a scenario YAML file, or a shipped scenario by name")
+    rep.add_argument("--baseline", metavar="FILE",
+                     help="also run this scenario (a file or a shipped name, e.g. baseline) with the same seed and "
+                          "paths, and add the paired difference with its Monte Carlo intervals")
     rep.add_argument("--paths", type=count, default=5_000, help="number of paths (default 5,000)")
     rep.add_argument("--seed", type=count_or_zero, default=1, help="random seed (default 1)")
     rep.add_argument("--out", metavar="FILE", required=True, help="report.html or report.xlsx")
@@ -566,10 +569,17 @@ def _cmd_report(args) -> None:
 
     check_output(args.out, suffixes=REPORT_FORMATS)
     scen = load_scenario(args.scenario)
+    base_scen = load_scenario(args.baseline) if args.baseline else None
     # The report shows the social clusters' balance wherever the scenario allows it.
     res = simulate(scen, paths=args.paths, seed=args.seed, progress=not args.no_progress,
                    balance=balance_available(scen))
-    print(f"gemfin report {res.scenario.name}: written {write_report(res, args.out)}")
+    base = None
+    if base_scen is not None:
+        from .difference import _check_pair
+
+        base = simulate(base_scen, paths=args.paths, seed=args.seed, progress=not args.no_progress)
+        _check_pair(res, base)
+    print(f"gemfin report {res.scenario.name}: written {write_report(res, args.out, base)}")
 
 
 def balance_available(scen) -> bool:

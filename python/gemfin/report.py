@@ -66,6 +66,13 @@ def _png(fig) -> str:
     return "<img src='data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii") + "'/>"
 
 
+def _flat(df: pd.DataFrame) -> pd.DataFrame:
+    """Two-level columns (measure, statistic) as one level, for a workbook."""
+    out = df.copy()
+    out.columns = [f"{m}: {s}" for m, s in df.columns]
+    return out
+
+
 def _table(df: pd.DataFrame) -> str:
     return df.to_html(float_format=lambda x: f"{x:,.3f}", border=0, classes="t")
 
@@ -99,8 +106,39 @@ def _scan_section(res) -> str:
             + _table(bal.national) + _table(bal.fit) + _png(fig))
 
 
-def html_report(res) -> str:
-    """The HTML text of a report on a SimulationResult."""
+def _difference_section(diff) -> str:
+    import matplotlib.pyplot as plt
+
+    nat = diff.national
+    measures = list(dict.fromkeys(nat.columns.get_level_values(0)))
+    fig, axes = plt.subplots(1, len(measures), figsize=(3.6 * len(measures), 3.4), layout="constrained", squeeze=False)
+    for ax, m in zip(axes[0], measures):
+        years = list(nat.index)
+        ax.fill_between(years, nat[(m, "low")], nat[(m, "high")], alpha=0.3, label="95% Monte Carlo interval")
+        ax.plot(years, nat[(m, "difference")], marker=".", label="difference")
+        ax.axhline(0, color="black", linewidth=0.6)
+        ax.set_title(m, fontsize=9)
+        ax.tick_params(labelsize=8)
+    axes[0][0].legend(fontsize=7)
+    last = int(nat.index[-1])
+    measure = "saldo" if "saldo" in diff.by_municipality.columns.get_level_values(0) else "algemene uitkering"
+    top = diff.summary(last, measure=measure, n=20)
+    shared = ", ".join(diff.shared) or "none"
+    text = (f"<p>{html.escape(diff.a)} − {html.escape(diff.b)}, both with seed {diff.seed} and {diff.paths:,} paths: "
+            "common random numbers, so path <i>p</i> of both runs sees the same draws of every shock they share "
+            f"({html.escape(shared)})"
+            + (f"; drawn for one scenario only: {html.escape(', '.join(diff.not_shared))}" if diff.not_shared else "")
+            + f". The 95% Monte Carlo intervals come from {diff.groups} replicate pairs of {diff.group_paths:,} paths "
+            "(docs/difference.md). Amounts in EUR mln; the share in deficit as a fraction of municipalities; "
+            "artikel-12 signals as an expected number of municipalities.</p>")
+    return (text + _png(fig) + _table(nat)
+            + f"<p>The 20 municipalities whose mean {measure} changes most in {last} (euros a year; significant: "
+            "the 95% interval excludes zero):</p>" + _table(top))
+
+
+def html_report(res, baseline=None) -> str:
+    """The HTML text of a report on a SimulationResult; with ``baseline`` (a run of another
+    scenario with the same seed and paths) a section on the paired difference."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -143,6 +181,11 @@ def html_report(res) -> str:
         gp.result_fan(res, worst, output="saldo", ax=ax, per_inhabitant=True)
         sections.append(("Fan charts", _png(fig)))
         sections.append(("Top risk", _table(top)))
+    if baseline is not None:
+        from .difference import difference
+
+        diff = difference(res, baseline, progress=False)
+        sections.append((f"Against {baseline.scenario.name}", _difference_section(diff)))
     sections.append(("Fund against netto lasten", _scan_section(res)))
     if res.social_balance is not None:
         sb = res.social_balance
@@ -169,13 +212,20 @@ def html_report(res) -> str:
     )
 
 
-def write_report(res, out: str | Path) -> Path:
-    """Write ``report.html`` (self-contained) or ``report.xlsx`` (tables) atomically."""
+def write_report(res, out: str | Path, baseline=None) -> Path:
+    """Write ``report.html`` (self-contained) or ``report.xlsx`` (tables) atomically; with
+    ``baseline`` (a run with the same seed and paths) the paired difference is added."""
     target = check_output(out, suffixes=REPORT_FORMATS)
     if target.suffix.lower() == ".html":
-        text = html_report(res)
+        text = html_report(res, baseline)
         return atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
     sheets = dict(result_tables(res))
+    if baseline is not None:
+        from .difference import difference
+
+        diff = difference(res, baseline, progress=False)
+        sheets[f"vs {baseline.scenario.name}"[:31]] = _flat(diff.national)
+        sheets["difference by municipality"] = _flat(diff.by_municipality).reset_index()
     bal, _ = _scan(res)
     if bal is not None:
         sheets["scan national"] = bal.national
