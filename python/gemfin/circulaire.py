@@ -456,7 +456,7 @@ def _check_volume_ratios(path: Path, values: np.ndarray, codes: list[str], rate_
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(others > 0, (values / inw[:, None]) / others, 0.0)
     if ratio.max() > MAX_VOLUME_RATIO:
-        i, j = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
+        i, j = (int(x) for x in np.unravel_index(int(np.argmax(ratio)), ratio.shape))
         raise DataError(
             f"{path}, line {line_numbers[i]}, municipality {codes[i]}, column {rate_codes[j]!r}: volume "
             f"{values[i, j]:,.6g} is {ratio[i, j]:,.3g} times the volume per inhabitant of the other municipalities; "
@@ -490,7 +490,7 @@ def _check_item_amounts(path: Path, items: pd.DataFrame, inhabitants: pd.Series)
     per_inh = items.abs().div(inhabitants, axis=0)
     values = per_inh.to_numpy()
     if values.size and values.max() > MAX_ITEM_PER_INHABITANT:
-        i, j = np.unravel_index(int(np.argmax(values)), values.shape)
+        i, j = (int(x) for x in np.unravel_index(int(np.argmax(values)), values.shape))
         code, item = per_inh.index[i], per_inh.columns[j]
         raise DataError(
             f"{path}, municipality {code}, column {item!r}: EUR {items.loc[code, item]:,.6g} is EUR "

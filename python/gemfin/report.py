@@ -69,7 +69,7 @@ def _png(fig) -> str:
 def _flat(df: pd.DataFrame) -> pd.DataFrame:
     """Two-level columns (measure, statistic) as one level, for a workbook."""
     out = df.copy()
-    out.columns = [f"{m}: {s}" for m, s in df.columns]
+    out.columns = [f"{col[0]}: {col[1]}" for col in df.columns]
     return out
 
 
