@@ -1,5 +1,6 @@
 # The README's two commands. Both work on a fresh Debian 12 machine as root:
-#   make run   set up everything, then allocate the newest shipped circulaire
+#   make run   set up everything, then the main job: allocate the newest shipped circulaire and
+#              stress-test the baseline (10,000 paths) with its report
 #   make test  set up everything, then run every C++ test (ctest) and Python test (pytest)
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
@@ -55,8 +56,10 @@ $(STAMP_INSTALL): $(STAMP_VENV) pyproject.toml $(CXX_SOURCES)
 	@touch $@
 
 run: setup
-	@mkdir -p $(OUT)
-	$(VENV)/bin/gemfin allocate --out $(OUT)/allocation.xlsx
+	@SECONDS=0; \
+	$(VENV)/bin/gemfin allocate --out $(OUT)/allocation.xlsx && \
+	$(VENV)/bin/gemfin report baseline --paths 10000 --seed 1 --out $(OUT)/baseline-report.html && \
+	echo "make run: the main job took $$SECONDS s; open $(OUT)/baseline-report.html in a browser"
 
 cpp-test: $(STAMP_APT)
 	cmake -S . -B $(CPP_BUILD) -G Ninja -DGEMFIN_PYTHON=OFF -DGEMFIN_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null

@@ -579,7 +579,15 @@ def _cmd_report(args) -> None:
 
         base = simulate(base_scen, paths=args.paths, seed=args.seed, progress=not args.no_progress)
         _check_pair(res, base)
-    print(f"gemfin report {res.scenario.name}: written {write_report(res, args.out, base)}")
+    written = write_report(res, args.out, base)
+    if res.finances is not None:
+        nat = res.finances.national()
+        first, last = nat.index[0], nat.index[-1]
+        print(f"gemfin report {res.scenario.name} ({args.paths:,} paths, seed {args.seed}): share of municipalities in "
+              f"deficit {nat['share in deficit mean'].iloc[0]:.2f} ({first}) → {nat['share in deficit mean'].iloc[-1]:.2f} "
+              f"({last}); expected artikel-12 signals {nat['expected artikel-12 signals'].iloc[0]:.1f} ({first}) → "
+              f"{nat['expected artikel-12 signals'].iloc[-1]:.1f} ({last})")
+    print(f"gemfin report {res.scenario.name}: written {written}")
 
 
 def balance_available(scen) -> bool:
