@@ -81,14 +81,17 @@ def boundary_codes() -> dict[str, frozenset[str]]:
 
 
 def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, unit: str = "",
-                     diverging: bool | None = None, cmap: str | None = None, robust: bool = True):
+                     diverging: bool | None = None, cmap: str | None = None, robust: bool = True,
+                     percent: bool | None = None):
     """Choropleth of a per-municipality quantity (index: CBS codes like GM0014).
 
     ``diverging`` (default: when the values have both signs) uses a red-blue scale centred on
     zero, negative red, as for herverdeeleffecten; otherwise a sequential scale. ``robust``
-    (default) ends the scale at the 98th percentile (of |value| when diverging) and says in
-    the legend how many municipalities lie beyond it. Province borders on top; municipalities
-    without a value are grey.
+    (default) ends the scale at the 98th percentile (of |value| when diverging) and says
+    under the map how many municipalities lie beyond it. ``percent`` (default: when ``unit``
+    is a probability or share and the values lie in [0, 1]) labels the scale in percent and
+    colours it from white to red. Province borders on top; municipalities without a value
+    are grey.
     """
     if not isinstance(values, pd.Series):
         raise InputError("municipality_map expects a pandas Series indexed by CBS codes (GM0014)")
@@ -108,8 +111,12 @@ def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, un
         raise InputError(f"municipality_map: no boundary for {unknown[:5]}; boundaries are shipped for the divisions "
                          f"of {', '.join(d for _, d in MUNICIPAL_BOUNDARIES)}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 8))
+        _, ax = plt.subplots(figsize=(7, 8), layout="constrained")
     lo, hi = float(v.min()), float(v.max())
+    if percent is None:
+        percent = unit.lower().startswith(("probability", "share", "p(")) and 0.0 <= lo and hi <= 1.0
+    if percent and cmap is None and not diverging:
+        cmap = "Reds"
     if diverging is None:
         diverging = lo < 0 < hi
     finite = v[np.isfinite(v)].to_numpy()
@@ -138,18 +145,28 @@ def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, un
     ax.add_collection(prov)
     ax.autoscale_view()
     ax.set_aspect(1.6)  # about 1/cos(52°): keeps the Netherlands' shape in lon/lat
-    ax.set_axis_off()
+    # no frame or ticks, but keep the x label: it carries the note on a clipped scale
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cm)
     extend = {(False, False): "neither", (True, False): "min", (False, True): "max", (True, True): "both"}
     cb = ax.figure.colorbar(sm, ax=ax, shrink=0.6, extend=extend[(below > 0, above > 0)])
-    label = unit
+    fmt = (lambda x: f"{100 * x:.3g}%") if percent else (lambda x: f"{x:,.4g}")
+    if percent:
+        from matplotlib.ticker import PercentFormatter
+
+        cb.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    cb.set_label(unit + (" (%)" if percent and "%" not in unit else ""))
     if below or above:
-        label += (f"\nscale clipped at {norm.vmin:,.4g} … {norm.vmax:,.4g} ({ROBUST_PERCENTILE:g}th percentile"
-                  f"{' of |value|' if diverging else 's'}); {below + above} municipalities beyond, "
-                  f"extremes {lo:,.4g} … {hi:,.4g}")
-    cb.set_label(label)
+        note = (f"Scale clipped at {fmt(norm.vmin)} … {fmt(norm.vmax)} ({ROBUST_PERCENTILE:g}th percentile"
+                f"{' of |value|' if diverging else 's'}); {below + above} municipalities beyond, extremes "
+                f"{fmt(lo)} … {fmt(hi)}.")
+        ax.set_xlabel(textwrap.fill(note, 80), fontsize=8)
+        ax.xaxis.label.set_visible(True)
     if title:
-        ax.set_title(title)
+        ax.set_title(textwrap.fill(title, 60))
     ax.gemfin_data = pd.DataFrame({"value": v}).assign(colour=[cm(norm(x)) for x in v])
     ax.gemfin_norm = norm
     return ax
@@ -230,33 +247,39 @@ def _row(result, code: str) -> int:
 
 def allocation_waterfall(before, after, code: str, by: str = "cluster", *, top: int = 8, ax=None):
     """Why does a municipality's algemene uitkering change between two allocations? Bars per
-    cluster (``by="cluster"``) or per maatstaf (``by="maatstaf"``; the largest ``top``, the
-    rest summed), from the first total to the second."""
+    cluster (``by="cluster"``) or per maatstaf (``by="maatstaf"``), from the first total to the
+    second. Per maatstaf, each bar is the change of volume × bedrag at the first
+    uitkeringsfactor, and one bar is the change of the uitkeringsfactor itself (on every
+    maatstaf but the OZB). At least ``top`` bars are shown, more until the remaining ones
+    together ("other, N maatstaven") are smaller than the smallest bar shown."""
     if code not in before.algemene_uitkering.index:
         raise InputError(f"unknown municipality {code!r}")
     if by == "cluster":
         steps = (after.by_cluster.loc[code] - before.by_cluster.loc[code])
     elif by == "maatstaf":
-        steps = _maatstaf_amounts(after, code).sub(_maatstaf_amounts(before, code), fill_value=0.0)
-        names = pd.concat([before.circulaire.maatstaven["name"], after.circulaire.maatstaven["name"]])
-        names = names[~names.index.duplicated(keep="last")]
-        steps.index = [str(names.get(c, c)) for c in steps.index]  # "jongeren", not "jong"
+        steps = _maatstaf_steps(before, after, code)
     else:
         raise InputError(f"by must be 'cluster' or 'maatstaf', got {by!r}")
     steps = steps[steps.abs() > 0.5].sort_values(key=np.abs, ascending=False)
-    if len(steps) > top:
-        steps = pd.concat([steps.iloc[:top], pd.Series({"other": steps.iloc[top:].sum()})])
+    shown = min(top, len(steps))
+    while shown < min(len(steps), 3 * top) and abs(steps.iloc[shown:].sum()) >= abs(steps.iloc[shown - 1]):
+        shown += 1
+    if shown < len(steps):
+        rest = len(steps) - shown
+        steps = pd.concat([steps.iloc[:shown], pd.Series({f"other, {rest} {by}s" if by == "cluster" else
+                                                          f"other, {rest} maatstaven": steps.iloc[shown:].sum()})])
     start, end = before.algemene_uitkering[code], after.algemene_uitkering[code]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4.5))
-    labels = [f"before: {before.circulaire.id}"] + [str(s) for s in steps.index] + [f"after: {after.circulaire.id}"]
+        _, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    labels = [f"before: {before.circulaire.id}"] + [textwrap.shorten(str(s), 34, placeholder="…") for s in steps.index] \
+        + [f"after: {after.circulaire.id}"]
     # Running totals after each step: the bars span them, so the axis must too.
     totals = start + np.concatenate([[0.0], np.cumsum(steps.to_numpy())])
     ax.bar(0, start / 1e6, color="grey")
     for i, d in enumerate(steps.to_numpy(), start=1):
         ax.bar(i, d / 1e6, bottom=totals[i - 1] / 1e6, color=GAIN if d > 0 else LOSS)
     ax.bar(len(labels) - 1, end / 1e6, color="grey")
-    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
     ax.set_ylabel("EUR mln (axis does not start at zero)")
     lo, hi = min(totals.min(), end) / 1e6, max(totals.max(), end) / 1e6
     pad = 0.15 * (hi - lo) or 0.05 * abs(hi) or 1.0
@@ -264,32 +287,45 @@ def allocation_waterfall(before, after, code: str, by: str = "cluster", *, top: 
     name = before.circulaire.municipalities.loc[code, "name"]
     ax.set_title(f"{name}: algemene uitkering {(end - start) / 1e6:+,.1f} mln\n"
                  f"{before.circulaire.label} → {after.circulaire.label}", fontsize=10)
-    ax.figure.tight_layout()
     ax.gemfin_data = pd.DataFrame({"change": steps})
     ax.gemfin_data.attrs.update(start=start, end=end, running_totals=totals)
     return ax
 
 
-def _maatstaf_amounts(alloc, code: str) -> pd.Series:
-    circ = alloc.circulaire
-    rate = circ.rates.sum(axis=1)
-    factor = np.where(circ.maatstaven["is_ozb"], 1.0, alloc.uitkeringsfactor)
-    return (circ.volumes.loc[code] * rate * factor).rename(None)
+def _maatstaf_steps(before, after, code: str) -> pd.Series:
+    """The change of a municipality's AU per maatstaf at the first uitkeringsfactor (named by
+    the maatstaf's name), plus the change of the uitkeringsfactor; they add up to the change."""
+    b, a = before.circulaire, after.circulaire
+    amount_b = (b.volumes.loc[code] * b.rates.sum(axis=1)).rename(None)
+    amount_a = (a.volumes.loc[code] * a.rates.sum(axis=1)).rename(None)
+    ozb = pd.concat([b.maatstaven["is_ozb"], a.maatstaven["is_ozb"]])
+    ozb = ozb[~ozb.index.duplicated(keep="last")]
+    factor = pd.Series(np.where(ozb, 1.0, before.uitkeringsfactor), index=ozb.index)
+    steps = amount_a.sub(amount_b, fill_value=0.0) * factor.reindex(amount_a.index.union(amount_b.index))
+    names = pd.concat([b.maatstaven["name"], a.maatstaven["name"]])
+    names = names[~names.index.duplicated(keep="last")]
+    steps.index = [str(names.get(c, c)) for c in steps.index]  # "jongeren", not "jong"
+    steps = steps.groupby(level=0, sort=False).sum()
+    uf_change = float((amount_a[~ozb.reindex(amount_a.index).to_numpy()]).sum()) * (after.uitkeringsfactor
+                                                                                  - before.uitkeringsfactor)
+    label = f"uitkeringsfactor {before.uitkeringsfactor:.4f} → {after.uitkeringsfactor:.4f}"
+    return pd.concat([steps, pd.Series({label: uf_change})])
 
 
 def winners_losers(comparison, *, fig=None):
     """Herverdeeleffect per inhabitant by size class (box plot) and by province (mean bar),
     and the phase-in path of the five largest losers and gainers."""
     if fig is None:
-        fig = plt.figure(figsize=(12, 4))
+        fig = plt.figure(figsize=(13, 4.5), layout="constrained")
     axes = fig.subplots(1, 3)
     pi = comparison.per_inhabitant
     m = comparison.baseline.circulaire.municipalities
     classes = list(m["size_class"].cat.categories)
     axes[0].boxplot([pi[m["size_class"] == c].to_numpy() for c in classes], tick_labels=classes)
     axes[0].axhline(0, color="black", linewidth=0.5)
-    axes[0].set_title("Per inhabitant by size class")
+    axes[0].set_title("Per inhabitant by size class (inhabitants)")
     axes[0].set_ylabel("EUR per inhabitant")
+    axes[0].tick_params(axis="x", labelrotation=45, labelsize=8)
     prov = comparison.by_province["effect per inhabitant (EUR)"].sort_values()
     axes[1].barh(prov.index, prov.to_numpy(), color=[LOSS if x < 0 else GAIN for x in prov])
     axes[1].set_title("Per inhabitant by province")
@@ -300,7 +336,6 @@ def winners_losers(comparison, *, fig=None):
     axes[2].axhline(0, color="black", linewidth=0.5)
     axes[2].set_title("Phase-in (EUR per inhabitant)")
     axes[2].legend(fontsize=6, ncol=2)
-    fig.tight_layout()
     fig.gemfin_data = pd.DataFrame({"per_inhabitant": pi, "size_class": m["size_class"], "province": m["province"]})
     return fig
 

@@ -159,7 +159,9 @@ def html_report(res, baseline=None) -> str:
     sections.append(("Summary", f"<p>{html.escape(scen.description)}</p>" + _table(summary)))
     fig, ax = plt.subplots(figsize=(7, 4))
     gp.result_fan(res, None, ax=ax)
-    sections.append(("Algemene uitkering", _png(fig) + _table(res.national()["budget"].div(1e6).round(1))))
+    sections.append(("Algemene uitkering", _png(fig) + "<p>The algemene uitkering nationally per year, EUR mln "
+                     "(mean, standard deviation and quantiles over the paths).</p>"
+                     + _table(res.national()["budget"].div(1e6).round(1))))
     if res.finances is not None:
         f = res.finances
         fig, ax = plt.subplots(figsize=(7, 8))
@@ -171,16 +173,28 @@ def html_report(res, baseline=None) -> str:
             plt.close(fig)
             sections.append(("Maps", f"<p>No map: {html.escape(str(exc))}</p>"))
         share = f.national()
-        fig, ax = plt.subplots(figsize=(7, 4))
-        ax.plot(list(share.index), share["share in deficit mean"], marker=".")
-        ax.set_ylabel("share of municipalities in deficit")
+        sd = f.share_deficit
+        fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+        years = list(sd.index)
+        ax.fill_between(years, sd["q5"], sd["q95"], color="tab:red", alpha=0.2, linewidth=0, label="5–95% of paths")
+        ax.fill_between(years, sd["q25"], sd["q75"], color="tab:red", alpha=0.35, linewidth=0, label="25–75% of paths")
+        ax.plot(years, sd["mean"], color="tab:red", marker=".", label="mean")
+        ax.set_ylim(0, max(0.5, float(sd["q95"].max()) * 1.1))
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_ylabel("municipalities in deficit")
+        ax.set_title("Share of municipalities with a deficit (exploitatiesaldo < 0)", fontsize=10)
+        ax.legend(fontsize=8, loc="upper left")
         sections.append(("Deficits nationally", _png(fig) + _table(share)))
         top = f.risk_table(n=25)
         worst = top.index[0]
         fig, ax = plt.subplots(figsize=(7, 4))
         gp.result_fan(res, worst, output="saldo", ax=ax, per_inhabitant=True)
         sections.append(("Fan charts", _png(fig)))
-        sections.append(("Top risk", _table(top)))
+        sections.append((f"Top risk in {last}", "<p>The 25 municipalities most at risk in the last projected year, "
+                         "ranked by the probability that their reserves are exhausted; saldo and expected shortfall "
+                         "in EUR per inhabitant.</p>" + _table(top)))
     if baseline is not None:
         from .difference import difference
 

@@ -106,7 +106,7 @@ def test_html_report_contains_its_sections(tmp_path):
 
     p = Sections()
     p.feed(text)
-    assert {"Summary", "Maps", "Fan charts", "Top risk", "Deficits nationally"} <= set(p.h2)
+    assert {"Summary", "Maps", "Fan charts", "Top risk in 2035", "Deficits nationally"} <= set(p.h2)
     assert p.images >= 4  # embedded, no external files
     xlsx = tmp_path / "report.xlsx"
     assert main(["report", str(PROPOSALS.parent / "baseline.yaml"), "--paths", "200", "--out", str(xlsx),
