@@ -125,15 +125,15 @@ class Allocation:
         """A compact table: national totals (EUR mln) and the per-inhabitant spread."""
         pi = self.per_inhabitant["algemene_uitkering"]
         rows = {
-            "uitkeringsfactor": self.uitkeringsfactor,
+            "uitkeringsfactor (factor)": self.uitkeringsfactor,
             "algemene uitkering (EUR mln)": self.au_total / 1e6,
             "SIUDU (EUR mln)": self.siudu.sum() / 1e6,
             "gemeentefonds (EUR mln)": self.gemeentefonds.sum() / 1e6,
-            "inhabitants": self.inhabitants.sum(),
-            "AU per inhabitant, national (EUR)": self.au_total / self.inhabitants.sum(),
-            "AU per inhabitant, median (EUR)": pi.median(),
-            "AU per inhabitant, min (EUR)": pi.min(),
-            "AU per inhabitant, max (EUR)": pi.max(),
+            "inhabitants (persons)": self.inhabitants.sum(),
+            "AU per inhabitant, national (EUR per inhabitant)": self.au_total / self.inhabitants.sum(),
+            "AU per inhabitant, median (EUR per inhabitant)": pi.median(),
+            "AU per inhabitant, min (EUR per inhabitant)": pi.min(),
+            "AU per inhabitant, max (EUR per inhabitant)": pi.max(),
         }
         return pd.DataFrame({"value": pd.Series(rows)})
 

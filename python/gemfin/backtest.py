@@ -65,10 +65,14 @@ class BacktestResult:
     information: InformationSet | None = field(repr=False, default=None)
 
     def predictions_table(self) -> pd.DataFrame:
-        """``predictions.csv``: gm_code, year, p_deficit, saldo_mean, saldo_q5, saldo_q50, saldo_q95."""
-        cols = ["p_deficit", "saldo_mean", "saldo_q5", "saldo_q50", "saldo_q95"]
+        """``predictions.csv``: gm_code, name, year, the planned saldo of the begroting
+        (saldo_begroting), the forecast (p_deficit, saldo_mean, saldo_q5, saldo_q50, saldo_q95)
+        and, where the jaarrekening is in the data, the realised saldo (saldo_realised); euros."""
+        cols = ["name", "saldo_begroting", "p_deficit", "saldo_mean", "saldo_q5", "saldo_q50", "saldo_q95"]
+        if "saldo_realised" in self.predictions.columns:
+            cols.append("saldo_realised")
         out = self.predictions[cols].reset_index()
-        out.insert(1, "year", self.target_year)
+        out.insert(2, "year", self.target_year)
         return out
 
     def _repr_html_(self) -> str:

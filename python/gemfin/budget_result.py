@@ -90,6 +90,7 @@ class BudgetResult:
         if self.kengetallen is not None:
             df = df.join(self.kengetallen.add_prefix("kengetal "))
         df.attrs["year"] = year
+        df.attrs["base"] = self.base  # the filing the kengetallen are from, e.g. "begroting 2025"
         return df
 
     def risk_table(self, year: int | None = None, n: int = 25, by: str = "P(reserves exhausted)") -> pd.DataFrame:

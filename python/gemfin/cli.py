@@ -346,7 +346,9 @@ def _cmd_balance(args) -> None:
         about = record(command="gemfin balance", circulaire=cid, filing=bal.filing, overhead=bal.overhead_key,
                        threshold_eur_per_inhabitant=bal.threshold, notes=" | ".join(bal.notes),
                        balance="allocation − netto lasten, euros; per_inhabitant in EUR per inhabitant")
-        sheets = {"per municipality": bal.to_frame(), **{k: v for k, v in bal.tables().items() if k != "per municipality"}}
+        # the long table (one row per municipality and cluster) first; the provenance goes to "about"
+        sheets = {"per municipality": bal.to_frame(),
+                  **{k: v for k, v in bal.tables().items() if k not in ("per municipality", "about")}}
         for path in write_tables(args.out, sheets, about):
             print(f"  written: {path}")
 

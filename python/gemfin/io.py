@@ -6,8 +6,10 @@
   expected, a read-only directory, an unknown extension) before any long work, and creates
   missing folders on the way.
 - For people: Excel sheets with units in the headers, number formats, a frozen header row,
-  autofilter and fitted widths, plus an "about" sheet with the provenance. CSV stays
-  machine-readable: UTF-8, comma separators, dot decimals, no thousands separators.
+  autofilter and fitted widths, a "definitions" sheet (every column: meaning, unit, formula or
+  source) and an "about" sheet with the provenance. CSV stays machine-readable: UTF-8 with a
+  byte-order mark (so that Excel on Windows reads accents), comma separators, dot decimals, no
+  thousands separators.
 """
 
 from __future__ import annotations
@@ -164,6 +166,15 @@ def _fit_sheet(ws, df: pd.DataFrame) -> None:
         # Wide enough for the values and the header's longest word; long headers wrap.
         longest_word = max((len(w) for w in str(col).split()), default=8)
         ws.column_dimensions[letter].width = min(max(width, longest_word + 2, 10, min(len(str(col)), 24) + 2), 60)
+    if "item" in df.columns:  # an item/value table: each row's unit is in its item's label
+        item_col = list(df.columns).index("item")
+        for i, item in enumerate(df["item"], start=2):
+            fmt = number_format(str(item))
+            if fmt is None:
+                continue
+            for j, col in enumerate(df.columns, start=1):
+                if j - 1 != item_col and number_format(col) is None and pd.api.types.is_numeric_dtype(df[col]):
+                    ws.cell(row=i, column=j).number_format = fmt
     ws.row_dimensions[1].height = 45
     # Freeze the header row and the identifying columns (code, name) before the figures.
     frozen = 1 + sum(1 for c in list(df.columns)[:2] if number_format(c) is None and not
@@ -191,6 +202,14 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: 
                 flat = flat_table(df)
                 flat.to_excel(xw, sheet_name=name[:31], index=False)
                 _fit_sheet(xw.sheets[name[:31]], flat)
+            from .definitions import definitions_table
+
+            defs = definitions_table({name[:31]: flat_table(df) for name, df in sheets.items()})
+            defs.to_excel(xw, sheet_name="definitions", index=False)
+            ws = xw.sheets["definitions"]
+            for letter, width in zip("ABCDE", (24, 48, 70, 20, 70)):
+                ws.column_dimensions[letter].width = width
+            ws.freeze_panes = "A2"
             info = about_table(about)
             info.to_excel(xw, sheet_name="about", index=False)
             ws = xw.sheets["about"]
@@ -202,9 +221,11 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: 
 
 
 def write_csv(path: str | Path, df: pd.DataFrame) -> Path:
-    """A machine-readable CSV (UTF-8, comma, dot decimals, index as leading column)."""
+    """A machine-readable CSV (comma, dot decimals, index as leading column) in UTF-8 with a
+    byte-order mark: Excel on Windows then reads "Fryslân" as written, and pandas, R and
+    Python's csv module with ``encoding="utf-8-sig"`` skip the mark."""
     flat = flat_table(df)
-    return atomic_write(path, lambda p: flat.to_csv(p, index=False, encoding="utf-8"))
+    return atomic_write(path, lambda p: flat.to_csv(p, index=False, encoding="utf-8-sig"))
 
 
 def write_json(path: str | Path, doc: Mapping[str, object]) -> Path:

@@ -55,9 +55,10 @@ def _budget_columns(s: pd.DataFrame, year: int, quantiles) -> pd.DataFrame:
     out[f"P(artikel 12 signal {year}) (probability)"] = s["P(artikel 12 signal)"]
     out[f"net shock effect {year} (EUR)"] = s["net shock effect"]
     out[f"reserves {year} mean (EUR)"] = s["reserves mean"]
+    base = s.attrs.get("base", "")
     for col in s.columns:
-        if col.startswith("kengetal "):
-            out[f"{col} (fraction)"] = s[col]
+        if col.startswith("kengetal "):  # BBV kengetallen of the base filing, not of the projected year
+            out[f"{col}, {base} (fraction)" if base else f"{col} (fraction)"] = s[col]
     return out.rename_axis("CBS code")
 
 

@@ -225,8 +225,11 @@ def test_cli_writes_the_named_files(tmp_path, capsys):
     out = tmp_path / "bt"
     assert main(["backtest", "--target-year", "2020", "--paths", "1,000", "--seed", "2", "--out", str(out)]) == 0
     pred = pd.read_csv(out / "predictions.csv")
-    assert list(pred.columns) == ["gm_code", "year", "p_deficit", "saldo_mean", "saldo_q5", "saldo_q50", "saldo_q95"]
+    assert list(pred.columns) == ["gm_code", "name", "year", "saldo_begroting", "p_deficit", "saldo_mean", "saldo_q5",
+                                  "saldo_q50", "saldo_q95", "saldo_realised"]
     assert (pred["year"] == 2020).all() and len(pred) == 355
+    assert pred.set_index("gm_code").loc["GM0014", "name"] == "Groningen"
+    assert pred["saldo_realised"].notna().sum() > 300 and pred["saldo_begroting"].notna().all()
     nat = pd.read_csv(out / "national.csv")
     assert list(nat.columns) == ["year", "share_deficit_mean", "share_deficit_q5", "share_deficit_q95"]
     sc = pd.read_csv(out / "scores.csv")
