@@ -81,7 +81,7 @@ class Allocation:
                 self.algemene_uitkering,
                 self.siudu_by_type.add_prefix("siudu "),
                 self.gemeentefonds,
-                self.per_inhabitant.add_suffix(" per inwoner"),
+                self.per_inhabitant.add_suffix(" per inhabitant"),
             ],
             axis=1,
         )

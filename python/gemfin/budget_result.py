@@ -77,8 +77,8 @@ class BudgetResult:
                            "saldo mean": self.saldo_mean[:, t], "saldo sd": self.saldo_sd[:, t]}, index=m.index)
         for k, q in enumerate(self.quantiles):
             df[f"saldo {quantile_name(q)}"] = self.saldo_quantiles[:, t, k]
-        df["saldo mean per inwoner"] = df["saldo mean"] / inw
-        df["expected shortfall 5% per inwoner"] = self.shortfall[:, t] / inw
+        df["saldo mean per inhabitant"] = df["saldo mean"] / inw
+        df["expected shortfall 5% per inhabitant"] = self.shortfall[:, t] / inw
         df["P(deficit)"] = self.p_deficit[:, t]
         df["P(reserves exhausted)"] = self.p_exhausted[:, t]
         df["P(artikel 12 signal)"] = self.p_art12[:, t]
@@ -86,7 +86,7 @@ class BudgetResult:
         df["reserves mean"] = self.reserves_mean[:, t]
         if self.response_mean is not None:
             df["measures mean"] = self.response_mean[:, t]
-            df["measures per inwoner"] = self.response_mean[:, t] / inw
+            df["measures per inhabitant"] = self.response_mean[:, t] / inw
         if self.kengetallen is not None:
             df = df.join(self.kengetallen.add_prefix("kengetal "))
         df.attrs["year"] = year
@@ -103,9 +103,9 @@ class BudgetResult:
         if by not in s.columns:
             raise InputError(f"cannot rank by {by!r}; expected one of {list(s.columns)}")
         cols = ["name", "province", "P(reserves exhausted)", "P(deficit)", "P(artikel 12 signal)",
-                "saldo mean per inwoner", "expected shortfall 5% per inwoner"]
+                "saldo mean per inhabitant", "expected shortfall 5% per inhabitant"]
         ranked = s.assign(_code=s.index).sort_values(
-            [by, "expected shortfall 5% per inwoner", "saldo mean per inwoner", "_code"],
+            [by, "expected shortfall 5% per inhabitant", "saldo mean per inhabitant", "_code"],
             ascending=[False, True, True, True], kind="mergesort")
         return ranked[cols].head(n)
 
@@ -121,7 +121,7 @@ class BudgetResult:
             df["measures (EUR mln)"] = total
             df["of which belastingen (EUR mln)"] = total * self.tax_share
             df["of which spending (EUR mln)"] = total * (1.0 - self.tax_share)
-            df["measures per inwoner (EUR)"] = self.response_mean.sum(axis=0) / float(self.municipalities["inhabitants"].sum())
+            df["measures per inhabitant (EUR)"] = self.response_mean.sum(axis=0) / float(self.municipalities["inhabitants"].sum())
         return df
 
     def _repr_html_(self) -> str:

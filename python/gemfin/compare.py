@@ -51,7 +51,7 @@ class Comparison:
 
     @property
     def per_inhabitant(self) -> pd.Series:
-        return (self.herverdeeleffect / self.inhabitants).rename("herverdeeleffect per inwoner")
+        return (self.herverdeeleffect / self.inhabitants).rename("herverdeeleffect per inhabitant")
 
     @property
     def phase_in_per_inhabitant(self) -> pd.DataFrame:

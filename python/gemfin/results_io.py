@@ -26,7 +26,7 @@ def _allocation_table(res) -> pd.DataFrame:
                         f"algemene uitkering {year} sd (EUR)": s["sd"]})
     for q in res.quantiles:
         out[f"algemene uitkering {year} {quantile_name(q)} (EUR)"] = s[quantile_name(q)]
-    out[f"algemene uitkering {year} mean per inhabitant (EUR per inhabitant)"] = s["mean per inwoner"]
+    out[f"algemene uitkering {year} mean per inhabitant (EUR per inhabitant)"] = s["mean per inhabitant"]
     out[f"change in mean {base}–{year} (%)"] = s["change vs base (%)"]
     out[f"P(algemene uitkering {year} below {base}) (probability)"] = s["p_below_base"]
     return out.rename_axis("CBS code")
@@ -48,8 +48,8 @@ def _budget_columns(s: pd.DataFrame, year: int, quantiles) -> pd.DataFrame:
     out[f"saldo {year} sd (EUR)"] = s["saldo sd"]
     for q in quantiles:
         out[f"saldo {year} {quantile_name(q)} (EUR)"] = s[f"saldo {quantile_name(q)}"]
-    out[f"saldo {year} mean per inhabitant (EUR per inhabitant)"] = s["saldo mean per inwoner"]
-    out[f"expected shortfall 5% {year} per inhabitant (EUR per inhabitant)"] = s["expected shortfall 5% per inwoner"]
+    out[f"saldo {year} mean per inhabitant (EUR per inhabitant)"] = s["saldo mean per inhabitant"]
+    out[f"expected shortfall 5% {year} per inhabitant (EUR per inhabitant)"] = s["expected shortfall 5% per inhabitant"]
     out[f"P(deficit {year}) (probability)"] = s["P(deficit)"]
     out[f"P(reserves exhausted by {year}) (probability)"] = s["P(reserves exhausted)"]
     out[f"P(artikel 12 signal {year}) (probability)"] = s["P(artikel 12 signal)"]
@@ -69,8 +69,8 @@ def _risk_table(f, year: int) -> pd.DataFrame:
         f"P(reserves exhausted by {year}) (probability)": r["P(reserves exhausted)"],
         f"P(deficit {year}) (probability)": r["P(deficit)"],
         f"P(artikel 12 signal {year}) (probability)": r["P(artikel 12 signal)"],
-        f"expected shortfall 5% {year} per inhabitant (EUR per inhabitant)": r["expected shortfall 5% per inwoner"],
-        f"saldo {year} mean per inhabitant (EUR per inhabitant)": r["saldo mean per inwoner"],
+        f"expected shortfall 5% {year} per inhabitant (EUR per inhabitant)": r["expected shortfall 5% per inhabitant"],
+        f"saldo {year} mean per inhabitant (EUR per inhabitant)": r["saldo mean per inhabitant"],
     }).set_index("rank")
 
 

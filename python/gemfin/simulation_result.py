@@ -67,7 +67,7 @@ class SimulationResult:
         return ["mean", "sd"] + [quantile_name(q) for q in self.quantiles] + ["p_below_base"]
 
     def to_xarray(self):
-        """xarray Dataset: ``algemene_uitkering`` and ``per_inwoner`` (municipality, year,
+        """xarray Dataset: ``algemene_uitkering`` and ``per_inhabitant`` (municipality, year,
         statistic); ``budget`` and ``uitkeringsfactor`` (year, statistic)."""
         import xarray as xr
 
@@ -85,7 +85,7 @@ class SimulationResult:
         ds = xr.Dataset(
             {
                 "algemene_uitkering": (("municipality", "year", "statistic"), au, {"units": "EUR"}),
-                "per_inwoner": (("municipality", "year", "statistic"), per,
+                "per_inhabitant": (("municipality", "year", "statistic"), per,
                                 {"units": "EUR per inhabitant of the base circulaire (p_below_base: probability)"}),
                 "budget": (("year", "statistic_national"), self.budget[nat_stats].to_numpy(), {"units": "EUR"}),
                 "uitkeringsfactor": (("year", "statistic_national"), self.uitkeringsfactor[nat_stats].to_numpy()),
@@ -101,7 +101,7 @@ class SimulationResult:
             ds = ds.assign_coords(statistic_saldo=["mean", "sd"] + q)
             ds["saldo"] = (("municipality", "year", "statistic_saldo"), saldo, {"units": "EUR"})
             inw = self.municipalities["inhabitants"].to_numpy()[:, None, None]
-            ds["saldo_per_inwoner"] = (("municipality", "year", "statistic_saldo"), saldo / inw,
+            ds["saldo_per_inhabitant"] = (("municipality", "year", "statistic_saldo"), saldo / inw,
                                        {"units": "EUR per inhabitant of the base circulaire"})
             for name, arr, unit in (("p_deficit", f.p_deficit, "probability"), ("p_reserves_exhausted", f.p_exhausted, "probability"),
                                     ("p_artikel12", f.p_art12, "probability"), ("expected_shortfall_5pct", f.shortfall, "EUR"),
@@ -124,7 +124,7 @@ class SimulationResult:
                            "mean": self.au_mean[:, t], "sd": self.au_sd[:, t]}, index=m.index)
         for k, q in enumerate(self.quantiles):
             df[quantile_name(q)] = self.au_quantiles[:, t, k]
-        df["mean per inwoner"] = df["mean"] / m["inhabitants"]
+        df["mean per inhabitant"] = df["mean"] / m["inhabitants"]
         df["change vs base (%)"] = 100 * (df["mean"] / df["AU base"] - 1)
         df["p_below_base"] = self.p_below_base[:, t]
         df.attrs["year"] = year
@@ -159,7 +159,7 @@ class SimulationResult:
                          f"{fin['expected share with exhausted reserves'].iloc[-1]:.0%}"))
         s = self.summary().sort_values("p_below_base", ascending=False).head(5)
         out = repr_html.fields("gemfin SimulationResult", rows) + repr_html.frame(
-            s[["name", "mean per inwoner", "change vs base (%)", "p_below_base"]], "Most likely to fall below base:")
+            s[["name", "mean per inhabitant", "change vs base (%)", "p_below_base"]], "Most likely to fall below base:")
         if self.finances is not None:
             out += repr_html.frame(self.finances.risk_table(n=5)[["name", "P(reserves exhausted)", "P(deficit)"]],
                                    f"Most at risk of exhausting reserves by {last}:")

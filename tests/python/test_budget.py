@@ -231,7 +231,8 @@ def test_run_writes_csv_excel_and_netcdf(tmp_path, capsys):
     assert ds.sizes["municipality"] == 342
     text = capsys.readouterr().out
     assert "share of municipalities in deficit" in text
-    assert main(["run", str(SCEN / "baseline.yaml"), "--paths", "10", "--out", str(tmp_path / "no" / "dir")]) == 2
+    (tmp_path / "a-file").write_text("")
+    assert main(["run", str(SCEN / "baseline.yaml"), "--paths", "10", "--out", str(tmp_path / "a-file" / "dir")]) == 2
 
 
 def test_baseline_realisation_parameters_are_the_calibrated_ones():

@@ -92,7 +92,7 @@ def test_response_closes_the_gap_and_reports_its_measures(runs):
     parts = nat["of which belastingen (EUR mln)"] + nat["of which spending (EUR mln)"]
     assert np.allclose(parts, nat["measures (EUR mln)"])
     s = with_rule.summary(last)
-    assert np.allclose(s["measures per inwoner"] * with_rule.municipalities["inhabitants"], s["measures mean"])
+    assert np.allclose(s["measures per inhabitant"] * with_rule.municipalities["inhabitants"], s["measures mean"])
     assert "measures (EUR mln)" not in without.national().columns
 
 
