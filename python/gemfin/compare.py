@@ -27,11 +27,12 @@ MAX_DEFAULT_PHASE_IN_YEARS = 30
 class Comparison:
     """Outcome of :func:`compare`.
 
-    herverdeeleffect: reform AU − baseline AU at full implementation, euros (sums to 0).
-    phase_in: euros of that effect allowed in each phase-in year (columns = years), after the
-        cumulative cap of ± cap·inhabitants. suppletie: phase_in − herverdeeleffect (paid
-        outside the uitkeringsfactor). phase_in_cost: Σ suppletie per year (the net cost of
-        the ingroeiregeling; not zero, because capping is not symmetric in euros).
+    - ``herverdeeleffect``: reform AU − baseline AU at full implementation, euros (sums to 0).
+    - ``phase_in``: euros of that effect allowed in each phase-in year (columns = years), after
+      the cumulative cap of ± cap·inhabitants.
+    - ``suppletie``: phase_in − herverdeeleffect (paid outside the uitkeringsfactor).
+    - ``phase_in_cost``: Σ suppletie per year (the net cost of the ingroeiregeling; not zero,
+      because capping is not symmetric in euros).
     """
 
     proposal: Proposal

@@ -35,7 +35,7 @@ DIVERGING = "RdBu"   # negative (loss) red, positive (gain) blue
 SEQUENTIAL = "viridis"
 LOSS = "#b2182b"     # the red end of RdBu
 GAIN = "#2166ac"     # the blue end of RdBu
-#: Colour scales end at this percentile of the values (of |value| for diverging scales) so one
+#: Colour scales end at this percentile of the values (of the absolute values for diverging scales) so one
 #: outlier does not flatten the rest; the legend says so and the colour bar gets an arrow.
 ROBUST_PERCENTILE = 98.0
 
@@ -87,7 +87,7 @@ def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, un
 
     ``diverging`` (default: when the values have both signs) uses a red-blue scale centred on
     zero, negative red, as for herverdeeleffecten; otherwise a sequential scale. ``robust``
-    (default) ends the scale at the 98th percentile (of |value| when diverging) and says
+    (default) ends the scale at the 98th percentile (of the absolute values when diverging) and says
     under the map how many municipalities lie beyond it. ``percent`` (default: when ``unit``
     is a probability or share and the values lie in [0, 1]) labels the scale in percent and
     colours it from white to red. Province borders on top; municipalities without a value

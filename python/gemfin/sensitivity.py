@@ -97,7 +97,7 @@ def one_at_a_time(scenario, ranges: Mapping[str, tuple[float, float]], output: O
                   seed: int = 1, threads: int | None = None, client=None, bins: int = DEFAULT_BINS,
                   progress=False) -> pd.DataFrame:
     """Tornado screening: the output at the scenario's own values and with each parameter at
-    its low and high value (others unchanged). Rows sorted by swing |high − low|; ``label``
+    its low and high value (others unchanged). Rows sorted by swing, the absolute difference of the outputs at high and low; ``label``
     names each parameter with its unit (:mod:`gemfin.parameter_names`), ``noise`` is the Monte
     Carlo standard error of the output at ``paths`` paths (from :data:`NOISE_SEEDS` seeds), and
     a GemfinWarning names the parameters whose swing is below it."""
