@@ -271,7 +271,7 @@ def allocation_waterfall(before, after, code: str, by: str = "cluster", *, top: 
     start, end = before.algemene_uitkering[code], after.algemene_uitkering[code]
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5), layout="constrained")
-    labels = [f"before: {before.circulaire.id}"] + [textwrap.shorten(str(s), 34, placeholder="…") for s in steps.index] \
+    labels = [f"before: {before.circulaire.id}"] + [textwrap.shorten(str(s), 48, placeholder="…") for s in steps.index] \
         + [f"after: {after.circulaire.id}"]
     # Running totals after each step: the bars span them, so the axis must too.
     totals = start + np.concatenate([[0.0], np.cumsum(steps.to_numpy())])
