@@ -112,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=_version_text())
     p.add_argument("--data", metavar="DIR", help="data directory (default: the shipped data; or $GEMFIN_DATA)")
+    p.add_argument("--lang", choices=("en", "nl"), default="en",
+                   help="language of workbook sheet names and headers (default en; nl: Dutch)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("circulaires", help="list the shipped circulaires (newest last)")
@@ -271,7 +273,7 @@ def _cmd_allocate(args) -> None:
     if args.out:
         about = record(command="gemfin allocate", circulaire=cid, uitkeringsfactor=alloc.uitkeringsfactor,
                        au_budget=args.au_budget)
-        for path in write_tables(args.out, alloc.tables(), about):
+        for path in write_tables(args.out, alloc.tables(), about, args.lang):
             print(f"  written: {path}")
 
 
@@ -309,7 +311,7 @@ def _cmd_compare(args) -> None:
     if args.out:
         about = record(command="gemfin compare", circulaire=cid, proposal=str(args.proposal),
                        proposal_name=cmp.proposal.name, yearly_caps=list(cmp.yearly_caps))
-        for path in write_tables(args.out, cmp.tables(), about):
+        for path in write_tables(args.out, cmp.tables(), about, args.lang):
             print(f"  written: {path}")
 
 
@@ -323,7 +325,7 @@ def _compare_fit(cmp, cid: str, args) -> None:
                        proposal_name=cmp.proposal.name, filing=fit.attrs["filing"],
                        columns="r2: inhabitant-weighted R² of the allocation per inhabitant against netto lasten per "
                                "inhabitant; mad: inhabitant-weighted mean |allocation − netto lasten|, EUR per inhabitant")
-        for path in write_tables(args.out, {"fit": fit.reset_index()}, about):
+        for path in write_tables(args.out, {"fit": fit.reset_index()}, about, args.lang):
             print(f"  written: {path}")
 
 
@@ -349,7 +351,7 @@ def _cmd_balance(args) -> None:
         # the long table (one row per municipality and cluster) first; the provenance goes to "about"
         sheets = {"per municipality": bal.to_frame(),
                   **{k: v for k, v in bal.tables().items() if k not in ("per municipality", "about")}}
-        for path in write_tables(args.out, sheets, about):
+        for path in write_tables(args.out, sheets, about, args.lang):
             print(f"  written: {path}")
 
 
@@ -474,7 +476,7 @@ def _cmd_run(args) -> None:
             res = simulate(scen, paths=args.paths, seed=args.seed, threads=args.threads,
                            progress=not args.no_progress, client=client, partitions=args.partitions,
                            balance=args.balance)
-    files = write_results(res, args.out)
+    files = write_results(res, args.out, args.lang)
     nat = res.national()
     last = res.years[-1]
     print(f"gemfin run {res.scenario.name}: {res.paths:,} paths, seed {res.seed}")
@@ -581,7 +583,7 @@ def _cmd_report(args) -> None:
 
         base = simulate(base_scen, paths=args.paths, seed=args.seed, progress=not args.no_progress)
         _check_pair(res, base)
-    written = write_report(res, args.out, base)
+    written = write_report(res, args.out, base, args.lang)
     if res.finances is not None:
         nat = res.finances.national()
         first, last = nat.index[0], nat.index[-1]

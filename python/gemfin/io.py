@@ -125,6 +125,12 @@ _UNIT_FORMATS = {
     "factor": "0.000000",
     "persons": "#,##0",
     "fraction": "0.000",
+    # the same units in Dutch (lang="nl", gemfin.language)
+    "EUR per inwoner": "#,##0.00",
+    "kans": "0.0%",
+    "aandeel": "0.0%",
+    "personen": "#,##0",
+    "fractie": "0.000",
 }
 _UNIT = re.compile(r"\(([^()]*)\)\s*$")
 
@@ -166,9 +172,10 @@ def _fit_sheet(ws, df: pd.DataFrame) -> None:
         # Wide enough for the values and the header's longest word; long headers wrap.
         longest_word = max((len(w) for w in str(col).split()), default=8)
         ws.column_dimensions[letter].width = min(max(width, longest_word + 2, 10, min(len(str(col)), 24) + 2), 60)
-    if "item" in df.columns:  # an item/value table: each row's unit is in its item's label
-        item_col = list(df.columns).index("item")
-        for i, item in enumerate(df["item"], start=2):
+    item_key = "item" if "item" in df.columns else "onderdeel" if "onderdeel" in df.columns else None
+    if item_key is not None:  # an item/value table: each row's unit is in its item's label
+        item_col = list(df.columns).index(item_key)
+        for i, item in enumerate(df[item_key], start=2):
             fmt = number_format(str(item))
             if fmt is None:
                 continue
@@ -194,25 +201,47 @@ def about_table(about: Mapping[str, object]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: Mapping[str, object]) -> Path:
-    """An Excel workbook: one formatted sheet per table, then the "about" sheet."""
+def _translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Headers, and the labels of an item/value table, in ``lang``."""
+    from .language import translate
+
+    out = df.copy()
+    if "item" in out.columns:
+        out["item"] = [translate(str(x), lang) for x in out["item"]]
+    return out.rename(columns=lambda c: translate(str(c), lang))
+
+
+def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: Mapping[str, object],
+                   lang: str = "en") -> Path:
+    """An Excel workbook: one formatted sheet per table, then the "definitions" and "about"
+    sheets. ``lang="nl"``: sheet names and column headers in Dutch (gemfin.language)."""
+    from .definitions import definitions_table
+    from .language import check_language, translate
+
+    check_language(lang)
+    flats = {name[:31]: flat_table(df) for name, df in sheets.items()}
+    defs = definitions_table(flats)
+    if lang != "en":
+        defs["sheet"] = [", ".join(translate(x, lang)[:31] for x in str(v).split(", ")) for v in defs["sheet"]]
+        defs["column"] = [translate(c, lang) for c in defs["column"]]
+        defs["unit"] = [translate(str(u), lang) for u in defs["unit"]]
+        flats = {translate(name, lang)[:31]: _translated(df, lang) for name, df in flats.items()}
+        defs = defs.rename(columns=lambda c: translate(c, lang))
+    defs_name, about_name = translate("definitions", lang), translate("about", lang)
+
     def write(p: Path) -> None:
         with pd.ExcelWriter(p, engine="openpyxl") as xw:
-            for name, df in sheets.items():
-                flat = flat_table(df)
-                flat.to_excel(xw, sheet_name=name[:31], index=False)
-                _fit_sheet(xw.sheets[name[:31]], flat)
-            from .definitions import definitions_table
-
-            defs = definitions_table({name[:31]: flat_table(df) for name, df in sheets.items()})
-            defs.to_excel(xw, sheet_name="definitions", index=False)
-            ws = xw.sheets["definitions"]
+            for name, flat in flats.items():
+                flat.to_excel(xw, sheet_name=name, index=False)
+                _fit_sheet(xw.sheets[name], flat)
+            defs.to_excel(xw, sheet_name=defs_name, index=False)
+            ws = xw.sheets[defs_name]
             for letter, width in zip("ABCDE", (24, 48, 70, 20, 70)):
                 ws.column_dimensions[letter].width = width
             ws.freeze_panes = "A2"
-            info = about_table(about)
-            info.to_excel(xw, sheet_name="about", index=False)
-            ws = xw.sheets["about"]
+            info = about_table(about).rename(columns=lambda c: translate(c, lang))
+            info.to_excel(xw, sheet_name=about_name, index=False)
+            ws = xw.sheets[about_name]
             ws.column_dimensions["A"].width = 20
             ws.column_dimensions["B"].width = 100
             ws.freeze_panes = "A2"
@@ -238,14 +267,16 @@ def run_json_path(csv_path: Path) -> Path:
     return csv_path.with_name(csv_path.stem + ".run.json")
 
 
-def write_tables(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: Mapping[str, object]) -> list[Path]:
-    """Write tables by extension: ``.xlsx`` gets one sheet per table and the "about" sheet;
-    ``.csv`` gets the first table, with its provenance in ``<name>.run.json`` beside it."""
+def write_tables(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: Mapping[str, object],
+                 lang: str = "en") -> list[Path]:
+    """Write tables by extension: ``.xlsx`` gets one sheet per table and the "about" sheet
+    (``lang="nl"``: Dutch headers); ``.csv`` gets the first table, with its provenance in
+    ``<name>.run.json`` beside it (headers in English: CSV is for machines)."""
     target = check_output(path, suffixes=TABLE_FORMATS)
     if target.suffix.lower() == ".csv":
         first = next(iter(sheets.values()))
         return [write_csv(target, first), write_json(run_json_path(target), about)]
-    return [write_workbook(target, sheets, about)]
+    return [write_workbook(target, sheets, about, lang)]
 
 
 def write_directory(out_dir: str | os.PathLike, files: Mapping[str, Callable[[Path], object]]) -> list[Path]:

@@ -30,6 +30,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without matplotl
 from ._datadir import data_dir
 from .budget_result import quantile_name
 from .errors import InputError
+from .language import translate
 
 DIVERGING = "RdBu"   # negative (loss) red, positive (gain) blue
 SEQUENTIAL = "viridis"
@@ -82,7 +83,7 @@ def boundary_codes() -> dict[str, frozenset[str]]:
 
 def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, unit: str = "",
                      diverging: bool | None = None, cmap: str | None = None, robust: bool = True,
-                     percent: bool | None = None):
+                     percent: bool | None = None, lang: str = "en"):
     """Choropleth of a per-municipality quantity (index: CBS codes like GM0014).
 
     ``diverging`` (default: when the values have both signs) uses a red-blue scale centred on
@@ -91,7 +92,7 @@ def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, un
     under the map how many municipalities lie beyond it. ``percent`` (default: when ``unit``
     is a probability or share and the values lie in [0, 1]) labels the scale in percent and
     colours it from white to red. Province borders on top; municipalities without a value
-    are grey.
+    are grey. ``lang="nl"``: the figure's own words in Dutch (gemfin.language).
     """
     if not isinstance(values, pd.Series):
         raise InputError("municipality_map expects a pandas Series indexed by CBS codes (GM0014)")
@@ -158,22 +159,22 @@ def municipality_map(values: pd.Series, *, ax=None, title: str | None = None, un
         from matplotlib.ticker import PercentFormatter
 
         cb.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    cb.set_label(unit + (" (%)" if percent and "%" not in unit else ""))
+    cb.set_label(translate(unit, lang) + (" (%)" if percent and "%" not in unit else ""))
     if below or above:
         note = (f"Scale clipped at {fmt(norm.vmin)} … {fmt(norm.vmax)} ({ROBUST_PERCENTILE:g}th percentile"
                 f"{' of |value|' if diverging else 's'}); {below + above} municipalities beyond, extremes "
                 f"{fmt(lo)} … {fmt(hi)}.")
-        ax.set_xlabel(textwrap.fill(note, 80), fontsize=8)
+        ax.set_xlabel(textwrap.fill(translate(note, lang), 80), fontsize=8)
         ax.xaxis.label.set_visible(True)
     if title:
-        ax.set_title(textwrap.fill(title, 60))
+        ax.set_title(textwrap.fill(translate(title, lang), 60))
     ax.gemfin_data = pd.DataFrame({"value": v}).assign(colour=[cm(norm(x)) for x in v])
     ax.gemfin_norm = norm
     return ax
 
 
 def fan_chart(years, quantiles: dict[float, np.ndarray], mean=None, *, ax=None, title: str | None = None,
-              unit: str = "", label: str = ""):
+              unit: str = "", label: str = "", lang: str = "en"):
     """Quantile bands over years: the widest pair of quantiles, then each inner pair, and the
     median. ``quantiles`` maps probability → values per year."""
     qs = sorted(quantiles)
@@ -191,18 +192,18 @@ def fan_chart(years, quantiles: dict[float, np.ndarray], mean=None, *, ax=None, 
         ax.fill_between(years, arr[a], arr[b], color="tab:blue", alpha=0.2 + 0.2 * k, linewidth=0,
                         label=f"{a:.0%}–{b:.0%}")
     if 0.5 in arr:
-        ax.plot(years, arr[0.5], color="tab:blue", linewidth=2, label="median")
+        ax.plot(years, arr[0.5], color="tab:blue", linewidth=2, label=translate("median", lang))
     if mean is not None:
-        ax.plot(years, mean, color="black", linestyle="--", linewidth=1, label="mean")
-    ax.set_ylabel(unit)
-    ax.set_title(title or label)
+        ax.plot(years, mean, color="black", linestyle="--", linewidth=1, label=translate("mean", lang))
+    ax.set_ylabel(translate(unit, lang))
+    ax.set_title(translate(title or label, lang))
     ax.legend(loc="best", fontsize=8)
     ax.gemfin_data = pd.DataFrame({f"q{q:g}": arr[q] for q in qs}, index=pd.Index(years, name="year"))
     return ax
 
 
 def result_fan(result, code: str | None = None, output: str = "algemene_uitkering", *, per_inhabitant: bool = False,
-               ax=None):
+               ax=None, lang: str = "en"):
     """Fan chart of a SimulationResult: one municipality (``code``), or the nation (None).
     ``output``: ``algemene_uitkering`` or ``saldo`` (needs a budget scenario)."""
     years = result.years
@@ -235,7 +236,7 @@ def result_fan(result, code: str | None = None, output: str = "algemene_uitkerin
     elif not per_inhabitant:
         q = {p: x / 1e6 for p, x in q.items()}
         mean, unit = mean / 1e6, "EUR mln"
-    return fan_chart(years, q, mean, ax=ax, title=name, unit=unit)
+    return fan_chart(years, q, mean, ax=ax, title=name, unit=unit, lang=lang)
 
 
 def _row(result, code: str) -> int:
@@ -245,7 +246,7 @@ def _row(result, code: str) -> int:
     return codes.index(code)
 
 
-def allocation_waterfall(before, after, code: str, by: str = "cluster", *, top: int = 8, ax=None):
+def allocation_waterfall(before, after, code: str, by: str = "cluster", *, top: int = 8, ax=None, lang: str = "en"):
     """Why does a municipality's algemene uitkering change between two allocations? Bars per
     cluster (``by="cluster"``) or per maatstaf (``by="maatstaf"``), from the first total to the
     second. Per maatstaf, each bar is the change of volume × bedrag at the first
@@ -271,8 +272,9 @@ def allocation_waterfall(before, after, code: str, by: str = "cluster", *, top: 
     start, end = before.algemene_uitkering[code], after.algemene_uitkering[code]
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5), layout="constrained")
-    labels = [f"before: {before.circulaire.id}"] + [textwrap.shorten(str(s), 48, placeholder="…") for s in steps.index] \
-        + [f"after: {after.circulaire.id}"]
+    labels = [translate(f"before: {before.circulaire.id}", lang)] + \
+        [translate(textwrap.shorten(str(s), 48, placeholder="…"), lang) for s in steps.index] + \
+        [translate(f"after: {after.circulaire.id}", lang)]
     # Running totals after each step: the bars span them, so the axis must too.
     totals = start + np.concatenate([[0.0], np.cumsum(steps.to_numpy())])
     ax.bar(0, start / 1e6, color="grey")
@@ -280,7 +282,7 @@ def allocation_waterfall(before, after, code: str, by: str = "cluster", *, top: 
         ax.bar(i, d / 1e6, bottom=totals[i - 1] / 1e6, color=GAIN if d > 0 else LOSS)
     ax.bar(len(labels) - 1, end / 1e6, color="grey")
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
-    ax.set_ylabel("EUR mln (axis does not start at zero)")
+    ax.set_ylabel(translate("EUR mln (axis does not start at zero)", lang))
     lo, hi = min(totals.min(), end) / 1e6, max(totals.max(), end) / 1e6
     pad = 0.15 * (hi - lo) or 0.05 * abs(hi) or 1.0
     ax.set_ylim(lo - pad, hi + pad)
@@ -312,7 +314,7 @@ def _maatstaf_steps(before, after, code: str) -> pd.Series:
     return pd.concat([steps, pd.Series({label: uf_change})])
 
 
-def winners_losers(comparison, *, fig=None):
+def winners_losers(comparison, *, fig=None, lang: str = "en"):
     """Herverdeeleffect per inhabitant by size class (box plot) and by province (mean bar),
     and the phase-in path of the five largest losers and gainers."""
     if fig is None:
@@ -323,24 +325,24 @@ def winners_losers(comparison, *, fig=None):
     classes = list(m["size_class"].cat.categories)
     axes[0].boxplot([pi[m["size_class"] == c].to_numpy() for c in classes], tick_labels=classes)
     axes[0].axhline(0, color="black", linewidth=0.5)
-    axes[0].set_title("Per inhabitant by size class (inhabitants)")
-    axes[0].set_ylabel("EUR per inhabitant")
+    axes[0].set_title(translate("Per inhabitant by size class (inhabitants)", lang))
+    axes[0].set_ylabel(translate("EUR per inhabitant", lang))
     axes[0].tick_params(axis="x", labelrotation=45, labelsize=8)
     prov = comparison.by_province["effect per inhabitant (EUR)"].sort_values()
     axes[1].barh(prov.index, prov.to_numpy(), color=[LOSS if x < 0 else GAIN for x in prov])
-    axes[1].set_title("Per inhabitant by province")
+    axes[1].set_title(translate("Per inhabitant by province", lang))
     path = comparison.phase_in_per_inhabitant
     chosen = list(pi.nsmallest(5).index) + list(pi.nlargest(5).index)
     for code in chosen:
         axes[2].plot(list(path.columns), path.loc[code].to_numpy(), marker=".", label=m.loc[code, "name"])
     axes[2].axhline(0, color="black", linewidth=0.5)
-    axes[2].set_title("Phase-in (EUR per inhabitant)")
+    axes[2].set_title(translate("Phase-in (EUR per inhabitant)", lang))
     axes[2].legend(fontsize=6, ncol=2)
     fig.gemfin_data = pd.DataFrame({"per_inhabitant": pi, "size_class": m["size_class"], "province": m["province"]})
     return fig
 
 
-def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", title: str | None = None):
+def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", title: str | None = None, lang: str = "en"):
     """Tornado chart of :func:`gemfin.sensitivity.one_at_a_time`: per parameter a bar from the
     output at its low value to the output at its high value, widest on top."""
     need = {"parameter", "base", "output at low", "output at high"}
@@ -352,16 +354,17 @@ def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", title: str | None =
     base = float(t["base"].iloc[0])
     y = np.arange(len(t))
     lo, hi = t["output at low"].to_numpy(), t["output at high"].to_numpy()
-    ax.barh(y, lo - base, left=base, color="tab:blue", label="low value")
-    ax.barh(y, hi - base, left=base, color="tab:orange", label="high value")
+    ax.barh(y, lo - base, left=base, color="tab:blue", label=translate("low value", lang))
+    ax.barh(y, hi - base, left=base, color="tab:orange", label=translate("high value", lang))
     ax.axvline(base, color="black", linewidth=0.8)
     names = t["label"] if "label" in t.columns else t["parameter"]
     ax.set_yticks(y, [textwrap.fill(str(n), 48) for n in names], fontsize=8)
     if "noise" in t.columns:  # the Monte Carlo noise band around the base
         noise = float(t["noise"].iloc[0])
-        ax.axvspan(base - noise, base + noise, color="grey", alpha=0.2, label="Monte Carlo noise (±1 se)")
-    ax.set_xlabel(unit)
-    ax.set_title(title or "One-at-a-time sensitivity")
+        ax.axvspan(base - noise, base + noise, color="grey", alpha=0.2,
+                   label=translate("Monte Carlo noise", lang) + " (±1 se)")
+    ax.set_xlabel(translate(unit, lang))
+    ax.set_title(translate(title or "One-at-a-time sensitivity", lang))
     ax.legend(fontsize=8)
     ax.figure.tight_layout()
     ax.gemfin_data = t.reset_index(drop=True)

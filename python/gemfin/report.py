@@ -226,9 +226,13 @@ def html_report(res, baseline=None) -> str:
     )
 
 
-def write_report(res, out: str | Path, baseline=None) -> Path:
-    """Write ``report.html`` (self-contained) or ``report.xlsx`` (tables) atomically; with
-    ``baseline`` (a run with the same seed and paths) the paired difference is added."""
+def write_report(res, out: str | Path, baseline=None, lang: str = "en") -> Path:
+    """Write ``report.html`` (self-contained) or ``report.xlsx`` (tables; ``lang="nl"``: Dutch
+    headers) atomically; with ``baseline`` (a run with the same seed and paths) the paired
+    difference is added."""
+    from .language import check_language
+
+    check_language(lang)
     target = check_output(out, suffixes=REPORT_FORMATS)
     if target.suffix.lower() == ".html":
         text = html_report(res, baseline)
@@ -244,4 +248,4 @@ def write_report(res, out: str | Path, baseline=None) -> Path:
     if bal is not None:
         sheets["scan national"] = bal.national
         sheets["scan fit"] = bal.fit
-    return write_workbook(target, sheets, result_provenance(res))
+    return write_workbook(target, sheets, result_provenance(res), lang)

@@ -135,9 +135,13 @@ def result_provenance(res) -> dict:
                              antithetic=res.antithetic, years=f"{res.years[0]}–{res.years[-1]}", **extra)
 
 
-def write_results(res, out_dir: str | os.PathLike) -> list[Path]:
+def write_results(res, out_dir: str | os.PathLike, lang: str = "en") -> list[Path]:
     """``summary.csv`` (the first table: budgets if the scenario has them, else the
-    allocation) and ``run.json`` beside it, ``results.xlsx`` and ``results.nc``; all or none."""
+    allocation) and ``run.json`` beside it, ``results.xlsx`` (``lang="nl"``: Dutch headers)
+    and ``results.nc``; all or none."""
+    from .language import check_language
+
+    check_language(lang)
     check_output(out_dir, directory=True)
     tables = result_tables(res)
     about = result_provenance(res)
@@ -150,7 +154,7 @@ def write_results(res, out_dir: str | os.PathLike) -> list[Path]:
     return write_directory(out_dir, {
         "summary.csv": lambda p: write_csv(p, next(iter(tables.values()))),
         "run.json": lambda p: write_json(p, about),
-        "results.xlsx": lambda p: write_workbook(p, tables, about),
+        "results.xlsx": lambda p: write_workbook(p, tables, about, lang),
         "results.nc": netcdf,
     })
 
