@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ._datadir import scenarios_dir
 from ._yaml import load_yaml_mapping
-from .errors import DataError
+from .errors import DataError, InputError
 
 KINDS = ("scenario", "proposal")
 
@@ -35,7 +35,7 @@ def _folder(kind: str) -> Path:
 def names(kind: str) -> list[str]:
     """The shipped names of ``kind`` ('scenario' or 'proposal'), sorted."""
     if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        raise InputError(f"kind must be one of {KINDS}, got {kind!r}")
     out = []
     for f in sorted(_folder(kind).glob("*.yaml")):
         if kind == "scenario":
@@ -98,8 +98,6 @@ def new_file(kind: str, name: str, source: str, directory: Path | None = None, *
     comments kept, the schema line pointing at the installed schema, references to other
     shipped files written as names (so the copy works from any folder), a header saying where
     it came from. Refuses to overwrite an existing file unless ``force``."""
-    from .errors import InputError
-
     if kind not in KINDS:
         raise InputError(f"gemfin new: expected 'scenario' or 'proposal', got {kind!r}")
     src = shipped_path(kind, source)
