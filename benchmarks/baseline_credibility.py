@@ -1,4 +1,4 @@
-"""The figures issue #15 judges the baseline by, for the shipped budget scenarios: the share of
+"""The figures the baseline is judged by, for the shipped budget scenarios: the share of
 municipalities in deficit, the expected number of artikel-12 signals, the mean P(reserves
 exhausted), the national saldo and, with a response rule, the measures it takes. Prints a
 table per scenario. Not part of the test suite.

@@ -1,4 +1,4 @@
-"""Benchmark of batched sensitivity analysis (issue #17) on scenarios/baseline.yaml.
+"""Benchmark of batched sensitivity analysis on scenarios/baseline.yaml.
 
 Prints, as markdown tables:
 - the reference: paths per second of one large run (20,000 paths, all cores);

@@ -1,4 +1,4 @@
-"""W1 under each SIMD target of the kernels (issue #16): the baseline with and without the
+"""W1 under each SIMD target of the kernels: the baseline with and without the
 budget model, 100,000 paths, 2 threads, `gemfin.simulate` end to end, each target forced with
 GEMFIN_SIMD in its own process; prints a markdown table and checks that every target gives
 the same digest (of a 1,024-path run). Not part of the test suite.

@@ -1,5 +1,5 @@
 """Benchmark W1: 342 municipalities × 10 years × 100,000 paths of scenarios/baseline.yaml with
-the municipal budget model (issue #6), and the allocation-only projection (issue #3).
+the municipal budget model, and the allocation-only projection.
 
 Runs gemfin at 1 and 2 threads, a vectorised NumPy implementation and a numba-parallel
 implementation of the same model (benchmarks/w1_reference.py), each in its own subprocess so
@@ -43,7 +43,7 @@ def load(budget: bool, reduced: bool = False):
                                 ozb_price_indexed=False,
                                 domains=tuple(dataclasses.replace(d, excess_persistence=None) for d in b.domains))
         scen = dataclasses.replace(scen, budget=b)
-    if not budget:  # issue #3's W1: the gemeentefonds projection alone
+    if not budget:  # the allocation-only W1: the gemeentefonds projection alone
         scen = dataclasses.replace(scen, budget=None, shocks=(), compensation=())
         names = scen.shock_names
         scen = dataclasses.replace(scen, correlation=tuple(c for c in scen.correlation if {c[0], c[1]} <= set(names)))
@@ -185,7 +185,7 @@ def main() -> None:
     ap.add_argument("--allocation-only", action="store_true")
     ap.add_argument("--reduced", action="store_true", help="the budget model as the references implement it")
     ap.add_argument("--repeat", type=int, default=1,
-                    help="runs of issue #3's W1 (allocation only, 2 threads): this VM's speed drifts, so the "
+                    help="runs of the allocation-only W1 (allocation only, 2 threads): this VM's speed drifts, so the "
                          "table shows the median run and the text the range")
     args = ap.parse_args()
     if args.repeat < 1:
@@ -226,7 +226,7 @@ def main() -> None:
     a2 = runs[len(runs) // 2]  # the median run (the upper one of an even count)
     an = spawn("numpy", args.numpy_paths, 1, allocation_only=True)
     a2["name"], an["name"] = "gemfin, 2 threads", "NumPy (vectorised)"
-    print("\n## W1 of issue #3: the projection without the budget model\n")
+    print("\n## W1 allocation only: the projection without the budget model\n")
     table([a2, an])
     print(f"\ngemfin at 2 threads: {pps(a2) / pps(an):.1f}× NumPy; W1 at 2 threads: {100_000 / pps(a2):.2f} s; "
           f"mean AU budget {agreement(a2, an, 'budget_mean', 'budget_sd', 1e9)}")

@@ -1,4 +1,4 @@
-"""Issue #13: forecasts of the realised saldo, scored; only what was known at the time is read."""
+"""Forecasts of the realised saldo, scored; only what was known at the time is read."""
 
 import csv
 import json

@@ -1,4 +1,4 @@
-"""Municipal budgets, shocks and compensation (issue #4)."""
+"""Municipal budgets, shocks and compensation."""
 
 import copy
 import dataclasses

@@ -1,4 +1,4 @@
-"""Issue #12: what a newcomer meets in the first hour -- set-up, figures, bad input, outputs."""
+"""What a newcomer meets in the first hour -- set-up, figures, bad input, outputs."""
 
 import json
 import re

@@ -1,4 +1,4 @@
-"""The municipal response, the fading excess growth and the artikel-12 signal (issue #15)."""
+"""The municipal response, the fading excess growth and the artikel-12 signal."""
 
 import copy
 

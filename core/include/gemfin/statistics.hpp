@@ -10,7 +10,8 @@
 // and under/overflow counts. Counts are integers, so merging is exact in any order. A
 // quantile interpolates linearly inside its bin; with 2048 bins over twice the pilot range
 // the bin width is about 1% of the interquartile range for a normal-like output, and the
-// interpolation error a fraction of that (tests/cpp/test_statistics.cpp checks ≤ 0.5%).
+// interpolation error a fraction of that (Statistics.HistogramQuantilesWithinHalfPercentOfIqr in
+// tests/cpp/test_projection.cpp checks ≤ 0.5% of the interquartile range).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
