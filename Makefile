@@ -133,7 +133,8 @@ wheel: setup
 # libraries), runs ctest under qemu-user-static (on one CPU: oneTBB hangs under emulation with
 # threads truly in parallel), and checks that the reference runs (tests/cpp/reference_run.hpp:
 # normal shocks, and Student-t, gamma, beta and triangular shocks through the quantile tables)
-# give the digests the native x86-64 build printed. Root (apt); not part of `make test`.
+# give the digests the native x86-64 build printed (which `make test` checks against the digests
+# stored in tests/cpp/test_reference_digest.cpp). Root (apt); not part of `make test`.
 ARM64_PACKAGES := crossbuild-essential-arm64 qemu-user-static libtbb-dev:arm64 libboost-dev:arm64 \
                   libhwy-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
 ARM64_BUILD := build/arm64
