@@ -3,10 +3,13 @@ gemfin compiled core (private; use the gemfin package)
 """
 from __future__ import annotations
 import collections.abc
+from gemfin.errors import CorruptPartError
+from gemfin.errors import IncompatibleWorkerError
+from gemfin.errors import InputError
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'ClusterBalance', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
+__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'ClusterBalance', 'CorruptPartError', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'IncompatibleWorkerError', 'InputError', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
 class Distribution:
     """
     A marginal distribution of the core (built and validated once).

@@ -46,7 +46,11 @@ class CorruptPartError(InputError):
 
 class IncompatibleWorkerError(GemfinError, RuntimeError):
     """A worker computed with another model, gemfin build or CPU instruction set than the
-    client: its numbers would differ, so the run stops instead of mixing them."""
+    client: its numbers would differ, so the run stops instead of mixing them.
+
+    The three classes the compiled core raises mirror its C++ classes (core/include/gemfin/
+    error.hpp): InputError ↔ std::invalid_argument, CorruptPartError ↔ a kind of InputError,
+    IncompatibleWorkerError ↔ std::runtime_error."""
 
 
 class GemfinWarning(UserWarning):

@@ -191,7 +191,11 @@ def test_core_errors_map_one_to_one_to_python_classes():
     assert issubclass(errors.CorruptPartError, errors.InputError)
     assert issubclass(errors.IncompatibleWorkerError, errors.GemfinError)
     assert not issubclass(errors.IncompatibleWorkerError, errors.InputError)
+    assert issubclass(errors.IncompatibleWorkerError, RuntimeError) and issubclass(errors.InputError, ValueError)
     assert issubclass(errors.ScenarioError, errors.GemfinError)
+    # the classes the core raises are these very classes, registered when gemfin._core is imported
+    for name in ("InputError", "CorruptPartError", "IncompatibleWorkerError"):
+        assert getattr(gemfin._core, name) is getattr(errors, name)
     with pytest.raises(errors.InputError) as bad:
         gemfin._core.Distribution("student_t", [-1.0, 0.0, 1.0])
     assert type(bad.value) is errors.InputError

@@ -23,11 +23,12 @@ public:
 };
 
 /// Parts computed by different code (another gemfin build, or a CPU instruction set that
-/// rounds differently): combining them would mix numbers. Python:
-/// gemfin.errors.IncompatibleWorkerError.
-class IncompatibleWorkerError : public InputError {
+/// rounds differently): combining them would mix numbers. Not bad input but a mismatch of
+/// machines, so a runtime error, as in Python: gemfin.errors.IncompatibleWorkerError derives
+/// from RuntimeError (and GemfinError), InputError from ValueError.
+class IncompatibleWorkerError : public std::runtime_error {
 public:
-    explicit IncompatibleWorkerError(const std::string& what) : InputError(what) {}
+    explicit IncompatibleWorkerError(const std::string& what) : std::runtime_error(what) {}
 };
 
 }  // namespace gemfin
