@@ -36,6 +36,7 @@ Maatstaven not assigned to a driver keep their base volume (areas, fixed amounts
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 import dataclasses
 import difflib
 import functools
@@ -119,6 +120,24 @@ class Scenario:
             i, j = names.index(a), names.index(b)
             r[i, j] = r[j, i] = v
         return r
+
+    def with_values(self, values: Mapping[str, Any], name: str | None = None) -> "Scenario":
+        """A variant of this scenario: each field path (``"budget.response"``,
+        ``"fund.growth.mean.value"``, ``"budget.domains.Jeugd.excess_growth"``) set to its value
+        (a number, a string, a whole section as a dict, or None to drop an optional section), and
+        the result validated like a scenario file; ``name`` renames it. The scenario itself is
+        not changed. A path must exist in the scenario, except for the last key of a section
+        (a field the scenario leaves at its default)::
+
+            unchanged_policy = gemfin.load_scenario("baseline").with_values({"budget.response": "none"})
+        """
+        doc = dict(self.raw)
+        for path, value in values.items():
+            set_field(doc, path, copy.deepcopy(value), create=True)
+        if name is not None:
+            doc["name"] = name
+        origin = f"{self.path or self.name} with {sorted(values)}"
+        return scenario_from_dict(doc, origin=origin, path=self.path)
 
     def deterministic(self) -> "Scenario":
         """The same scenario with every shock fixed at its mean and no municipal shocks."""
@@ -262,6 +281,38 @@ class _V:
 def _fixed_process(p: Process) -> Process:
     """``p`` with its shock fixed at the shock's mean."""
     return Process(p.mean, p.persistence, p.start, Dist("fixed", (p.shock.mean,), "deterministic"))
+
+
+def set_field(doc: dict, path: str, value: Any, *, create: bool = False) -> None:
+    """Set the dotted field ``path`` (list items by index) of a scenario document to ``value``,
+    copying the containers on the way: the others stay shared with the document, which nothing
+    modifies. ``create``: the last key may be new in its section. Raises InputError naming the
+    path when the scenario has no such field."""
+    keys = path.split(".")
+    node: Any = doc
+    for i, k in enumerate(keys[:-1]):
+        try:
+            key: Any = int(k) if isinstance(node, list) else k
+            child = node[key]
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise InputError(f"{path!r}: the scenario has no field {'.'.join(keys[:i + 1])!r}") from None
+        if isinstance(child, (dict, list)):
+            child = copy.copy(child)
+            node[key] = child
+        node = child
+    last = keys[-1]
+    if isinstance(node, list):
+        if not last.isdigit() or not 0 <= int(last) < len(node):
+            raise InputError(f"{path!r}: index {last} outside the list of {len(node)}")
+        node[int(last)] = value
+    elif isinstance(node, dict) and (last in node or create):
+        old = node.get(last)
+        # An integer field (horizon, a year) takes an integral number as an integer.
+        if isinstance(old, int) and not isinstance(old, bool) and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        node[last] = value
+    else:
+        raise InputError(f"{path!r}: the scenario has no field {path!r}")
 
 
 def _merge(base: dict, over: dict) -> dict:

@@ -21,7 +21,6 @@ groups; the rows come back in order, identical to a local run.
 
 from __future__ import annotations
 
-import copy
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -31,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import IncompatibleWorkerError, InputError, ScenarioError
-from .scenario import Scenario, as_scenario, scenario_from_dict
+from .scenario import Scenario, as_scenario, scenario_from_dict, set_field
 from .simulation_result import SimulationResult
 
 #: Field paths (prefixes) that change the model's structure rather than its numbers.
@@ -49,42 +48,14 @@ DEFAULT_BLOCK_SIZE = 128
 Output = Callable[[SimulationResult], float]
 
 
-def _set(doc: dict, path: str, value) -> None:
-    """Set ``path`` in ``doc``, copying the containers on the way (the others stay shared with
-    the scenario's document, which nothing modifies: cheaper than a deep copy per set)."""
-    keys = path.split(".")
-    node = doc
-    for i, k in enumerate(keys[:-1]):
-        key = int(k) if isinstance(node, list) else k
-        try:
-            child = node[key]
-        except (KeyError, IndexError, TypeError, ValueError):
-            raise InputError(f"parameter {path!r}: the scenario has no field {'.'.join(keys[:i + 1])!r}") from None
-        if isinstance(child, (dict, list)):
-            child = copy.copy(child)
-            node[key] = child
-        node = child
-    last = keys[-1]
-    if isinstance(node, list):
-        idx = int(last)
-        if not 0 <= idx < len(node):
-            raise InputError(f"parameter {path!r}: index {idx} outside the list of {len(node)}")
-        node[idx] = value
-    elif isinstance(node, dict) and last in node:
-        old = node[last]
-        # An integer field (horizon, a year) takes an integral value as an integer.
-        if isinstance(old, int) and not isinstance(old, bool) and float(value).is_integer():
-            value = int(value)
-        node[last] = value
-    else:
-        raise InputError(f"parameter {path!r}: the scenario has no field {path!r}")
-
-
 def with_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
     """The scenario with the given fields replaced, validated like a scenario file."""
     doc = dict(scenario.raw)
     for path, value in values.items():
-        _set(doc, path, float(value))
+        try:
+            set_field(doc, path, float(value))
+        except InputError as exc:
+            raise InputError(f"parameter {exc}") from None
     origin = f"{scenario.path or scenario.name} with {dict(values)}"
     try:
         return scenario_from_dict(doc, origin=origin, path=scenario.path)

@@ -175,3 +175,18 @@ def test_shipped_scenarios_by_name():
     assert gemfin.load_scenario("recession").name == "Recession"
     with pytest.raises(gemfin.ScenarioError, match=r"'baselin' is neither a scenario file.*nor a shipped scenario.*shipped: \['baseline'"):
         gemfin.load_scenario("baselin")
+
+
+def test_with_values_derives_a_validated_variant():
+    import gemfin
+
+    base = gemfin.load_scenario("baseline")
+    unchanged = base.with_values({"budget.response": "none"}, name="unchanged policy")
+    assert unchanged.name == "unchanged policy" and unchanged.budget.response is None
+    assert base.budget.response is not None and base.raw["budget"]["response"] != "none"  # the original untouched
+    v = base.with_values({"fund.growth.mean.value": 0.02, "horizon": 5.0, "budget.ingroei": None})
+    assert v.growth.mean.value == 0.02 and v.horizon == 5 and v.budget.ingroei is None
+    with pytest.raises(gemfin.InputError, match=r"'fund\.growht\.mean\.value': the scenario has no field 'fund\.growht'"):
+        base.with_values({"fund.growht.mean.value": 0.02})
+    with pytest.raises(gemfin.ScenarioError, match="horizon"):
+        base.with_values({"horizon": -1})
