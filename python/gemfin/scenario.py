@@ -40,6 +40,7 @@ from collections.abc import Mapping
 import dataclasses
 import difflib
 import functools
+import json
 import os
 import types
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, Domain
                               parse_budget, parse_compensation, parse_shock)
 from .schema_base import problems
 from .shipped import names as shipped_names, resolve
-from .schema_scenario import Budget, DriverModel, Fund, ScenarioDoc
+from .schema_scenario import STRUCTURAL_PATHS, Budget, DriverModel, Fund, ScenarioDoc
 
 @dataclass(frozen=True)
 class Driver:
@@ -190,9 +191,13 @@ class Scenario:
         return out
 
     def _structure(self) -> tuple:
-        """What :meth:`static_inputs` depends on besides the data."""
-        base = (self.budget.document, self.budget.year) if self.budget is not None else None
-        return (self.circulaire, str(self.proposal), tuple((d.name, d.maatstaven) for d in self.drivers), base)
+        """What :meth:`static_inputs` depends on besides the data: the values of the fields the
+        schema marks STRUCTURAL (gemfin.schema_scenario.STRUCTURAL_PATHS), the proposal as the
+        file it resolved to."""
+        values = []
+        for pattern in STRUCTURAL_PATHS:
+            values.append((pattern, json.dumps(_values_at(self.raw, pattern.split(".")), default=str)))
+        return (tuple(values), str(self.proposal))
 
     def model_inputs(self, circ: Circulaire | None = None, static: dict | None = None, balance: bool = False) -> dict:
         """Arguments of the compiled core: C_basis/C_ozb grouped by driver, fund, drivers;
@@ -281,6 +286,17 @@ class _V:
 def _fixed_process(p: Process) -> Process:
     """``p`` with its shock fixed at the shock's mean."""
     return Process(p.mean, p.persistence, p.start, Dist("fixed", (p.shock.mean,), "deterministic"))
+
+
+def _values_at(node: Any, keys: list[str]) -> Any:
+    """The value(s) at a dotted path with ``*`` for every key of a mapping (None where absent)."""
+    if not keys:
+        return node
+    if not isinstance(node, dict):
+        return None
+    if keys[0] == "*":
+        return {k: _values_at(v, keys[1:]) for k, v in node.items()}  # in file order: the drivers' order matters
+    return _values_at(node.get(keys[0]), keys[1:])
 
 
 def set_field(doc: dict, path: str, value: Any, *, create: bool = False) -> None:

@@ -36,6 +36,49 @@ class Section(BaseModel):
                               str_strip_whitespace=True)
 
 
+class _Structural:
+    """Marks a field (``Annotated[type, STRUCTURAL]``) whose value changes what a run is built
+    from — the circulaire, the municipalities, the grouping of maatstaven, the base filing —
+    rather than a number inside it. A sensitivity batch rebuilds its base for a set that changes
+    one; a scenario's :meth:`~gemfin.scenario.Scenario.structure` lists their values."""
+
+    def __repr__(self) -> str:
+        return "STRUCTURAL"
+
+
+STRUCTURAL = _Structural()
+
+
+def structural_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """The dotted paths of the STRUCTURAL fields of ``model`` and its sections, ``*`` standing
+    for any key of a mapping (``drivers.*.maatstaven``)."""
+    out: list[str] = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        if any(m is STRUCTURAL for m in info.metadata):
+            out.append(path)
+            continue
+        for inner, wildcard in _sections_in(info.annotation):
+            out.extend(structural_paths(inner, f"{path}.*." if wildcard else f"{path}."))
+    return out
+
+
+def _sections_in(annotation) -> list[tuple[type[BaseModel], bool]]:
+    """The Section classes an annotation holds: directly, optionally, or as a mapping's values
+    (then ``True``: the path has a key in between)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(annotation, False)]
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is dict and len(args) == 2:
+        return [(cls, True) for cls, _ in _sections_in(args[1])]
+    if origin is Annotated:
+        return _sections_in(args[0])
+    out: list[tuple[type[BaseModel], bool]] = []
+    for a in args:  # Optional / Union
+        out.extend(_sections_in(a))
+    return out
+
+
 # --- numbers with a source -------------------------------------------------------------------------
 
 class ParamBase(Section):

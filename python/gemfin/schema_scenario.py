@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from .parameters import FundPriceLinkSpec, Process
-from .schema_base import DistModel, Number, Section, Text, dated, gemfin_error, param
+from .schema_base import STRUCTURAL, DistModel, Number, Section, Text, dated, gemfin_error, param, structural_paths
 
 DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
 REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")
@@ -98,10 +98,10 @@ class Fund(Section):
 class DriverModel(Section):
     """A volume driver: the maatstaven it moves, its national growth and the municipal spread."""
 
-    maatstaven: Annotated[list[Text], Field(min_length=1)]
+    maatstaven: Annotated[list[Text], Field(min_length=1), STRUCTURAL]
     national: DistModel
     municipal_sd: param(0.0, 1.0)  # type: ignore[valid-type]
-    average_years: Annotated[int, Field(ge=1, le=10)] = 1
+    average_years: Annotated[int, Field(ge=1, le=10), STRUCTURAL] = 1
     note: Note = None
 
 
@@ -282,7 +282,7 @@ class Realisation(Section):
 class Budget(Section):
     """The municipal budgets (docs/budget-model.md)."""
 
-    base: BaseFiling = BaseFiling(document="begroting", year=2025)
+    base: Annotated[BaseFiling, STRUCTURAL] = BaseFiling(document="begroting", year=2025)
     include_bestemmingsreserves: Optional[bool] = None
     bestemmingsreserves_share: Optional[param(0.0, 1.0)] = None  # type: ignore[valid-type]
     wage_price: WagePriceField
@@ -294,7 +294,7 @@ class Budget(Section):
         value=0.02, source="docs/domain.md §6.5: deficit of at least 2% of tax capacity + AU + IU + DU (Bfv art. 23)")
     artikel12_horizon: param(0.0, 50.0) = param(0.0, 50.0)(  # type: ignore[valid-type]
         value=3, source="docs/domain.md §6.5 (Bfv art. 23): the budget year and the three following years")
-    ingroei: Optional[Ingroei] = None
+    ingroei: Annotated[Optional[Ingroei], STRUCTURAL] = None
     response: ResponseField = "none"
     realisation: Optional[Realisation] = None
     source: Optional[str] = None
@@ -390,15 +390,15 @@ class ScenarioDoc(Section):
     name: Text
     description: str = ""
     extends: Optional[Text] = None
-    circulaire: Optional[Text] = None
-    horizon: Annotated[int, Field(ge=1, le=50)] = 10
+    circulaire: Annotated[Optional[Text], STRUCTURAL] = None
+    horizon: Annotated[int, Field(ge=1, le=50), STRUCTURAL] = 10
     fund: Fund
     drivers: Annotated[dict[str, DriverModel], Field(min_length=1)]
     correlation: Optional[list[CorrelationModel]] = None
     budget: Optional[Budget] = None
     shocks: Optional[list[Shock]] = None
     compensation: Optional[list[Compensation]] = None
-    proposal: Optional[Text] = None
+    proposal: Annotated[Optional[Text], STRUCTURAL] = None
 
     @model_validator(mode="after")
     def _sections_agree(self) -> "ScenarioDoc":
@@ -426,3 +426,7 @@ class ScenarioDoc(Section):
 def json_schema() -> dict:
     """The JSON Schema of a scenario file (for editors: docs/schemas/scenario.schema.json)."""
     return ScenarioDoc.model_json_schema(by_alias=True)
+
+
+#: The fields whose value changes what a run is built from (marked STRUCTURAL above).
+STRUCTURAL_PATHS = tuple(structural_paths(ScenarioDoc))

@@ -31,10 +31,10 @@ import pandas as pd
 
 from .errors import IncompatibleWorkerError, InputError, ScenarioError
 from .scenario import Scenario, as_scenario, scenario_from_dict, set_field
+from .schema_scenario import STRUCTURAL_PATHS
 from .simulation_result import SimulationResult
 
 #: Field paths (prefixes) that change the model's structure rather than its numbers.
-STRUCTURAL = ("circulaire", "proposal", "horizon", "extends", "budget.base", "budget.ingroei")
 #: Histogram bins and block size of a batch's runs (simulate's defaults: 2,048 and 1,024). A
 #: run allocates a histogram per municipality, year and output and a buffer per block of paths;
 #: for a run of a few hundred paths that is the main fixed cost. Measured on a 500-path set of
@@ -64,10 +64,14 @@ def with_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario
 
 
 def is_structural(path: str) -> bool:
-    """Whether changing ``path`` changes the model's structure (circulaire, base, maatstaven)."""
+    """Whether changing ``path`` changes what the run is built from: a field the schema marks
+    STRUCTURAL (gemfin.schema_scenario.STRUCTURAL_PATHS), or a part of one."""
     parts = path.split(".")
-    return (any(path == p or path.startswith(p + ".") for p in STRUCTURAL)
-            or (parts[0] == "drivers" and len(parts) > 2 and parts[2] in ("maatstaven", "average_years")))
+    for pattern in STRUCTURAL_PATHS:
+        keys = pattern.split(".")
+        if len(parts) >= len(keys) and all(k in ("*", p) for k, p in zip(keys, parts)):
+            return True
+    return False
 
 
 class Batch:

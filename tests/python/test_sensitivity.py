@@ -256,3 +256,16 @@ def test_every_number_of_every_shipped_scenario_has_a_name():
         s = gemfin.load_scenario(name)
         unnamed = [p for p in leaves(s.raw, []) if describe(p, s.raw)[0] == p]
         assert unnamed == [], f"{name}: no human name for {unnamed}"
+
+
+def test_structural_fields_come_from_the_schema():
+    from gemfin.schema_scenario import STRUCTURAL_PATHS
+    from gemfin.sensitivity_batch import is_structural
+
+    assert set(STRUCTURAL_PATHS) == {"circulaire", "horizon", "proposal", "budget.base", "budget.ingroei",
+                                     "drivers.*.maatstaven", "drivers.*.average_years"}
+    assert is_structural("drivers.jongeren.average_years") and is_structural("budget.ingroei.first_cap.value")
+    assert not is_structural("budget.response.speed.value") and not is_structural("drivers")
+    base = gemfin.load_scenario(BASELINE)
+    assert base._structure() == gemfin.load_scenario(BASELINE).with_values({JEUGD: 0.05})._structure()
+    assert base._structure() != base.with_values({"horizon": 5})._structure()
