@@ -26,6 +26,14 @@ void bind_distribution(py::module_& m) {
         .def_property_readonly("tabulated", &Distribution::tabulated)
         .def("quantile", &Distribution::quantile, py::arg("u"))
         .def("mean", &Distribution::mean);
+    m.def(
+        "distribution_catalogue",
+        [] {
+            py::dict out;
+            for (const auto& info : distribution_catalogue()) out[py::str(info.kind)] = info.parameters;
+            return out;
+        },
+        "The distributions the core knows: kind → the names of its parameters, in order.");
 }
 
 }  // namespace gemfin::bindings

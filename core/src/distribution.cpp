@@ -42,6 +42,28 @@ double log_beta(double a, double b) { return fixed_lgamma(a) + fixed_lgamma(b) -
 
 }  // namespace
 
+std::vector<DistributionInfo> distribution_catalogue() {
+    std::vector<DistributionInfo> out;
+    for (const auto& s : kSpecs) {
+        // The parameter names are those of the signature, "normal(mean, sd)".
+        const std::string sig = s.signature;
+        const auto open = sig.find('('), close = sig.find(')');
+        DistributionInfo info{s.name, {}};
+        std::string name;
+        for (std::size_t i = open + 1; i < close; ++i) {
+            if (sig[i] == ',') {
+                info.parameters.push_back(name);
+                name.clear();
+            } else if (sig[i] != ' ') {
+                name += sig[i];
+            }
+        }
+        info.parameters.push_back(name);
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
 Distribution Distribution::make(const std::string& kind, const std::vector<double>& p,
                                 const std::string& where) {
     const Spec* spec = nullptr;

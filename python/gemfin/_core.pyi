@@ -9,7 +9,7 @@ from gemfin.errors import InputError
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'ClusterBalance', 'CorruptPartError', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'IncompatibleWorkerError', 'InputError', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
+__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'ClusterBalance', 'CorruptPartError', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'IncompatibleWorkerError', 'InputError', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'distribution_catalogue', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
 class Distribution:
     """
     A marginal distribution of the core (built and validated once).
@@ -566,6 +566,10 @@ def allocate(volumes: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m,
 def check_correlation(correlation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], names: collections.abc.Sequence[str]) -> None:
     """
     InputError unless the matrix is a correlation matrix (square, unit diagonal, symmetric in [-1, 1], positive semi-definite), naming the variables of a conflict; the check a Simulation makes.
+    """
+def distribution_catalogue() -> dict:
+    """
+    The distributions the core knows: kind → the names of its parameters, in order.
     """
 def fixed_exp(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
     """

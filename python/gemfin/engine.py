@@ -40,6 +40,19 @@ def kernel_version() -> int:
     return int(_core.kernel_version)
 
 
+@functools.lru_cache(maxsize=1)
+def distribution_catalogue() -> dict[str, tuple[str, ...]]:
+    """The distributions the core knows: kind → the names of its parameters, in order."""
+    return {str(k): tuple(str(n) for n in v) for k, v in _core.distribution_catalogue().items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def distribution_mean(kind: str, params: tuple[float, ...]) -> float:
+    """The mean of a distribution of the core's catalogue, computed by the core (NaN where it
+    has none: a Student-t with df ≤ 1). Raises InputError for invalid parameters."""
+    return float(_core.Distribution(kind, [float(p) for p in params]).mean())
+
+
 def fixed_exp(x) -> np.ndarray:
     """exp of every element with the core's fixed IEEE operations: the same bits on every CPU
     (numpy's exp uses CPU-specific vector routines). For values that feed the core."""

@@ -14,17 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-#: What each parameter of a distribution is, by kind (the order of ``params``).
-DIST_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "fixed": ("value",),
-    "normal": ("mean", "sd"),
-    "lognormal": ("mean of the log", "sd of the log"),
-    "student_t": ("degrees of freedom", "location", "scale"),
-    "gamma": ("shape", "scale"),
-    "beta": ("alpha", "beta", "lower bound", "upper bound"),
-    "triangular": ("lower bound", "mode", "upper bound"),
-    "uniform": ("lower bound", "upper bound"),
-}
+from .engine import distribution_catalogue
+
+#: What each parameter of a distribution is, by kind (the order of ``params``): the core's names.
+DIST_PARAMETERS: dict[str, tuple[str, ...]] = distribution_catalogue()
 
 _RATE = "per year (0.01 = 1%)"
 _SHARE = "share (0.1 = 10%)"
@@ -131,7 +124,7 @@ def describe(path: str, raw: dict | None = None) -> tuple[str, str]:
                 break
         else:
             return path, ""
-    if param in ("degrees of freedom", "shape", "alpha", "beta"):
+    if param in ("df", "shape", "alpha", "beta"):
         unit = ""
     return (f"{name} — {param}" if param else name), unit
 

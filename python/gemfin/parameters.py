@@ -9,12 +9,10 @@ from dataclasses import dataclass
 import math
 import numbers
 
-from .engine import fixed_exp
+from .engine import distribution_catalogue, distribution_mean
 
-DISTRIBUTIONS = {
-    "fixed": 1, "normal": 2, "lognormal": 2, "student_t": 3, "gamma": 2, "beta": 4,
-    "triangular": 3, "uniform": 2,
-}
+#: kind → number of parameters, from the core's catalogue (the one list of distributions).
+DISTRIBUTIONS = {kind: len(names) for kind, names in distribution_catalogue().items()}
 
 
 def is_finite_number(x: object) -> bool:
@@ -62,13 +60,8 @@ class Dist:
 
     @property
     def mean(self) -> float:
-        p = self.params
-        return {
-            "fixed": lambda: p[0], "normal": lambda: p[0], "lognormal": lambda: float(fixed_exp(p[0] + p[1] * p[1] / 2)),  # same bits on every CPU
-            "student_t": lambda: p[1], "gamma": lambda: p[0] * p[1],
-            "beta": lambda: p[2] + (p[3] - p[2]) * p[0] / (p[0] + p[1]),
-            "triangular": lambda: sum(p) / 3, "uniform": lambda: (p[0] + p[1]) / 2,
-        }[self.kind]()
+        """The distribution's mean, computed by the core (the same bits on every CPU)."""
+        return distribution_mean(self.kind, self.params)
 
 
 @dataclass(frozen=True)

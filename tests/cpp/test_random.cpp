@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include <boost/math/distributions/beta.hpp>
@@ -183,5 +184,23 @@ TEST(Distributions, TabulatedCopulaAgreesWithBoost) {
         const double want = z <= 0.0 ? bm::quantile(steep_g, bm::cdf(nd, z))
                                      : bm::quantile(bm::complement(steep_g, bm::cdf(bm::complement(nd, z))));
         EXPECT_NEAR(steep.copula(z), want, 2e-9 * std::max(steep_iqr, want)) << z;
+    }
+}
+
+TEST(Distributions, CatalogueNamesEveryKindWithItsParameters) {
+    const auto catalogue = gemfin::distribution_catalogue();
+    ASSERT_EQ(catalogue.size(), 8u);
+    EXPECT_EQ(catalogue[1].kind, "normal");
+    EXPECT_EQ(catalogue[1].parameters, (std::vector<std::string>{"mean", "sd"}));
+    EXPECT_EQ(catalogue[5].parameters, (std::vector<std::string>{"alpha", "beta", "low", "high"}));
+    for (const auto& info : catalogue) {
+        // make() takes exactly that many parameters, and refuses one more
+        std::vector<double> p(info.parameters.size(), 1.0);
+        if (info.kind == "beta") p = {2.0, 3.0, 0.0, 1.0};
+        if (info.kind == "triangular") p = {0.0, 0.5, 1.0};
+        if (info.kind == "uniform") p = {0.0, 1.0};
+        EXPECT_NO_THROW(gemfin::Distribution::make(info.kind, p)) << info.kind;
+        p.push_back(1.0);
+        EXPECT_THROW(gemfin::Distribution::make(info.kind, p), gemfin::InputError) << info.kind;
     }
 }

@@ -12,6 +12,15 @@ namespace gemfin {
 
 enum class DistributionKind { Fixed, Normal, LogNormal, StudentT, Gamma, Beta, Triangular, Uniform };
 
+/// One kind of the catalogue: its name and the names of its parameters, in order.
+struct DistributionInfo {
+    std::string kind;
+    std::vector<std::string> parameters;
+};
+
+/// The catalogue of distributions the core knows (what scenario files may name).
+std::vector<DistributionInfo> distribution_catalogue();
+
 /// Parameters by kind (all validated by `Distribution::make`):
 ///   fixed(value); normal(mean, sd); lognormal(mu, sigma) of log X; student_t(df, loc, scale);
 ///   gamma(shape, scale); beta(alpha, beta, low, high) scaled to [low, high];
