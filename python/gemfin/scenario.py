@@ -199,7 +199,8 @@ class Scenario:
             values.append((pattern, json.dumps(_values_at(self.raw, pattern.split(".")), default=str)))
         return (tuple(values), str(self.proposal))
 
-    def model_inputs(self, circ: Circulaire | None = None, static: dict | None = None, balance: bool = False) -> dict:
+    def model_inputs(self, circ: Circulaire | None = None, static: Mapping[str, Any] | None = None,
+                     balance: bool = False) -> dict:
         """Arguments of the compiled core: C_basis/C_ozb grouped by driver, fund, drivers;
         ``static`` is :meth:`static_inputs` of a scenario of the same structure, if known;
         ``balance``: also the social clusters' allocation and netto lasten

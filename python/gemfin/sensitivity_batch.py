@@ -86,11 +86,10 @@ class Batch:
         self.seed = _check_int("seed", seed, 0, 2**64 - 1)
         self.bins = _check_int("bins", bins, 16, 1 << 20)
         self.block_size = _check_int("block_size", block_size, 1, 1 << 24)
-        self.circulaire = self.scenario.load_circulaire()
-        from .simulation import prepare_static
+        from .base import build_base
 
-        self.static = prepare_static(self.scenario, self.circulaire, self.scenario.static_inputs(self.circulaire))
-        self.inputs = self.scenario.model_inputs(self.circulaire, self.static)
+        self.base = build_base(self.scenario)  # read by every set of the same structure, never changed
+        self.inputs = self.scenario.model_inputs(self.base.circulaire, self.base.inputs)
 
     def fingerprint(self) -> str:
         from .cluster import fingerprint
@@ -103,15 +102,9 @@ class Batch:
 
         scen = with_parameters(self.scenario, values)
         rebuilt = any(is_structural(p) for p in values)
-        if rebuilt:  # its own circulaire and data; a copy of the static parts per set
-            circ, static = scen.load_circulaire(), None
-        else:
-            # The static parts are shared by concurrent sets: each gets a shallow copy, so
-            # that what simulate keeps in it (the base AU) stays its own.
-            circ, static = self.circulaire, dict(self.static)
+        # A set that changes the structure gets its own base (simulate builds it).
         res = simulate(scen, paths=self.paths, seed=self.seed, threads=threads, progress=False, bins=self.bins,
-                       block_size=self.block_size,
-                       _circulaire=circ, _static=static)
+                       block_size=self.block_size, base=None if rebuilt else self.base)
         return res, rebuilt
 
     def outputs(self, values: Mapping[str, float], outputs: Mapping[str, Output], threads: int = 1) -> dict:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .base import Base, build_base
 from .budget_result import BudgetResult, quantile_name
 from .engine import RunOptions, build_engine, check_int as _check_int  # noqa: F401  (re-exported)
 from .errors import InputError
@@ -28,7 +29,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
              threads: int | None = None, progress=True, antithetic: bool = False,
              quantiles: Sequence[float] = DEFAULT_QUANTILES, keep: str | Sequence[str] = (),
              bins: int = 2048, block_size: int = 1024, client=None,
-             partitions: int | None = None, balance: bool = False, _circulaire=None, _static=None) -> SimulationResult:
+             partitions: int | None = None, balance: bool = False, base: Base | None = None) -> SimulationResult:
     """Run the Monte Carlo projection of ``scenario`` (a Scenario or a YAML path).
 
     paths: number of paths; seed: any integer 0 … 2⁶⁴−1; threads: worker threads (None = all
@@ -42,7 +43,9 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     "Distributed runs"). partitions: number of tasks (default: one per chunk). balance: also
     follow the social clusters' balance (allocation − netto lasten of Jeugd, Wmo and
     Participatie) per path and year, ``result.balance()``; needs a budget section and a
-    circulaire with cluster weights.
+    circulaire with cluster weights. base: a :class:`gemfin.base.Base` built once for scenarios
+    of this structure (``build_base(scenario)``), so that variants of a scenario do not read
+    the data again; built here when not given.
     Ctrl-C stops the run within about a second with KeyboardInterrupt.
     """
     scen = as_scenario(scenario)
@@ -58,8 +61,13 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0.0 <= q <= 1.0:
             raise InputError(f"quantiles must be probabilities in [0, 1], got {q!r}")
         qs.append(float(q))
-    # A batch of sensitivity runs passes the circulaire it built once (gemfin.sensitivity).
-    circ = scen.load_circulaire() if _circulaire is None else _circulaire
+    if base is None:
+        base = build_base(scen)
+    elif not isinstance(base, Base):
+        raise InputError(f"base: expected a gemfin.base.Base (build_base(scenario)), got {type(base).__name__}")
+    else:
+        base.check(scen)
+    circ = base.circulaire
     codes = list(circ.volumes.index)
     if isinstance(keep, str):  # one CBS code, not its characters
         keep = [keep]
@@ -71,8 +79,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     if not isinstance(balance, bool):
         raise InputError(f"balance must be True or False, got {balance!r}")
     opts = RunOptions(paths, seed, threads, bool(antithetic), tuple(qs), tuple(keep_idx), bins, block_size, balance)
-    static = scen.static_inputs(circ) if _static is None else _static
-    inputs = scen.model_inputs(circ, static, balance=balance)
+    inputs = scen.model_inputs(circ, base.inputs, balance=balance)
     engine = build_engine(scen, opts, inputs)
     if client is not None:
         from .cluster import run_on_cluster, validate_partitions
@@ -116,19 +123,17 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         for k, code in enumerate(keep):
             kept[code] = pd.DataFrame(arr[:, :, k], columns=pd.Index(years, name="year"),
                                       index=pd.RangeIndex(paths, name="path"))
-    from .allocation import allocate
-
     return SimulationResult(
         scenario=scen, seed=seed, paths=paths, antithetic=antithetic, quantiles=tuple(qs),
         municipalities=circ.municipalities, years=years,
-        base_au=_base_au(circ, inputs["fund"]["budget0"], static),
+        base_au=base.base_au,
         au_mean=raw.au.mean.reshape(g, t),
         au_sd=raw.au.sd.reshape(g, t),
         au_quantiles=np.array(raw.au.quantiles).reshape(g, t, len(qs)),
         p_below_base=raw.p_below_base.reshape(g, t),
         budget=national(raw.budget), uitkeringsfactor=national(raw.uf),
         kept_paths=kept, max_budget_rel_error=float(raw.max_budget_rel_error),
-        finances=_budget_result(raw.finances, g, t, qs, years, circ, national, scen, inputs["budget"], static)
+        finances=_budget_result(raw.finances, g, t, qs, years, circ, national, scen, inputs["budget"], base)
         if raw.finances is not None else None,
         social_balance=_social_balance(raw.finances, g, years, qs, q_cols, circ, inputs),
     )
@@ -142,64 +147,38 @@ def _social_balance(b, g: int, years, qs, q_cols, circ, inputs: dict):
     return social_balance(b, g, years, qs, q_cols, circ, inputs["budget"]["cluster_balance"]["filing"])
 
 
-def prepare_static(scen: Scenario, circ, static: dict) -> dict:
-    """``static`` (Scenario.static_inputs) with what every run's result needs computed once:
-    the base-year AU, the base begroting's kengetallen and the notes on filled filings."""
-    _base_au(circ, static["budget0"], static)
-    if scen.budget is not None:
-        static["_kengetallen"] = _kengetallen(scen.budget)
-        static["_fill_notes"] = _fill_notes(scen.budget, circ, static["budget_base"].base.filled)
-    return static
-
-
-def _fill_notes(spec, circ, filled: pd.DataFrame) -> list[str]:
-    return [f"{code} ({circ.municipalities.loc[code, 'name']}): {row['reason']} in the {spec.document} {spec.year}; "
-            f"used the {row['used']}, lasten × {row['lasten_factor']:.4f}, baten × {row['baten_factor']:.4f}"
-            for code, row in filled.iterrows() if code in circ.municipalities.index]
-
-
-def _base_au(circ, budget0: float, static: dict) -> pd.Series:
-    """The base-year AU at the base budget (kept in ``static`` for the next set of a batch)."""
-    from .allocation import allocate
-
-    key = ("base_au", id(circ), budget0)
-    if static.get("_base_au_key") != key:
-        static["_base_au"] = allocate(circ, au_budget=budget0).algemene_uitkering.rename("AU base")
-        static["_base_au_key"] = key
-    return static["_base_au"]
-
-
 def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, scen: Scenario,
-                   inputs: dict, static: dict) -> BudgetResult:
+                   inputs: dict, base: Base) -> BudgetResult:
     shape = (g, t)
     spec = scen.budget
     assert spec is not None  # called for a scenario with a budget only
-    filled = static["budget_base"].base.filled
-    notes = list(static["_fill_notes"] if "_fill_notes" in static else _fill_notes(spec, circ, filled))
+    budget_base = base.inputs["budget_base"]
+    filled = budget_base.base.filled
+    notes = list(base.fill_notes)
     if circ.is_booked:
         notes.append(f"gemeentefonds as booked in the {spec.document} {spec.year} (Iv3 rijk, incl. IU and DU), "
                      "following the scenario's national fund path; no verdeelmodel")
-    base = static["budget_base"].base
-    if base.source == "summary" and base.revenue_lines_from is not None:
+    filing = budget_base.base
+    if filing.source == "summary" and filing.revenue_lines_from is not None:
         notes.append(f"base from the Iv3 summary: own baten split over the revenue lines in each municipality's "
-                     f"shares of the {base.revenue_lines_from} (an imputation), BUIG proxy = specifieke "
+                     f"shares of the {filing.revenue_lines_from} (an imputation), BUIG proxy = specifieke "
                      "uitkeringen on hoofdtaakveld 6")
-    elif base.source == "summary":
+    elif filing.source == "summary":
         notes.append("base from the Iv3 summary: belastingen not split (all follow the OZB rule), BUIG proxy = "
                      "specifieke uitkeringen on hoofdtaakveld 6")
     by_component = components = None
     if scen.compensation:
         from .scenario_budget import compensation_components
 
-        bb = static["budget_base"]
-        by_component, components = compensation_components(scen.compensation, circ, bb.base, bb.allocation,
+        by_component, components = compensation_components(scen.compensation, circ, budget_base.base,
+                                                            budget_base.allocation,
                                                             str(scen.path or scen.name))
     real = inputs.get("realisation")
     if real is not None:
         notes.append("realisation model: persistence from the realisation gap of "
                      + (str(real["u_year"]) if real["u_year"] is not None else
                         f"no year (the {spec.year - 2} begroting/jaarrekening pair is not in the data; ρ·ũ = 0)"))
-    unknown = static["budget_base"].structural_unknown
+    unknown = budget_base.structural_unknown
     if unknown:
         notes.append(f"artikel 12 / response: no structurele exploitatieruimte for {len(unknown)} municipalities in the "
                      f"{spec.document} {spec.year} ({', '.join(unknown[:5])}{', …' if len(unknown) > 5 else ''}); "
@@ -216,22 +195,9 @@ def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, sc
         net_shock=b.net_shock.reshape(shape),
         reserves_mean=b.reserves_mean.reshape(shape),
         share_deficit=national(b.share_deficit),
-        kengetallen=static["_kengetallen"] if "_kengetallen" in static else _kengetallen(spec),
+        kengetallen=base.kengetallen,
         base=f"{spec.document} {spec.year}", filled=filled, notes=tuple(notes),
         compensation_by_component=by_component, compensation_components=components,
         response_mean=b.response_mean.reshape(shape) if b.response_mean is not None else None,
         tax_share=spec.response.tax_share.value if spec.response is not None else 0.0,
     )
-
-
-def _kengetallen(spec) -> pd.DataFrame | None:
-    """The BBV kengetallen of the base begroting (2020–2025 in the data), else None."""
-    from . import iv3
-
-    if spec.document != "begroting":
-        return None
-    try:
-        k, _ = iv3.load_kengetallen(spec.year)
-    except InputError:
-        return None
-    return k

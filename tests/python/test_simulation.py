@@ -194,3 +194,25 @@ def test_an_exception_in_the_progress_callback_stops_the_run_cleanly(scen):
     seen = []
     r = gemfin.simulate(scen, paths=3000, progress=seen.append, block_size=512)
     assert r.paths == 3000 and seen[-1] == 3000 and seen == sorted(seen)
+
+
+def test_a_base_is_built_once_and_read_by_variants():
+    import numpy as np
+
+    import gemfin
+    from gemfin.base import build_base
+    from gemfin.errors import InputError
+
+    scen = gemfin.load_scenario("baseline")
+    base = build_base(scen)
+    variant = scen.with_values({"fund.growth.mean.value": 0.02})
+    with_base = gemfin.simulate(variant, paths=128, seed=3, progress=False, base=base)
+    alone = gemfin.simulate(variant, paths=128, seed=3, progress=False)
+    np.testing.assert_array_equal(with_base.au_mean, alone.au_mean)
+    np.testing.assert_array_equal(with_base.finances.saldo_mean, alone.finances.saldo_mean)
+    with pytest.raises(TypeError):
+        base.inputs["budget0"] = 0.0  # read-only: concurrent runs share it
+    with pytest.raises(InputError, match="built for a scenario of another structure"):
+        gemfin.simulate(scen.with_values({"horizon": 4}), paths=16, progress=False, base=base)
+    with pytest.raises(InputError, match="expected a gemfin.base.Base"):
+        gemfin.simulate(scen, paths=16, progress=False, base={"circulaire": None})
