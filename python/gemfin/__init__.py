@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .allocation import Allocation, allocate
 from .compare import Comparison, compare
-from .booked import load_fund as load_circulaire
+from .booked import load_circulaire
 from .circulaire import CLUSTERS, Circulaire, circulaires, newest_circulaire
 from .difference import Difference, difference
 from .engine import simd_target, simd_targets

@@ -47,7 +47,7 @@ def build_base(scenario) -> Base:
     from .allocation import allocate
 
     scen = as_scenario(scenario)
-    circ = scen.load_circulaire()
+    circ = scen.prepared_circulaire()
     static = scen.static_inputs(circ)
     base_au = allocate(circ, au_budget=static["budget0"]).algemene_uitkering.rename("AU base")
     kengetallen: pd.DataFrame | None = None

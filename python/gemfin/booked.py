@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .circulaire import CLUSTERS, Circulaire, load_circulaire
+from .circulaire import CLUSTERS, Circulaire, read_circulaire
 from .errors import DataError, InputError
 from .municipalities import load_municipalities, size_class
 
@@ -32,12 +32,12 @@ MAATSTAF = "rijk"
 CLUSTER = "Overig"
 
 
-def load_fund(circulaire_id: str, data: str | Path | None = None) -> Circulaire:
+def load_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circulaire:
     """A shipped circulaire (``"S2024_2025"``) or a gemeentefonds as booked (``"B2020_2020"``);
     this is ``gemfin.load_circulaire``."""
     if is_booked(circulaire_id):
         return load_booked(circulaire_id, data)
-    return load_circulaire(circulaire_id, data)
+    return read_circulaire(circulaire_id, data)
 
 
 def booked_id(document: str, year: int) -> str:

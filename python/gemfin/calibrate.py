@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._datadir import data_dir
 from ._tables import read_table
-from .circulaire import load_circulaire
+from .circulaire import read_circulaire
 from .errors import DataError
 from .municipalities import load_municipalities
 
@@ -64,7 +64,7 @@ def bzk_volume_update(from_id: str = "S2024_2024", to_id: str = "S2024_2025",
                       data: str | Path | None = None) -> pd.Series:
     """National log-growth of each maatstaf between two circulaires (BZK's own volume update
     from one uitkeringsjaar to the next)."""
-    a, b = load_circulaire(from_id, data), load_circulaire(to_id, data)
+    a, b = read_circulaire(from_id, data), read_circulaire(to_id, data)
     common = [m for m in a.volumes.columns if m in b.volumes.columns]
     ta, tb = a.volumes[common].sum(), b.volumes[common].sum()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -295,7 +295,7 @@ def _woz_of_year(year: int, data: str | Path | None = None) -> pd.Series:
     ids = [c for c in circulaires(data) if parse_circulaire_id(c)[2] == year and parse_circulaire_id(c)[1] < year]
     if not ids:
         raise DataError(f"OZB growth: no circulaire for uitkeringsjaar {year} published before {year} is shipped")
-    vol = load_circulaire(ids[-1], data).volumes
+    vol = read_circulaire(ids[-1], data).volumes
     cols = [c for c in vol.columns if c.lower().startswith("woz")]
     if not cols:
         raise DataError(f"OZB growth: circulaire {ids[-1]} has no WOZ volumina")

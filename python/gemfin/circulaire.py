@@ -546,11 +546,12 @@ def maatstaf_codes(circulaire_id: str, data: str | Path | None = None) -> tuple[
     root = data_dir(data)
     files = [root / "gemeentefonds" / f"GF_{circulaire_id}_{k}.csv" for k in ("Volumina", "Gewichten")]
     return derived_from_files(files, ("maatstaf_codes", circulaire_id),
-                              lambda: tuple(load_circulaire(circulaire_id, data).volumes.columns))
+                              lambda: tuple(read_circulaire(circulaire_id, data).volumes.columns))
 
 
-def load_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circulaire:
-    """Load and validate one shipped circulaire, e.g. ``load_circulaire("M2024_2025")``.
+def read_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circulaire:
+    """Read and validate the files of one published circulaire, e.g. ``read_circulaire("M2024_2025")``
+    (``gemfin.load_circulaire`` also gives a gemeentefonds as booked).
 
     ``data`` is an alternative data directory with the same layout as the shipped one.
     Every problem raises :class:`gemfin.errors.DataError` naming the file, line, column and
@@ -559,7 +560,7 @@ def load_circulaire(circulaire_id: str, data: str | Path | None = None) -> Circu
     _, _, uj = parse_circulaire_id(circulaire_id)
     if _BOOKED_ID.match(circulaire_id):
         raise InputError(f"{circulaire_id!r} is a gemeentefonds as booked, not a circulaire: load it with "
-                         "gemfin.load_circulaire (gemfin.booked.load_fund)")
+                         "gemfin.load_circulaire")
     root = data_dir(data)
     folder = root / "gemeentefonds"
     files = {k: folder / f"GF_{circulaire_id}_{k}.csv" for k in ("Volumina", "Gewichten", "SIUDU")}

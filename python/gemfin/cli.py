@@ -29,7 +29,8 @@ from pathlib import Path
 import pandas as pd
 
 from .allocation import allocate
-from .circulaire import circulaires, load_circulaire, newest_circulaire
+from .booked import load_circulaire
+from .circulaire import circulaires, newest_circulaire
 from .compare import compare
 from .errors import GemfinError, InputError
 from .io import TABLE_FORMATS, check_output, write_tables
@@ -603,7 +604,7 @@ def balance_available(scen) -> bool:
     if scen.budget is None:
         return False
     try:
-        siudu_clusters(scen.load_circulaire())
+        siudu_clusters(scen.prepared_circulaire())
     except GemfinError:
         return False
     return True

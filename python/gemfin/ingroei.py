@@ -30,12 +30,12 @@ PUBLISHED_CAPS = {"M2022_2023": 7.5, "S2024_2024": 22.5}
 def herverdeeleffect(source: str = "S2024_2024", data: str | Path | None = None) -> pd.DataFrame:
     """Per CBS code of ``source``: ``he`` (euros; 0 where the municipality was not capped),
     ``capped`` and ``inhabitants`` of that circulaire."""
-    from .circulaire import load_circulaire
+    from .circulaire import read_circulaire
 
     if source not in PUBLISHED_CAPS:
         raise InputError(f"ingroei.from: {source!r} does not publish the column {COLUMN!r}; "
                          f"expected one of {sorted(PUBLISHED_CAPS)}")
-    circ = load_circulaire(source, data)
+    circ = read_circulaire(source, data)
     if COLUMN not in circ.fixed_items.columns:
         raise DataError(f"circulaire {source}: no column {COLUMN!r} in its SIUDU file")
     suppl = circ.fixed_items[COLUMN].astype(float)

@@ -51,7 +51,7 @@ import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
 from ._yaml import load_yaml_mapping
-from .booked import available as booked_ids, booked_id, is_booked, load_fund
+from .booked import available as booked_ids, booked_id, is_booked, load_circulaire
 from .circulaire import Circulaire, basis_by_group, circulaires, maatstaf_codes, newest_circulaire
 from .engine import check_correlation
 from .errors import GemfinError, InputError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
@@ -160,9 +160,10 @@ class Scenario:
         return dataclasses.replace(self, name=self.name + " (deterministic)", growth=_fixed_process(self.growth),
                                    price=None if self.price is None else _fixed_process(self.price), drivers=drivers, budget=budget, shocks=shocks)
 
-    def load_circulaire(self) -> Circulaire:
-        """The base circulaire, with the scenario's reform proposal applied if it has one."""
-        circ = load_fund(self.circulaire)
+    def prepared_circulaire(self) -> Circulaire:
+        """The circulaire a run of this scenario allocates: the base circulaire, in the indeling of
+        the base filing when there is a budget, with the scenario's reform proposal applied."""
+        circ = load_circulaire(self.circulaire)
         if self.budget is not None:  # in the division of the base filing (docs/budget-model.md)
             circ = circ.in_indeling(self.budget.year)
         if self.proposal is not None:
@@ -178,13 +179,13 @@ class Scenario:
         sensitivity batch computes them once and passes them back for every parameter set."""
         from .allocation import allocate
 
-        circ = circ or self.load_circulaire()
+        circ = circ or self.prepared_circulaire()
         total_rate = circ.rates.sum(axis=1)
         moved = [drv.maatstaven for drv in self.drivers]
         out = {"c_basis": basis_by_group(circ, total_rate, moved, ozb=False),
                "c_ozb": basis_by_group(circ, total_rate, moved, ozb=True),
                # The AU budget of the base year is the circulaire's own (a reform keeps it equal).
-               "budget0": allocate(load_fund(self.circulaire)).au_total,
+               "budget0": allocate(load_circulaire(self.circulaire)).au_total,
                "structure": self._structure(), "budget_base": None}
         if self.budget is not None:
             out["budget_base"] = budget_base(self.budget, circ)
@@ -205,7 +206,7 @@ class Scenario:
         ``static`` is :meth:`static_inputs` of a scenario of the same structure, if known;
         ``balance``: also the social clusters' allocation and netto lasten
         (:mod:`gemfin.scan.projection_inputs`), so that the run follows their balance."""
-        circ = circ or self.load_circulaire()
+        circ = circ or self.prepared_circulaire()
         if static is None or static["structure"] != self._structure():
             static = self.static_inputs(circ)
         mutations = np.zeros(self.horizon)

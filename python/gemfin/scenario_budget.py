@@ -163,12 +163,12 @@ def _funds_for(doc: str, year: int) -> list[str]:
     that uitkeringsjaar (in the year's division: M2022_2023 with Voorne aan Zee's predecessors
     summed), and ``booked`` where the filing has rijk."""
     from .booked import available, booked_id
-    from .circulaire import circulaires, load_circulaire
+    from .circulaire import circulaires, read_circulaire
     from .municipalities import load_municipalities
 
     division = set(load_municipalities(year).index)
     out = [c for c in circulaires() if c.endswith(f"_{year}")
-           and set(load_circulaire(c).in_indeling(year).municipalities.index) == division]
+           and set(read_circulaire(c).in_indeling(year).municipalities.index) == division]
     if booked_id(doc, year) in available():
         out.append("booked")
     return out

@@ -112,7 +112,7 @@ def test_base_2023_with_the_meicirculaire_2022_in_the_2023_division():
     doc["budget"]["base"] = {"document": "begroting", "year": 2023}
     doc["budget"].pop("ingroei")  # M2022_2023 publishes its own suppletie
     sc = scenario_from_dict(doc, origin="2023 test")
-    circ = sc.load_circulaire()
+    circ = sc.prepared_circulaire()
     assert len(circ.municipalities) == 342 and "GM1992" in circ.municipalities.index
     raw = gemfin.allocate(gemfin.load_circulaire("M2022_2023")).algemene_uitkering
     merged = gemfin.allocate(circ).algemene_uitkering

@@ -112,7 +112,7 @@ def test_compensation_totals_per_package_equal_their_amounts():
     assert comp[:, 0].sum() == pytest.approx(760e6, rel=1e-12)  # packages 1 (566) and 2 (194)
     assert comp[:, 1:].sum() == 0
     from gemfin.scenario_budget import compensation_matrix
-    circ = sc.load_circulaire()
+    circ = sc.prepared_circulaire()
     base = gemfin.iv3.baseline_budget()
     alloc = gemfin.allocate(circ)
     for package, total in (("1", 566e6), ("2", 194e6)):
@@ -312,7 +312,7 @@ def test_toeristenbelasting_key_follows_taakveld_3_4():
     from gemfin.scenario_budget import compensation_matrix
 
     sc = gemfin.load_scenario(SCEN / "corona-shock-2026.yaml")
-    circ = sc.load_circulaire()
+    circ = sc.prepared_circulaire()
     comp = [c for c in sc.compensation if c.name == "toeristenbelasting"]
     m = compensation_matrix(comp, sc.years, circ, gemfin.iv3.baseline_budget(), gemfin.allocate(circ), "t")[:, 0]
     raw = pd.read_csv(gemfin._datadir.data_dir() / "finance" / "2025_begroting.csv", sep=";")

@@ -180,7 +180,7 @@ def test_reserves_are_the_algemene_reserve_plus_the_free_share_of_the_bestemming
     share = scen.budget.bestemmingsreserves_share.value
     assert share == 0.5 and scen.budget.bestemmingsreserves_share.source.startswith("assumption")
     res, _ = iv3.load_reserves(2024, division=2025)
-    codes = scen.load_circulaire().volumes.index
+    codes = scen.prepared_circulaire().volumes.index
     expected = (res["algemene reserve"] + share * res["bestemmingsreserves"]).reindex(codes).to_numpy()
     np.testing.assert_allclose(scen.model_inputs()["budget"]["reserves"], expected, rtol=1e-15)
     # The older boolean form is a share of 0 or 1; both at once is refused.

@@ -53,7 +53,7 @@ def test_balance_frames(runs, scen):
 def test_inputs_start_from_the_scan(scen):
     """At the base budget and driver levels 1 the clusters' allocation and netto lasten are the
     scan's of the same circulaire and filing."""
-    circ = scen.load_circulaire()
+    circ = scen.prepared_circulaire()
     inputs = scen.model_inputs(circ, balance=True)
     cb = inputs["budget"]["cluster_balance"]
     alloc = gemfin.allocate(circ, au_budget=inputs["fund"]["budget0"])

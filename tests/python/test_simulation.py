@@ -71,7 +71,7 @@ def test_streamed_statistics_match_kept_paths(result):
 def _reference_projection(scen):
     """The documented model with every shock at its mean, written independently with numpy
     from the circulaire (not from Scenario.model_inputs)."""
-    circ = scen.load_circulaire()
+    circ = scen.prepared_circulaire()
     base = gemfin.allocate(circ)
     rate = circ.rates.sum(axis=1)
     T = scen.horizon

@@ -101,7 +101,7 @@ def _booked_fund(data) -> pd.Series:
 
 def _build(overhead: str, data) -> FundHistory:
     from ..allocation import allocate
-    from ..booked import load_fund
+    from ..booked import load_circulaire
     from .cluster_allocation import allocation_by_cluster
 
     cpi = price_index(data)
@@ -112,7 +112,7 @@ def _build(overhead: str, data) -> FundHistory:
         fund = booked.get((kind, year), np.nan)
         if not np.isfinite(fund) and kind == "begroting" and year in BEGROTING_CIRCULAIRE:
             cid = BEGROTING_CIRCULAIRE[year]
-            fund = float(allocate(load_fund(cid, data)).gemeentefonds.sum())
+            fund = float(allocate(load_circulaire(cid, data)).gemeentefonds.sum())
             notes.append(f"begroting {year}: fund from circulaire {cid} (its taakveld file has no 0.7 rows)")
         if not np.isfinite(fund):
             notes.append(f"{kind} {year}: no fund in the data (its taakveld file has no 0.7 rows); left out")
@@ -122,7 +122,7 @@ def _build(overhead: str, data) -> FundHistory:
         part = pd.DataFrame({"netto_lasten": nl.by_cluster.sum(), "lasten": nl.lasten[list(CLUSTERS)].sum()})
         part["allocation"] = np.nan
         if kind == "begroting" and year in CLUSTER_CIRCULAIRES:
-            alloc, _ = allocation_by_cluster(allocate(load_fund(CLUSTER_CIRCULAIRES[year], data)))
+            alloc, _ = allocation_by_cluster(allocate(load_circulaire(CLUSTER_CIRCULAIRES[year], data)))
             part["allocation"] = alloc.sum()
         clusters[(kind, year)] = part
     nat = pd.DataFrame.from_dict(rows, orient="index") / 1e6

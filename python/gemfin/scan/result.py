@@ -221,12 +221,12 @@ def balance(circulaire: str | Circulaire | Allocation, filing=None, *, overhead:
     """The scan of one circulaire (an id, a :class:`~gemfin.Circulaire` or an
     :class:`~gemfin.Allocation`) against the netto lasten of a filing, e.g.
     ``gemfin.balance("S2024_2025", filing=("begroting", 2025))``; the newest filing by default."""
-    from ..booked import load_fund
+    from ..booked import load_circulaire
 
     if isinstance(circulaire, Allocation):
         alloc = circulaire
     else:
-        circ = load_fund(circulaire, data) if isinstance(circulaire, str) else circulaire
+        circ = load_circulaire(circulaire, data) if isinstance(circulaire, str) else circulaire
         if not isinstance(circ, Circulaire):
             raise InputError(f"balance expects a circulaire id, Circulaire or Allocation, got {type(circulaire).__name__}")
         alloc = allocate(circ)
