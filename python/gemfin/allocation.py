@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import _core
 from .circulaire import Circulaire
+from .engine import allocate_arrays
 from .errors import GemfinWarning, InputError
 
 
@@ -213,10 +213,8 @@ def allocate(circ: Circulaire, uitkeringsfactor: float | None = None,
     else:
         uitkeringsfactor = _check_positive_number("uitkeringsfactor", uitkeringsfactor)
 
-    volumes = np.ascontiguousarray(circ.volumes.to_numpy(dtype=np.float64))
-    rates = np.ascontiguousarray(circ.rates.to_numpy(dtype=np.float64))
-    r = _core.allocate(volumes, rates, [bool(x) for x in circ.ozb_mask],
-                       uitkeringsfactor=uitkeringsfactor, au_budget=au_budget)
+    r = allocate_arrays(circ.volumes.to_numpy(dtype=np.float64), circ.rates.to_numpy(dtype=np.float64),
+                        circ.ozb_mask, uitkeringsfactor, au_budget)
     index = circ.volumes.index
     _check_result(circ, float(r["uitkeringsfactor"]), np.asarray(r["algemene_uitkering"]), index, solved)
     return Allocation(

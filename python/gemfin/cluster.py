@@ -25,12 +25,14 @@ import numbers
 import os
 import threading
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _core
 from .errors import GemfinError, IncompatibleWorkerError, InputError
+
+if TYPE_CHECKING:  # for annotations only: the engine room is the one module that calls the core
+    from . import _core
 
 # Engines built on this worker process, by (fingerprint, options): consecutive tasks of one
 # run reuse the model and its pilot block. A process-local cache, bounded to two runs.

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _core
 from .allocation import Allocation, allocate
 from .circulaire import Circulaire
+from .engine import phase_in
 from .errors import InputError
 from .parameters import is_finite_number
 from .proposal import Proposal, load_proposal
@@ -277,7 +277,7 @@ def compare(circ: Circulaire, proposal: Proposal | str | Path, cap_per_inhabitan
     # No cap (None) means infinite caps; the core wants finite ones, and 1e296 euros per
     # inhabitant never binds.
     finite_cap = np.where(np.isinf(cumulative), np.finfo(np.float64).max / 1e12, cumulative)
-    allowed = _core.phase_in(np.ascontiguousarray(effect), np.ascontiguousarray(inhabitants), finite_cap.tolist())
+    allowed = phase_in(effect, inhabitants, finite_cap)
     phase = pd.DataFrame(allowed, index=baseline.algemene_uitkering.index, columns=pd.Index(labels, name="jaar"))
     return Comparison(proposal=proposal, baseline=baseline, reform=reform, years=tuple(labels),
                       yearly_caps=tuple(caps), phase_in=phase)

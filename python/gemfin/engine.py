@@ -1,6 +1,7 @@
-"""The engine room: the only module that talks to the compiled simulation (``_core.Simulation``).
+"""The engine room: the only module that talks to the compiled core (``gemfin._core``).
 
-It turns a scenario's model inputs (``Scenario.model_inputs``: arrays and plain dicts) into the
+It runs the core's allocation and phase-in for gemfin.allocation and gemfin.compare, and
+turns a scenario's model inputs (``Scenario.model_inputs``: arrays and plain dicts) into the
 core's typed model (``_core.ProjectionModel`` and its parts, keyword constructors; contiguous
 float64 arrays; the core's distributions, built once per (kind, parameters)) and builds the
 engine for one set of run options (``_core.SimulationOptions``). ``gemfin.simulation``
@@ -63,6 +64,20 @@ def fixed_power(x, exponent: float) -> np.ndarray:
     """``x ** exponent`` for x > 0 with the core's fixed IEEE operations (same bits on every CPU);
     NaN where x ≤ 0 or not finite."""
     return np.asarray(_core.fixed_power(np.asarray(x, dtype=np.float64), float(exponent)))
+
+
+def allocate_arrays(volumes: np.ndarray, rates: np.ndarray, ozb_mask, uitkeringsfactor: float | None,
+                    au_budget: float | None) -> dict:
+    """The core's allocation of one circulaire (gemfin.allocation.allocate builds its result):
+    volumes municipality × maatstaf, rates maatstaf × cluster, one of uitkeringsfactor and
+    au_budget."""
+    return _core.allocate(_f64(volumes), _f64(rates), [bool(x) for x in ozb_mask],
+                          uitkeringsfactor=uitkeringsfactor, au_budget=au_budget)
+
+
+def phase_in(effect: np.ndarray, inhabitants: np.ndarray, cumulative_caps) -> np.ndarray:
+    """The core's capped phase-in of a herverdeeleffect (gemfin.compare)."""
+    return np.asarray(_core.phase_in(_f64(effect), _f64(inhabitants), [float(c) for c in cumulative_caps]))
 
 
 def check_int(name: str, value, lo: int, hi: int) -> int:
