@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from .parameters import FundPriceLinkSpec, Process
+from . import engine
 from .schema_base import STRUCTURAL, DistModel, Number, Section, Text, dated, gemfin_error, param, structural_paths
 
 DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
@@ -56,7 +57,9 @@ class PolicyMutation(Section):
     source: Text
 
 
-ACCRES_PERIODS = ("trap_op_trap_af", "fixed", "frozen_volume", "gdp")
+# The names the core's enums take in a file (gemfin.engine maps them one to one).
+ACCRES_PERIODS = tuple(engine.ACCRES_PERIODS)
+FUND_RULES = tuple(engine.FUND_RULES)
 
 
 class AccresPeriod(Section):
@@ -74,7 +77,7 @@ class Fund(Section):
     (nominal GDP: 8-year lagged real growth plus the current deflator). ``periods`` (gdp rule):
     dated, how the accres was set from each year on, for projections through earlier years."""
 
-    rule: Literal["ngru", "gdp"]
+    rule: Literal[FUND_RULES]  # type: ignore[valid-type]
     source: Optional[str] = None
     growth: GrowthProcess
     price: Optional[ProcessModel] = None
