@@ -87,6 +87,17 @@ def check_int(name: str, value, lo: int, hi: int) -> int:
     return int(value)
 
 
+#: The bounds of a run's numbers, checked in one place (simulate, a sensitivity batch).
+RUN_BOUNDS = {"paths": (1, 2**32 - 1), "seed": (0, 2**64 - 1), "threads": (1, 1024), "bins": (16, 1 << 20),
+              "block_size": (1, 1 << 24)}
+
+
+def check_run_number(name: str, value) -> int:
+    """``value`` as an int within RUN_BOUNDS[name], else an InputError naming ``name``."""
+    lo, hi = RUN_BOUNDS[name]
+    return check_int(name, value, lo, hi)
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """The validated options of one run: the same on the client and on every Dask worker.

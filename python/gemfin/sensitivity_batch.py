@@ -79,13 +79,13 @@ class Batch:
 
     def __init__(self, scenario, paths: int, seed: int, bins: int = DEFAULT_BINS,
                  block_size: int = DEFAULT_BLOCK_SIZE):
-        from .engine import check_int as _check_int
+        from .engine import check_run_number
 
         self.scenario: Scenario = as_scenario(scenario)
-        self.paths = _check_int("paths", paths, 1, 2**32 - 1)
-        self.seed = _check_int("seed", seed, 0, 2**64 - 1)
-        self.bins = _check_int("bins", bins, 16, 1 << 20)
-        self.block_size = _check_int("block_size", block_size, 1, 1 << 24)
+        self.paths = check_run_number("paths", paths)
+        self.seed = check_run_number("seed", seed)
+        self.bins = check_run_number("bins", bins)
+        self.block_size = check_run_number("block_size", block_size)
         from .base import build_base
 
         self.base = build_base(self.scenario)  # read by every set of the same structure, never changed

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .base import Base, build_base
 from .budget_result import BudgetResult, quantile_name
-from .engine import RunOptions, build_engine, check_int as _check_int  # noqa: F401  (re-exported)
+from .engine import RunOptions, build_engine, check_run_number
 from .errors import InputError
 from .scenario import Scenario, as_scenario
 from .simulation_result import KeptPaths, SimulationResult  # noqa: F401  (SimulationResult re-exported)
@@ -49,11 +49,11 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     Ctrl-C stops the run within about a second with KeyboardInterrupt.
     """
     scen = as_scenario(scenario)
-    paths = _check_int("paths", paths, 1, 2**32 - 1)
-    seed = _check_int("seed", seed, 0, 2**64 - 1)
-    threads = 0 if threads is None else _check_int("threads", threads, 1, 1024)
-    bins = _check_int("bins", bins, 16, 1 << 20)
-    block_size = _check_int("block_size", block_size, 1, 1 << 24)
+    paths = check_run_number("paths", paths)
+    seed = check_run_number("seed", seed)
+    threads = 0 if threads is None else check_run_number("threads", threads)
+    bins = check_run_number("bins", bins)
+    block_size = check_run_number("block_size", block_size)
     if antithetic and paths % 2:
         raise InputError(f"antithetic variates need an even number of paths, got {paths}")
     qs: list[float] = []
