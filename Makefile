@@ -102,7 +102,7 @@ stubs: setup
 	cp build/stubs/gemfin/_core.pyi python/gemfin/_core.pyi
 
 # The JSON Schemas of scenario and proposal files (docs/schemas/), written from the declared
-# models (gemfin.schema_scenario, gemfin.schema_proposal); `make test` checks they are current.
+# models (gemfin.schema.scenario, gemfin.schema.proposal); `make test` checks they are current.
 schemas: setup
 	$(VENV)/bin/gemfin schema scenario --out docs/schemas/scenario.schema.json
 	$(VENV)/bin/gemfin schema proposal --out docs/schemas/proposal.schema.json

@@ -29,8 +29,8 @@ TARGETS = (2019, 2020, 2021, 2022)
 
 def pairs_with_predictors() -> pd.DataFrame:
     from gemfin._datadir import data_dir
-    from gemfin.iv3_history import TAAKVELDEN
-    from gemfin.iv3_panel import BATEN, SUMMARY, InformationSet, load_panel
+    from gemfin.iv3.history import TAAKVELDEN
+    from gemfin.iv3.panel import BATEN, SUMMARY, InformationSet, load_panel
     from gemfin.realisation import CLIP, gap_deviation, gap_score, relative_pairs
 
     pairs = relative_pairs(load_panel(InformationSet.everything()))

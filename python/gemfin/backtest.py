@@ -2,7 +2,7 @@
 
 ``backtest(Y)`` forecasts, for every municipality of year Y, the saldo van baten en lasten
 (before reserve mutations) of its jaarrekening of Y, using only what was known at the start
-of Y (:class:`~gemfin.iv3_panel.InformationSet`): the begroting of Y, the jaarrekeningen up
+of Y (:class:`~gemfin.iv3.panel.InformationSet`): the begroting of Y, the jaarrekeningen up
 to Y−2, and the realisation model estimated from the years up to Y−2. Where the realisation
 is in the data it is scored: Brier score and its skill against climatology and persistence,
 ROC AUC, reliability, CRPS of the saldo per inhabitant, and whether the realised share in
@@ -25,7 +25,7 @@ from . import realisation, scores
 from .realisation import FIRST_PAIR_YEAR, load_priors  # noqa: F401  (re-exported)
 from ._yaml import load_yaml_mapping
 from .errors import GemfinWarning, InputError
-from .iv3_panel import InformationSet, load_panel, municipalities_of, to_indeling
+from .iv3.panel import InformationSet, load_panel, municipalities_of, to_indeling
 from .municipalities import load_mergers, successors
 from .engine import check_int as _check_int
 

@@ -1,5 +1,5 @@
 """The base of a run: what it is built from that depends only on the data and on the
-scenario's structural fields (gemfin.schema_scenario.STRUCTURAL_PATHS) — the circulaire after
+scenario's structural fields (gemfin.schema.scenario.STRUCTURAL_PATHS) — the circulaire after
 its proposal, the uitkeringsbasis grouped by driver, the base budget, the base AU, the
 kengetallen of the base filing and the notes on filled filings.
 

@@ -54,14 +54,14 @@ def is_booked(circulaire_id: str) -> bool:
 
 def available() -> list[str]:
     """Every booked id the data can give."""
-    from .iv3_history import SUMMARY_FILINGS
+    from .iv3.history import SUMMARY_FILINGS
 
     return [booked_id(doc, y) for doc, years in SUMMARY_FILINGS.items() for y in years]
 
 
 def load_booked(circulaire_id: str, data: str | Path | None = None) -> Circulaire:
     """The booked gemeentefonds of one filing as a :class:`Circulaire` (module docstring)."""
-    from .iv3_history import summary_filing
+    from .iv3.history import summary_filing
 
     if circulaire_id not in available():
         raise InputError(f"no booked gemeentefonds {circulaire_id!r}; available: {available()}")

@@ -79,7 +79,7 @@ def realisation_model(last_year: int, data: str | Path | None = None, priors: st
     ``DERIVED gemfin.calibrate.realisation_model(last_year)``."""
     from . import realisation
     from .realisation import FIRST_PAIR_YEAR, load_priors
-    from .iv3_panel import InformationSet, load_panel
+    from .iv3.panel import InformationSet, load_panel
 
     prior = load_priors(priors)
     panel = load_panel(InformationSet(begroting=last_year, jaarrekening=last_year), data)
@@ -94,7 +94,7 @@ def gap_distributions(last_year: int = 2022, data: str | Path | None = None) -> 
     lasten, less the year's mean; each year's own division), by maximum likelihood, rounded to
     four significant digits. The gap score (gemfin.realisation.gap_score) uses them; a year's
     entry reads only that year's filings."""
-    from .iv3_panel import InformationSet, load_panel
+    from .iv3.panel import InformationSet, load_panel
     from .realisation import gap_deviation, gap_distribution, relative_pairs
 
     dev = gap_deviation(relative_pairs(load_panel(InformationSet(begroting=last_year, jaarrekening=last_year), data)))
@@ -149,7 +149,7 @@ def realisation_bias(last_year: int = 2022, data: str | Path | None = None) -> p
     (rijk). Columns: national ratio (Σ realised / Σ budgeted), median and interquartile range of
     the municipal log ratios, and the number of pairs. Descriptive: the realisation model
     (gemfin.realisation) works on the saldo, whose bias these lines make up."""
-    from .iv3_history import summary_filing
+    from .iv3.history import summary_filing
 
     rows = []
     for year in range(2017, last_year + 1):
@@ -202,7 +202,7 @@ def response_model(last_year: int, data: str | Path | None = None):
     """The municipal response (gemfin.response) estimated on the begrotingen 2017–``last_year``,
     reading no later filing."""
     from . import response
-    from .iv3_panel import InformationSet, load_panel
+    from .iv3.panel import InformationSet, load_panel
 
     panel = load_panel(InformationSet(begroting=last_year, jaarrekening=last_year - 2), data)
     return response.fit(panel, last_year)
@@ -237,7 +237,7 @@ def excess_growth(last_year: int = 2024, data: str | Path | None = None) -> pd.D
     last·ψ^k with that deviation (``excess_growth`` and ``excess_persistence``)."""
     from .errors import InputError
     from .iv3 import DOMAINS
-    from .iv3_history import summary_filing
+    from .iv3.history import summary_filing
 
     if last_year < 2019:
         raise InputError(f"the excess growth's persistence needs two yearly excesses, i.e. the begrotingen 2017-2019 "
@@ -399,7 +399,7 @@ def belastingen_history(first_year: int = 2017, last_year: int = 2024, data: str
     """The belastingen (Iv3 categories 2.2.1 and 2.2.2, with the OZB) and all lasten of the
     begrotingen ``first_year``–``last_year`` (the Iv3 summary), nationally, in the division of
     each year (merged filings summed), and their yearly Δlog."""
-    from .iv3_history import summary_filing
+    from .iv3.history import summary_filing
 
     rows = {}
     for year in range(first_year, last_year + 1):

@@ -611,7 +611,7 @@ def balance_available(scen) -> bool:
 
 
 def _cmd_schema(args) -> None:
-    from . import schema_proposal, schema_scenario
+    from .schema import proposal as schema_proposal, scenario as schema_scenario
     from .io import atomic_write
 
     text = schema_json(schema_scenario.json_schema() if args.kind == "scenario" else schema_proposal.json_schema())

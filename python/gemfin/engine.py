@@ -5,7 +5,7 @@ turns a scenario's model inputs (``Scenario.model_inputs``: arrays and plain dic
 core's typed model (``_core.ProjectionModel`` and its parts, keyword constructors; contiguous
 float64 arrays; the core's distributions, built once per (kind, parameters)) and builds the
 engine for one set of run options (``_core.SimulationOptions``). ``gemfin.simulation``
-(local runs), ``gemfin.cluster`` (Dask workers) and ``gemfin.sensitivity_batch`` all come
+(local runs), ``gemfin.cluster`` (Dask workers) and ``gemfin.sensitivity.batch`` all come
 through here.
 """
 

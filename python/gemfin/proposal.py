@@ -25,7 +25,7 @@ Change types
            a new maatstaf; its volume is an existing maatstaf's or a CSV column per CBS code
 ``remove_maatstaf``  maatstaf                 drops the maatstaf from every cluster
 
-The structure is declared in :mod:`gemfin.schema_proposal` (a union of change models told
+The structure is declared in :mod:`gemfin.schema.proposal` (a union of change models told
 apart by ``type``; JSON Schema in ``docs/schemas``); :meth:`Proposal.apply` checks what needs
 the circulaire.
 
@@ -48,14 +48,14 @@ from ._tables import read_table
 from ._yaml import load_yaml_mapping
 from .circulaire import Circulaire, is_ozb_maatstaf
 from .errors import ProposalError
-from .schema_base import problems
+from .schema.base import problems
 from .shipped import names, resolve
-from .schema_proposal import Add, AddMaatstaf, Change, ProposalDoc, Scale, Set, Shift, VolumeFile, VolumeFrom
+from .schema.proposal import Add, AddMaatstaf, Change, ProposalDoc, Scale, Set, Shift, VolumeFile, VolumeFrom
 
 @dataclass(frozen=True)
 class Proposal:
     """A validated reform proposal; ``changes`` are the declared change models
-    (:mod:`gemfin.schema_proposal`), in order."""
+    (:mod:`gemfin.schema.proposal`), in order."""
 
     name: str
     changes: tuple[Change, ...]

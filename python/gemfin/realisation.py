@@ -272,7 +272,7 @@ def persistence_signal(known: int, division: int, data=None,
     filings of ``known`` and before; computed once per file version."""
     from ._datadir import data_dir
     from ._tables import derived_from_files
-    from .iv3_panel import BATEN, SUMMARY, InformationSet, load_panel, to_indeling
+    from .iv3.panel import BATEN, SUMMARY, InformationSet, load_panel, to_indeling
 
     def build() -> pd.Series:
         panel = to_indeling(load_panel(InformationSet(begroting=known, jaarrekening=known), data), division, data)

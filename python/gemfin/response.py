@@ -75,7 +75,7 @@ def _slope(d: pd.DataFrame, y: str, instrument: str | None) -> float:
 
 def fit(panel: pd.DataFrame, last_year: int) -> ResponseFit:
     """The response estimated on the begrotingen 2017–``last_year`` of ``panel``
-    (gemfin.iv3_panel.load_panel)."""
+    (gemfin.iv3.panel.load_panel)."""
     d = _pairs(panel, last_year)
     phi = _slope(d, "x", "lag2")
     if not 0.0 < phi < 1.0:

@@ -168,7 +168,7 @@ def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, sc
                      "specifieke uitkeringen on hoofdtaakveld 6")
     by_component = components = None
     if scen.compensation:
-        from .scenario_budget import compensation_components
+        from .scenario.budget import compensation_components
 
         by_component, components = compensation_components(scen.compensation, circ, budget_base.base,
                                                             budget_base.allocation,

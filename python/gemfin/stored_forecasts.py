@@ -30,7 +30,7 @@ def score_stored(directory: str | Path, data: str | Path | None = None) -> pd.Da
     ``git_commit``. An error names the file and what is wrong, or, before the jaarrekening is
     in the data, the years that have one."""
     from .backtest import _realisation, probability_scores
-    from .iv3_panel import InformationSet, load_panel, to_indeling
+    from .iv3.panel import InformationSet, load_panel, to_indeling
 
     d = Path(directory)
     run = _run_json(d / "run.json")

@@ -13,7 +13,7 @@ import gemfin.backtest as bt
 from gemfin import realisation, scores
 from gemfin.cli import main
 from gemfin.errors import InputError
-from gemfin.iv3_panel import BATEN, SUMMARY, InformationSet, load_panel, to_indeling
+from gemfin.iv3.panel import BATEN, SUMMARY, InformationSet, load_panel, to_indeling
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -111,7 +111,7 @@ def test_compensation_totals_per_package_equal_their_amounts():
     comp = sc.model_inputs()["budget"]["compensation"]
     assert comp[:, 0].sum() == pytest.approx(760e6, rel=1e-12)  # packages 1 (566) and 2 (194)
     assert comp[:, 1:].sum() == 0
-    from gemfin.scenario_budget import compensation_matrix
+    from gemfin.scenario.budget import compensation_matrix
     circ = sc.prepared_circulaire()
     base = gemfin.iv3.baseline_budget()
     alloc = gemfin.allocate(circ)
@@ -309,7 +309,7 @@ def test_toeristenbelasting_key_follows_taakveld_3_4():
     the Iv3 file directly."""
     import pandas as pd
 
-    from gemfin.scenario_budget import compensation_matrix
+    from gemfin.scenario.budget import compensation_matrix
 
     sc = gemfin.load_scenario(SCEN / "corona-shock-2026.yaml")
     circ = sc.prepared_circulaire()
@@ -426,7 +426,7 @@ def test_accres_periods_from_the_begroting_2020():
     (lambda d: d["fund"].update(periods={2023: {"rule": "gdp", "source": "a"}}),
      r"fund\.periods: the first period starts in 2023; expected one from 2021 or earlier"),
     (lambda d: d["fund"].update(periods={2017: {"rule": "frozen", "source": "a"}}),
-     r"fund\.periods\.2017\.rule: expected one of \['trap_op_trap_af', 'fixed', 'frozen_volume', 'gdp'\]"),
+     r"fund\.periods\.2017\.rule: expected one of \['gdp', 'trap_op_trap_af', 'fixed', 'frozen_volume'\]"),
     (lambda d: d.update(fund={**d["fund"], "rule": "ngru", "price": None}),
      r"fund\.periods: the accres by period uses the 'gdp' rule's processes"),
 ])

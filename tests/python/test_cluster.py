@@ -169,7 +169,7 @@ def test_sensitivity_sets_on_the_cluster_equal_a_local_batch(scen, client):
     import pandas as pd
 
     import gemfin.sensitivity as gs
-    from gemfin.sensitivity_batch import run_group
+    from gemfin.sensitivity.batch import run_group
 
     sets = pd.DataFrame({"budget.domains.Jeugd.excess_growth.params.0": [0.01, 0.02, 0.03, 0.04, 0.05],
                          "fund.growth.mean.value": [0.010, 0.012, 0.014, 0.016, 0.018]})

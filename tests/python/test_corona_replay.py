@@ -14,7 +14,7 @@ import yaml
 import gemfin
 from gemfin import iv3
 from gemfin._datadir import data_dir
-from gemfin.iv3_history import split_revenue_lines
+from gemfin.iv3.history import split_revenue_lines
 
 SCEN = gemfin._datadir.scenarios_dir()
 

@@ -10,7 +10,7 @@ import yaml
 import gemfin
 from gemfin import ingroei
 from gemfin.errors import InputError
-from gemfin.iv3_panel import InformationSet, load_panel
+from gemfin.iv3.panel import InformationSet, load_panel
 from gemfin.scenario import ScenarioError, scenario_from_dict
 
 from conftest import REPO
@@ -81,7 +81,7 @@ def test_ingroei_schema_errors(tmp_path):
 
 
 def test_dated_values_hold_until_the_next():
-    from gemfin.parameters import DatedParam, Param
+    from gemfin.scenario.parameters import DatedParam, Param
 
     d = DatedParam(((2026, Param(15.0, "a")), (2029, Param(10.0, "b"))))
     assert [d.at(y).value for y in (2026, 2028, 2029, 2035)] == [15.0, 15.0, 10.0, 10.0]

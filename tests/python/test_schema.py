@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from gemfin import schema_proposal, schema_scenario
+from gemfin.schema import proposal as schema_proposal, scenario as schema_scenario
 from gemfin.cli import main, schema_json
 from gemfin.errors import ProposalError, ScenarioError
 from gemfin.proposal import Proposal

@@ -107,7 +107,7 @@ def test_sets_in_parallel_equal_sets_in_sequence(scen):
 
 
 def test_a_structural_parameter_rebuilds_and_says_so(scen):
-    from gemfin.sensitivity_batch import is_structural
+    from gemfin.sensitivity.batch import is_structural
 
     assert is_structural("budget.base.year") and is_structural("drivers.inwoners.maatstaven.0")
     assert not is_structural("drivers.inwoners.national.params.0") and not is_structural(JEUGD)
@@ -239,7 +239,7 @@ def test_cli_sensitivity_output_year_fails_at_once(tmp_path, capsys):
 
 
 def test_every_number_of_every_shipped_scenario_has_a_name():
-    from gemfin.parameter_names import describe
+    from gemfin.scenario.parameter_names import describe
 
     def leaves(node, path):
         if isinstance(node, dict):
@@ -259,8 +259,8 @@ def test_every_number_of_every_shipped_scenario_has_a_name():
 
 
 def test_structural_fields_come_from_the_schema():
-    from gemfin.schema_scenario import STRUCTURAL_PATHS
-    from gemfin.sensitivity_batch import is_structural
+    from gemfin.schema.scenario import STRUCTURAL_PATHS
+    from gemfin.sensitivity.batch import is_structural
 
     assert set(STRUCTURAL_PATHS) == {"circulaire", "horizon", "proposal", "budget.base", "budget.ingroei",
                                      "drivers.*.maatstaven", "drivers.*.average_years"}

@@ -99,7 +99,7 @@ def test_python_values_that_feed_the_core_use_the_fixed_operations():
     import math
 
     from gemfin.engine import fixed_exp, fixed_power
-    from gemfin.parameters import Dist
+    from gemfin.scenario.parameters import Dist
     from gemfin.realisation import size_factor
 
     x = np.random.default_rng(5).uniform(1e-3, 50.0, 20_000)

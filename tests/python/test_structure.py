@@ -121,7 +121,7 @@ def test_the_core_checks_the_order_of_the_macro_shocks():
 
 def test_every_shock_target_has_its_core_enum():
     from gemfin.engine import SHOCK_TARGETS
-    from gemfin.scenario_budget import SHOCK_TARGETS as NAMES
+    from gemfin.scenario.budget import SHOCK_TARGETS as NAMES
 
     assert sorted(SHOCK_TARGETS) == sorted(NAMES)
     assert len({int(v) for v in SHOCK_TARGETS.values()}) == len(NAMES)

@@ -93,7 +93,7 @@ def fund_history(*, overhead: str = DEFAULT_OVERHEAD, data: str | Path | None = 
 
 
 def _booked_fund(data) -> pd.Series:
-    from ..iv3_panel import InformationSet, load_panel
+    from ..iv3.panel import InformationSet, load_panel
 
     panel = load_panel(InformationSet.everything(), data)
     return panel.groupby(["document", "year"])["rijk"].sum(min_count=1)

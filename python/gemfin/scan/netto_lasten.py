@@ -27,7 +27,7 @@ import pandas as pd
 from ..circulaire import CLUSTERS
 from ..errors import InputError
 from ..iv3 import IV3_FILES, load_iv3_filled
-from ..iv3_history import SUMMARY_FILINGS, summary_filing
+from ..iv3.history import SUMMARY_FILINGS, summary_filing
 from ..municipalities import load_municipalities, successors
 from .mapping import EXCLUDED, OVERHEAD, SPENDING_CLUSTERS, cluster_weights
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_
 from pydantic import BaseModel, ConfigDict, Field, Tag, ValidationError, ValidationInfo, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
-from .parameters import DISTRIBUTIONS, DatedParam, Dist, Param
+from ..scenario.parameters import DISTRIBUTIONS, DatedParam, Dist, Param
 
 Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
 """A non-empty string (not only blanks)."""
@@ -138,8 +138,8 @@ class DistBase(Section):
     def _core_accepts(cls, params: list[float], info: ValidationInfo) -> list[float]:
         # The core's catalogue decides what is valid (and builds the distribution, cached, as a
         # run will): one set of rules, not a copy here.
-        from .engine import core_distribution
-        from .errors import InputError
+        from ..engine import core_distribution
+        from ..errors import InputError
 
         kind = info.data.get("distribution")
         if kind is None:

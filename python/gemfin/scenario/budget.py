@@ -56,10 +56,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from ..errors import DataError
 from .parameters import DatedParam, Dist, FundPriceLinkSpec, Param, Process
-from .schema_base import dated_spec
-from .schema_scenario import (COMPENSATION_REVENUE, DOMAIN_NAMES, REVENUE_TARGETS, SHOCK_TARGETS, Budget,  # noqa: F401
+from ..schema.base import dated_spec
+from ..schema.scenario import (COMPENSATION_REVENUE, DOMAIN_NAMES, REVENUE_TARGETS, SHOCK_TARGETS, Budget,  # noqa: F401
                               ClusterKey, Compensation, Ingroei, LastenKey, RevenueKey, Shock, SiuduKey)
 
 
@@ -151,8 +151,8 @@ class CompensationSpec:
 
 def base_filings() -> list[tuple[str, int]]:
     """The Iv3 filings a budget can start from: a taakveld file or the summary with baten."""
-    from .iv3 import IV3_FILES
-    from .iv3_history import SUMMARY_FILINGS
+    from ..iv3 import IV3_FILES
+    from ..iv3.history import SUMMARY_FILINGS
 
     both = set(IV3_FILES) | {(doc, y) for doc, years in SUMMARY_FILINGS.items() for y in years}
     return sorted(both, key=lambda k: (k[1], k[0]))
@@ -162,9 +162,9 @@ def _funds_for(doc: str, year: int) -> list[str]:
     """What a scenario's ``circulaire`` may be for a base filing: the shipped circulaires of
     that uitkeringsjaar (in the year's division: M2022_2023 with Voorne aan Zee's predecessors
     summed), and ``booked`` where the filing has rijk."""
-    from .booked import available, booked_id
-    from .circulaire import circulaires, read_circulaire
-    from .municipalities import load_municipalities
+    from ..booked import available, booked_id
+    from ..circulaire import circulaires, read_circulaire
+    from ..municipalities import load_municipalities
 
     division = set(load_municipalities(year).index)
     out = [c for c in circulaires() if c.endswith(f"_{year}")
@@ -229,7 +229,7 @@ def parse_budget(v, m: Budget, driver_names: list[str], circ_id: str) -> BudgetS
 
 
 def _revenue_lines_from(v, m: Budget) -> tuple[str, int] | None:
-    from .iv3 import IV3_FILES
+    from ..iv3 import IV3_FILES
 
     ref = m.base.revenue_lines_from
     if ref is None:
@@ -244,7 +244,7 @@ def _revenue_lines_from(v, m: Budget) -> tuple[str, int] | None:
 
 
 def _ingroei(v, m: Ingroei, base_year: int, circ_id: str) -> IngroeiSpec:
-    from .ingroei import COLUMN, PUBLISHED_CAPS
+    from ..ingroei import COLUMN, PUBLISHED_CAPS
 
     if m.from_ not in PUBLISHED_CAPS:
         v.at("from").fail(f"expected a circulaire that publishes {COLUMN!r}: one of {sorted(PUBLISHED_CAPS)}, "
@@ -348,7 +348,7 @@ def _lasten_key(base_budget, names: tuple[str, ...], where: str) -> pd.Series:
 
 
 def _error(msg: str):
-    from .errors import ScenarioError
+    from ..errors import ScenarioError
 
     return ScenarioError(msg)
 
@@ -410,14 +410,14 @@ class BudgetBase:
 
 
 def budget_base(spec: BudgetSpec, circ) -> BudgetBase:
-    from . import iv3
-    from . import realisation as rm
-    from .allocation import allocate
+    from .. import iv3
+    from .. import realisation as rm
+    from ..allocation import allocate
 
     codes = circ.volumes.index
     base = iv3.baseline_budget(spec.document, spec.year)
     if spec.revenue_lines_from is not None:
-        from .iv3_history import split_revenue_lines
+        from ..iv3.history import split_revenue_lines
 
         base = split_revenue_lines(base, iv3.baseline_budget(*spec.revenue_lines_from))
     absent = [c for c in codes if c not in base.lasten.index]
@@ -459,8 +459,8 @@ def _structural_room(spec: BudgetSpec) -> pd.Series:
     """The BBV kengetal structurele exploitatieruimte of the base begroting for its own year
     (structural baten − structural lasten, with structural reserve mutations, ÷ total baten),
     per CBS code; empty for a jaarrekening base or a begroting without kengetallen (before 2020)."""
-    from . import iv3
-    from .errors import InputError
+    from .. import iv3
+    from ..errors import InputError
 
     if spec.document != "begroting":
         return pd.Series(dtype=float)
@@ -481,7 +481,7 @@ def ingroei_suppletie(spec: BudgetSpec, circ, years: list[int], he: np.ndarray |
     if spec.ingroei is None:
         return out
     he = _herverdeeleffect(spec, circ) if he is None else he
-    from .ingroei import suppletie
+    from ..ingroei import suppletie
 
     inw = circ.municipalities["inhabitants"].reindex(codes).to_numpy(dtype=float)
     for k, y in enumerate(years):
@@ -490,7 +490,7 @@ def ingroei_suppletie(spec: BudgetSpec, circ, years: list[int], he: np.ndarray |
 
 
 def _herverdeeleffect(spec: BudgetSpec, circ) -> np.ndarray:
-    from .ingroei import herverdeeleffect
+    from ..ingroei import herverdeeleffect
 
     assert spec.ingroei is not None
     he = herverdeeleffect(spec.ingroei.source)
@@ -574,7 +574,7 @@ def _realisation_inputs(spec: BudgetSpec, data: BudgetBase, arrays: dict) -> dic
     r = spec.realisation
     if r is None:
         return None
-    from . import realisation as rm
+    from .. import realisation as rm
 
     offset = (r.beta.value - 1.0) * data.planned + r.gap_persistence.value * data.gap
     factor = rm.size_factor(arrays["inhabitants"], r.size_elasticity.value, r.reference_inhabitants.value)

@@ -8,7 +8,7 @@ the parameters' effect, not noise.
 
 - :func:`evaluate`: the batched entry point, N parameter vectors → outputs, the scenario
   built once and the sets run concurrently, here or on a Dask cluster
-  (:mod:`gemfin.sensitivity_batch`).
+  (:mod:`gemfin.sensitivity.batch`).
 - :func:`one_at_a_time`: tornado screening (low/high per parameter around the scenario).
 - :func:`morris`, :func:`sobol`: global methods, sampled and analysed by SALib; ``sobol``
   also reports how its indices converge as sets are added.
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import GemfinWarning, InputError
-from .sensitivity_batch import DEFAULT_BINS, DEFAULT_BLOCK_SIZE, with_parameters  # noqa: F401  (with_parameters re-exported)
-from .scenario import Scenario, as_scenario
-from .simulation import SimulationResult, simulate
+from ..errors import GemfinWarning, InputError
+from .batch import DEFAULT_BINS, DEFAULT_BLOCK_SIZE, with_parameters  # noqa: F401  (with_parameters re-exported)
+from ..scenario import Scenario, as_scenario
+from ..simulation import SimulationResult, simulate
 
 Output = Callable[[SimulationResult], float]
 
@@ -43,7 +43,7 @@ def evaluate(scenario, parameter_sets: pd.DataFrame, outputs: Mapping[str, Outpu
     the sets run concurrently on ``threads`` cores (all by default) or, with a Dask ``client``,
     as ``groups`` tasks on its workers. A set's outputs are bitwise those of
     ``simulate(with_parameters(scenario, set), paths, seed, bins=bins, block_size=block_size)``."""
-    from .sensitivity_batch import Batch, evaluate_local, evaluate_on_cluster
+    from .batch import Batch, evaluate_local, evaluate_on_cluster
 
     if not isinstance(parameter_sets, pd.DataFrame) or parameter_sets.empty:
         raise InputError("parameter_sets must be a non-empty DataFrame with one column per field path")
@@ -98,10 +98,10 @@ def one_at_a_time(scenario, ranges: Mapping[str, tuple[float, float]], output: O
                   progress=False) -> pd.DataFrame:
     """Tornado screening: the output at the scenario's own values and with each parameter at
     its low and high value (others unchanged). Rows sorted by swing, the absolute difference of the outputs at high and low; ``label``
-    names each parameter with its unit (:mod:`gemfin.parameter_names`), ``noise`` is the Monte
+    names each parameter with its unit (:mod:`gemfin.scenario.parameter_names`), ``noise`` is the Monte
     Carlo standard error of the output at ``paths`` paths (from :data:`NOISE_SEEDS` seeds), and
     a GemfinWarning names the parameters whose swing is below it."""
-    from .parameter_names import label
+    from ..scenario.parameter_names import label
 
     scen = as_scenario(scenario)
     check_ranges(scen, ranges)
@@ -177,7 +177,7 @@ def morris(scenario, ranges: Mapping[str, tuple[float, float]], output: Output |
     samples = evaluate(scenario, pd.DataFrame(x, columns=problem["names"]), {"y": output}, paths=paths, seed=seed,
                        threads=threads, client=client, bins=bins, progress=progress)
     si = analyze.analyze(problem, x, samples["y"].to_numpy(), num_levels=num_levels, seed=seed)
-    from .parameter_names import label
+    from ..scenario.parameter_names import label
 
     noise = monte_carlo_noise(scenario, output, paths, seed, float(output(simulate(
         scenario, paths=paths, seed=seed, threads=threads, progress=False, bins=bins, block_size=DEFAULT_BLOCK_SIZE,
@@ -203,7 +203,7 @@ class SobolResult:
     wide: tuple[str, ...]
 
     def _repr_html_(self) -> str:
-        from . import repr_html
+        from .. import repr_html
 
         return (repr_html.heading("Sobol' indices") + repr_html.frame(self.indices)
                 + repr_html.items("Intervals wider than the index:", self.wide))
@@ -235,7 +235,7 @@ def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output | 
         return pd.DataFrame({"S1": si["S1"], "ST": si["ST"], "S1_conf": si["S1_conf"], "ST_conf": si["ST_conf"]},
                             index=pd.Index(problem["names"], name="parameter"))
 
-    from .parameter_names import label
+    from ..scenario.parameter_names import label
 
     table = indices(n).sort_values("ST", ascending=False)
     table.insert(0, "label", [label(str(p), scenario.raw) for p in table.index])
@@ -343,7 +343,7 @@ def checked_output(scen: Scenario, output: "Output | str", seed: int = 1) -> Out
 def load_ranges(path) -> dict[str, tuple[float, float]]:
     """A parameter file: a YAML mapping field path → [low, high] (optionally under a top-level
     ``parameters:`` key), loaded safely."""
-    from ._yaml import load_yaml_mapping
+    from .._yaml import load_yaml_mapping
 
     doc = load_yaml_mapping(path, InputError)
     doc = doc.get("parameters", doc) if isinstance(doc.get("parameters"), dict) else doc

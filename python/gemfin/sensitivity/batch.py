@@ -29,10 +29,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from .errors import IncompatibleWorkerError, InputError, ScenarioError
-from .scenario import Scenario, as_scenario, scenario_from_dict, set_field
-from .schema_scenario import STRUCTURAL_PATHS
-from .simulation_result import SimulationResult
+from ..errors import IncompatibleWorkerError, InputError, ScenarioError
+from ..scenario import Scenario, as_scenario, scenario_from_dict, set_field
+from ..schema.scenario import STRUCTURAL_PATHS
+from ..simulation_result import SimulationResult
 
 #: Field paths (prefixes) that change the model's structure rather than its numbers.
 #: Histogram bins and block size of a batch's runs (simulate's defaults: 2,048 and 1,024). A
@@ -65,7 +65,7 @@ def with_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario
 
 def is_structural(path: str) -> bool:
     """Whether changing ``path`` changes what the run is built from: a field the schema marks
-    STRUCTURAL (gemfin.schema_scenario.STRUCTURAL_PATHS), or a part of one."""
+    STRUCTURAL (gemfin.schema.scenario.STRUCTURAL_PATHS), or a part of one."""
     parts = path.split(".")
     for pattern in STRUCTURAL_PATHS:
         keys = pattern.split(".")
@@ -79,26 +79,26 @@ class Batch:
 
     def __init__(self, scenario, paths: int, seed: int, bins: int = DEFAULT_BINS,
                  block_size: int = DEFAULT_BLOCK_SIZE):
-        from .engine import check_run_number
+        from ..engine import check_run_number
 
         self.scenario: Scenario = as_scenario(scenario)
         self.paths = check_run_number("paths", paths)
         self.seed = check_run_number("seed", seed)
         self.bins = check_run_number("bins", bins)
         self.block_size = check_run_number("block_size", block_size)
-        from .base import build_base
+        from ..base import build_base
 
         self.base = build_base(self.scenario)  # read by every set of the same structure, never changed
         self.inputs = self.scenario.model_inputs(self.base.circulaire, self.base.inputs)
 
     def fingerprint(self) -> str:
-        from .cluster import fingerprint
+        from ..cluster import fingerprint
 
         return fingerprint(self.inputs)
 
     def run(self, values: Mapping[str, float], threads: int = 1):
         """(SimulationResult, rebuilt) for one parameter set."""
-        from .simulation import simulate
+        from ..simulation import simulate
 
         scen = with_parameters(self.scenario, values)
         rebuilt = any(is_structural(p) for p in values)
@@ -166,7 +166,7 @@ _BATCHES_LOCK = threading.Lock()
 def run_group(scenario: Scenario, paths: int, seed: int, bins: int, block_size: int, expected: str, sets: pd.DataFrame,
               outputs: Mapping[str, Output]) -> pd.DataFrame:
     """One Dask task: the outputs of a group of sets, on a worker."""
-    from .cluster import _worker_threads
+    from ..cluster import _worker_threads
 
     key = (expected, paths, seed, bins, block_size)
     with _BATCHES_LOCK:

@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._datadir import data_dir
-from ._tables import derived_from_files, read_table
-from .errors import DataError, InputError
-from .iv3_base import DOMAINS, REVENUE_LINES, BaselineBudget, load_taakveld_domains  # noqa: F401  (re-exported)
-from .municipalities import INDELING_FILES, load_municipalities
+from .._datadir import data_dir
+from .._tables import derived_from_files, read_table
+from ..errors import DataError, InputError
+from .base import DOMAINS, REVENUE_LINES, BaselineBudget, load_taakveld_domains  # noqa: F401  (re-exported)
+from ..municipalities import INDELING_FILES, load_municipalities
 
 IV3_FILES = {("begroting", 2025): "2025_begroting.csv", ("begroting", 2024): "2024_begroting.csv",
              ("jaarrekening", 2023): "2023_jaarrekening.csv", ("begroting", 2023): "2023_begroting.csv"}
@@ -176,13 +176,13 @@ def baseline_budget(kind: str = "begroting", year: int = 2025, data: str | Path 
     gemeentefonds (taakveld 0.7, not shipped) and reserve mutations (0.10) and result (0.11).
     Missing and all-zero filings are filled from an earlier one (``.filled`` says which).
     Filings with a taakveld file (:data:`IV3_FILES`) are read from it; the begrotingen
-    2017–2022 and jaarrekeningen 2017–2022 from the Iv3 summary (:mod:`gemfin.iv3_history`)."""
+    2017–2022 and jaarrekeningen 2017–2022 from the Iv3 summary (:mod:`gemfin.iv3.history`)."""
     root = data_dir(data)
     files = ([root / "finance" / f for f in IV3_FILES.values()] + [root / "finance" / "taakveld_domeinen.csv"]
              + [root / "municipalities" / f for f in ("herindelingen.csv", "iv3_data.gemeente.csv",
                                                        "gemeenten-alfabetisch-2023.csv", "gemeentenamen.csv")])
     if (kind, year) not in IV3_FILES:
-        from .iv3_history import TAAKVELDEN, summary_baseline
+        from .history import TAAKVELDEN, summary_baseline
 
         files += [root / "finance" / f for f in ("iv3_data.iv3summary.csv", "iv3_data.iv3summary.baten_rijk.csv",
                                                  TAAKVELDEN)]
@@ -231,7 +231,7 @@ def load_reserves(year: int | None = None, data: str | Path | None = None,
 
 
 def _parse_reserves(path: Path, year: int | None, data, division: int) -> tuple[pd.DataFrame, list[str]]:
-    from .municipalities import successors
+    from ..municipalities import successors
 
     t = read_table(path, sep=",")
     gi, yi, pi, wi = (t.column_index(c) for c in ("Gemeenten", "Jaar", "Balanspost", "Waarde"))

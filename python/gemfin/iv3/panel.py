@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._datadir import data_dir
-from ._tables import derived_from_files, read_table
-from .errors import DataError, InputError
+from .._datadir import data_dir
+from .._tables import derived_from_files, read_table
+from ..errors import DataError, InputError
 
 SUMMARY = "iv3_data.iv3summary.csv"
 BATEN = "iv3_data.iv3summary.baten_rijk.csv"
@@ -124,7 +124,7 @@ def to_indeling(panel: pd.DataFrame, year: int, data: str | Path | None = None) 
     successor, year by year, so that a municipality formed in a merger has a history. A summed
     filing counts as filed only if every part was filed; rows of years after ``year`` and of
     municipalities that were split (no successor listed) are kept as they are."""
-    from .municipalities import successors
+    from ..municipalities import successors
 
     succ = successors(year, data)
     if panel.empty or not set(panel["gm_code"]) & set(succ):

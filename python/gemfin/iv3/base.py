@@ -1,5 +1,5 @@
 """The shape of a base-year budget, shared by its two sources: the Iv3 taakveld files
-(:mod:`gemfin.iv3`) and the Iv3 summary (:mod:`gemfin.iv3_history`)."""
+(:mod:`gemfin.iv3`) and the Iv3 summary (:mod:`gemfin.iv3.history`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._datadir import data_dir
-from ._tables import read_table
-from .errors import DataError
+from .._datadir import data_dir
+from .._tables import read_table
+from ..errors import DataError
 
 DOMAINS = ("Jeugd", "Wmo", "Participatie", "Overig")
 #: Revenue lines. The last, "Belastingen (ongesplitst)", only a base from the Iv3 summary has: all

@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from .parameters import FundPriceLinkSpec, Process
-from . import engine
-from .schema_base import STRUCTURAL, DistModel, Number, Section, Text, dated, gemfin_error, param, structural_paths
+from ..scenario.parameters import FundPriceLinkSpec, Process
+from .. import engine
+from .base import STRUCTURAL, DistModel, Number, Section, Text, dated, gemfin_error, param, structural_paths
 
 DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
 REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")

@@ -30,11 +30,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._datadir import data_dir
-from .errors import InputError
-from .iv3_base import DOMAINS, REVENUE_LINES, BaselineBudget, load_taakveld_domains
-from .iv3_panel import BATEN, SUMMARY, InformationSet, _read
-from .municipalities import load_municipalities, successors
+from .._datadir import data_dir
+from ..errors import InputError
+from .base import DOMAINS, REVENUE_LINES, BaselineBudget, load_taakveld_domains
+from .panel import BATEN, SUMMARY, InformationSet, _read
+from ..municipalities import load_municipalities, successors
 
 TAAKVELDEN = "iv3_data.iv3summary.lasten_per_taakveld.csv"
 #: Filings whose baten and rijk are in the data.

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from .schema_base import Number, Section, Text, gemfin_error
+from .base import Number, Section, Text, gemfin_error
 
 Note = Optional[str]
 NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]

@@ -8,7 +8,7 @@ its year until the next (``budget.ingroei.step``). Invalid files raise :class:`S
 every problem, each with the path of the offending field
 (``scenarios/x.yaml: drivers.bijstand.national.params: ...``).
 
-The structure is declared in :mod:`gemfin.schema_scenario` (pydantic; JSON Schema in
+The structure is declared in :mod:`gemfin.schema.scenario` (pydantic; JSON Schema in
 ``docs/schemas``, explained in ``docs/scenario-files.md``); this module checks what needs the
 data and builds the :class:`Scenario`. In short (``scenarios/baseline.yaml`` is a complete,
 commented example)::
@@ -50,17 +50,17 @@ from typing import Annotated, Any, NoReturn, Union, get_args, get_origin
 import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
-from ._yaml import load_yaml_mapping
-from .booked import available as booked_ids, booked_id, is_booked, load_circulaire
-from .circulaire import Circulaire, basis_by_group, circulaires, maatstaf_codes, newest_circulaire
-from .engine import check_correlation
-from .errors import GemfinError, InputError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
+from .._yaml import load_yaml_mapping
+from ..booked import available as booked_ids, booked_id, is_booked, load_circulaire
+from ..circulaire import Circulaire, basis_by_group, circulaires, maatstaf_codes, newest_circulaire
+from ..engine import check_correlation
+from ..errors import GemfinError, InputError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
 from .parameters import Dist, Param, Process
-from .scenario_budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,
+from .budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,
                               parse_budget, parse_compensation, parse_shock)
-from .schema_base import problems
-from .shipped import names as shipped_names, resolve
-from .schema_scenario import STRUCTURAL_PATHS, Budget, DriverModel, Fund, ScenarioDoc
+from ..schema.base import problems
+from ..shipped import names as shipped_names, resolve
+from ..schema.scenario import STRUCTURAL_PATHS, Budget, DriverModel, Fund, ScenarioDoc
 
 @dataclass(frozen=True)
 class Driver:
@@ -167,7 +167,7 @@ class Scenario:
         if self.budget is not None:  # in the division of the base filing (docs/budget-model.md)
             circ = circ.in_indeling(self.budget.year)
         if self.proposal is not None:
-            from .proposal import load_proposal
+            from ..proposal import load_proposal
 
             circ = load_proposal(self.proposal).apply(circ)
         return circ
@@ -177,7 +177,7 @@ class Scenario:
         structure (circulaire, proposal, which maatstaven each driver moves, the budget's base
         filing): C_basis/C_ozb grouped by driver, the base AU budget, the budget's data. A
         sensitivity batch computes them once and passes them back for every parameter set."""
-        from .allocation import allocate
+        from ..allocation import allocate
 
         circ = circ or self.prepared_circulaire()
         total_rate = circ.rates.sum(axis=1)
@@ -193,7 +193,7 @@ class Scenario:
 
     def _structure(self) -> tuple:
         """What :meth:`static_inputs` depends on besides the data: the values of the fields the
-        schema marks STRUCTURAL (gemfin.schema_scenario.STRUCTURAL_PATHS), the proposal as the
+        schema marks STRUCTURAL (gemfin.schema.scenario.STRUCTURAL_PATHS), the proposal as the
         file it resolved to."""
         values = []
         for pattern in STRUCTURAL_PATHS:
@@ -241,7 +241,7 @@ class Scenario:
             if self.budget is None:
                 raise InputError(f"scenario {self.name!r}: the social clusters' balance needs a budget section "
                                  "(their netto lasten come from the budget's base filing)")
-            from .scan.projection_inputs import cluster_balance_inputs
+            from ..scan.projection_inputs import cluster_balance_inputs
 
             out["budget"]["cluster_balance"] = cluster_balance_inputs(circ, self.drivers, self.budget.document,
                                                                       self.budget.year)
@@ -250,7 +250,7 @@ class Scenario:
     def _repr_html_(self) -> str:
         import pandas as pd
 
-        from . import repr_html
+        from .. import repr_html
 
         drivers = pd.DataFrame([{"driver": d.name, "maatstaven": ", ".join(d.maatstaven),
                                  "national log-growth": f"{d.national.kind}{list(d.national.params)}",
@@ -405,7 +405,7 @@ def _section_adapter(name: str) -> TypeAdapter[Any]:
 
 
 def validate_scenario_doc(doc: Any, origin: str = "<scenario>") -> tuple[ScenarioDoc | None, dict[str, Any], list[str]]:
-    """The declared structure of a scenario (:class:`gemfin.schema_scenario.ScenarioDoc`): the
+    """The declared structure of a scenario (:class:`gemfin.schema.scenario.ScenarioDoc`): the
     validated file (None if it has problems), its top-level sections that are valid on their
     own (so that what depends on them can still be checked and reported in the same run), and
     the problems, each with its field path."""
@@ -567,8 +567,8 @@ def correlated_names(gdp: bool, drivers: list[str], budget: bool, shocks: list[s
 
 
 def _proposal_path(pv: _V, x: str, base_dir: Path | None) -> Path:
-    from .proposal import load_proposal
-    from .errors import ProposalError
+    from ..proposal import load_proposal
+    from ..errors import ProposalError
 
     try:
         p = resolve(x, "proposal", base_dir)
