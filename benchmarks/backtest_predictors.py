@@ -82,7 +82,7 @@ def _within_year(train: pd.DataFrame, x: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def auc_out_of_sample(data: pd.DataFrame, cols: list[str], model: str, year: int) -> float:
-    from gemfin.scores import roc_auc
+    from gemfin.backtest.scores import roc_auc
 
     yr = data.index.get_level_values("year")
     train, test = data[yr <= year - 2], data[yr == year]

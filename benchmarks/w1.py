@@ -70,7 +70,7 @@ def run_gemfin(scen, paths: int, threads: int) -> dict:
     """The core's run alone (like the references, which also get their inputs ready first);
     `setup` is the rest of gemfin.simulate (model inputs, labels, base allocation)."""
     import gemfin
-    from gemfin.simulation import RunOptions, build_engine
+    from gemfin.run.simulation import RunOptions, build_engine
 
     t0 = time.perf_counter()
     inputs = scen.model_inputs()

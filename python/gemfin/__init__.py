@@ -15,15 +15,15 @@ from .allocation import Allocation, allocate
 from .compare import Comparison, compare
 from .booked import load_circulaire
 from .circulaire import CLUSTERS, Circulaire, circulaires, newest_circulaire
-from .difference import Difference, difference
-from .engine import simd_target, simd_targets
+from .run.difference import Difference, difference
+from .run.engine import simd_target, simd_targets
 from .errors import DataError, GemfinError, GemfinWarning, InputError, ProposalError
 from .municipalities import load_municipalities
 from .proposal import Proposal, load_proposal, proposals
 from .provenance import version as _version
 from .scenario import Scenario, ScenarioError, load_scenario, scenarios
 from .scan import Balance, FundHistory, balance, fund_history
-from .simulation import SimulationResult, simulate
+from .run.simulation import SimulationResult, simulate
 
 __version__ = _version()  # from the package metadata (pyproject.toml), the one version source
 

@@ -461,9 +461,9 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_run(args) -> None:
-    from .results_io import write_results
+    from .results.tables import write_results
     from .scenario import load_scenario
-    from .simulation import simulate
+    from .run.simulation import simulate
 
     check_output(args.out, directory=True)
     scen = load_scenario(args.scenario)
@@ -471,7 +471,7 @@ def _cmd_run(args) -> None:
         res = simulate(scen, paths=args.paths, seed=args.seed, threads=args.threads,
                        progress=not args.no_progress, partitions=args.partitions, balance=args.balance)
     else:
-        from .cluster import connect
+        from .run.cluster import connect
 
         with connect(args.scheduler) as client:
             res = simulate(scen, paths=args.paths, seed=args.seed, threads=args.threads,
@@ -537,7 +537,7 @@ def _cmd_sensitivity(args) -> None:
     output.check(scen)  # before any run: a year outside the projection, a budget output without a budget
     gs.check_ranges(scen, ranges)  # a bad range is an error naming the field
     if args.scheduler is not None:
-        from .cluster import connect
+        from .run.cluster import connect
 
         ctx = connect(args.scheduler)
     else:
@@ -570,7 +570,7 @@ def _cmd_sensitivity(args) -> None:
 def _cmd_report(args) -> None:
     from .report import REPORT_FORMATS, write_report
     from .scenario import load_scenario
-    from .simulation import simulate
+    from .run.simulation import simulate
 
     check_output(args.out, suffixes=REPORT_FORMATS)
     scen = load_scenario(args.scenario)
@@ -580,7 +580,7 @@ def _cmd_report(args) -> None:
                    balance=balance_available(scen))
     base = None
     if base_scen is not None:
-        from .difference import _check_pair
+        from .run.difference import _check_pair
 
         base = simulate(base_scen, paths=args.paths, seed=args.seed, progress=not args.no_progress)
         _check_pair(res, base)

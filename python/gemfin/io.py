@@ -215,7 +215,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], about: 
                    lang: str = "en") -> Path:
     """An Excel workbook: one formatted sheet per table, then the "definitions" and "about"
     sheets. ``lang="nl"``: sheet names and column headers in Dutch (gemfin.language)."""
-    from .definitions import definitions_table
+    from .results.definitions import definitions_table
     from .language import check_language, translate
 
     check_language(lang)

@@ -28,7 +28,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without matplotl
     raise ImportError("gemfin.plot needs matplotlib: pip install 'gemfin[plot]'") from exc
 
 from ._datadir import data_dir
-from .budget_result import quantile_name
+from .results.budget import quantile_name
 from .errors import InputError
 from .language import translate
 

@@ -13,7 +13,7 @@ import pandas as pd
 from . import provenance
 from .errors import InputError
 from .io import atomic_write, check_output, write_workbook
-from .results_io import result_provenance, result_tables
+from .results.tables import result_provenance, result_tables
 
 REPORT_FORMATS = (".html", ".xlsx")
 
@@ -196,7 +196,7 @@ def html_report(res, baseline=None) -> str:
                          "ranked by the probability that their reserves are exhausted; saldo and expected shortfall "
                          "in EUR per inhabitant.</p>" + _table(top)))
     if baseline is not None:
-        from .difference import difference
+        from .run.difference import difference
 
         diff = difference(res, baseline, progress=False)
         sections.append((f"Against {baseline.scenario.name}", _difference_section(diff)))
@@ -239,7 +239,7 @@ def write_report(res, out: str | Path, baseline=None, lang: str = "en") -> Path:
         return atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
     sheets = dict(result_tables(res))
     if baseline is not None:
-        from .difference import difference
+        from .run.difference import difference
 
         diff = difference(res, baseline, progress=False)
         sheets[f"vs {baseline.scenario.name}"[:31]] = _flat(diff.national)

@@ -10,7 +10,8 @@ import pytest
 
 import gemfin._datadir
 import gemfin.backtest as bt
-from gemfin import realisation, scores
+from gemfin import realisation
+from gemfin.backtest import scores
 from gemfin.cli import main
 from gemfin.errors import InputError
 from gemfin.iv3.panel import BATEN, SUMMARY, InformationSet, load_panel, to_indeling

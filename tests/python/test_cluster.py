@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gemfin
-from gemfin.cluster import chunk_ranges, fingerprint, run_part, validate_partitions
+from gemfin.run.cluster import chunk_ranges, fingerprint, run_part, validate_partitions
 from gemfin.errors import CorruptPartError, GemfinError, IncompatibleWorkerError, InputError
-from gemfin.simulation import RunOptions
+from gemfin.run.simulation import RunOptions
 
 from conftest import REPO
 
@@ -110,13 +110,13 @@ def test_a_worker_with_another_model_refuses_to_run(scen):
         run_part(scen, opts, "0" * 64, 0, 1)
     # With the right fingerprint the part is the local engine's part, byte for byte.
     inputs = scen.model_inputs()
-    from gemfin.simulation import build_engine
+    from gemfin.run.simulation import build_engine
 
     assert run_part(scen, opts, fingerprint(inputs), 0, 1) == build_engine(scen, opts, inputs).run_chunks(0, 1)
 
 
 def test_corrupt_parts_are_an_input_error(scen):
-    from gemfin.simulation import build_engine
+    from gemfin.run.simulation import build_engine
 
     opts = RunOptions(paths=2048, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=64,
                       block_size=64)
@@ -131,7 +131,7 @@ def test_corrupt_parts_are_an_input_error(scen):
 
 @pytest.fixture(scope="module")
 def small_parts(scen):
-    from gemfin.simulation import build_engine
+    from gemfin.run.simulation import build_engine
 
     opts = RunOptions(paths=256, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(0,), bins=16,
                       block_size=8)

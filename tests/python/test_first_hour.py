@@ -17,7 +17,7 @@ import yaml  # noqa: E402
 
 import gemfin  # noqa: E402
 import gemfin.plot as gp  # noqa: E402
-from gemfin.budget_result import BudgetResult  # noqa: E402
+from gemfin.results.budget import BudgetResult  # noqa: E402
 from gemfin.cli import _parser, main  # noqa: E402
 from gemfin.errors import GemfinWarning, InputError  # noqa: E402
 from gemfin.scenario import ScenarioError, load_scenario  # noqa: E402
@@ -108,12 +108,12 @@ def test_out_in_an_unwritable_directory_is_refused(capsys):
 
 
 def test_run_checks_out_before_simulating(tmp_path, monkeypatch, capsys):
-    import gemfin.simulation
+    import gemfin.run.simulation
 
     def never(*a, **k):
         raise AssertionError("simulate ran although --out was bad")
 
-    monkeypatch.setattr(gemfin.simulation, "simulate", never)
+    monkeypatch.setattr(gemfin.run.simulation, "simulate", never)
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(blocker)]) == 2

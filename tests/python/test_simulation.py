@@ -200,7 +200,7 @@ def test_a_base_is_built_once_and_read_by_variants():
     import numpy as np
 
     import gemfin
-    from gemfin.base import build_base
+    from gemfin.run.base import build_base
     from gemfin.errors import InputError
 
     scen = gemfin.load_scenario("baseline")
@@ -214,5 +214,5 @@ def test_a_base_is_built_once_and_read_by_variants():
         base.inputs["budget0"] = 0.0  # read-only: concurrent runs share it
     with pytest.raises(InputError, match="built for a scenario of another structure"):
         gemfin.simulate(scen.with_values({"horizon": 4}), paths=16, progress=False, base=base)
-    with pytest.raises(InputError, match="expected a gemfin.base.Base"):
+    with pytest.raises(InputError, match="expected a gemfin.run.base.Base"):
         gemfin.simulate(scen, paths=16, progress=False, base={"circulaire": None})

@@ -10,7 +10,7 @@ import pytest
 
 import gemfin.backtest as bt
 from gemfin.errors import InputError
-from gemfin.stored_forecasts import score_stored
+from gemfin.backtest.stored_forecasts import score_stored
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -31,7 +31,7 @@ class SocialBalance:
 
     def plot(self, cluster: str = "Individuele voorzieningen Jeugd", ax=None):
         """Fan of the national balance of one cluster (EUR mln)."""
-        from ..budget_result import quantile_name
+        from ..results.budget import quantile_name
         from ..plot import fan_chart
         from .plots import SHORT
 

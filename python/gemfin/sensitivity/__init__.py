@@ -29,7 +29,7 @@ import pandas as pd
 from ..errors import GemfinWarning, InputError
 from .batch import DEFAULT_BINS, DEFAULT_BLOCK_SIZE, with_parameters  # noqa: F401  (with_parameters re-exported)
 from ..scenario import Scenario, as_scenario
-from ..simulation import SimulationResult, simulate
+from ..run.simulation import SimulationResult, simulate
 
 Output = Callable[[SimulationResult], float]
 

@@ -32,7 +32,7 @@ import pandas as pd
 from ..errors import IncompatibleWorkerError, InputError, ScenarioError
 from ..scenario import Scenario, as_scenario, scenario_from_dict, set_field
 from ..schema.scenario import STRUCTURAL_PATHS
-from ..simulation_result import SimulationResult
+from ..results.simulation import SimulationResult
 
 #: Field paths (prefixes) that change the model's structure rather than its numbers.
 #: Histogram bins and block size of a batch's runs (simulate's defaults: 2,048 and 1,024). A
@@ -79,26 +79,26 @@ class Batch:
 
     def __init__(self, scenario, paths: int, seed: int, bins: int = DEFAULT_BINS,
                  block_size: int = DEFAULT_BLOCK_SIZE):
-        from ..engine import check_run_number
+        from ..run.engine import check_run_number
 
         self.scenario: Scenario = as_scenario(scenario)
         self.paths = check_run_number("paths", paths)
         self.seed = check_run_number("seed", seed)
         self.bins = check_run_number("bins", bins)
         self.block_size = check_run_number("block_size", block_size)
-        from ..base import build_base
+        from ..run.base import build_base
 
         self.base = build_base(self.scenario)  # read by every set of the same structure, never changed
         self.inputs = self.scenario.model_inputs(self.base.circulaire, self.base.inputs)
 
     def fingerprint(self) -> str:
-        from ..cluster import fingerprint
+        from ..run.cluster import fingerprint
 
         return fingerprint(self.inputs)
 
     def run(self, values: Mapping[str, float], threads: int = 1):
         """(SimulationResult, rebuilt) for one parameter set."""
-        from ..simulation import simulate
+        from ..run.simulation import simulate
 
         scen = with_parameters(self.scenario, values)
         rebuilt = any(is_structural(p) for p in values)
@@ -166,7 +166,7 @@ _BATCHES_LOCK = threading.Lock()
 def run_group(scenario: Scenario, paths: int, seed: int, bins: int, block_size: int, expected: str, sets: pd.DataFrame,
               outputs: Mapping[str, Output]) -> pd.DataFrame:
     """One Dask task: the outputs of a group of sets, on a worker."""
-    from ..cluster import _worker_threads
+    from ..run.cluster import _worker_threads
 
     key = (expected, paths, seed, bins, block_size)
     with _BATCHES_LOCK:

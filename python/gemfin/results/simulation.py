@@ -1,6 +1,6 @@
 """The result of a Monte Carlo run (:func:`gemfin.simulate`): the algemene uitkering per
 municipality and year with its distribution, the fund and the uitkeringsfactor nationally, and
-the municipal budgets (:class:`~gemfin.budget_result.BudgetResult`) when the scenario has them."""
+the municipal budgets (:class:`~gemfin.results.budget.BudgetResult`) when the scenario has them."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .budget_result import BudgetResult, quantile_name
-from .errors import InputError
-from .scenario import Scenario
+from .budget import BudgetResult, quantile_name
+from ..errors import InputError
+from ..scenario import Scenario
 
 
 class KeptPaths(dict):
@@ -139,7 +139,7 @@ class SimulationResult:
                 f"{len(self.municipalities)} municipalities × {len(self.years)} years)")
 
     def _repr_html_(self) -> str:
-        from . import repr_html
+        from .. import repr_html
 
         nat = self.national()
         last = self.years[-1]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 #: The per-municipality measures compared: (column, SimulationResult accessor, unit).
 MEASURES = ("algemene uitkering", "saldo", "P(deficit)", "P(reserves exhausted)", "P(artikel 12 signal)")
@@ -90,7 +90,7 @@ class Difference:
         return t.reindex(t["difference"].abs().sort_values(ascending=False).index).head(n)
 
     def _repr_html_(self) -> str:
-        from . import repr_html
+        from .. import repr_html
 
         text = (f"<p>{html.escape(self.a)} − {html.escape(self.b)}: seed {self.seed}, {self.paths:,} paths each, "
                 f"common random numbers; 95% Monte Carlo intervals from {self.groups} replicate pairs of "
@@ -109,7 +109,7 @@ def _derived_seed(seed: int, k: int) -> int:
 
 
 def _check_pair(a, b) -> None:
-    from .simulation_result import SimulationResult
+    from ..results.simulation import SimulationResult
 
     for name, r in (("run_a", a), ("run_b", b)):
         if not isinstance(r, SimulationResult):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import provenance
-from .budget_result import quantile_name
-from .io import check_output, write_csv, write_directory, write_json, write_workbook
+from .. import provenance
+from .budget import quantile_name
+from ..io import check_output, write_csv, write_directory, write_json, write_workbook
 
 
 def _allocation_table(res) -> pd.DataFrame:
@@ -139,7 +139,7 @@ def write_results(res, out_dir: str | os.PathLike, lang: str = "en") -> list[Pat
     """``summary.csv`` (the first table: budgets if the scenario has them, else the
     allocation) and ``run.json`` beside it, ``results.xlsx`` (``lang="nl"``: Dutch headers)
     and ``results.nc``; all or none."""
-    from .language import check_language
+    from ..language import check_language
 
     check_language(lang)
     check_output(out_dir, directory=True)

@@ -141,7 +141,7 @@ def define(header: str, sheet: str = "") -> tuple[str, str, str] | None:
     if sheet == "SIUDU items" and quantity not in ("CBS code", "name"):
         return (f"the uitkering '{quantity}' outside the verdeelmodel (IU, DU or suppletie) for the year",
                 unit, "the circulaire's SIUDU file as published; a suppletie can be negative: an amount taken back")
-    from .circulaire import CLUSTERS
+    from ..circulaire import CLUSTERS
 
     if quantity in CLUSTERS:
         return (f"the algemene uitkering on the maatstaven of the cluster {quantity} (for Overige eigen middelen "

@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import GemfinError, IncompatibleWorkerError, InputError
+from ..errors import GemfinError, IncompatibleWorkerError, InputError
 
 if TYPE_CHECKING:  # for annotations only: the engine room is the one module that calls the core
-    from . import _core
+    from .. import _core
 
 # Engines built on this worker process, by (fingerprint, options): consecutive tasks of one
 # run reuse the model and its pilot block. A process-local cache, bounded to two runs.
@@ -56,7 +56,7 @@ def fingerprint(inputs: dict) -> str:
     """SHA-256 over the model inputs (arrays by dtype, shape and bytes), the gemfin version and the
     kernels' version. Not the instruction set: every SIMD target gives the same bits, so workers
     on different CPUs may share a run."""
-    from . import __version__
+    from .. import __version__
     from .engine import kernel_version
 
     h = hashlib.sha256(f"gemfin {__version__} kernels {kernel_version()}".encode())

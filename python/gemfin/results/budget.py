@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 
 def quantile_name(q: float) -> str:
@@ -125,7 +125,7 @@ class BudgetResult:
         return df
 
     def _repr_html_(self) -> str:
-        from . import repr_html
+        from .. import repr_html
 
         nat = self.national()[["share in deficit mean", "expected share with exhausted reserves"]]
         return (repr_html.heading("Budget risks") + repr_html.items(f"Base: {self.base}" if self.base else None, self.notes)

@@ -21,13 +21,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import realisation, scores
-from .realisation import FIRST_PAIR_YEAR, load_priors  # noqa: F401  (re-exported)
-from ._yaml import load_yaml_mapping
-from .errors import GemfinWarning, InputError
-from .iv3.panel import InformationSet, load_panel, municipalities_of, to_indeling
-from .municipalities import load_mergers, successors
-from .engine import check_int as _check_int
+from .. import realisation
+from . import scores
+from ..realisation import FIRST_PAIR_YEAR, load_priors  # noqa: F401  (re-exported)
+from .._yaml import load_yaml_mapping
+from ..errors import GemfinWarning, InputError
+from ..iv3.panel import InformationSet, load_panel, municipalities_of, to_indeling
+from ..municipalities import load_mergers, successors
+from ..run.engine import check_int as _check_int
 
 QUANTILES = (0.05, 0.5, 0.95)
 
@@ -76,7 +77,7 @@ class BacktestResult:
         return out
 
     def _repr_html_(self) -> str:
-        from . import repr_html
+        from .. import repr_html
 
         n = self.national.iloc[0]
         rows = [("Target year", self.target_year), ("Municipalities", len(self.predictions)),
@@ -250,7 +251,7 @@ def probability_scores(p: np.ndarray, outcome: np.ndarray, codes: pd.Index, pane
 def write_backtest(res: BacktestResult, out_dir: str | os.PathLike, about: dict) -> list[Path]:
     """``predictions.csv``, ``national.csv``, ``scores.csv`` (with a realisation) and
     ``run.json`` in ``out_dir``, all or none (see gemfin.io)."""
-    from .io import write_csv, write_directory, write_json
+    from ..io import write_csv, write_directory, write_json
 
     tables = {"predictions.csv": res.predictions_table(), "national.csv": res.national}
     if res.scores is not None:
@@ -269,9 +270,9 @@ def engine_scenario(target_year: int, base: str | Path | None = None):
     no growth, so the excess growth and the response's measures do not enter it)."""
     import copy
 
-    from ._datadir import scenarios_dir
-    from .calibrate import realisation_parameters, response_parameters
-    from .scenario import scenario_from_dict
+    from .._datadir import scenarios_dir
+    from ..calibrate import realisation_parameters, response_parameters
+    from ..scenario import scenario_from_dict
 
     path = Path(base) if base is not None else scenarios_dir() / "baseline.yaml"
     doc = copy.deepcopy(load_yaml_mapping(path, InputError))
@@ -291,7 +292,7 @@ def engine_forecast(target_year: int, paths: int = 10_000, seed: int = 1) -> pd.
     """P(deficit) per municipality for the jaarrekening of ``target_year`` from the simulation
     engine (:func:`engine_scenario`); it should agree with :func:`backtest` up to Monte Carlo
     noise, as both run the same realisation model (docs/backtest.md)."""
-    from .simulation import simulate
+    from ..run.simulation import simulate
 
     res = simulate(engine_scenario(target_year), paths=paths, seed=seed, progress=False)
     assert res.finances is not None  # the scenario has a budget

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from .base import Base, build_base
-from .budget_result import BudgetResult, quantile_name
+from ..results.budget import BudgetResult, quantile_name
 from .engine import RunOptions, build_engine, check_run_number
-from .errors import InputError
-from .scenario import Scenario, as_scenario
-from .simulation_result import KeptPaths, SimulationResult  # noqa: F401  (SimulationResult re-exported)
+from ..errors import InputError
+from ..scenario import Scenario, as_scenario
+from ..results.simulation import KeptPaths, SimulationResult  # noqa: F401  (SimulationResult re-exported)
 
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -43,7 +43,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     "Distributed runs"). partitions: number of tasks (default: one per chunk). balance: also
     follow the social clusters' balance (allocation − netto lasten of Jeugd, Wmo and
     Participatie) per path and year, ``result.balance()``; needs a budget section and a
-    circulaire with cluster weights. base: a :class:`gemfin.base.Base` built once for scenarios
+    circulaire with cluster weights. base: a :class:`gemfin.run.base.Base` built once for scenarios
     of this structure (``build_base(scenario)``), so that variants of a scenario do not read
     the data again; built here when not given.
     Ctrl-C stops the run within about a second with KeyboardInterrupt.
@@ -64,7 +64,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     if base is None:
         base = build_base(scen)
     elif not isinstance(base, Base):
-        raise InputError(f"base: expected a gemfin.base.Base (build_base(scenario)), got {type(base).__name__}")
+        raise InputError(f"base: expected a gemfin.run.base.Base (build_base(scenario)), got {type(base).__name__}")
     else:
         base.check(scen)
     circ = base.circulaire
@@ -142,7 +142,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
 def _social_balance(b, g: int, years, qs, q_cols, circ, inputs: dict):
     if b is None or inputs["budget"] is None or inputs["budget"].get("cluster_balance") is None:
         return None
-    from .scan.projection_result import social_balance
+    from ..scan.projection_result import social_balance
 
     return social_balance(b, g, years, qs, q_cols, circ, inputs["budget"]["cluster_balance"]["filing"])
 
@@ -168,7 +168,7 @@ def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, sc
                      "specifieke uitkeringen on hoofdtaakveld 6")
     by_component = components = None
     if scen.compensation:
-        from .scenario.budget import compensation_components
+        from ..scenario.budget import compensation_components
 
         by_component, components = compensation_components(scen.compensation, circ, budget_base.base,
                                                             budget_base.allocation,

@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from .circulaire import Circulaire
-from .errors import InputError
-from .scenario import Scenario, as_scenario
+from ..circulaire import Circulaire
+from ..errors import InputError
+from ..scenario import Scenario, as_scenario
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,12 +39,12 @@ class Base:
         if scenario._structure() != self.structure:
             raise InputError(f"base: built for a scenario of another structure than {scenario.name!r} (circulaire, "
                              "proposal, horizon, drivers' maatstaven, budget base or ingroei differ); build one with "
-                             "gemfin.base.build_base(scenario), or leave base out")
+                             "gemfin.run.base.build_base(scenario), or leave base out")
 
 
 def build_base(scenario) -> Base:
     """The :class:`Base` of ``scenario`` (a Scenario, a file or a shipped name)."""
-    from .allocation import allocate
+    from ..allocation import allocate
 
     scen = as_scenario(scenario)
     circ = scen.prepared_circulaire()
@@ -66,7 +66,7 @@ def _fill_notes(spec, circ, filled: pd.DataFrame) -> list[str]:
 
 def _kengetallen(spec) -> pd.DataFrame | None:
     """The BBV kengetallen of the base begroting (2020–2025 in the data), else None."""
-    from . import iv3
+    from .. import iv3
 
     if spec.document != "begroting":
         return None

@@ -4,8 +4,8 @@ It runs the core's allocation and phase-in for gemfin.allocation and gemfin.comp
 turns a scenario's model inputs (``Scenario.model_inputs``: arrays and plain dicts) into the
 core's typed model (``_core.ProjectionModel`` and its parts, keyword constructors; contiguous
 float64 arrays; the core's distributions, built once per (kind, parameters)) and builds the
-engine for one set of run options (``_core.SimulationOptions``). ``gemfin.simulation``
-(local runs), ``gemfin.cluster`` (Dask workers) and ``gemfin.sensitivity.batch`` all come
+engine for one set of run options (``_core.SimulationOptions``). ``gemfin.run.simulation``
+(local runs), ``gemfin.run.cluster`` (Dask workers) and ``gemfin.sensitivity.batch`` all come
 through here.
 """
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _core
-from .errors import InputError
+from .. import _core
+from ..errors import InputError
 
 
 def simd_targets() -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 PREDICTION_COLUMNS = ("gm_code", "year", "p_deficit", "saldo_q5", "saldo_q95")
 NATIONAL_COLUMNS = ("year", "share_deficit_q5", "share_deficit_q95")
@@ -29,8 +29,8 @@ def score_stored(directory: str | Path, data: str | Path | None = None) -> pd.Da
     interval (0.90 if the intervals are right), and the forecast's ``created`` and
     ``git_commit``. An error names the file and what is wrong, or, before the jaarrekening is
     in the data, the years that have one."""
-    from .backtest import _realisation, probability_scores
-    from .iv3.panel import InformationSet, load_panel, to_indeling
+    from . import _realisation, probability_scores
+    from ..iv3.panel import InformationSet, load_panel, to_indeling
 
     d = Path(directory)
     run = _run_json(d / "run.json")
