@@ -16,7 +16,7 @@ from .compare import Comparison, compare
 from .booked import load_circulaire
 from .circulaire import CLUSTERS, Circulaire, circulaires, newest_circulaire
 from .run.difference import Difference, difference
-from .run.engine import simd_target, simd_targets
+from .engine import simd_target, simd_targets
 from .errors import DataError, GemfinError, GemfinWarning, InputError, ProposalError
 from .municipalities import load_municipalities
 from .proposal import Proposal, load_proposal, proposals

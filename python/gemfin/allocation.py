@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .circulaire import Circulaire
-from .run.engine import allocate_arrays
+from .engine import allocate_arrays
 from .errors import GemfinWarning, InputError
 
 

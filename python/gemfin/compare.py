@@ -14,7 +14,7 @@ import pandas as pd
 
 from .allocation import Allocation, allocate
 from .circulaire import Circulaire
-from .run.engine import phase_in
+from .engine import phase_in
 from .errors import InputError
 from .scenario.parameters import is_finite_number
 from .proposal import Proposal, load_proposal

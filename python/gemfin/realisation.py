@@ -231,7 +231,7 @@ def size_factor(inhabitants, gamma: float, reference: float) -> np.ndarray:
     """(inhabitants / reference)^γ; 1 where the number of inhabitants is unknown (≤ 0 or NaN).
     With the core's fixed-operation power: it feeds the simulation, which gives the same bits on
     every CPU (numpy's power does not)."""
-    from .run.engine import fixed_power
+    from .engine import fixed_power
 
     n = np.asarray(inhabitants, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):

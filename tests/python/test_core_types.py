@@ -9,7 +9,7 @@ import pytest
 
 import gemfin
 from gemfin import _core
-from gemfin.run.engine import RunOptions, build_engine, core_model
+from gemfin.engine import RunOptions, build_engine, core_model
 from gemfin.errors import InputError
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import gemfin
 from gemfin.dutch_numbers import parse_dutch_number
-from gemfin.run.engine import RunOptions, build_engine
+from gemfin.engine import RunOptions, build_engine
 from gemfin.errors import GemfinError
 from gemfin.scenario import scenario_from_dict
 

@@ -98,7 +98,7 @@ def test_python_values_that_feed_the_core_use_the_fixed_operations():
     library to an ulp or two and give the same bits everywhere."""
     import math
 
-    from gemfin.run.engine import fixed_exp, fixed_power
+    from gemfin.engine import fixed_exp, fixed_power
     from gemfin.scenario.parameters import Dist
     from gemfin.realisation import size_factor
 

@@ -99,7 +99,7 @@ def test_only_the_engine_room_talks_to_the_core():
         return False
 
     users = sorted(str(f.relative_to(PACKAGE)) for f in PACKAGE.rglob("*.py") if imports_core(f.read_text(encoding="utf-8")))
-    assert users == ["run/engine.py"]
+    assert users == ["engine.py"]
 
 
 def test_the_core_checks_the_order_of_the_macro_shocks():
@@ -107,7 +107,7 @@ def test_the_core_checks_the_order_of_the_macro_shocks():
     knows its own order and refuses a mismatch, naming both."""
     import pytest
 
-    from gemfin.run.engine import RunOptions, build_engine
+    from gemfin.engine import RunOptions, build_engine
     from gemfin.errors import InputError
 
     scen = gemfin.load_scenario("baseline")
@@ -120,7 +120,7 @@ def test_the_core_checks_the_order_of_the_macro_shocks():
 
 
 def test_every_shock_target_has_its_core_enum():
-    from gemfin.run.engine import SHOCK_TARGETS
+    from gemfin.engine import SHOCK_TARGETS
     from gemfin.scenario.budget import SHOCK_TARGETS as NAMES
 
     assert sorted(SHOCK_TARGETS) == sorted(NAMES)

@@ -28,7 +28,7 @@ from .._yaml import load_yaml_mapping
 from ..errors import GemfinWarning, InputError
 from ..iv3.panel import InformationSet, load_panel, municipalities_of, to_indeling
 from ..municipalities import load_mergers, successors
-from ..run.engine import check_int as _check_int
+from ..engine import check_int as _check_int
 
 QUANTILES = (0.05, 0.5, 0.95)
 

@@ -57,7 +57,7 @@ def fingerprint(inputs: dict) -> str:
     kernels' version. Not the instruction set: every SIMD target gives the same bits, so workers
     on different CPUs may share a run."""
     from .. import __version__
-    from .engine import kernel_version
+    from ..engine import kernel_version
 
     h = hashlib.sha256(f"gemfin {__version__} kernels {kernel_version()}".encode())
 
@@ -117,7 +117,7 @@ def run_part(scenario, opts, expected: str, begin: int, end: int) -> bytes:
     """Runs chunks [begin, end) of the run (on a Dask worker) and returns the part as bytes."""
     from dataclasses import replace
 
-    from .engine import build_engine
+    from ..engine import build_engine
 
     opts = replace(opts, threads=_worker_threads(opts.threads))
     key = (expected, opts)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .base import Base, build_base
 from ..results.budget import BudgetResult, quantile_name
-from .engine import RunOptions, build_engine, check_run_number
+from ..engine import RunOptions, build_engine, check_run_number
 from ..errors import InputError
 from ..scenario import Scenario, as_scenario
 from ..results.simulation import KeptPaths, SimulationResult  # noqa: F401  (SimulationResult re-exported)

@@ -53,7 +53,7 @@ from pydantic import TypeAdapter, ValidationError
 from .._yaml import load_yaml_mapping
 from ..booked import available as booked_ids, booked_id, is_booked, load_circulaire
 from ..circulaire import Circulaire, basis_by_group, circulaires, maatstaf_codes, newest_circulaire
-from ..run.engine import check_correlation
+from ..engine import check_correlation
 from ..errors import GemfinError, InputError, ScenarioError  # noqa: F401  (ScenarioError re-exported)
 from .parameters import Dist, Param, Process
 from .budget import (DOMAIN_NAMES, BudgetSpec, CompensationSpec, DomainSpec, ShockSpec, budget_base, budget_inputs,

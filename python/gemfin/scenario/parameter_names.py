@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..run.engine import distribution_catalogue
+from ..engine import distribution_catalogue
 
 #: What each parameter of a distribution is, by kind (the order of ``params``): the core's names.
 DIST_PARAMETERS: dict[str, tuple[str, ...]] = distribution_catalogue()

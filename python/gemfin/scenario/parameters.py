@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import math
 import numbers
 
-from ..run.engine import distribution_catalogue, distribution_mean
+from ..engine import distribution_catalogue, distribution_mean
 
 #: kind → number of parameters, from the core's catalogue (the one list of distributions).
 DISTRIBUTIONS = {kind: len(names) for kind, names in distribution_catalogue().items()}

@@ -138,7 +138,7 @@ class DistBase(Section):
     def _core_accepts(cls, params: list[float], info: ValidationInfo) -> list[float]:
         # The core's catalogue decides what is valid (and builds the distribution, cached, as a
         # run will): one set of rules, not a copy here.
-        from ..run.engine import core_distribution
+        from ..engine import core_distribution
         from ..errors import InputError
 
         kind = info.data.get("distribution")

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from ..scenario.parameters import FundPriceLinkSpec, Process
-from ..run import engine
+from .. import engine
 from .base import STRUCTURAL, DistModel, Number, Section, Text, dated, gemfin_error, param, structural_paths
 
 DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
@@ -57,7 +57,7 @@ class PolicyMutation(Section):
     source: Text
 
 
-# The names the core's enums take in a file (gemfin.run.engine maps them one to one).
+# The names the core's enums take in a file (gemfin.engine maps them one to one).
 ACCRES_PERIODS = tuple(engine.ACCRES_PERIODS)
 FUND_RULES = tuple(engine.FUND_RULES)
 

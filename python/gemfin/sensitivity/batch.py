@@ -79,7 +79,7 @@ class Batch:
 
     def __init__(self, scenario, paths: int, seed: int, bins: int = DEFAULT_BINS,
                  block_size: int = DEFAULT_BLOCK_SIZE):
-        from ..run.engine import check_run_number
+        from ..engine import check_run_number
 
         self.scenario: Scenario = as_scenario(scenario)
         self.paths = check_run_number("paths", paths)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import _core
-from ..errors import InputError
+from . import _core
+from .errors import InputError
 
 
 def simd_targets() -> list[str]:
