@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
+import os
+import pickle
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -131,7 +135,8 @@ def derived_from_files(files: Sequence[Path], key: tuple, build: Callable[[], T]
     """``build()`` once per (key, size and modification time of every file); later calls get
     a deep copy, so callers may modify what they receive. The key holds the resolved file paths
     (and so the data directory). A loader that parses a data file
-    into a DataFrame runs once per session instead of once per simulation. If a file is
+    into a DataFrame runs once per session instead of once per simulation, and once per
+    machine instead of once per process through the disk cache (:func:`cache_dir`). If a file is
     missing, ``build()`` runs uncached (and reports the missing file itself)."""
     try:
         stats = [(Path(f).resolve(), Path(f).stat()) for f in files]
@@ -144,9 +149,80 @@ def derived_from_files(files: Sequence[Path], key: tuple, build: Callable[[], T]
         if hit is not None:
             _DERIVED.move_to_end(full)
     if hit is None:
-        hit = build()
+        hit = _from_disk(full)
+        if hit is None:
+            hit = build()
+            _to_disk(full, hit)
         with _DERIVED_LOCK:
             _DERIVED[full] = hit
             while len(_DERIVED) > _DERIVED_MAX:
                 _DERIVED.popitem(last=False)
     return copy.deepcopy(hit)
+
+
+# --- the disk cache -------------------------------------------------------------------------------
+# Parsed data outlive the process: a fresh Python session reads a pickle instead of parsing the
+# Iv3 CSV files again (about 2 s of a first simulate). An entry is keyed by the files' paths, sizes
+# and modification times and by a hash of gemfin's own source, so a changed data file or a changed
+# parser never returns a stale result. The cache holds only what gemfin itself wrote, in a folder
+# of the user's (like any pickle, an entry is code: the folder must not be writable by others).
+# Any failure to read or write an entry falls back to parsing; GEMFIN_CACHE=off turns it off.
+
+
+def cache_dir() -> Path | None:
+    """Where parsed data are kept between sessions: $GEMFIN_CACHE, else $XDG_CACHE_HOME/gemfin,
+    else ~/.cache/gemfin; None when GEMFIN_CACHE is ``off``."""
+    env = os.environ.get("GEMFIN_CACHE", "")
+    if env.lower() == "off":
+        return None
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gemfin"
+
+
+@lru_cache(maxsize=1)
+def _source_hash() -> str:
+    """A hash of gemfin's Python source and compiled core: a new version of any parser (or of
+    gemfin) makes new entries."""
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for f in sorted(package.rglob("*.py")) + sorted(package.glob("_core*.so")):
+        h.update(str(f.relative_to(package)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _entry(full: tuple) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(repr((_source_hash(), pickle.HIGHEST_PROTOCOL, full)).encode()).hexdigest()
+    return folder / f"{digest}.pickle"
+
+
+def _from_disk(full: tuple):
+    path = _entry(full)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # a damaged or foreign entry: parse again (and overwrite it)
+        return None
+
+
+def _to_disk(full: tuple, value) -> None:
+    path = _entry(full)
+    if path is None:
+        return
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception:  # a read-only home, a full disk, an object that does not pickle: no cache
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
