@@ -16,6 +16,7 @@ shipped name, so a copy you edit is the one that is read.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from pathlib import Path
@@ -36,14 +37,22 @@ def names(kind: str) -> list[str]:
     """The shipped names of ``kind`` ('scenario' or 'proposal'), sorted."""
     if kind not in KINDS:
         raise InputError(f"kind must be one of {KINDS}, got {kind!r}")
+    files = sorted(_folder(kind).glob("*.yaml"))
+    # Every reference by name asks this: the files are read again only when one changed.
+    return list(_names(kind, tuple((str(f), f.stat().st_mtime_ns) for f in files)))
+
+
+@functools.lru_cache(maxsize=8)
+def _names(kind: str, stamp: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
     out = []
-    for f in sorted(_folder(kind).glob("*.yaml")):
+    for path, _ in stamp:
+        f = Path(path)
         if kind == "scenario":
             doc = load_yaml_mapping(f, DataError)
             if "fund" not in doc and "extends" not in doc:  # realisation.yaml holds priors, not a scenario
                 continue
         out.append(f.stem)
-    return out
+    return tuple(out)
 
 
 def shipped_path(kind: str, name: str) -> Path | None:
