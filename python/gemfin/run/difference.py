@@ -31,12 +31,6 @@ import pandas as pd
 
 from ..errors import InputError
 
-#: The per-municipality measures compared: (column, SimulationResult accessor, unit).
-MEASURES = ("algemene uitkering", "saldo", "P(deficit)", "P(reserves exhausted)", "P(artikel 12 signal)")
-NATIONAL = ("algemene uitkering (EUR mln)", "total saldo (EUR mln)", "share in deficit",
-            "expected artikel-12 signals")
-
-
 def _per_municipality(res) -> dict[str, np.ndarray]:
     out = {"algemene uitkering": res.au_mean}
     f = res.finances
@@ -140,6 +134,7 @@ def difference(run_a, run_b, groups: int = 20, group_paths: int | None = None, t
     at most 250). See the module docstring for what is shared."""
     from scipy import stats
 
+    from .base import build_base
     from .simulation import simulate
 
     _check_pair(run_a, run_b)
@@ -154,6 +149,8 @@ def difference(run_a, run_b, groups: int = 20, group_paths: int | None = None, t
     nat_a, nat_b = _national(run_a), _national(run_b)
     reps_m: dict[str, list[np.ndarray]] = {k: [] for k in muni_a}
     reps_n: dict[str, list[np.ndarray]] = {k: [] for k in nat_a}
+    # The replicates differ from the runs in seed and paths only: each scenario's base is built once.
+    base_a, base_b = build_base(run_a.scenario), build_base(run_b.scenario)
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -163,9 +160,9 @@ def difference(run_a, run_b, groups: int = 20, group_paths: int | None = None, t
         for k in range(groups):
             seed = _derived_seed(run_a.seed, k)
             ra = simulate(run_a.scenario, paths=m, seed=seed, antithetic=run_a.antithetic, threads=threads,
-                          progress=False)
+                          progress=False, base=base_a)
             rb = simulate(run_b.scenario, paths=m, seed=seed, antithetic=run_b.antithetic, threads=threads,
-                          progress=False)
+                          progress=False, base=base_b)
             pa, pb = _per_municipality(ra), _per_municipality(rb)
             for key in reps_m:
                 reps_m[key].append(pa[key] - pb[key])
