@@ -52,14 +52,11 @@ def evaluate(scenario, parameter_sets: pd.DataFrame, outputs: Mapping[str, Outpu
     scenario = as_scenario(scenario)
     checked: dict[str, Output] = {}
     for key, out_fn in outputs.items():  # names and ready-made outputs against the scenario, before any set
-        if isinstance(out_fn, str):
-            out_fn = output_by_name(out_fn)[1]
-        if isinstance(out_fn, NamedOutput):
-            out_fn.check(scenario)
-        elif not callable(out_fn):
+        resolved = _resolved_output(scenario, out_fn)
+        if resolved is None:
             raise InputError(f"outputs[{key!r}]: expected a function of a SimulationResult or an output name, "
                              f"got {type(out_fn).__name__}")
-        checked[key] = out_fn
+        checked[key] = resolved
     outputs = checked
     batch = Batch(scenario, paths, seed, bins, block_size)
     if client is None:
@@ -131,19 +128,22 @@ def one_at_a_time(scenario, ranges: Mapping[str, tuple[float, float]], output: O
 NOISE_SEEDS = 3
 
 
-def monte_carlo_noise(scen: Scenario, output: Output, paths: int, seed: int, at_seed: float, *,
+def monte_carlo_noise(scen: Scenario, output: Output, paths: int, seed: int, at_seed: float | None, *,
                       threads: int | None = None, client=None, bins: int = DEFAULT_BINS) -> float:
     """The Monte Carlo standard error of ``output`` at ``paths`` paths: the standard deviation of
-    the output over ``seed`` (``at_seed``, already run) and :data:`NOISE_SEEDS` more seeds, the
-    scenario's own values throughout. With common random numbers a parameter's effect is
+    the output over ``seed`` (``at_seed`` when already run, else run here) and :data:`NOISE_SEEDS`
+    more seeds, the scenario's own values throughout (its base built once). With common random numbers a parameter's effect is
     measured more precisely than this, but an effect below it would change with the seed: it
     cannot be told from zero at this number of paths."""
     import numpy as np
 
-    ys = [at_seed]
-    for k in range(1, NOISE_SEEDS + 1):
+    from ..run.base import build_base
+
+    base = build_base(scen)
+    ys = [] if at_seed is None else [at_seed]
+    for k in range(0 if at_seed is None else 1, NOISE_SEEDS + 1):
         res = simulate(scen, paths=paths, seed=seed + k, threads=threads, progress=False, bins=bins,
-                       block_size=DEFAULT_BLOCK_SIZE, client=client)
+                       block_size=DEFAULT_BLOCK_SIZE, client=client, base=base)
         ys.append(float(output(res)))
     return float(np.std(ys, ddof=1))
 
@@ -179,9 +179,7 @@ def morris(scenario, ranges: Mapping[str, tuple[float, float]], output: Output |
     si = analyze.analyze(problem, x, samples["y"].to_numpy(), num_levels=num_levels, seed=seed)
     from ..scenario.parameter_names import label
 
-    noise = monte_carlo_noise(scenario, output, paths, seed, float(output(simulate(
-        scenario, paths=paths, seed=seed, threads=threads, progress=False, bins=bins, block_size=DEFAULT_BLOCK_SIZE,
-        client=client))), threads=threads, client=client, bins=bins)
+    noise = monte_carlo_noise(scenario, output, paths, seed, None, threads=threads, client=client, bins=bins)
     table = pd.DataFrame({"label": [label(p, scenario.raw) for p in problem["names"]],
                           "mu_star": si["mu_star"], "mu": si["mu"], "sigma": si["sigma"],
                           "mu_star_conf": si["mu_star_conf"], "noise": noise},
@@ -315,29 +313,38 @@ def output_by_name(spec: str) -> tuple[str, NamedOutput]:
     return spec, OUTPUTS[name](int(year) if year else None)
 
 
-def checked_output(scen: Scenario, output: "Output | str", seed: int = 1) -> Output:
-    """``output`` as a function, checked before any set runs: a name (``"share_in_deficit:2035"``)
-    or a ready-made output against the scenario's years and sections; any other function on a
-    small trial run of the scenario (64 paths), so that an output that cannot be read fails
-    before the batch, naming the function."""
+def _resolved_output(scen: Scenario, output) -> Output | None:
+    """A name as its ready-made output, a ready-made output checked against the scenario (its
+    year, its budget section), any other callable as it is; None for what is neither."""
     if isinstance(output, str):
         output = output_by_name(output)[1]
     if isinstance(output, NamedOutput):
         output.check(scen)
         return output
-    if not callable(output):
+    return output if callable(output) else None
+
+
+def checked_output(scen: Scenario, output: "Output | str", seed: int = 1) -> Output:
+    """``output`` as a function, checked before any set runs: a name (``"share_in_deficit:2035"``)
+    or a ready-made output against the scenario's years and sections; any other function on a
+    small trial run of the scenario (64 paths), so that an output that cannot be read fails
+    before the batch, naming the function."""
+    resolved = _resolved_output(scen, output)
+    if resolved is None:
         raise InputError(f"output: expected a name such as 'share_in_deficit:2030' or a function of a "
                          f"SimulationResult, got {type(output).__name__}")
+    if isinstance(resolved, NamedOutput):
+        return resolved
     trial = simulate(scen, paths=64, seed=seed, progress=False)
-    name = getattr(output, "__name__", repr(output))
+    name = getattr(resolved, "__name__", repr(resolved))
     try:
-        value = float(output(trial))
+        value = float(resolved(trial))
     except Exception as exc:  # any failure of the user's function, reported before the batch
         raise InputError(f"output {name}: fails on a trial run of {scen.name!r} ({type(exc).__name__}: {exc}); "
                          "it must return a number from a SimulationResult") from None
     if value != value:
         raise InputError(f"output {name}: returns NaN on a trial run of {scen.name!r}")
-    return output
+    return resolved
 
 
 def load_ranges(path) -> dict[str, tuple[float, float]]:
