@@ -183,11 +183,11 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _source_hash() -> str:
-    """A hash of gemfin's Python source and compiled core: a new version of any parser (or of
-    gemfin) makes new entries."""
+    """A hash of gemfin's Python source, where every parser lives (the compiled core parses
+    nothing): a new version of any parser, or of gemfin, makes new entries."""
     h = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for f in sorted(package.rglob("*.py")) + sorted(package.glob("_core*.so")):
+    for f in sorted(package.rglob("*.py")):
         h.update(str(f.relative_to(package)).encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]

@@ -47,11 +47,11 @@ def distribution_catalogue() -> dict[str, tuple[str, ...]]:
     return {str(k): tuple(str(n) for n in v) for k, v in _core.distribution_catalogue().items()}
 
 
-@functools.lru_cache(maxsize=4096)
 def distribution_mean(kind: str, params: tuple[float, ...]) -> float:
     """The mean of a distribution of the core's catalogue, computed by the core (NaN where it
-    has none: a Student-t with df ≤ 1). Raises InputError for invalid parameters."""
-    return float(_core.Distribution(kind, [float(p) for p in params]).mean())
+    has none: a Student-t with df ≤ 1), on the distribution a run would build. Raises
+    InputError for invalid parameters."""
+    return float(core_distribution(kind, tuple(float(p) for p in params)).mean())
 
 
 def fixed_exp(x) -> np.ndarray:

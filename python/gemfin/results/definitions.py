@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..circulaire import CLUSTERS
+
 _AU = ("the algemene uitkering: Σ over maatstaven of volume × bedrag per eenheid × uitkeringsfactor, "
        "minus the OZB equalisation (OZB maatstaven: volume × negative bedrag, without the factor)")
 _PATHS = "over the Monte Carlo paths"
@@ -141,8 +143,6 @@ def define(header: str, sheet: str = "") -> tuple[str, str, str] | None:
     if sheet == "SIUDU items" and quantity not in ("CBS code", "name"):
         return (f"the uitkering '{quantity}' outside the verdeelmodel (IU, DU or suppletie) for the year",
                 unit, "the circulaire's SIUDU file as published; a suppletie can be negative: an amount taken back")
-    from ..circulaire import CLUSTERS
-
     if quantity in CLUSTERS:
         return (f"the algemene uitkering on the maatstaven of the cluster {quantity} (for Overige eigen middelen "
                 "and Onroerendezaakbelasting: the negative equalisation of own revenue)", unit,
