@@ -14,7 +14,6 @@ Not part of the test suite.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import resource
@@ -38,21 +37,22 @@ def load(budget: bool, reduced: bool = False):
 
     scen = gemfin.load_scenario(SCENARIO)
     if budget and reduced:
-        b = scen.budget
-        b = dataclasses.replace(b, realisation=None, response=None, ingroei=None, revenue_volume_driver=None,
-                                ozb_price_indexed=False,
-                                domains=tuple(dataclasses.replace(d, excess_persistence=None) for d in b.domains))
-        scen = dataclasses.replace(scen, budget=b)
+        scen = scen.with_values({"budget.realisation": None, "budget.response": "none", "budget.ingroei": None,
+                                 "budget.revenue_volume_driver": None,
+                                 "budget.ozb.price_indexed": {"value": False, "source": "benchmark reference"},
+                                 **{f"budget.domains.{d}.excess_persistence": None
+                                    for d in ("Jeugd", "Wmo", "Participatie", "Overig")}})
     if not budget:  # the allocation-only W1: the gemeentefonds projection alone
-        scen = dataclasses.replace(scen, budget=None, shocks=(), compensation=())
-        names = scen.shock_names
-        scen = dataclasses.replace(scen, correlation=tuple(c for c in scen.correlation if {c[0], c[1]} <= set(names)))
+        kept = {"growth", "price", *scen.drivers}  # the fund's and the drivers' shocks
+        scen = scen.with_values({"budget": None, "shocks": None, "compensation": None,
+                                 "correlation": [c for c in scen.to_dict().get("correlation", [])
+                                                 if set(c["between"]) <= kept]})
     return scen
 
 
 def draws(scen, paths: int) -> int:
     """Random numbers per run: municipal driver shocks, budget errors, macro shocks."""
-    muni = sum(1 for d in scen.drivers if d.municipal_sd.value > 0) + (4 if scen.budget is not None else 0)
+    muni = sum(1 for d in scen.drivers.values() if d.municipal_sd.value > 0) + (4 if scen.budget is not None else 0)
     return paths * scen.horizon * (G * muni + len(scen.shock_names))
 
 
@@ -68,14 +68,16 @@ def summary(scen, res: dict) -> dict:
 
 def run_gemfin(scen, paths: int, threads: int) -> dict:
     """The core's run alone (like the references, which also get their inputs ready first);
-    `setup` is the rest of gemfin.simulate (model inputs, labels, base allocation)."""
+    `setup` is the rest of gemfin.simulate (base, compiled model, labels)."""
     import gemfin
-    from gemfin.run.simulation import RunOptions, build_engine
+    from gemfin.engine import RunOptions, simulation
+    from gemfin.run.base import build_base
+    from gemfin.run.compile import compile_model
 
     t0 = time.perf_counter()
-    inputs = scen.model_inputs()
+    model = compile_model(scen, build_base(scen))
     opts = RunOptions(paths, 2024, threads, False, (0.05, 0.25, 0.5, 0.75, 0.95), (), 2048, 1024)
-    engine = build_engine(scen, opts, inputs)
+    engine = simulation(model, opts)
     setup = time.perf_counter() - t0
     t0 = time.perf_counter()
     raw = engine.run(None)  # a _core.SimulationOutput

@@ -23,9 +23,9 @@ from scipy import stats
 FUND_HISTORY = 9  # years of real growth before the base year kept for the 8-year GDP window
 
 
-def _marginal(dist: dict, z: np.ndarray) -> np.ndarray:
-    """F⁻¹(Φ(z)) for the core's distribution dicts ({"kind", "params"})."""
-    kind, p = dist["kind"], dist["params"]
+def _marginal(dist, z: np.ndarray) -> np.ndarray:
+    """F⁻¹(Φ(z)) for a core distribution (its kind and parameters)."""
+    kind, p = dist.kind, dist.params
     if kind == "fixed":
         return np.full_like(z, p[0])
     if kind == "normal":
@@ -35,16 +35,56 @@ def _marginal(dist: dict, z: np.ndarray) -> np.ndarray:
     raise NotImplementedError(f"benchmark reference: distribution {kind!r}")
 
 
+def _process(p) -> dict:
+    return {"mean": p.mean, "persistence": p.persistence, "start": p.start, "shock": p.shock}
+
+
+def model_inputs(scen) -> dict:
+    """The typed model gemfin's core receives (gemfin.run.compile), read into plain values."""
+    from gemfin.run.base import build_base
+    from gemfin.run.compile import compile_model
+
+    model = compile_model(scen, build_base(scen))
+    f = model.fund
+    inp = {"c_basis": np.asarray(model.c_basis), "c_ozb": np.asarray(model.c_ozb), "years": model.years,
+           "correlation": np.asarray(model.correlation),
+           "drivers": [{"national": d.national, "municipal_sd": d.municipal_sd, "average_years": d.average_years}
+                       for d in model.drivers],
+           "fund": {"rule": f.rule.name.lower(), "budget0": f.budget0, "growth": _process(f.growth),
+                    "price": _process(f.price) if f.price is not None else None,
+                    "policy_mutations": list(f.policy_mutations), "periods": list(f.periods)},
+           "budget": None}
+    b = model.budget
+    if b is not None:
+        wp = ({"follows": True, "wedge": b.wage_price_wedge} if b.wage_price_follows_fund
+              else _process(b.wage_price))
+        inp["budget"] = {
+            "shocks": list(b.shocks), "compensation": np.asarray(b.compensation), "realisation": b.realisation,
+            "response": b.response, "suppletie": b.suppletie if np.any(b.suppletie) else None,
+            "revenue_volume_driver": b.revenue_volume_driver, "excess_persistence": list(b.excess_persistence),
+            "ozb_price_indexed": b.ozb_price_indexed, "lasten": list(b.lasten),
+            "volume_weights": np.asarray(b.volume_weights), "wage_price": wp, "excess": list(b.excess),
+            "error_mu": list(b.error_mu), "error_sigma": list(b.error_sigma),
+            "bijstand_driver": b.bijstand_driver, "woz_driver": b.woz_driver,
+            "ozb_pass_through": b.ozb_pass_through, "ozb_policy_growth": b.ozb_policy_growth,
+            "vangnet": (b.vangnet_threshold, b.vangnet_full, b.vangnet_share),
+            **{k: np.asarray(getattr(b, k)) for k in ("ozb", "other_taxes", "other_baten", "buig_baten",
+                                                       "buig_lasten", "siudu", "reserves")}}
+    return inp
+
+
 def prepare(scen) -> dict:
     """Arrays of the model of `scen` (the same inputs gemfin's core receives)."""
-    inp = scen.model_inputs()
+    inp = model_inputs(scen)
     b = inp["budget"]
+    if any(p.name != "GDP" for p in inp["fund"]["periods"]):
+        raise NotImplementedError("benchmark reference: accres periods are not implemented")
     if b is not None and (b["shocks"] or np.any(b["compensation"])):
         raise NotImplementedError("benchmark reference: shock events and compensation are not implemented")
-    if b is not None and (b.get("realisation") is not None or b.get("response") is not None
-                          or b.get("suppletie") is not None or b.get("revenue_volume_driver", -1) >= 0
-                          or any(p != 1.0 for p in b.get("excess_persistence", [1.0]))
-                          or b.get("ozb_price_indexed", False)):
+    if b is not None and (b["realisation"] is not None or b["response"] is not None
+                          or b["suppletie"] is not None or b["revenue_volume_driver"] >= 0
+                          or any(p != 1.0 for p in b["excess_persistence"])
+                          or b["ozb_price_indexed"]):
         raise NotImplementedError("benchmark reference: the realisation model, the response, the ingroei suppletie, "
                                   "the revenue volume driver, fading excess growth and the price-indexed OZB are "
                                   "not implemented "

@@ -22,6 +22,7 @@ void bind_distribution(py::module_& m) {
                  return Distribution::make(kind, params, "distribution");
              }),
              py::arg("kind"), py::arg("params"))
+        .def_property_readonly("kind", &Distribution::kind_name)
         .def_property_readonly("params", &Distribution::params)
         .def_property_readonly("tabulated", &Distribution::tabulated)
         .def("quantile", &Distribution::quantile, py::arg("u"))

@@ -1,7 +1,7 @@
 // The model's inputs and outputs as typed classes: gemfin._core.ProjectionModel and its parts
 // (keyword-only constructors, read-only fields), SimulationOptions, and the statistics a run
-// returns (SimulationOutput, BudgetOutput, CellSummary, as numpy arrays). gemfin.engine builds
-// the inputs from a scenario; a wrong type is a TypeError here, a wrong value an InputError when
+// returns (SimulationOutput, BudgetOutput, CellSummary, as numpy arrays). gemfin.run.compile
+// builds the model from a scenario; a wrong type is a TypeError here, a wrong value an InputError when
 // the Simulation checks the whole model (core/src/projection.cpp, ProjectionModel::validate).
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
@@ -9,6 +9,7 @@
 
 #include "bindings.hpp"
 #include "gemfin/error.hpp"
+#include "gemfin/fingerprint.hpp"
 #include "gemfin/projection.hpp"
 
 namespace py = pybind11;
@@ -204,7 +205,25 @@ void bind_inputs(py::module_& m) {
              py::arg("suppletie") = RowMatrix(), py::arg("cluster_balance") = py::none())
         .def_readonly("lasten", &BudgetModel::lasten0)
         .def_readonly("ozb", &BudgetModel::ozb0)
+        .def_readonly("other_taxes", &BudgetModel::other_taxes0)
+        .def_readonly("other_baten", &BudgetModel::other_baten0)
+        .def_readonly("buig_baten", &BudgetModel::buig_baten0)
+        .def_readonly("buig_lasten", &BudgetModel::buig_lasten0)
+        .def_readonly("siudu", &BudgetModel::siudu0)
         .def_readonly("reserves", &BudgetModel::reserves0)
+        .def_readonly("volume_weights", &BudgetModel::volume_weights)
+        .def_readonly("bijstand_driver", &BudgetModel::bijstand_driver)
+        .def_readonly("woz_driver", &BudgetModel::woz_driver)
+        .def_readonly("revenue_volume_driver", &BudgetModel::revenue_volume_driver)
+        .def_readonly("ozb_pass_through", &BudgetModel::ozb_pass_through)
+        .def_readonly("ozb_policy_growth", &BudgetModel::ozb_policy_growth)
+        .def_readonly("ozb_price_indexed", &BudgetModel::ozb_price_indexed)
+        .def_readonly("excess", &BudgetModel::excess)
+        .def_readonly("error_mu", &BudgetModel::error_mu)
+        .def_readonly("error_sigma", &BudgetModel::error_sigma)
+        .def_readonly("vangnet_threshold", &BudgetModel::vangnet_threshold)
+        .def_readonly("vangnet_full", &BudgetModel::vangnet_full)
+        .def_readonly("vangnet_share", &BudgetModel::vangnet_share)
         .def_readonly("wage_price", &BudgetModel::wage_price)
         .def_readonly("wage_price_follows_fund", &BudgetModel::wage_price_follows_fund)
         .def_readonly("wage_price_wedge", &BudgetModel::wage_price_wedge)
@@ -242,6 +261,7 @@ void bind_inputs(py::module_& m) {
              py::arg("base_year_first") = false)
         .def_readonly("c_basis", &ProjectionModel::c_basis)
         .def_readonly("c_ozb", &ProjectionModel::c_ozb)
+        .def_readonly("correlation", &ProjectionModel::correlation)
         .def_readonly("drivers", &ProjectionModel::drivers)
         .def_readonly("fund", &ProjectionModel::fund)
         .def_readonly("correlation_names", &ProjectionModel::correlation_names)
@@ -249,7 +269,9 @@ void bind_inputs(py::module_& m) {
         .def_readonly("base_year_first", &ProjectionModel::base_year_first)
         .def_readonly("budget", &ProjectionModel::budget)
         .def("macro_shock_names", &ProjectionModel::macro_shock_names,
-             "The macro shocks in the core's order, which correlation_names must repeat.");
+             "The macro shocks in the core's order, which correlation_names must repeat.")
+        .def("fingerprint", [](const ProjectionModel& p) { return fingerprint(p); },
+             "A digest of every field of the model (32 hex digits), the same on every CPU.");
 
     py::class_<SimulationOptions>(m, "SimulationOptions", "How a run is done; none of these changes a path's numbers "
                                                           "except seed, antithetic, bins (quantiles) and block_size.")

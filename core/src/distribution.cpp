@@ -42,6 +42,12 @@ double log_beta(double a, double b) { return fixed_lgamma(a) + fixed_lgamma(b) -
 
 }  // namespace
 
+const char* Distribution::kind_name() const {
+    for (const auto& s : kSpecs)
+        if (s.kind == kind_) return s.name;
+    return "unknown";  // unreachable: make() only builds catalogued kinds
+}
+
 std::vector<DistributionInfo> distribution_catalogue() {
     std::vector<DistributionInfo> out;
     for (const auto& s : kSpecs) {

@@ -21,6 +21,9 @@ class Distribution:
     def quantile(self, u: typing.SupportsFloat | typing.SupportsIndex) -> float:
         ...
     @property
+    def kind(self) -> str:
+        ...
+    @property
     def params(self) -> list[float]:
         ...
     @property
@@ -339,10 +342,28 @@ class BudgetModel:
     def balance(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
         ...
     @property
+    def bijstand_driver(self) -> int:
+        ...
+    @property
+    def buig_baten(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def buig_lasten(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
     def cluster_balance(self) -> ClusterBalance | None:
         ...
     @property
     def compensation(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def error_mu(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        ...
+    @property
+    def error_sigma(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        ...
+    @property
+    def excess(self) -> typing.Annotated[list[Distribution], "FixedSize(4)"]:
         ...
     @property
     def excess_persistence(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
@@ -354,7 +375,22 @@ class BudgetModel:
     def macro_shocks(self) -> int:
         ...
     @property
+    def other_baten(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def other_taxes(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
     def ozb(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def ozb_pass_through(self) -> float:
+        ...
+    @property
+    def ozb_policy_growth(self) -> float:
+        ...
+    @property
+    def ozb_price_indexed(self) -> bool:
         ...
     @property
     def realisation(self) -> Realisation | None:
@@ -366,10 +402,28 @@ class BudgetModel:
     def response(self) -> Response | None:
         ...
     @property
+    def revenue_volume_driver(self) -> int:
+        ...
+    @property
     def shocks(self) -> list[ShockEvent]:
         ...
     @property
+    def siudu(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
     def suppletie(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def vangnet_full(self) -> float:
+        ...
+    @property
+    def vangnet_share(self) -> float:
+        ...
+    @property
+    def vangnet_threshold(self) -> float:
+        ...
+    @property
+    def volume_weights(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
         ...
     @property
     def wage_price(self) -> MacroProcess:
@@ -380,12 +434,19 @@ class BudgetModel:
     @property
     def wage_price_wedge(self) -> float:
         ...
+    @property
+    def woz_driver(self) -> int:
+        ...
 class ProjectionModel:
     """
     The whole model of a run: allocation coefficients, drivers, fund, correlation and budgets.
     """
     def __init__(self, *, c_basis: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], c_ozb: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], drivers: collections.abc.Sequence[DriverSpec], fund: FundSpec, correlation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], correlation_names: collections.abc.Sequence[str], years: typing.SupportsInt | typing.SupportsIndex, budget: BudgetModel | None = None, base_year_first: bool = False) -> None:
         ...
+    def fingerprint(self) -> str:
+        """
+        A digest of every field of the model (32 hex digits), the same on every CPU.
+        """
     def macro_shock_names(self) -> list[str]:
         """
         The macro shocks in the core's order, which correlation_names must repeat.
@@ -401,6 +462,9 @@ class ProjectionModel:
         ...
     @property
     def c_ozb(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def correlation(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
         ...
     @property
     def correlation_names(self) -> list[str]:

@@ -16,7 +16,7 @@ from .allocation import Allocation, allocate
 from .circulaire import Circulaire
 from .engine import phase_in
 from .errors import InputError
-from .scenario.parameters import is_finite_number
+from .schema.base import is_finite_number
 from .proposal import Proposal, load_proposal
 
 #: Longest phase-in that ``compare`` derives by itself when ``years`` is not given.

@@ -1,12 +1,10 @@
-"""The engine room: the only module that talks to the compiled core (``gemfin._core``).
+"""The engine room: the core's operations for the layers above (``gemfin._core``).
 
-It runs the core's allocation and phase-in for gemfin.allocation and gemfin.compare, and
-turns a scenario's model inputs (``Scenario.model_inputs``: arrays and plain dicts) into the
-core's typed model (``_core.ProjectionModel`` and its parts, keyword constructors; contiguous
-float64 arrays; the core's distributions, built once per (kind, parameters)) and builds the
-engine for one set of run options (``_core.SimulationOptions``). ``gemfin.run.simulation``
-(local runs), ``gemfin.run.cluster`` (Dask workers) and ``gemfin.sensitivity.batch`` all come
-through here.
+It runs the core's allocation and phase-in for gemfin.allocation and gemfin.compare, gives the
+schema the core's catalogue of distributions (and builds each distribution once per kind and
+parameters), maps the names a file uses onto the core's enums, checks run numbers, and starts
+a simulation of a compiled model (gemfin.run.compile builds the model) for one set of run
+options. Only this module and gemfin.run.compile import the core.
 """
 
 from __future__ import annotations
@@ -145,81 +143,9 @@ def check_correlation(matrix: np.ndarray, names: list[str]) -> None:
     _core.check_correlation(_f64(matrix), names)
 
 
-def _dist(d: dict) -> "_core.Distribution":
-    return core_distribution(d["kind"], tuple(float(p) for p in d["params"]))
-
-
-def _process(p: dict) -> "_core.MacroProcess":
-    return _core.MacroProcess(mean=p["mean"], persistence=p["persistence"], start=p["start"], shock=_dist(p["shock"]))
-
-
-def _wage_price(w: dict) -> tuple["_core.MacroProcess", bool, float]:
-    """The budget's wage/price process, whether it follows the fund's deflator, and the wedge: its
-    own process, or the deflator + a wedge (the process slot then holds a fixed zero: its shock is
-    drawn and not used)."""
-    if "follows" in w:
-        zero = _core.MacroProcess(mean=0.0, persistence=0.0, start=0.0, shock=core_distribution("fixed", (0.0,)))
-        return zero, True, float(w["wedge"])
-    return _process(w), False, 0.0
-
-
-def _fund(f: dict) -> "_core.FundSpec":
-    # the rule's name was checked by the scenario's schema, whose choices are these keys
-    return _core.FundSpec(rule=FUND_RULES[f["rule"]], budget0=float(f["budget0"]), growth=_process(f["growth"]),
-                          price=_process(f["price"]) if "price" in f else None,
-                          policy_mutations=[float(x) for x in f["policy_mutations"]],
-                          growth_history=f.get("growth_history"),
-                          periods=[ACCRES_PERIODS[p] for p in f.get("periods", ())])
-
-
-def _budget(b: dict | None) -> "_core.BudgetModel | None":
-    if b is None:
-        return None
-    real, resp = b.get("realisation"), b.get("response")
-    balance = b.get("balance")
-    wp = _wage_price(b["wage_price"])
-    return _core.BudgetModel(
-        lasten=[_f64(x) for x in b["lasten"]],
-        **{k: _f64(b[k]) for k in ("ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu", "reserves",
-                                   "volume_weights", "compensation")},
-        bijstand_driver=b["bijstand_driver"], woz_driver=b["woz_driver"],
-        revenue_volume_driver=b.get("revenue_volume_driver", -1),
-        ozb_pass_through=b["ozb_pass_through"], ozb_policy_growth=b["ozb_policy_growth"],
-        ozb_price_indexed=b.get("ozb_price_indexed", False),
-        wage_price=wp[0], wage_price_follows_fund=wp[1], wage_price_wedge=wp[2], excess=[_dist(x) for x in b["excess"]],
-        excess_persistence=list(b.get("excess_persistence", [1.0] * len(b["excess"]))),
-        error_mu=list(b["error_mu"]), error_sigma=list(b["error_sigma"]),
-        vangnet_threshold=b["vangnet"][0], vangnet_full=b["vangnet"][1], vangnet_share=b["vangnet"][2],
-        artikel12_threshold=b["artikel12_threshold"], artikel12_horizon=b.get("artikel12_horizon", 3),
-        balance=_f64(balance) if balance is not None else np.zeros(0),
-        shocks=[_core.ShockEvent(name=s["name"], year=s["year"], target=SHOCK_TARGETS[s["target"]],
-                                 fraction=_dist(s["fraction"]), municipal_sd=s["municipal_sd"]) for s in b["shocks"]],
-        realisation=None if real is None else _core.Realisation(
-            offset=_f64(real["offset"]), year=_dist(real["year"]), residual=_dist(real["residual"]),
-            residual_factor=_f64(real["residual_factor"])),
-        suppletie=_f64(b["suppletie"]) if b.get("suppletie") is not None else np.zeros((0, 0)),
-        response=None if resp is None else _core.Response(target=_f64(resp["target"]), speed=resp["speed"],
-                                                          max_step=resp["max_step"]),
-        cluster_balance=None if b.get("cluster_balance") is None else _core.ClusterBalance(
-            **{k: _f64(b["cluster_balance"][k]) for k in ("basis", "fixed", "siudu", "netto0")}),
-    )
-
-
-def core_model(inputs: dict) -> "_core.ProjectionModel":
-    """The core's typed model of ``Scenario.model_inputs()``."""
-    f = inputs["fund"]
-    return _core.ProjectionModel(
-        c_basis=_f64(inputs["c_basis"]), c_ozb=_f64(inputs["c_ozb"]),
-        drivers=[_core.DriverSpec(name=d["name"], national=_dist(d["national"]), municipal_sd=d["municipal_sd"],
-                                  average_years=d["average_years"]) for d in inputs["drivers"]],
-        fund=_fund(f), correlation=_f64(inputs["correlation"]), correlation_names=list(inputs["correlation_names"]),
-        years=inputs["years"], budget=_budget(inputs["budget"]), base_year_first=bool(f.get("base_year_first", False)))
-
-
-def build_engine(scen, opts: RunOptions, inputs: dict | None = None) -> "_core.Simulation":
-    """The compiled simulation of ``scen`` (inputs from ``scen.model_inputs()`` unless given)."""
-    inputs = scen.model_inputs() if inputs is None else inputs
+def simulation(model: "_core.ProjectionModel", opts: RunOptions) -> "_core.Simulation":
+    """The core's simulation of ``model`` (gemfin.run.compile) with the run options ``opts``."""
     options = _core.SimulationOptions(paths=opts.paths, seed=opts.seed, threads=opts.threads, antithetic=opts.antithetic,
                                       quantiles=list(opts.quantiles), keep=list(opts.keep), bins=opts.bins,
                                       block_size=opts.block_size)
-    return _core.Simulation(model=core_model(inputs), options=options)
+    return _core.Simulation(model=model, options=options)

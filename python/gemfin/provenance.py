@@ -56,7 +56,7 @@ def data_fingerprint(directory: str | Path | None = None) -> str:
 
 def scenario_text(scenario) -> str:
     """The resolved scenario (after ``extends:``) as YAML."""
-    return yaml.safe_dump(scenario.raw, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.safe_dump(scenario.to_dict(), sort_keys=False, allow_unicode=True, width=100)
 
 
 def record(*, scenario=None, seed: int | None = None, paths: int | None = None, **extra) -> dict:

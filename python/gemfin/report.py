@@ -39,7 +39,7 @@ def parameter_sources(doc, path: str = "") -> list[tuple[str, str, str]]:
 
 
 def _sources_section(res) -> str:
-    rows = parameter_sources(res.scenario.raw)
+    rows = parameter_sources(res.scenario.to_dict())
     table = pd.DataFrame(rows, columns=["parameter", "value", "source"])
     data = ("<p>Data: the datasets shipped with gemfin (BZK gemeentefonds circulaires, CBS Iv3 begrotingen, "
             "jaarrekeningen and balance sheets, CBS municipality lists and population, CBS/PDOK boundaries); "

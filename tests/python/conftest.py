@@ -21,3 +21,12 @@ def data_copy(tmp_path):
     dst = tmp_path / "data"
     shutil.copytree(data_dir(), dst)
     return dst
+
+
+def compiled(scen, balance: bool = False):
+    """The core's model of ``scen`` as a run compiles it (gemfin.run.compile), and its base."""
+    from gemfin.run.base import build_base
+    from gemfin.run.compile import compile_model
+
+    base = build_base(scen)
+    return compile_model(scen, base, balance=balance), base

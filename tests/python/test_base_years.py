@@ -12,7 +12,7 @@ import gemfin.iv3 as iv3
 from gemfin.errors import DataError
 from gemfin.scenario import scenario_from_dict
 
-from conftest import REPO
+from conftest import REPO, compiled
 
 FIN = gemfin._datadir.data_dir() / "finance"
 
@@ -70,19 +70,19 @@ def test_a_merged_municipality_has_its_predecessors_summed():
 def test_calendar_follows_the_base_year():
     sc = _scenario("begroting", 2020)
     assert sc.circulaire == "B2020_2020" and sc.years == list(range(2021, 2031))
-    inputs = sc.model_inputs()
+    model, _ = compiled(sc)
     r2019, _ = iv3.load_reserves(2019, division=2020)   # the end of the year before the begroting
-    share = sc.budget.bestemmingsreserves_share.value  # the free part of the bestemmingsreserves
-    np.testing.assert_array_equal(inputs["budget"]["reserves"],
+    share = sc.budget.reserves_share  # the free part of the bestemmingsreserves
+    np.testing.assert_array_equal(model.budget.reserves,
                                   (r2019["algemene reserve"] + share * r2019["bestemmingsreserves"])
                                   .reindex(gemfin.load_circulaire("B2020_2020").volumes.index))
-    assert inputs["fund"]["budget0"] == pytest.approx(
+    assert model.fund.budget0 == pytest.approx(
         _raw("iv3_data.iv3summary.baten_rijk.csv", "2020X000")["rijk"].sum() * 1000, rel=1e-12)
     jr = _scenario("jaarrekening", 2020, realisation=None)
     assert jr.circulaire == "R2020_2020" and jr.years[0] == 2021
     r2020, _ = iv3.load_reserves(2020, division=2020)   # a jaarrekening base: its own year's sheet
     codes = gemfin.load_circulaire("R2020_2020").volumes.index
-    np.testing.assert_array_equal(jr.model_inputs()["budget"]["reserves"],
+    np.testing.assert_array_equal(compiled(jr)[0].budget.reserves,
                                   (r2020["algemene reserve"] + share * r2020["bestemmingsreserves"]).reindex(codes))
 
 
@@ -101,7 +101,7 @@ def test_a_run_from_2020_keeps_every_municipalitys_booked_share():
 def test_a_base_year_without_data_for_every_municipality_is_refused():
     # The begroting 2017 has no filing for two municipalities and no earlier year to fill from.
     with pytest.raises(DataError, match=r"begroting 2017: no gemeentefonds booked \(rijk\) for \['GM1598', 'GM1948'\]"):
-        _scenario("begroting", 2017).model_inputs()
+        compiled(_scenario("begroting", 2017))
 
 
 def test_base_2023_with_the_meicirculaire_2022_in_the_2023_division():

@@ -1,7 +1,6 @@
 """Municipal budgets, shocks and compensation."""
 
 import copy
-import dataclasses
 
 import numpy as np
 import pytest
@@ -13,7 +12,7 @@ import gemfin._datadir
 from gemfin.cli import main
 from gemfin.scenario import ScenarioError, scenario_from_dict
 
-from conftest import REPO
+from conftest import REPO, compiled
 
 SCEN = REPO / "scenarios"
 
@@ -31,7 +30,7 @@ def test_shipped_scenarios_validate(name, capsys):
 
 def test_year_one_matches_an_independent_reference(baseline):
     """Deterministic run, first projection year, against the documented equations written
-    directly from the Iv3 budget (no Scenario.model_inputs)."""
+    directly from the Iv3 budget (not from the compiled model)."""
     det = baseline.deterministic()
     r = gemfin.simulate(det, paths=16, progress=False)
     base = gemfin.iv3.baseline_budget("begroting", 2025)
@@ -42,20 +41,20 @@ def test_year_one_matches_an_independent_reference(baseline):
     g = "GM0014"
     b = det.budget
     # costs follow the fund's GDP deflator of year one (its AR(1) from the start at the mean) + the wedge
-    fp = det.price
+    fp = det.fund.price
     wp = fp.mean.value + fp.persistence.value * (fp.start.value - fp.mean.value) + b.wage_price.wedge.value
     price = 1 + wp
-    drv = {d.name: np.exp(d.national.mean) for d in det.drivers}
-    dom = {d.name: d for d in b.domains}
+    drv = {n: np.exp(d.national.mean) for n, d in det.drivers.items()}
+    dom = {n: getattr(b.domains, n) for n in ("Jeugd", "Wmo", "Participatie", "Overig")}
 
     def vol(name):
         w = dict(dom[name].volume)
         return sum(drv[k] * x for k, x in w.items()) / sum(w.values())
 
     # A fading excess (docs/budget-model.md, "Excess growth") is μ·ψ in the first year.
-    cost = {n: 1 + wp + dom[n].excess.mean * (1.0 if dom[n].excess_persistence is None
-                                              else dom[n].excess_persistence.value) for n in dom}
-    err = {n: np.exp(dom[n].error_mu.value) for n in dom}
+    cost = {n: 1 + wp + dom[n].excess_growth.mean * (1.0 if dom[n].excess_persistence is None
+                                                     else dom[n].excess_persistence.value) for n in dom}
+    err = {n: np.exp(dom[n].error.mu.value) for n in dom}
     L = base.lasten.loc[g]
     buig_l, buig_b = tv.loc[g, "lasten"], tv.loc[g, "baten"]
     lasten = (L["Jeugd"] * vol("Jeugd") * cost["Jeugd"] * err["Jeugd"] + L["Wmo"] * vol("Wmo") * cost["Wmo"] * err["Wmo"]
@@ -64,8 +63,8 @@ def test_year_one_matches_an_independent_reference(baseline):
     buig_budget = buig_b * drv["bijstand"] * price
     buig_spend = buig_l * drv["bijstand"] * price * err["Participatie"]
     B = base.baten.loc[g]
-    ozb = (B["OZB woningen"] + B["OZB niet-woningen"]) * drv["woz_woningen"] ** b.ozb_pass_through.value
-    assert b.ozb_price_indexed  # the baseline's tariff follows the wage/price level
+    ozb = (B["OZB woningen"] + B["OZB niet-woningen"]) * drv["woz_woningen"] ** b.ozb.pass_through.value
+    assert b.ozb.price_indexed.value  # the baseline's tariff follows the wage/price level
     ozb = ozb * price
     au = r.au_mean[list(r.municipalities.index).index(g), 0]
     budget_ratio = r.budget["mean"].iloc[0] / gemfin.allocate(circ).au_total
@@ -90,7 +89,7 @@ def test_year_one_matches_an_independent_reference(baseline):
     expected = planned + measures + total * (real.year.mean + (real.beta.value - 1) * b_rel)
     i = list(r.municipalities.index).index(g)
     assert r.finances.saldo_mean[i, 0] == pytest.approx(expected, rel=1e-9)
-    free = res.loc[g, "algemene reserve"] + b.bestemmingsreserves_share.value * res.loc[g, "bestemmingsreserves"]
+    free = res.loc[g, "algemene reserve"] + b.reserves_share * res.loc[g, "bestemmingsreserves"]
     assert r.finances.reserves_mean[i, 0] == pytest.approx(free + expected, rel=1e-9)
 
 
@@ -108,20 +107,19 @@ def _ingroei_suppletie(g: str, cap: float) -> float:
 
 def test_compensation_totals_per_package_equal_their_amounts():
     sc = gemfin.load_scenario(SCEN / "corona-shock-2026.yaml")
-    comp = sc.model_inputs()["budget"]["compensation"]
+    model, base = compiled(sc)
+    comp = model.budget.compensation
     assert comp[:, 0].sum() == pytest.approx(760e6, rel=1e-12)  # packages 1 (566) and 2 (194)
     assert comp[:, 1:].sum() == 0
-    from gemfin.scenario.budget import compensation_matrix
-    circ = sc.prepared_circulaire()
-    base = gemfin.iv3.baseline_budget()
-    alloc = gemfin.allocate(circ)
+    from gemfin.run.budget_data import compensation_matrix
+    circ = base.circulaire
     for package, total in (("1", 566e6), ("2", 194e6)):
         comps = [c for c in sc.compensation if c.package == package]
-        m = compensation_matrix(comps, sc.years, circ, base, alloc, "test")
+        m = compensation_matrix(sc, sc.years, circ, base.budget, comps)
         assert m.sum() == pytest.approx(total, rel=1e-12)
     # The parking key follows the parking revenue: Amsterdam gets the largest share.
     park = [c for c in sc.compensation if c.name == "parkeren"]
-    m = compensation_matrix(park, sc.years, circ, base, alloc, "test")[:, 0]
+    m = compensation_matrix(sc, sc.years, circ, base.budget, park)[:, 0]
     assert circ.volumes.index[np.argmax(m)] == "GM0363"
 
 
@@ -183,7 +181,7 @@ def test_invalid_budget_scenarios_name_the_field(path, value, message):
     if message is None:  # an unknown cluster is only found when the key is evaluated
         sc = scenario_from_dict(bad, origin="b.yaml")
         with pytest.raises(ScenarioError, match=r"compensation\[0\] \(x\)\.key\.cluster: unknown cluster 'Jeugd'"):
-            sc.model_inputs()
+            compiled(sc)
         return
     with pytest.raises(ScenarioError, match=message):
         scenario_from_dict(bad, origin="b.yaml")
@@ -255,7 +253,7 @@ def test_baseline_realisation_parameters_are_the_calibrated_ones():
 def test_realisation_lowers_the_first_year_share_in_deficit(baseline):
     """The same run without the realisation model restates the begroting, whose saldi are
     pessimistic: its first-year share in deficit is higher."""
-    without = dataclasses.replace(baseline, budget=dataclasses.replace(baseline.budget, realisation=None))
+    without = baseline.with_values({"budget.realisation": None})
     a = gemfin.simulate(baseline, paths=400, seed=3, progress=False).finances.national()
     b = gemfin.simulate(without, paths=400, seed=3, progress=False).finances.national()
     first = a.index[0]
@@ -297,7 +295,7 @@ def test_recession_fund_follows_the_baseline_for_two_years():
 def test_growth_history_only_for_the_gdp_rule():
     doc = yaml.safe_load((SCEN / "baseline.yaml").read_text())
     doc["fund"]["growth"]["history"] = {"value": 0.01, "source": "a"}
-    assert scenario_from_dict(doc, origin="h.yaml").growth_history.value == 0.01
+    assert scenario_from_dict(doc, origin="h.yaml").fund.growth.history.value == 0.01
     doc["fund"]["growth"]["history"] = {"value": "x", "source": "a"}
     with pytest.raises(ScenarioError, match=r"fund\.growth\.history\.value"):
         scenario_from_dict(doc, origin="h.yaml")
@@ -309,17 +307,18 @@ def test_toeristenbelasting_key_follows_taakveld_3_4():
     the Iv3 file directly."""
     import pandas as pd
 
-    from gemfin.scenario.budget import compensation_matrix
+    from gemfin.run.base import build_base
+    from gemfin.run.budget_data import compensation_matrix
 
     sc = gemfin.load_scenario(SCEN / "corona-shock-2026.yaml")
-    circ = sc.prepared_circulaire()
+    base = build_base(sc)
     comp = [c for c in sc.compensation if c.name == "toeristenbelasting"]
-    m = compensation_matrix(comp, sc.years, circ, gemfin.iv3.baseline_budget(), gemfin.allocate(circ), "t")[:, 0]
+    m = compensation_matrix(sc, sc.years, base.circulaire, base.budget, comp)[:, 0]
     raw = pd.read_csv(gemfin._datadir.data_dir() / "finance" / "2025_begroting.csv", sep=";")
     raw = raw[raw["Gemeenten"] != "Nederland"]
     lines = raw[raw["Taakveld"].str.match(r"(0\.64|3\.4) ")]
     share = lines.loc[lines["Gemeenten"] == "Amsterdam", "Baten"].sum() / lines["Baten"].sum()
-    i = list(circ.volumes.index).index("GM0363")
+    i = list(base.circulaire.volumes.index).index("GM0363")
     # The four filled municipalities (empty begroting 2025) add about 0.4% to the national total.
     assert m[i] / m.sum() == pytest.approx(share, rel=1e-2)
     assert m[i] / m.sum() > 0.3   # on 0.64 alone it would be 0.12
@@ -377,7 +376,7 @@ def test_base_year_result_is_the_realisation_models_forecast_of_the_begroting():
     i = list(r.municipalities.index).index(g)
     assert r.finances.saldo_mean[i, 0] == pytest.approx(lasten * (real.year.mean + real.beta.value * b), rel=1e-9)
     res, _ = gemfin.iv3.load_reserves(2024, division=2025)
-    free = res.loc[g, "algemene reserve"] + sc.budget.bestemmingsreserves_share.value * res.loc[g, "bestemmingsreserves"]
+    free = res.loc[g, "algemene reserve"] + sc.budget.reserves_share * res.loc[g, "bestemmingsreserves"]
     assert r.finances.reserves_mean[i, 0] == pytest.approx(free + r.finances.saldo_mean[i, 0], rel=1e-9)
 
 
@@ -409,9 +408,10 @@ def test_accres_periods_from_the_begroting_2020():
     distance to 2% each year: 2.5% in 2021, 2.25% in 2022)."""
     doc = _from_2020(yaml.safe_load((SCEN / "baseline.yaml").read_text()))
     sc = scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml")
-    assert [p[:2] for p in sc.accres_periods] == [(2017, "trap_op_trap_af"), (2020, "fixed"), (2022, "frozen_volume"),
-                                                   (2024, "gdp")]
-    assert sc.model_inputs()["fund"]["periods"] == ["fixed", "fixed", "frozen_volume", "frozen_volume", "gdp"]
+    assert [(y, p.rule) for y, p in sorted(sc.fund.periods.items())] == [
+        (2017, "trap_op_trap_af"), (2020, "fixed"), (2022, "frozen_volume"), (2024, "gdp")]
+    P = gemfin._core.AccresPeriod
+    assert compiled(sc)[0].fund.periods == [P.FIXED, P.FIXED, P.FROZEN_VOLUME, P.FROZEN_VOLUME, P.GDP]
     b = gemfin.simulate(sc.deterministic(), paths=16, progress=False).budget["mean"]
     assert b.loc[2021] / b.loc[2020] - 1 == pytest.approx(0.015 + 0.02, abs=1e-12)
     assert b.loc[2022] / b.loc[2021] - 1 == pytest.approx(0.015 + 0.0225, abs=1e-12)

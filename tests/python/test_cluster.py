@@ -11,8 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gemfin
-from gemfin.run.cluster import chunk_ranges, fingerprint, run_part, validate_partitions
-from gemfin.errors import CorruptPartError, GemfinError, IncompatibleWorkerError, InputError
+from gemfin.run.cluster import chunk_ranges, run_part, validate_partitions
+from gemfin.engine import simulation
+from gemfin.run.base import build_base
+from gemfin.run.compile import compile_model, fingerprint
+from gemfin.errors import CorruptPartError, IncompatibleWorkerError, InputError
 from gemfin.run.simulation import RunOptions
 
 from conftest import REPO
@@ -103,24 +106,24 @@ def test_partitions_are_validated(scen, client):
         gemfin.simulate(scen, partitions=2, **RUN)
 
 
+def _engine(scen, opts):
+    return simulation(compile_model(scen, build_base(scen)), opts)
+
+
 def test_a_worker_with_another_model_refuses_to_run(scen):
     opts = RunOptions(paths=1024, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=64,
                       block_size=64)
     with pytest.raises(IncompatibleWorkerError, match="differs from the client's"):
         run_part(scen, opts, "0" * 64, 0, 1)
     # With the right fingerprint the part is the local engine's part, byte for byte.
-    inputs = scen.model_inputs()
-    from gemfin.run.simulation import build_engine
-
-    assert run_part(scen, opts, fingerprint(inputs), 0, 1) == build_engine(scen, opts, inputs).run_chunks(0, 1)
+    model = compile_model(scen, build_base(scen))
+    assert run_part(scen, opts, fingerprint(model), 0, 1) == simulation(model, opts).run_chunks(0, 1)
 
 
 def test_corrupt_parts_are_an_input_error(scen):
-    from gemfin.run.simulation import build_engine
-
     opts = RunOptions(paths=2048, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=64,
                       block_size=64)
-    engine = build_engine(scen, opts)
+    engine = _engine(scen, opts)
     a, b = engine.run_chunks(0, 1), engine.run_chunks(1, 2)
     with pytest.raises(CorruptPartError, match="corrupt"):
         engine.finalize([a, b[: len(b) // 2]])
@@ -131,11 +134,9 @@ def test_corrupt_parts_are_an_input_error(scen):
 
 @pytest.fixture(scope="module")
 def small_parts(scen):
-    from gemfin.run.simulation import build_engine
-
     opts = RunOptions(paths=256, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(0,), bins=16,
                       block_size=8)
-    engine = build_engine(scen, opts)
+    engine = _engine(scen, opts)
     return engine, engine.run_chunks(0, 1), engine.run_chunks(1, 2)
 
 

@@ -104,7 +104,7 @@ def test_the_replay_is_2020_with_its_packages():
     assert by.sum().sum() == pytest.approx(792e6, rel=1e-12)
     assert by["toeristenbelasting"].idxmax() == "GM0363" and by["parkeren"].idxmax() == "GM0363"
     # Without the shocks and the packages: the same begroting forecast, less deficit.
-    doc = copy.deepcopy(res.scenario.raw)
+    doc = copy.deepcopy(res.scenario.to_dict())
     doc.pop("shocks"), doc.pop("compensation")
     plain = gemfin.simulate(gemfin.scenario.scenario_from_dict(doc, origin="t", path=res.scenario.path),
                             paths=400, seed=2, progress=False).finances

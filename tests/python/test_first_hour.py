@@ -180,7 +180,7 @@ def test_override_without_source_is_refused(tmp_path):
         load_scenario(child)
     child.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: child\n"
                      "fund:\n  growth:\n    mean: {value: 0.03, source: 'assumption: test'}\n")
-    assert load_scenario(child).growth.mean.source == "assumption: test"
+    assert load_scenario(child).fund.growth.mean.source == "assumption: test"
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -301,7 +301,7 @@ def test_report_lists_every_source_and_its_provenance(tmp_path):
     text = out.read_text(encoding="utf-8")
     sources = text.split("id='sources'>Sources</h2>")[1]
     scen = load_scenario(SCENARIOS / "corona-2020.yaml")
-    rows = parameter_sources(scen.raw)
+    rows = parameter_sources(scen.to_dict())
     assert len(rows) > 40
     for path, _, _ in rows:
         assert f"<td>{path}</td>" in sources

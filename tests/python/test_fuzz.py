@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 import gemfin
 from gemfin.dutch_numbers import parse_dutch_number
-from gemfin.engine import RunOptions, build_engine
+from gemfin.engine import RunOptions, simulation
+from gemfin.run.base import build_base
+from gemfin.run.compile import compile_model
 from gemfin.errors import GemfinError
 from gemfin.scenario import scenario_from_dict
 
@@ -132,11 +134,11 @@ def _mutated(doc, path, op, value):
 @given(st.sampled_from(PATHS), st.sampled_from(["replace", "drop", "misspell"]), ODD)
 def test_a_mutated_scenario_is_valid_or_a_gemfin_error_through_the_core_model(path, op, value):
     """Values replaced by None, NaN, strings or lists, keys dropped or misspelt: the scenario,
-    its model inputs and the core's checked model build, or a GemfinError says why — never a
+    its compiled model and the core's checked simulation build, or a GemfinError says why — never a
     bare TypeError."""
     try:
         scen = scenario_from_dict(_mutated(BASELINE, path, op, value), origin="fuzz.yaml")
-        build_engine(scen, FUZZ_RUN, scen.model_inputs())
+        simulation(compile_model(scen, build_base(scen)), FUZZ_RUN)
     except GemfinError:
         pass
 

@@ -13,7 +13,7 @@ from gemfin.errors import InputError
 from gemfin.iv3.panel import InformationSet, load_panel
 from gemfin.scenario import ScenarioError, scenario_from_dict
 
-from conftest import REPO
+from conftest import compiled, REPO
 
 SCEN = REPO / "scenarios"
 
@@ -58,7 +58,7 @@ def test_the_baseline_carries_the_ingroei_with_a_growing_cap():
     scen = gemfin.load_scenario(SCEN / "baseline.yaml")
     ing = scen.budget.ingroei
     assert (ing.cap(2025), ing.cap(2026), ing.cap(2030)) == (37.5, 52.5, 112.5)
-    m = scen.model_inputs()["budget"]["suppletie"]
+    m = compiled(scen)[0].budget.suppletie
     gross = np.abs(m).sum(axis=0)
     assert m.shape == (342, scen.horizon) and (np.diff(gross) <= 0).all() and gross[0] > 1e8
 
@@ -81,9 +81,9 @@ def test_ingroei_schema_errors(tmp_path):
 
 
 def test_dated_values_hold_until_the_next():
-    from gemfin.scenario.parameters import DatedParam, Param
+    from gemfin.schema.base import value_at
 
-    d = DatedParam(((2026, Param(15.0, "a")), (2029, Param(10.0, "b"))))
-    assert [d.at(y).value for y in (2026, 2028, 2029, 2035)] == [15.0, 15.0, 10.0, 10.0]
+    d = {2029: 10.0, 2026: 15.0}
+    assert [value_at(d, y) for y in (2026, 2028, 2029, 2035)] == [15.0, 15.0, 10.0, 10.0]
     with pytest.raises(ValueError, match="no value before 2026"):
-        d.at(2025)
+        value_at(d, 2025)

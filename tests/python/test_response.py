@@ -12,7 +12,7 @@ from gemfin import calibrate, response
 from gemfin.errors import InputError
 from gemfin.scenario import ScenarioError, scenario_from_dict
 
-from conftest import REPO
+from conftest import compiled, REPO
 
 SCEN = REPO / "scenarios"
 
@@ -109,16 +109,14 @@ def test_response_targets_structural_balance_where_the_begroting_shows_a_deficit
     """The rule's target is the base position, raised by the structural deficit (kengetal
     structurele exploitatieruimte < 0); a structural surplus is kept."""
     scen = gemfin.load_scenario(SCEN / "baseline.yaml")
-    circ = gemfin.load_circulaire("S2024_2025")
-    static = scen.static_inputs(circ)
-    inputs = scen.model_inputs(circ, static)["budget"]
-    base = static["budget_base"]
+    model, run_base = compiled(scen)
+    base = run_base.budget
     s = base.structural
     assert (s < 0).sum() > 10 and (s > 0).sum() > 200
-    target = inputs["response"]["target"]
+    target = model.budget.response.target
     assert np.array_equal(target[s >= 0], base.planned[s >= 0])
     assert np.allclose(target[s < 0], base.planned[s < 0] - s[s < 0])
-    assert np.allclose(inputs["balance"], base.planned - s)
+    assert np.allclose(model.budget.balance, base.planned - s)
 
 
 def test_response_schema_errors_name_the_field(doc):
@@ -177,17 +175,17 @@ def test_reserves_are_the_algemene_reserve_plus_the_free_share_of_the_bestemming
     import gemfin.iv3 as iv3
 
     scen = gemfin.load_scenario(SCEN / "baseline.yaml")
-    share = scen.budget.bestemmingsreserves_share.value
+    share = scen.budget.reserves_share
     assert share == 0.5 and scen.budget.bestemmingsreserves_share.source.startswith("assumption")
     res, _ = iv3.load_reserves(2024, division=2025)
     codes = scen.prepared_circulaire().volumes.index
     expected = (res["algemene reserve"] + share * res["bestemmingsreserves"]).reindex(codes).to_numpy()
-    np.testing.assert_allclose(scen.model_inputs()["budget"]["reserves"], expected, rtol=1e-15)
+    np.testing.assert_allclose(compiled(scen)[0].budget.reserves, expected, rtol=1e-15)
     # The older boolean form is a share of 0 or 1; both at once is refused.
     d = copy.deepcopy(doc)
     d["budget"].pop("bestemmingsreserves_share")
     d["budget"]["include_bestemmingsreserves"] = True
-    assert scenario_from_dict(d, origin="r.yaml", path=SCEN / "baseline.yaml").budget.bestemmingsreserves_share.value == 1.0
+    assert scenario_from_dict(d, origin="r.yaml", path=SCEN / "baseline.yaml").budget.reserves_share == 1.0
     d["budget"]["bestemmingsreserves_share"] = {"value": 0.3, "source": "x"}
     with pytest.raises(ScenarioError, match="not both"):
         scenario_from_dict(d, origin="r.yaml", path=SCEN / "baseline.yaml")
@@ -195,8 +193,8 @@ def test_reserves_are_the_algemene_reserve_plus_the_free_share_of_the_bestemming
 
 def test_the_revenue_volume_driver_must_be_a_driver(doc):
     scen = gemfin.load_scenario(SCEN / "baseline.yaml")
-    names = [d.name for d in scen.drivers]
-    assert scen.model_inputs()["budget"]["revenue_volume_driver"] == names.index("inwoners")
+    names = list(scen.drivers)
+    assert compiled(scen)[0].budget.revenue_volume_driver == names.index("inwoners")
     d = copy.deepcopy(doc)
     d["budget"]["revenue_volume_driver"] = "inwonres"
     with pytest.raises(ScenarioError, match=r"budget\.revenue_volume_driver: unknown driver 'inwonres'"):

@@ -7,7 +7,7 @@ import gemfin
 from gemfin.errors import InputError
 from gemfin.scan.mapping import SOCIAL_CLUSTERS
 
-from conftest import REPO
+from conftest import compiled, REPO
 
 RUN = dict(paths=512, seed=3, progress=False)
 
@@ -53,17 +53,16 @@ def test_balance_frames(runs, scen):
 def test_inputs_start_from_the_scan(scen):
     """At the base budget and driver levels 1 the clusters' allocation and netto lasten are the
     scan's of the same circulaire and filing."""
-    circ = scen.prepared_circulaire()
-    inputs = scen.model_inputs(circ, balance=True)
-    cb = inputs["budget"]["cluster_balance"]
-    alloc = gemfin.allocate(circ, au_budget=inputs["fund"]["budget0"])
-    scan = gemfin.balance(alloc, filing=(scen.budget.document, scen.budget.year))
+    model, base = compiled(scen, balance=True)
+    cb = model.budget.cluster_balance
+    alloc = gemfin.allocate(base.circulaire, au_budget=model.fund.budget0)
+    scan = gemfin.balance(alloc, filing=(scen.budget.base.document, scen.budget.base.year))
     d = len(scen.drivers)
     for c, cluster in enumerate(SOCIAL_CLUSTERS):
-        basis = cb["fixed"][c] + cb["basis"][c * d:(c + 1) * d].sum(axis=0)
-        allocation = alloc.uitkeringsfactor * basis + cb["siudu"][c]
+        basis = cb.fixed[c] + cb.basis[c * d:(c + 1) * d].sum(axis=0)
+        allocation = alloc.uitkeringsfactor * basis + cb.siudu[c]
         assert np.allclose(allocation, scan.allocation[cluster].to_numpy(), rtol=1e-9, atol=1e-3), cluster
-        assert np.array_equal(cb["netto0"][c], scan.netto_lasten[cluster].to_numpy()), cluster
+        assert np.array_equal(cb.netto0[c], scan.netto_lasten[cluster].to_numpy()), cluster
 
 
 def test_balance_needs_clusters_and_a_budget(tmp_path):

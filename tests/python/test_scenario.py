@@ -21,13 +21,13 @@ def doc():
 
 def test_every_parameter_has_a_source(doc):
     scen = gemfin.load_scenario(BASELINE)
-    for d in scen.drivers:
+    for d in scen.drivers.values():
         assert d.national.source and d.municipal_sd.source
-    for p in (scen.growth, scen.price):
+    for p in (scen.fund.growth, scen.fund.price):
         assert all(x.source for x in (p.mean, p.persistence, p.start, p.shock))
-    assert all(src for *_, src in scen.correlation)
+    assert all(c.source for c in scen.correlation)
     # Maatstaven not driven stay fixed: areas and fixed amounts.
-    driven = {m for d in scen.drivers for m in d.maatstaven}
+    driven = {m for d in scen.drivers.values() for m in d.maatstaven}
     assert {"land", "vast", "kernen", "Amsterdam"}.isdisjoint(driven)
 
 
@@ -152,7 +152,7 @@ def test_extends_overrides_fields(tmp_path):
     }))
     s = gemfin.load_scenario(child)
     assert s.name == "Stress"
-    bij = next(d for d in s.drivers if d.name == "bijstand")
+    bij = s.drivers["bijstand"]
     assert bij.municipal_sd.value == 0.1
     assert bij.national.kind == "student_t"  # inherited
     loop = tmp_path / "loop.yaml"
@@ -182,10 +182,10 @@ def test_with_values_derives_a_validated_variant():
 
     base = gemfin.load_scenario("baseline")
     unchanged = base.with_values({"budget.response": "none"}, name="unchanged policy")
-    assert unchanged.name == "unchanged policy" and unchanged.budget.response is None
-    assert base.budget.response is not None and base.raw["budget"]["response"] != "none"  # the original untouched
+    assert unchanged.name == "unchanged policy" and unchanged.budget.response == "none"
+    assert base.budget.response != "none" and base.to_dict()["budget"]["response"] != "none"  # the original untouched
     v = base.with_values({"fund.growth.mean.value": 0.02, "horizon": 5.0, "budget.ingroei": None})
-    assert v.growth.mean.value == 0.02 and v.horizon == 5 and v.budget.ingroei is None
+    assert v.fund.growth.mean.value == 0.02 and v.horizon == 5 and v.budget.ingroei is None
     with pytest.raises(gemfin.InputError, match=r"'fund\.growht\.mean\.value': the scenario has no field 'fund\.growht'"):
         base.with_values({"fund.growht.mean.value": 0.02})
     with pytest.raises(gemfin.ScenarioError, match="horizon"):

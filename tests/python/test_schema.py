@@ -2,7 +2,6 @@
 current, the shipped files satisfy them, and problems are reported whole, with field paths and
 did-you-means at any depth."""
 
-import copy
 import json
 import pathlib
 

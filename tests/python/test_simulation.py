@@ -76,19 +76,20 @@ def _reference_projection(scen):
     rate = circ.rates.sum(axis=1)
     T = scen.horizon
     mult = {m: np.ones(T) for m in circ.volumes.columns}
-    for d in scen.drivers:
+    for d in scen.drivers.values():
         level = np.exp(d.national.mean * np.arange(1, T + 1))
         hist = np.concatenate([np.ones(d.average_years - 1), level])
         m_avg = np.array([hist[t:t + d.average_years].mean() for t in range(T)])
         for m in d.maatstaven:
             mult[m] = m_avg
-    budget, g_prev, p_prev = base.au_total, scen.growth.start.value, scen.price.start.value
-    real = [scen.growth.start.value] * 9
-    mut = dict((y, a) for y, a, _ in scen.policy_mutations)
+    growth, price = scen.fund.growth, scen.fund.price
+    budget, g_prev, p_prev = base.au_total, growth.start.value, price.start.value
+    real = [growth.start.value] * 9
+    mut = {m.year: m.amount for m in scen.fund.policy_mutations or []}
     out_budget, out_au = [], []
     for t, year in enumerate(scen.years):
-        g = scen.growth.mean.value + scen.growth.persistence.value * (g_prev - scen.growth.mean.value) + scen.growth.shock.mean
-        p = scen.price.mean.value + scen.price.persistence.value * (p_prev - scen.price.mean.value) + scen.price.shock.mean
+        g = growth.mean.value + growth.persistence.value * (g_prev - growth.mean.value) + growth.shock.mean
+        p = price.mean.value + price.persistence.value * (p_prev - price.mean.value) + price.shock.mean
         g_prev, p_prev = g, p
         real.append(g)
         accres = np.mean(real[t + 1:t + 9]) + p
@@ -210,8 +211,12 @@ def test_a_base_is_built_once_and_read_by_variants():
     alone = gemfin.simulate(variant, paths=128, seed=3, progress=False)
     np.testing.assert_array_equal(with_base.au_mean, alone.au_mean)
     np.testing.assert_array_equal(with_base.finances.saldo_mean, alone.finances.saldo_mean)
+    with pytest.raises(ValueError, match="read-only"):
+        base.c_basis[0, 0] = 0.0  # read-only: concurrent runs share it
+    with pytest.raises(ValueError, match="read-only"):
+        base.budget.arrays["ozb"][0] = 0.0
     with pytest.raises(TypeError):
-        base.inputs["budget0"] = 0.0  # read-only: concurrent runs share it
+        base.budget.arrays["ozb"] = None
     with pytest.raises(InputError, match="built for a scenario of another structure"):
         gemfin.simulate(scen.with_values({"horizon": 4}), paths=16, progress=False, base=base)
     with pytest.raises(InputError, match="expected a gemfin.run.base.Base"):

@@ -37,6 +37,7 @@ public:
     double mean() const;
     double variance() const;
     DistributionKind kind() const { return kind_; }
+    const char* kind_name() const;  // the catalogue's name, "normal"
     const std::vector<double>& params() const { return p_; }
     /// F⁻¹(Φ(z)), see copula_value.
     double copula(double z) const;

@@ -2,14 +2,14 @@
 
 The paths of a run form blocks (``block_size`` paths) and the blocks form chunks of 16. The
 chunks are split into contiguous ranges, one Dask task each. A task ships only the scenario
-(a small dataclass) and the run options; the worker builds the model from its own copy of the
+(its document) and the run options; the worker compiles the model from its own copy of the
 shipped data, runs the pilot block and its chunks with the compiled core, and returns the
 part as bytes (moments per chunk, histogram counts, threshold counts, kept paths). The
 client folds the parts chunk by chunk, in order, exactly as a local run does, so the result is
 bitwise the local one for any number of workers and partitions.
 
-A worker checks that the model it built matches the client's (a fingerprint of the model
-inputs, the gemfin version and the kernels' version) before it runs: a worker with other data
+A worker checks that the model it built matches the client's (a fingerprint of the
+compiled model, the gemfin version and the kernels' version) before it runs: a worker with other data
 or another gemfin fails with a clear error instead of contributing different numbers. Workers
 on different CPUs (AVX-512, AVX2, ARM64, ...) may share a run: every SIMD target of the kernels
 gives the same bits. A task lost with its
@@ -19,7 +19,6 @@ range), the result does not change.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import numbers
 import os
@@ -27,11 +26,10 @@ import threading
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 
 from ..errors import GemfinError, IncompatibleWorkerError, InputError
 
-if TYPE_CHECKING:  # for annotations only: the engine room is the one module that calls the core
+if TYPE_CHECKING:  # for annotations only
     from .. import _core
 
 # Engines built on this worker process, by (fingerprint, options): consecutive tasks of one
@@ -50,38 +48,6 @@ def connect(address: str, timeout: float = 10.0):
         return Client(address, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:
         raise GemfinError(f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s: {exc}") from exc
-
-
-def fingerprint(inputs: dict) -> str:
-    """SHA-256 over the model inputs (arrays by dtype, shape and bytes), the gemfin version and the
-    kernels' version. Not the instruction set: every SIMD target gives the same bits, so workers
-    on different CPUs may share a run."""
-    from .. import __version__
-    from ..engine import kernel_version
-
-    h = hashlib.sha256(f"gemfin {__version__} kernels {kernel_version()}".encode())
-
-    def feed(x) -> None:
-        if isinstance(x, dict):
-            h.update(b"{")
-            for k in sorted(x):
-                h.update(repr(k).encode())
-                feed(x[k])
-            h.update(b"}")
-        elif isinstance(x, (list, tuple)):
-            h.update(b"[")
-            for v in x:
-                feed(v)
-            h.update(b"]")
-        elif isinstance(x, np.ndarray):
-            a = np.ascontiguousarray(x)
-            h.update(f"{a.dtype.str}{a.shape}".encode())
-            h.update(a.tobytes())
-        else:
-            h.update(repr(x).encode())
-
-    feed(inputs)
-    return h.hexdigest()
 
 
 def validate_partitions(partitions, chunks: int) -> int:
@@ -117,21 +83,23 @@ def run_part(scenario, opts, expected: str, begin: int, end: int) -> bytes:
     """Runs chunks [begin, end) of the run (on a Dask worker) and returns the part as bytes."""
     from dataclasses import replace
 
-    from ..engine import build_engine
+    from ..engine import simulation
+    from .base import build_base
+    from .compile import compile_model, fingerprint
 
     opts = replace(opts, threads=_worker_threads(opts.threads))
     key = (expected, opts)
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)
     if engine is None:
-        inputs = scenario.model_inputs(balance=opts.balance)
-        got = fingerprint(inputs)
+        model = compile_model(scenario, build_base(scenario), balance=opts.balance)
+        got = fingerprint(model)
         if got != expected:
             raise IncompatibleWorkerError(
                 f"the model this worker built from scenario {scenario.name!r} differs from the client's "
                 f"(fingerprint {got[:12]} vs {expected[:12]}): install the same gemfin version, with the same "
                 "data, on the client and every worker")
-        engine = build_engine(scenario, opts, inputs)
+        engine = simulation(model, opts)
         with _ENGINES_LOCK:
             while len(_ENGINES) >= 2:
                 _ENGINES.pop(next(iter(_ENGINES)))
@@ -139,12 +107,15 @@ def run_part(scenario, opts, expected: str, begin: int, end: int) -> bytes:
     return engine.run_chunks(begin, end)
 
 
-def run_on_cluster(client, scenario, opts, engine, inputs: dict, partitions: int,
+def run_on_cluster(client, scenario, opts, engine, model, partitions: int,
                    progress=None) -> "_core.SimulationOutput":
-    """Runs ``engine``'s chunks as tasks on ``client``'s workers and finalizes them here."""
+    """Runs ``engine``'s chunks (of the compiled ``model``) as tasks on ``client``'s workers and
+    finalizes them here."""
     from distributed import as_completed
 
-    expected = fingerprint(inputs)
+    from .compile import fingerprint
+
+    expected = fingerprint(model)
     ranges = chunk_ranges(engine.chunks, partitions)
     run_id = uuid.uuid4().hex[:8]
     futures = [client.submit(run_part, scenario, opts, expected, a, b, pure=False,

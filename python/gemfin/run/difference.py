@@ -202,6 +202,6 @@ def difference(run_a, run_b, groups: int = 20, group_paths: int | None = None, t
     sa, sb = run_a.scenario.shock_names, run_b.scenario.shock_names
     shared = tuple(x for i, x in enumerate(sa) if i < len(sb) and sb[i] == x)
     not_shared = tuple(sorted((set(sa) | set(sb)) - set(shared)))
-    municipal = [d.name for d in run_a.scenario.drivers] == [d.name for d in run_b.scenario.drivers]
+    municipal = list(run_a.scenario.drivers) == list(run_b.scenario.drivers)
     return Difference(run_a.scenario.name, run_b.scenario.name, run_a.seed, run_a.paths, groups, m, by_muni, national,
                       shared, not_shared, municipal)

@@ -17,7 +17,8 @@ import pandas as pd
 
 from .base import Base, build_base
 from ..results.budget import BudgetResult, quantile_name
-from ..engine import RunOptions, build_engine, check_run_number
+from ..engine import RunOptions, check_run_number, simulation
+from .compile import compile_model
 from ..errors import InputError
 from ..scenario import Scenario, as_scenario
 from ..results.simulation import KeptPaths, SimulationResult  # noqa: F401  (SimulationResult re-exported)
@@ -79,8 +80,8 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     if not isinstance(balance, bool):
         raise InputError(f"balance must be True or False, got {balance!r}")
     opts = RunOptions(paths, seed, threads, bool(antithetic), tuple(qs), tuple(keep_idx), bins, block_size, balance)
-    inputs = scen.model_inputs(circ, base.inputs, balance=balance)
-    engine = build_engine(scen, opts, inputs)
+    model = compile_model(scen, base, balance=balance)
+    engine = simulation(model, opts)
     if client is not None:
         from .cluster import run_on_cluster, validate_partitions
 
@@ -103,7 +104,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         if client is None:
             raw = engine.run(callback)
         else:
-            raw = run_on_cluster(client, scen, opts, engine, inputs, tasks, callback)
+            raw = run_on_cluster(client, scen, opts, engine, model, tasks, callback)
     finally:
         if bar is not None:
             bar.close()
@@ -133,30 +134,30 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
         p_below_base=raw.p_below_base.reshape(g, t),
         budget=national(raw.budget), uitkeringsfactor=national(raw.uf),
         kept_paths=kept, max_budget_rel_error=float(raw.max_budget_rel_error),
-        finances=_budget_result(raw.finances, g, t, qs, years, circ, national, scen, inputs["budget"], base)
+        finances=_budget_result(raw.finances, g, t, qs, years, circ, national, scen, base)
         if raw.finances is not None else None,
-        social_balance=_social_balance(raw.finances, g, years, qs, q_cols, circ, inputs),
+        social_balance=_social_balance(raw.finances, g, years, qs, q_cols, circ, scen) if balance else None,
     )
 
 
-def _social_balance(b, g: int, years, qs, q_cols, circ, inputs: dict):
-    if b is None or inputs["budget"] is None or inputs["budget"].get("cluster_balance") is None:
-        return None
+def _social_balance(b, g: int, years, qs, q_cols, circ, scen: Scenario):
     from ..scan.projection_result import social_balance
 
-    return social_balance(b, g, years, qs, q_cols, circ, inputs["budget"]["cluster_balance"]["filing"])
+    assert b is not None and scen.budget is not None  # compile_model refuses a balance without a budget
+    return social_balance(b, g, years, qs, q_cols, circ, f"{scen.budget.base.document} {scen.budget.base.year}")
 
 
 def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, scen: Scenario,
-                   inputs: dict, base: Base) -> BudgetResult:
+                   base: Base) -> BudgetResult:
     shape = (g, t)
-    spec = scen.budget
-    assert spec is not None  # called for a scenario with a budget only
-    budget_base = base.inputs["budget_base"]
+    budget = scen.budget
+    budget_base = base.budget
+    assert budget is not None and budget_base is not None  # called for a scenario with a budget only
+    document, year = budget.base.document, budget.base.year
     filled = budget_base.base.filled
     notes = list(base.fill_notes)
     if circ.is_booked:
-        notes.append(f"gemeentefonds as booked in the {spec.document} {spec.year} (Iv3 rijk, incl. IU and DU), "
+        notes.append(f"gemeentefonds as booked in the {document} {year} (Iv3 rijk, incl. IU and DU), "
                      "following the scenario's national fund path; no verdeelmodel")
     filing = budget_base.base
     if filing.source == "summary" and filing.revenue_lines_from is not None:
@@ -168,20 +169,17 @@ def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, sc
                      "specifieke uitkeringen on hoofdtaakveld 6")
     by_component = components = None
     if scen.compensation:
-        from ..scenario.budget import compensation_components
+        from .budget_data import compensation_components
 
-        by_component, components = compensation_components(scen.compensation, circ, budget_base.base,
-                                                            budget_base.allocation,
-                                                            str(scen.path or scen.name))
-    real = inputs.get("realisation")
-    if real is not None:
+        by_component, components = compensation_components(scen, circ, budget_base)
+    if budget.realisation is not None:
         notes.append("realisation model: persistence from the realisation gap of "
-                     + (str(real["u_year"]) if real["u_year"] is not None else
-                        f"no year (the {spec.year - 2} begroting/jaarrekening pair is not in the data; ρ·ũ = 0)"))
+                     + (str(budget_base.gap_year) if budget_base.gap_year is not None else
+                        f"no year (the {year - 2} begroting/jaarrekening pair is not in the data; ρ·ũ = 0)"))
     unknown = budget_base.structural_unknown
     if unknown:
         notes.append(f"artikel 12 / response: no structurele exploitatieruimte for {len(unknown)} municipalities in the "
-                     f"{spec.document} {spec.year} ({', '.join(unknown[:5])}{', …' if len(unknown) > 5 else ''}); "
+                     f"{document} {year} ({', '.join(unknown[:5])}{', …' if len(unknown) > 5 else ''}); "
                      "their base position taken as structurally balanced")
     return BudgetResult(
         years=years, quantiles=tuple(qs), municipalities=circ.municipalities,
@@ -196,8 +194,8 @@ def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, sc
         reserves_mean=b.reserves_mean.reshape(shape),
         share_deficit=national(b.share_deficit),
         kengetallen=base.kengetallen,
-        base=f"{spec.document} {spec.year}", filled=filled, notes=tuple(notes),
+        base=f"{document} {year}", filled=filled, notes=tuple(notes),
         compensation_by_component=by_component, compensation_components=components,
         response_mean=b.response_mean.reshape(shape) if b.response_mean is not None else None,
-        tax_share=spec.response.tax_share.value if spec.response is not None else 0.0,
+        tax_share=budget.response.tax_share.value if budget.response != "none" else 0.0,
     )

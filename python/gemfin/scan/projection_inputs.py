@@ -14,9 +14,9 @@ from .mapping import SOCIAL_CLUSTERS
 from .netto_lasten import netto_lasten
 
 
-def cluster_balance_inputs(circ: Circulaire, drivers, document: str, year: int) -> dict:
+def cluster_balance_inputs(circ: Circulaire, moved, document: str, year: int) -> dict:
     """Arrays of the core's ClusterBalance for ``circ`` (in the base filing's division) and the
-    scenario's ``drivers``; InputError where the circulaire has no cluster weights or the
+    maatstaven each of the scenario's drivers moves (``moved``); InputError where the circulaire has no cluster weights or the
     filing no netto lasten for one of its municipalities."""
     try:
         siudu_per_cluster, _ = siudu_by_cluster(circ)
@@ -28,7 +28,7 @@ def cluster_balance_inputs(circ: Circulaire, drivers, document: str, year: int) 
     if missing:
         raise InputError(f"the social clusters' balance: no netto lasten in the {nl.label} for {missing[:10]} "
                          f"(its division is {nl.division}, the circulaire's municipalities those of {year})")
-    moved = [drv.maatstaven for drv in drivers]
+    moved = list(moved)
     d = len(moved)
     # per cluster: G × (D + 1) by the driver that moves each maatstaf, the unmoved ones last
     by_driver = [basis_by_group(circ, circ.rates[cluster], moved, ozb=False) for cluster in SOCIAL_CLUSTERS]

@@ -84,7 +84,7 @@ def _node(raw: Any, parts: list[str]) -> Any:
 
 def describe(path: str, raw: dict | None = None) -> tuple[str, str]:
     """(name, unit) of the scenario field ``path``; ``raw`` is the scenario's document
-    (``Scenario.raw``), read for the kind of a distribution and a domain's ψ. A path the table
+    (``Scenario.to_dict()``), read for the kind of a distribution and a domain's ψ. A path the table
     does not know is returned as its own name, with an empty unit."""
     parts = path.split(".")
     # A distribution's parameter: name the parameter after the distribution's kind.

@@ -14,18 +14,33 @@ import difflib
 import functools
 import math
 import re
+import numbers
 import types
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, Tag, ValidationError, ValidationInfo, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..scenario.parameters import DISTRIBUTIONS, DatedParam, Dist, Param
+from ..engine import distribution_catalogue, distribution_mean
 
 Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
 """A non-empty string (not only blanks)."""
 Number = Annotated[float, Field(allow_inf_nan=False)]
 """A finite real number; an integer is accepted, a bool or a numeric string is not."""
+
+#: kind → number of parameters, from the core's catalogue (the one list of distributions).
+DISTRIBUTIONS = {kind: len(names) for kind, names in distribution_catalogue().items()}
+
+
+def is_finite_number(x: object) -> bool:
+    """A real number (not a bool), finite; an int beyond the float range is not."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
 
 
 class Section(BaseModel):
@@ -88,9 +103,6 @@ class ParamBase(Section):
     value: float
     source: Text
 
-    def spec(self) -> Param:
-        return Param(float(self.value), self.source)
-
 
 def _bound_name(x: float) -> str:
     # A name of letters, digits and _: pydantic names JSON Schema definitions after the model,
@@ -120,8 +132,19 @@ def dated(lo: float = -math.inf, hi: float = math.inf) -> Any:
     return Annotated[dict[year, value], Field(min_length=1)]
 
 
-def dated_spec(values: dict[int, ParamBase]) -> DatedParam:
-    return DatedParam(tuple((y, values[y].spec()) for y in sorted(values)))
+P = TypeVar("P")
+
+
+def value_at(dated_values: Mapping[int, P], year: int) -> P:
+    """The value of a dated parameter in force in ``year`` (the one of the latest listed year up
+    to it); a year before the first listed one is a ValueError."""
+    current = None
+    for y in sorted(dated_values):
+        if y <= year:
+            current = dated_values[y]
+    if current is None:
+        raise ValueError(f"no value before {min(dated_values)} (asked for {year})")
+    return current
 
 
 # --- distributions ---------------------------------------------------------------------------------
@@ -152,8 +175,14 @@ class DistBase(Section):
                                        "why": str(exc).removeprefix("distribution: ")}) from None
         return params
 
-    def spec(self) -> Dist:
-        return Dist(self.distribution, tuple(float(p) for p in self.params), self.source)
+    @property
+    def kind(self) -> str:
+        return self.distribution
+
+    @property
+    def mean(self) -> float:
+        """The distribution's mean, computed by the core (the same bits on every CPU)."""
+        return distribution_mean(self.distribution, tuple(float(p) for p in self.params))
 
 
 def _dist_model(kind: str, n: int) -> type[DistBase]:

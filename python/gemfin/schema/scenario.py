@@ -13,9 +13,8 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from ..scenario.parameters import FundPriceLinkSpec, Process
 from .. import engine
-from .base import STRUCTURAL, DistModel, Number, Section, Text, dated, gemfin_error, param, structural_paths
+from .base import STRUCTURAL, DistModel, Number, Section, Text, dated, gemfin_error, param, structural_paths, value_at
 
 DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
 REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")
@@ -37,9 +36,6 @@ class ProcessModel(Section):
     persistence: param(0.0, 0.99)  # type: ignore[valid-type]
     start: param(-0.5, 0.5)  # type: ignore[valid-type]
     shock: DistModel
-
-    def spec(self) -> Process:
-        return Process(self.mean.spec(), self.persistence.spec(), self.start.spec(), self.shock.spec())
 
 
 class GrowthProcess(ProcessModel):
@@ -221,6 +217,12 @@ class Ingroei(Section):
                                "(the year after first_year)", at="step")
         return self
 
+    def cap(self, year: int) -> float:
+        """The cumulative cap per inhabitant (euros) in ``year``, from ``first_year`` on."""
+        if year < self.first_year:
+            raise ValueError(f"ingroei: no cap before {self.first_year}")
+        return self.first_cap.value + sum(value_at(self.step, y).value for y in range(self.first_year + 1, year + 1))
+
 
 class Response(Section):
     """The calibrated response: the municipality closes ``speed`` × its planned gap a year, new
@@ -246,9 +248,6 @@ class FundPriceLink(Section):
 
     follows: Literal["fund.price"]
     wedge: param(-0.5, 0.5)  # type: ignore[valid-type]
-
-    def spec(self) -> FundPriceLinkSpec:
-        return FundPriceLinkSpec(self.wedge.spec())
 
 
 WagePriceField = Annotated[
@@ -301,6 +300,14 @@ class Budget(Section):
     response: ResponseField = "none"
     realisation: Optional[Realisation] = None
     source: Optional[str] = None
+
+    @property
+    def reserves_share(self) -> float:
+        """The share of the bestemmingsreserves counted as freely available (the older
+        ``include_bestemmingsreserves`` flag: 1 or 0; neither given: 0)."""
+        if self.bestemmingsreserves_share is not None:
+            return self.bestemmingsreserves_share.value
+        return 1.0 if self.include_bestemmingsreserves else 0.0
 
     @model_validator(mode="after")
     def _consistent(self) -> "Budget":
@@ -382,6 +389,23 @@ class Compensation(Section):
     key: CompensationKey
     note: Note = None
     source: Optional[str] = None
+
+    @property
+    def key_kind(self) -> tuple[str, Any]:
+        """The key as (kind, argument): ("per_inhabitant", None), ("revenue", (lines, ...)),
+        ("cluster", name), ("siudu", item), ("lasten", (names, ...)) or ("table", file as written)."""
+        k = self.key
+        if isinstance(k, str):
+            return "per_inhabitant", None
+        if isinstance(k, RevenueKey):
+            return "revenue", (k.revenue,) if isinstance(k.revenue, str) else tuple(k.revenue)
+        if isinstance(k, ClusterKey):
+            return "cluster", k.cluster
+        if isinstance(k, SiuduKey):
+            return "siudu", k.siudu
+        if isinstance(k, LastenKey):
+            return "lasten", tuple(k.lasten)
+        return "table", k.table
 
 
 # --- the file --------------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def check_ranges(scenario, ranges: Mapping[str, tuple[float, float]]) -> None:
 
 
 def _current(scen: Scenario, path: str) -> float:
-    node: Any = scen.raw
+    node: Any = scen.to_dict()
     for k in path.split("."):
         node = node[int(k)] if isinstance(node, list) else node[k]
     return float(node)
@@ -116,7 +116,7 @@ def one_at_a_time(scenario, ranges: Mapping[str, tuple[float, float]], output: O
     for i, p in enumerate(names):
         low, high = (float(b) for b in ranges[p])
         lo, hi = y[1 + 2 * i], y[2 + 2 * i]
-        rows.append({"parameter": p, "label": label(p, scen.raw), "value": current[p], "low value": low,
+        rows.append({"parameter": p, "label": label(p, scen.to_dict()), "value": current[p], "low value": low,
                      "high value": high, "base": y[0], "output at low": lo, "output at high": hi,
                      "swing": abs(hi - lo), "noise": noise})
     table = pd.DataFrame(rows).sort_values("swing", ascending=False).reset_index(drop=True)
@@ -180,7 +180,7 @@ def morris(scenario, ranges: Mapping[str, tuple[float, float]], output: Output |
     from ..scenario.parameter_names import label
 
     noise = monte_carlo_noise(scenario, output, paths, seed, None, threads=threads, client=client, bins=bins)
-    table = pd.DataFrame({"label": [label(p, scenario.raw) for p in problem["names"]],
+    table = pd.DataFrame({"label": [label(p, scenario.to_dict()) for p in problem["names"]],
                           "mu_star": si["mu_star"], "mu": si["mu"], "sigma": si["sigma"],
                           "mu_star_conf": si["mu_star_conf"], "noise": noise},
                          index=pd.Index(problem["names"], name="parameter")).sort_values("mu_star", ascending=False)
@@ -236,7 +236,7 @@ def sobol(scenario, ranges: Mapping[str, tuple[float, float]], output: Output | 
     from ..scenario.parameter_names import label
 
     table = indices(n).sort_values("ST", ascending=False)
-    table.insert(0, "label", [label(str(p), scenario.raw) for p in table.index])
+    table.insert(0, "label", [label(str(p), scenario.to_dict()) for p in table.index])
     steps = sorted({max(2, n // 4), max(2, n // 2), n})
     convergence = pd.concat({m: indices(m) for m in steps}, names=["base samples"])
     wide = tuple(str(p) for p, r in table.iterrows() if r["ST_conf"] > abs(r["ST"]) or r["S1_conf"] > abs(r["S1"]))

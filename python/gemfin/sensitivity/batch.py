@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import IncompatibleWorkerError, InputError, ScenarioError
-from ..scenario import Scenario, as_scenario, scenario_from_dict, set_field
+from ..scenario import Scenario, as_scenario, set_field
 from ..schema.scenario import STRUCTURAL_PATHS
 from ..results.simulation import SimulationResult
 
@@ -49,16 +49,17 @@ Output = Callable[[SimulationResult], float]
 
 
 def with_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
-    """The scenario with the given fields replaced, validated like a scenario file."""
-    doc = dict(scenario.raw)
-    for path, value in values.items():
+    """The scenario with the given fields set to numbers (Scenario.with_values), an InputError
+    naming the parameter where a path is not a field of the scenario or a value invalid."""
+    numbers = {path: float(value) for path, value in values.items()}
+    doc = scenario.to_dict()
+    for path in numbers:  # a parameter names an existing field; with_values may add one
         try:
-            set_field(doc, path, float(value))
+            set_field(doc, path, 0.0)
         except InputError as exc:
             raise InputError(f"parameter {exc}") from None
-    origin = f"{scenario.path or scenario.name} with {dict(values)}"
     try:
-        return scenario_from_dict(doc, origin=origin, path=scenario.path)
+        return scenario.with_values(numbers)
     except ScenarioError as exc:
         raise InputError(f"parameter values {dict(values)} make the scenario invalid: {exc}") from None
 
@@ -89,12 +90,11 @@ class Batch:
         from ..run.base import build_base
 
         self.base = build_base(self.scenario)  # read by every set of the same structure, never changed
-        self.inputs = self.scenario.model_inputs(self.base.circulaire, self.base.inputs)
 
     def fingerprint(self) -> str:
-        from ..run.cluster import fingerprint
+        from ..run.compile import compile_model, fingerprint
 
-        return fingerprint(self.inputs)
+        return fingerprint(compile_model(self.scenario, self.base))
 
     def run(self, values: Mapping[str, float], threads: int = 1):
         """(SimulationResult, rebuilt) for one parameter set."""
