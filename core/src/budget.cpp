@@ -204,7 +204,7 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
     : m_(m), g_(g_count), drivers_(drivers), err_stream_(seed, kStreamBudgetError), shock_stream_(seed, kStreamShock),
       reserves_(g_count), exhausted_(g_count), measures_(g_count), bits_(4 * g_count), err_(kDomains * g_count),
       fac_(g_count), vol_(g_count), saldo_(g_count), net_(g_count), lasten_(kDomains * g_count), revenue_(3 * g_count), woz_factor_(g_count),
-      buig_spend_(g_count), signal_(g_count), total_(g_count), balance_(g_count, 0.0), price_volume_(g_count), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0) {
+      buig_spend_(g_count), signal_(g_count), total_(g_count), balance_(g_count, 0.0), price_volume_(g_count), weight_(kDomains * drivers, 0.0), buig_base_ratio_(g_count, 0.0), isa_(budget_isa()) {
     for (std::size_t d = 0; d < kDomains; ++d) {
         double wsum = 0.0;
         for (std::size_t k = 0; k < drivers_; ++k) wsum += m_.volume_weights(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k));
@@ -275,11 +275,11 @@ void BudgetRun::cluster_year(const double* mult, double uf, double budget_ratio,
     }
 }
 
-// Vectorised per CPU on x86-64 (its loops run over all municipalities). The clones give the
-// same bits: the core is compiled without FP contraction or reassociation, so each vectorises
-// across municipalities only, with the same operations per element (kernels.hpp).
-GEMFIN_CLONES
-void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+// The year's work, inlined into one copy per instruction set (year_avx512, year_avx2 and the
+// baseline year_baseline); `year` calls the one budget_isa() chose. The copies give the same
+// bits: the core is compiled without FP contraction or reassociation, so each vectorises across
+// municipalities only, with the same operations per element (kernels.hpp).
+GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
                      const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
                      double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
     const std::size_t G = g_;
@@ -443,6 +443,36 @@ void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint3
     const std::size_t deficits = close_year(G, saldo_.data(), signal_.data(), net.data(), reserves_.data(), exhausted_.data(),
                                             out.saldo, out.exhausted, out.art12, out.reserves, out.net_shock);
     *out.share_deficit = static_cast<double>(deficits) / static_cast<double>(G);
+}
+
+void BudgetRun::year_baseline(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
+                     double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
+    year_body(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
+}
+
+#if GEMFIN_X86_COPIES
+GEMFIN_TARGET("avx2") void BudgetRun::year_avx2(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
+                     double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
+    year_body(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
+}
+
+GEMFIN_TARGET("avx512f") void BudgetRun::year_avx512(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
+                     double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
+    year_body(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
+}
+#endif
+
+void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
+                     double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
+#if GEMFIN_X86_COPIES
+    if (isa_ == Isa::Avx512) return year_avx512(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
+    if (isa_ == Isa::Avx2) return year_avx2(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
+#endif
+    year_baseline(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
 }
 
 }  // namespace gemfin

@@ -747,6 +747,13 @@ std::vector<std::string> simd_targets() {
 
 std::string simd_target() { return chosen().name; }
 
+Isa budget_isa() {
+    const std::string name = chosen().name;
+    if (GEMFIN_X86_COPIES && name == "avx512") return Isa::Avx512;
+    if (GEMFIN_X86_COPIES && name == "avx2") return Isa::Avx2;
+    return Isa::Baseline;
+}
+
 void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride, std::uint32_t c3,
                   PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1, std::uint32_t* out2,
                   std::uint32_t* out3) {

@@ -9,7 +9,7 @@ from gemfin.errors import InputError
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'ClusterBalance', 'CorruptPartError', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'IncompatibleWorkerError', 'InputError', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'check_correlation', 'distribution_catalogue', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
+__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'ClusterBalance', 'CorruptPartError', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'IncompatibleWorkerError', 'InputError', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'budget_isa', 'check_correlation', 'distribution_catalogue', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
 class Distribution:
     """
     A marginal distribution of the core (built and validated once).
@@ -626,6 +626,10 @@ class Simulation:
 def allocate(volumes: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]", "flags.c_contiguous"], rates: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], is_ozb: collections.abc.Sequence[bool], uitkeringsfactor: typing.SupportsFloat | typing.SupportsIndex | None = None, au_budget: typing.SupportsFloat | typing.SupportsIndex | None = None) -> dict:
     """
     Allocate the algemene uitkering. volumes: G×M, rates: M×K bedragen per eenheid by cluster, is_ozb: M flags. Give exactly one of uitkeringsfactor and au_budget.
+    """
+def budget_isa() -> str:
+    """
+    The instruction set of the budget year's copy in use, chosen with the SIMD target.
     """
 def check_correlation(correlation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], names: collections.abc.Sequence[str]) -> None:
     """

@@ -33,7 +33,7 @@ for name in ("saldo_mean", "saldo_sd", "saldo_quantiles", "p_deficit", "shortfal
              "net_shock", "reserves_mean", "response_mean"):
     h.update(np.ascontiguousarray(getattr(f, name), dtype=np.float64).tobytes())
 h.update(res.kept_paths["GM0363"].to_numpy().tobytes())
-print(json.dumps({"target": gemfin.simd_target(), "digest": h.hexdigest()}))
+print(json.dumps({"target": gemfin.simd_target(), "budget_isa": gemfin._core.budget_isa(), "digest": h.hexdigest()}))
 """
 
 
@@ -54,8 +54,11 @@ def test_targets_are_listed_and_the_one_in_use_is_among_them():
 
 
 def test_every_target_gives_the_same_bits():
+    """The kernels and the budget year's per-instruction-set copies alike: GEMFIN_SIMD selects both."""
     runs = [_run(t) for t in gemfin.simd_targets()]
     assert [r["target"] for r in runs] == gemfin.simd_targets()
+    expected_isa = {"avx512": "avx512", "avx2": "avx2"} if os.uname().machine == "x86_64" else {}
+    assert [r["budget_isa"] for r in runs] == [expected_isa.get(t, "baseline") for t in gemfin.simd_targets()]
     assert len({r["digest"] for r in runs}) == 1, runs
 
 

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "gemfin/distribution.hpp"
+#include "gemfin/kernels.hpp"
 #include "gemfin/macro.hpp"
 #include "gemfin/philox.hpp"
 #include "gemfin/types.hpp"
@@ -178,6 +179,19 @@ public:
               double budget_ratio, double fund_price, double uf, const YearOutputs& out);
 
 private:
+    // `year` per instruction set (budget.cpp): the same body, compiled for each.
+    void year_body(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+                   const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
+                   double budget_ratio, double fund_price, double uf, const YearOutputs& out);
+    void year_baseline(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+                       const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
+                       double budget_ratio, double fund_price, double uf, const YearOutputs& out);
+    void year_avx2(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+                   const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
+                   double budget_ratio, double fund_price, double uf, const YearOutputs& out);
+    void year_avx512(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
+                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
+                     double budget_ratio, double fund_price, double uf, const YearOutputs& out);
     void cluster_year(const double* mult, double uf, double budget_ratio, const std::array<const double*, kDomains>& lasten,
                       double* out);
     const BudgetModel& m_;
@@ -203,6 +217,7 @@ private:
     double future_share_ = 0.0;  // 1 − (1 − speed)^art12_horizon: the share of a gap the response closes by then
     std::array<double, kDomains> cost_{};
     std::array<double, kDomains> excess_mean_{}, excess_fade_{};  // μ_d and ψ_d^k of this path's year
+    Isa isa_;  // which copy of `year` runs (budget_isa())
 };
 
 }  // namespace gemfin

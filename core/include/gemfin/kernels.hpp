@@ -19,14 +19,19 @@
 
 #include "gemfin/philox.hpp"
 
-// A function whose loops run over all municipalities, cloned for AVX-512, AVX2 and the
-// baseline on x86-64 with GCC (the CPU picks one at load time). Without FP contraction or
-// reassociation (top-level CMakeLists.txt) the clones vectorise across municipalities only and give
-// the same bits; elsewhere the compiler's own vectorisation.
+// Code outside the Highway kernels whose loops run over all municipalities (the budget year) is
+// compiled once per x86-64 instruction set with GCC and chosen with the kernels' target
+// (budget_isa below), so GEMFIN_SIMD reaches it too. Without FP contraction or reassociation
+// (top-level CMakeLists.txt) each copy vectorises across municipalities only and gives the same
+// bits; elsewhere the compiler's own vectorisation.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define GEMFIN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define GEMFIN_X86_COPIES 1
+#define GEMFIN_TARGET(isa) __attribute__((target(isa)))
+#define GEMFIN_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
-#define GEMFIN_CLONES
+#define GEMFIN_X86_COPIES 0
+#define GEMFIN_TARGET(isa)
+#define GEMFIN_ALWAYS_INLINE inline
 #endif
 
 namespace gemfin {
@@ -41,6 +46,11 @@ constexpr int kKernelVersion = 3;
 std::vector<std::string> simd_targets();
 /// The target in use: GEMFIN_SIMD if set (InputError if this CPU lacks it), else the best.
 std::string simd_target();
+
+/// The instruction set of the code compiled per x86-64 target outside the kernels, from the
+/// kernels' target: AVX-512 → Avx512, AVX2 → Avx2, anything else (and every other CPU) → Baseline.
+enum class Isa { Baseline, Avx2, Avx512 };
+Isa budget_isa();
 
 /// out_k[i] = word k of philox4x32_10({c0, c1, c2_first + i·c2_stride, c3}, key), i < n.
 /// Bitwise equal to the scalar philox4x32_10.
