@@ -1,5 +1,6 @@
 """The package's structure: no import circles between gemfin's modules (module-level or
-inside functions), and one module that talks to the compiled simulation."""
+inside functions), imports only down the floors of docs/architecture.md, two modules that talk
+to the compiled core (the engine room and the compile step), and modules that fit on a page."""
 
 import ast
 import pathlib
@@ -73,6 +74,63 @@ def _cycles(g: dict[str, set[str]]) -> list[list[str]]:
         if v not in index:
             visit(v)
     return out
+
+
+#: The floors of the package, top (what a user calls) to bottom (the ground floor): a module
+#: imports only from its own floor or lower ones. A module is placed by its id ("run.compile")
+#: or its package ("run"); "" is gemfin/__init__.py.
+FLOORS: list[set[str]] = [
+    {"", "cli"},
+    {"report"},
+    {"sensitivity", "backtest", "calibrate"},
+    {"run"},
+    {"results.simulation"},
+    {"scenario"},
+    {"scan", "compare"},
+    {"plot"},
+    {"results.budget", "results.tables", "results"},
+    {"proposal", "allocation", "ingroei", "realisation", "response"},
+    {"schema"},
+    {"shipped", "booked"},
+    {"io"},
+    {"results.definitions"},
+    {"circulaire", "iv3", "municipalities"},
+    {"engine", "provenance", "repr_html", "language", "_yaml", "_tables", "_datadir", "dutch_numbers", "errors"},
+]
+
+
+def _floor(module: str) -> int:
+    parts = module.split(".")
+    for n in range(len(parts), -1, -1):
+        for i, floor in enumerate(FLOORS):
+            if ".".join(parts[:n]) in floor:
+                return i
+    raise AssertionError(f"module {module!r} is on no floor: add it to FLOORS")
+
+
+def test_imports_go_down_the_floors():
+    g = _graph()
+    up = [f"{m} (floor {_floor(m)}) imports {d} (floor {_floor(d)})"
+          for m, deps in sorted(g.items()) for d in sorted(deps) if _floor(d) < _floor(m)]
+    assert not up, "imports that climb: " + "; ".join(up)
+
+
+def test_the_floor_check_sees_a_climb():
+    assert _floor("engine") > _floor("run.compile") > _floor("cli.runs")
+
+
+#: A module longer than this says why in its docstring ("Longer than a page: ...").
+PAGE_LINES = 400
+
+
+def test_every_module_fits_on_a_page_or_says_why():
+    long = []
+    for f in sorted(PACKAGE.rglob("*.py")):
+        text = f.read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if len(text.splitlines()) > PAGE_LINES and "Longer than a page:" not in doc:
+            long.append(f"{f.relative_to(PACKAGE)} ({len(text.splitlines())} lines)")
+    assert not long, f"modules over {PAGE_LINES} lines that do not say why: {long}"
 
 
 def test_the_cycle_finder_finds_a_cycle():

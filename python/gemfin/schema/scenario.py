@@ -5,6 +5,9 @@ or a maatstaf that exists, a driver a section refers to, the years of the horizo
 correlation matrix that is positive semi-definite) is checked when the scenario is built
 (:func:`gemfin.scenario.scenario_from_dict`), in the same style: every problem, with its path.
 ``gemfin schema scenario`` prints the JSON Schema (``docs/schemas/scenario.schema.json``).
+
+Longer than a page: it is the one declaration of the file format, read top to bottom like the
+file itself; split, a section's fields and the cross-field rules that tie them would sit apart.
 """
 
 from __future__ import annotations
