@@ -279,9 +279,12 @@ void BudgetRun::cluster_year(const double* mult, double uf, double budget_ratio,
 // baseline year_baseline); `year` calls the one budget_isa() chose. The copies give the same
 // bits: the core is compiled without FP contraction or reassociation, so each vectorises across
 // municipalities only, with the same operations per element (kernels.hpp).
-GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                     double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
+GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearOutputs& out) {
+    const std::size_t t = in.t;
+    const std::uint32_t counter = in.counter, q = in.q;
+    const bool base = in.base, flip = in.flip;
+    const double *z = in.z, *mult = in.mult, *natlevel = in.natlevel, *au = in.au, *ozb_verevening = in.ozb_verevening;
+    const double budget_ratio = in.budget_ratio, fund_price = in.fund_price, uf = in.uf;
     const std::size_t G = g_;
     const auto tt = counter;
     double index = 1.0;  // this year's wage/price index against last year's
@@ -445,34 +448,26 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(std::size_t t, std::uint32_t coun
     *out.share_deficit = static_cast<double>(deficits) / static_cast<double>(G);
 }
 
-void BudgetRun::year_baseline(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                     double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
-    year_body(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
+void BudgetRun::year_baseline(const YearInputs& in, const YearOutputs& out) {
+    year_body(in, out);
 }
 
 #if GEMFIN_X86_COPIES
-GEMFIN_TARGET("avx2") void BudgetRun::year_avx2(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                     double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
-    year_body(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
+GEMFIN_TARGET("avx2") void BudgetRun::year_avx2(const YearInputs& in, const YearOutputs& out) {
+    year_body(in, out);
 }
 
-GEMFIN_TARGET("avx512f") void BudgetRun::year_avx512(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                     double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
-    year_body(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
+GEMFIN_TARGET("avx512f") void BudgetRun::year_avx512(const YearInputs& in, const YearOutputs& out) {
+    year_body(in, out);
 }
 #endif
 
-void BudgetRun::year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                     double budget_ratio, double fund_price, double uf, const YearOutputs& out) {
+void BudgetRun::year(const YearInputs& in, const YearOutputs& out) {
 #if GEMFIN_X86_COPIES
-    if (isa_ == Isa::Avx512) return year_avx512(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
-    if (isa_ == Isa::Avx2) return year_avx2(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
+    if (isa_ == Isa::Avx512) return year_avx512(in, out);
+    if (isa_ == Isa::Avx2) return year_avx2(in, out);
 #endif
-    year_baseline(t, counter, base, q, flip, z, mult, natlevel, au, ozb_verevening, budget_ratio, fund_price, uf, out);
+    year_baseline(in, out);
 }
 
 }  // namespace gemfin

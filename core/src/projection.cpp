@@ -374,9 +374,9 @@ struct Simulation::Impl {
                     // Budgets follow the current driver levels (spending on this year's clients),
                     // not the multi-year averages some maatstaven use.
                     const bool base = m.base_year_first && t == 0;
-                    br->year(t, base ? kBaseYearCounter : static_cast<std::uint32_t>(t - (m.base_year_first ? 1 : 0)), base,
-                             q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au, ps.ozb.data(),
-                             budget / m.fund.budget0, ps.price, uf,
+                    br->year({t, base ? kBaseYearCounter : static_cast<std::uint32_t>(t - (m.base_year_first ? 1 : 0)),
+                              base, q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au, ps.ozb.data(),
+                              budget / m.fund.budget0, ps.price, uf},
                              {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share, m.budget->response ? v + 5 * G : nullptr,
                               cluster_at ? v + 6 * G : nullptr});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);

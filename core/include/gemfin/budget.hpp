@@ -166,32 +166,37 @@ public:
         double* response;  // G, or null when the model has no response rule
         double* cluster_balance;  // kSocialClusters · G, or null when the model has no cluster balance
     };
-    void start_path();
-    /// z: the model's macro normals (macro_shocks() of them); mult: D × G driver levels;
-    /// natlevel: D national driver levels; au: G; budget_ratio: AU budget_t / budget_0.
-    /// t: output year (compensation and shock events are by output year); counter: the random
-    /// counter of the year; base: the base year itself (no wage/price, cost or OZB growth).
+    /// This year's inputs. z: the model's macro normals (macro_shocks() of them); mult: D × G
+    /// driver levels; natlevel: D national driver levels; au: G; budget_ratio: AU budget_t /
+    /// budget_0. t: output year (compensation and shock events are by output year); counter: the
+    /// random counter of the year; base: the base year itself (no wage/price, cost or OZB growth).
     /// ozb_verevening: G, the OZB verevening of this year's allocation (≤ 0; minus it is the tax
     /// capacity in the artikel-12 test). fund_price: the fund's GDP deflator of this year (the gdp
     /// rule; used where wage_price_follows_fund). uf: this year's uitkeringsfactor (the cluster balance).
-    void year(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-              const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-              double budget_ratio, double fund_price, double uf, const YearOutputs& out);
+    struct YearInputs {
+        std::size_t t;
+        std::uint32_t counter;
+        bool base;
+        std::uint32_t q;  // the path's counter word
+        bool flip;        // antithetic: mirror the uniforms
+        const double* z;
+        const double* mult;
+        const double* natlevel;
+        const double* au;
+        const double* ozb_verevening;
+        double budget_ratio;
+        double fund_price;
+        double uf;
+    };
+    void start_path();
+    void year(const YearInputs& in, const YearOutputs& out);
 
 private:
     // `year` per instruction set (budget.cpp): the same body, compiled for each.
-    void year_body(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-                   const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                   double budget_ratio, double fund_price, double uf, const YearOutputs& out);
-    void year_baseline(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-                       const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                       double budget_ratio, double fund_price, double uf, const YearOutputs& out);
-    void year_avx2(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-                   const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                   double budget_ratio, double fund_price, double uf, const YearOutputs& out);
-    void year_avx512(std::size_t t, std::uint32_t counter, bool base, std::uint32_t q, bool flip, const double* z,
-                     const double* mult, const double* natlevel, const double* au, const double* ozb_verevening,
-                     double budget_ratio, double fund_price, double uf, const YearOutputs& out);
+    void year_body(const YearInputs& in, const YearOutputs& out);
+    void year_baseline(const YearInputs& in, const YearOutputs& out);
+    void year_avx2(const YearInputs& in, const YearOutputs& out);
+    void year_avx512(const YearInputs& in, const YearOutputs& out);
     void cluster_year(const double* mult, double uf, double budget_ratio, const std::array<const double*, kDomains>& lasten,
                       double* out);
     const BudgetModel& m_;
