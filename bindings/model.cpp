@@ -328,7 +328,11 @@ void bind_outputs(py::module_& m) {
             return out;
         }, "Per social cluster: P(balance < 0) per cell")
         .def_readonly("cluster_balance_national", &BudgetOutput::cluster_balance_national,
-                      "Per social cluster: the national balance per year");
+                      "Per social cluster: the national balance per year")
+        .def_readonly("planned_saldo", &BudgetOutput::planned_saldo,
+                      "The planned saldo per cell: the same paths without shock events and realisation")
+        .def_property_readonly("p_planned_deficit", [](const BudgetOutput& b) { return as_array(b.p_planned_deficit); },
+                               "P(planned saldo < 0) per cell");
 
     py::class_<SimulationOutput>(m, "SimulationOutput", "The statistics of a run (cells: municipality·years + year).")
         .def_readonly("au", &SimulationOutput::au)

@@ -93,7 +93,7 @@ GEMFIN_INLINE void plan_year(std::size_t G, double index, double speed, double m
                              const double* __restrict ozb_verevening, const double* __restrict siudu0,
                              double budget_ratio, const double* __restrict target, const double* __restrict balance,
                              double* __restrict measures, double* __restrict saldo, double* __restrict total_out,
-                             double* __restrict signal) {
+                             double* __restrict signal, double* __restrict planned_out) {
     for (std::size_t g = 0; g < G; ++g) {
         double lsum = 0.0;
         for (std::size_t d = 0; d < kDomains; ++d) lsum += lasten[d * G + g];
@@ -108,6 +108,7 @@ GEMFIN_INLINE void plan_year(std::size_t G, double index, double speed, double m
             planned += measures[g];
             saldo[g] += measures[g];
         }
+        planned_out[g] = planned;
         const double capacity = au[g] - ozb_verevening[g] + siudu0[g] * budget_ratio;
         const double structural = planned - balance[g] * total;
         const double limit = max_future * total;
@@ -402,11 +403,11 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
     if (r && !base)
         plan_year<true>(G, index, speed, max_step, m_.art12_threshold, future, max_future, &lasten_[0],
                         buig_spend_.data(), compensation, au, ozb_verevening, siudu0, budget_ratio, target,
-                        balance_.data(), measures_.data(), saldo_.data(), total_.data(), signal_.data());
+                        balance_.data(), measures_.data(), saldo_.data(), total_.data(), signal_.data(), out.planned);
     else
         plan_year<false>(G, index, speed, max_step, m_.art12_threshold, future, max_future, &lasten_[0],
                          buig_spend_.data(), compensation, au, ozb_verevening, siudu0, budget_ratio, target,
-                         balance_.data(), measures_.data(), saldo_.data(), total_.data(), signal_.data());
+                         balance_.data(), measures_.data(), saldo_.data(), total_.data(), signal_.data(), out.planned);
     if (out.response) std::copy(measures_.begin(), measures_.end(), out.response);
     // Shock events of this year: national fraction × municipal dispersion (mean one).
     for (std::size_t e = 0; e < m_.shocks.size(); ++e) {

@@ -312,6 +312,7 @@ struct Simulation::Impl {
     StreamOptions so;
     bool with_budget = false;
     std::size_t cluster_at = 0;  // the first cluster-balance output (0: none)
+    std::size_t planned_at = 0;  // the planned-saldo output (with a budget model)
     std::size_t budget_z = 0;  // the budget's macro shocks start here in PathScratch::z
     // Block 0 runs once per Simulation (every part needs its histogram ranges); its kept paths
     // belong to the part that covers chunk 0.
@@ -349,6 +350,10 @@ struct Simulation::Impl {
         explicit PhaseState(const Impl& s) : scratch([&s] { return s.new_scratch(); }) {}
     };
 
+    // The per-path budget outputs, G each: saldo, exhausted, artikel 12, net shock, reserves,
+    // response, the social clusters' balances (with a cluster balance), the planned saldo.
+    std::size_t planned_slot() const { return cluster_at ? 6 + kSocialClusters : 6; }
+
     PathFunction path_function(PhaseState& st) const {
         return [this, &st](std::uint64_t p, std::size_t i, BlockBuffer& buf) {
             const std::size_t G = c.g_count, T = c.t_count;
@@ -361,7 +366,7 @@ struct Simulation::Impl {
                 br = &*opt;
                 br->start_path();
                 auto& outputs = st.budget_out.local();
-                outputs.resize((cluster_at ? 6 + kSocialClusters : 6) * G);
+                outputs.resize(planned_slot() * G + G);
                 v = outputs.data();
             }
             const bool flip = o.antithetic && (p % 2 == 1);
@@ -378,7 +383,7 @@ struct Simulation::Impl {
                               base, q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au, ps.ozb.data(),
                               budget / m.fund.budget0, ps.price, uf},
                              {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share, m.budget->response ? v + 5 * G : nullptr,
-                              cluster_at ? v + 6 * G : nullptr});
+                              cluster_at ? v + 6 * G : nullptr, v + planned_slot() * G});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                     buf.put(8, i, t, share);
                     if (m.budget->response) buf.put(9, i, t, v + 5 * G);
@@ -387,6 +392,7 @@ struct Simulation::Impl {
                         buf.put(cluster_at + k, i, t, b);
                         buf.put(cluster_at + kSocialClusters + k, i, t, ordered_sum(b, G));
                     }
+                    buf.put(planned_at, i, t, v + planned_slot() * G);
                 }
                 const double sum = ordered_sum(au, G);
                 buf.put(1, i, t, budget);
@@ -492,6 +498,8 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
             for (const char* name : {"balance_jeugd_national", "balance_wmo_national", "balance_participatie_national"})
                 s.specs.push_back({name, 1, true, {}, false});
         }
+        s.planned_at = s.specs.size();
+        s.specs.push_back({"planned_saldo", G, true, std::vector<double>(G, 0.0), false});
     }
     s.budget_z = m.fund.shocks() + c.d_count;
     s.so.paths = o.paths;
@@ -568,6 +576,8 @@ SimulationOutput Simulation::finalize(std::vector<SimulationPart> parts) const {
             b.cluster_balance.push_back(summary(r.outputs[s.cluster_at + k]));
             b.cluster_balance_national.push_back(summary(r.outputs[s.cluster_at + kSocialClusters + k]));
         }
+        b.p_planned_deficit = std::move(r.outputs[s.planned_at].p_below);
+        b.planned_saldo = summary(r.outputs[s.planned_at]);
         out.municipal_budget = std::move(b);
     }
     return out;

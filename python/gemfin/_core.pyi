@@ -553,6 +553,16 @@ class BudgetOutput:
     def p_exhausted(self) -> numpy.typing.NDArray[numpy.float64]:
         ...
     @property
+    def p_planned_deficit(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        P(planned saldo < 0) per cell
+        """
+    @property
+    def planned_saldo(self) -> CellSummary:
+        """
+        The planned saldo per cell: the same paths without shock events and realisation
+        """
+    @property
     def reserves_mean(self) -> numpy.typing.NDArray[numpy.float64]:
         ...
     @property

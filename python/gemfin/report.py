@@ -179,6 +179,8 @@ def html_report(res, baseline=None) -> str:
         ax.fill_between(years, sd["q5"], sd["q95"], color="tab:red", alpha=0.2, linewidth=0, label="5–95% of paths")
         ax.fill_between(years, sd["q25"], sd["q75"], color="tab:red", alpha=0.35, linewidth=0, label="25–75% of paths")
         ax.plot(years, sd["mean"], color="tab:red", marker=".", label="mean")
+        ax.plot(years, share["expected share planning a deficit"], color="tab:gray", linestyle="--",
+                label="planning a deficit (the plan: no shocks, no realisation)")
         ax.set_ylim(0, max(0.5, float(sd["q95"].max()) * 1.1))
         from matplotlib.ticker import PercentFormatter
 

@@ -332,3 +332,32 @@ TEST(Budget, SocialClusterBalanceWorkedByHand) {
     m.budget->cluster_balance->netto0 = RowMatrix::Zero(2, G);
     EXPECT_THROW(simulate(m, o), InputError);
 }
+
+TEST(Budget, PlannedSaldoLeavesOutCompensationAndRealisation) {
+    auto m = budget_model(1.0);
+    SimulationOptions o;
+    o.paths = 300;
+    const auto plain = simulate(m, o);
+    const auto& a = *plain.municipal_budget;
+    // Without compensation, shock events and realisation the plan is the saldo, bit for bit.
+    EXPECT_EQ(a.planned_saldo.mean, a.saldo.mean);
+    EXPECT_EQ(a.p_planned_deficit, a.p_deficit);
+    // Compensation is paid into the saldo, not budgeted in the plan.
+    m.budget->compensation(1, 0) = 123.0;
+    const auto comp = simulate(m, o);
+    EXPECT_NEAR(comp.municipal_budget->saldo.mean[3] - a.saldo.mean[3], 123.0, 1e-9);
+    EXPECT_NEAR(comp.municipal_budget->planned_saldo.mean[3], a.planned_saldo.mean[3], 1e-9);
+    // The realisation step turns the plan into a result: saldo = plan + lasten × the gap.
+    m.budget->compensation(1, 0) = 0.0;
+    m.budget->realisation = Realisation{Vector::Zero(3), Distribution::fixed(0.01), Distribution::fixed(0.0),
+                                        Vector::Ones(3), {}};
+    const std::size_t K = m.macro_shocks();
+    m.correlation = RowMatrix::Identity(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
+    m.correlation_names = m.macro_shock_names();
+    const auto real = simulate(m, o);
+    const auto& r = *real.municipal_budget;
+    for (std::size_t cell = 0; cell < a.saldo.mean.size(); ++cell) {
+        EXPECT_NEAR(r.planned_saldo.mean[cell], a.planned_saldo.mean[cell], 1e-6 * std::fabs(a.planned_saldo.mean[cell]));
+        EXPECT_GT(r.saldo.mean[cell], r.planned_saldo.mean[cell]);  // +1% of the lasten
+    }
+}

@@ -260,6 +260,23 @@ def test_realisation_lowers_the_first_year_share_in_deficit(baseline):
     assert a.loc[first, "share in deficit mean"] < b.loc[first, "share in deficit mean"] - 0.1
 
 
+def test_planned_saldo_is_the_run_without_the_realisation_step(baseline):
+    """The plan of a run is its saldo before the realisation step: the baseline (no shock events,
+    no compensation) without its realisation model gives that plan as its saldo, path by path."""
+    run = dict(paths=512, seed=4, progress=False)
+    with_real = gemfin.simulate(baseline, **run).finances
+    plan_only = gemfin.simulate(baseline.with_values({"budget.realisation": None}), **run).finances
+    np.testing.assert_allclose(with_real.planned_saldo_mean, plan_only.saldo_mean, rtol=1e-12, atol=1e-3)
+    np.testing.assert_allclose(with_real.p_planned_deficit, plan_only.p_deficit, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(plan_only.planned_saldo_mean, plan_only.saldo_mean, rtol=0, atol=0)
+    table = with_real.planned_saldo()
+    assert table.index.names == ["CBS code", "year"] and len(table) == with_real.saldo_mean.size
+    assert list(table.columns) == ["mean", "sd", "q5", "q25", "q50", "q75", "q95", "P(planned deficit)"]
+    nat = with_real.national()
+    # The begrotingen are pessimistic: the plan shows more municipalities in deficit than the result.
+    assert (nat["expected share planning a deficit"] > nat["share in deficit mean"]).all()
+
+
 def test_budget_result_says_which_filings_were_filled(baseline):
     f = gemfin.simulate(baseline, paths=64, seed=1, progress=False).finances
     assert f.base == "begroting 2025"

@@ -237,7 +237,9 @@ def test_most_at_risk_breaks_ties_by_shortfall_then_saldo():
         saldo_mean=np.array([[-1e5], [-2e5], [-3e5], [-5e5]]), saldo_sd=one, saldo_quantiles=np.zeros((4, 1, 0)),
         p_deficit=one, shortfall=np.array([[-1e6], [-4e6], [-4e6], [-2e6]]),
         p_exhausted=np.array([[1.0], [1.0], [1.0], [0.5]]), p_art12=one * 0, net_shock=one * 0,
-        reserves_mean=one * 0, share_deficit=pd.DataFrame({"mean": [1.0]}, index=[2026]))
+        reserves_mean=one * 0, share_deficit=pd.DataFrame({"mean": [1.0]}, index=[2026]),
+        planned_saldo_mean=one * 0, planned_saldo_sd=one, planned_saldo_quantiles=np.zeros((4, 1, 0)),
+        p_planned_deficit=one * 0)
     assert list(res.risk_table(n=4).index) == ["GM0003", "GM0002", "GM0001", "GM0004"]
 
 

@@ -165,6 +165,7 @@ public:
         double* share_deficit;
         double* response;  // G, or null when the model has no response rule
         double* cluster_balance;  // kSocialClusters · G, or null when the model has no cluster balance
+        double* planned;  // G: the planned saldo, what a begroting shows (no shock events, no realisation)
     };
     /// This year's inputs. z: the model's macro normals (macro_shocks() of them); mult: D × G
     /// driver levels; natlevel: D national driver levels; au: G; budget_ratio: AU budget_t /

@@ -130,6 +130,10 @@ struct BudgetOutput {
     std::vector<CellSummary> cluster_balance;
     std::vector<std::vector<double>> cluster_p_short;
     std::vector<CellSummary> cluster_balance_national;
+    // The planned saldo of the same paths (the engine without the shock events and the
+    // realisation step: what a begroting shows), with P(planned saldo < 0).
+    CellSummary planned_saldo;
+    std::vector<double> p_planned_deficit;
 };
 
 struct SimulationOutput {

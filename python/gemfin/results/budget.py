@@ -29,7 +29,10 @@ class BudgetResult:
     deficit (mean, sd and quantiles over paths). With a response rule (``budget.response``):
     response_mean, the mean measures the municipality has taken by that year (tax rises and cuts
     against unchanged policy, euros a year) — the budget gap it closes; ``tax_share`` of them as
-    higher belastingen.
+    higher belastingen. planned_saldo_mean, planned_saldo_sd, planned_saldo_quantiles,
+    p_planned_deficit: the planned saldo of the same paths — what a begroting shows: the engine
+    without the shock events, their compensation and the realisation step — to set beside the
+    councils' begrotingen (:meth:`planned_saldo`).
     """
 
     years: tuple[int, ...]
@@ -45,6 +48,10 @@ class BudgetResult:
     net_shock: np.ndarray
     reserves_mean: np.ndarray
     share_deficit: pd.DataFrame
+    planned_saldo_mean: np.ndarray
+    planned_saldo_sd: np.ndarray
+    planned_saldo_quantiles: np.ndarray
+    p_planned_deficit: np.ndarray
     kengetallen: pd.DataFrame | None = None  # BBV kengetallen of the base begroting (fractions)
     base: str = ""                          # the Iv3 base, e.g. "begroting 2025"
     filled: pd.DataFrame | None = None      # municipalities whose base filing was empty or missing
@@ -68,6 +75,26 @@ class BudgetResult:
             raise InputError(f"year {year} is not simulated; years are {self.years[0]}–{self.years[-1]}")
         return year, self.years.index(year)
 
+    def saldo(self) -> pd.DataFrame:
+        """The realised saldo per municipality (CBS code) and year: mean, sd, quantiles (euros)
+        and P(deficit)."""
+        return self._by_cell(self.saldo_mean, self.saldo_sd, self.saldo_quantiles, self.p_deficit, "P(deficit)")
+
+    def planned_saldo(self) -> pd.DataFrame:
+        """The planned saldo per municipality (CBS code) and year, with the statistics of
+        :meth:`saldo`: gemfin's plan, to set beside the councils' begrotingen."""
+        return self._by_cell(self.planned_saldo_mean, self.planned_saldo_sd, self.planned_saldo_quantiles,
+                             self.p_planned_deficit, "P(planned deficit)")
+
+    def _by_cell(self, mean, sd, quantiles, p_below, p_name: str) -> pd.DataFrame:
+        g, t = mean.shape
+        index = pd.MultiIndex.from_product([self.municipalities.index, self.years], names=["CBS code", "year"])
+        df = pd.DataFrame({"mean": mean.reshape(g * t), "sd": sd.reshape(g * t)}, index=index)
+        for k, q in enumerate(self.quantiles):
+            df[quantile_name(q)] = quantiles[:, :, k].reshape(g * t)
+        df[p_name] = p_below.reshape(g * t)
+        return df
+
     def summary(self, year: int | None = None) -> pd.DataFrame:
         """One row per municipality for ``year`` (default: the last)."""
         year, t = self._t(year)
@@ -80,6 +107,9 @@ class BudgetResult:
         df["saldo mean per inhabitant"] = df["saldo mean"] / inw
         df["expected shortfall 5% per inhabitant"] = self.shortfall[:, t] / inw
         df["P(deficit)"] = self.p_deficit[:, t]
+        df["planned saldo mean"] = self.planned_saldo_mean[:, t]
+        df["planned saldo mean per inhabitant"] = self.planned_saldo_mean[:, t] / inw
+        df["P(planned deficit)"] = self.p_planned_deficit[:, t]
         df["P(reserves exhausted)"] = self.p_exhausted[:, t]
         df["P(artikel 12 signal)"] = self.p_art12[:, t]
         df["net shock effect"] = self.net_shock[:, t]
@@ -115,6 +145,8 @@ class BudgetResult:
         df = self.share_deficit.add_prefix("share in deficit ")
         df["expected share with exhausted reserves"] = self.p_exhausted.mean(axis=0)
         df["total saldo mean (EUR mln)"] = self.saldo_mean.sum(axis=0) / 1e6
+        df["total planned saldo mean (EUR mln)"] = self.planned_saldo_mean.sum(axis=0) / 1e6
+        df["expected share planning a deficit"] = self.p_planned_deficit.mean(axis=0)
         df["expected artikel-12 signals"] = self.p_art12.sum(axis=0)
         if self.response_mean is not None:
             total = self.response_mean.sum(axis=0) / 1e6

@@ -52,6 +52,16 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"saldo( per inhabitant)?", "exploitatiesaldo: baten − lasten, excluding reserve mutations; below 0 is a "
      "deficit", "budget model (docs/budget-model.md), statistic " + _PATHS),
     (r"saldo per inhabitant", "exploitatiesaldo per inhabitant", "saldo ÷ inhabitants of the base filing"),
+    (r"planned saldo( per inhabitant)?", "the planned exploitatiesaldo of the same paths: what a begroting shows "
+     "(no shock events, no compensation for them, no realisation step)", "budget model (docs/budget-model.md, "
+     "'Plan and result'), statistic " + _PATHS),
+    (r"planned saldo per inhabitant", "planned exploitatiesaldo per inhabitant", "planned saldo ÷ inhabitants of "
+     "the base filing"),
+    (r"total planned saldo", "sum of the municipalities' planned exploitatiesaldo", "Σ planned saldo, mean " + _PATHS),
+    (r"P\(planned deficit\)", "probability that the plan shows a deficit (planned saldo < 0) in the year",
+     "share of paths " + _PATHS),
+    (r"expected share of municipalities planning a deficit", "expected share of municipalities whose plan shows a "
+     "deficit", "mean of P(planned deficit)"),
     (r"total saldo", "sum of the municipalities' exploitatiesaldo", "Σ saldo, mean " + _PATHS),
     (r"expected shortfall 5% per inhabitant", "ES 5%: the mean saldo of the worst 5% of paths, per inhabitant",
      "mean of the saldo below its 5% quantile, ÷ inhabitants"),

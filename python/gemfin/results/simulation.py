@@ -103,7 +103,13 @@ class SimulationResult:
             inw = self.municipalities["inhabitants"].to_numpy()[:, None, None]
             ds["saldo_per_inhabitant"] = (("municipality", "year", "statistic_saldo"), saldo / inw,
                                        {"units": "EUR per inhabitant of the base circulaire"})
-            for name, arr, unit in (("p_deficit", f.p_deficit, "probability"), ("p_reserves_exhausted", f.p_exhausted, "probability"),
+            planned = np.concatenate([f.planned_saldo_mean[..., None], f.planned_saldo_sd[..., None],
+                                      f.planned_saldo_quantiles], axis=2)
+            ds["planned_saldo"] = (("municipality", "year", "statistic_saldo"), planned,
+                                   {"units": "EUR", "meaning": "the plan of the same paths: no shock events, "
+                                                               "compensation or realisation"})
+            for name, arr, unit in (("p_deficit", f.p_deficit, "probability"),
+                                    ("p_planned_deficit", f.p_planned_deficit, "probability"), ("p_reserves_exhausted", f.p_exhausted, "probability"),
                                     ("p_artikel12", f.p_art12, "probability"), ("expected_shortfall_5pct", f.shortfall, "EUR"),
                                     ("net_shock_effect", f.net_shock, "EUR"), ("reserves_mean", f.reserves_mean, "EUR")):
                 ds[name] = (("municipality", "year"), arr, {"units": unit})

@@ -51,6 +51,9 @@ def _budget_columns(s: pd.DataFrame, year: int, quantiles) -> pd.DataFrame:
     out[f"saldo {year} mean per inhabitant (EUR per inhabitant)"] = s["saldo mean per inhabitant"]
     out[f"expected shortfall 5% {year} per inhabitant (EUR per inhabitant)"] = s["expected shortfall 5% per inhabitant"]
     out[f"P(deficit {year}) (probability)"] = s["P(deficit)"]
+    out[f"planned saldo {year} mean (EUR)"] = s["planned saldo mean"]
+    out[f"planned saldo {year} mean per inhabitant (EUR per inhabitant)"] = s["planned saldo mean per inhabitant"]
+    out[f"P(planned deficit {year}) (probability)"] = s["P(planned deficit)"]
     out[f"P(reserves exhausted by {year}) (probability)"] = s["P(reserves exhausted)"]
     out[f"P(artikel 12 signal {year}) (probability)"] = s["P(artikel 12 signal)"]
     out[f"net shock effect {year} (EUR)"] = s["net shock effect"]
@@ -82,6 +85,8 @@ def _budget_national(f) -> pd.DataFrame:
             out[f"share of municipalities in deficit, {col.removeprefix('share in deficit ')} (share)"] = nat[col]
     out["expected share with exhausted reserves (share)"] = nat["expected share with exhausted reserves"]
     out["total saldo, mean (EUR mln)"] = nat["total saldo mean (EUR mln)"]
+    out["total planned saldo, mean (EUR mln)"] = nat["total planned saldo mean (EUR mln)"]
+    out["expected share of municipalities planning a deficit (share)"] = nat["expected share planning a deficit"]
     return out
 
 
@@ -91,7 +96,8 @@ def _budget_by_year(f, years) -> pd.DataFrame:
         s = f.summary(year)
         long.append(pd.DataFrame({
             "year": year, "name": s["name"], "saldo mean (EUR)": s["saldo mean"],
-            "P(deficit) (probability)": s["P(deficit)"],
+            "P(deficit) (probability)": s["P(deficit)"], "planned saldo mean (EUR)": s["planned saldo mean"],
+            "P(planned deficit) (probability)": s["P(planned deficit)"],
             "P(reserves exhausted by year) (probability)": s["P(reserves exhausted)"],
             "P(artikel 12 signal) (probability)": s["P(artikel 12 signal)"],
             "net shock effect (EUR)": s["net shock effect"]}, index=s.index.rename("CBS code")))
