@@ -86,7 +86,7 @@ FLOORS: list[set[str]] = [
     {"run"},
     {"results.simulation"},
     {"scenario"},
-    {"scan", "compare"},
+    {"scan", "comparison"},
     {"plot"},
     {"results.budget", "results.tables", "results"},
     {"proposal", "allocation", "ingroei", "realisation", "response"},
@@ -131,6 +131,20 @@ def test_every_module_fits_on_a_page_or_says_why():
         if len(text.splitlines()) > PAGE_LINES and "Longer than a page:" not in doc:
             long.append(f"{f.relative_to(PACKAGE)} ({len(text.splitlines())} lines)")
     assert not long, f"modules over {PAGE_LINES} lines that do not say why: {long}"
+
+
+def test_public_names_load_on_first_use_and_no_module_shadows_one():
+    """``import gemfin`` loads its names when first used; a submodule of the same name as a
+    public function would replace the function once imported (``gemfin.compare``)."""
+    import subprocess
+    import sys
+
+    modules = {f.stem for f in PACKAGE.glob("*.py")} | {d.name for d in PACKAGE.iterdir() if (d / "__init__.py").exists()}
+    assert not set(gemfin.__all__) & modules
+    code = "import sys, gemfin; print(sorted(m for m in ('pandas', 'pydantic', 'gemfin._core') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    assert all(callable(getattr(gemfin, n)) or n == "CLUSTERS" for n in gemfin.__all__)
 
 
 def test_the_cycle_finder_finds_a_cycle():

@@ -11,7 +11,7 @@ import pandas as pd
 from ..allocation import allocate
 from ..booked import load_circulaire
 from ..circulaire import newest_circulaire
-from ..compare import compare
+from ..comparison import compare
 from ..errors import GemfinError
 from ..io import TABLE_FORMATS, check_output, write_tables
 from ..provenance import record
