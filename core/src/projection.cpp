@@ -407,13 +407,13 @@ struct Simulation::Impl {
     }
 
     std::uint64_t paths_of_chunk(std::uint64_t chunk) const {
-        return std::min<std::uint64_t>(o.paths, chunk * kBlocksPerChunk * o.block_size);
+        return std::min<std::uint64_t>(o.paths, chunk * kChunkPaths);
     }
 
     const StreamPilot& get_pilot() const {
         std::call_once(pilot_once, [this] {
             PhaseState st(*this);
-            const std::uint64_t paths0 = std::min<std::uint64_t>(o.paths, o.block_size);  // block 0
+            const std::uint64_t paths0 = std::min<std::uint64_t>(o.paths, kPilotPaths);  // the pilot's paths
             kept0.assign(static_cast<std::size_t>(paths0) * c.t_count * c.keep.size(), 0.0);
             st.kept = kept0.data();
             st.kept_end = paths0;
@@ -434,7 +434,7 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
     if (o.paths > 0xffffffffull) throw InputError("paths: at most 2^32 − 1 paths");
     if (o.antithetic && o.paths % 2 != 0) throw InputError("paths: antithetic variates need an even number of paths");
     if (o.bins < 16) throw InputError("bins: expected at least 16");
-    if (o.block_size < 1) throw InputError("block_size: expected at least 1");
+    check_block_size(o.block_size);
     for (double p : o.quantiles)
         if (!(p >= 0.0 && p <= 1.0)) throw InputError("quantiles: expected probabilities in [0, 1]");
 
@@ -511,7 +511,7 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
 
 Simulation::~Simulation() = default;
 
-std::uint64_t Simulation::chunks() const { return chunk_count(impl_->o.paths, impl_->o.block_size); }
+std::uint64_t Simulation::chunks() const { return chunk_count(impl_->o.paths); }
 
 std::uint64_t Simulation::chunk_paths(std::uint64_t chunk) const {
     return impl_->paths_of_chunk(chunk + 1) - impl_->paths_of_chunk(chunk);
@@ -529,7 +529,7 @@ SimulationPart Simulation::run_chunks(std::uint64_t begin, std::uint64_t end, bo
     part.path_end = s.paths_of_chunk(end);
     const std::size_t K = s.c.keep.size(), T = s.c.t_count;
     part.kept.assign(static_cast<std::size_t>(part.path_end - part.path_begin) * T * K, 0.0);
-    if (begin == 0) std::copy(s.kept0.begin(), s.kept0.end(), part.kept.begin());  // block 0 ran in the pilot
+    if (begin == 0) std::copy(s.kept0.begin(), s.kept0.end(), part.kept.begin());  // the pilot's paths
     Impl::PhaseState st(s);
     st.kept = part.kept.data();
     st.kept_begin = part.path_begin;

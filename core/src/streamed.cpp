@@ -28,7 +28,20 @@ Moments two_pass(double sum, double lo, double hi, double m2, std::size_t n) {
 struct ThreadAcc {
     std::vector<HistogramSet> hist;
     std::vector<std::vector<std::uint64_t>> below;
+    std::vector<Moments> leaves;  // scratch: a tile's moments per leaf of a block
 };
+
+// Merges x[0 .. width) pairwise, level by level, (x0 x1) (x2 x3) ..., into x[0]; width is a
+// power of two. Missing leaves are empty moments, which merge exactly as the identity.
+Moments tree_merge(Moments* x, std::size_t width, std::size_t stride) {
+    for (; width > 1; width /= 2)
+        for (std::size_t i = 0; i < width / 2; ++i) {
+            Moments m = x[2 * i * stride];
+            m.merge(x[(2 * i + 1) * stride]);
+            x[i * stride] = m;
+        }
+    return x[0];
+}
 
 // The fixed geometry of a run, shared by all phases.
 struct Layout {
@@ -42,7 +55,7 @@ struct Layout {
     Layout(const std::vector<OutputSpec>& s, std::size_t years, const StreamOptions& opt)
         : specs(s), T(years), o(opt), B(opt.block_size), n_blocks(0) {
         if (o.paths < 1) throw InputError("paths: expected at least 1 path");
-        if (o.block_size < 1) throw InputError("block_size: expected at least 1");
+        check_block_size(o.block_size);
         if (o.bins < 16) throw InputError("bins: expected at least 16");
         for (const auto& sp : specs) {
             if (!sp.thresholds.empty() && sp.thresholds.size() != sp.rows)
@@ -54,6 +67,8 @@ struct Layout {
         n_blocks = (o.paths + B - 1) / B;
     }
     std::size_t outputs() const { return specs.size(); }
+    std::size_t leaves_per_block() const { return B / kLeafPaths; }
+    std::uint64_t blocks_per_chunk() const { return kChunkPaths / B; }
     std::pair<std::uint64_t, std::uint64_t> block_range(std::uint64_t b) const {
         return {b * B, std::min<std::uint64_t>(o.paths, b * B + B)};
     }
@@ -61,7 +76,7 @@ struct Layout {
         BlockBuffer buf;
         buf.years = T;
         for (std::size_t k = 0; k < outputs(); ++k) {
-            buf.values.emplace_back(specs[k].mean_only ? cells[k] : cells[k] * B);
+            buf.values.emplace_back(specs[k].mean_only ? cells[k] * leaves_per_block() : cells[k] * B);
             buf.mean_only.push_back(specs[k].mean_only ? 1 : 0);
             buf.rows.push_back(specs[k].rows);
         }
@@ -73,7 +88,7 @@ struct Layout {
         return m;
     }
     ThreadAcc new_acc(const std::vector<HistogramSet>& protos) const {
-        ThreadAcc a{protos, std::vector<std::vector<std::uint64_t>>(outputs())};
+        ThreadAcc a{protos, std::vector<std::vector<std::uint64_t>>(outputs()), {}};
         for (std::size_t k = 0; k < outputs(); ++k)
             if (!specs[k].thresholds.empty()) a.below[k].assign(cells[k], 0);
         return a;
@@ -87,29 +102,32 @@ struct Layout {
             buf.check = std::max(buf.check, path_fn(p, static_cast<std::size_t>(p - q0), buf));
         return static_cast<std::size_t>(q1 - q0);
     }
-    // Moments of one block into `part`; histograms and counts into the thread's accumulator.
-    // Tiles of cells keep their histograms in cache.
+    // Moments of one block into `part`: per leaf of kLeafPaths paths, merged up the block's
+    // subtree (tree_merge); histograms and counts into the thread's accumulator. Tiles of cells
+    // keep their histograms in cache.
     void accumulate(const BlockBuffer& buf, std::size_t n, CellMoments& part, ThreadAcc& a) const {
         double sum[kTile], lo[kTile], hi[kTile], m2[kTile], mean[kTile], threshold[kTile];
         std::uint64_t below[kTile];
+        const std::size_t width = leaves_per_block(), used = (n + kLeafPaths - 1) / kLeafPaths;
+        auto leaf_paths = [n](std::size_t l) { return std::min(kLeafPaths, n - l * kLeafPaths); };
+        std::vector<Moments>& leaf = a.leaves;  // [leaf · kTile + j]
         for (std::size_t k = 0; k < outputs(); ++k) {
             const std::size_t C = cells[k], rows = specs[k].rows;
             const double* v = buf.values[k].data();
-            if (specs[k].mean_only) {  // block sums: the mean merges exactly like any block mean
-                for (std::size_t c = 0; c < C; ++c) part[k][c] = Moments{static_cast<double>(n), v[c] / static_cast<double>(n), 0.0};
+            if (specs[k].mean_only) {  // leaf sums: a leaf's mean merges exactly like any leaf's moments
+                leaf.assign(width, Moments{});
+                for (std::size_t c = 0; c < C; ++c) {
+                    for (std::size_t l = 0; l < width; ++l) {
+                        const auto m = static_cast<double>(l < used ? leaf_paths(l) : 0);
+                        leaf[l] = l < used ? Moments{m, v[l * C + c] / m, 0.0} : Moments{};
+                    }
+                    part[k][c] = tree_merge(leaf.data(), width, 1);
+                }
                 continue;
             }
             const bool count = !specs[k].thresholds.empty(), hist = specs[k].quantiles;
             for (std::size_t c0 = 0; c0 < C; c0 += kTile) {
                 const std::size_t w = std::min(kTile, C - c0);
-                for (std::size_t j = 0; j < w; ++j) {
-                    sum[j] = m2[j] = 0.0;
-                    lo[j] = hi[j] = v[c0 + j];
-                    below[j] = 0;
-                    // Without thresholds nothing is below −∞: one branch-free loop that vectorises.
-                    threshold[j] = count ? specs[k].thresholds[(c0 + j) % rows] : -HUGE_VAL;
-                }
-                tile_extremes(v + c0, C, n, w, threshold, sum, lo, hi, below);
                 // Histograms eight cells (a cache line of values per path) at a time over all
                 // paths; their counts stay in cache.
                 if (hist) {
@@ -117,13 +135,27 @@ struct Layout {
                     for (; j + 8 <= w; j += 8) a.hist[k].tally_cells8(c0 + j, v + c0 + j, C, n);
                     for (; j < w; ++j) a.hist[k].tally_many(c0 + j, v + c0 + j, C, n);
                 }
-                for (std::size_t j = 0; j < w; ++j) mean[j] = sum[j] / static_cast<double>(n);
-                tile_squares(v + c0, C, n, w, mean, m2);
-                for (std::size_t j = 0; j < w; ++j) {
-                    if (hist) a.hist[k].observe(c0 + j, lo[j], hi[j]);
-                    part[k][c0 + j] = two_pass(sum[j], lo[j], hi[j], m2[j], n);
-                    if (count) a.below[k][c0 + j] += below[j];
+                leaf.assign(width * kTile, Moments{});
+                for (std::size_t l = 0; l < used; ++l) {
+                    const double* x = v + l * kLeafPaths * C + c0;
+                    const std::size_t m = leaf_paths(l);
+                    for (std::size_t j = 0; j < w; ++j) {
+                        sum[j] = m2[j] = 0.0;
+                        lo[j] = hi[j] = x[j];
+                        below[j] = 0;
+                        // Without thresholds nothing is below −∞: one branch-free loop that vectorises.
+                        threshold[j] = count ? specs[k].thresholds[(c0 + j) % rows] : -HUGE_VAL;
+                    }
+                    tile_extremes(x, C, m, w, threshold, sum, lo, hi, below);
+                    for (std::size_t j = 0; j < w; ++j) mean[j] = sum[j] / static_cast<double>(m);
+                    tile_squares(x, C, m, w, mean, m2);
+                    for (std::size_t j = 0; j < w; ++j) {
+                        if (hist) a.hist[k].observe(c0 + j, lo[j], hi[j]);
+                        leaf[l * kTile + j] = two_pass(sum[j], lo[j], hi[j], m2[j], m);
+                        if (count) a.below[k][c0 + j] += below[j];
+                    }
                 }
+                for (std::size_t j = 0; j < w; ++j) part[k][c0 + j] = tree_merge(&leaf[j], width, kTile);
             }
         }
     }
@@ -136,14 +168,19 @@ void fold_into(CellMoments& total, const CellMoments& part) {
 
 }  // namespace
 
-std::uint64_t chunk_count(std::uint64_t paths, std::uint32_t block_size) {
-    const std::uint64_t blocks = (paths + block_size - 1) / block_size;
-    return (blocks + kBlocksPerChunk - 1) / kBlocksPerChunk;
+std::uint64_t chunk_count(std::uint64_t paths) { return (paths + kChunkPaths - 1) / kChunkPaths; }
+
+void check_block_size(std::uint64_t block_size) {
+    if (block_size < kLeafPaths || block_size > kChunkPaths || (block_size & (block_size - 1)) != 0)
+        throw InputError("block_size: expected a power of two from " + std::to_string(kLeafPaths) + " to " +
+                         std::to_string(kChunkPaths) + ", got " + std::to_string(block_size));
 }
 
 StreamPilot stream_pilot(const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o,
                          const PathFunction& path_fn) {
-    const Layout L(specs, T, o);
+    StreamOptions po = o;
+    po.block_size = static_cast<std::uint32_t>(kPilotPaths);
+    const Layout L(specs, T, po);
     StreamPilot pilot;
     pilot.block0 = L.new_buffer();
     pilot.paths0 = L.run_block(0, pilot.block0, path_fn);
@@ -167,7 +204,7 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
                             std::uint64_t chunk_end, bool per_chunk, const std::atomic<bool>* cancel,
                             std::atomic<std::uint64_t>* progress) {
     const Layout L(specs, T, o);
-    const std::uint64_t n_chunks = chunk_count(o.paths, o.block_size);
+    const std::uint64_t n_chunks = chunk_count(o.paths);
     if (chunk_begin >= chunk_end || chunk_end > n_chunks)
         throw InputError("chunks: expected a non-empty range within the run's " + std::to_string(n_chunks) + " chunks");
     StreamPartial part;
@@ -180,7 +217,8 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
     const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
     tbb::task_arena arena(threads);
     for (std::uint64_t chunk = chunk_begin; chunk < chunk_end; ++chunk) {
-        const std::uint64_t b0 = chunk * kBlocksPerChunk, b1 = std::min(L.n_blocks, b0 + kBlocksPerChunk);
+        const std::uint64_t per_chunk_blocks = L.blocks_per_chunk();
+        const std::uint64_t b0 = chunk * per_chunk_blocks, b1 = std::min(L.n_blocks, b0 + per_chunk_blocks);
         std::vector<CellMoments> blocks(static_cast<std::size_t>(b1 - b0));
         std::vector<double> checks(blocks.size(), 0.0);
         std::vector<char> completed(blocks.size(), 0);
@@ -190,7 +228,7 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
                 const auto slot = static_cast<std::size_t>(b - b0);
                 CellMoments m = L.empty_moments();
                 std::size_t n;
-                if (b == 0 && pilot.paths0 > 0) {  // block 0 was run by the pilot
+                if (b == 0 && pilot.paths0 > 0 && L.B == kPilotPaths) {  // block 0 was run by the pilot
                     n = pilot.paths0;
                     L.accumulate(pilot.block0, n, m, acc.local());
                     checks[slot] = pilot.block0.check;
@@ -209,9 +247,15 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
             part.cancelled = true;
             break;
         }
+        // The chunk's tree above its blocks (missing blocks at the end of the run are empty).
         CellMoments chunk_m = L.empty_moments();
+        std::vector<Moments> roots(static_cast<std::size_t>(per_chunk_blocks));
+        for (std::size_t k = 0; k < chunk_m.size(); ++k)
+            for (std::size_t c = 0; c < chunk_m[k].size(); ++c) {
+                for (std::size_t i = 0; i < roots.size(); ++i) roots[i] = i < blocks.size() ? blocks[i][k][c] : Moments{};
+                chunk_m[k][c] = tree_merge(roots.data(), roots.size(), 1);
+            }
         for (std::size_t i = 0; i < blocks.size(); ++i) {
-            fold_into(chunk_m, blocks[i]);
             part.max_check = std::max(part.max_check, checks[i]);
             const auto [q0, q1] = L.block_range(b0 + i);
             part.paths += q1 - q0;
@@ -292,7 +336,7 @@ StreamPartial load_partial(ByteReader& r, const std::vector<OutputSpec>& specs, 
     p.cancelled = r.get<std::uint8_t>() != 0;
     p.paths = r.get<std::uint64_t>();
     p.max_check = r.get<double>();
-    const auto n_chunks = chunk_count(o.paths, o.block_size);
+    const auto n_chunks = chunk_count(o.paths);
     if (p.chunk_begin >= p.chunk_end || p.chunk_end > n_chunks || p.paths > o.paths)
         r.fail("a chunk range within the run's " + std::to_string(n_chunks) + " chunks");
     const auto stored = r.get<std::uint64_t>();
@@ -328,7 +372,7 @@ StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T
         if (!p.cancelled && p.per_chunk && p.chunks.size() != p.chunk_end - p.chunk_begin)
             throw CorruptPartError("finalize: a part lacks the moments of some of its chunks");
     }
-    if (!res.cancelled && next != chunk_count(o.paths, o.block_size))
+    if (!res.cancelled && next != chunk_count(o.paths))
         throw CorruptPartError("finalize: the parts do not cover every chunk of the run");
     if (res.cancelled) return res;  // partial statistics are never reported
 
@@ -382,7 +426,7 @@ StreamResult run_streamed(const std::vector<OutputSpec>& specs, std::size_t T, c
                           std::atomic<std::uint64_t>* progress) {
     const StreamPilot pilot = stream_pilot(specs, T, o, path_fn);
     std::vector<StreamPartial> parts;
-    parts.push_back(stream_chunks(specs, T, o, path_fn, pilot, 0, chunk_count(o.paths, o.block_size), false, cancel,
+    parts.push_back(stream_chunks(specs, T, o, path_fn, pilot, 0, chunk_count(o.paths), false, cancel,
                                   progress));
     return stream_finalize(specs, T, o, std::move(parts));
 }

@@ -669,4 +669,4 @@ def simd_targets() -> list[str]:
     """
     The SIMD targets of the kernels that this CPU supports, best first; every one gives the same bits.
     """
-kernel_version: int = 3
+kernel_version: int = 4

@@ -87,13 +87,18 @@ def check_int(name: str, value, lo: int, hi: int) -> int:
 
 #: The bounds of a run's numbers, checked in one place (simulate, a sensitivity batch).
 RUN_BOUNDS = {"paths": (1, 2**32 - 1), "seed": (0, 2**64 - 1), "threads": (1, 1024), "bins": (16, 1 << 20),
-              "block_size": (1, 1 << 24)}
+              "block_size": (64, 16384)}
 
 
 def check_run_number(name: str, value) -> int:
-    """``value`` as an int within RUN_BOUNDS[name], else an InputError naming ``name``."""
+    """``value`` as an int within RUN_BOUNDS[name], else an InputError naming ``name``. A block
+    size is a power of two: blocks are whole subtrees of the fixed tree the moments merge up
+    (docs/monte-carlo.md), so that the block size only schedules the work."""
     lo, hi = RUN_BOUNDS[name]
-    return check_int(name, value, lo, hi)
+    value = check_int(name, value, lo, hi)
+    if name == "block_size" and value & (value - 1):
+        raise InputError(f"block_size must be a power of two from {lo:,} to {hi:,}, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@
 
 #include "gemfin/error.hpp"
 #include "gemfin/projection.hpp"
+#include "gemfin/streamed.hpp"
 #include "models.hpp"
 
 using namespace gemfin;
@@ -13,7 +14,7 @@ namespace {
 
 SimulationOptions options() {
     SimulationOptions o;
-    o.paths = 3000;  // block 64 → 47 blocks → 3 chunks, the last one short
+    o.paths = 2 * kChunkPaths + 232;  // 3 chunks, the last one short (blocks of 64)
     o.block_size = 64;
     o.seed = 5;
     o.threads = 2;
@@ -61,9 +62,9 @@ SimulationPart remote_part(const Simulation& client, std::uint64_t begin, std::u
 TEST(Parts, AnyPartitionOverSeparateSimulationsIsBitwiseTheWholeRun) {
     const Simulation client(budget_model(1.0), options());
     ASSERT_EQ(client.chunks(), 3u);
-    EXPECT_EQ(client.chunk_paths(0) + client.chunk_paths(1) + client.chunk_paths(2), 3000u);
+    EXPECT_EQ(client.chunk_paths(0) + client.chunk_paths(1) + client.chunk_paths(2), (2 * kChunkPaths + 232));
     const SimulationOutput whole = client.run(nullptr, nullptr);
-    EXPECT_EQ(whole.kept.size(), 3000u * 3 * 2);
+    EXPECT_EQ(whole.kept.size(), (2 * kChunkPaths + 232) * 3 * 2);
 
     std::vector<SimulationPart> singles;
     for (std::uint64_t c = 0; c < 3; ++c) singles.push_back(remote_part(client, c, c + 1, c == 1 ? 1 : 2));
@@ -104,7 +105,7 @@ TEST(Parts, CorruptOrForeignBytesAreAnInputError) {
 
     // A part of another run: more paths (other chunk sizes), or another seed (other pilot).
     SimulationOptions o = options();
-    o.paths = 6000;
+    o.paths = 4 * kChunkPaths;
     const Simulation bigger(budget_model(1.0), o);
     const auto big = bigger.save(bigger.run_chunks(3, 4, false, nullptr, nullptr));
     EXPECT_THROW(client.load(big.data(), big.size()), InputError);

@@ -54,10 +54,10 @@ void expect_same(const StreamResult& a, const StreamResult& b) {
 
 TEST(Streamed, AnyPartitionIntoChunksGivesBitwiseTheSameResult) {
     StreamOptions o;
-    o.paths = 40 * 64 + 17;  // 41 blocks of 64 → 3 chunks, the last one partial
+    o.paths = 2 * kChunkPaths + 17;  // 3 chunks, the last one partial
     o.block_size = 64;
     o.quantiles = {0.05, 0.5, 0.95};
-    const std::uint64_t n = chunk_count(o.paths, o.block_size);
+    const std::uint64_t n = chunk_count(o.paths);
     ASSERT_EQ(n, 3u);
     const StreamResult whole = run_streamed(kSpecs, 3, o, fill, nullptr, nullptr);
     const StreamPilot pilot = stream_pilot(kSpecs, 3, o, fill);
@@ -74,10 +74,29 @@ TEST(Streamed, AnyPartitionIntoChunksGivesBitwiseTheSameResult) {
     EXPECT_EQ(whole.max_check, static_cast<double>(o.paths - 1));
 }
 
+TEST(Streamed, AnyBlockSizeGivesBitwiseTheSameResult) {
+    StreamOptions o;
+    o.paths = kChunkPaths + 3 * kLeafPaths + 5;  // a partial leaf in a partial chunk
+    o.quantiles = {0.05, 0.5, 0.95};
+    o.block_size = 1024;
+    const StreamResult ref = run_streamed(kSpecs, 3, o, fill, nullptr, nullptr);
+    for (const std::uint32_t b : {64u, 128u, 4096u, 16384u}) {
+        o.block_size = b;
+        for (const int threads : {1, 3}) {
+            o.threads = threads;
+            expect_same(ref, run_streamed(kSpecs, 3, o, fill, nullptr, nullptr));
+        }
+    }
+    for (const std::uint32_t bad : {0u, 32u, 96u, 32768u}) {
+        o.block_size = bad;
+        EXPECT_THROW(run_streamed(kSpecs, 3, o, fill, nullptr, nullptr), InputError) << bad;
+    }
+}
+
 TEST(Streamed, FinalizeRejectsGapsAndLateFoldedParts) {
     StreamOptions o;
-    o.paths = 2000;
-    o.block_size = 64;  // 32 blocks → 2 chunks
+    o.paths = kChunkPaths + 2000;  // 2 chunks
+    o.block_size = 64;
     o.quantiles = {0.5};
     const StreamPilot pilot = stream_pilot(kSpecs, 3, o, fill);
     const auto second = stream_chunks(kSpecs, 3, o, fill, pilot, 1, 2, false, nullptr, nullptr);

@@ -22,8 +22,9 @@ from conftest import REPO
 
 distributed = pytest.importorskip("distributed")
 
-# 4096 paths in blocks of 64: 64 blocks, 4 chunks of 16 blocks.
-RUN = dict(paths=4096, seed=21, block_size=64, keep=["GM0014"], progress=False)
+# Three chunks of 16,384 paths, the last one short (blocks of 64).
+CHUNK = 16_384
+RUN = dict(paths=2 * CHUNK + 64, seed=21, block_size=64, keep=["GM0014"], progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +78,8 @@ def test_a_worker_killed_mid_run_is_retried_without_changing_the_result(scen, lo
             os.kill(pid, signal.SIGKILL)
             killed.append(busy[0])
 
-    # 8192 paths / 64 = 128 blocks = 8 chunks: 8 tasks, so others are running when one ends.
-    run = {**RUN, "paths": 8192, "progress": kill_a_busy_worker}
+    # 4 chunks: 4 tasks on 2 workers, so another is running when one ends.
+    run = {**RUN, "paths": 3 * CHUNK + 64, "progress": kill_a_busy_worker}
     res = gemfin.simulate(scen, client=client, **run)
     assert killed, "no worker was busy when the first part finished"
     assert_identical(res, gemfin.simulate(scen, **{**run, "progress": False}))
@@ -121,21 +122,21 @@ def test_a_worker_with_another_model_refuses_to_run(scen):
 
 
 def test_corrupt_parts_are_an_input_error(scen):
-    opts = RunOptions(paths=2048, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=64,
-                      block_size=64)
+    opts = RunOptions(paths=CHUNK + 64, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=64,
+                      block_size=1024)
     engine = _engine(scen, opts)
     a, b = engine.run_chunks(0, 1), engine.run_chunks(1, 2)
     with pytest.raises(CorruptPartError, match="corrupt"):
         engine.finalize([a, b[: len(b) // 2]])
     with pytest.raises(CorruptPartError, match="in order"):
         engine.finalize([b, a])
-    assert engine.finalize([a, b]).paths_done == 2048
+    assert engine.finalize([a, b]).paths_done == CHUNK + 64
 
 
 @pytest.fixture(scope="module")
 def small_parts(scen):
-    opts = RunOptions(paths=256, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(0,), bins=16,
-                      block_size=8)
+    opts = RunOptions(paths=CHUNK + 64, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(0,), bins=16,
+                      block_size=1024)
     engine = _engine(scen, opts)
     return engine, engine.run_chunks(0, 1), engine.run_chunks(1, 2)
 
@@ -203,7 +204,7 @@ def test_core_errors_map_one_to_one_to_python_classes():
 
 
 def test_cluster_run_follows_the_social_balance_bitwise(scen, client):
-    run = {**RUN, "paths": 2048, "keep": ()}
+    run = {**RUN, "paths": CHUNK + 64, "keep": ()}
     local = gemfin.simulate(scen, balance=True, **run)
     remote = gemfin.simulate(scen, balance=True, client=client, partitions=2, **run)
     a, b = local.balance(), remote.balance()

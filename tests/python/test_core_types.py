@@ -82,7 +82,7 @@ def test_the_simulation_checks_values_and_names_the_field(baseline):
     scen, _, model = baseline
     g, d = model.c_basis.shape[0], len(model.drivers)
     bad = _budget(g, d, model.years, response=_core.Response(target=np.zeros(g), speed=1.5, max_step=0.01))
-    opts = RunOptions(paths=8, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=64, block_size=8)
+    opts = RunOptions(paths=8, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=64, block_size=64)
     with pytest.raises(InputError, match=r"budget\.response\.speed: expected a share of the gap in \[0, 1\]"):
         simulation(_with_budget(model, scen, bad), opts)
 
@@ -90,7 +90,7 @@ def test_the_simulation_checks_values_and_names_the_field(baseline):
 def test_a_run_returns_typed_statistics(baseline):
     scen, _, model = baseline
     opts = RunOptions(paths=16, seed=1, threads=1, antithetic=False, quantiles=(0.05, 0.5), keep=(), bins=64,
-                      block_size=8)
+                      block_size=64)
     out = simulation(model, opts).run()
     assert isinstance(out, _core.SimulationOutput) and out.paths_done == 16 and not out.cancelled
     g, t = model.c_basis.shape[0], scen.horizon

@@ -109,7 +109,7 @@ def test_corrupted_volumina_cell_gives_a_data_error_or_a_valid_circulaire(tmp_pa
         path.write_bytes(original)
 
 
-FUZZ_RUN = RunOptions(paths=8, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=16, block_size=8)
+FUZZ_RUN = RunOptions(paths=8, seed=1, threads=1, antithetic=False, quantiles=(0.5,), keep=(), bins=16, block_size=64)
 PROPOSAL = yaml.safe_load((REPO / "scenarios" / "proposals" / "jeugd-naar-jongeren.yaml").read_text())
 ODD = st.sampled_from([None, float("nan"), float("inf"), "abc", "", [], [1, 2], {}, {"a": 1}, -1, 0, 1e300, True, "1.5"])
 

@@ -37,9 +37,11 @@
 namespace gemfin {
 
 /// Version of the core's arithmetic: changes whenever a kernel's or a quantile's results change
-/// in any bit (3: the quantile tables of fixed operations, fixed_special.hpp). Parts of a
-/// distributed run must agree on it (not on the instruction set: every target gives the same bits).
-constexpr int kKernelVersion = 3;
+/// in any bit (3: the quantile tables of fixed operations, fixed_special.hpp; 4: moments per
+/// leaf of 64 paths merged up a fixed tree, so that the block size only schedules the work,
+/// streamed.hpp). Parts of a distributed run must agree on it (not on the instruction set:
+/// every target gives the same bits).
+constexpr int kKernelVersion = 4;
 
 /// The SIMD targets this build has that this CPU supports, best first ("avx512", "avx2",
 /// "sse4", "emu128" on x86-64; "neon", "emu128" on ARM64).

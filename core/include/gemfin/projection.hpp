@@ -159,11 +159,12 @@ struct SimulationPart {
 };
 
 /// One simulation in phases, so that parts of it can run in other processes (Dask workers).
-/// Paths form blocks, blocks form chunks of kBlocksPerChunk; every process builds the same
-/// Simulation from the same model and options, runs a range of chunks, and ships the part
-/// (`save`/`load`); `finalize` folds the parts chunk by chunk in order, which is what `run`
-/// does in one process, so any partition gives bitwise the same result. Each Simulation runs
-/// block 0 once (the pilot that fixes the histogram ranges), whatever part it computes.
+/// Paths form chunks of kChunkPaths (streamed.hpp), computed in blocks; every process builds
+/// the same Simulation from the same model and options, runs a range of chunks, and ships the
+/// part (`save`/`load`); `finalize` folds the parts chunk by chunk in order, which is what `run`
+/// does in one process, so any partition and any block size give bitwise the same result. Each
+/// Simulation runs the pilot (the first kPilotPaths paths, which fix the histogram ranges) once,
+/// whatever part it computes.
 class Simulation {
 public:
     Simulation(ProjectionModel model, SimulationOptions options);  // validates; InputError

@@ -1,12 +1,12 @@
 #pragma once
 // Streaming statistics with memory independent of the number of paths.
 //
-// Moments: Welford within a block of paths, Chan et al.'s pairwise formula to merge blocks.
-// Blocks are always merged in block order, so the result does not depend on which thread
-// computed which block.
+// Moments: two passes within a leaf of paths, Chan et al.'s pairwise formula to merge leaves
+// up a fixed tree (streamed.hpp), so the result does not depend on which thread computed which
+// block, nor on the block size.
 //
-// Quantiles: a fixed-bin histogram per cell over a range set by a pilot block (the first
-// block of paths, widened by half its range on each side), with exact minimum and maximum
+// Quantiles: a fixed-bin histogram per cell over a range set by a pilot (the first 1,024
+// paths, widened by half their range on each side), with exact minimum and maximum
 // and under/overflow counts. Counts are integers, so merging is exact in any order. A
 // quantile interpolates linearly inside its bin; with 2048 bins over twice the pilot range
 // the bin width is about 1% of the interquartile range for a normal-like output, and the

@@ -33,8 +33,12 @@ struct OutputSummary {
     std::vector<double> shortfall;    // cells: E[X | X ≤ q_α] (empty without quantiles)
 };  // mean_only outputs: sd is NaN
 
+/// Paths of a leaf: the moments of every output are computed per leaf and merged up a fixed
+/// binary tree (leaves → blocks → chunks), so the result does not depend on the block size.
+constexpr std::size_t kLeafPaths = 64;
+
 /// Buffers of one block: values[output][i · rows · T + t · rows + row] for path i of the block;
-/// for a mean_only output one set of cells that sums the block's paths.
+/// for a mean_only output one set of cells per leaf that sums the leaf's paths.
 struct BlockBuffer {
     std::vector<std::vector<double, HugePageAllocator<double>>> values;
     std::vector<char> mean_only;
@@ -45,8 +49,8 @@ struct BlockBuffer {
     /// Record `v` (rows values) as output k of path i in year t.
     void put(std::size_t k, std::size_t i, std::size_t t, const double* v) {
         const std::size_t r = rows[k];
-        if (mean_only[k]) {
-            double* dst = &values[k][t * r];
+        if (mean_only[k]) {  // summed per leaf of kLeafPaths paths
+            double* dst = &values[k][((i / kLeafPaths) * years + t) * r];
             for (std::size_t j = 0; j < r; ++j) dst[j] += v[j];
         } else {
             double* dst = &values[k][(i * years + t) * r];
@@ -79,14 +83,22 @@ struct StreamResult {
 /// threads concurrently, each with its own buffer.
 using PathFunction = std::function<double(std::uint64_t path, std::size_t i, BlockBuffer& buffer)>;
 
-/// Blocks form chunks of kBlocksPerChunk. Moments are folded block by block within a chunk,
-/// then chunk by chunk, always in order: a run can be split into any ranges of whole chunks
-/// (threads, processes, Dask workers) and finalized to bitwise the same result.
-constexpr std::uint64_t kBlocksPerChunk = 16;
+/// Paths form chunks of kChunkPaths (the last one shorter), whatever the block size. Within a
+/// chunk the moments of its leaves merge pairwise up a fixed binary tree of kChunkPaths /
+/// kLeafPaths leaves; a block (a power of two of at least one leaf, at most a chunk) is a
+/// subtree of it, so the block size only schedules the work. Chunks are then folded in order:
+/// a run can be split into any ranges of whole chunks (threads, processes, Dask workers), with
+/// any block size, and finalized to bitwise the same result.
+constexpr std::uint64_t kChunkPaths = 16384;
+/// The paths of the pilot, which sets the histogram ranges (the first ones of the run).
+constexpr std::uint64_t kPilotPaths = 1024;
 
-std::uint64_t chunk_count(std::uint64_t paths, std::uint32_t block_size);
+std::uint64_t chunk_count(std::uint64_t paths);
+/// InputError unless `block_size` is a power of two from kLeafPaths to kChunkPaths.
+void check_block_size(std::uint64_t block_size);
 
-/// Block 0 of a run: it sets the histogram ranges of every output (the same for every part).
+/// The first kPilotPaths paths of a run: they set the histogram ranges of every output (the same
+/// for every part and block size); with that block size they are also block 0.
 struct StreamPilot {
     std::vector<HistogramSet> histograms;  // empty histograms with the pilot ranges, per output
     BlockBuffer block0;

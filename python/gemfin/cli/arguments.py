@@ -172,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need gemfin installed; the result "
                         "is bitwise the local one)")
     r.add_argument("--partitions", type=count, default=None,
-                   help="number of Dask tasks (with --scheduler; default: one per chunk of 16 blocks)")
+                   help="number of Dask tasks (with --scheduler; default: one per chunk of 16,384 paths)")
 
     bt = sub.add_parser("backtest", help="forecast the realised saldo of a year from what was known at its start, "
                                          "and score it against the jaarrekening")

@@ -1,6 +1,6 @@
 """Running one simulation on a Dask cluster (``gemfin.simulate(..., client=client)``).
 
-The paths of a run form blocks (``block_size`` paths) and the blocks form chunks of 16. The
+The paths of a run form chunks of 16,384, computed in blocks (``block_size`` paths). The
 chunks are split into contiguous ranges, one Dask task each. A task ships only the scenario
 (its document) and the run options; the worker compiles the model from its own copy of the
 shipped data, runs the pilot block and its chunks with the compiled core, and returns the

@@ -38,7 +38,7 @@ def simulate(scenario: Scenario | str | os.PathLike, paths: int = 10_000, seed: 
     callable that receives the number of finished paths; antithetic: pair every path
     with its mirror image (u → 1−u; needs an even number of paths); quantiles: probabilities to
     report; keep: a CBS code or a list of them whose full paths are kept (``result.kept_paths[code]``).
-    client: a ``distributed.Client``: the chunks of paths (16 blocks each) run as tasks on its
+    client: a ``distributed.Client``: the chunks of paths (16,384 each) run as tasks on its
     workers, which build the model themselves from the scenario, and the parts are combined
     here in chunk order: the result is bitwise the one of a local run (docs/monte-carlo.md,
     "Distributed runs"). partitions: number of tasks (default: one per chunk). balance: also

@@ -40,8 +40,8 @@ from ..results.simulation import SimulationResult
 #: for a run of a few hundred paths that is the main fixed cost. Measured on a 500-path set of
 #: the baseline on one thread (benchmarks/sensitivity.py's machine): 56.8 ms with blocks of
 #: 1,024 paths, 46.6 ms with 128; 64 bins instead of 256 took the batch from 76% to 83% of a
-#: large run's paths/s. Means and shares do not depend on either; quantile outputs resolve 1/64
-#: of the range of the first block (pass bins=2048 for finer quantiles).
+#: large run's paths/s. The results do not depend on the block size (bit for bit); quantile
+#: outputs resolve 1/64 of the pilot's range (pass bins=2048 for finer quantiles).
 DEFAULT_BINS = 64
 DEFAULT_BLOCK_SIZE = 128
 
