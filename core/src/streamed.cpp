@@ -87,10 +87,12 @@ struct Layout {
         for (std::size_t k = 0; k < outputs(); ++k) m[k].assign(cells[k], Moments{});
         return m;
     }
-    ThreadAcc new_acc(const std::vector<HistogramSet>& protos) const {
-        ThreadAcc a{protos, std::vector<std::vector<std::uint64_t>>(outputs()), {}};
-        for (std::size_t k = 0; k < outputs(); ++k)
+    ThreadAcc new_acc(const StreamPilot& pilot) const {
+        ThreadAcc a{std::vector<HistogramSet>(outputs()), std::vector<std::vector<std::uint64_t>>(outputs()), {}};
+        for (std::size_t k = 0; k < outputs(); ++k) {
+            if (specs[k].quantiles) a.hist[k] = HistogramSet(pilot.lo[k], pilot.hi[k], o.bins);
             if (!specs[k].thresholds.empty()) a.below[k].assign(cells[k], 0);
+        }
         return a;
     }
     std::size_t run_block(std::uint64_t b, BlockBuffer& buf, const PathFunction& path_fn) const {
@@ -182,19 +184,21 @@ StreamPilot stream_pilot(const std::vector<OutputSpec>& specs, std::size_t T, co
     po.block_size = static_cast<std::uint32_t>(kPilotPaths);
     const Layout L(specs, T, po);
     StreamPilot pilot;
-    pilot.block0 = L.new_buffer();
-    pilot.paths0 = L.run_block(0, pilot.block0, path_fn);
-    pilot.histograms.resize(L.outputs());
+    pilot.block0 = std::make_shared<BlockBuffer>(L.new_buffer());
+    pilot.paths0 = L.run_block(0, *pilot.block0, path_fn);
+    pilot.lo.resize(L.outputs());
+    pilot.hi.resize(L.outputs());
     for (std::size_t k = 0; k < L.outputs(); ++k) {
         if (!specs[k].quantiles) continue;
         std::vector<double> lo(L.cells[k]), hi(L.cells[k]), tmp(pilot.paths0), l1, h1;
         for (std::size_t c = 0; c < L.cells[k]; ++c) {
-            for (std::size_t i = 0; i < pilot.paths0; ++i) tmp[i] = pilot.block0.values[k][i * L.cells[k] + c];
+            for (std::size_t i = 0; i < pilot.paths0; ++i) tmp[i] = pilot.block0->values[k][i * L.cells[k] + c];
             pilot_ranges(tmp, 1, pilot.paths0, l1, h1);
             lo[c] = l1[0];
             hi[c] = h1[0];
         }
-        pilot.histograms[k] = HistogramSet(lo, hi, o.bins);
+        pilot.lo[k] = std::move(lo);
+        pilot.hi[k] = std::move(hi);
     }
     return pilot;
 }
@@ -213,7 +217,7 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
     part.per_chunk = per_chunk;
     if (!per_chunk) part.folded = L.empty_moments();
     tbb::enumerable_thread_specific<BlockBuffer> buffers([&] { return L.new_buffer(); });
-    tbb::enumerable_thread_specific<ThreadAcc> acc([&] { return L.new_acc(pilot.histograms); });
+    tbb::enumerable_thread_specific<ThreadAcc> acc([&] { return L.new_acc(pilot); });
     const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
     tbb::task_arena arena(threads);
     for (std::uint64_t chunk = chunk_begin; chunk < chunk_end; ++chunk) {
@@ -228,10 +232,13 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
                 const auto slot = static_cast<std::size_t>(b - b0);
                 CellMoments m = L.empty_moments();
                 std::size_t n;
-                if (b == 0 && pilot.paths0 > 0 && L.B == kPilotPaths) {  // block 0 was run by the pilot
+                std::shared_ptr<BlockBuffer> pilot_block;
+                if (b == 0 && L.B == kPilotPaths) pilot_block = std::atomic_exchange(&pilot.block0, std::shared_ptr<BlockBuffer>());
+                if (pilot_block) {  // block 0 was run by the pilot
                     n = pilot.paths0;
-                    L.accumulate(pilot.block0, n, m, acc.local());
-                    checks[slot] = pilot.block0.check;
+                    L.accumulate(*pilot_block, n, m, acc.local());
+                    checks[slot] = pilot_block->check;
+                    pilot_block.reset();  // its buffer is freed here
                 } else {
                     BlockBuffer& buf = buffers.local();
                     n = L.run_block(b, buf, path_fn);
@@ -279,7 +286,7 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
             for (std::size_t c = 0; c < merged->below[k].size(); ++c) merged->below[k][c] += a.below[k][c];
         }
     }
-    if (!merged) merged.emplace(L.new_acc(pilot.histograms));  // no block ran (cancelled at once)
+    if (!merged) merged.emplace(L.new_acc(pilot));  // no block ran (cancelled at once)
     part.histograms = std::move(merged->hist);
     part.below = std::move(merged->below);
     return part;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -100,8 +101,13 @@ void check_block_size(std::uint64_t block_size);
 /// The first kPilotPaths paths of a run: they set the histogram ranges of every output (the same
 /// for every part and block size); with that block size they are also block 0.
 struct StreamPilot {
-    std::vector<HistogramSet> histograms;  // empty histograms with the pilot ranges, per output
-    BlockBuffer block0;
+    // The histogram range of every cell, per output (empty without quantiles): each thread
+    // builds its histograms from them, so the pilot holds no counts of its own.
+    std::vector<std::vector<double>> lo, hi;
+    // The pilot's paths, which are block 0 when the block size is kPilotPaths: the first part
+    // that runs block 0 takes them (and frees them once accumulated); a later one re-runs them,
+    // with the same bits. Mutable: taking it is not a change of the pilot's ranges.
+    mutable std::shared_ptr<BlockBuffer> block0;
     std::size_t paths0 = 0;
 };
 
