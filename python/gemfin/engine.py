@@ -69,13 +69,13 @@ def allocate_arrays(volumes: np.ndarray, rates: np.ndarray, ozb_mask, uitkerings
     """The core's allocation of one circulaire (gemfin.allocation.allocate builds its result):
     volumes municipality × maatstaf, rates maatstaf × cluster, one of uitkeringsfactor and
     au_budget."""
-    return _core.allocate(_f64(volumes), _f64(rates), [bool(x) for x in ozb_mask],
+    return _core.allocate(f64(volumes), f64(rates), [bool(x) for x in ozb_mask],
                           uitkeringsfactor=uitkeringsfactor, au_budget=au_budget)
 
 
 def phase_in(effect: np.ndarray, inhabitants: np.ndarray, cumulative_caps) -> np.ndarray:
     """The core's capped phase-in of a herverdeeleffect (gemfin.compare)."""
-    return np.asarray(_core.phase_in(_f64(effect), _f64(inhabitants), [float(c) for c in cumulative_caps]))
+    return np.asarray(_core.phase_in(f64(effect), f64(inhabitants), [float(c) for c in cumulative_caps]))
 
 
 def check_int(name: str, value, lo: int, hi: int) -> int:
@@ -131,7 +131,8 @@ ACCRES_PERIODS = {"gdp": _core.AccresPeriod.GDP, "trap_op_trap_af": _core.Accres
                   "fixed": _core.AccresPeriod.FIXED, "frozen_volume": _core.AccresPeriod.FROZEN_VOLUME}
 
 
-def _f64(x) -> np.ndarray:
+def f64(x) -> np.ndarray:
+    """``x`` as the contiguous float64 array the core's constructors take."""
     return np.ascontiguousarray(x, dtype=np.float64)
 
 
@@ -145,7 +146,7 @@ def core_distribution(kind: str, params: tuple[float, ...]) -> "_core.Distributi
 
 def check_correlation(matrix: np.ndarray, names: list[str]) -> None:
     """InputError unless ``matrix`` is a valid correlation matrix of ``names`` (the core's check)."""
-    _core.check_correlation(_f64(matrix), names)
+    _core.check_correlation(f64(matrix), names)
 
 
 def simulation(model: "_core.ProjectionModel", opts: RunOptions) -> "_core.Simulation":

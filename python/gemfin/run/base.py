@@ -35,7 +35,6 @@ class Base:
     budget0: float
     budget: BudgetBase | None = field(repr=False)
     base_au: pd.Series = field(repr=False)
-    kengetallen: pd.DataFrame | None = field(repr=False, default=None)
     fill_notes: tuple[str, ...] = ()
 
     def check(self, scenario: Scenario) -> None:
@@ -61,30 +60,15 @@ def build_base(scenario) -> Base:
         a.setflags(write=False)
     budget0 = float(allocate(load_circulaire(scen.circulaire)).au_total)
     base_au = allocate(circ, au_budget=budget0).algemene_uitkering.rename("AU base")
-    kengetallen: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
     data = None
     if scen.budget is not None:
         data = budget_base(scen.budget, circ)
-        kengetallen = _kengetallen(scen.budget.base.document, scen.budget.base.year)
         notes = tuple(_fill_notes(scen.budget.base.document, scen.budget.base.year, circ, data.base.filled))
-    return Base(scen.structure(), circ, c_basis, c_ozb, budget0, data, base_au, kengetallen, notes)
+    return Base(scen.structure(), circ, c_basis, c_ozb, budget0, data, base_au, notes)
 
 
 def _fill_notes(document: str, year: int, circ, filled: pd.DataFrame) -> list[str]:
     return [f"{code} ({circ.municipalities.loc[code, 'name']}): {row['reason']} in the {document} {year}; "
             f"used the {row['used']}, lasten × {row['lasten_factor']:.4f}, baten × {row['baten_factor']:.4f}"
             for code, row in filled.iterrows() if code in circ.municipalities.index]
-
-
-def _kengetallen(document: str, year: int) -> pd.DataFrame | None:
-    """The BBV kengetallen of the base begroting (2020–2025 in the data), else None."""
-    from .. import iv3
-
-    if document != "begroting":
-        return None
-    try:
-        k, _ = iv3.load_kengetallen(year)
-    except InputError:
-        return None
-    return k

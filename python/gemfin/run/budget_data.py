@@ -38,6 +38,7 @@ class BudgetBase:
     planned: np.ndarray          # the base filing's saldo relative to its lasten (realisation model's b)
     gap: np.ndarray              # the realisation gap's score two years before the base (0 where unknown)
     gap_year: int | None         # the year of that gap; None where the data have no such pair
+    kengetallen: pd.DataFrame | None  # BBV kengetallen of the base begroting (fractions); None otherwise
     structural: np.ndarray       # the base begroting's structurele exploitatieruimte (fraction; 0 where unknown)
     structural_unknown: tuple[str, ...]  # CBS codes without that kengetal
     herverdeeleffect: np.ndarray | None  # budget.ingroei: HE per municipality (euros)
@@ -86,7 +87,9 @@ def budget_base(budget: Budget, circ) -> BudgetBase:
                    + ingroei_suppletie(budget.ingroei, circ, [year], he)[:, 0])
     planned = np.clip((total_baten - total_lasten) / total_lasten, -rm.CLIP, rm.CLIP)
     gap = rm.persistence_signal(year - 2, year, distributions=rm.shipped_gap_distributions()).reindex(codes)
-    structural = _structural_room(document, year).reindex(codes)
+    kengetallen = base_kengetallen(document, year)
+    structural = (kengetallen[STRUCTURAL_ROOM] if kengetallen is not None and STRUCTURAL_ROOM in kengetallen.columns
+                  else pd.Series(dtype=float)).reindex(codes)
     arrays = {
         "lasten": np.stack([lasten["Jeugd"].to_numpy(), lasten["Wmo"].to_numpy(),
                             (lasten["Participatie"] - buig_l).to_numpy(), lasten["Overig"].to_numpy()]),
@@ -105,24 +108,25 @@ def budget_base(budget: Budget, circ) -> BudgetBase:
         a.setflags(write=False)
     gap_known = bool(gap.notna().any())
     return BudgetBase(base, lasten, baten, reserves, alloc, planned, gap.fillna(0.0).to_numpy(),
-                      year - 2 if gap_known else None, structural.fillna(0.0).to_numpy(),
+                      year - 2 if gap_known else None, kengetallen, structural.fillna(0.0).to_numpy(),
                       tuple(structural.index[structural.isna()]), he, MappingProxyType(arrays))
 
 
-def _structural_room(document: str, year: int) -> pd.Series:
-    """The BBV kengetal structurele exploitatieruimte of the base begroting for its own year
-    (structural baten − structural lasten, with structural reserve mutations, ÷ total baten),
-    per CBS code; empty for a jaarrekening base or a begroting without kengetallen (before 2020)."""
+def base_kengetallen(document: str, year: int) -> pd.DataFrame | None:
+    """The BBV kengetallen of a base begroting for its own year (2020–2025 in the data), per CBS
+    code; None for a jaarrekening base or a begroting without kengetallen. Among them the
+    structurele exploitatieruimte (structural baten − structural lasten, with structural reserve
+    mutations, ÷ total baten) that artikel 12 and the response read."""
     from .. import iv3
     from ..errors import InputError
 
     if document != "begroting":
-        return pd.Series(dtype=float)
+        return None
     try:
         k, _ = iv3.load_kengetallen(year)
     except InputError:
-        return pd.Series(dtype=float)
-    return k[STRUCTURAL_ROOM] if STRUCTURAL_ROOM in k.columns else pd.Series(dtype=float)
+        return None
+    return k
 
 
 def ingroei_suppletie(ingroei: Ingroei | None, circ, years: Sequence[int], he: np.ndarray | None = None) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _core
-from ..engine import ACCRES_PERIODS, FUND_RULES, SHOCK_TARGETS, core_distribution, kernel_version
+from ..engine import ACCRES_PERIODS, FUND_RULES, SHOCK_TARGETS, core_distribution, f64, kernel_version
 from ..errors import InputError
 from ..scenario import Scenario
 from ..schema.base import DistBase
@@ -33,7 +33,7 @@ def compile_model(scenario: Scenario, base: Base, balance: bool = False) -> "_co
                                 average_years=d.average_years) for name, d in scenario.drivers.items()]
     return _core.ProjectionModel(
         c_basis=base.c_basis, c_ozb=base.c_ozb, drivers=drivers, fund=_fund(scenario, base),
-        correlation=_f64(scenario.correlation_matrix()), correlation_names=scenario.shock_names,
+        correlation=f64(scenario.correlation_matrix()), correlation_names=scenario.shock_names,
         years=scenario.horizon, budget=_budget(scenario, base, balance) if scenario.budget is not None else None,
         base_year_first=scenario.base_year_first)
 
@@ -45,10 +45,6 @@ def fingerprint(model: "_core.ProjectionModel") -> str:
     from .. import __version__
 
     return f"{model.fingerprint()}-{__version__}-k{kernel_version()}"
-
-
-def _f64(x) -> np.ndarray:
-    return np.ascontiguousarray(x, dtype=np.float64)
 
 
 def _dist(d: DistBase) -> "_core.Distribution":
@@ -92,8 +88,7 @@ def _budget(scen: Scenario, base: Base, balance: bool) -> "_core.BudgetModel":
     for i, d in enumerate(domains):
         for k, w in d.volume.items():
             weights[i, names.index(k)] = w
-    compensation = (compensation_matrix(scen, years, circ, data) if scen.compensation
-                    else np.zeros((len(circ.volumes.index), len(years))))
+    compensation = compensation_matrix(scen, years, circ, data)  # zeros without compensation
     if isinstance(b.wage_price, FundPriceLink):
         # Costs follow the fund's deflator + a wedge; the process slot holds a fixed zero (its
         # shock is drawn and not used).
@@ -107,12 +102,12 @@ def _budget(scen: Scenario, base: Base, balance: bool) -> "_core.BudgetModel":
     # rule steers a structural deficit to zero and keeps a structural surplus where it is.
     response = None
     if b.response != "none":
-        response = _core.Response(target=_f64(data.planned - np.minimum(data.structural, 0.0)),
+        response = _core.Response(target=f64(data.planned - np.minimum(data.structural, 0.0)),
                                   speed=b.response.speed.value, max_step=b.response.max_step.value)
     return _core.BudgetModel(
-        lasten=[_f64(x) for x in a["lasten"]],
-        **{k: _f64(a[k]) for k in ("ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu")},
-        reserves=_f64(reserves), volume_weights=_f64(weights),
+        lasten=[f64(x) for x in a["lasten"]],
+        **{k: f64(a[k]) for k in ("ozb", "other_taxes", "other_baten", "buig_baten", "buig_lasten", "siudu")},
+        reserves=f64(reserves), volume_weights=f64(weights),
         bijstand_driver=names.index(b.buig.driver),
         woz_driver=names.index(b.ozb.woz_driver) if b.ozb.woz_driver else -1,
         revenue_volume_driver=names.index(b.revenue_volume_driver) if b.revenue_volume_driver else -1,
@@ -125,12 +120,12 @@ def _budget(scen: Scenario, base: Base, balance: bool) -> "_core.BudgetModel":
         vangnet_threshold=b.buig.vangnet_threshold.value, vangnet_full=b.buig.vangnet_full.value,
         vangnet_share=b.buig.vangnet_share.value,
         artikel12_threshold=b.artikel12_threshold.value, artikel12_horizon=int(b.artikel12_horizon.value),
-        balance=_f64(data.planned - data.structural),
+        balance=f64(data.planned - data.structural),
         shocks=[_core.ShockEvent(name=s.name, year=years.index(s.year), target=SHOCK_TARGETS[s.target],
                                  fraction=_dist(s.fraction), municipal_sd=s.municipal_sd.value) for s in scen.shocks],
-        compensation=_f64(compensation),
+        compensation=f64(compensation),
         realisation=_realisation(scen, base),
-        suppletie=(_f64(ingroei_suppletie(b.ingroei, circ, years, data.herverdeeleffect)) if b.ingroei is not None
+        suppletie=(f64(ingroei_suppletie(b.ingroei, circ, years, data.herverdeeleffect)) if b.ingroei is not None
                    else np.zeros((0, 0))),
         response=response,
         cluster_balance=_cluster_balance(scen, base) if balance else None,
@@ -151,8 +146,8 @@ def _realisation(scen: Scenario, base: Base) -> "_core.Realisation | None":
 
     offset = (r.beta.value - 1.0) * data.planned + r.gap_persistence.value * data.gap
     factor = rm.size_factor(data.arrays["inhabitants"], r.size_elasticity.value, r.reference_inhabitants.value)
-    return _core.Realisation(offset=_f64(offset), year=_dist(r.year), residual=_dist(r.residual),
-                             residual_factor=_f64(factor))
+    return _core.Realisation(offset=f64(offset), year=_dist(r.year), residual=_dist(r.residual),
+                             residual_factor=f64(factor))
 
 
 def _cluster_balance(scen: Scenario, base: Base) -> "_core.ClusterBalance":
@@ -161,4 +156,4 @@ def _cluster_balance(scen: Scenario, base: Base) -> "_core.ClusterBalance":
     assert scen.budget is not None
     cb = cluster_balance_inputs(base.circulaire, [d.maatstaven for d in scen.drivers.values()],
                                 scen.budget.base.document, scen.budget.base.year)
-    return _core.ClusterBalance(**{k: _f64(cb[k]) for k in ("basis", "fixed", "siudu", "netto0")})
+    return _core.ClusterBalance(**{k: f64(cb[k]) for k in ("basis", "fixed", "siudu", "netto0")})

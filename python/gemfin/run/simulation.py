@@ -197,7 +197,7 @@ def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, sc
         net_shock=b.net_shock.reshape(shape),
         reserves_mean=b.reserves_mean.reshape(shape),
         share_deficit=national(b.share_deficit),
-        kengetallen=base.kengetallen,
+        kengetallen=budget_base.kengetallen,
         base=f"{document} {year}", filled=filled, notes=tuple(notes),
         compensation_by_component=by_component, compensation_components=components,
         response_mean=b.response_mean.reshape(shape) if b.response_mean is not None else None,

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-import os
 
 from ..circulaire import Circulaire
 from ..schema.scenario import (STRUCTURAL_PATHS, Budget, Compensation, CorrelationModel, DriverModel, Fund,
