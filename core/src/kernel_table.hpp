@@ -26,8 +26,7 @@ struct KernelTable {
     void (*tile_squares)(const double*, std::size_t, std::size_t, std::size_t, const double*, double*);
     double (*ordered_sum)(const double*, std::size_t);
     void (*average_levels)(const double*, std::size_t, std::size_t, double*, std::size_t);
-    void (*tally_cells8)(std::uint32_t*, std::size_t, const double*, const double*, int, const double*, std::size_t,
-                         std::size_t, const char*, std::size_t);
+    void (*bin_slots8)(const double*, const double*, int, const double*, std::size_t, std::size_t, std::uint16_t*);
 };
 
 /// The table of the target in use (GEMFIN_SIMD, or the best this CPU supports).

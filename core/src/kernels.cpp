@@ -554,23 +554,26 @@ void AverageLevels(const double* HWY_RESTRICT ring, size_t n_avg, size_t t, doub
 
 // The histogram slots of eight neighbouring cells (one cache line of a path's row) for n
 // paths: slot = 1 + ⌊pos⌋ clamped to [0, bins + 1], pos = (x − lo)·inv_width, NaN to the top
-// (as HistogramSet::tally_cells); then eight increments. One line of the next cells' counts is
-// prefetched per path.
-void TallyCells8(uint32_t* counts, size_t stride, const double* lo, const double* inv_width, int bins, const double* x,
-                 size_t step, size_t n, const char* next, size_t next_bytes) {
-    const double top = static_cast<double>(bins);
+// (as HistogramSet::tally_cells), written to out[i·8 + j]. Exact operations only (no fused
+// multiply-add), so every target gives the same slots.
+void BinSlots8(const double* HWY_RESTRICT lo, const double* HWY_RESTRICT inv_width, int bins,
+               const double* HWY_RESTRICT x, size_t step, size_t n, uint16_t* HWY_RESTRICT out) {
+    const hn::CappedTag<double, 8> dd;
+    const hn::Rebind<int32_t, decltype(dd)> di;
+    const hn::Rebind<uint16_t, decltype(dd)> du;
+    constexpr size_t kMaxLanes = 8;
+    const size_t N = hn::Lanes(dd);
+    const auto top = hn::Set(dd, static_cast<double>(bins)), bottom = hn::Set(dd, -1.0), one = hn::Set(dd, 1.0);
     for (size_t i = 0; i < n; ++i) {
-        const double* xi = x + i * step;
-        std::int32_t slot[8];
-        for (int j = 0; j < 8; ++j) {
-            double pos = (xi[j] - lo[j]) * inv_width[j];
-            pos = pos < top ? pos : top;
-            pos = pos > -1.0 ? pos : -1.0;
-            slot[j] = static_cast<std::int32_t>(std::floor(pos)) + 1 + static_cast<std::int32_t>(j * stride);
-        }
-        for (int j = 0; j < 8; ++j) ++counts[slot[j]];
-        if (next && i * 64 < next_bytes) hwy::Prefetch(next + i * 64);
+        const double* HWY_RESTRICT xi = x + i * step;
         if (i + 16 < n) hwy::Prefetch(x + (i + 16) * step);
+        for (size_t j = 0; j < kMaxLanes; j += N) {
+            auto pos = hn::Mul(hn::Sub(hn::LoadU(dd, xi + j), hn::LoadU(dd, lo + j)), hn::LoadU(dd, inv_width + j));
+            pos = hn::IfThenElse(hn::Lt(pos, top), pos, top);  // NaN fails the test: the top
+            pos = hn::IfThenElse(hn::Gt(pos, bottom), pos, bottom);
+            const auto slot = hn::DemoteTo(di, hn::Add(hn::Floor(pos), one));  // an integer in [0, bins + 1]
+            hn::StoreU(hn::DemoteTo(du, slot), du, out + i * kMaxLanes + j);
+        }
     }
 }
 
@@ -651,7 +654,7 @@ const KernelTable& Table() {
     static const KernelTable table{
         hwy::TargetName(HWY_TARGET), &PhiloxLanes, &FifthWord, &StandardNormal, &LognormalFactor, &GrowDriver,
         &GrowDriverLognormal, &Allocate, &AddProduct, &PositivePowerImpl, &TileExtremes, &TileSquares, &OrderedSum,
-        &AverageLevels, &TallyCells8};
+        &AverageLevels, &BinSlots8};
     return table;
 }
 
@@ -806,9 +809,9 @@ void average_levels(const double* ring, std::size_t n_avg, std::size_t t, double
     kernels().average_levels(ring, n_avg, t, avg, n);
 }
 
-void tally_cells8(std::uint32_t* counts, std::size_t stride, const double* lo, const double* inv_width, int bins,
-                  const double* x, std::size_t step, std::size_t n, const char* next, std::size_t next_bytes) {
-    kernels().tally_cells8(counts, stride, lo, inv_width, bins, x, step, n, next, next_bytes);
+void bin_slots8(const double* lo, const double* inv_width, int bins, const double* x, std::size_t step,
+                std::size_t n, std::uint16_t* out) {
+    kernels().bin_slots8(lo, inv_width, bins, x, step, n, out);
 }
 
 }  // namespace gemfin

@@ -314,11 +314,10 @@ struct Simulation::Impl {
     std::size_t cluster_at = 0;  // the first cluster-balance output (0: none)
     std::size_t planned_at = 0;  // the planned-saldo output (with a budget model)
     std::size_t budget_z = 0;  // the budget's macro shocks start here in PathScratch::z
-    // Block 0 runs once per Simulation (every part needs its histogram ranges); its kept paths
-    // belong to the part that covers chunk 0.
+    // The pilot runs once per Simulation (every part needs its histogram ranges); the part that
+    // covers chunk 0 runs its paths again, and keeps them.
     mutable std::once_flag pilot_once;
     mutable StreamPilot pilot;
-    mutable std::vector<double> kept0;
 
     Impl(ProjectionModel model, SimulationOptions options)
         : m(std::move(model)), o(std::move(options)), c{m, o, {}, 0, 0, 0, 0, 0, {}, {}, {}, {}, {}, {}, false} {}
@@ -412,11 +411,7 @@ struct Simulation::Impl {
 
     const StreamPilot& get_pilot() const {
         std::call_once(pilot_once, [this] {
-            PhaseState st(*this);
-            const std::uint64_t paths0 = std::min<std::uint64_t>(o.paths, kPilotPaths);  // the pilot's paths
-            kept0.assign(static_cast<std::size_t>(paths0) * c.t_count * c.keep.size(), 0.0);
-            st.kept = kept0.data();
-            st.kept_end = paths0;
+            PhaseState st(*this);  // keeps no paths
             pilot = stream_pilot(specs, c.t_count, so, path_function(st));
         });
         return pilot;
@@ -529,7 +524,6 @@ SimulationPart Simulation::run_chunks(std::uint64_t begin, std::uint64_t end, bo
     part.path_end = s.paths_of_chunk(end);
     const std::size_t K = s.c.keep.size(), T = s.c.t_count;
     part.kept.assign(static_cast<std::size_t>(part.path_end - part.path_begin) * T * K, 0.0);
-    if (begin == 0) std::copy(s.kept0.begin(), s.kept0.end(), part.kept.begin());  // the pilot's paths
     Impl::PhaseState st(s);
     st.kept = part.kept.data();
     st.kept_begin = part.path_begin;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "gemfin/error.hpp"
 #include "gemfin/kernels.hpp"
@@ -23,11 +24,21 @@ HistogramSet::HistogramSet(std::vector<double> lo, std::vector<double> hi, int b
     counts_.assign(lo_.size() * stride(), 0);
 }
 
-void HistogramSet::tally_cells8(std::size_t cell0, const double* x, std::size_t step, std::size_t n) {
-    const bool more = cell0 + 16 <= lo_.size();  // the next eight cells, tallied next
-    gemfin::tally_cells8(&counts_[cell0 * stride()], stride(), &lo_[cell0], &inv_width_[cell0], bins_, x, step, n,
-                         more ? reinterpret_cast<const char*>(&counts_[(cell0 + 8) * stride()]) : nullptr,
-                         more ? 8 * stride() * sizeof(std::uint32_t) : 0);
+void HistogramSet::slots(std::size_t cell0, std::size_t w, const double* x, std::size_t step, std::size_t n,
+                         std::uint16_t* out) const {
+    if (bins_ > kMaxSlotBins) throw InputError("bins: expected at most " + std::to_string(kMaxSlotBins));
+    if (w == 8) {
+        bin_slots8(&lo_[cell0], &inv_width_[cell0], bins_, x, step, n, out);
+        return;
+    }
+    const double top = static_cast<double>(bins_);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < w; ++j) {  // as tally_cells
+            double pos = (x[i * step + j] - lo_[cell0 + j]) * inv_width_[cell0 + j];
+            pos = pos < top ? pos : top;
+            pos = pos > -1.0 ? pos : -1.0;
+            out[i * 8 + j] = static_cast<std::uint16_t>(static_cast<std::int32_t>(std::floor(pos)) + 1);
+        }
 }
 
 void HistogramSet::merge(const HistogramSet& o) {

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
+#include <memory>
+#include <mutex>
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -25,12 +26,6 @@ Moments two_pass(double sum, double lo, double hi, double m2, std::size_t n) {
     return Moments{static_cast<double>(n), sum / static_cast<double>(n), m2};
 }
 
-struct ThreadAcc {
-    std::vector<HistogramSet> hist;
-    std::vector<std::vector<std::uint64_t>> below;
-    std::vector<Moments> leaves;  // scratch: a tile's moments per leaf of a block
-};
-
 // Merges x[0 .. width) pairwise, level by level, (x0 x1) (x2 x3) ..., into x[0]; width is a
 // power of two. Missing leaves are empty moments, which merge exactly as the identity.
 Moments tree_merge(Moments* x, std::size_t width, std::size_t stride) {
@@ -43,20 +38,83 @@ Moments tree_merge(Moments* x, std::size_t width, std::size_t stride) {
     return x[0];
 }
 
+// A block's tree above its segments, built as the segments arrive: a stack of subtree roots
+// whose levels decrease upwards; two roots of one level merge (left, right) into the next, the
+// same pairs as tree_merge over all the segments. Missing segments at the end of a run are empty
+// subtrees, the identity, so the root is the right fold of what remains.
+class SegmentTree {
+public:
+    void push(CellMoments x) {
+        unsigned level = 0;
+        while (!levels_.empty() && levels_.back() == level) {
+            merge_into(nodes_.back(), x);
+            x = std::move(nodes_.back());
+            nodes_.pop_back();
+            levels_.pop_back();
+            ++level;
+        }
+        nodes_.push_back(std::move(x));
+        levels_.push_back(level);
+    }
+    CellMoments root() {
+        CellMoments r = std::move(nodes_.back());
+        nodes_.pop_back();
+        levels_.pop_back();
+        while (!nodes_.empty()) {
+            merge_into(nodes_.back(), r);
+            r = std::move(nodes_.back());
+            nodes_.pop_back();
+            levels_.pop_back();
+        }
+        return r;
+    }
+
+private:
+    static void merge_into(CellMoments& left, const CellMoments& right) {
+        for (std::size_t k = 0; k < left.size(); ++k)
+            for (std::size_t c = 0; c < left[k].size(); ++c) left[k][c].merge(right[k][c]);
+    }
+    std::vector<CellMoments> nodes_;
+    std::vector<unsigned> levels_;
+};
+
+// A thread's working set: one segment's buffer, scratch leaf moments, its threshold counts, and
+// the histogram slots of up to W paths not yet counted (per output, per group of eight cells
+// [(group · W + path) · 8 + cell in group]), with each cell's extremes.
+struct ThreadWork {
+    BlockBuffer buf;
+    std::vector<Moments> leaves;  // a tile's moments per leaf of a segment
+    std::vector<std::vector<std::uint64_t>> below;
+    std::vector<std::vector<std::uint16_t>> slots;
+    std::vector<std::vector<double>> lo, hi;
+    std::size_t gathered = 0;
+};
+
+// The run's histograms, one set per output shared by all threads: a tile of cells is tallied
+// under its own lock. Counts are integers and extremes exact, so the order of the threads does
+// not matter, and one set instead of one per thread halves their memory at two threads.
+struct SharedHistograms {
+    std::vector<HistogramSet> hist;
+    std::vector<std::size_t> first_lock;  // per output, its first tile's lock
+    std::unique_ptr<std::mutex[]> locks;
+};
+
 // The fixed geometry of a run, shared by all phases.
 struct Layout {
     const std::vector<OutputSpec>& specs;
     std::size_t T;
     const StreamOptions& o;
     std::vector<std::size_t> cells;
-    std::size_t B;
+    std::size_t B, S, W;  // paths of a block, of a segment and of a tally
     std::uint64_t n_blocks;
 
     Layout(const std::vector<OutputSpec>& s, std::size_t years, const StreamOptions& opt)
-        : specs(s), T(years), o(opt), B(opt.block_size), n_blocks(0) {
+        : specs(s), T(years), o(opt), B(opt.block_size), S(0), W(0), n_blocks(0) {
         if (o.paths < 1) throw InputError("paths: expected at least 1 path");
         check_block_size(o.block_size);
-        if (o.bins < 16) throw InputError("bins: expected at least 16");
+        if (o.bins < 16 || o.bins > HistogramSet::kMaxSlotBins)
+            throw InputError("bins: expected 16 to " + std::to_string(HistogramSet::kMaxSlotBins) + ", got " +
+                             std::to_string(o.bins));
         for (const auto& sp : specs) {
             if (!sp.thresholds.empty() && sp.thresholds.size() != sp.rows)
                 throw InputError("output " + sp.name + ": one threshold per row expected");
@@ -64,19 +122,21 @@ struct Layout {
                 throw InputError("output " + sp.name + ": a mean-only output has no quantiles or thresholds");
             cells.push_back(sp.rows * T);
         }
+        S = std::min<std::size_t>(B, kSegmentPaths);
+        W = std::min<std::size_t>(B, kTallyPaths);
         n_blocks = (o.paths + B - 1) / B;
     }
     std::size_t outputs() const { return specs.size(); }
-    std::size_t leaves_per_block() const { return B / kLeafPaths; }
     std::uint64_t blocks_per_chunk() const { return kChunkPaths / B; }
     std::pair<std::uint64_t, std::uint64_t> block_range(std::uint64_t b) const {
         return {b * B, std::min<std::uint64_t>(o.paths, b * B + B)};
     }
-    BlockBuffer new_buffer() const {
+    // A buffer for `paths` paths (a multiple of kLeafPaths).
+    BlockBuffer new_buffer(std::size_t paths) const {
         BlockBuffer buf;
         buf.years = T;
         for (std::size_t k = 0; k < outputs(); ++k) {
-            buf.values.emplace_back(specs[k].mean_only ? cells[k] * leaves_per_block() : cells[k] * B);
+            buf.values.emplace_back(specs[k].mean_only ? cells[k] * (paths / kLeafPaths) : cells[k] * paths);
             buf.mean_only.push_back(specs[k].mean_only ? 1 : 0);
             buf.rows.push_back(specs[k].rows);
         }
@@ -87,32 +147,51 @@ struct Layout {
         for (std::size_t k = 0; k < outputs(); ++k) m[k].assign(cells[k], Moments{});
         return m;
     }
-    ThreadAcc new_acc(const StreamPilot& pilot) const {
-        ThreadAcc a{std::vector<HistogramSet>(outputs()), std::vector<std::vector<std::uint64_t>>(outputs()), {}};
+    ThreadWork new_work() const {
+        ThreadWork w;
+        w.buf = new_buffer(S);
+        w.below.resize(outputs());
+        w.slots.resize(outputs());
+        w.lo.resize(outputs());
+        w.hi.resize(outputs());
         for (std::size_t k = 0; k < outputs(); ++k) {
-            if (specs[k].quantiles) a.hist[k] = HistogramSet(pilot.lo[k], pilot.hi[k], o.bins);
-            if (!specs[k].thresholds.empty()) a.below[k].assign(cells[k], 0);
+            if (!specs[k].thresholds.empty()) w.below[k].assign(cells[k], 0);
+            if (!specs[k].quantiles) continue;
+            w.slots[k].resize((cells[k] + 7) / 8 * 8 * W);
+            w.lo[k].assign(cells[k], HUGE_VAL);
+            w.hi[k].assign(cells[k], -HUGE_VAL);
         }
-        return a;
+        return w;
     }
-    std::size_t run_block(std::uint64_t b, BlockBuffer& buf, const PathFunction& path_fn) const {
-        const auto [q0, q1] = block_range(b);
+    SharedHistograms new_histograms(const StreamPilot& pilot) const {
+        SharedHistograms h{std::vector<HistogramSet>(outputs()), std::vector<std::size_t>(outputs(), 0), nullptr};
+        std::size_t locks = 0;
+        for (std::size_t k = 0; k < outputs(); ++k) {
+            h.first_lock[k] = locks;
+            if (!specs[k].quantiles) continue;
+            h.hist[k] = HistogramSet(pilot.lo[k], pilot.hi[k], o.bins);
+            locks += (cells[k] + kTile - 1) / kTile;
+        }
+        h.locks = std::make_unique<std::mutex[]>(std::max<std::size_t>(locks, 1));
+        return h;
+    }
+    // Runs paths [p0, p0 + n) into slots 0 … n − 1 of `buf`.
+    void run_paths(std::uint64_t p0, std::size_t n, BlockBuffer& buf, const PathFunction& path_fn) const {
         buf.check = 0.0;
         for (std::size_t k = 0; k < outputs(); ++k)
             if (specs[k].mean_only) std::fill(buf.values[k].begin(), buf.values[k].end(), 0.0);
-        for (std::uint64_t p = q0; p < q1; ++p)
-            buf.check = std::max(buf.check, path_fn(p, static_cast<std::size_t>(p - q0), buf));
-        return static_cast<std::size_t>(q1 - q0);
+        for (std::size_t i = 0; i < n; ++i) buf.check = std::max(buf.check, path_fn(p0 + i, i, buf));
     }
-    // Moments of one block into `part`: per leaf of kLeafPaths paths, merged up the block's
-    // subtree (tree_merge); histograms and counts into the thread's accumulator. Tiles of cells
-    // keep their histograms in cache.
-    void accumulate(const BlockBuffer& buf, std::size_t n, CellMoments& part, ThreadAcc& a) const {
-        double sum[kTile], lo[kTile], hi[kTile], m2[kTile], mean[kTile], threshold[kTile];
+    // The moments of one segment's n paths: per leaf of kLeafPaths paths, merged up the
+    // segment's subtree (tree_merge); threshold counts and histogram slots into the thread's
+    // work (counted by `tally`).
+    CellMoments accumulate(const BlockBuffer& buf, std::size_t n, ThreadWork& w, const SharedHistograms& sh) const {
+        double sum[kTile], lo[kTile], hi[kTile], m2[kTile], mean[kTile], threshold[kTile], tile_lo[kTile], tile_hi[kTile];
         std::uint64_t below[kTile];
-        const std::size_t width = leaves_per_block(), used = (n + kLeafPaths - 1) / kLeafPaths;
+        CellMoments part = empty_moments();
+        const std::size_t width = S / kLeafPaths, used = (n + kLeafPaths - 1) / kLeafPaths;
         auto leaf_paths = [n](std::size_t l) { return std::min(kLeafPaths, n - l * kLeafPaths); };
-        std::vector<Moments>& leaf = a.leaves;  // [leaf · kTile + j]
+        std::vector<Moments>& leaf = w.leaves;  // [leaf · kTile + j]
         for (std::size_t k = 0; k < outputs(); ++k) {
             const std::size_t C = cells[k], rows = specs[k].rows;
             const double* v = buf.values[k].data();
@@ -129,37 +208,88 @@ struct Layout {
             }
             const bool count = !specs[k].thresholds.empty(), hist = specs[k].quantiles;
             for (std::size_t c0 = 0; c0 < C; c0 += kTile) {
-                const std::size_t w = std::min(kTile, C - c0);
-                // Histograms eight cells (a cache line of values per path) at a time over all
-                // paths; their counts stay in cache.
-                if (hist) {
-                    std::size_t j = 0;
-                    for (; j + 8 <= w; j += 8) a.hist[k].tally_cells8(c0 + j, v + c0 + j, C, n);
-                    for (; j < w; ++j) a.hist[k].tally_many(c0 + j, v + c0 + j, C, n);
-                }
+                const std::size_t wd = std::min(kTile, C - c0);
                 leaf.assign(width * kTile, Moments{});
+                for (std::size_t j = 0; j < wd; ++j) {
+                    tile_lo[j] = HUGE_VAL;
+                    tile_hi[j] = -HUGE_VAL;
+                }
                 for (std::size_t l = 0; l < used; ++l) {
                     const double* x = v + l * kLeafPaths * C + c0;
                     const std::size_t m = leaf_paths(l);
-                    for (std::size_t j = 0; j < w; ++j) {
+                    for (std::size_t j = 0; j < wd; ++j) {
                         sum[j] = m2[j] = 0.0;
                         lo[j] = hi[j] = x[j];
                         below[j] = 0;
                         // Without thresholds nothing is below −∞: one branch-free loop that vectorises.
                         threshold[j] = count ? specs[k].thresholds[(c0 + j) % rows] : -HUGE_VAL;
                     }
-                    tile_extremes(x, C, m, w, threshold, sum, lo, hi, below);
-                    for (std::size_t j = 0; j < w; ++j) mean[j] = sum[j] / static_cast<double>(m);
-                    tile_squares(x, C, m, w, mean, m2);
-                    for (std::size_t j = 0; j < w; ++j) {
-                        if (hist) a.hist[k].observe(c0 + j, lo[j], hi[j]);
+                    tile_extremes(x, C, m, wd, threshold, sum, lo, hi, below);
+                    for (std::size_t j = 0; j < wd; ++j) mean[j] = sum[j] / static_cast<double>(m);
+                    tile_squares(x, C, m, wd, mean, m2);
+                    for (std::size_t j = 0; j < wd; ++j) {
+                        tile_lo[j] = std::min(tile_lo[j], lo[j]);
+                        tile_hi[j] = std::max(tile_hi[j], hi[j]);
                         leaf[l * kTile + j] = two_pass(sum[j], lo[j], hi[j], m2[j], m);
-                        if (count) a.below[k][c0 + j] += below[j];
+                        if (count) w.below[k][c0 + j] += below[j];
                     }
                 }
-                for (std::size_t j = 0; j < w; ++j) part[k][c0 + j] = tree_merge(&leaf[j], width, kTile);
+                for (std::size_t j = 0; j < wd; ++j) part[k][c0 + j] = tree_merge(&leaf[j], width, kTile);
+                if (hist) {
+                    for (std::size_t j = 0; j < wd; j += 8)
+                        sh.hist[k].slots(c0 + j, std::min<std::size_t>(8, wd - j), v + c0 + j, C, n,
+                                         &w.slots[k][((c0 + j) / 8 * W + w.gathered) * 8]);
+                    for (std::size_t j = 0; j < wd; ++j) {
+                        w.lo[k][c0 + j] = std::min(w.lo[k][c0 + j], tile_lo[j]);
+                        w.hi[k][c0 + j] = std::max(w.hi[k][c0 + j], tile_hi[j]);
+                    }
+                }
             }
         }
+        w.gathered += n;
+        return part;
+    }
+    // Counts the gathered slots into the shared histograms, a tile of cells under its lock at a
+    // time, starting at tile `first_tile` (threads that start apart rarely wait for a lock).
+    void tally(ThreadWork& w, SharedHistograms& sh, std::size_t first_tile) const {
+        for (std::size_t k = 0; k < outputs(); ++k) {
+            if (!specs[k].quantiles || w.gathered == 0) continue;
+            const std::size_t C = cells[k], tiles = (C + kTile - 1) / kTile;
+            for (std::size_t i = 0; i < tiles; ++i) {
+                const std::size_t tile = (first_tile + i) % tiles, c1 = std::min(C, tile * kTile + kTile);
+                std::lock_guard<std::mutex> hold(sh.locks[sh.first_lock[k] + tile]);
+                for (std::size_t c = tile * kTile; c < c1; c += 8) {
+                    const std::uint16_t* group = &w.slots[k][c / 8 * W * 8];
+                    if (c + 8 <= c1) {
+                        sh.hist[k].add_slots<8>(c, group, w.gathered);
+                    } else {
+                        for (std::size_t j = 0; c + j < c1; ++j) sh.hist[k].add_slots<1>(c + j, group + j, w.gathered);
+                    }
+                }
+                for (std::size_t c = tile * kTile; c < c1; ++c) {
+                    sh.hist[k].observe(c, w.lo[k][c], w.hi[k][c]);
+                    w.lo[k][c] = HUGE_VAL;
+                    w.hi[k][c] = -HUGE_VAL;
+                }
+            }
+        }
+        w.gathered = 0;
+    }
+    // The moments of block b: its segments, each run and reduced in the thread's buffer, merged
+    // up the block's tree; its histogram slots counted every W paths.
+    CellMoments run_block(std::uint64_t b, ThreadWork& w, SharedHistograms& sh, const PathFunction& path_fn,
+                          double& check) const {
+        const auto [q0, q1] = block_range(b);
+        SegmentTree tree;
+        check = 0.0;
+        for (std::uint64_t s0 = q0; s0 < q1; s0 += S) {
+            const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(S, q1 - s0));
+            run_paths(s0, n, w.buf, path_fn);
+            check = std::max(check, w.buf.check);
+            tree.push(accumulate(w.buf, n, w, sh));
+            if (w.gathered == W || s0 + n == q1) tally(w, sh, static_cast<std::size_t>(s0 / W) * 7);
+        }
+        return tree.root();
     }
 };
 
@@ -180,25 +310,24 @@ void check_block_size(std::uint64_t block_size) {
 
 StreamPilot stream_pilot(const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o,
                          const PathFunction& path_fn) {
-    StreamOptions po = o;
-    po.block_size = static_cast<std::uint32_t>(kPilotPaths);
-    const Layout L(specs, T, po);
+    const Layout L(specs, T, o);
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(o.paths, kPilotPaths));
+    BlockBuffer buf = L.new_buffer(kPilotPaths);
+    L.run_paths(0, n, buf, path_fn);
     StreamPilot pilot;
-    pilot.block0 = std::make_shared<BlockBuffer>(L.new_buffer());
-    pilot.paths0 = L.run_block(0, *pilot.block0, path_fn);
     pilot.lo.resize(L.outputs());
     pilot.hi.resize(L.outputs());
+    std::vector<double> tmp(n), l1, h1;
     for (std::size_t k = 0; k < L.outputs(); ++k) {
         if (!specs[k].quantiles) continue;
-        std::vector<double> lo(L.cells[k]), hi(L.cells[k]), tmp(pilot.paths0), l1, h1;
+        pilot.lo[k].resize(L.cells[k]);
+        pilot.hi[k].resize(L.cells[k]);
         for (std::size_t c = 0; c < L.cells[k]; ++c) {
-            for (std::size_t i = 0; i < pilot.paths0; ++i) tmp[i] = pilot.block0->values[k][i * L.cells[k] + c];
-            pilot_ranges(tmp, 1, pilot.paths0, l1, h1);
-            lo[c] = l1[0];
-            hi[c] = h1[0];
+            for (std::size_t i = 0; i < n; ++i) tmp[i] = buf.values[k][i * L.cells[k] + c];
+            pilot_ranges(tmp, 1, n, l1, h1);
+            pilot.lo[k][c] = l1[0];
+            pilot.hi[k][c] = h1[0];
         }
-        pilot.lo[k] = std::move(lo);
-        pilot.hi[k] = std::move(hi);
     }
     return pilot;
 }
@@ -216,8 +345,8 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
     part.chunk_end = chunk_end;
     part.per_chunk = per_chunk;
     if (!per_chunk) part.folded = L.empty_moments();
-    tbb::enumerable_thread_specific<BlockBuffer> buffers([&] { return L.new_buffer(); });
-    tbb::enumerable_thread_specific<ThreadAcc> acc([&] { return L.new_acc(pilot); });
+    SharedHistograms shared = L.new_histograms(pilot);
+    tbb::enumerable_thread_specific<ThreadWork> work([&] { return L.new_work(); });
     const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
     tbb::task_arena arena(threads);
     for (std::uint64_t chunk = chunk_begin; chunk < chunk_end; ++chunk) {
@@ -230,24 +359,12 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
             tbb::parallel_for(b0, b1, [&](std::uint64_t b) {
                 if (cancel && cancel->load(std::memory_order_relaxed)) return;
                 const auto slot = static_cast<std::size_t>(b - b0);
-                CellMoments m = L.empty_moments();
-                std::size_t n;
-                std::shared_ptr<BlockBuffer> pilot_block;
-                if (b == 0 && L.B == kPilotPaths) pilot_block = std::atomic_exchange(&pilot.block0, std::shared_ptr<BlockBuffer>());
-                if (pilot_block) {  // block 0 was run by the pilot
-                    n = pilot.paths0;
-                    L.accumulate(*pilot_block, n, m, acc.local());
-                    checks[slot] = pilot_block->check;
-                    pilot_block.reset();  // its buffer is freed here
-                } else {
-                    BlockBuffer& buf = buffers.local();
-                    n = L.run_block(b, buf, path_fn);
-                    L.accumulate(buf, n, m, acc.local());
-                    checks[slot] = buf.check;
-                }
-                blocks[slot] = std::move(m);
+                blocks[slot] = L.run_block(b, work.local(), shared, path_fn, checks[slot]);
                 completed[slot] = 1;
-                if (progress) progress->fetch_add(n);
+                if (progress) {
+                    const auto [q0, q1] = L.block_range(b);
+                    progress->fetch_add(q1 - q0);
+                }
             });
         });
         if (std::find(completed.begin(), completed.end(), 0) != completed.end()) {
@@ -273,22 +390,14 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
             fold_into(part.folded, chunk_m);
         }
     }
-    // Counts are integers and extremes exact: the threads' accumulators merge in any order,
-    // into the first one (no further copy of histograms of tens of MB).
-    std::optional<ThreadAcc> merged;
-    for (auto& a : acc) {
-        if (!merged) {
-            merged.emplace(std::move(a));
-            continue;
-        }
-        for (std::size_t k = 0; k < L.outputs(); ++k) {
-            if (specs[k].quantiles) merged->hist[k].merge(a.hist[k]);
-            for (std::size_t c = 0; c < merged->below[k].size(); ++c) merged->below[k][c] += a.below[k][c];
-        }
-    }
-    if (!merged) merged.emplace(L.new_acc(pilot));  // no block ran (cancelled at once)
-    part.histograms = std::move(merged->hist);
-    part.below = std::move(merged->below);
+    // Threshold counts are integers: the threads' counts add up in any order.
+    part.below.resize(L.outputs());
+    for (std::size_t k = 0; k < L.outputs(); ++k)
+        if (!specs[k].thresholds.empty()) part.below[k].assign(L.cells[k], 0);
+    for (const auto& w : work)
+        for (std::size_t k = 0; k < L.outputs(); ++k)
+            for (std::size_t c = 0; c < w.below[k].size(); ++c) part.below[k][c] += w.below[k][c];
+    part.histograms = std::move(shared.hist);
     return part;
 }
 

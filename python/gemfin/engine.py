@@ -86,7 +86,7 @@ def check_int(name: str, value, lo: int, hi: int) -> int:
 
 
 #: The bounds of a run's numbers, checked in one place (simulate, a sensitivity batch).
-RUN_BOUNDS = {"paths": (1, 2**32 - 1), "seed": (0, 2**64 - 1), "threads": (1, 1024), "bins": (16, 1 << 20),
+RUN_BOUNDS = {"paths": (1, 2**32 - 1), "seed": (0, 2**64 - 1), "threads": (1, 1024), "bins": (16, 65_534),
               "block_size": (64, 16384)}
 
 

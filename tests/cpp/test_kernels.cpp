@@ -279,7 +279,8 @@ TEST(Kernels, EveryTargetGivesTheSameBits) {
             ozb0[g] = 1e5 + b2[g] % 1000;
         }
         struct Out {
-            std::vector<std::uint32_t> p0, p1, p2, p3, fifth, counts;
+            std::vector<std::uint32_t> p0, p1, p2, p3, fifth;
+            std::vector<std::uint16_t> slots;
             std::vector<float> z, f[5];
             std::vector<double> level, basis, ozb, level_c, basis_c, pow3, pow7, au, sum, lo, hi, m2, avg;
             std::vector<std::uint64_t> below;
@@ -313,14 +314,14 @@ TEST(Kernels, EveryTargetGivesTheSameBits) {
             o.total = k->ordered_sum(o.au.data(), n);
             o.avg.resize(n);
             k->average_levels(o.basis.data(), 1, 0, o.avg.data(), n);
-            // Block statistics and the histogram tally over a tile of 8 cells × (n / 8) paths.
+            // Block statistics and the histogram slots over a tile of 8 cells × (n / 8) paths.
             const std::size_t w = 8, paths = n / 8;
             o.sum.assign(w, 0.0), o.lo.assign(w, 1e300), o.hi.assign(w, -1e300), o.m2.assign(w, 0.0), o.below.assign(w, 0);
             const std::vector<double> threshold(w, 1.5), lo(w, 0.2), inv(w, 7.3);
             k->tile_extremes(x.data(), w, paths, w, threshold.data(), o.sum.data(), o.lo.data(), o.hi.data(), o.below.data());
             k->tile_squares(x.data(), w, paths, w, threshold.data(), o.m2.data());
-            o.counts.assign(w * 24, 0);
-            k->tally_cells8(o.counts.data(), 24, lo.data(), inv.data(), 22, x.data(), w, paths, nullptr, 0);
+            o.slots.assign(w * paths, 0);
+            k->bin_slots8(lo.data(), inv.data(), 22, x.data(), w, paths, o.slots.data());
             outs.push_back(std::move(o));
         }
         for (std::size_t t = 1; t < outs.size(); ++t) {
@@ -339,7 +340,7 @@ TEST(Kernels, EveryTargetGivesTheSameBits) {
             EXPECT_TRUE(same(a.avg, b.avg)) << what;
             EXPECT_TRUE(same(a.sum, b.sum) && same(a.lo, b.lo) && same(a.hi, b.hi) && same(a.m2, b.m2) &&
                         same(a.below, b.below)) << what;
-            EXPECT_TRUE(same(a.counts, b.counts)) << what;
+            EXPECT_TRUE(same(a.slots, b.slots)) << what;
         }
     }
 }

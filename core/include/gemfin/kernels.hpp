@@ -114,10 +114,10 @@ void tile_squares(const double* v, std::size_t stride, std::size_t n, std::size_
 /// (relative error ~1e-15), or sqrt(x[i]) for p = ½.
 void positive_power(const double* x, double p, double* out, std::size_t n);
 
-/// The histogram slots of eight neighbouring cells for n paths (HistogramSet::tally_cells8):
-/// counts[j·stride + slot] += 1, slot = 1 + ⌊(x[i·step + j] − lo[j])·inv_width[j]⌋ clamped to
-/// [0, bins + 1] (NaN to the top); prefetches `next` (next_bytes) for the caller's next cells.
-void tally_cells8(std::uint32_t* counts, std::size_t stride, const double* lo, const double* inv_width, int bins,
-                  const double* x, std::size_t step, std::size_t n, const char* next, std::size_t next_bytes);
+/// The histogram slots of eight neighbouring cells for n paths (HistogramSet::slots):
+/// out[i·8 + j] = 1 + ⌊(x[i·step + j] − lo[j])·inv_width[j]⌋ clamped to [0, bins + 1] (NaN to
+/// the top); bins + 1 < 2^16.
+void bin_slots8(const double* lo, const double* inv_width, int bins, const double* x, std::size_t step,
+                std::size_t n, std::uint16_t* out);
 
 }  // namespace gemfin

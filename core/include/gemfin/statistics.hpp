@@ -82,16 +82,38 @@ public:
             for (std::size_t j = 0; j < W; ++j) {
                 // Slot 0 = underflow (pos < 0), 1 … bins = the bins, bins + 1 = overflow (pos ≥
                 // bins, and NaN, which fails pos < top); selects, as the slot is data-dependent.
-                // tally_cells8 computes the same slots with vector instructions.
+                // `slots` computes the same slots with vector instructions.
                 double pos = (x[i * step + j] - lo[j]) * inv_width[j];
                 pos = pos < top ? pos : top;
                 pos = pos > -1.0 ? pos : -1.0;
                 ++counts[j][static_cast<std::ptrdiff_t>(std::floor(pos)) + 1];
             }
     }
-    /// tally_cells<8> by the SIMD kernel (the same counts), prefetching the counts of the next
-    /// eight cells (which the caller tallies next).
-    void tally_cells8(std::size_t cell0, const double* x, std::size_t step, std::size_t n);
+    /// The slots tally_cells would count for the cells of one group of eight, cell0 … cell0 +
+    /// w − 1 (w ≤ 8, cell0 a multiple of 8 or the group's first cell), and paths i < n, into
+    /// out[i·8 + j] (by the SIMD kernel for a whole group), to be counted later by add_slots: a
+    /// caller can gather many paths' slots and count them together, which keeps the counts in
+    /// cache.
+    void slots(std::size_t cell0, std::size_t w, const double* x, std::size_t step, std::size_t n,
+               std::uint16_t* out) const;
+    /// Counts n slots (from `slots`, out[i·8 + j]) of each of the W ≤ 8 cells cell0 + j: W
+    /// increment streams side by side, so that repeated slots of a cell do not wait for each
+    /// other. Prefetches a line of the next group's counts (which the caller counts next) per path.
+    template <std::size_t W>
+    void add_slots(std::size_t cell0, const std::uint16_t* s, std::size_t n) {
+        static_assert(W >= 1 && W <= 8, "a group has at most eight cells");
+        std::uint32_t* c[W];
+        for (std::size_t j = 0; j < W; ++j) c[j] = &counts_[(cell0 + j) * stride()];
+        const bool more = (cell0 + 16) * stride() <= counts_.size();
+        const char* next = more ? reinterpret_cast<const char*>(&counts_[(cell0 + 8) * stride()]) : nullptr;
+        const std::size_t next_bytes = more ? 8 * stride() * sizeof(std::uint32_t) : 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            for (std::size_t j = 0; j < W; ++j) ++c[j][s[i * 8 + j]];
+            if (i * 64 < next_bytes) __builtin_prefetch(next + i * 64, 1);
+        }
+    }
+    /// The largest number of bins `slots` can encode.
+    static constexpr int kMaxSlotBins = 65534;
     void observe(std::size_t cell, double lo, double hi) {
         if (lo < min_[cell]) min_[cell] = lo;
         if (hi > max_[cell]) max_[cell] = hi;

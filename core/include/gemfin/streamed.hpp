@@ -35,11 +35,21 @@ struct OutputSummary {
 };  // mean_only outputs: sd is NaN
 
 /// Paths of a leaf: the moments of every output are computed per leaf and merged up a fixed
-/// binary tree (leaves → blocks → chunks), so the result does not depend on the block size.
+/// binary tree (leaves → segments → blocks → chunks), so the result does not depend on the block
+/// size.
 constexpr std::size_t kLeafPaths = 64;
+/// Paths computed and reduced together within a block (fewer in a smaller block): their outputs
+/// are buffered path-major, reduced to leaf moments and histogram counts, and the buffer reused.
+/// A segment is an aligned subtree of the block's tree, so its size does not change the results;
+/// it bounds the buffers' memory (e.g. 256 paths × 3,420 cells × 8 bytes = 7 MB per output and
+/// thread) whatever the block size.
+constexpr std::size_t kSegmentPaths = 256;
+/// Paths whose histogram slots (two bytes per cell) are gathered before they are counted (fewer
+/// in a smaller block): counting many paths of a cell at once keeps its counts in cache.
+constexpr std::size_t kTallyPaths = 1024;
 
-/// Buffers of one block: values[output][i · rows · T + t · rows + row] for path i of the block;
-/// for a mean_only output one set of cells per leaf that sums the leaf's paths.
+/// Buffers of one segment: values[output][i · rows · T + t · rows + row] for path i of the
+/// segment; for a mean_only output one set of cells per leaf that sums the leaf's paths.
 struct BlockBuffer {
     std::vector<std::vector<double, HugePageAllocator<double>>> values;
     std::vector<char> mean_only;
@@ -79,7 +89,7 @@ struct StreamResult {
     double max_check = 0.0;
 };
 
-/// Fills slot i (< block size) of `buffer` with the outputs of `path`; returns a check value
+/// Fills slot i (< segment size) of `buffer` with the outputs of `path`; returns a check value
 /// whose maximum over all paths is reported (e.g. a budget-identity error). Called from TBB
 /// threads concurrently, each with its own buffer.
 using PathFunction = std::function<double(std::uint64_t path, std::size_t i, BlockBuffer& buffer)>;
@@ -98,17 +108,13 @@ std::uint64_t chunk_count(std::uint64_t paths);
 /// InputError unless `block_size` is a power of two from kLeafPaths to kChunkPaths.
 void check_block_size(std::uint64_t block_size);
 
-/// The first kPilotPaths paths of a run: they set the histogram ranges of every output (the same
-/// for every part and block size); with that block size they are also block 0.
+/// The histogram ranges of every output, from the first kPilotPaths paths of a run (the same for
+/// every part and block size). The pilot's paths are not kept: the part that covers them runs
+/// them again, with the same bits, so the pilot's buffer is freed before the run's histograms
+/// are allocated.
 struct StreamPilot {
-    // The histogram range of every cell, per output (empty without quantiles): each thread
-    // builds its histograms from them, so the pilot holds no counts of its own.
+    // The histogram range of every cell, per output (empty without quantiles).
     std::vector<std::vector<double>> lo, hi;
-    // The pilot's paths, which are block 0 when the block size is kPilotPaths: the first part
-    // that runs block 0 takes them (and frees them once accumulated); a later one re-runs them,
-    // with the same bits. Mutable: taking it is not a change of the pilot's ranges.
-    mutable std::shared_ptr<BlockBuffer> block0;
-    std::size_t paths0 = 0;
 };
 
 /// The mergeable state of a range of chunks [chunk_begin, chunk_end).
