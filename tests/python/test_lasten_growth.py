@@ -1,0 +1,51 @@
+"""The begrotingen's lasten growth (gemfin.calibrate.lasten_growth) against a reading of the raw
+files written here with the csv module."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+import gemfin.calibrate as calibrate
+from gemfin.errors import InputError
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def _raw_lasten(year: int, domain: str | None) -> dict[str, float]:
+    """Lasten per CBS code of the begroting `year`, over the taakvelden of `domain` (None: every
+    taakveld of the four domains), straight from the CSV files."""
+    with open(DATA / "finance" / "taakveld_domeinen.csv", newline="") as f:
+        domains = {r["taakveld"]: r["domein"] for r in csv.DictReader(f)}
+    keep = {t for t, d in domains.items() if (d == domain if domain else d != "uitgesloten")}
+    out = {}
+    with open(DATA / "finance" / "iv3_data.iv3summary.lasten_per_taakveld.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["verslagsoort"] == f"{year}X000":
+                out[r["gm_code"]] = sum(float(r[t]) for t in keep if r.get(t) not in (None, ""))
+    return out
+
+
+@pytest.mark.parametrize("year, domain", [(2026, None), (2024, "Jeugd"), (2023, "Participatie")])
+def test_growth_equals_the_raw_files(year, domain):
+    now, before = _raw_lasten(year, domain), _raw_lasten(year - 1, domain)
+    # pairs: lasten in both years over the four domains
+    total_now, total_before = _raw_lasten(year, None), _raw_lasten(year - 1, None)
+    both = [g for g in now if total_now[g] > 0 and total_before.get(g, 0) > 0]
+    expected = sum(now[g] for g in both) / sum(before[g] for g in both) - 1
+    got = calibrate.lasten_growth(year, year).loc[year, domain or "total"]
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_table_has_every_year_and_the_cpi_where_it_is_known():
+    t = calibrate.lasten_growth()
+    assert list(t.index) == list(range(2018, 2027))
+    assert t.loc[2024, "cpi"] == pytest.approx(0.033, abs=1e-12)  # data/prices/cpi.csv: 3.3%
+    assert t["cpi"].isna().tolist() == [False] * 8 + [True]  # no CPI of 2026 in the data
+    assert (t["municipalities"] > 300).all()
+
+
+@pytest.mark.parametrize("first, last", [(2017, 2020), (2020, 2027), (2024, 2023)])
+def test_years_outside_the_data_are_refused(first, last):
+    with pytest.raises(InputError, match="lasten_growth: expected begrotingen 2018–2026"):
+        calibrate.lasten_growth(first, last)
