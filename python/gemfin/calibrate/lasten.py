@@ -51,13 +51,14 @@ def lasten_growth(first: int = 2018, last: int = 2026, data: str | Path | None =
     if first < YEARS.start + 1 or last > YEARS.stop - 1 or first > last:
         raise InputError(f"lasten_growth: expected begrotingen {YEARS.start + 1}–{YEARS.stop - 1}, "
                          f"got {first}–{last}")
-    lasten = _domain_lasten(data)
+    by_year = {int(str(y)): f.droplevel("year") for y, f in _domain_lasten(data).groupby(level="year")}
     cpi = price_index(data)
     rows = {}
     for year in range(first, last + 1):
-        now, before = lasten.xs(year, level="year"), lasten.xs(year - 1, level="year")
+        now, before = by_year[year], by_year[year - 1]
         both = now.index[now.sum(axis=1) > 0].intersection(before.index[before.sum(axis=1) > 0])
-        a, b = now.loc[both].sum(), before.loc[both].sum()
+        a: pd.Series = now.loc[both].sum()
+        b: pd.Series = before.loc[both].sum()
         row = {d: float(a[d] / b[d] - 1.0) for d in DOMAINS}
         row["total"] = float(a.sum() / b.sum() - 1.0)
         row["cpi"] = float(cpi[year] / cpi[year - 1] - 1.0) if year in cpi.index and year - 1 in cpi.index else np.nan
