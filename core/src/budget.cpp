@@ -347,18 +347,21 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
     const double* buig_baten0 = m_.buig_baten0.data();
     const double* buig_lasten0 = m_.buig_lasten0.data();
     const double thr = m_.vangnet_threshold, full = m_.vangnet_full, share = m_.vangnet_share;
+    const double price = price_;  // a local: the stores below could alias a member
     for (std::size_t g = 0; g < G; ++g) {
-        const double budget = buig_baten0[g] * nat_bij * price_;
-        const double spend = buig_lasten0[g] * bij[g] * price_ * static_cast<double>(e_p[g]);
+        const double budget = buig_baten0[g] * nat_bij * price;
+        const double spend = buig_lasten0[g] * bij[g] * price * static_cast<double>(e_p[g]);
         buig_spend_[g] = spend;
         // Iv3 has no separate BUIG lines: taakveld 6.3 also holds minimabeleid paid from the
         // AU. The vangnet therefore acts on the deterioration of the 6.3 ratio lasten/baten
         // relative to the base year (INFERRED; docs/budget-model.md): half of it between the
         // threshold and `full`, all of it above. Written without branches (both terms are 0 for
-        // r ≤ threshold ≤ full) so that the loop vectorises; a zero budget has no vangnet.
+        // r ≤ threshold ≤ full), every term computed and then selected, so that the loop
+        // vectorises; a zero budget has no vangnet.
         const double r = spend / budget - buig_base_ratio_[g];
         const double part = std::max(std::min(r, full) - thr, 0.0);
-        const double vangnet = budget > 0.0 ? budget * (share * part + std::max(r - full, 0.0)) : 0.0;
+        const double v = budget * (share * part + std::max(r - full, 0.0));
+        const double vangnet = budget > 0.0 ? v : 0.0;
         saldo_[g] += budget - spend + vangnet;
     }
     // Own revenue and the gemeentefonds.
@@ -439,10 +442,13 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
         const double* offset = m_.realisation->offset.data();
         const double* factor = m_.realisation->residual_factor.data();
         const std::uint32_t mirror = flip ? static_cast<std::uint32_t>(kResidualTable - 1) : 0u;
-        for (std::size_t g = 0; g < G; ++g) {
-            const std::uint32_t i = (fifth_[g] >> (32 - kResidualBits)) ^ mirror;
-            saldo_[g] += total_[g] * (alpha + offset[g] + factor[g] * (*residual_table_)[i]);
-        }
+        // The table lookups first (scalar loads), then the arithmetic in a loop that vectorises.
+        const double* table = residual_table_->data();
+        double* residual = vol_.data();  // vol_ is free again: the domains' lasten are done
+        for (std::size_t g = 0; g < G; ++g) residual[g] = table[(fifth_[g] >> (32 - kResidualBits)) ^ mirror];
+        const double* total = total_.data();
+        double* saldo = saldo_.data();
+        for (std::size_t g = 0; g < G; ++g) saldo[g] += total[g] * (alpha + offset[g] + factor[g] * residual[g]);
     }
     const std::size_t deficits = close_year(G, saldo_.data(), signal_.data(), net.data(), reserves_.data(), exhausted_.data(),
                                             out.saldo, out.exhausted, out.art12, out.reserves, out.net_shock);
