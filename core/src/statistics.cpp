@@ -117,6 +117,41 @@ double HistogramSet::quantile(std::size_t cell, double p) const {
     return max_[cell];
 }
 
+void HistogramSet::quantiles(std::size_t cell, const std::vector<double>& ps, double* out) const {
+    const std::uint64_t n = count(cell);
+    // Targets in increasing order; each is met at the first bin whose cumulative count reaches
+    // it, as in `quantile`, which walks from the first bin for each.
+    std::vector<std::size_t> order;
+    for (std::size_t j = 0; j < ps.size(); ++j) {
+        const double p = ps[j];
+        if (n == 0) {
+            out[j] = std::nan("");
+        } else if (p <= 0.0) {
+            out[j] = min_[cell];
+        } else if (p >= 1.0) {
+            out[j] = max_[cell];
+        } else {
+            order.push_back(j);
+        }
+    }
+    std::sort(order.begin(), order.end(), [&ps](std::size_t a, std::size_t b) { return ps[a] < ps[b]; });
+    const std::uint32_t* c = &counts_[cell * stride()];
+    double cum = 0.0;
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < stride() && next < order.size(); ++i) {
+        const double k = static_cast<double>(c[i]);
+        while (next < order.size() && k > 0.0) {
+            const double target = ps[order[next]] * static_cast<double>(n);
+            if (cum + k < target) break;
+            const double frac = (target - cum) / k;
+            const auto [a, b] = slot_range(cell, i);
+            out[order[next++]] = a + frac * (b - a);
+        }
+        cum += k;
+    }
+    for (; next < order.size(); ++next) out[order[next]] = max_[cell];
+}
+
 double HistogramSet::tail_mean(std::size_t cell, double alpha) const {
     const std::uint64_t n = count(cell);
     if (n == 0 || alpha <= 0.0) return std::nan("");
@@ -137,14 +172,25 @@ double HistogramSet::tail_mean(std::size_t cell, double alpha) const {
 
 void pilot_ranges(const std::vector<double>& values, std::size_t cells, std::size_t n,
                   std::vector<double>& lo, std::vector<double>& hi) {
-    lo.assign(cells, 0.0);
-    hi.assign(cells, 0.0);
+    std::vector<double> mn(cells), mx(cells);
     for (std::size_t c = 0; c < cells; ++c) {
         const auto first = values.begin() + static_cast<std::ptrdiff_t>(c * n);
-        const auto [mn, mx] = std::minmax_element(first, first + static_cast<std::ptrdiff_t>(n));
-        const double span = std::max(*mx - *mn, std::max(std::fabs(*mn), std::fabs(*mx)) * 1e-6 + 1e-12);
-        lo[c] = *mn - 0.5 * span;
-        hi[c] = *mx + 0.5 * span;
+        const auto [a, b] = std::minmax_element(first, first + static_cast<std::ptrdiff_t>(n));
+        mn[c] = *a;
+        mx[c] = *b;
+    }
+    pilot_ranges_from_extremes(mn, mx, lo, hi);
+}
+
+void pilot_ranges_from_extremes(const std::vector<double>& mn, const std::vector<double>& mx,
+                                std::vector<double>& lo, std::vector<double>& hi) {
+    lo.assign(mn.size(), 0.0);
+    hi.assign(mn.size(), 0.0);
+    for (std::size_t c = 0; c < mn.size(); ++c) {
+        // Half the span on each side (a tiny span where all values are equal).
+        const double span = std::max(mx[c] - mn[c], std::max(std::fabs(mn[c]), std::fabs(mx[c])) * 1e-6 + 1e-12);
+        lo[c] = mn[c] - 0.5 * span;
+        hi[c] = mx[c] + 0.5 * span;
     }
 }
 

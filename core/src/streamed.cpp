@@ -313,21 +313,32 @@ StreamPilot stream_pilot(const std::vector<OutputSpec>& specs, std::size_t T, co
     const Layout L(specs, T, o);
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(o.paths, kPilotPaths));
     BlockBuffer buf = L.new_buffer(kPilotPaths);
-    L.run_paths(0, n, buf, path_fn);
+    // The pilot's paths on the run's threads, a leaf of paths per task in path order (a leaf's
+    // mean-only sums add up in that order, whichever thread runs it).
+    for (std::size_t k = 0; k < L.outputs(); ++k)
+        if (specs[k].mean_only) std::fill(buf.values[k].begin(), buf.values[k].end(), 0.0);
+    const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
+    tbb::task_arena(threads).execute([&] {
+        tbb::parallel_for(std::size_t{0}, (n + kLeafPaths - 1) / kLeafPaths, [&](std::size_t leaf) {
+            for (std::size_t i = leaf * kLeafPaths; i < std::min(n, leaf * kLeafPaths + kLeafPaths); ++i) path_fn(i, i, buf);
+        });
+    });
     StreamPilot pilot;
     pilot.lo.resize(L.outputs());
     pilot.hi.resize(L.outputs());
-    std::vector<double> tmp(n), l1, h1;
     for (std::size_t k = 0; k < L.outputs(); ++k) {
         if (!specs[k].quantiles) continue;
-        pilot.lo[k].resize(L.cells[k]);
-        pilot.hi[k].resize(L.cells[k]);
-        for (std::size_t c = 0; c < L.cells[k]; ++c) {
-            for (std::size_t i = 0; i < n; ++i) tmp[i] = buf.values[k][i * L.cells[k] + c];
-            pilot_ranges(tmp, 1, n, l1, h1);
-            pilot.lo[k][c] = l1[0];
-            pilot.hi[k][c] = h1[0];
-        }
+        // Each cell's extremes in one pass over the paths (rows of the buffer).
+        const std::size_t C = L.cells[k];
+        const double* v = buf.values[k].data();
+        std::vector<double> mn(v, v + C), mx(v, v + C);
+        for (std::size_t i = 1; i < n; ++i)
+            for (std::size_t c = 0; c < C; ++c) {
+                const double x = v[i * C + c];
+                mn[c] = x < mn[c] ? x : mn[c];
+                mx[c] = x > mx[c] ? x : mx[c];
+            }
+        pilot_ranges_from_extremes(mn, mx, pilot.lo[k], pilot.hi[k]);
     }
     return pilot;
 }
@@ -511,6 +522,9 @@ StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T
             for (std::size_t c = 0; c < below[k].size(); ++c) below[k][c] += parts[i].below[k][c];
         }
     const auto Q = static_cast<Eigen::Index>(o.quantiles.size());
+    // Each cell's statistics depend on that cell alone: rows in parallel (the run's threads).
+    const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
+    tbb::task_arena arena(threads);
     for (std::size_t k = 0; k < L.outputs(); ++k) {
         const std::size_t rows = specs[k].rows, C = L.cells[k];
         OutputSummary s;
@@ -519,19 +533,23 @@ StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T
         s.quantiles.resize(static_cast<Eigen::Index>(C), specs[k].quantiles ? Q : 0);
         if (specs[k].quantiles) s.shortfall.resize(C);
         if (!specs[k].thresholds.empty()) s.p_below.resize(C);
-        for (std::size_t r = 0; r < rows; ++r)
-            for (std::size_t t = 0; t < T; ++t) {
-                const std::size_t out = r * T + t, in = t * rows + r;  // output order row · T + t
-                s.mean[out] = total[k][in].mean;
-                s.sd[out] = specs[k].mean_only ? std::nan("") : std::sqrt(total[k][in].variance());
-                if (specs[k].quantiles) {
-                    for (Eigen::Index j = 0; j < Q; ++j)
-                        s.quantiles(static_cast<Eigen::Index>(out), j) = hist[k].quantile(in, o.quantiles[static_cast<std::size_t>(j)]);
-                    s.shortfall[out] = hist[k].tail_mean(in, o.shortfall_level);
+        arena.execute([&] {
+            tbb::parallel_for(std::size_t{0}, rows, [&](std::size_t r) {
+                std::vector<double> q(o.quantiles.size());
+                for (std::size_t t = 0; t < T; ++t) {
+                    const std::size_t out = r * T + t, in = t * rows + r;  // output order row · T + t
+                    s.mean[out] = total[k][in].mean;
+                    s.sd[out] = specs[k].mean_only ? std::nan("") : std::sqrt(total[k][in].variance());
+                    if (specs[k].quantiles) {
+                        hist[k].quantiles(in, o.quantiles, q.data());
+                        for (Eigen::Index j = 0; j < Q; ++j) s.quantiles(static_cast<Eigen::Index>(out), j) = q[static_cast<std::size_t>(j)];
+                        s.shortfall[out] = hist[k].tail_mean(in, o.shortfall_level);
+                    }
+                    if (!specs[k].thresholds.empty())
+                        s.p_below[out] = static_cast<double>(below[k][in]) / static_cast<double>(o.paths);
                 }
-                if (!specs[k].thresholds.empty())
-                    s.p_below[out] = static_cast<double>(below[k][in]) / static_cast<double>(o.paths);
-            }
+            });
+        });
         res.outputs.push_back(std::move(s));
     }
     return res;

@@ -56,6 +56,26 @@ TEST(Statistics, HistogramQuantilesWithinHalfPercentOfIqr) {
     }
     EXPECT_EQ(h.quantile(0, 0.0), sorted.front());
     EXPECT_EQ(h.quantile(0, 1.0), sorted.back());
+    // All quantiles in one walk (unsorted, repeated, at and beyond the ends) equal one by one.
+    const std::vector<double> ps{0.95, 0.05, 0.5, 0.0, 1.0, 0.5, 0.999, 0.001, 0.25, 1e-9, 1.0 - 1e-9};
+    std::vector<double> all(ps.size());
+    h.quantiles(0, ps, all.data());
+    for (std::size_t j = 0; j < ps.size(); ++j) EXPECT_EQ(all[j], h.quantile(0, ps[j])) << "p=" << ps[j];
+    HistogramSet empty(lo, hi, 2048);
+    empty.quantiles(0, ps, all.data());
+    for (double q : all) EXPECT_TRUE(std::isnan(q));
+}
+
+TEST(Statistics, PilotRangesFromExtremesEqualTheSampleRule) {
+    const std::vector<double> sample{3.0, -1.5, 7.25, 0.0, 7.25, 2.0, 2.0, 2.0, 2.0, 2.0};  // two cells of 5
+    std::vector<double> lo, hi, lo2, hi2;
+    pilot_ranges(sample, 2, 5, lo, hi);
+    pilot_ranges_from_extremes({-1.5, 2.0}, {7.25, 2.0}, lo2, hi2);
+    EXPECT_EQ(lo, lo2);
+    EXPECT_EQ(hi, hi2);
+    EXPECT_EQ(lo[0], -1.5 - 0.5 * 8.75);  // half the span on each side
+    EXPECT_LT(lo[1], 2.0);                // a constant cell gets a tiny range around its value
+    EXPECT_GT(hi[1], 2.0);
 }
 
 namespace {

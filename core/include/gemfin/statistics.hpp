@@ -124,6 +124,9 @@ public:
     static HistogramSet load(ByteReader& r);
     /// Quantile p ∈ [0, 1] of one cell.
     double quantile(std::size_t cell, double p) const;
+    /// quantile(cell, ps[j]) for every j into out[j], counting the cell once and walking its
+    /// bins once (the same values).
+    void quantiles(std::size_t cell, const std::vector<double>& ps, double* out) const;
     /// Mean of the values at or below the alpha-quantile (expected shortfall), with the values
     /// inside a bin spread evenly as for `quantile`.
     double tail_mean(std::size_t cell, double alpha) const;
@@ -145,5 +148,8 @@ private:
 /// Pilot range of each cell from a sample: values[cell * n + i], i < n.
 void pilot_ranges(const std::vector<double>& values, std::size_t cells, std::size_t n,
                   std::vector<double>& lo, std::vector<double>& hi);
+/// The same from the smallest and largest value of each cell (pilot_ranges' rule).
+void pilot_ranges_from_extremes(const std::vector<double>& mn, const std::vector<double>& mx,
+                                std::vector<double>& lo, std::vector<double>& hi);
 
 }  // namespace gemfin
