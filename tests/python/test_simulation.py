@@ -51,6 +51,15 @@ def test_bitwise_identical_for_any_block_size(scen, result):
             gemfin.simulate(scen, paths=10, block_size=bad, progress=False)
 
 
+def test_bins_are_bounded_by_the_two_byte_slots(scen):
+    """A histogram slot is two bytes: 16 to 65,534 bins; outside, an error naming the field."""
+    r = gemfin.simulate(scen, paths=64, bins=65_534, block_size=64, progress=False)
+    assert np.isfinite(r.au_quantiles).all()
+    for bad in (15, 65_535, 1 << 20):
+        with pytest.raises(gemfin.InputError, match="bins"):
+            gemfin.simulate(scen, paths=10, bins=bad, progress=False)
+
+
 def test_seed_changes_the_result(scen, result):
     other = gemfin.simulate(scen, paths=3000, seed=12, progress=False, block_size=512)
     assert not np.array_equal(other.au_mean, result.au_mean)
