@@ -428,7 +428,7 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
     if (o.paths < 1) throw InputError("paths: expected at least 1 path");
     if (o.paths > 0xffffffffull) throw InputError("paths: at most 2^32 − 1 paths");
     if (o.antithetic && o.paths % 2 != 0) throw InputError("paths: antithetic variates need an even number of paths");
-    if (o.bins < 16) throw InputError("bins: expected at least 16");
+    check_bins(o.bins);
     check_block_size(o.block_size);
     for (double p : o.quantiles)
         if (!(p >= 0.0 && p <= 1.0)) throw InputError("quantiles: expected probabilities in [0, 1]");

@@ -33,16 +33,12 @@ void HistogramSet::slots(std::size_t cell0, std::size_t w, const double* x, std:
     }
     const double top = static_cast<double>(bins_);
     for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < w; ++j) {  // as tally_cells
-            double pos = (x[i * step + j] - lo_[cell0 + j]) * inv_width_[cell0 + j];
-            pos = pos < top ? pos : top;
-            pos = pos > -1.0 ? pos : -1.0;
-            out[i * 8 + j] = static_cast<std::uint16_t>(static_cast<std::int32_t>(std::floor(pos)) + 1);
-        }
+        for (std::size_t j = 0; j < w; ++j)
+            out[i * 8 + j] = static_cast<std::uint16_t>(slot_of(x[i * step + j], lo_[cell0 + j], inv_width_[cell0 + j], top));
 }
 
 void HistogramSet::merge(const HistogramSet& o) {
-    // Parts of one run share the pilot block, so their ranges agree bit for bit; they differ
+    // Parts of one run share the pilot, so their ranges agree bit for bit; they differ
     // only if the parts ran different code (another gemfin version or instruction set).
     if (o.bins_ != bins_ || o.lo_ != lo_ || o.hi_ != hi_)
         throw IncompatibleWorkerError("histograms: the parts were computed with different pilot ranges (a different gemfin "

@@ -99,6 +99,9 @@ struct SharedHistograms {
     std::unique_ptr<std::mutex[]> locks;
 };
 
+// The threads a run asks for (0: all of this process's).
+int run_threads(const StreamOptions& o) { return o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency(); }
+
 // The fixed geometry of a run, shared by all phases.
 struct Layout {
     const std::vector<OutputSpec>& specs;
@@ -112,9 +115,7 @@ struct Layout {
         : specs(s), T(years), o(opt), B(opt.block_size), S(0), W(0), n_blocks(0) {
         if (o.paths < 1) throw InputError("paths: expected at least 1 path");
         check_block_size(o.block_size);
-        if (o.bins < 16 || o.bins > HistogramSet::kMaxSlotBins)
-            throw InputError("bins: expected 16 to " + std::to_string(HistogramSet::kMaxSlotBins) + ", got " +
-                             std::to_string(o.bins));
+        check_bins(o.bins);
         for (const auto& sp : specs) {
             if (!sp.thresholds.empty() && sp.thresholds.size() != sp.rows)
                 throw InputError("output " + sp.name + ": one threshold per row expected");
@@ -175,11 +176,15 @@ struct Layout {
         h.locks = std::make_unique<std::mutex[]>(std::max<std::size_t>(locks, 1));
         return h;
     }
+    // Zeroes the leaf sums of the mean-only outputs before paths add to them.
+    void clear_sums(BlockBuffer& buf) const {
+        for (std::size_t k = 0; k < outputs(); ++k)
+            if (specs[k].mean_only) std::fill(buf.values[k].begin(), buf.values[k].end(), 0.0);
+    }
     // Runs paths [p0, p0 + n) into slots 0 … n − 1 of `buf`.
     void run_paths(std::uint64_t p0, std::size_t n, BlockBuffer& buf, const PathFunction& path_fn) const {
         buf.check = 0.0;
-        for (std::size_t k = 0; k < outputs(); ++k)
-            if (specs[k].mean_only) std::fill(buf.values[k].begin(), buf.values[k].end(), 0.0);
+        clear_sums(buf);
         for (std::size_t i = 0; i < n; ++i) buf.check = std::max(buf.check, path_fn(p0 + i, i, buf));
     }
     // The moments of one segment's n paths: per leaf of kLeafPaths paths, merged up the
@@ -308,6 +313,12 @@ void check_block_size(std::uint64_t block_size) {
                          std::to_string(kChunkPaths) + ", got " + std::to_string(block_size));
 }
 
+void check_bins(int bins) {
+    if (bins < 16 || bins > HistogramSet::kMaxSlotBins)
+        throw InputError("bins: expected 16 to " + std::to_string(HistogramSet::kMaxSlotBins) + ", got " +
+                         std::to_string(bins));
+}
+
 StreamPilot stream_pilot(const std::vector<OutputSpec>& specs, std::size_t T, const StreamOptions& o,
                          const PathFunction& path_fn) {
     const Layout L(specs, T, o);
@@ -315,10 +326,8 @@ StreamPilot stream_pilot(const std::vector<OutputSpec>& specs, std::size_t T, co
     BlockBuffer buf = L.new_buffer(kPilotPaths);
     // The pilot's paths on the run's threads, a leaf of paths per task in path order (a leaf's
     // mean-only sums add up in that order, whichever thread runs it).
-    for (std::size_t k = 0; k < L.outputs(); ++k)
-        if (specs[k].mean_only) std::fill(buf.values[k].begin(), buf.values[k].end(), 0.0);
-    const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
-    tbb::task_arena(threads).execute([&] {
+    L.clear_sums(buf);
+    tbb::task_arena(run_threads(o)).execute([&] {
         tbb::parallel_for(std::size_t{0}, (n + kLeafPaths - 1) / kLeafPaths, [&](std::size_t leaf) {
             for (std::size_t i = leaf * kLeafPaths; i < std::min(n, leaf * kLeafPaths + kLeafPaths); ++i) path_fn(i, i, buf);
         });
@@ -358,8 +367,7 @@ StreamPartial stream_chunks(const std::vector<OutputSpec>& specs, std::size_t T,
     if (!per_chunk) part.folded = L.empty_moments();
     SharedHistograms shared = L.new_histograms(pilot);
     tbb::enumerable_thread_specific<ThreadWork> work([&] { return L.new_work(); });
-    const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
-    tbb::task_arena arena(threads);
+    tbb::task_arena arena(run_threads(o));
     for (std::uint64_t chunk = chunk_begin; chunk < chunk_end; ++chunk) {
         const std::uint64_t per_chunk_blocks = L.blocks_per_chunk();
         const std::uint64_t b0 = chunk * per_chunk_blocks, b1 = std::min(L.n_blocks, b0 + per_chunk_blocks);
@@ -523,8 +531,7 @@ StreamResult stream_finalize(const std::vector<OutputSpec>& specs, std::size_t T
         }
     const auto Q = static_cast<Eigen::Index>(o.quantiles.size());
     // Each cell's statistics depend on that cell alone: rows in parallel (the run's threads).
-    const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
-    tbb::task_arena arena(threads);
+    tbb::task_arena arena(run_threads(o));
     for (std::size_t k = 0; k < L.outputs(); ++k) {
         const std::size_t rows = specs[k].rows, C = L.cells[k];
         OutputSummary s;

@@ -79,15 +79,16 @@ public:
         }
         const double top = static_cast<double>(bins_);
         for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t j = 0; j < W; ++j) {
-                // Slot 0 = underflow (pos < 0), 1 … bins = the bins, bins + 1 = overflow (pos ≥
-                // bins, and NaN, which fails pos < top); selects, as the slot is data-dependent.
-                // `slots` computes the same slots with vector instructions.
-                double pos = (x[i * step + j] - lo[j]) * inv_width[j];
-                pos = pos < top ? pos : top;
-                pos = pos > -1.0 ? pos : -1.0;
-                ++counts[j][static_cast<std::ptrdiff_t>(std::floor(pos)) + 1];
-            }
+            for (std::size_t j = 0; j < W; ++j) ++counts[j][slot_of(x[i * step + j], lo[j], inv_width[j], top)];
+    }
+    /// The slot of x in a cell's counts: 0 = underflow (pos < 0), 1 … bins = the bins, bins + 1
+    /// = overflow (pos ≥ bins, and NaN, which fails pos < top); selects, as the slot is
+    /// data-dependent. The SIMD kernel behind `slots` computes the same slots.
+    static std::size_t slot_of(double x, double lo, double inv_width, double top) {
+        double pos = (x - lo) * inv_width;
+        pos = pos < top ? pos : top;
+        pos = pos > -1.0 ? pos : -1.0;
+        return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(std::floor(pos)) + 1);
     }
     /// The slots tally_cells would count for the cells of one group of eight, cell0 … cell0 +
     /// w − 1 (w ≤ 8, cell0 a multiple of 8 or the group's first cell), and paths i < n, into
@@ -118,7 +119,7 @@ public:
         if (lo < min_[cell]) min_[cell] = lo;
         if (hi > max_[cell]) max_[cell] = hi;
     }
-    /// Adds the counts of `o`, which must have the same ranges (from the same pilot block).
+    /// Adds the counts of `o`, which must have the same ranges (from the same pilot).
     void merge(const HistogramSet& o);
     void save(ByteWriter& w) const;
     static HistogramSet load(ByteReader& r);

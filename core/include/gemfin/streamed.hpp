@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -107,6 +106,8 @@ constexpr std::uint64_t kPilotPaths = 1024;
 std::uint64_t chunk_count(std::uint64_t paths);
 /// InputError unless `block_size` is a power of two from kLeafPaths to kChunkPaths.
 void check_block_size(std::uint64_t block_size);
+/// InputError unless `bins` is from 16 to HistogramSet::kMaxSlotBins.
+void check_bins(int bins);
 
 /// The histogram ranges of every output, from the first kPilotPaths paths of a run (the same for
 /// every part and block size). The pilot's paths are not kept: the part that covers them runs

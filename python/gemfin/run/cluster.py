@@ -3,8 +3,8 @@
 The paths of a run form chunks of 16,384, computed in blocks (``block_size`` paths). The
 chunks are split into contiguous ranges, one Dask task each. A task ships only the scenario
 (its document) and the run options; the worker compiles the model from its own copy of the
-shipped data, runs the pilot block and its chunks with the compiled core, and returns the
-part as bytes (moments per chunk, histogram counts, threshold counts, kept paths). The
+shipped data, runs the pilot (the first 1,024 paths) and its chunks with the compiled core,
+and returns the part as bytes (moments per chunk, histogram counts, threshold counts, kept paths). The
 client folds the parts chunk by chunk, in order, exactly as a local run does, so the result is
 bitwise the local one for any number of workers and partitions.
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # for annotations only
     from .. import _core
 
 # Engines built on this worker process, by (fingerprint, options): consecutive tasks of one
-# run reuse the model and its pilot block. A process-local cache, bounded to two runs.
+# run reuse the model and its pilot. A process-local cache, bounded to two runs.
 _ENGINES: dict[tuple, Any] = {}  # key → _core.Simulation
 _ENGINES_LOCK = threading.Lock()
 
