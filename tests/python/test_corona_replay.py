@@ -84,6 +84,20 @@ def test_lasten_key_follows_the_base_filing():
     assert by.loc["GM0363", "afvalinzameling"] / 32e6 == pytest.approx(share, rel=1e-3)  # filled filings add a little
 
 
+def test_wmo_key_leaves_out_the_centrumgemeente_tasks():
+    """Package 1's Wmo half goes by the begroting-2020 lasten on taakvelden 6.6 and 6.71, not on
+    6.81 (beschermd wonen, maatschappelijke opvang, vrouwenopvang: a centrumgemeente's regional
+    tasks), read here from the Iv3 summary file; Vlissingen is a centrumgemeente."""
+    by = gemfin.simulate(SCEN / "corona-2020.yaml", paths=16, seed=1, progress=False).finances.compensation()
+    raw = pd.read_csv(data_dir() / "finance" / "iv3_data.iv3summary.lasten_per_taakveld.csv",
+                      usecols=["jaar", "verslagsoort", "gm_code", "6.6", "6.71", "6.81"])
+    raw = raw[(raw["jaar"] == 2020) & (raw["verslagsoort"] == "2020X000")].set_index("gm_code")
+    key = raw["6.6"].clip(lower=0) + raw["6.71"].clip(lower=0)
+    with_681 = key + raw["6.81"].clip(lower=0)
+    assert by.loc["GM0718", "sociaal domein Wmo"] / 72e6 == pytest.approx(key["GM0718"] / key.sum(), rel=1e-3)
+    assert key["GM0718"] / key.sum() < 0.5 * with_681["GM0718"] / with_681.sum()
+
+
 def test_unknown_lasten_key_names_the_component():
     doc = _doc()
     doc["compensation"][-1]["key"] = {"lasten": ["7.9"]}

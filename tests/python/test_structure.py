@@ -94,7 +94,7 @@ FLOORS: list[set[str]] = [
     {"shipped", "booked"},
     {"io"},
     {"results.definitions"},
-    {"circulaire", "iv3", "municipalities"},
+    {"circulaire", "iv3", "municipalities", "envelopes"},
     {"engine", "provenance", "repr_html", "language", "_yaml", "_tables", "_datadir", "dutch_numbers", "errors"},
 ]
 

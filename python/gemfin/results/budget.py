@@ -57,13 +57,13 @@ class BudgetResult:
     filled: pd.DataFrame | None = None      # municipalities whose base filing was empty or missing
     notes: tuple[str, ...] = ()             # what the run assumed where the data had gaps
     compensation_by_component: pd.DataFrame | None = None  # CBS code × component, euros in its year
-    compensation_components: pd.DataFrame | None = None    # name, package, year, amount, key, source
+    compensation_components: pd.DataFrame | None = None    # name, package, year, amount, key, envelope, source
     response_mean: np.ndarray | None = None  # municipality × year, euros (None: response none)
     tax_share: float = 0.0
 
     def compensation(self) -> pd.DataFrame:
         """Compensation per municipality (CBS code) and component (columns, euros paid in the
-        component's year; ``compensation_components`` lists them with package, year, amount,
+        component's year; ``compensation_components`` lists them with package, year, amount, envelope,
         key and source). Empty when the scenario has no compensation."""
         if self.compensation_by_component is None:
             return pd.DataFrame(index=self.municipalities.index)

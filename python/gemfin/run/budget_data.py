@@ -175,7 +175,8 @@ def compensation_matrix(scen, years: Sequence[int], circ, data: BudgetBase,
 
 def compensation_components(scen, circ, data: BudgetBase) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per component: the euros each municipality receives (CBS code × component name, in the
-    component's year) and the components themselves (name, package, year, amount, key)."""
+    component's year) and the components themselves (name, package, year, amount, key,
+    envelope, source)."""
     comps = scen.compensation
     amounts = _component_amounts(scen, comps, circ, data)
     by = pd.DataFrame({c.name: a for c, a in zip(comps, amounts)}, index=circ.volumes.index)
@@ -186,8 +187,9 @@ def compensation_components(scen, circ, data: BudgetBase) -> tuple[pd.DataFrame,
         if kind == "table":
             arg = str(scen.table_path(c))
         rows.append({"name": c.name, "package": c.package, "year": c.year, "amount": c.amount.value,
-                     "key": kind if arg is None else f"{kind}: {arg}", "source": c.amount.source})
-    table = pd.DataFrame(rows, columns=["name", "package", "year", "amount", "key", "source"])
+                     "key": kind if arg is None else f"{kind}: {arg}", "envelope": c.envelope or "",
+                     "source": c.amount.source})
+    table = pd.DataFrame(rows, columns=["name", "package", "year", "amount", "key", "envelope", "source"])
     return by, table
 
 

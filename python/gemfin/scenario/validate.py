@@ -19,6 +19,7 @@ from .._yaml import load_yaml_mapping
 from ..booked import available as booked_ids, booked_id, is_booked
 from ..circulaire import circulaires, maatstaf_codes, newest_circulaire
 from ..engine import check_correlation
+from ..envelopes import check_envelope
 from ..errors import InputError, ScenarioError
 from ..schema.base import problems
 import numpy as np
@@ -231,6 +232,9 @@ def checked_document(doc: dict, origin: str = "<scenario>",
         for section in ("shocks", "compensation"):
             for i, x in enumerate(parts.get(section) or []):
                 problems_.run(v.at(section).at(i).at("year").year, x.year, years)
+    for i, x in enumerate(parts.get("compensation") or []):
+        if x.envelope is not None and (problem := check_envelope(x.envelope)) is not None:
+            problems_.run(v.at("compensation").at(i).at("envelope").fail, problem)
     names = _shock_names(doc, driver_names)
     for i, c in enumerate(parts.get("correlation") or []):
         for p in c.between:

@@ -383,13 +383,17 @@ CompensationKey = Annotated[
 
 
 class Compensation(Section):
-    """A compensation payment to municipalities in ``year``, split over them by ``key``."""
+    """A compensation payment to municipalities in ``year``, split over them by ``key``;
+    ``envelope`` names the published national envelope it pays out (a ``maatregel`` of
+    data/corona/corona_compensatie_landelijke_bedragen.csv), which gemfin.envelopes compares it
+    with."""
 
     name: Text
     package: str = ""
     year: int
     amount: param(0.0, 1e12)  # type: ignore[valid-type]
     key: CompensationKey
+    envelope: Optional[Text] = None
     note: Note = None
     source: Optional[str] = None
 
