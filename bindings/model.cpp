@@ -71,7 +71,7 @@ void bind_inputs(py::module_& m) {
 
     py::class_<FundSpec>(m, "FundSpec", "The gemeentefonds: base budget, growth rule and policy mutations.")
         .def(py::init([](FundRule rule, double budget0, const MacroProcess& growth, const std::optional<MacroProcess>& price,
-                         std::vector<double> policy_mutations, std::optional<double> growth_history,
+                         std::vector<double> policy_mutations, std::vector<double> growth_history,
                          std::vector<AccresPeriod> periods) {
                  FundSpec f;
                  f.rule = rule;
@@ -80,14 +80,14 @@ void bind_inputs(py::module_& m) {
                  if (rule == FundRule::Gdp && !price) throw InputError("fund.price: the GDP rule needs a price process");
                  if (price) f.price = *price;
                  f.policy_mutations = std::move(policy_mutations);
-                 if (growth_history) f.growth_history = *growth_history;
+                 f.growth_history = std::move(growth_history);
                  if (!periods.empty() && rule != FundRule::Gdp)
                      throw InputError("fund.periods: the accres by period needs the gdp rule's processes");
                  f.periods = std::move(periods);
                  return f;
              }),
              py::kw_only(), py::arg("rule"), py::arg("budget0"), py::arg("growth"), py::arg("price") = py::none(),
-             py::arg("policy_mutations"), py::arg("growth_history") = py::none(),
+             py::arg("policy_mutations"), py::arg("growth_history") = std::vector<double>{},
              py::arg("periods") = std::vector<AccresPeriod>{})
         .def_readonly("rule", &FundSpec::rule)
         .def_readonly("budget0", &FundSpec::budget0)

@@ -152,7 +152,7 @@ std::string fingerprint(const ProjectionModel& m) {
     h.real(m.fund.budget0);
     h.process(m.fund.growth);
     h.process(m.fund.price);
-    h.real(m.fund.growth_history);
+    h.vec(m.fund.growth_history);
     h.vec(m.fund.policy_mutations);
     h.word(m.fund.periods.size());
     for (auto p : m.fund.periods) h.integer(static_cast<int>(p));

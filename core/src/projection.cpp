@@ -26,7 +26,7 @@ constexpr std::uint32_t kStreamMacro = 1;
 constexpr std::uint32_t kStreamMunicipal = 2;
 
 // Years of real GDP growth kept before the base year for the 8-year window of the Gdp rule.
-constexpr std::size_t kGdpHistory = 9;
+constexpr std::size_t kGdpHistory = FundSpec::kGdpHistory;
 
 // The random counter of the base year when it is an output year (ProjectionModel::base_year_first):
 // outside the range of growth steps (at most 100), so no draw of a later year changes.
@@ -71,8 +71,10 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
     const std::size_t F = fund.shocks();
     double growth_prev = fund.growth.start, price_prev = fund.price.start;
     // real[k] = real GDP growth of year k − kGdpHistory, the base year counted as 0 (k ≤ kGdpHistory:
-    // the base year and the history before it, which hold growth_history, or growth.start).
-    std::fill(s.real.begin(), s.real.end(), std::isnan(fund.growth_history) ? fund.growth.start : fund.growth_history);
+    // the base year and the history before it: growth_history, or growth.start before it).
+    std::fill(s.real.begin(), s.real.end(), fund.growth.start);
+    std::copy(fund.growth_history.begin(), fund.growth_history.end(),
+              s.real.begin() + static_cast<std::ptrdiff_t>(kGdpHistory + 1 - fund.growth_history.size()));
     double budget = fund.budget0;
     const auto G = c.g_count, D = c.d_count;
     const std::size_t shift = m.base_year_first ? 1 : 0;
@@ -236,7 +238,11 @@ void ProjectionModel::validate() const {
     if (!fund.periods.empty() && fund.periods.size() != static_cast<std::size_t>(years))
         throw InputError("fund.periods: expected one accres period per projection year");
     if (!(fund.budget0 > 0.0) || !std::isfinite(fund.budget0)) throw InputError("fund.budget0: expected a positive AU budget");
-    if (std::isinf(fund.growth_history)) throw InputError("fund.growth.history: expected a finite growth rate");
+    if (fund.growth_history.size() > kGdpHistory + 1)
+        throw InputError("fund.growth.history: expected at most " + std::to_string(kGdpHistory + 1) +
+                         " years (the base year and the 9 before it), got " + std::to_string(fund.growth_history.size()));
+    for (double g : fund.growth_history)
+        if (!std::isfinite(g)) throw InputError("fund.growth.history: expected finite growth rates");
     for (const MacroProcess* p : {&fund.growth, &fund.price}) {
         if (p->persistence < 0.0 || p->persistence >= 1.0)
             throw InputError("fund: persistence must be a number in [0, 1)");

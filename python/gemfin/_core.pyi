@@ -231,7 +231,7 @@ class FundSpec:
     """
     The gemeentefonds: base budget, growth rule and policy mutations.
     """
-    def __init__(self, *, rule: FundRule, budget0: typing.SupportsFloat | typing.SupportsIndex, growth: MacroProcess, price: MacroProcess | None = None, policy_mutations: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], growth_history: typing.SupportsFloat | typing.SupportsIndex | None = None, periods: collections.abc.Sequence[AccresPeriod] = []) -> None:
+    def __init__(self, *, rule: FundRule, budget0: typing.SupportsFloat | typing.SupportsIndex, growth: MacroProcess, price: MacroProcess | None = None, policy_mutations: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], growth_history: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], periods: collections.abc.Sequence[AccresPeriod] = []) -> None:
         ...
     @property
     def budget0(self) -> float:
@@ -240,7 +240,7 @@ class FundSpec:
     def growth(self) -> MacroProcess:
         ...
     @property
-    def growth_history(self) -> float:
+    def growth_history(self) -> list[float]:
         ...
     @property
     def periods(self) -> list[AccresPeriod]:

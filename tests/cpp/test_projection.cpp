@@ -269,6 +269,27 @@ TEST(Projection, GdpRuleSmoothsRealGrowthOverEightYears) {
                   {0.03, 0.03, 0.0325, 0.035, 0.0375, 0.04});
 }
 
+TEST(Projection, GdpWindowStartsFromTheGrowthHistory) {
+    // Zero volatility, deflator 2%, real growth 3% from year 1. History of the years −3 … 0 (the
+    // base year last) 2%, 5%, 0%, −1%; earlier years take growth.start, 1%. By hand, window
+    // y−9 … y−2:
+    //   1: years −8 … −1: (5·1% + 2% + 5% + 0%)/8          = 1.5%    + 2% = 3.5%
+    //   2: years −7 … 0:  (4·1% + 6%)/8                     = 1.25%   + 2% = 3.25%
+    //   3: years −6 … 1:  (3·1% + 6% + 3%)/8                = 1.5%    + 2% = 3.5%
+    //   4: (2·1% + 6% + 2·3%)/8 = 1.75%; 5: (1% + 6% + 3·3%)/8 = 2%; 6: (6% + 4·3%)/8 = 2.25%
+    auto m = gdp_model(MacroProcess{0.02, 0.0, 0.02, Distribution::fixed(0.0)});
+    m.fund.growth_history = {0.02, 0.05, 0.0, -0.01};
+    expect_accres(m, {0.035, 0.0325, 0.035, 0.0375, 0.04, 0.0425});
+    SimulationOptions o;
+    o.paths = 10;
+    auto too_long = m;
+    too_long.fund.growth_history.assign(11, 0.01);
+    EXPECT_THROW(simulate(too_long, o), InputError);
+    auto not_finite = m;
+    not_finite.fund.growth_history.back() = std::numeric_limits<double>::infinity();
+    EXPECT_THROW(simulate(not_finite, o), InputError);
+}
+
 TEST(Projection, AccresPeriodsSetEachYearsAccres) {
     // Zero volatility; real growth 3% from year 1 (history 1%), the deflator starts at 4% and
     // halves its distance to 2% each year: 3%, 2.5%, 2.25%, 2.125%, 2.0625%, 2.03125%. By hand:

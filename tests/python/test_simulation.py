@@ -106,15 +106,20 @@ def _reference_projection(scen):
             mult[m] = m_avg
     growth, price = scen.fund.growth, scen.fund.price
     budget, g_prev, p_prev = base.au_total, growth.start.value, price.start.value
-    real = [growth.start.value] * 9
+    # real growth by year: the published years the scenario lists, up to the base year
+    base_year, hist = scen.years[0] - 1, growth.history
+    if isinstance(hist, dict):
+        real = {y: hist[y].value if y in hist else growth.start.value for y in range(base_year - 9, base_year + 1)}
+    else:
+        real = {y: growth.start.value if hist is None else hist.value for y in range(base_year - 9, base_year + 1)}
     mut = {m.year: m.amount for m in scen.fund.policy_mutations or []}
     out_budget, out_au = [], []
     for t, year in enumerate(scen.years):
         g = growth.mean.value + growth.persistence.value * (g_prev - growth.mean.value) + growth.shock.mean
         p = price.mean.value + price.persistence.value * (p_prev - price.mean.value) + price.shock.mean
         g_prev, p_prev = g, p
-        real.append(g)
-        accres = np.mean(real[t + 1:t + 9]) + p
+        real[year] = g
+        accres = np.mean([real[y] for y in range(year - 9, year - 1)]) + p  # the window t−9 … t−2
         budget = budget * (1 + accres) + mut.get(year, 0.0)
         basis = sum(circ.volumes[m].to_numpy() * rate[m] * mult[m][t] for m in circ.volumes.columns if not circ.maatstaven.loc[m, "is_ozb"])
         ozb = sum(circ.volumes[m].to_numpy() * rate[m] * mult[m][t] for m in circ.volumes.columns if circ.maatstaven.loc[m, "is_ozb"])

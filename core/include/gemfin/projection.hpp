@@ -44,8 +44,8 @@ struct DriverSpec {
 ///  Ngru: "samen de trap op, samen de trap af" (to 2024): accres_t = `growth`_t, the growth of
 ///        the netto gecorrigeerde rijksuitgaven, one AR(1) process.
 ///  Gdp:  nominal-GDP linkage (from 2024): accres_t = mean of real GDP growth (`growth`) over
-///        years t−9 … t−2 (8 years) + GDP deflator (`price`) of year t. Real growth before the
-///        base year is taken as `growth.start`.
+///        years t−9 … t−2 (8 years) + GDP deflator (`price`) of year t. Real growth of the base
+///        year and before is `growth_history`, or `growth.start` where that has no value.
 enum class FundRule { Ngru, Gdp };
 
 /// The accres of one projected year under the Gdp rule's two processes, by the period the
@@ -65,9 +65,11 @@ struct FundSpec {
     double budget0 = 0.0;                  // AU budget of the base year (euros)
     MacroProcess growth;                   // accres (Ngru) or real GDP growth (Gdp)
     MacroProcess price;                    // GDP deflator (Gdp only)
-    // Real GDP growth of the base year and the years before it, which fill the Gdp rule's
-    // 8-year window until projected years enter it; NaN: growth.start.
-    double growth_history = std::numeric_limits<double>::quiet_NaN();
+    // Real GDP growth of the years up to the base year, oldest first, the base year's last (at
+    // most kGdpHistory + 1 values): they fill the Gdp rule's 8-year window until projected
+    // years enter it; earlier years (all of them when empty) take growth.start.
+    std::vector<double> growth_history;
+    static constexpr std::size_t kGdpHistory = 9;  // years before the base year the window can reach
     std::vector<double> policy_mutations;  // euros per projection year (size T)
     std::vector<AccresPeriod> periods;     // per output year (size T), Gdp rule only; empty: all Gdp
 

@@ -15,7 +15,7 @@ from .. import _core
 from ..engine import ACCRES_PERIODS, FUND_RULES, SHOCK_TARGETS, core_distribution, f64, kernel_version
 from ..errors import InputError
 from ..scenario import Scenario
-from ..schema.base import DistBase
+from ..schema.base import DistBase, value_at
 from ..schema.scenario import DOMAIN_NAMES, FundPriceLink, ProcessModel
 from .base import Base
 from .budget_data import compensation_matrix, ingroei_suppletie
@@ -70,8 +70,25 @@ def _fund(scen: Scenario, base: Base) -> "_core.FundSpec":
     return _core.FundSpec(rule=FUND_RULES[f.rule], budget0=base.budget0, growth=_process(f.growth),
                           price=_process(f.price) if f.price is not None else None,
                           policy_mutations=mutations.tolist(),
-                          growth_history=f.growth.history.value if f.growth.history is not None else None,
-                          periods=periods)
+                          growth_history=growth_history(f.growth.history, scen.base_year), periods=periods)
+
+
+#: Years before the base year that the GDP rule's window reaches: the first projected year's
+#: window is t−9 … t−2, so the base year and the 8 before it (the core keeps one more).
+WINDOW_HISTORY = 9
+
+
+def growth_history(history, base_year: int) -> list[float]:
+    """The real growth of the years ``base_year`` − 9 … ``base_year`` (oldest first) that a
+    scenario's ``fund.growth.history`` gives: one value for all of them, or each year's value in
+    force (a dated parameter); years before its first listed year are left out, so the core
+    takes ``growth.start`` for them. Empty without a history."""
+    if history is None:
+        return []
+    if isinstance(history, dict):
+        years = [y for y in range(base_year - WINDOW_HISTORY, base_year + 1) if y >= min(history)]
+        return [float(value_at(history, y).value) for y in years]
+    return [float(history.value)] * (WINDOW_HISTORY + 1)
 
 
 def _budget(scen: Scenario, base: Base, balance: bool) -> "_core.BudgetModel":

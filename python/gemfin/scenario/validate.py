@@ -49,11 +49,22 @@ class _V:
         return x
 
 
+def _mapping_kind(d: dict) -> str:
+    """"dated" (year keys), "parameter" (a value or a distribution) or "section"."""
+    if any(isinstance(k, int) and not isinstance(k, bool) for k in d):
+        return "dated"
+    return "parameter" if "value" in d or "distribution" in d else "section"
+
+
 def _merge(base: dict, over: dict) -> dict:
+    """``base`` with ``over`` laid on it: sections merge key by key and dated parameters year by
+    year; a parameter, and a mapping of another kind than the one it replaces (a single value
+    over a dated one), replaces the parent's whole."""
     out = copy.deepcopy(base)
     for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
+        b = out.get(k)
+        if isinstance(v, dict) and isinstance(b, dict) and _mapping_kind(v) == _mapping_kind(b) != "parameter":
+            out[k] = _merge(b, v)
         else:
             out[k] = copy.deepcopy(v)
     return out

@@ -17,7 +17,8 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from .. import engine
-from .base import STRUCTURAL, DistModel, Number, Section, Text, dated, gemfin_error, param, structural_paths, value_at
+from .base import (STRUCTURAL, DistModel, Number, ParamBase, Section, Text, dated, gemfin_error, param,
+                   structural_paths, value_at)
 
 DOMAIN_NAMES = ("Jeugd", "Wmo", "Participatie", "Overig")
 REVENUE_TARGETS = ("OZB", "Overige belastingen", "Overige baten")
@@ -41,11 +42,31 @@ class ProcessModel(Section):
     shock: DistModel
 
 
-class GrowthProcess(ProcessModel):
-    """The fund's growth process; ``history`` (gdp rule only) is the real growth of the base year
-    and before, in the GDP rule's 8-year window (without it the window is filled with ``start``)."""
+def _history_kind(v: Any) -> str | None:
+    if isinstance(v, dict):
+        return "dated" if v and all(isinstance(k, int) and not isinstance(k, bool) for k in v) else "single"
+    return "single" if isinstance(v, ParamBase) else None
 
-    history: Optional[param(-0.5, 0.5)] = None  # type: ignore[valid-type]
+
+#: Real GDP growth before the projection: one value for every year of the window, or the
+#: published growth of each year (dated).
+_HistoryValue: Any = param(-0.5, 0.5)
+_HistoryDated: Any = dated(-0.5, 0.5)
+GrowthHistory: Any = Annotated[
+    Union[Annotated[_HistoryValue, Tag("single")], Annotated[_HistoryDated, Tag("dated")]],
+    Discriminator(_history_kind, custom_error_type="growth_history",
+                  custom_error_message="expected {value, source} (one growth rate for every year of the window) or "
+                                       "{YEAR: {value, source}, ...} (the real growth of each year)")]
+
+
+class GrowthProcess(ProcessModel):
+    """The fund's growth process; ``history`` (gdp rule only) is the real GDP growth (a yearly
+    rate) of the base year and before, which fills the GDP rule's 8-year window until projected
+    years enter it: one value for every year, or dated, ``{2017: {value: 0.028, source}, ...}``,
+    each year's own (a year not listed takes the one before it; years before the first listed
+    take ``start``)."""
+
+    history: Optional[GrowthHistory] = None
 
 
 class PolicyMutation(Section):
