@@ -67,12 +67,14 @@ void bind_inputs(py::module_& m) {
         .value("GDP", AccresPeriod::Gdp)
         .value("TRAP_OP_TRAP_AF", AccresPeriod::TrapOpTrapAf)
         .value("FIXED", AccresPeriod::Fixed)
-        .value("FROZEN_VOLUME", AccresPeriod::FrozenVolume);
+        .value("FROZEN_VOLUME", AccresPeriod::FrozenVolume)
+        .value("PUBLISHED", AccresPeriod::Published);
 
     py::class_<FundSpec>(m, "FundSpec", "The gemeentefonds: base budget, growth rule and policy mutations.")
         .def(py::init([](FundRule rule, double budget0, const MacroProcess& growth, const std::optional<MacroProcess>& price,
                          std::vector<double> policy_mutations, std::vector<double> growth_history,
-                         std::vector<AccresPeriod> periods) {
+                         std::vector<AccresPeriod> periods, std::vector<double> published_accres,
+                         std::vector<double> published_price) {
                  FundSpec f;
                  f.rule = rule;
                  f.budget0 = budget0;
@@ -84,18 +86,23 @@ void bind_inputs(py::module_& m) {
                  if (!periods.empty() && rule != FundRule::Gdp)
                      throw InputError("fund.periods: the accres by period needs the gdp rule's processes");
                  f.periods = std::move(periods);
+                 f.published_accres = std::move(published_accres);
+                 f.published_price = std::move(published_price);
                  return f;
              }),
              py::kw_only(), py::arg("rule"), py::arg("budget0"), py::arg("growth"), py::arg("price") = py::none(),
              py::arg("policy_mutations"), py::arg("growth_history") = std::vector<double>{},
-             py::arg("periods") = std::vector<AccresPeriod>{})
+             py::arg("periods") = std::vector<AccresPeriod>{}, py::arg("published_accres") = std::vector<double>{},
+             py::arg("published_price") = std::vector<double>{})
         .def_readonly("rule", &FundSpec::rule)
         .def_readonly("budget0", &FundSpec::budget0)
         .def_readonly("growth", &FundSpec::growth)
         .def_readonly("price", &FundSpec::price)
         .def_readonly("policy_mutations", &FundSpec::policy_mutations)
         .def_readonly("growth_history", &FundSpec::growth_history)
-        .def_readonly("periods", &FundSpec::periods);
+        .def_readonly("periods", &FundSpec::periods)
+        .def_readonly("published_accres", &FundSpec::published_accres)
+        .def_readonly("published_price", &FundSpec::published_price);
 
     py::class_<ShockEvent>(m, "ShockEvent", "A one-off loss of a revenue line or extra cost of a domain in one year.")
         .def(py::init([](std::string name, int year, ShockTarget target, const Distribution& fraction, double municipal_sd) {

@@ -156,6 +156,8 @@ std::string fingerprint(const ProjectionModel& m) {
     h.vec(m.fund.policy_mutations);
     h.word(m.fund.periods.size());
     for (auto p : m.fund.periods) h.integer(static_cast<int>(p));
+    h.vec(m.fund.published_accres);
+    h.vec(m.fund.published_price);
     h.tag("correlation");
     h.mat(m.correlation);
     h.word(m.correlation_names.size());

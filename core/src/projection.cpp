@@ -137,6 +137,11 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
                 case AccresPeriod::TrapOpTrapAf: accres = growth + price; break;
                 case AccresPeriod::Fixed: accres = fund.growth.mean + fund.price.mean; break;
                 case AccresPeriod::FrozenVolume: accres = fund.growth.mean + price; break;
+                case AccresPeriod::Published: {
+                    const double assumed = fund.published_price[t];
+                    accres = fund.published_accres[t] + (std::isnan(assumed) ? 0.0 : price - assumed);
+                    break;
+                }
             }
         }
         budget = budget * (1.0 + accres) + fund.policy_mutations[t];
@@ -237,6 +242,16 @@ void ProjectionModel::validate() const {
         throw InputError("fund.periods: the accres by period needs the gdp rule's processes (real growth and deflator)");
     if (!fund.periods.empty() && fund.periods.size() != static_cast<std::size_t>(years))
         throw InputError("fund.periods: expected one accres period per projection year");
+    if (std::find(fund.periods.begin(), fund.periods.end(), AccresPeriod::Published) != fund.periods.end()) {
+        if (fund.published_accres.size() != static_cast<std::size_t>(years) ||
+            fund.published_price.size() != static_cast<std::size_t>(years))
+            throw InputError("fund.periods: a published accres needs published_accres and published_price per projection year");
+        for (std::size_t t = 0; t < fund.periods.size(); ++t)
+            if (fund.periods[t] == AccresPeriod::Published &&
+                (!std::isfinite(fund.published_accres[t]) || std::isinf(fund.published_price[t])))
+                throw InputError("fund.periods: the published accres of projection year " + std::to_string(t + 1) +
+                                 " must be finite (and its assumed deflator finite or NaN)");
+    }
     if (!(fund.budget0 > 0.0) || !std::isfinite(fund.budget0)) throw InputError("fund.budget0: expected a positive AU budget");
     if (fund.growth_history.size() > kGdpHistory + 1)
         throw InputError("fund.growth.history: expected at most " + std::to_string(kGdpHistory + 1) +

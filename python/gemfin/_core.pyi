@@ -187,10 +187,13 @@ class AccresPeriod:
       FIXED
     
       FROZEN_VOLUME
+    
+      PUBLISHED
     """
     FIXED: typing.ClassVar[AccresPeriod]
     FROZEN_VOLUME: typing.ClassVar[AccresPeriod]
     GDP: typing.ClassVar[AccresPeriod]
+    PUBLISHED: typing.ClassVar[AccresPeriod]
     TRAP_OP_TRAP_AF: typing.ClassVar[AccresPeriod]
     __members__: typing.ClassVar[dict[str, AccresPeriod]]
     @typing.overload
@@ -231,7 +234,7 @@ class FundSpec:
     """
     The gemeentefonds: base budget, growth rule and policy mutations.
     """
-    def __init__(self, *, rule: FundRule, budget0: typing.SupportsFloat | typing.SupportsIndex, growth: MacroProcess, price: MacroProcess | None = None, policy_mutations: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], growth_history: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], periods: collections.abc.Sequence[AccresPeriod] = []) -> None:
+    def __init__(self, *, rule: FundRule, budget0: typing.SupportsFloat | typing.SupportsIndex, growth: MacroProcess, price: MacroProcess | None = None, policy_mutations: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], growth_history: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], periods: collections.abc.Sequence[AccresPeriod] = [], published_accres: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], published_price: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = []) -> None:
         ...
     @property
     def budget0(self) -> float:
@@ -250,6 +253,12 @@ class FundSpec:
         ...
     @property
     def price(self) -> MacroProcess:
+        ...
+    @property
+    def published_accres(self) -> list[float]:
+        ...
+    @property
+    def published_price(self) -> list[float]:
         ...
     @property
     def rule(self) -> FundRule:

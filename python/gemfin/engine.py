@@ -128,7 +128,8 @@ SHOCK_TARGETS = {"OZB": _core.ShockTarget.OZB, "Overige belastingen": _core.Shoc
 FUND_RULES = {"ngru": _core.FundRule.NGRU, "gdp": _core.FundRule.GDP}
 #: The accres periods (fund.periods) as the core's enum.
 ACCRES_PERIODS = {"gdp": _core.AccresPeriod.GDP, "trap_op_trap_af": _core.AccresPeriod.TRAP_OP_TRAP_AF,
-                  "fixed": _core.AccresPeriod.FIXED, "frozen_volume": _core.AccresPeriod.FROZEN_VOLUME}
+                  "fixed": _core.AccresPeriod.FIXED, "frozen_volume": _core.AccresPeriod.FROZEN_VOLUME,
+                  "published": _core.AccresPeriod.PUBLISHED}
 
 
 def f64(x) -> np.ndarray:

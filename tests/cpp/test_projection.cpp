@@ -313,6 +313,31 @@ TEST(Projection, AccresPeriodsSetEachYearsAccres) {
     EXPECT_THROW(simulate(ngru, o), InputError);
 }
 
+TEST(Projection, PublishedAccresHoldsWithItsPricePart) {
+    // Zero volatility; real growth 3% (history 1%), deflator 3%, 2.5%, 2.25%, 2.125%, 2.0625%,
+    // 2.03125% (start 4%, halving its distance to 2%). By hand:
+    //   1 published 5%, no assumed deflator: 5%
+    //   2 published 4% assuming a 2% deflator, the year's is 2.5%: 4% + 0.5%       = 4.5%
+    //   3 gdp: window −6 … 1: (7·1% + 3%)/8 + 2.25%                                 = 3.5%
+    //   4 gdp: (6·1% + 2·3%)/8 + 2.125% = 3.625%; 5: (5·1% + 3·3%)/8 + 2.0625% = 3.8125%;
+    //   6 gdp: (4·1% + 4·3%)/8 + 2.03125% = 4.03125%
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    auto m = gdp_model(MacroProcess{0.02, 0.5, 0.04, Distribution::fixed(0.0)});
+    m.fund.periods = {AccresPeriod::Published, AccresPeriod::Published, AccresPeriod::Gdp,
+                      AccresPeriod::Gdp, AccresPeriod::Gdp, AccresPeriod::Gdp};
+    m.fund.published_accres = {0.05, 0.04, none, none, none, none};
+    m.fund.published_price = {none, 0.02, none, none, none, none};
+    expect_accres(m, {0.05, 0.045, 0.035, 0.03625, 0.038125, 0.0403125});
+    SimulationOptions o;
+    o.paths = 10;
+    auto short_list = m;
+    short_list.fund.published_price.pop_back();
+    EXPECT_THROW(simulate(short_list, o), InputError);
+    auto missing = m;
+    missing.fund.published_accres[1] = none;
+    EXPECT_THROW(simulate(missing, o), InputError);
+}
+
 TEST(Projection, AntitheticPairsMirrorTheShocks) {
     auto m = small_model(1.0);
     SimulationOptions o;

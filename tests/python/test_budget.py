@@ -426,7 +426,7 @@ def test_accres_periods_from_the_begroting_2020():
     doc = _from_2020(yaml.safe_load((SCEN / "baseline.yaml").read_text()))
     sc = scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml")
     assert [(y, p.rule) for y, p in sorted(sc.fund.periods.items())] == [
-        (2017, "trap_op_trap_af"), (2020, "fixed"), (2022, "frozen_volume"), (2024, "gdp")]
+        (2017, "trap_op_trap_af"), (2020, "fixed"), (2022, "frozen_volume"), (2024, "gdp"), (2026, "published")]
     P = gemfin._core.AccresPeriod
     assert compiled(sc)[0].fund.periods == [P.FIXED, P.FIXED, P.FROZEN_VOLUME, P.FROZEN_VOLUME, P.GDP]
     b = gemfin.simulate(sc.deterministic(), paths=16, progress=False).budget["mean"]
@@ -444,7 +444,7 @@ def test_accres_periods_from_the_begroting_2020():
     (lambda d: d["fund"].update(periods={2023: {"rule": "gdp", "source": "a"}}),
      r"fund\.periods: the first period starts in 2023; expected one from 2021 or earlier"),
     (lambda d: d["fund"].update(periods={2017: {"rule": "frozen", "source": "a"}}),
-     r"fund\.periods\.2017\.rule: expected one of \['gdp', 'trap_op_trap_af', 'fixed', 'frozen_volume'\]"),
+     r"fund\.periods\.2017\.rule: expected one of \['gdp', 'trap_op_trap_af', 'fixed', 'frozen_volume', 'published'\]"),
     (lambda d: d.update(fund={**d["fund"], "rule": "ngru", "price": None,
                               "growth": {k: v for k, v in d["fund"]["growth"].items() if k != "history"}}),
      r"fund\.periods: the accres by period uses the 'gdp' rule's processes"),

@@ -120,6 +120,9 @@ def _reference_projection(scen):
         g_prev, p_prev = g, p
         real[year] = g
         accres = np.mean([real[y] for y in range(year - 9, year - 1)]) + p  # the window t−9 … t−2
+        published = (scen.fund.periods or {}).get(year)
+        if published is not None and published.rule == "published":  # the circulaire's accres of that year
+            accres = published.accres.value + (p - published.price.value if published.price else 0.0)
         budget = budget * (1 + accres) + mut.get(year, 0.0)
         basis = sum(circ.volumes[m].to_numpy() * rate[m] * mult[m][t] for m in circ.volumes.columns if not circ.maatstaven.loc[m, "is_ozb"])
         ozb = sum(circ.volumes[m].to_numpy() * rate[m] * mult[m][t] for m in circ.volumes.columns if circ.maatstaven.loc[m, "is_ozb"])

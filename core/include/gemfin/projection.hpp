@@ -56,9 +56,12 @@ enum class FundRule { Ngru, Gdp };
 ///  Fixed:        an amount fixed in advance (2020–2021): the expected nominal growth
 ///                (growth.mean + price.mean), no shock of the year reaches it;
 ///  FrozenVolume: volume part frozen, wages and prices updated (2022–2023): growth.mean + the
-///                deflator of year t.
+///                deflator of year t;
+///  Published:    the accres a circulaire published for year t (`published_accres`); with the
+///                deflator it assumed (`published_price`, NaN: none) the year's deflator moves it,
+///                accres + π_t − assumed, else no shock reaches it.
 /// Real growth enters the 8-year window in every period.
-enum class AccresPeriod { Gdp, TrapOpTrapAf, Fixed, FrozenVolume };
+enum class AccresPeriod { Gdp, TrapOpTrapAf, Fixed, FrozenVolume, Published };
 
 struct FundSpec {
     FundRule rule = FundRule::Ngru;
@@ -72,6 +75,8 @@ struct FundSpec {
     static constexpr std::size_t kGdpHistory = 9;  // years before the base year the window can reach
     std::vector<double> policy_mutations;  // euros per projection year (size T)
     std::vector<AccresPeriod> periods;     // per output year (size T), Gdp rule only; empty: all Gdp
+    std::vector<double> published_accres;  // per output year, where periods says Published
+    std::vector<double> published_price;   // per output year: the deflator it assumed, NaN: none
 
     std::size_t shocks() const { return rule == FundRule::Gdp ? 2 : 1; }
 };

@@ -61,16 +61,26 @@ def _fund(scen: Scenario, base: Base) -> "_core.FundSpec":
     mutations = np.zeros(scen.horizon)
     for pm in f.policy_mutations or []:
         mutations[years.index(pm.year)] += float(pm.amount)
-    periods = []
-    if f.periods:
-        # Per output year, the period it falls in (the base year in front grows nothing).
-        starts = sorted(f.periods)
-        periods = [ACCRES_PERIODS[next((f.periods[y0].rule for y0 in reversed(starts) if y0 <= y), "gdp")]
-                   for y in years]
+    in_force = [period_in_force(f.periods, y) for y in years] if f.periods else []
+    none = float("nan")
     return _core.FundSpec(rule=FUND_RULES[f.rule], budget0=base.budget0, growth=_process(f.growth),
                           price=_process(f.price) if f.price is not None else None,
                           policy_mutations=mutations.tolist(),
-                          growth_history=growth_history(f.growth.history, scen.base_year), periods=periods)
+                          growth_history=growth_history(f.growth.history, scen.base_year),
+                          periods=[ACCRES_PERIODS[p.rule if p else "gdp"] for p in in_force],
+                          published_accres=[p.accres.value if p and p.accres else none for p in in_force],
+                          published_price=[p.price.value if p and p.price else none for p in in_force])
+
+
+def period_in_force(periods, year: int):
+    """The entry of a scenario's ``fund.periods`` that sets the accres of ``year``: the latest
+    listed year up to it, where a ``published`` entry holds for its own year only (later years
+    take the latest other entry before it); None before the first (the rule's own, gdp)."""
+    listed = sorted(y for y in periods if y <= year)
+    for y0 in reversed(listed):
+        if periods[y0].rule != "published" or y0 == year:
+            return periods[y0]
+    return None
 
 
 #: Years before the base year that the GDP rule's window reaches: the first projected year's

@@ -31,6 +31,8 @@ NAMES: tuple[tuple[str, str, str], ...] = (
     (r"fund\.growth\.start", "real GDP growth of the base year (the AR(1)'s start)", _RATE),
     (r"fund\.growth\.history", "real GDP growth of the base year and the years before (the GDP rule's window)", _RATE),
     (r"fund\.growth\.history\.(\d+)", "real GDP growth in {1} (the GDP rule's window)", _RATE),
+    (r"fund\.periods\.(\d+)\.accres", "accres of {1} as a circulaire published it", _RATE),
+    (r"fund\.periods\.(\d+)\.price", "deflator of {1} that the published accres assumed", _RATE),
     (r"fund\.growth\.shock", "real GDP growth, yearly shock", _RATE),
     (r"fund\.price\.mean", "GDP deflator, long-run mean (the fund's price part)", _RATE),
     (r"fund\.price\.persistence", "GDP deflator, persistence (AR(1) coefficient)", "coefficient 0–1"),

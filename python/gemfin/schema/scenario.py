@@ -86,10 +86,24 @@ class AccresPeriod(Section):
     """How the accres was set from a year on (docs/budget-model.md, "The fund's indexation by
     period"): ``trap_op_trap_af`` (with central spending, approximated by the year's nominal
     growth), ``fixed`` (an amount set in advance: the expected nominal growth), ``frozen_volume``
-    (mean real growth + the year's deflator) or ``gdp``."""
+    (mean real growth + the year's deflator), ``gdp``, or ``published``: the ``accres`` a
+    circulaire published for that one year; with the deflator it assumed (``price``) the year's
+    deflator moves it (accres + deflator − price), without, it is a decided amount."""
 
     rule: Literal[ACCRES_PERIODS]  # type: ignore[valid-type]
+    accres: Optional[param(-0.5, 0.5)] = None  # type: ignore[valid-type]
+    price: Optional[param(-0.5, 0.5)] = None  # type: ignore[valid-type]
     source: Text
+
+    @model_validator(mode="after")
+    def _accres_when_published(self) -> "AccresPeriod":
+        if self.rule == "published" and self.accres is None:
+            raise gemfin_error("a published period needs the 'accres' the circulaire published", at="accres")
+        if self.rule != "published":
+            for name in ("accres", "price"):
+                if getattr(self, name) is not None:
+                    raise gemfin_error(f"only a 'published' period has {name!r}", at=name)
+        return self
 
 
 class Fund(Section):

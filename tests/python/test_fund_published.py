@@ -1,6 +1,8 @@
-"""The GDP rule's 8-year window starts from published real growth (fund.growth.history): the
-figures below are CBS's (De Nederlandse economie in 2024, figure 2.1) and CPB's estimate for
-2025, typed here from the publications, not read from the scenario."""
+"""The fund's published path: the GDP rule's 8-year window starts from published real growth
+(fund.growth.history) and a year's accres can be the one a circulaire published (a
+``published`` period). The figures below are CBS's (De Nederlandse economie in 2024, figure
+2.1), CPB's estimate for 2025 and the meicirculaire 2025's accres for 2026, typed here from the
+publications, not read from the scenario."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import pytest
 import yaml
 
 import gemfin
-from gemfin.run.compile import growth_history
+from gemfin.run.compile import growth_history, period_in_force
 from gemfin.scenario import ScenarioError, scenario_from_dict
 
 SCEN = gemfin._datadir.scenarios_dir()
@@ -65,9 +67,50 @@ def test_the_first_accres_follow_the_published_years():
     volume_2026 = sum(PUBLISHED[y] for y in range(2017, 2025)) / 800
     volume_2027 = sum(PUBLISHED[y] for y in range(2018, 2026)) / 800
     assert budget[2027] / budget[2026] - 1 == pytest.approx(volume_2027 + 0.0225, abs=1e-12)
-    # 2026 also brings the end of the opschalingskorting, EUR 675 mln
-    accres_2026 = (budget[2026] - 675e6) / base0 - 1
-    assert accres_2026 == pytest.approx(volume_2026 + 0.025, abs=1e-9)
-    # the meicirculaire 2025 published an accres of 4.72% for 2026 (its price part is not in
-    # reach): the window's published years bring the baseline within 0.25 points of it
-    assert abs(accres_2026 - 0.0472) < 0.0025
+    # 2026 is the meicirculaire 2025's 4.72% (its price part at the expected deflator), and
+    # brings the end of the opschalingskorting, EUR 675 mln
+    assert (budget[2026] - 675e6) / base0 - 1 == pytest.approx(0.0472, abs=1e-12)
+    # under the GDP rule it would be the window's mean + the deflator: within 0.25 points
+    doc = _baseline_doc()
+    del doc["fund"]["periods"][2026]
+    gdp = gemfin.simulate(scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml").deterministic(),
+                          paths=16, seed=1, progress=False).budget["mean"]
+    assert (gdp[2026] - 675e6) / base0 - 1 == pytest.approx(volume_2026 + 0.025, abs=1e-12)
+    assert abs(volume_2026 + 0.025 - 0.0472) < 0.0025
+
+
+def test_a_published_accres_takes_the_price_shock_it_assumed():
+    """With the assumed deflator the accres moves one for one with the year's deflator; a
+    decided amount (no price) does not move."""
+    def accres_2026(price):
+        doc = _baseline_doc()
+        if price is None:
+            del doc["fund"]["periods"][2026]["price"]
+        doc["fund"]["price"]["shock"] = {"distribution": "normal", "params": [0.01, 0.0], "source": "a"}  # +1 point
+        res = gemfin.simulate(scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml").deterministic(),
+                              paths=16, seed=1, progress=False)
+        return (res.budget["mean"][2026] - 675e6) / float(res.base_au.sum()) - 1
+
+    assert accres_2026(True) == pytest.approx(0.0472 + 0.01, abs=1e-12)
+    assert accres_2026(None) == pytest.approx(0.0472, abs=1e-12)
+
+
+def test_a_published_period_holds_for_its_year_only():
+    periods = gemfin.load_scenario("baseline").fund.periods
+    assert period_in_force(periods, 2026).rule == "published"
+    assert [period_in_force(periods, y).rule for y in (2025, 2027, 2030)] == ["gdp"] * 3
+    assert period_in_force(periods, 2016) is None
+
+
+@pytest.mark.parametrize("entry,message", [
+    ({"rule": "published", "source": "a"}, r"fund\.periods\.2026\.accres: a published period needs the 'accres'"),
+    ({"rule": "gdp", "accres": {"value": 0.04, "source": "a"}, "source": "a"},
+     r"fund\.periods\.2026\.accres: only a 'published' period has 'accres'"),
+    ({"rule": "published", "accres": {"value": 0.9, "source": "a"}, "source": "a"},
+     r"fund\.periods\.2026\.accres\.value"),
+])
+def test_a_bad_published_period_names_the_field(entry, message):
+    doc = _baseline_doc()
+    doc["fund"]["periods"][2026] = entry
+    with pytest.raises(ScenarioError, match=message):
+        scenario_from_dict(doc, origin="b.yaml")
