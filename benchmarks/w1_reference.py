@@ -52,7 +52,9 @@ def model_inputs(scen) -> dict:
                        for d in model.drivers],
            "fund": {"rule": f.rule.name.lower(), "budget0": f.budget0, "growth": _process(f.growth),
                     "price": _process(f.price) if f.price is not None else None,
-                    "policy_mutations": list(f.policy_mutations), "periods": list(f.periods)},
+                    "policy_mutations": list(f.policy_mutations), "periods": [p.name for p in f.periods],
+                    "growth_history": list(f.growth_history), "published_accres": list(f.published_accres),
+                    "published_price": list(f.published_price)},
            "budget": None}
     b = model.budget
     if b is not None:
@@ -77,8 +79,8 @@ def prepare(scen) -> dict:
     """Arrays of the model of `scen` (the same inputs gemfin's core receives)."""
     inp = model_inputs(scen)
     b = inp["budget"]
-    if any(p.name != "GDP" for p in inp["fund"]["periods"]):
-        raise NotImplementedError("benchmark reference: accres periods are not implemented")
+    if any(p not in ("GDP", "PUBLISHED") for p in inp["fund"]["periods"]):
+        raise NotImplementedError("benchmark reference: accres periods other than gdp and published are not implemented")
     if b is not None and (b["shocks"] or np.any(b["compensation"])):
         raise NotImplementedError("benchmark reference: shock events and compensation are not implemented")
     if b is not None and (b["realisation"] is not None or b["response"] is not None
@@ -124,6 +126,9 @@ def macro_paths(m: dict, n: int, rng: np.random.Generator) -> dict:
         pp = fund["price"]
         p_prev = np.full(n, pp["start"])
         real = np.full((n, T + 1 + FUND_HISTORY), gp["start"])
+        hist = fund["growth_history"]  # the years up to the base year, its last
+        if hist:
+            real[:, FUND_HISTORY + 1 - len(hist):FUND_HISTORY + 1] = hist
     budget = np.full(n, fund["budget0"])
     deflator = np.zeros((n, T))  # the fund's GDP deflator per year (gdp rule)
     for t in range(T):
@@ -137,6 +142,9 @@ def macro_paths(m: dict, n: int, rng: np.random.Generator) -> dict:
             y = t + 1
             real[:, y + FUND_HISTORY] = g
             accres = real[:, y:y + 8].mean(axis=1) + p
+            if fund["periods"] and fund["periods"][t] == "PUBLISHED":  # the accres a circulaire published
+                assumed = fund["published_price"][t]
+                accres = fund["published_accres"][t] + (0.0 if np.isnan(assumed) else p - assumed)
         budget = budget * (1.0 + accres) + fund["policy_mutations"][t]
         out["budget"][:, t] = budget
         for d, drv in enumerate(drivers):

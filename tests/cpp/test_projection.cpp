@@ -247,6 +247,15 @@ ProjectionModel gdp_model(const MacroProcess& price) {
     return m;
 }
 
+// `m` changed by `change` is refused when the run starts.
+template <class Change>
+void expect_refused(ProjectionModel m, Change&& change) {
+    change(m);
+    SimulationOptions o;
+    o.paths = 10;
+    EXPECT_THROW(simulate(m, o), InputError);
+}
+
 // The fund's budget of the six years equals 30,000 grown by `accres` year by year.
 void expect_accres(const ProjectionModel& m, const double (&accres)[6]) {
     SimulationOptions o;
@@ -280,14 +289,8 @@ TEST(Projection, GdpWindowStartsFromTheGrowthHistory) {
     auto m = gdp_model(MacroProcess{0.02, 0.0, 0.02, Distribution::fixed(0.0)});
     m.fund.growth_history = {0.02, 0.05, 0.0, -0.01};
     expect_accres(m, {0.035, 0.0325, 0.035, 0.0375, 0.04, 0.0425});
-    SimulationOptions o;
-    o.paths = 10;
-    auto too_long = m;
-    too_long.fund.growth_history.assign(11, 0.01);
-    EXPECT_THROW(simulate(too_long, o), InputError);
-    auto not_finite = m;
-    not_finite.fund.growth_history.back() = std::numeric_limits<double>::infinity();
-    EXPECT_THROW(simulate(not_finite, o), InputError);
+    expect_refused(m, [](ProjectionModel& x) { x.fund.growth_history.assign(11, 0.01); });
+    expect_refused(m, [](ProjectionModel& x) { x.fund.growth_history.back() = std::numeric_limits<double>::infinity(); });
 }
 
 TEST(Projection, AccresPeriodsSetEachYearsAccres) {
@@ -303,14 +306,8 @@ TEST(Projection, AccresPeriodsSetEachYearsAccres) {
     m.fund.periods = {AccresPeriod::TrapOpTrapAf, AccresPeriod::Fixed, AccresPeriod::FrozenVolume,
                       AccresPeriod::Gdp, AccresPeriod::Gdp, AccresPeriod::TrapOpTrapAf};
     expect_accres(m, {0.06, 0.05, 0.0525, 0.03625, 0.038125, 0.0503125});
-    SimulationOptions o;
-    o.paths = 10;
-    auto wrong = m;
-    wrong.fund.periods.pop_back();
-    EXPECT_THROW(simulate(wrong, o), InputError);
-    auto ngru = small_model(0.0);
-    ngru.fund.periods.assign(6, AccresPeriod::Fixed);
-    EXPECT_THROW(simulate(ngru, o), InputError);
+    expect_refused(m, [](ProjectionModel& x) { x.fund.periods.pop_back(); });
+    expect_refused(small_model(0.0), [](ProjectionModel& x) { x.fund.periods.assign(6, AccresPeriod::Fixed); });
 }
 
 TEST(Projection, PublishedAccresHoldsWithItsPricePart) {
@@ -328,14 +325,8 @@ TEST(Projection, PublishedAccresHoldsWithItsPricePart) {
     m.fund.published_accres = {0.05, 0.04, none, none, none, none};
     m.fund.published_price = {none, 0.02, none, none, none, none};
     expect_accres(m, {0.05, 0.045, 0.035, 0.03625, 0.038125, 0.0403125});
-    SimulationOptions o;
-    o.paths = 10;
-    auto short_list = m;
-    short_list.fund.published_price.pop_back();
-    EXPECT_THROW(simulate(short_list, o), InputError);
-    auto missing = m;
-    missing.fund.published_accres[1] = none;
-    EXPECT_THROW(simulate(missing, o), InputError);
+    expect_refused(m, [](ProjectionModel& x) { x.fund.published_price.pop_back(); });
+    expect_refused(m, [none](ProjectionModel& x) { x.fund.published_accres[1] = none; });
 }
 
 TEST(Projection, AntitheticPairsMirrorTheShocks) {

@@ -41,35 +41,32 @@ def test_the_published_municipal_amounts():
     assert both["gemeente"] == "GM0363" and both["amount"] == pytest.approx(87.8e6)
 
 
-def _copy_corona(tmp_path):
+def _edited_copy(tmp_path, name: str, old: str, new: str):
+    """A data folder with the shipped data/corona, ``old`` replaced by ``new`` once in ``name``."""
     shutil.copytree(data_dir() / "corona", tmp_path / "corona")
+    f = tmp_path / "corona" / name
+    f.write_text(f.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     return tmp_path
 
 
 def test_a_bad_amount_names_file_line_and_column(tmp_path):
-    folder = _copy_corona(tmp_path)
-    f = folder / "corona" / "corona_compensatie_landelijke_bedragen.csv"
-    f.write_text(f.read_text(encoding="utf-8").replace(",225,", ",twee,", 1), encoding="utf-8")
+    folder = _edited_copy(tmp_path, "corona_compensatie_landelijke_bedragen.csv", ",225,", ",twee,")
     with pytest.raises(gemfin.DataError, match=r"corona_compensatie_landelijke_bedragen\.csv, line 3, column "
                                                r"'bedrag_mln_eur'.*expected a number of million euros"):
         envelopes.published_envelopes(folder)
 
 
 def test_a_municipal_amount_of_an_unknown_measure_is_refused(tmp_path):
-    folder = _copy_corona(tmp_path)
-    f = folder / "corona" / "pakket1_bedragen_per_gemeente.csv"
-    f.write_text(f.read_text(encoding="utf-8").replace("Compensatie toeristenbelasting;", "Toeristen;", 1),
-                 encoding="utf-8")
+    folder = _edited_copy(tmp_path, "pakket1_bedragen_per_gemeente.csv", "Compensatie toeristenbelasting;", "Toeristen;")
     with pytest.raises(gemfin.DataError, match=r"pakket1_bedragen_per_gemeente\.csv, line 6, column 'maatregelen': "
                                                r"'Toeristen' is not a maatregel"):
         envelopes.published_municipal_amounts(folder)
 
 
 def test_a_repeated_measure_is_refused(tmp_path):
-    folder = _copy_corona(tmp_path)
-    f = folder / "corona" / "corona_compensatie_landelijke_bedragen.csv"
-    lines = f.read_text(encoding="utf-8").splitlines()
-    f.write_text("\n".join(lines + [lines[2]]) + "\n", encoding="utf-8")
+    lines = (data_dir() / "corona" / "corona_compensatie_landelijke_bedragen.csv").read_text(encoding="utf-8")
+    folder = _edited_copy(tmp_path, "corona_compensatie_landelijke_bedragen.csv", lines,
+                          lines + lines.splitlines()[2] + "\n")
     with pytest.raises(gemfin.DataError, match=r"line 21, column 'maatregel'.* repeats line 3"):
         envelopes.published_envelopes(folder)
 
