@@ -16,6 +16,9 @@ from gemfin.run.compile import growth_history, period_in_force
 from gemfin.scenario import ScenarioError, scenario_from_dict
 
 SCEN = gemfin._datadir.scenarios_dir()
+# The fund's mutations of 2026 as reported: the opschalingskorting's end (+675 mln), the fall
+# of 2026 (-2.3 bn) and the Voorjaarsnota 2025's money for 2026 (+1.3 bn).
+MUTATIONS_2026 = 675e6 - 2300e6 + 1300e6
 PUBLISHED = {2010: 1.3, 2011: 1.8, 2012: -1.0, 2013: 0.0, 2014: 1.6, 2015: 2.1, 2016: 2.4, 2017: 2.8, 2018: 2.3,
              2019: 2.3, 2020: -3.9, 2021: 6.3, 2022: 5.0, 2023: 0.1, 2024: 1.0, 2025: 1.9}
 
@@ -67,16 +70,24 @@ def test_the_first_accres_follow_the_published_years():
     volume_2026 = sum(PUBLISHED[y] for y in range(2017, 2025)) / 800
     volume_2027 = sum(PUBLISHED[y] for y in range(2018, 2026)) / 800
     assert budget[2027] / budget[2026] - 1 == pytest.approx(volume_2027 + 0.0225, abs=1e-12)
-    # 2026 is the meicirculaire 2025's 4.72% (its price part at the expected deflator), and
-    # brings the end of the opschalingskorting, EUR 675 mln
-    assert (budget[2026] - 675e6) / base0 - 1 == pytest.approx(0.0472, abs=1e-12)
+    # 2026 is the meicirculaire 2025's 4.72% (its price part at the expected deflator), with the
+    # year's mutations on top
+    assert (budget[2026] - MUTATIONS_2026) / base0 - 1 == pytest.approx(0.0472, abs=1e-12)
     # under the GDP rule it would be the window's mean + the deflator: within 0.25 points
     doc = _baseline_doc()
     del doc["fund"]["periods"][2026]
     gdp = gemfin.simulate(scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml").deterministic(),
                           paths=16, seed=1, progress=False).budget["mean"]
-    assert (gdp[2026] - 675e6) / base0 - 1 == pytest.approx(volume_2026 + 0.025, abs=1e-12)
+    assert (gdp[2026] - MUTATIONS_2026) / base0 - 1 == pytest.approx(volume_2026 + 0.025, abs=1e-12)
     assert abs(volume_2026 + 0.025 - 0.0472) < 0.0025
+
+
+def test_the_fund_of_2029_is_the_published_one():
+    """BMC's reading of the meicirculaire 2025: the algemene uitkering is 'bijna 46 miljard' in
+    2029. The deterministic baseline (the published accres of 2026, the GDP rule after it, the
+    mutations as reported) comes within 1% of it."""
+    res = gemfin.simulate(gemfin.load_scenario("baseline").deterministic(), paths=16, seed=1, progress=False)
+    assert res.budget["mean"][2029] == pytest.approx(46e9, rel=0.01)
 
 
 def test_a_published_accres_takes_the_price_shock_it_assumed():
@@ -89,7 +100,7 @@ def test_a_published_accres_takes_the_price_shock_it_assumed():
         doc["fund"]["price"]["shock"] = {"distribution": "normal", "params": [0.01, 0.0], "source": "a"}  # +1 point
         res = gemfin.simulate(scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml").deterministic(),
                               paths=16, seed=1, progress=False)
-        return (res.budget["mean"][2026] - 675e6) / float(res.base_au.sum()) - 1
+        return (res.budget["mean"][2026] - MUTATIONS_2026) / float(res.base_au.sum()) - 1
 
     assert accres_2026(True) == pytest.approx(0.0472 + 0.01, abs=1e-12)
     assert accres_2026(None) == pytest.approx(0.0472, abs=1e-12)
@@ -114,3 +125,15 @@ def test_a_bad_published_period_names_the_field(entry, message):
     doc["fund"]["periods"][2026] = entry
     with pytest.raises(ScenarioError, match=message):
         scenario_from_dict(doc, origin="b.yaml")
+
+
+def test_a_mutation_beyond_the_horizon_changes_nothing():
+    """The baseline's path reaches 2028; a projection of two years ends before it."""
+    doc = _baseline_doc()
+    doc["horizon"] = 2
+    short = gemfin.simulate(scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml").deterministic(),
+                            paths=8, seed=1, progress=False).budget["mean"]
+    doc["fund"]["policy_mutations"] = [m for m in doc["fund"]["policy_mutations"] if m["year"] < 2028]
+    without = gemfin.simulate(scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml").deterministic(),
+                              paths=8, seed=1, progress=False).budget["mean"]
+    assert list(short.index) == [2026, 2027] and (short == without).all()

@@ -112,7 +112,9 @@ def _reference_projection(scen):
         real = {y: hist[y].value if y in hist else growth.start.value for y in range(base_year - 9, base_year + 1)}
     else:
         real = {y: growth.start.value if hist is None else hist.value for y in range(base_year - 9, base_year + 1)}
-    mut = {m.year: m.amount for m in scen.fund.policy_mutations or []}
+    mut: dict[int, float] = {}
+    for m in scen.fund.policy_mutations or []:  # several may fall in one year
+        mut[m.year] = mut.get(m.year, 0.0) + m.amount
     out_budget, out_au = [], []
     for t, year in enumerate(scen.years):
         g = growth.mean.value + growth.persistence.value * (g_prev - growth.mean.value) + growth.shock.mean

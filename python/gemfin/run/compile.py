@@ -59,7 +59,7 @@ def _process(p: ProcessModel) -> "_core.MacroProcess":
 def _fund(scen: Scenario, base: Base) -> "_core.FundSpec":
     f, years = scen.fund, scen.years
     mutations = np.zeros(scen.horizon)
-    for pm in f.policy_mutations or []:
+    for pm in (m for m in f.policy_mutations or [] if m.year <= years[-1]):  # later: beyond the horizon
         mutations[years.index(pm.year)] += float(pm.amount)
     in_force = [period_in_force(f.periods, y) for y in years] if f.periods else []
     none = float("nan")

@@ -219,8 +219,11 @@ def checked_document(doc: dict, origin: str = "<scenario>",
                              budget_m is not None and budget_m.base.first_year == "base")
     fund: Fund | None = parts.get("fund")
     if fund is not None and years is not None:
+        # A published path may reach beyond the horizon (a projection from an earlier base year
+        # ends sooner); before the first projected year a mutation has no year to enter.
         for i, pm in enumerate(fund.policy_mutations or []):
-            problems_.run(v.at("fund").at("policy_mutations").at(i).at("year").year, pm.year, years)
+            if pm.year <= years[-1]:
+                problems_.run(v.at("fund").at("policy_mutations").at(i).at("year").year, pm.year, years)
     if fund is not None and fund.periods:
         first = min(fund.periods)
         growth_years = (years or [])[1:] if budget_m is not None and budget_m.base.first_year == "base" else (years or [])

@@ -70,9 +70,10 @@ class GrowthProcess(ProcessModel):
 
 
 class PolicyMutation(Section):
-    """Euros added to the algemene uitkering's budget from ``year`` on."""
+    """Euros added to the algemene uitkering's budget from ``year`` on (a year after the
+    projection's last is beyond its horizon and changes nothing)."""
 
-    year: int
+    year: Year
     amount: Number
     source: Text
 
