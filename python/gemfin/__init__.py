@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # what the names below are, for type checkers and editors
     from .proposal import Proposal, load_proposal, proposals
     from .scenario import Scenario, ScenarioError, load_scenario, scenarios
     from .scan import Balance, FundHistory, balance, fund_history
+    from .run.fund_path import fund_path
     from .run.simulation import SimulationResult, simulate
 
 __version__ = _version()  # from the package metadata (pyproject.toml), the one version source
@@ -52,6 +53,7 @@ _LAZY = {
     "compare": ".comparison",
     "difference": ".run.difference",
     "fund_history": ".scan",
+    "fund_path": ".run.fund_path",
     "load_circulaire": ".booked",
     "load_municipalities": ".municipalities",
     "load_proposal": ".proposal",
@@ -89,6 +91,7 @@ __all__ = [
     "FundHistory",
     "balance",
     "fund_history",
+    "fund_path",
     "CLUSTERS",
     "Circulaire",
     "Comparison",

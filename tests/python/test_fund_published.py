@@ -137,3 +137,18 @@ def test_a_mutation_beyond_the_horizon_changes_nothing():
     without = gemfin.simulate(scenario_from_dict(doc, origin="t", path=SCEN / "baseline.yaml").deterministic(),
                               paths=8, seed=1, progress=False).budget["mean"]
     assert list(short.index) == [2026, 2027] and (short == without).all()
+
+
+def test_the_fund_path_table():
+    path = gemfin.fund_path("baseline")
+    assert list(path.index) == list(range(2026, 2036))
+    assert path.loc[2026, "rule"] == "published" and path.loc[2027, "rule"] == "gdp"
+    assert path.loc[2026, "accres"] == pytest.approx(0.0472, abs=1e-12)
+    volume_2027 = sum(PUBLISHED[y] for y in range(2018, 2026)) / 800
+    assert path.loc[2027, "accres"] == pytest.approx(volume_2027 + 0.0225, abs=1e-12)
+    assert path["mutations (EUR mln)"].to_dict() == pytest.approx(
+        {y: {2026: MUTATIONS_2026 / 1e6, 2028: -486.0}.get(y, 0.0) for y in range(2026, 2036)})
+    assert path.loc[2026, "sources"].startswith("accres: meicirculaire 2025")
+    assert "2,3 miljard" in path.loc[2026, "sources"] and path.loc[2027, "sources"] == ""
+    det = gemfin.simulate(gemfin.load_scenario("baseline").deterministic(), paths=2, seed=1, progress=False)
+    assert path["AU budget (EUR mln)"].to_numpy() == pytest.approx(det.budget["mean"].to_numpy() / 1e6, rel=1e-15)
