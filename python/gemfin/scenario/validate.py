@@ -191,8 +191,9 @@ def checked_document(doc: dict, origin: str = "<scenario>",
 
     The declared schema checks the structure (types, ranges, required and unknown fields); what
     needs the data is checked here: the circulaire, maatstaven, base filing, the drivers each
-    section names, the years of the horizon, the correlation matrix. Every problem of both
-    kinds is reported at once (a check that needs an invalid section is skipped)."""
+    section names, the years of the horizon, the correlation matrix, the published envelopes
+    that compensation components name. Every problem of both kinds is reported at once (a check
+    that needs an invalid section is skipped)."""
     if path is not None and not isinstance(path, (str, os.PathLike)):
         raise ScenarioError(f"{origin}: path: expected a file path, got {type(path).__name__}")
     path = Path(path) if path is not None else None
