@@ -1,3 +1,5 @@
+import json
+
 import pandas as pd
 import pytest
 
@@ -46,3 +48,13 @@ def test_help_documents_every_option(capsys):
     text = capsys.readouterr().out
     for opt in ("--proposal", "--circulaire", "--cap", "--caps", "--no-cap", "--years", "--out"):
         assert opt in text
+
+
+def test_fund_path(tmp_path, capsys):
+    assert main(["fund-path", "--out", str(tmp_path / "path.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "gemfin fund-path Baseline" in out and "2026  published        4.72" in out
+    table = pd.read_csv(tmp_path / "path.csv")
+    assert list(table["year"]) == list(range(2026, 2036)) and table.loc[0, "accres"] == pytest.approx(0.0472)
+    assert json.loads((tmp_path / "path.run.json").read_text())["scenario_name"] == "Baseline"
+    assert main(["fund-path", "nope"]) == 2 and "neither a scenario file" in capsys.readouterr().err

@@ -6,6 +6,7 @@
                    [--years N] [--out FILE] [--fit [--filing DOC:YEAR]]
     gemfin maatstaven [--circulaire ID] [--format table|csv|markdown]
     gemfin balance [--circulaire ID] [--filing begroting:2025] [--overhead KEY] [--out FILE]
+    gemfin fund-path [SCENARIO] [--out FILE]
     gemfin validate FILE [--kind scenario|proposal]
     gemfin run SCENARIO --out DIR [--paths N] [--seed S]
     gemfin report SCENARIO --out report.html|report.xlsx
@@ -25,14 +26,14 @@ from ..circulaire import circulaires
 from ..errors import GemfinError
 from .arguments import _join_negative_values, _NUMERIC_OPTIONS, _parser, count, euros
 from .files import _cmd_new, _cmd_schema, _cmd_validate, _list_shipped, schema_json
-from .fund import _cmd_allocate, _cmd_balance, _cmd_compare, _cmd_maatstaven, maatstaven_markdown
+from .fund import _cmd_allocate, _cmd_balance, _cmd_compare, _cmd_fund_path, _cmd_maatstaven, maatstaven_markdown
 from .runs import _cmd_backtest, _cmd_calibrate, _cmd_report, _cmd_run, _cmd_sensitivity, balance_available
 
 __all__ = ["main", "count", "euros", "maatstaven_markdown", "schema_json", "balance_available"]
 
 
 _COMMANDS = {"new": _cmd_new, "scenarios": lambda args: _list_shipped("scenario"),
-             "proposals": lambda args: _list_shipped("proposal"), "allocate": _cmd_allocate, "compare": _cmd_compare, "balance": _cmd_balance, "maatstaven": _cmd_maatstaven, "run": _cmd_run,
+             "proposals": lambda args: _list_shipped("proposal"), "allocate": _cmd_allocate, "compare": _cmd_compare, "balance": _cmd_balance, "fund-path": _cmd_fund_path, "maatstaven": _cmd_maatstaven, "run": _cmd_run,
              "report": _cmd_report, "backtest": _cmd_backtest, "sensitivity": _cmd_sensitivity,
              "calibrate": _cmd_calibrate, "schema": _cmd_schema}
 

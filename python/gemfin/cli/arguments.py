@@ -147,6 +147,12 @@ def _parser() -> argparse.ArgumentParser:
     ms.add_argument("--format", choices=("table", "csv", "markdown"), default="table",
                     help="plain table (default), CSV or a Markdown page")
 
+    fp = sub.add_parser("fund-path", help="the fund's path of a scenario year by year without uncertainty: the rule "
+                                          "in force, accres, policy mutations, AU budget and their sources")
+    fp.add_argument("scenario", metavar="SCENARIO", nargs="?", default="baseline",
+                    help="a shipped scenario's name or a scenario file (default: baseline)")
+    fp.add_argument("--out", metavar="FILE", help="write the table to FILE (.csv or .xlsx)")
+
     v = sub.add_parser("validate", help="check a scenario or proposal file and list every problem with its field path")
     v.add_argument("scenario", metavar="FILE")
     v.add_argument("--kind", choices=("scenario", "proposal"),

@@ -1,5 +1,6 @@
 """Subcommands about the fund itself: ``allocate``, ``compare`` (a reform proposal, optionally its
-fit), ``balance`` (the scan of clusters against netto lasten) and ``maatstaven``."""
+fit), ``balance`` (the scan of clusters against netto lasten), ``fund-path`` (a scenario's fund
+year by year) and ``maatstaven``."""
 
 from __future__ import annotations
 
@@ -120,6 +121,27 @@ def _cmd_balance(args) -> None:
                   **{k: v for k, v in bal.tables().items() if k not in ("per municipality", "about")}}
         for path in write_tables(args.out, sheets, about, args.lang):
             print(f"  written: {path}")
+
+
+def _cmd_fund_path(args) -> None:
+    from ..run.fund_path import fund_path
+    from ..scenario import load_scenario
+
+    if args.out:
+        check_output(args.out, suffixes=TABLE_FORMATS)
+    scen = load_scenario(args.scenario)
+    path = fund_path(scen)
+    print(f"gemfin fund-path {scen.name}: the fund without uncertainty, {path.index[0]}–{path.index[-1]}")
+    shown = path.drop(columns="sources").assign(accres=100 * path["accres"]).rename(columns={"accres": "accres (%)"})
+    with pd.option_context("display.width", 160):
+        print(shown.to_string(float_format="{:,.2f}".format))
+    for year, text in path["sources"].items():
+        if text:
+            print(f"  {year}: {text}")
+    if args.out:
+        about = record(command="gemfin fund-path", scenario=scen, run="deterministic: every shock at its mean")
+        for written in write_tables(args.out, {"fund path": path.reset_index()}, about, args.lang):
+            print(f"  written: {written}")
 
 
 def _cmd_maatstaven(args) -> None:
