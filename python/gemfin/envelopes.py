@@ -15,7 +15,6 @@ scenario's keys give that municipality::
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -41,18 +40,18 @@ def published_envelopes(data: str | Path | None = None) -> pd.DataFrame:
     ``package``, ``decided``, ``amount`` (euros), ``recipients``, ``period``, ``channel``,
     ``key`` (as published, empty where the source gives none), ``publisher`` and ``url``.
     Rows overlap (a package total and its items; data/corona/SOURCES.md)."""
-    return _envelopes(str(data_dir(data))).copy()
+    return _envelopes(str(data_dir(data)))
 
 
 def published_municipal_amounts(data: str | Path | None = None) -> pd.DataFrame:
     """Published amounts for single municipalities: ``gemeente`` (CBS code), ``name``,
     ``measures`` (tuple of the envelope measures the amount covers), ``amount`` (euros),
     ``publisher``, ``date``, ``url``."""
-    return _municipal(str(data_dir(data))).copy()
+    return _municipal(str(data_dir(data)))
 
 
-@lru_cache(maxsize=4)
 def _envelopes(folder: str) -> pd.DataFrame:
+    # read_table keeps the parsed text per file, size and modification time; the frame is small
     t = read_table(Path(folder) / ENVELOPES_FILE, ",")
     out = pd.DataFrame({new: [r[t.column_index(old)] for r in t.rows] for old, new in _ENVELOPE_COLUMNS.items()})
     out["amount"] = t.numbers(t.column_index("bedrag_mln_eur"), what="number of million euros") * 1e6
@@ -60,7 +59,6 @@ def _envelopes(folder: str) -> pd.DataFrame:
     return out.set_index("measure")
 
 
-@lru_cache(maxsize=4)
 def _municipal(folder: str) -> pd.DataFrame:
     t = read_table(Path(folder) / MUNICIPAL_FILE, ",")
     out = pd.DataFrame({new: [r[t.column_index(old)] for r in t.rows] for old, new in _MUNICIPAL_COLUMNS.items()})
