@@ -124,3 +124,33 @@ def test_the_replay_is_2020_with_its_packages():
                             paths=400, seed=2, progress=False).finances
     assert f.p_deficit.mean() > plain.p_deficit.mean() + 0.03
     assert np.all(plain.net_shock == 0) and f.net_shock.sum() > 0
+
+
+def test_published_key_base_for_amsterdams_toeristenbelasting():
+    """The toeristenbelasting goes by the begroting-2020 yield: Amsterdam's and the national one
+    as CBS published them (199 and 411 mln), the others in proportion to the imputed line."""
+    by = gemfin.simulate(SCEN / "corona-2020.yaml", paths=16, seed=1, progress=False).finances.compensation()
+    tb = by["toeristenbelasting"]
+    assert tb["GM0363"] == pytest.approx(100e6 * 199 / 411, rel=1e-12) and tb.sum() == pytest.approx(100e6, rel=1e-12)
+    doc = _doc()
+    del doc["compensation"][0]["key_published"]
+    proxy = gemfin.simulate(gemfin.scenario.scenario_from_dict(doc, origin="t", path=SCEN / "corona-2020.yaml"),
+                            paths=16, seed=1, progress=False).finances.compensation()["toeristenbelasting"]
+    others = tb.drop("GM0363")
+    np.testing.assert_allclose(others / others.sum(), proxy.drop("GM0363") / proxy.drop("GM0363").sum(), rtol=1e-9)
+
+
+@pytest.mark.parametrize("published,message", [
+    ({"total": {"value": 411e6, "source": "a"}, "municipalities": {"GM9999": {"value": 1e6, "source": "a"}}},
+     r"compensation\[0\] \(toeristenbelasting\)\.key_published\.municipalities: GM9999 is not a municipality"),
+    ({"total": {"value": 100e6, "source": "a"}, "municipalities": {"GM0363": {"value": 199e6, "source": "a"}}},
+     r"compensation\[0\]\.key_published\.municipalities: the municipalities' parts add up to 199,000,000"),
+    ({"total": {"value": 411e6, "source": "a"}, "municipalities": {"Amsterdam": {"value": 1e6, "source": "a"}}},
+     r"compensation\[0\]\.key_published\.municipalities\.Amsterdam: expected a CBS code such as GM0363 as key"),
+])
+def test_a_bad_published_key_base_names_the_field(published, message):
+    doc = _doc()
+    doc["compensation"][0]["key_published"] = published
+    with pytest.raises(gemfin.ScenarioError, match=message):
+        sc = gemfin.scenario.scenario_from_dict(doc, origin="t", path=SCEN / "corona-2020.yaml")
+        gemfin.simulate(sc, paths=16, progress=False)

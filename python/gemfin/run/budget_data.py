@@ -187,7 +187,9 @@ def compensation_components(scen, circ, data: BudgetBase) -> tuple[pd.DataFrame,
         if kind == "table":
             arg = str(scen.table_path(c))
         rows.append({"name": c.name, "package": c.package, "year": c.year, "amount": c.amount.value,
-                     "key": kind if arg is None else f"{kind}: {arg}", "envelope": c.envelope or "",
+                     "key": (kind if arg is None else f"{kind}: {arg}")
+                     + (f"; published for {', '.join(c.key_published.municipalities)}" if c.key_published else ""),
+                     "envelope": c.envelope or "",
                      "source": c.amount.source})
     table = pd.DataFrame(rows, columns=["name", "package", "year", "amount", "key", "envelope", "source"])
     return by, table
@@ -222,7 +224,30 @@ def _component_amounts(scen, comps: Sequence[Compensation], circ, data: BudgetBa
         if np.any(w < 0) or not np.isfinite(w).all() or w.sum() <= 0:
             raise ScenarioError(f"{where}: the key gives negative, non-finite or all-zero weights; expected a "
                                 "positive total")
-        out.append(c.amount.value * w / w.sum())
+        share = w / w.sum()
+        if c.key_published is not None:
+            share = _with_published_parts(share, codes, c.key_published, f"{where}.key_published")
+        out.append(c.amount.value * share)
+    return out
+
+
+def _with_published_parts(share: np.ndarray, codes: pd.Index, published, where: str) -> np.ndarray:
+    """The key's shares with the published parts put in: a municipality with a known part gets
+    part / total, the others the rest in proportion to ``share``."""
+    known = np.zeros(len(codes), dtype=bool)
+    out = np.zeros(len(codes))
+    for code, part in published.municipalities.items():
+        if code not in codes:
+            raise ScenarioError(f"{where}.municipalities: {code} is not a municipality of this run; expected one "
+                                f"of its {len(codes)} CBS codes")
+        i = codes.get_loc(code)
+        known[i] = True
+        out[i] = part.value / published.total.value
+    rest = np.where(known, 0.0, share)
+    if rest.sum() <= 0:
+        raise ScenarioError(f"{where}: the key gives the municipalities without a published part no weight; "
+                            "expected some")
+    out[~known] = (1.0 - out[known].sum()) * rest[~known] / rest.sum()
     return out
 
 

@@ -238,6 +238,8 @@ def _message(e: dict, node_path: str) -> tuple[str, str]:
         at = ctx.get("at", "")
         return (f"{node_path}.{at}" if node_path and at else node_path or at), e["msg"]
     if e["loc"] and e["loc"][-1] == "[key]":
+        if typ == "string_pattern_mismatch":  # the only keys with a pattern are CBS codes
+            return node_path, f"expected a CBS code such as GM0363 as key, got {x!r}"
         return node_path, f"expected a year (an integer from 1900 to 2200) as key, got {x!r}"
     for stem, what in _WHAT.items():
         if typ in (f"{stem}_type", f"{stem}_parsing", f"{stem}_from_float"):

@@ -418,8 +418,29 @@ CompensationKey = Annotated[
                                        "table, lasten (such as {revenue: [Parkeerbelasting]})")]
 
 
+_KeyAmount: Any = param(0.0, 1e13)
+
+
+class PublishedKeyBase(Section):
+    """What a key stands for, as published where it is known: the national ``total`` of the
+    key's base (a tax's yield, say) and the ``municipalities`` whose own part is known (CBS code
+    → euros). Those get amount × own / total; the others share the rest in proportion to the key."""
+
+    total: _KeyAmount
+    municipalities: Annotated[dict[Annotated[str, Field(pattern=r"^GM[0-9]{4}$")], _KeyAmount], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _known_below_total(self) -> "PublishedKeyBase":
+        known = sum(p.value for p in self.municipalities.values())
+        if not known < self.total.value:
+            raise gemfin_error(f"the municipalities' parts add up to {known:,.0f}, not less than the total "
+                               f"{self.total.value:,.0f}; the others need a share", at="municipalities")
+        return self
+
+
 class Compensation(Section):
-    """A compensation payment to municipalities in ``year``, split over them by ``key``;
+    """A compensation payment to municipalities in ``year``, split over them by ``key``
+    (``key_published``: with the key's base as published for some municipalities);
     ``envelope`` names the published national envelope it pays out (a ``maatregel`` of
     data/corona/corona_compensatie_landelijke_bedragen.csv), which gemfin.envelopes compares it
     with."""
@@ -429,6 +450,7 @@ class Compensation(Section):
     year: int
     amount: param(0.0, 1e12)  # type: ignore[valid-type]
     key: CompensationKey
+    key_published: Optional[PublishedKeyBase] = None
     envelope: Optional[Text] = None
     note: Note = None
     source: Optional[str] = None
