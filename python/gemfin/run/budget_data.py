@@ -224,10 +224,11 @@ def _component_amounts(scen, comps: Sequence[Compensation], circ, data: BudgetBa
         if np.any(w < 0) or not np.isfinite(w).all() or w.sum() <= 0:
             raise ScenarioError(f"{where}: the key gives negative, non-finite or all-zero weights; expected a "
                                 "positive total")
-        share = w / w.sum()
-        if c.key_published is not None:
-            share = _with_published_parts(share, codes, c.key_published, f"{where}.key_published")
-        out.append(c.amount.value * share)
+        if c.key_published is None:
+            out.append(c.amount.value * w / w.sum())
+        else:
+            out.append(c.amount.value * _with_published_parts(w / w.sum(), codes, c.key_published,
+                                                              f"{where}.key_published"))
     return out
 
 
