@@ -70,6 +70,10 @@ void bind_inputs(py::module_& m) {
         .value("FROZEN_VOLUME", AccresPeriod::FrozenVolume)
         .value("PUBLISHED", AccresPeriod::Published);
 
+    // The most years a FundSpec's growth_history takes: the base year and the ones before it that
+    // the GDP rule's window can reach.
+    m.attr("GDP_HISTORY_YEARS") = FundSpec::kGdpHistory + 1;
+
     py::class_<FundSpec>(m, "FundSpec", "The gemeentefonds: base budget, growth rule and policy mutations.")
         .def(py::init([](FundRule rule, double budget0, const MacroProcess& growth, const std::optional<MacroProcess>& price,
                          std::vector<double> policy_mutations, std::vector<double> growth_history,

@@ -255,7 +255,8 @@ void ProjectionModel::validate() const {
     if (!(fund.budget0 > 0.0) || !std::isfinite(fund.budget0)) throw InputError("fund.budget0: expected a positive AU budget");
     if (fund.growth_history.size() > kGdpHistory + 1)
         throw InputError("fund.growth.history: expected at most " + std::to_string(kGdpHistory + 1) +
-                         " years (the base year and the 9 before it), got " + std::to_string(fund.growth_history.size()));
+                         " years (the base year and the " + std::to_string(kGdpHistory) + " before it), got " +
+                         std::to_string(fund.growth_history.size()));
     for (double g : fund.growth_history)
         if (!std::isfinite(g)) throw InputError("fund.growth.history: expected finite growth rates");
     for (const MacroProcess* p : {&fund.growth, &fund.price}) {

@@ -9,7 +9,7 @@ from gemfin.errors import InputError
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'ClusterBalance', 'CorruptPartError', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'IncompatibleWorkerError', 'InputError', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'budget_isa', 'check_correlation', 'distribution_catalogue', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
+__all__: list[str] = ['AccresPeriod', 'BudgetModel', 'BudgetOutput', 'CellSummary', 'ClusterBalance', 'CorruptPartError', 'Distribution', 'DriverSpec', 'FundRule', 'FundSpec', 'GDP_HISTORY_YEARS', 'IncompatibleWorkerError', 'InputError', 'MacroProcess', 'ProjectionModel', 'Realisation', 'Response', 'ShockEvent', 'ShockTarget', 'Simulation', 'SimulationOptions', 'SimulationOutput', 'allocate', 'budget_isa', 'check_correlation', 'distribution_catalogue', 'fixed_exp', 'fixed_power', 'kernel_version', 'phase_in', 'simd_target', 'simd_targets']
 class Distribution:
     """
     A marginal distribution of the core (built and validated once).
@@ -678,4 +678,5 @@ def simd_targets() -> list[str]:
     """
     The SIMD targets of the kernels that this CPU supports, best first; every one gives the same bits.
     """
+GDP_HISTORY_YEARS: int = 10
 kernel_version: int = 4

@@ -83,22 +83,19 @@ def period_in_force(periods, year: int):
     return None
 
 
-#: Years before the base year that the GDP rule's window reaches: the first projected year's
-#: window is t−9 … t−2, so the base year and the 8 before it (the core keeps one more).
-WINDOW_HISTORY = 9
-
-
 def growth_history(history, base_year: int) -> list[float]:
-    """The real growth of the years ``base_year`` − 9 … ``base_year`` (oldest first) that a
-    scenario's ``fund.growth.history`` gives: one value for all of them, or each year's value in
-    force (a dated parameter); years before its first listed year are left out, so the core
-    takes ``growth.start`` for them. Empty without a history."""
+    """The real growth of the years up to ``base_year`` that the core's GDP window can reach
+    (``_core.GDP_HISTORY_YEARS``, oldest first) as a scenario's ``fund.growth.history`` gives it:
+    one value for all of them, or each year's value in force (a dated parameter); years before
+    its first listed year are left out, so the core takes ``growth.start`` for them. Empty
+    without a history."""
     if history is None:
         return []
+    n = _core.GDP_HISTORY_YEARS
     if isinstance(history, dict):
-        years = [y for y in range(base_year - WINDOW_HISTORY, base_year + 1) if y >= min(history)]
+        years = [y for y in range(base_year + 1 - n, base_year + 1) if y >= min(history)]
         return [float(value_at(history, y).value) for y in years]
-    return [float(history.value)] * (WINDOW_HISTORY + 1)
+    return [float(history.value)] * n
 
 
 def _budget(scen: Scenario, base: Base, balance: bool) -> "_core.BudgetModel":
