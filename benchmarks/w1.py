@@ -40,6 +40,8 @@ def load(budget: bool, reduced: bool = False):
         scen = scen.with_values({"budget.realisation": None, "budget.response": "none", "budget.ingroei": None,
                                  "budget.revenue_volume_driver": None,
                                  "budget.ozb.price_indexed": {"value": False, "source": "benchmark reference"},
+                                 "fund.policy_mutations": [{k: v for k, v in m.items() if k != "task"}
+                                                           for m in scen.to_dict()["fund"]["policy_mutations"]],
                                  **{f"budget.domains.{d}.excess_persistence": None
                                     for d in ("Jeugd", "Wmo", "Participatie", "Overig")}})
     if not budget:  # the allocation-only W1: the gemeentefonds projection alone

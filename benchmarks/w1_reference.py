@@ -63,6 +63,7 @@ def model_inputs(scen) -> dict:
         inp["budget"] = {
             "shocks": list(b.shocks), "compensation": np.asarray(b.compensation), "realisation": b.realisation,
             "response": b.response, "suppletie": b.suppletie if np.any(b.suppletie) else None,
+            "tasks": np.asarray(b.tasks) if np.any(b.tasks) else None,
             "revenue_volume_driver": b.revenue_volume_driver, "excess_persistence": list(b.excess_persistence),
             "ozb_price_indexed": b.ozb_price_indexed, "lasten": list(b.lasten),
             "volume_weights": np.asarray(b.volume_weights), "wage_price": wp, "excess": list(b.excess),
@@ -84,11 +85,11 @@ def prepare(scen) -> dict:
     if b is not None and (b["shocks"] or np.any(b["compensation"])):
         raise NotImplementedError("benchmark reference: shock events and compensation are not implemented")
     if b is not None and (b["realisation"] is not None or b["response"] is not None
-                          or b["suppletie"] is not None or b["revenue_volume_driver"] >= 0
+                          or b["suppletie"] is not None or b["tasks"] is not None or b["revenue_volume_driver"] >= 0
                           or any(p != 1.0 for p in b["excess_persistence"])
                           or b["ozb_price_indexed"]):
         raise NotImplementedError("benchmark reference: the realisation model, the response, the ingroei suppletie, "
-                                  "the revenue volume driver, fading excess growth and the price-indexed OZB are "
+                                  "tasks the fund pays for, the revenue volume driver, fading excess growth and the price-indexed OZB are "
                                   "not implemented "
                                   "(benchmarks/w1.py runs the references on the baseline without them)")
     m = {"inp": inp, "cb": np.ascontiguousarray(inp["c_basis"].T), "co": np.ascontiguousarray(inp["c_ozb"].T),

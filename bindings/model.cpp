@@ -166,7 +166,7 @@ void bind_inputs(py::module_& m) {
                          double vangnet_share, double artikel12_threshold, int artikel12_horizon, Vector balance,
                          std::vector<ShockEvent> shocks, RowMatrix compensation, std::optional<Realisation> realisation,
                          std::optional<Response> response, RowMatrix suppletie,
-                         std::optional<ClusterBalance> cluster_balance) {
+                         std::optional<ClusterBalance> cluster_balance, RowMatrix tasks) {
                  BudgetModel b;
                  per_domain(lasten, b.lasten0, "lasten");
                  b.ozb0 = std::move(ozb);
@@ -199,6 +199,7 @@ void bind_inputs(py::module_& m) {
                  b.shocks = std::move(shocks);
                  b.compensation = std::move(compensation);
                  b.suppletie = std::move(suppletie);
+                 b.tasks = std::move(tasks);
                  b.realisation = std::move(realisation);
                  b.response = std::move(response);
                  b.cluster_balance = std::move(cluster_balance);
@@ -213,7 +214,8 @@ void bind_inputs(py::module_& m) {
              py::arg("error_sigma"), py::arg("vangnet_threshold"), py::arg("vangnet_full"), py::arg("vangnet_share"),
              py::arg("artikel12_threshold"), py::arg("artikel12_horizon"), py::arg("balance"), py::arg("shocks"),
              py::arg("compensation"), py::arg("realisation") = py::none(), py::arg("response") = py::none(),
-             py::arg("suppletie") = RowMatrix(), py::arg("cluster_balance") = py::none())
+             py::arg("suppletie") = RowMatrix(), py::arg("cluster_balance") = py::none(),
+             py::arg("tasks") = RowMatrix())
         .def_readonly("lasten", &BudgetModel::lasten0)
         .def_readonly("ozb", &BudgetModel::ozb0)
         .def_readonly("other_taxes", &BudgetModel::other_taxes0)
@@ -245,6 +247,8 @@ void bind_inputs(py::module_& m) {
         .def_readonly("shocks", &BudgetModel::shocks)
         .def_readonly("compensation", &BudgetModel::compensation)
         .def_readonly("suppletie", &BudgetModel::suppletie)
+        .def_readonly("tasks", &BudgetModel::tasks,
+                      "4 × T euros: the money the fund gives in each year for a task of each domain (its lasten rise with it)")
         .def_readonly("realisation", &BudgetModel::realisation)
         .def_readonly("response", &BudgetModel::response)
         .def_readonly("cluster_balance", &BudgetModel::cluster_balance)
@@ -343,7 +347,9 @@ void bind_outputs(py::module_& m) {
         .def_readonly("planned_saldo", &BudgetOutput::planned_saldo,
                       "The planned saldo per cell: the same paths without shock events and realisation")
         .def_property_readonly("p_planned_deficit", [](const BudgetOutput& b) { return as_array(b.p_planned_deficit); },
-                               "P(planned saldo < 0) per cell");
+                               "P(planned saldo < 0) per cell")
+        .def_property_readonly("lasten_mean", [](const BudgetOutput& b) { return as_array(b.lasten_mean); },
+                               "Mean total lasten per cell (the domains and the BUIG benefits), euros");
 
     py::class_<SimulationOutput>(m, "SimulationOutput", "The statistics of a run (cells: municipality·years + year).")
         .def_readonly("au", &SimulationOutput::au)

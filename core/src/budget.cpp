@@ -173,6 +173,14 @@ void BudgetModel::validate(std::size_t g, std::size_t drivers, int years) const 
     }
     if (static_cast<std::size_t>(compensation.rows()) != g || compensation.cols() != years || !compensation.allFinite())
         throw InputError("budget.compensation: expected a finite G × years matrix of euros");
+    if (tasks.size() != 0) {
+        if (tasks.rows() != static_cast<Eigen::Index>(kDomains) || tasks.cols() != years || !tasks.allFinite())
+            throw InputError("budget.tasks: expected a finite 4 × years matrix of euros (or none)");
+        for (std::size_t d = 0; d < kDomains; ++d)
+            if (tasks.row(static_cast<Eigen::Index>(d)).minCoeff() <= -lasten0[d].sum())
+                throw InputError(std::string("budget.tasks: a task takes away all of the ") + domain_names[d] +
+                                 " of the base year; expected less");
+    }
     if (suppletie.size() != 0 &&
         (static_cast<std::size_t>(suppletie.rows()) != g || suppletie.cols() != years || !suppletie.allFinite()))
         throw InputError("budget.suppletie: expected a finite G × years matrix of euros (or none)");
@@ -248,6 +256,8 @@ void BudgetRun::start_path() {
     wp_prev_ = m_.wage_price.start;
     cost_.fill(1.0);
     excess_fade_.fill(1.0);
+    for (std::size_t d = 0; d < kDomains && m_.tasks.size() != 0; ++d)  // the base filing's, before the first year
+        national_lasten_[d] = ordered_sum(m_.lasten0[d].data(), g_);
 }
 
 // The social clusters' balance of this year (ClusterBalance). Loops over municipalities, the
@@ -303,7 +313,12 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
                 excess_fade_[d] *= m_.excess_persistence[d];
                 excess = excess - excess_mean_[d] + excess_mean_[d] * excess_fade_[d];
             }
-            cost_[d] *= 1.0 + wp + excess;
+            // A task of year t adds its amount over last year's national lasten of the domain
+            // (0 without one: x + 0.0 is x, bit for bit).
+            const double task = m_.tasks.size() != 0
+                                    ? m_.tasks(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(t)) / national_lasten_[d]
+                                    : 0.0;
+            cost_[d] *= 1.0 + wp + excess + task;
         }
     }
     // Municipal budget-versus-outcome errors: one Philox counter per municipality, a word per domain.
@@ -338,6 +353,7 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
             saldo_[g] -= ld[g];
         }
         lasten_now[d] = ld;
+        if (m_.tasks.size() != 0) national_lasten_[d] = ordered_sum(ld, G);  // a fixed order: the same bits anywhere
     }
     if (out.cluster_balance) cluster_year(mult, uf, budget_ratio, lasten_now, out.cluster_balance);
     // BUIG: budget follows the national bijstand volume, spending the municipal one; vangnet.
@@ -412,6 +428,7 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
                          buig_spend_.data(), compensation, au, ozb_verevening, siudu0, budget_ratio, target,
                          balance_.data(), measures_.data(), saldo_.data(), total_.data(), signal_.data(), out.planned);
     if (out.response) std::copy(measures_.begin(), measures_.end(), out.response);
+    if (out.lasten) std::copy(total_.begin(), total_.end(), out.lasten);
     // Shock events of this year: national fraction × municipal dispersion (mean one).
     for (std::size_t e = 0; e < m_.shocks.size(); ++e) {
         const ShockEvent& ev = m_.shocks[e];

@@ -108,6 +108,10 @@ void add_budget(Digest& h, const BudgetModel& b) {
     h.mat(b.compensation);
     h.tag("suppletie");
     h.mat(b.suppletie);
+    if (b.tasks.size() != 0) {  // (models without tasks keep their fingerprint)
+        h.tag("tasks");
+        h.mat(b.tasks);
+    }
     h.tag("realisation");
     h.integer(b.realisation.has_value());
     if (b.realisation) {

@@ -334,7 +334,7 @@ struct Simulation::Impl {
     StreamOptions so;
     bool with_budget = false;
     std::size_t cluster_at = 0;  // the first cluster-balance output (0: none)
-    std::size_t planned_at = 0;  // the planned-saldo output (with a budget model)
+    std::size_t planned_at = 0;  // the planned-saldo output (with a budget model); the lasten follow it
     std::size_t budget_z = 0;  // the budget's macro shocks start here in PathScratch::z
     // The pilot runs once per Simulation (every part needs its histogram ranges); the part that
     // covers chunk 0 runs its paths again, and keeps them.
@@ -372,7 +372,7 @@ struct Simulation::Impl {
     };
 
     // The per-path budget outputs, G each: saldo, exhausted, artikel 12, net shock, reserves,
-    // response, the social clusters' balances (with a cluster balance), the planned saldo.
+    // response, the social clusters' balances (with a cluster balance), the planned saldo, the lasten.
     std::size_t planned_slot() const { return cluster_at ? 6 + kSocialClusters : 6; }
 
     PathFunction path_function(PhaseState& st) const {
@@ -387,7 +387,7 @@ struct Simulation::Impl {
                 br = &*opt;
                 br->start_path();
                 auto& outputs = st.budget_out.local();
-                outputs.resize(planned_slot() * G + G);
+                outputs.resize(planned_slot() * G + 2 * G);
                 v = outputs.data();
             }
             const bool flip = o.antithetic && (p % 2 == 1);
@@ -404,7 +404,7 @@ struct Simulation::Impl {
                               base, q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au, ps.ozb.data(),
                               budget / m.fund.budget0, ps.price, uf},
                              {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share, m.budget->response ? v + 5 * G : nullptr,
-                              cluster_at ? v + 6 * G : nullptr, v + planned_slot() * G});
+                              cluster_at ? v + 6 * G : nullptr, v + planned_slot() * G, v + (planned_slot() + 1) * G});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                     buf.put(8, i, t, share);
                     if (m.budget->response) buf.put(9, i, t, v + 5 * G);
@@ -414,6 +414,7 @@ struct Simulation::Impl {
                         buf.put(cluster_at + kSocialClusters + k, i, t, ordered_sum(b, G));
                     }
                     buf.put(planned_at, i, t, v + planned_slot() * G);
+                    buf.put(planned_at + 1, i, t, v + (planned_slot() + 1) * G);
                 }
                 const double sum = ordered_sum(au, G);
                 buf.put(1, i, t, budget);
@@ -517,6 +518,7 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
         }
         s.planned_at = s.specs.size();
         s.specs.push_back({"planned_saldo", G, true, std::vector<double>(G, 0.0), false});
+        s.specs.push_back({"lasten", G, false, {}, true});
     }
     s.budget_z = m.fund.shocks() + c.d_count;
     s.so.paths = o.paths;
@@ -594,6 +596,7 @@ SimulationOutput Simulation::finalize(std::vector<SimulationPart> parts) const {
         }
         b.p_planned_deficit = std::move(r.outputs[s.planned_at].p_below);
         b.planned_saldo = summary(r.outputs[s.planned_at]);
+        b.lasten_mean = std::move(r.outputs[s.planned_at + 1].mean);
         out.municipal_budget = std::move(b);
     }
     return out;

@@ -339,7 +339,7 @@ class BudgetModel:
     """
     Municipal budgets on top of the fund (docs/budget-model.md); euros per municipality.
     """
-    def __init__(self, *, lasten: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]], ozb: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], other_taxes: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], other_baten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], buig_baten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], buig_lasten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], siudu: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], reserves: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], volume_weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], bijstand_driver: typing.SupportsInt | typing.SupportsIndex, woz_driver: typing.SupportsInt | typing.SupportsIndex, revenue_volume_driver: typing.SupportsInt | typing.SupportsIndex = -1, ozb_pass_through: typing.SupportsFloat | typing.SupportsIndex, ozb_policy_growth: typing.SupportsFloat | typing.SupportsIndex, ozb_price_indexed: bool = False, wage_price: MacroProcess, wage_price_follows_fund: bool = False, wage_price_wedge: typing.SupportsFloat | typing.SupportsIndex = 0.0, excess: collections.abc.Sequence[Distribution], excess_persistence: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], error_mu: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], error_sigma: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], vangnet_threshold: typing.SupportsFloat | typing.SupportsIndex, vangnet_full: typing.SupportsFloat | typing.SupportsIndex, vangnet_share: typing.SupportsFloat | typing.SupportsIndex, artikel12_threshold: typing.SupportsFloat | typing.SupportsIndex, artikel12_horizon: typing.SupportsInt | typing.SupportsIndex, balance: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], shocks: collections.abc.Sequence[ShockEvent], compensation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], realisation: Realisation | None = None, response: Response | None = None, suppletie: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"] = ..., cluster_balance: ClusterBalance | None = None) -> None:
+    def __init__(self, *, lasten: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]], ozb: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], other_taxes: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], other_baten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], buig_baten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], buig_lasten: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], siudu: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], reserves: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], volume_weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], bijstand_driver: typing.SupportsInt | typing.SupportsIndex, woz_driver: typing.SupportsInt | typing.SupportsIndex, revenue_volume_driver: typing.SupportsInt | typing.SupportsIndex = -1, ozb_pass_through: typing.SupportsFloat | typing.SupportsIndex, ozb_policy_growth: typing.SupportsFloat | typing.SupportsIndex, ozb_price_indexed: bool = False, wage_price: MacroProcess, wage_price_follows_fund: bool = False, wage_price_wedge: typing.SupportsFloat | typing.SupportsIndex = 0.0, excess: collections.abc.Sequence[Distribution], excess_persistence: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], error_mu: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], error_sigma: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], vangnet_threshold: typing.SupportsFloat | typing.SupportsIndex, vangnet_full: typing.SupportsFloat | typing.SupportsIndex, vangnet_share: typing.SupportsFloat | typing.SupportsIndex, artikel12_threshold: typing.SupportsFloat | typing.SupportsIndex, artikel12_horizon: typing.SupportsInt | typing.SupportsIndex, balance: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], shocks: collections.abc.Sequence[ShockEvent], compensation: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], realisation: Realisation | None = None, response: Response | None = None, suppletie: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"] = ..., cluster_balance: ClusterBalance | None = None, tasks: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"] = ...) -> None:
         ...
     @property
     def artikel12_horizon(self) -> int:
@@ -422,6 +422,11 @@ class BudgetModel:
     @property
     def suppletie(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
         ...
+    @property
+    def tasks(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        """
+        4 × T euros: the money the fund gives in each year for a task of each domain (its lasten rise with it)
+        """
     @property
     def vangnet_full(self) -> float:
         ...
@@ -548,6 +553,11 @@ class BudgetOutput:
     def cluster_p_short(self) -> list[numpy.typing.NDArray[numpy.float64]]:
         """
         Per social cluster: P(balance < 0) per cell
+        """
+    @property
+    def lasten_mean(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Mean total lasten per cell (the domains and the BUIG benefits), euros
         """
     @property
     def net_shock(self) -> numpy.typing.NDArray[numpy.float64]:

@@ -263,6 +263,37 @@ TEST(Budget, ExcessGrowthFadesAtItsPersistence) {
     }
 }
 
+TEST(Budget, ATaskRaisesItsDomainsCostsFromItsYear) {
+    // EUR 30 for a task of domain 1 in year index 1, three municipalities with 100 each: last
+    // year's national lasten of the domain are 3 · 100 · 1.02 = 306, so its cost index grows
+    // 1.02 + 30/306 that year and each municipality's lasten rise by 100 · 1.02 · 30/306 = 10,
+    // growing with prices (1.02) after; the lasten output is the four domains and the BUIG spending.
+    auto m = budget_model(0.0);
+    m.budget->tasks = RowMatrix::Zero(4, 3);
+    m.budget->tasks(1, 1) = 30.0;
+    SimulationOptions o;
+    o.paths = 4;
+    const auto r = simulate(m, o);
+    for (int t = 1; t <= 3; ++t) {
+        const double p = std::pow(1.02, t);
+        const double task = t >= 2 ? 10.0 * std::pow(1.02, t - 2) : 0.0;
+        const auto cell = static_cast<std::size_t>(t - 1);  // municipality 0
+        EXPECT_NEAR(r.municipal_budget->saldo.mean[cell], 1030.0 - 300.0 * p - task, 1e-9) << t;
+        EXPECT_NEAR(r.municipal_budget->lasten_mean[cell], 600.0 * p + task, 1e-9) << t;
+    }
+    m.budget->tasks = RowMatrix::Zero(4, 2);
+    EXPECT_THROW(simulate(m, o), InputError);
+    m.budget->tasks = RowMatrix::Zero(4, 3);
+    m.budget->tasks(2, 0) = -300.0;  // all of domain 2's base lasten
+    try {
+        simulate(m, o);
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("budget.tasks: a task takes away all of the lasten.Participatie"), std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(Budget, BitwiseIdenticalForAnyThreadCount) {
     const auto m = budget_model(1.0);
     SimulationOptions o;

@@ -51,9 +51,15 @@ def test_year_one_matches_an_independent_reference(baseline):
         w = dict(dom[name].volume)
         return sum(drv[k] * x for k, x in w.items()) / sum(w.values())
 
-    # A fading excess (docs/budget-model.md, "Excess growth") is μ·ψ in the first year.
+    # A fading excess (docs/budget-model.md, "Excess growth") is μ·ψ in the first year; a task
+    # the fund pays for in 2026 ("Tasks the fund pays for") adds its amount over the domain's
+    # national lasten of the base filing.
+    codes = circ.volumes.index
+    task = {n: sum(m.amount for m in det.fund.policy_mutations if m.year == 2026 and m.task == n)
+            / base.lasten.loc[codes, n].sum() for n in dom}
+    assert task["Jeugd"] == pytest.approx(900e6 / 7512e6, rel=0.01)  # EUR 0.9 bn on Jeugd's 7.5 bn
     cost = {n: 1 + wp + dom[n].excess_growth.mean * (1.0 if dom[n].excess_persistence is None
-                                                     else dom[n].excess_persistence.value) for n in dom}
+                                                     else dom[n].excess_persistence.value) + task[n] for n in dom}
     err = {n: np.exp(dom[n].error.mu.value) for n in dom}
     L = base.lasten.loc[g]
     buig_l, buig_b = tv.loc[g, "lasten"], tv.loc[g, "baten"]

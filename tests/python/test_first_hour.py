@@ -239,7 +239,7 @@ def test_most_at_risk_breaks_ties_by_shortfall_then_saldo():
         p_exhausted=np.array([[1.0], [1.0], [1.0], [0.5]]), p_art12=one * 0, net_shock=one * 0,
         reserves_mean=one * 0, share_deficit=pd.DataFrame({"mean": [1.0]}, index=[2026]),
         planned_saldo_mean=one * 0, planned_saldo_sd=one, planned_saldo_quantiles=np.zeros((4, 1, 0)),
-        p_planned_deficit=one * 0)
+        p_planned_deficit=one * 0, lasten_mean=one)
     assert list(res.risk_table(n=4).index) == ["GM0003", "GM0002", "GM0001", "GM0004"]
 
 

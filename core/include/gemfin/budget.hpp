@@ -2,9 +2,12 @@
 // Municipal budgets on top of the gemeentefonds projection (docs/budget-model.md).
 //
 // Per path, year t and municipality g (euros; index 0 = base year):
-//   cost_d,t   = cost_d,t−1 · (1 + wage_price_t + excess_d,t)          national, per domain;
+//   cost_d,t   = cost_d,t−1 · (1 + wage_price_t + excess_d,t + task_d,t)  national, per domain;
 //                excess_d,t = draw − μ_d + μ_d·ψ_d^k in projection year k: the excess of the base
-//                year (the draw's mean μ_d) fades at the persistence ψ_d (1: it stays)
+//                year (the draw's mean μ_d) fades at the persistence ψ_d (1: it stays);
+//                task_d,t = A_d,t / Σ_g lasten_d,g,t−1: the fund's money for a task of the domain
+//                in year t (a taakmutatie, euros) over the domain's national lasten of the path's
+//                year before, so that they rise by about A (times the year's volume growth)
 //   lasten_d   = lasten0_d · volume_d · cost_d,t · error_d              volume from driver levels;
 //                                                                       error ~ lognormal per g
 //   BUIG       = budget: buig_baten0 · national bijstand level · prices; spending: buig_lasten0 ·
@@ -129,6 +132,9 @@ struct BudgetModel {
     std::array<Distribution, kDomains> excess{Distribution::fixed(0.0), Distribution::fixed(0.0),
                                               Distribution::fixed(0.0), Distribution::fixed(0.0)};
     std::array<double, kDomains> excess_persistence{1.0, 1.0, 1.0, 1.0};  // ψ_d in [0, 1]
+    // kDomains × T euros: the money the fund gives in output year t for a task of the domain
+    // (added to its lasten from then on, growing with its costs); empty: none.
+    RowMatrix tasks;
     std::array<double, kDomains> error_mu{}, error_sigma{};  // municipal lognormal error per domain
     double vangnet_threshold = 0.075, vangnet_full = 0.125, vangnet_share = 0.5;
     double art12_threshold = 0.02;
@@ -166,6 +172,7 @@ public:
         double* response;  // G, or null when the model has no response rule
         double* cluster_balance;  // kSocialClusters · G, or null when the model has no cluster balance
         double* planned;  // G: the planned saldo, what a begroting shows (no shock events, no realisation)
+        double* lasten;   // G: total lasten (the domains and the BUIG benefits)
     };
     /// This year's inputs. z: the model's macro normals (macro_shocks() of them); mult: D × G
     /// driver levels; natlevel: D national driver levels; au: G; budget_ratio: AU budget_t /
@@ -223,6 +230,7 @@ private:
     double future_share_ = 0.0;  // 1 − (1 − speed)^art12_horizon: the share of a gap the response closes by then
     std::array<double, kDomains> cost_{};
     std::array<double, kDomains> excess_mean_{}, excess_fade_{};  // μ_d and ψ_d^k of this path's year
+    std::array<double, kDomains> national_lasten_{};  // Σ_g lasten_d of the path's year before (with tasks)
     Isa isa_;  // which copy of `year` runs (budget_isa())
 };
 

@@ -141,6 +141,7 @@ struct BudgetOutput {
     // realisation step: what a begroting shows), with P(planned saldo < 0).
     CellSummary planned_saldo;
     std::vector<double> p_planned_deficit;
+    std::vector<double> lasten_mean;     // mean total lasten (domains and BUIG benefits), euros
 };
 
 struct SimulationOutput {

@@ -32,7 +32,9 @@ class BudgetResult:
     higher belastingen. planned_saldo_mean, planned_saldo_sd, planned_saldo_quantiles,
     p_planned_deficit: the planned saldo of the same paths — what a begroting shows: the engine
     without the shock events, their compensation and the realisation step — to set beside the
-    councils' begrotingen (:meth:`planned_saldo`).
+    councils' begrotingen (:meth:`planned_saldo`). lasten_mean: the mean total lasten (the four
+    domains and the BUIG benefits), the plan's costs to set beside the begrotingen's lasten
+    (:meth:`national` gives their growth; the first year's on ``lasten_base``, the base filing's).
     """
 
     years: tuple[int, ...]
@@ -52,6 +54,7 @@ class BudgetResult:
     planned_saldo_sd: np.ndarray
     planned_saldo_quantiles: np.ndarray
     p_planned_deficit: np.ndarray
+    lasten_mean: np.ndarray
     kengetallen: pd.DataFrame | None = None  # BBV kengetallen of the base begroting (fractions)
     base: str = ""                          # the Iv3 base, e.g. "begroting 2025"
     filled: pd.DataFrame | None = None      # municipalities whose base filing was empty or missing
@@ -60,6 +63,7 @@ class BudgetResult:
     compensation_components: pd.DataFrame | None = None    # name, package, year, amount, key, envelope, source
     response_mean: np.ndarray | None = None  # municipality × year, euros (None: response none)
     tax_share: float = 0.0
+    lasten_base: float | None = None  # the base filing's total lasten (with the BUIG benefits), euros
 
     def compensation(self) -> pd.DataFrame:
         """Compensation per municipality (CBS code) and component (columns, euros paid in the
@@ -110,6 +114,7 @@ class BudgetResult:
         df["planned saldo mean"] = self.planned_saldo_mean[:, t]
         df["planned saldo mean per inhabitant"] = self.planned_saldo_mean[:, t] / inw
         df["P(planned deficit)"] = self.p_planned_deficit[:, t]
+        df["lasten mean"] = self.lasten_mean[:, t]
         df["P(reserves exhausted)"] = self.p_exhausted[:, t]
         df["P(artikel 12 signal)"] = self.p_art12[:, t]
         df["net shock effect"] = self.net_shock[:, t]
@@ -140,13 +145,20 @@ class BudgetResult:
         return ranked[cols].head(n)
 
     def national(self) -> pd.DataFrame:
-        """Per year: the share of municipalities in deficit (distribution over paths) and the
-        expected number of municipalities with exhausted reserves."""
+        """Per year: the share of municipalities in deficit (distribution over paths), the
+        expected share with exhausted reserves, the total saldo, planned saldo and lasten and the
+        lasten's growth on the year before (NaN in the first year)."""
         df = self.share_deficit.add_prefix("share in deficit ")
         df["expected share with exhausted reserves"] = self.p_exhausted.mean(axis=0)
         df["total saldo mean (EUR mln)"] = self.saldo_mean.sum(axis=0) / 1e6
         df["total planned saldo mean (EUR mln)"] = self.planned_saldo_mean.sum(axis=0) / 1e6
         df["expected share planning a deficit"] = self.p_planned_deficit.mean(axis=0)
+        lasten = self.lasten_mean.sum(axis=0)
+        df["total lasten mean (EUR mln)"] = lasten / 1e6
+        # The first year's growth is on the base filing (none where the first year is the base itself).
+        first = (lasten[0] / self.lasten_base - 1.0 if self.lasten_base and self.base and
+                 not self.base.endswith(str(self.years[0])) else np.nan)
+        df["lasten growth"] = np.concatenate([[first], lasten[1:] / lasten[:-1] - 1.0])
         df["expected artikel-12 signals"] = self.p_art12.sum(axis=0)
         if self.response_mean is not None:
             total = self.response_mean.sum(axis=0) / 1e6

@@ -111,7 +111,8 @@ class SimulationResult:
             for name, arr, unit in (("p_deficit", f.p_deficit, "probability"),
                                     ("p_planned_deficit", f.p_planned_deficit, "probability"), ("p_reserves_exhausted", f.p_exhausted, "probability"),
                                     ("p_artikel12", f.p_art12, "probability"), ("expected_shortfall_5pct", f.shortfall, "EUR"),
-                                    ("net_shock_effect", f.net_shock, "EUR"), ("reserves_mean", f.reserves_mean, "EUR")):
+                                    ("net_shock_effect", f.net_shock, "EUR"), ("reserves_mean", f.reserves_mean, "EUR"),
+                                    ("lasten_mean", f.lasten_mean, "EUR")):
                 ds[name] = (("municipality", "year"), arr, {"units": unit})
             if f.response_mean is not None:  # budget.response: the measures taken against unchanged policy
                 ds["response_measures_mean"] = (("municipality", "year"), f.response_mean,

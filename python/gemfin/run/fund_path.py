@@ -18,8 +18,9 @@ from .compile import period_in_force
 def fund_path(scenario: Scenario | str | os.PathLike = "baseline") -> pd.DataFrame:
     """Per output year (index ``year``): ``rule`` (how the accres is set: the period in force,
     else the fund's rule), ``accres`` (the growth of the budget before the year's mutations; NaN
-    in a base year shown in front), ``mutations (EUR mln)``, ``AU budget (EUR mln)`` and
-    ``sources`` (of a published accres and of the year's mutations). The run is the scenario's
+    in a base year shown in front), ``mutations (EUR mln)``, ``of which for tasks (EUR mln)``
+    (mutations with a ``task``: the councils' lasten of that domain rise with them),
+    ``AU budget (EUR mln)`` and ``sources`` (of a published accres and of the year's mutations). The run is the scenario's
     deterministic one (:meth:`gemfin.Scenario.deterministic`)."""
     from .simulation import simulate
 
@@ -39,7 +40,9 @@ def fund_path(scenario: Scenario | str | os.PathLike = "baseline") -> pd.DataFra
         base_in_front = scen.base_year_first and year == scen.base_year
         rows.append({"year": year, "rule": "base year" if base_in_front else (period.rule if period else f.rule),
                      "accres": float("nan") if base_in_front else (budget[year] - added) / previous - 1.0,
-                     "mutations (EUR mln)": added / 1e6, "AU budget (EUR mln)": budget[year] / 1e6,
+                     "mutations (EUR mln)": added / 1e6,
+                     "of which for tasks (EUR mln)": sum(float(m.amount) for m in mutations if m.task) / 1e6,
+                     "AU budget (EUR mln)": budget[year] / 1e6,
                      "sources": "; ".join(sources)})
         previous = float(budget[year])
     out = pd.DataFrame(rows).set_index("year")

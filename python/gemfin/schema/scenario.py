@@ -71,11 +71,14 @@ class GrowthProcess(ProcessModel):
 
 class PolicyMutation(Section):
     """Euros added to the algemene uitkering's budget from ``year`` on (a year after the
-    projection's last is beyond its horizon and changes nothing)."""
+    projection's last is beyond its horizon and changes nothing). ``task``: the budget domain
+    whose task the money pays for (a taakmutatie: the councils' lasten of that domain rise with
+    it, docs/budget-model.md "Tasks the fund pays for"); without it the money is free to spend."""
 
     year: Year
     amount: Number
     source: Text
+    task: Optional[Literal[DOMAIN_NAMES]] = None  # type: ignore[valid-type]
 
 
 # The names the core's enums take in a file (gemfin.engine maps them one to one).

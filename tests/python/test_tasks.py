@@ -1,0 +1,103 @@
+"""Money the fund gives for a task (a policy mutation with ``task``): the councils' lasten of
+that domain rise with it, and the baseline's first projected year against the begrotingen 2026
+the municipalities filed (lasten per taakveld, read here with the csv module)."""
+
+from __future__ import annotations
+
+import copy
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+import gemfin
+from gemfin.scenario import ScenarioError, scenario_from_dict
+
+from conftest import compiled
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+SCEN = gemfin._datadir.scenarios_dir()
+
+
+def _doc() -> dict:
+    return yaml.safe_load((SCEN / "baseline.yaml").read_text(encoding="utf-8"))
+
+
+def _run(doc: dict):
+    scen = scenario_from_dict(doc, origin="t.yaml").deterministic()
+    return gemfin.simulate(scen, paths=4, seed=1, progress=False).finances
+
+
+@pytest.fixture(scope="module")
+def without_tasks():
+    doc = _doc()
+    for m in doc["fund"]["policy_mutations"]:
+        m.pop("task", None)
+    return doc, _run(doc)
+
+
+def test_a_task_raises_its_domains_lasten_by_about_its_amount(without_tasks):
+    doc, before = without_tasks
+    doc = copy.deepcopy(doc)
+    doc["fund"]["policy_mutations"].append({"year": 2027, "amount": 500e6, "task": "Wmo", "source": "test"})
+    after = _run(doc)
+    free = copy.deepcopy(doc)
+    free["fund"]["policy_mutations"][-1].pop("task")
+    free_run = _run(free)
+    lasten = after.lasten_mean.sum(axis=0) - free_run.lasten_mean.sum(axis=0)
+    assert lasten[0] == 0.0  # 2026: before the task
+    # 2027: EUR 500 mln over the Wmo lasten of 2026, moved by the Wmo volume of 2027 (its drivers
+    # grow about 2% a year)
+    assert 500e6 < lasten[1] < 500e6 * 1.03
+    assert lasten[2] / lasten[1] == pytest.approx(1.04, abs=0.02)  # then with Wmo's costs and volume
+    # The money itself is in both runs; the task spends it: the plan of 2027 is lower by the
+    # task less the response's first step (speed 0.23 of the new gap).
+    planned = after.planned_saldo_mean.sum(axis=0) - free_run.planned_saldo_mean.sum(axis=0)
+    speed = gemfin.load_scenario("baseline").budget.response.speed.value
+    assert planned[1] == pytest.approx(-lasten[1] * (1 - speed), rel=0.01)
+
+
+def test_without_tasks_the_run_is_the_one_before_tasks_existed(without_tasks):
+    doc, before = without_tasks
+    scen = scenario_from_dict(doc, origin="t.yaml")
+    model, _ = compiled(scen)
+    assert model.budget.tasks.shape == (0, 0)  # the core adds nothing, bit for bit
+
+
+def test_a_task_needs_a_known_domain():
+    doc = _doc()
+    doc["fund"]["policy_mutations"][0]["task"] = "Jeugdzorg"
+    with pytest.raises(ScenarioError, match=r"fund\.policy_mutations\[0\]\.task.*'Jeugd'"):
+        scenario_from_dict(doc, origin="t.yaml")
+
+
+def test_a_task_cannot_take_away_all_of_a_domain():
+    doc = _doc()
+    doc["fund"]["policy_mutations"].append({"year": 2027, "amount": -9e10, "task": "Jeugd", "source": "test"})
+    with pytest.raises(gemfin.InputError, match=r"Baseline: fund\.policy_mutations\[\d+\] \(2027, task Jeugd\): EUR 90,000 mln less .* expected less"):
+        gemfin.simulate(scenario_from_dict(doc, origin="t.yaml"), paths=2, progress=False)
+
+
+def _filed_lasten(year: int) -> dict[str, float]:
+    """Total lasten per CBS code over the taakvelden of the four domains, begroting ``year``."""
+    with open(DATA / "finance" / "taakveld_domeinen.csv", newline="") as f:
+        keep = {r["taakveld"] for r in csv.DictReader(f) if r["domein"] != "uitgesloten"}
+    out = {}
+    with open(DATA / "finance" / "iv3_data.iv3summary.lasten_per_taakveld.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["verslagsoort"] == f"{year}X000":
+                out[r["gm_code"]] = sum(float(r[t]) for t in keep if r.get(t) not in (None, ""))
+    return out
+
+
+def test_the_baselines_first_year_lasten_grow_within_a_point_of_the_begrotingen_2026():
+    now, before = _filed_lasten(2026), _filed_lasten(2025)
+    both = [g for g in now if now[g] > 0 and before.get(g, 0) > 0]
+    filed = sum(now[g] for g in both) / sum(before[g] for g in both) - 1  # 5.7%
+    assert filed == pytest.approx(0.057, abs=0.001)
+    growth = gemfin.simulate(gemfin.load_scenario("baseline").deterministic(), paths=4, seed=1,
+                             progress=False).finances.national()["lasten growth"]
+    assert abs(growth[2026] - filed) < 0.01
+    assert np.isfinite(growth).all()
