@@ -66,3 +66,41 @@ def lasten_growth(first: int = 2018, last: int = 2026, data: str | Path | None =
         row["municipalities"] = len(both)
         rows[year] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
+
+
+SUMMARY = "iv3_data.iv3summary.csv"
+
+
+def real_lasten_growth(last: int = 2025, data: str | Path | None = None) -> pd.DataFrame:
+    """Whether the begrotingen's real lasten growth persists (docs/budget-model.md, "Costs in the
+    first years"). Per begroting 2018–``last``: the growth of the national lasten (``lasten`` of
+    the Iv3 summary, every municipality with lasten and inhabitants in both years), of the
+    inhabitants, the CPI change of the year before (what the begroting's writers knew) and the
+    real growth log(1 + lasten) − log(1 + CPI) − log(1 + inhabitants). ``attrs``: ``psi`` (AR(1)
+    through zero of the real growth), ``psi_demeaned`` (around its mean) and ``mean``."""
+    if not 2019 <= last <= YEARS.stop - 1:
+        raise InputError(f"real_lasten_growth: expected a last begroting in 2019–{YEARS.stop - 1}, got {last}")
+    path = data_dir(data) / "finance" / SUMMARY
+    if not path.is_file():
+        raise DataError(f"{path}: the Iv3 summary is missing")
+    df = pd.read_csv(path, dtype={"verslagsoort": str, "gm_code": str}, usecols=["jaar", "verslagsoort", "gm_code",
+                                                                                  "inwoners", "lasten"])
+    df = df[df["verslagsoort"].str.endswith("X000") & (df["lasten"] > 0) & (df["inwoners"] > 0)]
+    by_year = {int(y): f.set_index("gm_code") for y, f in df.groupby("jaar")}
+    price_index(data)  # checks the file
+    cpi = pd.read_csv(data_dir(data) / "prices" / "cpi.csv").set_index("year")["cpi_change_percent"] / 100.0
+    rows = {}
+    for year in range(2018, last + 1):
+        now, before = by_year[year], by_year[year - 1]
+        both = now.index.intersection(before.index)
+        lasten = float(now.loc[both, "lasten"].sum() / before.loc[both, "lasten"].sum() - 1.0)
+        people = float(now.loc[both, "inwoners"].sum() / before.loc[both, "inwoners"].sum() - 1.0)
+        prices = float(cpi[year - 1])
+        rows[year] = {"lasten": lasten, "inhabitants": people, "cpi year before": prices,
+                      "real": float(np.log1p(lasten) - np.log1p(prices) - np.log1p(people))}
+    out = pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
+    x = out["real"].to_numpy()
+    xm = x - x.mean()
+    out.attrs.update(psi=float(x[1:] @ x[:-1] / (x[:-1] @ x[:-1])),
+                     psi_demeaned=float(xm[1:] @ xm[:-1] / (xm[:-1] @ xm[:-1])), mean=float(x.mean()))
+    return out
