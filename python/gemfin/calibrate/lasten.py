@@ -86,7 +86,7 @@ def real_lasten_growth(last: int = 2025, data: str | Path | None = None) -> pd.D
     df = pd.read_csv(path, dtype={"verslagsoort": str, "gm_code": str}, usecols=["jaar", "verslagsoort", "gm_code",
                                                                                   "inwoners", "lasten"])
     df = df[df["verslagsoort"].str.endswith("X000") & (df["lasten"] > 0) & (df["inwoners"] > 0)]
-    by_year = {int(y): f.set_index("gm_code") for y, f in df.groupby("jaar")}
+    by_year = {int(str(y)): f.set_index("gm_code") for y, f in df.groupby("jaar")}
     price_index(data)  # checks the file
     cpi = pd.read_csv(data_dir(data) / "prices" / "cpi.csv").set_index("year")["cpi_change_percent"] / 100.0
     rows = {}

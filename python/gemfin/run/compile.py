@@ -162,7 +162,8 @@ def task_amounts(scen: Scenario, lasten0) -> np.ndarray:
     output year; the core raises the domain's lasten by it from that year on (docs/budget-model.md,
     "Tasks the fund pays for"). An empty matrix without tasks: such a run is bit for bit the run
     before tasks existed."""
-    tasks = [m for m in scen.fund.policy_mutations or [] if m.task is not None and m.year in scen.years]
+    mutations = scen.fund.policy_mutations or []
+    tasks = [m for m in mutations if m.task is not None and m.year in scen.years]
     if not tasks:
         return np.zeros((0, 0))
     out = np.zeros((len(DOMAIN_NAMES), len(scen.years)))
@@ -170,7 +171,7 @@ def task_amounts(scen: Scenario, lasten0) -> np.ndarray:
         d = DOMAIN_NAMES.index(m.task)
         out[d, scen.years.index(m.year)] += float(m.amount)
         if out[d].min() <= -float(np.sum(lasten0[d])):
-            i = scen.fund.policy_mutations.index(m)
+            i = mutations.index(m)
             raise InputError(f"{scen.path or scen.name}: fund.policy_mutations[{i}] ({m.year}, task {m.task}): "
                              f"EUR {-out[d].min() / 1e6:,.0f} mln less for the task in one year is all of the "
                              f"{m.task} lasten of the base filing or more; expected less")
