@@ -152,3 +152,16 @@ def test_the_fund_path_table():
     assert "2,3 miljard" in path.loc[2026, "sources"] and path.loc[2027, "sources"] == ""
     det = gemfin.simulate(gemfin.load_scenario("baseline").deterministic(), paths=2, seed=1, progress=False)
     assert path["AU budget (EUR mln)"].to_numpy() == pytest.approx(det.budget["mean"].to_numpy() / 1e6, rel=1e-15)
+
+
+def test_the_fund_path_workbook_defines_every_column(tmp_path):
+    import pandas as pd
+
+    from gemfin.cli import main
+
+    assert main(["fund-path", "baseline", "--out", str(tmp_path / "fp.xlsx")]) == 0
+    book = pd.read_excel(tmp_path / "fp.xlsx", sheet_name=None)
+    defs = book["definitions"].set_index("column")
+    assert set(defs.index) == set(book["fund path"].columns)
+    assert not (defs["meaning"] == "see docs/glossary.md").any(), defs["meaning"].to_dict()
+    assert "task" in defs.loc["of which for tasks (EUR mln)", "meaning"]

@@ -45,6 +45,15 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"change in mean", "change of the mean algemene uitkering from the base year", "(mean − base) ÷ base"),
     (r"P\(algemene uitkering below\)", "probability that the algemene uitkering falls below the base year's",
      "share of paths " + _PATHS),
+    (r"rule", "how the year's accres is set: the fund.periods entry in force (trap_op_trap_af, fixed, "
+     "frozen_volume, gdp, published), else the fund's rule", "the scenario's fund.periods and fund.rule "
+     "(docs/budget-model.md, 'The fund's indexation by period')"),
+    (r"accres", "growth of the algemene-uitkering budget in the year, before the year's policy mutations",
+     "the scenario's run without uncertainty (every shock at its mean)"),
+    (r"mutations", "policy mutations added to the algemene-uitkering budget in the year", "fund.policy_mutations"),
+    (r"of which for tasks", "the part of the year's mutations that pays for a task: the councils' lasten of its "
+     "domain rise with it", "fund.policy_mutations with a task (docs/budget-model.md, 'Tasks the fund pays for')"),
+    (r"sources", "the sources of the year's published accres and policy mutations", "the scenario file"),
     (r"AU budget", "the national algemene-uitkering budget (the fund)", "fund rule of the scenario (fund.rule), "
      "statistic " + _PATHS),
     (r"uitkeringsfactor", "the uitkeringsfactor", "re-solved each path and year so that the allocation adds up to "
@@ -63,6 +72,11 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"expected share of municipalities planning a deficit", "expected share of municipalities whose plan shows a "
      "deficit", "mean of P(planned deficit)"),
     (r"total saldo", "sum of the municipalities' exploitatiesaldo", "Σ saldo, mean " + _PATHS),
+    (r"lasten", "the municipality's total lasten of the plan: the four budget domains (with the tasks the fund pays "
+     "for) and the BUIG benefits", "budget model (docs/budget-model.md), mean " + _PATHS),
+    (r"total lasten", "sum of the municipalities' total lasten", "Σ lasten, mean " + _PATHS),
+    (r"lasten growth", "growth of the total lasten on the year before (the first projected year's on the base "
+     "filing)", "Σ lasten ÷ Σ lasten of the year before − 1, means " + _PATHS),
     (r"expected shortfall 5% per inhabitant", "ES 5%: the mean saldo of the worst 5% of paths, per inhabitant",
      "mean of the saldo below its 5% quantile, ÷ inhabitants"),
     (r"P\(deficit\)", "probability of a deficit (saldo < 0) in the year", "share of paths " + _PATHS),

@@ -58,6 +58,7 @@ def _budget_columns(s: pd.DataFrame, year: int, quantiles) -> pd.DataFrame:
     out[f"P(artikel 12 signal {year}) (probability)"] = s["P(artikel 12 signal)"]
     out[f"net shock effect {year} (EUR)"] = s["net shock effect"]
     out[f"reserves {year} mean (EUR)"] = s["reserves mean"]
+    out[f"lasten {year} mean (EUR)"] = s["lasten mean"]
     base = s.attrs.get("base", "")
     for col in s.columns:
         if col.startswith("kengetal "):  # BBV kengetallen of the base filing, not of the projected year
@@ -87,6 +88,8 @@ def _budget_national(f) -> pd.DataFrame:
     out["total saldo, mean (EUR mln)"] = nat["total saldo mean (EUR mln)"]
     out["total planned saldo, mean (EUR mln)"] = nat["total planned saldo mean (EUR mln)"]
     out["expected share of municipalities planning a deficit (share)"] = nat["expected share planning a deficit"]
+    out["total lasten, mean (EUR mln)"] = nat["total lasten mean (EUR mln)"]
+    out["lasten growth (fraction)"] = nat["lasten growth"]
     return out
 
 
@@ -97,7 +100,7 @@ def _budget_by_year(f, years) -> pd.DataFrame:
         long.append(pd.DataFrame({
             "year": year, "name": s["name"], "saldo mean (EUR)": s["saldo mean"],
             "P(deficit) (probability)": s["P(deficit)"], "planned saldo mean (EUR)": s["planned saldo mean"],
-            "P(planned deficit) (probability)": s["P(planned deficit)"],
+            "P(planned deficit) (probability)": s["P(planned deficit)"], "lasten mean (EUR)": s["lasten mean"],
             "P(reserves exhausted by year) (probability)": s["P(reserves exhausted)"],
             "P(artikel 12 signal) (probability)": s["P(artikel 12 signal)"],
             "net shock effect (EUR)": s["net shock effect"]}, index=s.index.rename("CBS code")))

@@ -23,7 +23,8 @@ commented example)::
       growth: {mean, persistence, start, shock,   # accres (ngru) or real GDP growth (gdp)
                history}                      # optional: growth before the base year (gdp window)
       price:  {mean, persistence, start, shock}   # GDP deflator (gdp only)
-      policy_mutations: [{year, amount, source}]  # euros added to the AU budget from that year on
+      policy_mutations: [{year, amount, source, task?}]  # euros added to the AU budget from that year on;
+                                                       # task: the budget domain whose lasten rise with it
       periods: {YEAR: {rule, source}, ...}        # optional, gdp only: how the accres was set from
                                                   # YEAR on (trap_op_trap_af, fixed, frozen_volume, gdp)
     drivers:
