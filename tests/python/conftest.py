@@ -1,3 +1,4 @@
+import csv
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,21 @@ from gemfin._datadir import data_dir
 
 REPO = Path(__file__).resolve().parents[2]
 PROPOSALS = REPO / "scenarios" / "proposals"
+
+
+def filed_lasten(year: int, domain: str | None = None) -> dict[str, float]:
+    """Lasten per CBS code of the begroting ``year`` over the taakvelden of ``domain`` (None: every
+    taakveld of the four domains), straight from the shipped CSV files with the csv module."""
+    data = REPO / "data" / "finance"
+    with open(data / "taakveld_domeinen.csv", newline="") as f:
+        domains = {r["taakveld"]: r["domein"] for r in csv.DictReader(f)}
+    keep = {t for t, d in domains.items() if (d == domain if domain else d != "uitgesloten")}
+    out = {}
+    with open(data / "iv3_data.iv3summary.lasten_per_taakveld.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["verslagsoort"] == f"{year}X000":
+                out[r["gm_code"]] = sum(float(r[t]) for t in keep if r.get(t) not in (None, ""))
+    return out
 
 
 @pytest.fixture(scope="session")

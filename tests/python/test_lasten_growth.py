@@ -10,28 +10,16 @@ import pytest
 import gemfin.calibrate as calibrate
 from gemfin.errors import InputError
 
+from conftest import filed_lasten
+
 DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-def _raw_lasten(year: int, domain: str | None) -> dict[str, float]:
-    """Lasten per CBS code of the begroting `year`, over the taakvelden of `domain` (None: every
-    taakveld of the four domains), straight from the CSV files."""
-    with open(DATA / "finance" / "taakveld_domeinen.csv", newline="") as f:
-        domains = {r["taakveld"]: r["domein"] for r in csv.DictReader(f)}
-    keep = {t for t, d in domains.items() if (d == domain if domain else d != "uitgesloten")}
-    out = {}
-    with open(DATA / "finance" / "iv3_data.iv3summary.lasten_per_taakveld.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            if r["verslagsoort"] == f"{year}X000":
-                out[r["gm_code"]] = sum(float(r[t]) for t in keep if r.get(t) not in (None, ""))
-    return out
 
 
 @pytest.mark.parametrize("year, domain", [(2026, None), (2024, "Jeugd"), (2023, "Participatie")])
 def test_growth_equals_the_raw_files(year, domain):
-    now, before = _raw_lasten(year, domain), _raw_lasten(year - 1, domain)
+    now, before = filed_lasten(year, domain), filed_lasten(year - 1, domain)
     # pairs: lasten in both years over the four domains
-    total_now, total_before = _raw_lasten(year, None), _raw_lasten(year - 1, None)
+    total_now, total_before = filed_lasten(year, None), filed_lasten(year - 1, None)
     both = [g for g in now if total_now[g] > 0 and total_before.get(g, 0) > 0]
     expected = sum(now[g] for g in both) / sum(before[g] for g in both) - 1
     got = calibrate.lasten_growth(year, year).loc[year, domain or "total"]

@@ -5,8 +5,6 @@ the municipalities filed (lasten per taakveld, read here with the csv module).""
 from __future__ import annotations
 
 import copy
-import csv
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,9 +13,8 @@ import yaml
 import gemfin
 from gemfin.scenario import ScenarioError, scenario_from_dict
 
-from conftest import compiled
+from conftest import compiled, filed_lasten
 
-DATA = Path(__file__).resolve().parents[2] / "data"
 SCEN = gemfin._datadir.scenarios_dir()
 
 
@@ -80,20 +77,8 @@ def test_a_task_cannot_take_away_all_of_a_domain():
         gemfin.simulate(scenario_from_dict(doc, origin="t.yaml"), paths=2, progress=False)
 
 
-def _filed_lasten(year: int) -> dict[str, float]:
-    """Total lasten per CBS code over the taakvelden of the four domains, begroting ``year``."""
-    with open(DATA / "finance" / "taakveld_domeinen.csv", newline="") as f:
-        keep = {r["taakveld"] for r in csv.DictReader(f) if r["domein"] != "uitgesloten"}
-    out = {}
-    with open(DATA / "finance" / "iv3_data.iv3summary.lasten_per_taakveld.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            if r["verslagsoort"] == f"{year}X000":
-                out[r["gm_code"]] = sum(float(r[t]) for t in keep if r.get(t) not in (None, ""))
-    return out
-
-
 def test_the_baselines_first_year_lasten_grow_within_a_point_of_the_begrotingen_2026():
-    now, before = _filed_lasten(2026), _filed_lasten(2025)
+    now, before = filed_lasten(2026), filed_lasten(2025)
     both = [g for g in now if now[g] > 0 and before.get(g, 0) > 0]
     filed = sum(now[g] for g in both) / sum(before[g] for g in both) - 1  # 5.7%
     assert filed == pytest.approx(0.057, abs=0.001)
