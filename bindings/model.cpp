@@ -349,7 +349,9 @@ void bind_outputs(py::module_& m) {
         .def_property_readonly("p_planned_deficit", [](const BudgetOutput& b) { return as_array(b.p_planned_deficit); },
                                "P(planned saldo < 0) per cell")
         .def_property_readonly("lasten_mean", [](const BudgetOutput& b) { return as_array(b.lasten_mean); },
-                               "Mean total lasten per cell (the domains and the BUIG benefits), euros");
+                               "Mean total lasten per cell (the domains and the BUIG benefits), euros")
+        .def_property_readonly("lasten_domains_mean", [](const BudgetOutput& b) { return as_array(b.lasten_domains_mean); },
+                               "Mean national lasten per domain (cells domain · T + t; Participatie with the BUIG benefits), euros");
 
     py::class_<SimulationOutput>(m, "SimulationOutput", "The statistics of a run (cells: municipality·years + year).")
         .def_readonly("au", &SimulationOutput::au)

@@ -429,6 +429,10 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
                          balance_.data(), measures_.data(), saldo_.data(), total_.data(), signal_.data(), out.planned);
     if (out.response) std::copy(measures_.begin(), measures_.end(), out.response);
     if (out.lasten) std::copy(total_.begin(), total_.end(), out.lasten);
+    if (out.lasten_domains) {  // national sums in a fixed order: the same bits anywhere
+        for (std::size_t d = 0; d < kDomains; ++d) out.lasten_domains[d] = ordered_sum(&lasten_[d * G], G);
+        out.lasten_domains[2] += ordered_sum(buig_spend_.data(), G);
+    }
     // Shock events of this year: national fraction × municipal dispersion (mean one).
     for (std::size_t e = 0; e < m_.shocks.size(); ++e) {
         const ShockEvent& ev = m_.shocks[e];

@@ -387,7 +387,7 @@ struct Simulation::Impl {
                 br = &*opt;
                 br->start_path();
                 auto& outputs = st.budget_out.local();
-                outputs.resize(planned_slot() * G + 2 * G);
+                outputs.resize(planned_slot() * G + 2 * G + kDomains);
                 v = outputs.data();
             }
             const bool flip = o.antithetic && (p % 2 == 1);
@@ -404,7 +404,8 @@ struct Simulation::Impl {
                               base, q, flip, &ps.z[budget_z], ps.level.data(), ps.natlevel.data(), au, ps.ozb.data(),
                               budget / m.fund.budget0, ps.price, uf},
                              {v, v + G, v + 2 * G, v + 3 * G, v + 4 * G, &share, m.budget->response ? v + 5 * G : nullptr,
-                              cluster_at ? v + 6 * G : nullptr, v + planned_slot() * G, v + (planned_slot() + 1) * G});
+                              cluster_at ? v + 6 * G : nullptr, v + planned_slot() * G, v + (planned_slot() + 1) * G,
+                              v + (planned_slot() + 2) * G});
                     for (std::size_t k = 0; k < 5; ++k) buf.put(3 + k, i, t, v + k * G);
                     buf.put(8, i, t, share);
                     if (m.budget->response) buf.put(9, i, t, v + 5 * G);
@@ -415,6 +416,7 @@ struct Simulation::Impl {
                     }
                     buf.put(planned_at, i, t, v + planned_slot() * G);
                     buf.put(planned_at + 1, i, t, v + (planned_slot() + 1) * G);
+                    buf.put(planned_at + 2, i, t, v + (planned_slot() + 2) * G);
                 }
                 const double sum = ordered_sum(au, G);
                 buf.put(1, i, t, budget);
@@ -519,6 +521,7 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
         s.planned_at = s.specs.size();
         s.specs.push_back({"planned_saldo", G, true, std::vector<double>(G, 0.0), false});
         s.specs.push_back({"lasten", G, false, {}, true});
+        s.specs.push_back({"lasten_domains", kDomains, false, {}, true});
     }
     s.budget_z = m.fund.shocks() + c.d_count;
     s.so.paths = o.paths;
@@ -597,6 +600,7 @@ SimulationOutput Simulation::finalize(std::vector<SimulationPart> parts) const {
         b.p_planned_deficit = std::move(r.outputs[s.planned_at].p_below);
         b.planned_saldo = summary(r.outputs[s.planned_at]);
         b.lasten_mean = std::move(r.outputs[s.planned_at + 1].mean);
+        b.lasten_domains_mean = std::move(r.outputs[s.planned_at + 2].mean);
         out.municipal_budget = std::move(b);
     }
     return out;

@@ -555,6 +555,11 @@ class BudgetOutput:
         Per social cluster: P(balance < 0) per cell
         """
     @property
+    def lasten_domains_mean(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Mean national lasten per domain (cells domain · T + t; Participatie with the BUIG benefits), euros
+        """
+    @property
     def lasten_mean(self) -> numpy.typing.NDArray[numpy.float64]:
         """
         Mean total lasten per cell (the domains and the BUIG benefits), euros

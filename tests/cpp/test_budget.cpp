@@ -280,6 +280,11 @@ TEST(Budget, ATaskRaisesItsDomainsCostsFromItsYear) {
         const auto cell = static_cast<std::size_t>(t - 1);  // municipality 0
         EXPECT_NEAR(r.municipal_budget->saldo.mean[cell], 1030.0 - 300.0 * p - task, 1e-9) << t;
         EXPECT_NEAR(r.municipal_budget->lasten_mean[cell], 600.0 * p + task, 1e-9) << t;
+        // National per domain (three municipalities; Participatie with the BUIG spending of 200 each).
+        const auto& nat = r.municipal_budget->lasten_domains_mean;
+        EXPECT_NEAR(nat[0 * 3 + cell], 300.0 * p, 1e-9) << t;
+        EXPECT_NEAR(nat[1 * 3 + cell], 300.0 * p + 3.0 * task, 1e-9) << t;
+        EXPECT_NEAR(nat[2 * 3 + cell], 900.0 * p, 1e-9) << t;
     }
     m.budget->tasks = RowMatrix::Zero(4, 2);
     EXPECT_THROW(simulate(m, o), InputError);

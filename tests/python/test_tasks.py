@@ -86,3 +86,26 @@ def test_the_baselines_first_year_lasten_grow_within_a_point_of_the_begrotingen_
                              progress=False).finances.national()["lasten growth"]
     assert abs(growth[2026] - filed) < 0.01
     assert np.isfinite(growth).all()
+
+
+def test_the_first_years_lasten_per_domain_follow_volume_costs_and_tasks():
+    """Deterministic run: a domain's national lasten of 2026 are its base lasten × its volume ×
+    (1 + wages and prices + its fading excess + the task over its base lasten), written here
+    from the scenario's parameters and the Iv3 base (docs/budget-model.md, "Projection")."""
+    det = gemfin.load_scenario("baseline").deterministic()
+    got = gemfin.simulate(det, paths=4, progress=False).finances.lasten_by_domain(growth=True).loc[2026]
+    base = gemfin.iv3.baseline_budget("begroting", 2025).lasten
+    codes = gemfin.load_circulaire("S2024_2025").volumes.index
+    b, fp = det.budget, det.fund.price
+    wp = fp.mean.value + fp.persistence.value * (fp.start.value - fp.mean.value) + b.wage_price.wedge.value
+    level = {n: np.exp(d.national.mean) for n, d in det.drivers.items()}
+    for name in ("Jeugd", "Wmo", "Overig"):
+        dom = getattr(b.domains, name)
+        volume = sum(level[k] * w for k, w in dom.volume.items()) / sum(dom.volume.values())
+        psi = 1.0 if dom.excess_persistence is None else dom.excess_persistence.value
+        task = sum(m.amount for m in det.fund.policy_mutations if m.year == 2026 and m.task == name)
+        cost = 1 + wp + dom.excess_growth.mean * psi + task / base.loc[codes, name].sum()
+        assert got[name] == pytest.approx(volume * cost - 1, abs=1e-12), name
+    assert got["Jeugd"] > 0.14  # EUR 0.9 bn of tasks on 7.6 bn
+    assert got["total"] == pytest.approx(
+        gemfin.simulate(det, paths=4, progress=False).finances.national()["lasten growth"][2026], rel=1e-12)

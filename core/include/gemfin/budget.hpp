@@ -173,6 +173,7 @@ public:
         double* cluster_balance;  // kSocialClusters · G, or null when the model has no cluster balance
         double* planned;  // G: the planned saldo, what a begroting shows (no shock events, no realisation)
         double* lasten;   // G: total lasten (the domains and the BUIG benefits)
+        double* lasten_domains;  // kDomains: national lasten per domain, Participatie with the BUIG benefits
     };
     /// This year's inputs. z: the model's macro normals (macro_shocks() of them); mult: D × G
     /// driver levels; natlevel: D national driver levels; au: G; budget_ratio: AU budget_t /

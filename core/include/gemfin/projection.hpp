@@ -142,6 +142,7 @@ struct BudgetOutput {
     CellSummary planned_saldo;
     std::vector<double> p_planned_deficit;
     std::vector<double> lasten_mean;     // mean total lasten (domains and BUIG benefits), euros
+    std::vector<double> lasten_domains_mean;  // cells d·T + t: mean national lasten per domain (Participatie with BUIG)
 };
 
 struct SimulationOutput {

@@ -63,7 +63,9 @@ class BudgetResult:
     compensation_components: pd.DataFrame | None = None    # name, package, year, amount, key, envelope, source
     response_mean: np.ndarray | None = None  # municipality × year, euros (None: response none)
     tax_share: float = 0.0
-    lasten_base: float | None = None  # the base filing's total lasten (with the BUIG benefits), euros
+    # The base filing's lasten per domain (Participatie with the BUIG benefits), euros.
+    lasten_base: pd.Series | None = None
+    lasten_domains_mean: np.ndarray | None = None  # domain × year: national lasten, euros (Participatie with BUIG)
 
     def compensation(self) -> pd.DataFrame:
         """Compensation per municipality (CBS code) and component (columns, euros paid in the
@@ -155,10 +157,7 @@ class BudgetResult:
         df["expected share planning a deficit"] = self.p_planned_deficit.mean(axis=0)
         lasten = self.lasten_mean.sum(axis=0)
         df["total lasten mean (EUR mln)"] = lasten / 1e6
-        # The first year's growth is on the base filing (none where the first year is the base itself).
-        first = (lasten[0] / self.lasten_base - 1.0 if self.lasten_base and self.base and
-                 not self.base.endswith(str(self.years[0])) else np.nan)
-        df["lasten growth"] = np.concatenate([[first], lasten[1:] / lasten[:-1] - 1.0])
+        df["lasten growth"] = self._growth(lasten, None if self.lasten_base is None else float(self.lasten_base.sum()))
         df["expected artikel-12 signals"] = self.p_art12.sum(axis=0)
         if self.response_mean is not None:
             total = self.response_mean.sum(axis=0) / 1e6
@@ -167,6 +166,30 @@ class BudgetResult:
             df["of which spending (EUR mln)"] = total * (1.0 - self.tax_share)
             df["measures per inhabitant (EUR)"] = self.response_mean.sum(axis=0) / float(self.municipalities["inhabitants"].sum())
         return df
+
+    def _growth(self, x: np.ndarray, base: float | None) -> np.ndarray:
+        """Growth on the year before; the first year's on the base filing (NaN where the first
+        year is the base itself or the base is unknown)."""
+        first = x[0] / base - 1.0 if base and self.base and not self.base.endswith(str(self.years[0])) else np.nan
+        return np.concatenate([[first], x[1:] / x[:-1] - 1.0])
+
+    def lasten_by_domain(self, growth: bool = False) -> pd.DataFrame:
+        """The national lasten per domain and year (mean over paths, euros; Participatie with the
+        BUIG benefits), and their total: the plan's costs to set beside the begrotingen's lasten
+        per domain (``gemfin.calibrate.lasten_growth``). ``growth=True``: their growth on the year
+        before, the first year's on the base filing."""
+        if self.lasten_domains_mean is None:
+            raise InputError("this result has no lasten per domain (a result from before they were kept)")
+        from ..schema.scenario import DOMAIN_NAMES
+
+        df = pd.DataFrame(self.lasten_domains_mean.T, index=pd.Index(self.years, name="year"), columns=list(DOMAIN_NAMES))
+        df["total"] = df.sum(axis=1)
+        if not growth:
+            return df
+        base = self.lasten_base
+        return pd.DataFrame({c: self._growth(df[c].to_numpy(), None if base is None else
+                                             float(base.sum() if c == "total" else base[c]))
+                             for c in df.columns}, index=df.index)
 
     def _repr_html_(self) -> str:
         from .. import repr_html

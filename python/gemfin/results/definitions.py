@@ -77,6 +77,11 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"total lasten", "sum of the municipalities' total lasten", "Σ lasten, mean " + _PATHS),
     (r"lasten growth", "growth of the total lasten on the year before (the first projected year's on the base "
      "filing)", "Σ lasten ÷ Σ lasten of the year before − 1, means " + _PATHS),
+    (r"lasten (Jeugd|Wmo|Participatie|Overig)", "the municipalities' lasten of the budget domain (Participatie "
+     "with the BUIG benefits), national", "budget model (docs/budget-model.md), Σ over municipalities, mean " + _PATHS),
+    (r"lasten growth (Jeugd|Wmo|Participatie|Overig)", "growth of the domain's national lasten on the year before "
+     "(the first projected year's on the base filing)", "Σ lasten ÷ Σ lasten of the year before − 1, means "
+     + _PATHS),
     (r"expected shortfall 5% per inhabitant", "ES 5%: the mean saldo of the worst 5% of paths, per inhabitant",
      "mean of the saldo below its 5% quantile, ÷ inhabitants"),
     (r"P\(deficit\)", "probability of a deficit (saldo < 0) in the year", "share of paths " + _PATHS),

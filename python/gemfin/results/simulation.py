@@ -114,6 +114,11 @@ class SimulationResult:
                                     ("net_shock_effect", f.net_shock, "EUR"), ("reserves_mean", f.reserves_mean, "EUR"),
                                     ("lasten_mean", f.lasten_mean, "EUR")):
                 ds[name] = (("municipality", "year"), arr, {"units": unit})
+            if f.lasten_domains_mean is not None:
+                ds["lasten_by_domain"] = (("domain", "year"), f.lasten_domains_mean,
+                                          {"units": "EUR", "meaning": "national lasten per budget domain, mean over "
+                                                                     "paths (Participatie with the BUIG benefits)"})
+                ds = ds.assign_coords(domain=list(f.lasten_by_domain().columns.drop("total")))
             if f.response_mean is not None:  # budget.response: the measures taken against unchanged policy
                 ds["response_measures_mean"] = (("municipality", "year"), f.response_mean,
                                                 {"units": "EUR", "tax_share": f.tax_share})

@@ -90,6 +90,10 @@ def _budget_national(f) -> pd.DataFrame:
     out["expected share of municipalities planning a deficit (share)"] = nat["expected share planning a deficit"]
     out["total lasten, mean (EUR mln)"] = nat["total lasten mean (EUR mln)"]
     out["lasten growth (fraction)"] = nat["lasten growth"]
+    by_domain, growth = f.lasten_by_domain(), f.lasten_by_domain(growth=True)
+    for d in by_domain.columns.drop("total"):
+        out[f"lasten {d}, mean (EUR mln)"] = by_domain[d] / 1e6
+        out[f"lasten growth {d} (fraction)"] = growth[d]
     return out
 
 
