@@ -148,8 +148,8 @@ class BudgetResult:
 
     def national(self) -> pd.DataFrame:
         """Per year: the share of municipalities in deficit (distribution over paths), the
-        expected share with exhausted reserves, the total saldo, planned saldo and lasten and the
-        lasten's growth on the year before (NaN in the first year)."""
+        expected share with exhausted reserves, the total saldo, planned saldo and lasten, and the
+        lasten's growth on the year before (the first projected year's on the base filing)."""
         df = self.share_deficit.add_prefix("share in deficit ")
         df["expected share with exhausted reserves"] = self.p_exhausted.mean(axis=0)
         df["total saldo mean (EUR mln)"] = self.saldo_mean.sum(axis=0) / 1e6
