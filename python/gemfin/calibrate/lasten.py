@@ -17,7 +17,7 @@ import pandas as pd
 from .._datadir import data_dir
 from ..errors import DataError, InputError
 from ..iv3 import DOMAINS, load_taakveld_domains
-from ..scan.history import price_index
+from ..scan.history import cpi_changes, price_index
 
 TAAKVELDEN = "iv3_data.iv3summary.lasten_per_taakveld.csv"
 #: Begrotingen in the lasten per taakveld.
@@ -87,8 +87,7 @@ def real_lasten_growth(last: int = 2025, data: str | Path | None = None) -> pd.D
                                                                                   "inwoners", "lasten"])
     df = df[df["verslagsoort"].str.endswith("X000") & (df["lasten"] > 0) & (df["inwoners"] > 0)]
     by_year = {int(str(y)): f.set_index("gm_code") for y, f in df.groupby("jaar")}
-    price_index(data)  # checks the file
-    cpi = pd.read_csv(data_dir(data) / "prices" / "cpi.csv").set_index("year")["cpi_change_percent"] / 100.0
+    cpi = cpi_changes(data)
     rows = {}
     for year in range(2018, last + 1):
         now, before = by_year[year], by_year[year - 1]

@@ -30,8 +30,9 @@ CLUSTER_CIRCULAIRES = {2024: "M2023_2024", 2025: "M2024_2025"}
 BASE_PRICE_YEAR = 2025
 
 
-def price_index(data: str | Path | None = None) -> pd.Series:
-    """CPI level per year, 1 in :data:`BASE_PRICE_YEAR`, from ``data/prices/cpi.csv``."""
+def cpi_changes(data: str | Path | None = None) -> pd.Series:
+    """The CPI's change per year (fractions, 0.033 = 3.3%) from ``data/prices/cpi.csv``, checked:
+    consecutive years that reach :data:`BASE_PRICE_YEAR`, a value in every row."""
     path = data_dir(data) / "prices" / "cpi.csv"
     if not path.is_file():
         raise DataError(f"{path}: the price index is missing")
@@ -41,8 +42,14 @@ def price_index(data: str | Path | None = None) -> pd.Series:
     years = cpi["year"].astype(int).tolist()
     if years != list(range(years[0], years[-1] + 1)) or BASE_PRICE_YEAR not in years:
         raise DataError(f"{path}: expected consecutive years up to {BASE_PRICE_YEAR}, got {years}")
-    level = (1.0 + cpi["cpi_change_percent"].to_numpy() / 100.0).cumprod()
-    s = pd.Series(level, index=pd.Index(years, name="year"), name="cpi")
+    return pd.Series(cpi["cpi_change_percent"].to_numpy() / 100.0, index=pd.Index(years, name="year"),
+                     name="cpi change")
+
+
+def price_index(data: str | Path | None = None) -> pd.Series:
+    """CPI level per year, 1 in :data:`BASE_PRICE_YEAR`, from ``data/prices/cpi.csv``."""
+    change = cpi_changes(data)
+    s = pd.Series((1.0 + change.to_numpy()).cumprod(), index=change.index, name="cpi")
     return s / s.loc[BASE_PRICE_YEAR]
 
 
