@@ -227,6 +227,7 @@ BudgetRun::BudgetRun(const BudgetModel& m, std::size_t g_count, std::size_t driv
     }
     for (std::size_t g = 0; g < g_ && m_.balance.size() != 0; ++g) balance_[g] = m_.balance[static_cast<Eigen::Index>(g)];
     for (std::size_t d = 0; d < kDomains; ++d) excess_mean_[d] = m_.excess_persistence[d] != 1.0 ? m_.excess[d].mean() : 0.0;
+    for (std::size_t d = 0; d < kDomains; ++d) base_national_lasten_[d] = ordered_sum(m_.lasten0[d].data(), g_);
     if (m_.response) future_share_ = 1.0 - whole_power(1.0 - m_.response->speed, static_cast<int>(m_.art12_horizon));
     if (m_.realisation) {
         residual_table_ = m_.realisation->residual_table ? m_.realisation->residual_table
@@ -256,8 +257,7 @@ void BudgetRun::start_path() {
     wp_prev_ = m_.wage_price.start;
     cost_.fill(1.0);
     excess_fade_.fill(1.0);
-    for (std::size_t d = 0; d < kDomains && m_.tasks.size() != 0; ++d)  // the base filing's, before the first year
-        national_lasten_[d] = ordered_sum(m_.lasten0[d].data(), g_);
+    national_lasten_ = base_national_lasten_;  // the base filing's, before the first year
 }
 
 // The social clusters' balance of this year (ClusterBalance). Loops over municipalities, the
@@ -353,7 +353,8 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
             saldo_[g] -= ld[g];
         }
         lasten_now[d] = ld;
-        if (m_.tasks.size() != 0) national_lasten_[d] = ordered_sum(ld, G);  // a fixed order: the same bits anywhere
+        if (m_.tasks.size() != 0 || out.lasten_domains)  // a fixed order: the same bits anywhere
+            national_lasten_[d] = ordered_sum(ld, G);
     }
     if (out.cluster_balance) cluster_year(mult, uf, budget_ratio, lasten_now, out.cluster_balance);
     // BUIG: budget follows the national bijstand volume, spending the municipal one; vangnet.
@@ -429,8 +430,8 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
                          balance_.data(), measures_.data(), saldo_.data(), total_.data(), signal_.data(), out.planned);
     if (out.response) std::copy(measures_.begin(), measures_.end(), out.response);
     if (out.lasten) std::copy(total_.begin(), total_.end(), out.lasten);
-    if (out.lasten_domains) {  // national sums in a fixed order: the same bits anywhere
-        for (std::size_t d = 0; d < kDomains; ++d) out.lasten_domains[d] = ordered_sum(&lasten_[d * G], G);
+    if (out.lasten_domains) {  // this year's national sums (above), Participatie with the BUIG spending
+        std::copy(national_lasten_.begin(), national_lasten_.end(), out.lasten_domains);
         out.lasten_domains[2] += ordered_sum(buig_spend_.data(), G);
     }
     // Shock events of this year: national fraction × municipal dispersion (mean one).

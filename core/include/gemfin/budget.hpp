@@ -231,7 +231,9 @@ private:
     double future_share_ = 0.0;  // 1 − (1 − speed)^art12_horizon: the share of a gap the response closes by then
     std::array<double, kDomains> cost_{};
     std::array<double, kDomains> excess_mean_{}, excess_fade_{};  // μ_d and ψ_d^k of this path's year
-    std::array<double, kDomains> national_lasten_{};  // Σ_g lasten_d of the path's year before (with tasks)
+    // Σ_g lasten_d of the path's year (before the cost update: of the year before), kept where
+    // tasks need it or the outputs ask for it; the base filing's, summed once, starts each path.
+    std::array<double, kDomains> national_lasten_{}, base_national_lasten_{};
     Isa isa_;  // which copy of `year` runs (budget_isa())
 };
 
