@@ -115,10 +115,12 @@ class SimulationResult:
                                     ("lasten_mean", f.lasten_mean, "EUR")):
                 ds[name] = (("municipality", "year"), arr, {"units": unit})
             if f.lasten_domains_mean is not None:
+                from ..schema.scenario import DOMAIN_NAMES
+
                 ds["lasten_by_domain"] = (("domain", "year"), f.lasten_domains_mean,
                                           {"units": "EUR", "meaning": "national lasten per budget domain, mean over "
                                                                      "paths (Participatie with the BUIG benefits)"})
-                ds = ds.assign_coords(domain=list(f.lasten_by_domain().columns.drop("total")))
+                ds = ds.assign_coords(domain=list(DOMAIN_NAMES))
             if f.response_mean is not None:  # budget.response: the measures taken against unchanged policy
                 ds["response_measures_mean"] = (("municipality", "year"), f.response_mean,
                                                 {"units": "EUR", "tax_share": f.tax_share})
