@@ -100,10 +100,10 @@ void PhiloxLanes(uint32_t c0, uint32_t c1, uint32_t c2_first, uint32_t c2_stride
         k0[r] = hn::Set(du, key[0] + static_cast<uint32_t>(r) * detail::kPhiloxW0);
         k1[r] = hn::Set(du, key[1] + static_cast<uint32_t>(r) * detail::kPhiloxW1);
     }
-    HWY_ALIGN uint32_t tmp[4][HWY_MAX_BYTES / 4];
-    size_t i = 0;
-    // Two vectors side by side: ten rounds of dependent multiplies are a long chain.
-    for (; i + 2 * N <= n; i += 2 * N) {
+    // Two vectors side by side: ten rounds of dependent multiplies are a long chain. The last
+    // group may run past n: its lanes there are computed and not stored.
+    HWY_ALIGN uint32_t tmp[4][2 * HWY_MAX_BYTES / 4];
+    for (size_t i = 0; i < n; i += 2 * N) {
         VU x0[2], x1[2], x2[2], x3[2];
         for (int j = 0; j < 2; ++j) {
             x0[j] = hn::Set(du, c0), x1[j] = hn::Set(du, c1), x3[j] = hn::Set(du, c3);
@@ -120,36 +120,21 @@ void PhiloxLanes(uint32_t c0, uint32_t c1, uint32_t c2_first, uint32_t c2_stride
                 x3[j] = lo0;
             }
         }
-        for (int j = 0; j < 2; ++j) {
-            hn::StoreU(x0[j], du, out0 + i + j * N);
-            hn::StoreU(x1[j], du, out1 + i + j * N);
-            hn::StoreU(x2[j], du, out2 + i + j * N);
-            hn::StoreU(x3[j], du, out3 + i + j * N);
-        }
-    }
-    for (; i < n; i += N) {
-        VU x0 = hn::Set(du, c0), x1 = hn::Set(du, c1), x3 = hn::Set(du, c3);
-        VU x2 = hn::Add(hn::Set(du, c2_first + static_cast<uint32_t>(i) * c2_stride), lane_step);
-        for (int r = 0; r < 10; ++r) {
-            VU hi0, lo0, hi1, lo1;
-            MulWide(du, x0, m0, hi0, lo0);
-            MulWide(du, x2, m1, hi1, lo1);
-            x0 = hn::Xor(hn::Xor(hi1, x1), k0[r]);
-            x2 = hn::Xor(hn::Xor(hi0, x3), k1[r]);
-            x1 = lo1;
-            x3 = lo0;
-        }
-        if (i + N <= n) {
-            hn::StoreU(x0, du, out0 + i);
-            hn::StoreU(x1, du, out1 + i);
-            hn::StoreU(x2, du, out2 + i);
-            hn::StoreU(x3, du, out3 + i);
-        } else {  // the last, partial vector: nothing is written past n
-            hn::Store(x0, du, tmp[0]);
-            hn::Store(x1, du, tmp[1]);
-            hn::Store(x2, du, tmp[2]);
-            hn::Store(x3, du, tmp[3]);
-            const size_t left = n - i;
+        if (i + 2 * N <= n) {
+            for (int j = 0; j < 2; ++j) {
+                hn::StoreU(x0[j], du, out0 + i + j * N);
+                hn::StoreU(x1[j], du, out1 + i + j * N);
+                hn::StoreU(x2[j], du, out2 + i + j * N);
+                hn::StoreU(x3[j], du, out3 + i + j * N);
+            }
+        } else {
+            for (int j = 0; j < 2; ++j) {
+                hn::Store(x0[j], du, tmp[0] + j * N);
+                hn::Store(x1[j], du, tmp[1] + j * N);
+                hn::Store(x2[j], du, tmp[2] + j * N);
+                hn::Store(x3[j], du, tmp[3] + j * N);
+            }
+            const size_t left = std::min(n - i, 2 * N);  // (always n − i; the min bounds the copy for the compiler)
             std::memcpy(out0 + i, tmp[0], left * 4);
             std::memcpy(out1 + i, tmp[1], left * 4);
             std::memcpy(out2 + i, tmp[2], left * 4);
@@ -262,29 +247,33 @@ HWY_INLINE VF ExpTaylor(DF df, VF a) {
 // Φ⁻¹ of u = (top + ½)/2²⁴ (top: the top 24 bits of each word) by Giles' single-precision
 // erfinv (M. Giles, "Approximating the erfinv function", GPU Computing Gems Jade, 2011), as
 // offset + scale·z. x = 2u − 1 is formed exactly from the integer, so z(1 − u) = −z(u)
-// exactly. Tail = false: the central polynomial (w < 5); `tail` gets the lanes needing the other.
-template <bool Tail>
-HWY_INLINE VF InverseNormal(DF df, VU word, VF scale, VF offset, hn::Mask<DF>* tail) {
+// exactly. The central polynomial (w < 5) for every lane; `tail` gets the lanes needing the
+// other, and `w`, `x` what InverseNormalTail needs for them.
+HWY_INLINE VF InverseNormal(DF df, VU word, VF scale, VF offset, hn::Mask<DF>* tail, VF* w_out, VF* x_out) {
     static constexpr float kCentral[] = {2.81022636e-08f, 3.43273939e-07f, -3.5233877e-06f, -4.39150654e-06f,
                                          0.00021858087f,  -0.00125372503f, -0.00417768164f, 0.246640727f,
                                          1.50140941f};
-    static constexpr float kTail[] = {-0.000200214257f, 0.000100950558f, 0.00134934322f, -0.00367342844f,
-                                      0.00573950773f,   -0.0076224613f,  0.00943887047f, 1.00167406f,
-                                      2.83297682f};
     const auto centred = hn::Sub(hn::BitCast(DI(), hn::ShiftRight<8>(word)), hn::Set(DI(), 8388608));
     // (centred + ½)·2⁻²³ = centred·2⁻²³ + 2⁻²⁴, exact in float (24 bits).
     const VF x = Fma(df, hn::ConvertTo(df, centred), hn::Set(df, 1.0f / 8388608.0f), hn::Set(df, 1.0f / 16777216.0f));
     // (1 − x)(1 + x) = 1 − x² rounded once: x² is exact inside the fused operation.
     const VF y = Fma(df, hn::Neg(x), x, hn::Set(df, 1.0f));
     const VF w = MinusLog(df, y);  // w = −log((1 − x)(1 + x))
-    VF poly;
-    if (Tail) {
-        poly = Horner(df, hn::Sub(hn::Sqrt(w), hn::Set(df, 3.0f)), kTail);
-    } else {
-        *tail = hn::Ge(w, hn::Set(df, 5.0f));
-        poly = Horner(df, hn::Sub(w, hn::Set(df, 2.5f)), kCentral);
-    }
+    *tail = hn::Ge(w, hn::Set(df, 5.0f));
+    *w_out = w;
+    *x_out = x;
+    const VF poly = Horner(df, hn::Sub(w, hn::Set(df, 2.5f)), kCentral);
     // offset + scale·z with z = √2·poly·x
+    return Fma(df, poly, hn::Mul(hn::Mul(hn::Set(df, 1.41421356237309505f), scale), x), offset);
+}
+
+// The same for the lanes with w ≥ 5, from the w and x InverseNormal computed: Giles' tail
+// polynomial in √w − 3.
+HWY_INLINE VF InverseNormalTail(DF df, VF w, VF x, VF scale, VF offset) {
+    static constexpr float kTail[] = {-0.000200214257f, 0.000100950558f, 0.00134934322f, -0.00367342844f,
+                                      0.00573950773f,   -0.0076224613f,  0.00943887047f, 1.00167406f,
+                                      2.83297682f};
+    const VF poly = Horner(df, hn::Sub(hn::Sqrt(w), hn::Set(df, 3.0f)), kTail);
     return Fma(df, poly, hn::Mul(hn::Mul(hn::Set(df, 1.41421356237309505f), scale), x), offset);
 }
 
@@ -295,15 +284,15 @@ HWY_INLINE VF InverseNormal(DF df, VU word, VF scale, VF offset, hn::Mask<DF>* t
 template <int K>
 HWY_INLINE void NormalOfK(DF df, const uint32_t* bits, VU flip, VF scale, VF offset, VF (&v)[K]) {
     const size_t N = hn::Lanes(df);
-    VU w[K];
+    VF w[K], x[K];
     hn::Mask<DF> t[K];
-    for (int j = 0; j < K; ++j) w[j] = hn::Xor(hn::LoadU(DU(), bits + j * N), flip);
-    for (int j = 0; j < K; ++j) v[j] = InverseNormal<false>(df, w[j], scale, offset, &t[j]);
+    for (int j = 0; j < K; ++j)
+        v[j] = InverseNormal(df, hn::Xor(hn::LoadU(DU(), bits + j * N), flip), scale, offset, &t[j], &w[j], &x[j]);
     auto any = t[0];
     for (int j = 1; j < K; ++j) any = hn::Or(any, t[j]);
     if (HWY_UNLIKELY(!hn::AllFalse(df, any))) {
         for (int j = 0; j < K; ++j)
-            if (!hn::AllFalse(df, t[j])) v[j] = hn::IfThenElse(t[j], InverseNormal<true>(df, w[j], scale, offset, nullptr), v[j]);
+            if (!hn::AllFalse(df, t[j])) v[j] = hn::IfThenElse(t[j], InverseNormalTail(df, w[j], x[j], scale, offset), v[j]);
     }
 }
 
@@ -324,16 +313,29 @@ HWY_INLINE void ForEachOf(const uint32_t* bits, bool antithetic, float mean, flo
         for (int j = 0; j < K; ++j) v[j] = exp_of(df, v[j]);
         for (int j = 0; j < K; ++j) op(i + j * N, N, v[j]);
     }
-    VF v[1];
-    for (; i + N <= n; i += N) {
-        NormalOfK<1>(df, bits + i, flip, scale, offset, v);
-        op(i, N, exp_of(df, v[0]));
-    }
+    // The rest (fewer than K vectors) side by side too, from a padded copy: alone, one vector
+    // at a time, its chains would cost as much as a quarter of the whole array.
     if (i < n) {
-        HWY_ALIGN uint32_t pad[HWY_MAX_BYTES / 4] = {};
-        std::memcpy(pad, bits + i, (n - i) * 4);
-        NormalOfK<1>(df, pad, flip, scale, offset, v);
-        op(i, n - i, exp_of(df, v[0]));
+        HWY_ALIGN uint32_t pad[K * HWY_MAX_BYTES / 4] = {};
+        const size_t left = std::min(n - i, K * N);  // (always n − i; the min bounds the copy for the compiler)
+        std::memcpy(pad, bits + i, left * 4);
+        const size_t vectors = (left + N - 1) / N;
+        const auto finish = [&](auto& v) {
+            for (size_t j = 0; j < vectors; ++j) op(i + j * N, std::min(N, left - j * N), exp_of(df, v[j]));
+        };
+        if (vectors == 1) {
+            VF v[1];
+            NormalOfK<1>(df, pad, flip, scale, offset, v);
+            finish(v);
+        } else if (vectors == 2) {
+            VF v[2];
+            NormalOfK<2>(df, pad, flip, scale, offset, v);
+            finish(v);
+        } else {
+            VF v[K];
+            NormalOfK<K>(df, pad, flip, scale, offset, v);
+            finish(v);
+        }
     }
 }
 
@@ -364,7 +366,7 @@ HWY_INLINE void StoreFirst(DF df, VF v, size_t count, float* out) {
     } else {
         HWY_ALIGN float tmp[HWY_MAX_BYTES / 4];
         hn::Store(v, df, tmp);
-        std::memcpy(out, tmp, count * 4);
+        std::memcpy(out, tmp, std::min(count, hn::Lanes(df)) * 4);  // (count < Lanes; the min says so to the compiler)
     }
 }
 
