@@ -19,12 +19,14 @@ struct KernelTable {
     void (*grow_driver_lognormal)(const std::uint32_t*, bool, float, float, double*, const double*, double*,
                                   const double*, double*, std::size_t);
     void (*allocate)(double, const double*, const double*, double*, std::size_t);
+    double (*allocate_sum)(double, const double*, const double*, double*, std::size_t);
     void (*add_product)(double*, const double*, const double*, std::size_t);
     void (*positive_power)(const double*, double, double*, std::size_t);
     void (*tile_extremes)(const double*, std::size_t, std::size_t, std::size_t, const double*, double*, double*,
                           double*, std::uint64_t*);
     void (*tile_squares)(const double*, std::size_t, std::size_t, std::size_t, const double*, double*);
     double (*ordered_sum)(const double*, std::size_t);
+    void (*ordered_sum2)(const double*, const double*, std::size_t, double*);
     void (*average_levels)(const double*, std::size_t, std::size_t, double*, std::size_t);
     void (*bin_slots8)(const double*, const double*, int, const double*, std::size_t, std::size_t, std::uint16_t*);
 };

@@ -58,7 +58,7 @@ struct Context {
 };
 
 // Simulates one path: for each year t writes the AU of every municipality to au_at(t) and
-// calls sink(t, scratch, au, budget, uf).
+// calls sink(t, scratch, au, budget, uf, au_sum) with au_sum = ordered_sum(au).
 template <class AuAt, class Sink>
 void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at, Sink&& sink) {
     const auto& m = c.m;
@@ -108,10 +108,12 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
                     for (std::size_t g = 0; g < G; ++g) s.ozb[g] += co[g];
                 }
             }
-            const double uf0 = (budget - ordered_sum(s.ozb.data(), G)) / ordered_sum(s.basis.data(), G);
+            double sums[2];  // Σ OZB, Σ basis
+            ordered_sum2(s.ozb.data(), s.basis.data(), G, sums);
+            const double uf0 = (budget - sums[0]) / sums[1];
             double* au0 = au_at(t);
-            allocate(uf0, s.basis.data(), s.ozb.data(), au0, G);
-            sink(t, s, au0, budget, uf0);
+            const double au_sum = allocate_sum(uf0, s.basis.data(), s.ozb.data(), au0, G);
+            sink(t, s, au0, budget, uf0, au_sum);
             continue;
         }
         const double growth = fund.growth.mean + fund.growth.persistence * (growth_prev - fund.growth.mean) +
@@ -193,10 +195,12 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
                 if (co) add_product(ozb, avg, co, G);
             }
         }
-        const double uf = (budget - ordered_sum(ozb, G)) / ordered_sum(basis, G);
+        double sums[2];  // Σ OZB, Σ basis
+        ordered_sum2(ozb, basis, G, sums);
+        const double uf = (budget - sums[0]) / sums[1];
         double* au = au_at(t);
-        allocate(uf, basis, ozb, au, G);
-        sink(t, s, au, budget, uf);
+        const double au_sum = allocate_sum(uf, basis, ozb, au, G);
+        sink(t, s, au, budget, uf, au_sum);
     }
 }
 
@@ -394,7 +398,7 @@ struct Simulation::Impl {
             const auto q = static_cast<std::uint32_t>(o.antithetic ? p / 2 : p);
             const bool keep = !c.keep.empty() && p >= st.kept_begin && p < st.kept_end;
             const auto au_at = [&buf, i](std::size_t t) { return buf.slot(0, i, t); };  // AU straight into the block
-            run_path(c, p, st.scratch.local(), au_at, [&](std::size_t t, const PathScratch& ps, const double* au, double budget, double uf) {
+            run_path(c, p, st.scratch.local(), au_at, [&](std::size_t t, const PathScratch& ps, const double* au, double budget, double uf, double sum) {
                 if (br) {
                     double share = 0.0;
                     // Budgets follow the current driver levels (spending on this year's clients),
@@ -418,7 +422,6 @@ struct Simulation::Impl {
                     buf.put(planned_at + 1, i, t, v + (planned_slot() + 1) * G);
                     buf.put(planned_at + 2, i, t, v + (planned_slot() + 2) * G);
                 }
-                const double sum = ordered_sum(au, G);
                 buf.put(1, i, t, budget);
                 buf.put(2, i, t, uf);
                 max_err = std::max(max_err, std::fabs(sum - budget) / std::fabs(budget));

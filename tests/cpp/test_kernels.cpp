@@ -346,6 +346,46 @@ TEST(Kernels, EveryTargetGivesTheSameBits) {
     }
 }
 
+// The multi-year average of a driver's levels: every target gives, element by element, the rows
+// of years t, t − 1, … summed in that order from zero (a year before the base year counting as
+// the base level 1), times 1/n_avg; ordered_sum2 gives two ordered sums, allocate_sum the
+// allocation and its ordered sum.
+TEST(Kernels, AverageLevelsAndFusedSums) {
+    const std::size_t n = 343;
+    for (const std::size_t n_avg : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{4}, std::size_t{20}}) {
+        std::vector<double> ring(n_avg * n);
+        for (std::size_t k = 0; k < ring.size(); ++k) ring[k] = 1.0 + 0.37 * std::sin(0.7 * static_cast<double>(k));
+        for (std::size_t t = 0; t < 6; ++t) {
+            std::vector<double> expected(n);
+            for (std::size_t g = 0; g < n; ++g) {
+                double sum = 0.0;
+                for (std::size_t a = 0; a < n_avg; ++a) sum += t >= a ? ring[((t - a) % n_avg) * n + g] : 1.0;
+                expected[g] = sum * (1.0 / static_cast<double>(n_avg));
+            }
+            for (const auto* k : tables()) {
+                std::vector<double> avg(n, -1.0);
+                k->average_levels(ring.data(), n_avg, t, avg.data(), n);
+                EXPECT_EQ(std::memcmp(avg.data(), expected.data(), n * sizeof(double)), 0)
+                    << k->highway_name << ", n_avg " << n_avg << ", t " << t;
+            }
+        }
+    }
+    std::vector<double> x(n), y(n);
+    for (std::size_t i = 0; i < n; ++i) x[i] = 1e6 * std::cos(0.3 * static_cast<double>(i)), y[i] = 1.0 / (1.0 + static_cast<double>(i));
+    for (const auto* k : tables()) {
+        double both[2];
+        k->ordered_sum2(x.data(), y.data(), n, both);
+        const double sx = k->ordered_sum(x.data(), n), sy = k->ordered_sum(y.data(), n);
+        EXPECT_EQ(std::memcmp(&both[0], &sx, sizeof(double)), 0) << k->highway_name;
+        EXPECT_EQ(std::memcmp(&both[1], &sy, sizeof(double)), 0) << k->highway_name;
+        std::vector<double> au(n), au_sum(n);
+        k->allocate(1.457, x.data(), y.data(), au.data(), n);
+        const double total = k->allocate_sum(1.457, x.data(), y.data(), au_sum.data(), n), expected = k->ordered_sum(au.data(), n);
+        EXPECT_EQ(std::memcmp(au.data(), au_sum.data(), n * sizeof(double)), 0) << k->highway_name;
+        EXPECT_EQ(std::memcmp(&total, &expected, sizeof(double)), 0) << k->highway_name;
+    }
+}
+
 // The scalar exp and log of the model (fixed_math.hpp) are accurate, and positive_power's
 // vector lanes run the same operations: fixed_exp(p · fixed_log(x)) bit for bit, on every target.
 TEST(Kernels, FixedExpLogAreAccurateAndEqualTheVectorPower) {

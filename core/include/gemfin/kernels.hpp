@@ -89,6 +89,8 @@ void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mea
 
 /// au[g] = uf · basis[g] + ozb[g]: the algemene uitkering of every municipality.
 void allocate(double uf, const double* basis, const double* ozb, double* au, std::size_t n);
+/// allocate, returning ordered_sum(au, n) (the same bits), from the values it stores.
+double allocate_sum(double uf, const double* basis, const double* ozb, double* au, std::size_t n);
 
 /// The volume of a driver that is a multi-year average: avg[g] = mean of the levels of years
 /// t, t−1, …, t−n_avg+1, where year y is row y % n_avg of `ring` (n_avg × n) and years before
@@ -98,6 +100,8 @@ void average_levels(const double* ring, std::size_t n_avg, std::size_t t, double
 /// Σ x[i] in a fixed order (eight interleaved partial sums, then pairwise): vectorises without
 /// reassociation and gives the same bits on every CPU and thread count.
 double ordered_sum(const double* x, std::size_t n);
+/// out[0] = ordered_sum(x, n), out[1] = ordered_sum(y, n), in one pass (the same bits).
+void ordered_sum2(const double* x, const double* y, std::size_t n, double* out);
 
 /// y[i] += a[i] · b[i]: a driver's contribution to the uitkeringsbasis or the OZB.
 void add_product(double* y, const double* a, const double* b, std::size_t n);
