@@ -55,6 +55,41 @@ GEMFIN_INLINE void add_revenue(std::size_t G, const double* __restrict ozb0, con
     }
 }
 
+// y += w·x: a driver's weighted level into a domain's volume.
+GEMFIN_INLINE void add_scaled(std::size_t G, double w, const double* __restrict x, double* __restrict y) {
+    for (std::size_t g = 0; g < G; ++g) y[g] += w * x[g];
+}
+
+// y += a·b, rounded twice (not fused).
+GEMFIN_INLINE void add_products(std::size_t G, const double* __restrict a, const double* __restrict b, double* __restrict y) {
+    for (std::size_t g = 0; g < G; ++g) y[g] += a[g] * b[g];
+}
+
+// A domain's lasten, l0 · volume · cost · error, and their cost to the saldo.
+GEMFIN_INLINE void domain_lasten(std::size_t G, const double* __restrict l0, const double* __restrict vol, double cost,
+                                 const float* __restrict e, double* __restrict ld, double* __restrict saldo) {
+    for (std::size_t g = 0; g < G; ++g) {
+        ld[g] = l0[g] * vol[g] * cost * static_cast<double>(e[g]);
+        saldo[g] -= ld[g];
+    }
+}
+
+// A shock event's amounts, frac · dispersion · base, off the saldo and into the net shock.
+GEMFIN_INLINE void shock_amounts(std::size_t G, double frac, const float* __restrict fac, const double* __restrict base,
+                                 double* __restrict saldo, double* __restrict net) {
+    for (std::size_t g = 0; g < G; ++g) {
+        const double amount = frac * static_cast<double>(fac[g]) * base[g];
+        saldo[g] -= amount;  // a lost revenue and an extra cost both lower the saldo
+        net[g] += amount;
+    }
+}
+
+// The realisation step: saldo += total lasten × (year component + offset + factor · residual).
+GEMFIN_INLINE void realise(std::size_t G, double alpha, const double* __restrict total, const double* __restrict offset,
+                           const double* __restrict factor, const double* __restrict residual, double* __restrict saldo) {
+    for (std::size_t g = 0; g < G; ++g) saldo[g] += total[g] * (alpha + offset[g] + factor[g] * residual[g]);
+}
+
 // Reserves, exhaustion and the outputs; returns the number in deficit. Indicators are 0/1
 // doubles and the count an integer, so that the loop vectorises.
 GEMFIN_INLINE std::size_t close_year(std::size_t G, const double* __restrict saldo, const double* __restrict signal,
@@ -272,8 +307,7 @@ void BudgetRun::cluster_year(const double* mult, double uf, double budget_ratio,
         std::copy(fixed, fixed + G, vol_.begin());  // vol_ is free again: the domains' lasten are done
         for (std::size_t d = 0; d < D; ++d) {
             const double* b = cb.basis.row(static_cast<Eigen::Index>(c * D + d)).data();
-            const double* level = &mult[d * G];
-            for (std::size_t g = 0; g < G; ++g) vol_[g] += b[g] * level[g];
+            add_products(G, b, &mult[d * G], vol_.data());
         }
         const double* siudu = cb.siudu.row(static_cast<Eigen::Index>(c)).data();
         const double* netto0 = cb.netto0.row(static_cast<Eigen::Index>(c)).data();
@@ -341,17 +375,10 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
         std::fill(vol_.begin(), vol_.end(), constant_volume_[d] ? 1.0 : 0.0);
         for (std::size_t k = 0; k < drivers_; ++k) {
             const double w = weight_[d * drivers_ + k];
-            if (w == 0.0) continue;
-            const double* mk = &mult[k * G];
-            for (std::size_t g = 0; g < G; ++g) vol_[g] += w * mk[g];
+            if (w != 0.0) add_scaled(G, w, &mult[k * G], vol_.data());
         }
-        const double* l0 = m_.lasten0[d].data();
-        const float* e = &err_[d * G];
         double* ld = &lasten_[d * G];
-        for (std::size_t g = 0; g < G; ++g) {
-            ld[g] = l0[g] * vol_[g] * cost_[d] * static_cast<double>(e[g]);
-            saldo_[g] -= ld[g];
-        }
+        domain_lasten(G, m_.lasten0[d].data(), vol_.data(), cost_[d], &err_[d * G], ld, saldo_.data());
         lasten_now[d] = ld;
         if (m_.tasks.size() != 0 || out.lasten_domains)  // a fixed order: the same bits anywhere
             national_lasten_[d] = ordered_sum(ld, G);
@@ -450,11 +477,7 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
         }
         const auto target = static_cast<std::size_t>(ev.target);  // revenue lines first, then the domains
         const double* base = target < 3 ? &revenue_[target * G] : lasten_now[target - 3];
-        for (std::size_t g = 0; g < G; ++g) {
-            const double amount = frac * static_cast<double>(fac_[g]) * base[g];
-            saldo_[g] -= amount;  // a lost revenue and an extra cost both lower the saldo
-            net[g] += amount;
-        }
+        shock_amounts(G, frac, fac_.data(), base, saldo_.data(), net.data());
     }
     if (m_.realisation) {
         // Realised = projected + total lasten × (year component + offset + residual). The
@@ -468,9 +491,7 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
         const double* table = residual_table_->data();
         double* residual = vol_.data();  // vol_ is free again: the domains' lasten are done
         for (std::size_t g = 0; g < G; ++g) residual[g] = table[(fifth_[g] >> (32 - kResidualBits)) ^ mirror];
-        const double* total = total_.data();
-        double* saldo = saldo_.data();
-        for (std::size_t g = 0; g < G; ++g) saldo[g] += total[g] * (alpha + offset[g] + factor[g] * residual[g]);
+        realise(G, alpha, total_.data(), offset, factor, residual, saldo_.data());
     }
     const std::size_t deficits = close_year(G, saldo_.data(), signal_.data(), net.data(), reserves_.data(), exhausted_.data(),
                                             out.saldo, out.exhausted, out.art12, out.reserves, out.net_shock);
