@@ -23,6 +23,7 @@
 
 #include "gemfin/fixed_math.hpp"
 #include "gemfin/kernels.hpp"
+#include "inverse_normal_table.hpp"
 #include "kernel_table.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -169,9 +170,9 @@ constexpr LogTable MakeLogTable() {
 }
 constexpr LogTable kLogTable = MakeLogTable();
 
-// The table entries of the top four mantissa bits `index` (0..15). Table lookups are exact, so
+// The entries of a 16-entry table at each lane's `index` (0..15). Table lookups are exact, so
 // how a target looks them up (a permute of one register, or a gather) does not matter.
-HWY_INLINE VF Lookup(DF df, const float (&table)[16], VU index) {
+HWY_INLINE VF Lookup(DF df, const float* table, VU index) {
 #if HWY_TARGET == HWY_AVX3
     return hn::TableLookupLanes(hn::LoadU(df, table), hn::IndicesFromVec(df, hn::BitCast(DI(), index)));
 #elif HWY_TARGET == HWY_AVX2
@@ -185,7 +186,7 @@ HWY_INLINE VF Lookup(DF df, const float (&table)[16], VU index) {
 #endif
 }
 
-// −log(y) for normal floats y > 0, relative error about 1e-7: y = m·2^e with m ∈ [1, 2); the
+// −log(y) for normal floats y > 0 (the inverse normal's tail), relative error about 1e-7: y = m·2^e with m ∈ [1, 2); the
 // table gives inv ≈ 1/m, so r = m·inv − 1 (rounded once) has |r| ≤ 1/32 and
 // log(m) = log1p(r) − log(inv), log1p by its Taylor polynomial to r⁵ (truncation 1e-10).
 HWY_INLINE VF MinusLog(DF df, VF y) {
@@ -244,55 +245,61 @@ HWY_INLINE VF ExpTaylor(DF df, VF a) {
     return Horner(df, a, c);
 }
 
-// Φ⁻¹ of u = (top + ½)/2²⁴ (top: the top 24 bits of each word) by Giles' single-precision
-// erfinv (M. Giles, "Approximating the erfinv function", GPU Computing Gems Jade, 2011), as
-// offset + scale·z. x = 2u − 1 is formed exactly from the integer, so z(1 − u) = −z(u)
-// exactly. The central polynomial (w < 5) for every lane; `tail` gets the lanes needing the
-// other, and `w`, `x` what InverseNormalTail needs for them.
-HWY_INLINE VF InverseNormal(DF df, VU word, VF scale, VF offset, hn::Mask<DF>* tail, VF* w_out, VF* x_out) {
-    static constexpr float kCentral[] = {2.81022636e-08f, 3.43273939e-07f, -3.5233877e-06f, -4.39150654e-06f,
-                                         0.00021858087f,  -0.00125372503f, -0.00417768164f, 0.246640727f,
-                                         1.50140941f};
+// Φ⁻¹ of u = (top + ½)/2²⁴ (top: the top 24 bits of each word), as offset + scale·z. x = 2u − 1
+// is formed exactly from the integer, y = 1 − x² rounded once, and z = x·H(y), so z(1 − u) =
+// −z(u) exactly. For y ≥ 2⁻⁸, H is the polynomial of y's cell (inverse_normal_table.hpp); `tail`
+// gets the other lanes, and `y_out`, `x_out` what InverseNormalTail needs for them.
+HWY_INLINE VF InverseNormal(DF df, const InverseNormalTable& tab, VU word, VF scale, VF offset, hn::Mask<DF>* tail,
+                            VF* y_out, VF* x_out) {
+    const DU du;
     const auto centred = hn::Sub(hn::BitCast(DI(), hn::ShiftRight<8>(word)), hn::Set(DI(), 8388608));
     // (centred + ½)·2⁻²³ = centred·2⁻²³ + 2⁻²⁴, exact in float (24 bits).
     const VF x = Fma(df, hn::ConvertTo(df, centred), hn::Set(df, 1.0f / 8388608.0f), hn::Set(df, 1.0f / 16777216.0f));
-    // (1 − x)(1 + x) = 1 − x² rounded once: x² is exact inside the fused operation.
-    const VF y = Fma(df, hn::Neg(x), x, hn::Set(df, 1.0f));
-    const VF w = MinusLog(df, y);  // w = −log((1 − x)(1 + x))
-    *tail = hn::Ge(w, hn::Set(df, 5.0f));
-    *w_out = w;
+    // (1 − x)(1 + x) = 1 − x² rounded once (x² is exact inside the fused operation); 1 itself
+    // (|x| < 2⁻¹²·⁵) becomes the float below it, the top of the last cell.
+    const VF y = hn::Min(Fma(df, hn::Neg(x), x, hn::Set(df, 1.0f)), hn::Set(df, 0.99999994f));
+    const VU bits = hn::BitCast(du, y);
+    const VU cell = hn::And(hn::ShiftRight<22>(bits), hn::Set(du, 15u));
+    // r: the mantissa's low 22 bits as a number in [0, ½), exact
+    const VF r = hn::Sub(hn::BitCast(df, hn::Or(hn::And(bits, hn::Set(du, 0x003fffffu)), hn::Set(du, 0x3f800000u))),
+                         hn::Set(df, 1.0f));
+    *tail = hn::Lt(y, hn::Set(df, 0.00390625f));
+    *y_out = y;
     *x_out = x;
-    const VF poly = Horner(df, hn::Sub(w, hn::Set(df, 2.5f)), kCentral);
-    // offset + scale·z with z = √2·poly·x
-    return Fma(df, poly, hn::Mul(hn::Mul(hn::Set(df, 1.41421356237309505f), scale), x), offset);
+    VF h = Lookup(df, tab.c[0], cell);
+    for (int k = 1; k <= InverseNormalTable::kDegree; ++k) h = Fma(df, h, r, Lookup(df, tab.c[k], cell));
+    // offset + scale·z with z = x·H
+    return Fma(df, h, hn::Mul(scale, x), offset);
 }
 
-// The same for the lanes with w ≥ 5, from the w and x InverseNormal computed: Giles' tail
-// polynomial in √w − 3.
-HWY_INLINE VF InverseNormalTail(DF df, VF w, VF x, VF scale, VF offset) {
+// The same for the lanes with y < 2⁻⁸ (w = −log y > 5.5), from the y and x InverseNormal
+// computed: Giles' single-precision erfinv tail (M. Giles, "Approximating the erfinv function",
+// GPU Computing Gems Jade, 2011), a polynomial in √w − 3, z = √2·x·poly.
+HWY_INLINE VF InverseNormalTail(DF df, VF y, VF x, VF scale, VF offset) {
     static constexpr float kTail[] = {-0.000200214257f, 0.000100950558f, 0.00134934322f, -0.00367342844f,
                                       0.00573950773f,   -0.0076224613f,  0.00943887047f, 1.00167406f,
                                       2.83297682f};
-    const VF poly = Horner(df, hn::Sub(hn::Sqrt(w), hn::Set(df, 3.0f)), kTail);
+    const VF poly = Horner(df, hn::Sub(hn::Sqrt(MinusLog(df, y)), hn::Set(df, 3.0f)), kTail);
     return Fma(df, poly, hn::Mul(hn::Mul(hn::Set(df, 1.41421356237309505f), scale), x), offset);
 }
 
 // offset + scale·Φ⁻¹(u) of the words of K vectors from `bits`, mirrored when `flip` is all ones:
-// the central polynomial, then the tail polynomial for the lanes that need it (0.34% of lanes,
-// min(u, 1 − u) < 0.0017). K vectors side by side: the polynomials are long chains of dependent
+// the cells' polynomials, then the tail for the lanes that need it (0.2% of lanes,
+// min(u, 1 − u) < 0.00098). K vectors side by side: the polynomials are chains of dependent
 // operations, and K independent chains keep the FMA units busy where one leaves them waiting.
 template <int K>
-HWY_INLINE void NormalOfK(DF df, const uint32_t* bits, VU flip, VF scale, VF offset, VF (&v)[K]) {
+HWY_INLINE void NormalOfK(DF df, const InverseNormalTable& tab, const uint32_t* bits, VU flip, VF scale, VF offset,
+                          VF (&v)[K]) {
     const size_t N = hn::Lanes(df);
-    VF w[K], x[K];
+    VF y[K], x[K];
     hn::Mask<DF> t[K];
     for (int j = 0; j < K; ++j)
-        v[j] = InverseNormal(df, hn::Xor(hn::LoadU(DU(), bits + j * N), flip), scale, offset, &t[j], &w[j], &x[j]);
+        v[j] = InverseNormal(df, tab, hn::Xor(hn::LoadU(DU(), bits + j * N), flip), scale, offset, &t[j], &y[j], &x[j]);
     auto any = t[0];
     for (int j = 1; j < K; ++j) any = hn::Or(any, t[j]);
     if (HWY_UNLIKELY(!hn::AllFalse(df, any))) {
         for (int j = 0; j < K; ++j)
-            if (!hn::AllFalse(df, t[j])) v[j] = hn::IfThenElse(t[j], InverseNormalTail(df, w[j], x[j], scale, offset), v[j]);
+            if (!hn::AllFalse(df, t[j])) v[j] = hn::IfThenElse(t[j], InverseNormalTail(df, y[j], x[j], scale, offset), v[j]);
     }
 }
 
@@ -305,11 +312,12 @@ HWY_INLINE void ForEachOf(const uint32_t* bits, bool antithetic, float mean, flo
     const size_t N = hn::Lanes(df);
     const VU flip = hn::Set(DU(), antithetic ? 0xffffffffu : 0u);
     const VF scale = hn::Set(df, sd), offset = hn::Set(df, mean);
+    const InverseNormalTable& tab = inverse_normal_table();
     size_t i = 0;
     constexpr int K = 4;
     for (; i + K * N <= n; i += K * N) {
         VF v[K];
-        NormalOfK<K>(df, bits + i, flip, scale, offset, v);
+        NormalOfK<K>(df, tab, bits + i, flip, scale, offset, v);
         for (int j = 0; j < K; ++j) v[j] = exp_of(df, v[j]);
         for (int j = 0; j < K; ++j) op(i + j * N, N, v[j]);
     }
@@ -325,15 +333,15 @@ HWY_INLINE void ForEachOf(const uint32_t* bits, bool antithetic, float mean, flo
         };
         if (vectors == 1) {
             VF v[1];
-            NormalOfK<1>(df, pad, flip, scale, offset, v);
+            NormalOfK<1>(df, tab, pad, flip, scale, offset, v);
             finish(v);
         } else if (vectors == 2) {
             VF v[2];
-            NormalOfK<2>(df, pad, flip, scale, offset, v);
+            NormalOfK<2>(df, tab, pad, flip, scale, offset, v);
             finish(v);
         } else {
             VF v[K];
-            NormalOfK<K>(df, pad, flip, scale, offset, v);
+            NormalOfK<K>(df, tab, pad, flip, scale, offset, v);
             finish(v);
         }
     }

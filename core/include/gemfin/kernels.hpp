@@ -10,8 +10,9 @@
 //
 // The municipal shocks use single precision for the uniforms and the transform, and money
 // stays double (docs/monte-carlo.md, "Random numbers and determinism"): a 24-bit uniform
-// u = (b + ½)/2²⁴ with b the top 24 bits of a Philox word, z = Φ⁻¹(u) by Giles' float erfinv
-// (|z| < 5.4), factor = exp(mean + sd·z) in float. Levels, volumes and money stay double.
+// u = (b + ½)/2²⁴ with b the top 24 bits of a Philox word, z = Φ⁻¹(u) in float (|z| < 5.4; a
+// polynomial per half binade of 1 − x², x = 2u − 1, and Giles' erfinv tail for the 0.2% of draws
+// beyond), factor = exp(mean + sd·z) in float. Levels, volumes and money stay double.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -39,9 +40,10 @@ namespace gemfin {
 /// Version of the core's arithmetic: changes whenever a kernel's or a quantile's results change
 /// in any bit (3: the quantile tables of fixed operations, fixed_special.hpp; 4: moments per
 /// leaf of 64 paths merged up a fixed tree, so that the block size only schedules the work,
-/// streamed.hpp). Parts of a distributed run must agree on it (not on the instruction set:
-/// every target gives the same bits).
-constexpr int kKernelVersion = 4;
+/// streamed.hpp; 5: the float inverse normal's central part as a polynomial per half binade of
+/// 1 − x² instead of a log and Giles' polynomial, inverse_normal_table.hpp). Parts of a
+/// distributed run must agree on it (not on the instruction set: every target gives the same bits).
+constexpr int kKernelVersion = 5;
 
 /// The SIMD targets this build has that this CPU supports, best first ("avx512", "avx2",
 /// "sse4", "emu128" on x86-64; "neon", "emu128" on ARM64).
