@@ -694,4 +694,4 @@ def simd_targets() -> list[str]:
     The SIMD targets of the kernels that this CPU supports, best first; every one gives the same bits.
     """
 GDP_HISTORY_YEARS: int = 10
-kernel_version: int = 4
+kernel_version: int = 5
