@@ -109,3 +109,20 @@ def test_the_first_years_lasten_per_domain_follow_volume_costs_and_tasks():
     assert got["Jeugd"] > 0.14  # EUR 0.9 bn of tasks on 7.6 bn
     assert got["total"] == pytest.approx(
         gemfin.simulate(det, paths=4, progress=False).finances.national()["lasten growth"][2026], rel=1e-12)
+
+
+def test_the_first_years_growth_is_on_the_base_filing_unless_that_year_is_the_base():
+    """The first year's growth compares with the base filing, except where the first year shown
+    is the base year itself (corona-2020: the begroting 2020 in 2020); the base's year decides,
+    not how its label reads."""
+    import dataclasses
+
+    own = gemfin.simulate("corona-2020", paths=64, progress=False).finances
+    assert own.base_year == own.years[0] == 2020
+    assert np.isnan(own.national()["lasten growth"].iloc[0])
+    assert own.lasten_by_domain(growth=True).iloc[0].isna().all()
+    later = gemfin.simulate("baseline", paths=64, progress=False).finances
+    assert (later.base_year, later.years[0]) == (2025, 2026)
+    relabelled = dataclasses.replace(later, base="Iv3 base 2026")
+    assert np.isfinite(relabelled.national()["lasten growth"].iloc[0])
+    assert np.isfinite(relabelled.lasten_by_domain(growth=True).iloc[0]).all()

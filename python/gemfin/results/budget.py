@@ -57,6 +57,7 @@ class BudgetResult:
     lasten_mean: np.ndarray
     kengetallen: pd.DataFrame | None = None  # BBV kengetallen of the base begroting (fractions)
     base: str = ""                          # the Iv3 base, e.g. "begroting 2025"
+    base_year: int | None = None            # its year (2025); the first result year when it is shown
     filled: pd.DataFrame | None = None      # municipalities whose base filing was empty or missing
     notes: tuple[str, ...] = ()             # what the run assumed where the data had gaps
     compensation_by_component: pd.DataFrame | None = None  # CBS code × component, euros in its year
@@ -169,8 +170,8 @@ class BudgetResult:
 
     def _growth(self, x: np.ndarray, base: float | None) -> np.ndarray:
         """Growth on the year before; the first year's on the base filing (NaN where the first
-        year is the base itself or the base is unknown)."""
-        first = x[0] / base - 1.0 if base and self.base and not self.base.endswith(str(self.years[0])) else np.nan
+        year is the base year itself or the base is unknown)."""
+        first = x[0] / base - 1.0 if base and self.base_year is not None and self.base_year != self.years[0] else np.nan
         return np.concatenate([[first], x[1:] / x[:-1] - 1.0])
 
     def lasten_by_domain(self, growth: bool = False) -> pd.DataFrame:

@@ -199,7 +199,7 @@ def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, sc
         reserves_mean=b.reserves_mean.reshape(shape),
         share_deficit=national(b.share_deficit),
         kengetallen=budget_base.kengetallen,
-        base=f"{document} {year}", filled=filled, notes=tuple(notes),
+        base=f"{document} {year}", base_year=year, filled=filled, notes=tuple(notes),
         lasten_base=budget_base.lasten.sum(axis=0),
         lasten_domains_mean=b.lasten_domains_mean.reshape(4, t),
         compensation_by_component=by_component, compensation_components=components,
