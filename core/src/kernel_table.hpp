@@ -18,7 +18,6 @@ struct KernelTable {
     void (*grow_driver)(double*, const float*, double, const double*, double*, const double*, double*, std::size_t);
     void (*grow_driver_lognormal)(const std::uint32_t*, bool, float, float, double*, const double*, double*,
                                   const double*, double*, std::size_t);
-    void (*allocate)(double, const double*, const double*, double*, std::size_t);
     double (*allocate_sum)(double, const double*, const double*, double*, std::size_t);
     void (*add_product)(double*, const double*, const double*, std::size_t);
     void (*positive_power)(const double*, double, double*, std::size_t);

@@ -501,13 +501,9 @@ void FifthWord(const uint32_t* HWY_RESTRICT w0, const uint32_t* HWY_RESTRICT w1,
     for (size_t i = 0; i < n; ++i) out[i] = (w0[i] & 0xffu) << 8 | (w1[i] & 0xffu) << 16 | (w2[i] & 0xffu) << 24;
 }
 
-void Allocate(double uf, const double* HWY_RESTRICT basis, const double* HWY_RESTRICT ozb, double* HWY_RESTRICT au,
-              size_t n) {
-    for (size_t g = 0; g < n; ++g) au[g] = std::fma(uf, basis[g], ozb[g]);
-}
-
-// Allocate, returning OrderedSum(au) from the values in registers: reading au back would wait
-// for the stores into a block buffer whose lines may not be in the cache yet.
+// au = uf·basis + ozb (rounded once), returning OrderedSum(au) from the values in registers:
+// reading au back would wait for the stores into a block buffer whose lines may not be in the
+// cache yet.
 double AllocateSum(double uf, const double* HWY_RESTRICT basis, const double* HWY_RESTRICT ozb, double* HWY_RESTRICT au,
                    size_t n) {
     double acc[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
@@ -722,7 +718,7 @@ void PositivePowerImpl(const double* x, double p, double* out, size_t n) {
 const KernelTable& Table() {
     static const KernelTable table{
         hwy::TargetName(HWY_TARGET), &PhiloxLanes, &FifthWord, &StandardNormal, &LognormalFactor, &GrowDriver,
-        &GrowDriverLognormal, &Allocate, &AllocateSum, &AddProduct, &PositivePowerImpl, &TileExtremes, &TileSquares, &OrderedSum,
+        &GrowDriverLognormal, &AllocateSum, &AddProduct, &PositivePowerImpl, &TileExtremes, &TileSquares, &OrderedSum,
         &OrderedSum2, &AverageLevels, &BinSlots8};
     return table;
 }
@@ -853,10 +849,6 @@ void grow_driver(double* level, const float* f, double e, const double* cb, doub
 void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
                            const double* cb, double* basis, const double* co, double* ozb, std::size_t n) {
     kernels().grow_driver_lognormal(bits, antithetic, mean, sd, level, cb, basis, co, ozb, n);
-}
-
-void allocate(double uf, const double* basis, const double* ozb, double* au, std::size_t n) {
-    kernels().allocate(uf, basis, ozb, au, n);
 }
 
 double allocate_sum(double uf, const double* basis, const double* ozb, double* au, std::size_t n) {

@@ -89,9 +89,8 @@ void grow_driver(double* level, const float* f, double e, const double* cb, doub
 void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mean, float sd, double* level,
                            const double* cb, double* basis, const double* co, double* ozb, std::size_t n);
 
-/// au[g] = uf · basis[g] + ozb[g]: the algemene uitkering of every municipality.
-void allocate(double uf, const double* basis, const double* ozb, double* au, std::size_t n);
-/// allocate, returning ordered_sum(au, n) (the same bits), from the values it stores.
+/// au[g] = uf · basis[g] + ozb[g] (one rounding): the algemene uitkering of every municipality;
+/// returns ordered_sum(au, n) (the same bits), from the values it stores.
 double allocate_sum(double uf, const double* basis, const double* ozb, double* au, std::size_t n);
 
 /// The volume of a driver that is a multi-year average: avg[g] = mean of the levels of years
