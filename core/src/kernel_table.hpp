@@ -25,7 +25,6 @@ struct KernelTable {
                           double*, std::uint64_t*);
     void (*tile_squares)(const double*, std::size_t, std::size_t, std::size_t, const double*, double*);
     double (*ordered_sum)(const double*, std::size_t);
-    void (*ordered_sum2)(const double*, const double*, std::size_t, double*);
     void (*average_levels)(const double*, std::size_t, std::size_t, double*, std::size_t);
     void (*bin_slots8)(const double*, const double*, int, const double*, std::size_t, std::size_t, std::uint16_t*);
 };

@@ -564,57 +564,18 @@ double OrderedSum(const double* HWY_RESTRICT x, size_t n) {
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 }
 
-// OrderedSum of two arrays in one loop: each sum is one chain of dependent additions, and two
-// chains side by side take the time of one. The same bits as two OrderedSum calls.
-void OrderedSum2(const double* HWY_RESTRICT x, const double* HWY_RESTRICT y, size_t n, double* HWY_RESTRICT out) {
-    double a[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0}, b[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (size_t j = 0; j < 8; ++j) {
-            a[j] += x[i + j];
-            b[j] += y[i + j];
-        }
-    for (size_t j = 0; i < n; ++i, ++j) {
-        a[j] += x[i];
-        b[j] += y[i];
-    }
-    out[0] = ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
-    out[1] = ((b[0] + b[4]) + (b[1] + b[5])) + ((b[2] + b[6]) + (b[3] + b[7]));
-}
-
-// One pass: each element sums the rows in the order a = 0, 1, … from 0.0, then scales.
 void AverageLevels(const double* HWY_RESTRICT ring, size_t n_avg, size_t t, double* HWY_RESTRICT avg, size_t n) {
-    const double inv = 1.0 / static_cast<double>(n_avg);
-    constexpr size_t kMaxRows = 16;
-    const double* rows[kMaxRows];
-    const size_t kept = std::min(n_avg, kMaxRows);
-    for (size_t a = 0; a < kept; ++a) rows[a] = t >= a ? ring + ((t - a) % n_avg) * n : nullptr;
-    if (kept < n_avg || std::any_of(rows, rows + kept, [](const double* r) { return r == nullptr; })) {
-        // long averages, or years before the base year (which count as the base level 1)
-        for (size_t g = 0; g < n; ++g) avg[g] = 0.0;
-        for (size_t a = 0; a < n_avg; ++a) {
-            if (t >= a) {
-                const double* HWY_RESTRICT lv = ring + ((t - a) % n_avg) * n;
-                for (size_t g = 0; g < n; ++g) avg[g] += lv[g];
-            } else {
-                for (size_t g = 0; g < n; ++g) avg[g] += 1.0;
-            }
+    for (size_t g = 0; g < n; ++g) avg[g] = 0.0;
+    for (size_t a = 0; a < n_avg; ++a) {
+        if (t >= a) {
+            const double* HWY_RESTRICT lv = ring + ((t - a) % n_avg) * n;
+            for (size_t g = 0; g < n; ++g) avg[g] += lv[g];
+        } else {
+            for (size_t g = 0; g < n; ++g) avg[g] += 1.0;
         }
-        for (size_t g = 0; g < n; ++g) avg[g] *= inv;
-        return;
     }
-    if (kept == 3) {  // the usual three-year average, in registers
-        const double* HWY_RESTRICT r0 = rows[0];
-        const double* HWY_RESTRICT r1 = rows[1];
-        const double* HWY_RESTRICT r2 = rows[2];
-        for (size_t g = 0; g < n; ++g) avg[g] = (((0.0 + r0[g]) + r1[g]) + r2[g]) * inv;
-        return;
-    }
-    for (size_t g = 0; g < n; ++g) {
-        double sum = 0.0;
-        for (size_t a = 0; a < kept; ++a) sum += rows[a][g];
-        avg[g] = sum * inv;
-    }
+    const double inv = 1.0 / static_cast<double>(n_avg);
+    for (size_t g = 0; g < n; ++g) avg[g] *= inv;
 }
 
 // The histogram slots of eight neighbouring cells (one cache line of a path's row) for n
@@ -719,7 +680,7 @@ const KernelTable& Table() {
     static const KernelTable table{
         hwy::TargetName(HWY_TARGET), &PhiloxLanes, &FifthWord, &StandardNormal, &LognormalFactor, &GrowDriver,
         &GrowDriverLognormal, &AllocateSum, &AddProduct, &PositivePowerImpl, &TileExtremes, &TileSquares, &OrderedSum,
-        &OrderedSum2, &AverageLevels, &BinSlots8};
+        &AverageLevels, &BinSlots8};
     return table;
 }
 
@@ -869,8 +830,6 @@ void tile_squares(const double* v, std::size_t stride, std::size_t n, std::size_
 }
 
 double ordered_sum(const double* x, std::size_t n) { return kernels().ordered_sum(x, n); }
-
-void ordered_sum2(const double* x, const double* y, std::size_t n, double* out) { kernels().ordered_sum2(x, y, n, out); }
 
 void average_levels(const double* ring, std::size_t n_avg, std::size_t t, double* avg, std::size_t n) {
     kernels().average_levels(ring, n_avg, t, avg, n);

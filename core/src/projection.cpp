@@ -108,9 +108,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
                     for (std::size_t g = 0; g < G; ++g) s.ozb[g] += co[g];
                 }
             }
-            double sums[2];  // Σ OZB, Σ basis
-            ordered_sum2(s.ozb.data(), s.basis.data(), G, sums);
-            const double uf0 = (budget - sums[0]) / sums[1];
+            const double uf0 = (budget - ordered_sum(s.ozb.data(), G)) / ordered_sum(s.basis.data(), G);
             double* au0 = au_at(t);
             const double au_sum = allocate_sum(uf0, s.basis.data(), s.ozb.data(), au0, G);
             sink(t, s, au0, budget, uf0, au_sum);
@@ -195,9 +193,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
                 if (co) add_product(ozb, avg, co, G);
             }
         }
-        double sums[2];  // Σ OZB, Σ basis
-        ordered_sum2(ozb, basis, G, sums);
-        const double uf = (budget - sums[0]) / sums[1];
+        const double uf = (budget - ordered_sum(ozb, G)) / ordered_sum(basis, G);
         double* au = au_at(t);
         const double au_sum = allocate_sum(uf, basis, ozb, au, G);
         sink(t, s, au, budget, uf, au_sum);

@@ -101,8 +101,6 @@ void average_levels(const double* ring, std::size_t n_avg, std::size_t t, double
 /// Σ x[i] in a fixed order (eight interleaved partial sums, then pairwise): vectorises without
 /// reassociation and gives the same bits on every CPU and thread count.
 double ordered_sum(const double* x, std::size_t n);
-/// out[0] = ordered_sum(x, n), out[1] = ordered_sum(y, n), in one pass (the same bits).
-void ordered_sum2(const double* x, const double* y, std::size_t n, double* out);
 
 /// y[i] += a[i] · b[i]: a driver's contribution to the uitkeringsbasis or the OZB.
 void add_product(double* y, const double* a, const double* b, std::size_t n);
