@@ -24,6 +24,8 @@ from ._tables import read_table
 from .errors import DataError, InputError
 
 ENVELOPES_FILE = Path("corona") / "corona_compensatie_landelijke_bedragen.csv"
+#: Further envelopes in the same columns, compiled for gemfin (data/corona/SOURCES.md).
+MORE_ENVELOPE_FILES = (Path("corona") / "sociaal_domein_2020.csv",)
 MUNICIPAL_FILE = Path("corona") / "pakket1_bedragen_per_gemeente.csv"
 
 _ENVELOPE_COLUMNS = {"pakket": "package", "besluit_datum": "decided", "maatregel": "measure",
@@ -51,12 +53,15 @@ def published_municipal_amounts(data: str | Path | None = None) -> pd.DataFrame:
 
 
 def _envelopes(folder: str) -> pd.DataFrame:
-    # read_table keeps the parsed text per file, size and modification time; the frame is small
-    t = read_table(Path(folder) / ENVELOPES_FILE, ",")
-    out = pd.DataFrame({new: [r[t.column_index(old)] for r in t.rows] for old, new in _ENVELOPE_COLUMNS.items()})
-    out["amount"] = t.numbers(t.column_index("bedrag_mln_eur"), what="number of million euros") * 1e6
-    _require_unique(t.path, list(out["measure"]), t.line_numbers, "maatregel")
-    return out.set_index("measure")
+    # read_table keeps the parsed text per file, size and modification time; the frames are small
+    frames, seen = [], {}
+    for name in (ENVELOPES_FILE, *MORE_ENVELOPE_FILES):
+        t = read_table(Path(folder) / name, ",")
+        out = pd.DataFrame({new: [r[t.column_index(old)] for r in t.rows] for old, new in _ENVELOPE_COLUMNS.items()})
+        out["amount"] = t.numbers(t.column_index("bedrag_mln_eur"), what="number of million euros") * 1e6
+        _require_unique(t.path, list(out["measure"]), t.line_numbers, "maatregel", seen)
+        frames.append(out)
+    return pd.concat(frames, ignore_index=True).set_index("measure")
 
 
 def _municipal(folder: str) -> pd.DataFrame:
@@ -79,13 +84,15 @@ def _municipal(folder: str) -> pd.DataFrame:
     return out
 
 
-def _require_unique(path: Path, values: list[str], lines: list[int], column: str) -> None:
-    seen: dict[str, int] = {}
+def _require_unique(path: Path, values: list[str], lines: list[int], column: str,
+                    seen: dict[str, str] | None = None) -> None:
+    """Each value once, in this file and in the files before it (``seen``: value → where)."""
+    seen = {} if seen is None else seen
     for v, line in zip(values, lines):
         if v in seen:
-            raise DataError(f"{path}, line {line}, column {column!r}: {v!r} repeats line {seen[v]}; expected "
+            raise DataError(f"{path}, line {line}, column {column!r}: {v!r} repeats {seen[v]}; expected "
                             "each value once")
-        seen[v] = line
+        seen[v] = f"line {line} of {path.name}"
 
 
 def check_envelope(name: str, data: str | Path | None = None) -> str | None:
@@ -96,7 +103,8 @@ def check_envelope(name: str, data: str | Path | None = None) -> str | None:
     if name in known:
         return None
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return (f"unknown envelope {name!r}; expected a maatregel of {folder / ENVELOPES_FILE}: {known}"
+    files = " or ".join(str(folder / f) for f in (ENVELOPES_FILE, *MORE_ENVELOPE_FILES))
+    return (f"unknown envelope {name!r}; expected a maatregel of {files}: {known}"
             + (f" (did you mean {close[0]!r}?)" if close else ""))
 
 

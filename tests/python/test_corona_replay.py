@@ -84,26 +84,70 @@ def test_lasten_key_follows_the_base_filing():
     assert by.loc["GM0363", "afvalinzameling"] / 32e6 == pytest.approx(share, rel=1e-3)  # filled filings add a little
 
 
-def test_wmo_key_leaves_out_the_centrumgemeente_tasks():
-    """Package 1's Wmo half goes by the begroting-2020 lasten on taakvelden 6.6 and 6.71, not on
-    6.81 (beschermd wonen, maatschappelijke opvang, vrouwenopvang: a centrumgemeente's regional
-    tasks), read here from the Iv3 summary file; Vlissingen is a centrumgemeente."""
+def test_the_centrumgemeenten_get_their_part_by_their_own_amounts():
+    """Package 1's EUR 91 mln for beschermd wonen and maatschappelijke opvang goes to the 43
+    centrumgemeenten, in proportion to their IU beschermd wonen plus DU maatschappelijke opvang of
+    the meicirculaire 2022, read here from its SIUDU file; Vlissingen is one of them."""
     by = gemfin.simulate(SCEN / "corona-2020.yaml", paths=16, seed=1, progress=False).finances.compensation()
-    raw = pd.read_csv(data_dir() / "finance" / "iv3_data.iv3summary.lasten_per_taakveld.csv",
-                      usecols=["jaar", "verslagsoort", "gm_code", "6.6", "6.71", "6.81"])
+    raw = pd.read_csv(data_dir() / "gemeentefonds" / "GF_M2022_2023_SIUDU.csv", index_col="CBS")
+    key = raw["Beschermd wonen"] + raw["maatschappelijke opvang"]
+    bw = by["sociaal domein BW en MO"]
+    assert (bw > 0).sum() == (key > 0).sum() == 43
+    assert bw["GM0718"] / 91e6 == pytest.approx(key[718] / key.sum(), rel=1e-12)
+    vo = by["sociaal domein vrouwenopvang"]
+    assert (vo > 0).sum() == 35 and vo.sum() == pytest.approx(7e6, rel=1e-12)
+
+
+def test_the_other_jeugd_and_wmo_money_leaves_out_the_centrumgemeente_tasks():
+    """The EUR 46 mln for all municipalities goes by the begroting-2020 lasten of Jeugd and of
+    taakvelden 6.6 and 6.71, not 6.81 (beschermd wonen, maatschappelijke opvang, vrouwenopvang,
+    paid to the centrumgemeenten apart), read here from the Iv3 summary file: Vlissingen's share
+    of a key with 6.81 would be more than twice its share."""
+    by = gemfin.simulate(SCEN / "corona-2020.yaml", paths=16, seed=1, progress=False).finances.compensation()
+    raw = pd.read_csv(data_dir() / "finance" / "iv3_data.iv3summary.lasten_per_taakveld.csv")
     raw = raw[(raw["jaar"] == 2020) & (raw["verslagsoort"] == "2020X000")].set_index("gm_code")
-    key = raw["6.6"].clip(lower=0) + raw["6.71"].clip(lower=0)
+    domains = pd.read_csv(data_dir() / "finance" / "taakveld_domeinen.csv", dtype=str)
+    jeugd = [t for t in domains.loc[domains["domein"] == "Jeugd", "taakveld"] if t in raw.columns]
+    key = sum(raw[t].fillna(0.0).clip(lower=0) for t in [*jeugd, "6.6", "6.71"])
     with_681 = key + raw["6.81"].clip(lower=0)
-    assert by.loc["GM0718", "sociaal domein Wmo"] / 72e6 == pytest.approx(key["GM0718"] / key.sum(), rel=1e-3)
-    assert key["GM0718"] / key.sum() < 0.5 * with_681["GM0718"] / with_681.sum()
+    share = by.loc["GM0718", "sociaal domein Jeugd en Wmo overig"] / 46e6
+    assert share == pytest.approx(key["GM0718"] / key.sum(), rel=2e-3)  # filled filings add a little
+    assert 2 * share < with_681["GM0718"] / with_681.sum()
+
+
+@pytest.mark.parametrize("key,message", [
+    ({"siudu": "vrouwenopvang", "circulaire": "M2099_2100"}, r"key\.circulaire: unknown circulaire 'M2099_2100'"),
+    ({"siudu": ["Beschermd wonen", "opvang"], "circulaire": "M2022_2023"},
+     r"key\.siudu: 'opvang' is not a SIUDU item of M2022_2023; expected one of \[.*'maatschappelijke opvang'"),
+    # the Participatie IU reaches every municipality of 2025, some of them formed after 2020
+    ({"siudu": "Participatie", "circulaire": "M2024_2025"},
+     r"key\.circulaire: M2024_2025 gives GM\d{4}.* an amount, but they are not among the run's municipalities "
+     r"\(B2020_2020\)"),
+])
+def test_a_siudu_key_of_another_circulaire_names_what_is_wrong(key, message):
+    doc = _doc()
+    i = next(k for k, c in enumerate(doc["compensation"]) if c["name"] == "sociaal domein vrouwenopvang")
+    doc["compensation"][i]["key"] = key
+    sc = gemfin.scenario.scenario_from_dict(doc, origin="t", path=SCEN / "corona-2020.yaml")
+    with pytest.raises(gemfin.ScenarioError, match=rf"compensation\[{i}\] \(sociaal domein vrouwenopvang\)\.{message}"):
+        gemfin.simulate(sc, paths=16, progress=False)
+
+
+def test_a_misspelt_circulaire_of_a_siudu_key_is_named():
+    doc = _doc()
+    doc["compensation"][3]["key"] = {"siudu": "vrouwenopvang", "circulare": "M2022_2023"}
+    with pytest.raises(gemfin.ScenarioError, match=r"compensation\[3\]\.key: unknown field\(s\) 'circulare' \(did you "
+                                                   r"mean 'circulaire'\?\)"):
+        gemfin.scenario.scenario_from_dict(doc, origin="t", path=SCEN / "corona-2020.yaml")
 
 
 def test_unknown_lasten_key_names_the_component():
     doc = _doc()
     doc["compensation"][-1]["key"] = {"lasten": ["7.9"]}
     sc = gemfin.scenario.scenario_from_dict(doc, origin="t", path=SCEN / "corona-2020.yaml")
-    with pytest.raises(gemfin.ScenarioError, match=r"compensation\[12\] \(afvalinzameling\)\.key\.lasten: '7\.9' is "
-                                                   r"neither a domain nor a taakveld of the begroting 2020"):
+    with pytest.raises(gemfin.ScenarioError, match=r"compensation\[15\] \(sociaal domein Jeugd en Wmo overig vaststelling\)"
+                                                   r"\.key\.lasten: '7\.9' is neither a domain nor a taakveld of "
+                                                   r"the begroting 2020"):
         gemfin.simulate(sc, paths=16, progress=False)
 
 
@@ -113,9 +157,9 @@ def test_the_replay_is_2020_with_its_packages():
     assert list(res.years) == [2020] and len(res.municipalities) == 355
     comps = f.compensation_components
     totals = comps.groupby("package")["amount"].sum()
-    assert totals.to_dict() == pytest.approx({"1": 566e6, "2": 194e6, "3": 32e6})
+    assert totals.to_dict() == pytest.approx({"1": 566e6, "1 (vaststelling)": 26e6, "2": 194e6, "3": 32e6})
     by = f.compensation()
-    assert by.sum().sum() == pytest.approx(792e6, rel=1e-12)
+    assert by.sum().sum() == pytest.approx(818e6, rel=1e-12)
     assert by["toeristenbelasting"].idxmax() == "GM0363" and by["parkeren"].idxmax() == "GM0363"
     # Without the shocks and the packages: the same begroting forecast, less deficit.
     doc = copy.deepcopy(res.scenario.to_dict())

@@ -22,7 +22,7 @@ def replay():
 
 def test_the_national_envelopes_as_published():
     env = envelopes.published_envelopes()
-    assert len(env) == 19 and env.index.is_unique
+    assert len(env) == 19 + 9 and env.index.is_unique
     assert env.loc["Compensatie toeristenbelasting", "amount"] == 100e6
     assert env.loc["Compensatie parkeerbelasting (gederfde parkeerinkomsten)", "amount"] == 125e6
     # a decimal comma in the file: "26,9"
@@ -30,6 +30,34 @@ def test_the_national_envelopes_as_published():
     assert env.loc["TONK eerste tranche", "package"] == "TONK"
     assert env.loc["Zwembaden en ijsbanen (exploitanten)", "channel"] == "specifieke uitkering"
     assert env.loc["Cultuur", "publisher"] == "NOS"
+
+
+def test_the_social_domain_money_of_2020_as_published():
+    """Package 1's Jeugd and Wmo advance and its settlement (data/corona/sociaal_domein_2020.csv),
+    the figures as the VNG's item states them: 91 + 7 to the centrumgemeenten, 144 in all, then
+    103.5 to the centrumgemeenten and 66.4 to all municipalities, 170 in all."""
+    env = envelopes.published_envelopes()
+    sd = env[env["url"].str.contains("coronakosten-jeugd-en-wmo-2020")]
+    assert len(sd) == 9
+    advance = sd[sd["package"] == "1"]["amount"]
+    assert advance["Meerkosten Jeugd en Wmo, voorschot (totaal)"] == 144e6
+    assert advance["Meerkosten beschermd wonen en maatschappelijke opvang, voorschot"] == 91e6
+    assert advance["Meerkosten vrouwenopvang, voorschot"] == 7e6
+    # the one figure the page gives as a difference: 66.4 settled, 20.4 more than the advance
+    assert advance["Meerkosten Jeugd en Wmo overig (waaronder inhaalzorg), voorschot"] == 46e6
+    assert advance.drop("Meerkosten Jeugd en Wmo, voorschot (totaal)").sum() == pytest.approx(144e6)
+    settled = sd[sd["package"] == "1 (vaststelling)"]
+    assert settled.loc["Meerkosten Jeugd en Wmo overig (waaronder inhaalzorg), vastgesteld", "amount"] == \
+        pytest.approx(66.4e6)
+    assert settled.loc["Ophoging Jeugd en Wmo overig", "amount"] == pytest.approx(20.4e6)
+    assert settled["decided"].eq("").all()  # the page gives no date
+
+
+def test_a_measure_in_both_envelope_files_is_refused(tmp_path):
+    folder = _edited_copy(tmp_path, "sociaal_domein_2020.csv", "Ophoging Jeugd en Wmo overig", "Cultuur")
+    with pytest.raises(gemfin.DataError, match=r"sociaal_domein_2020\.csv, line 10, column 'maatregel': 'Cultuur' "
+                                               r"repeats line 6 of corona_compensatie_landelijke_bedragen\.csv"):
+        envelopes.published_envelopes(folder)
 
 
 def test_the_published_municipal_amounts():
@@ -67,7 +95,8 @@ def test_a_repeated_measure_is_refused(tmp_path):
     lines = (data_dir() / "corona" / "corona_compensatie_landelijke_bedragen.csv").read_text(encoding="utf-8")
     folder = _edited_copy(tmp_path, "corona_compensatie_landelijke_bedragen.csv", lines,
                           lines + lines.splitlines()[2] + "\n")
-    with pytest.raises(gemfin.DataError, match=r"line 21, column 'maatregel'.* repeats line 3"):
+    with pytest.raises(gemfin.DataError, match=r"line 21, column 'maatregel'.* repeats line 3 of "
+                                               r"corona_compensatie_landelijke_bedragen\.csv"):
         envelopes.published_envelopes(folder)
 
 
@@ -83,7 +112,7 @@ def test_an_unknown_envelope_is_a_scenario_error():
 def test_the_replay_pays_the_published_envelopes(replay):
     table = envelopes.compare_envelopes(replay)
     named = table[table["envelope"] != ""]
-    assert len(named) == 9
+    assert len(named) == 14
     # the keys distribute each amount in full
     np.testing.assert_allclose(table["keyed total"], replay.finances.compensation_components.set_index("name")
                                .loc[table.index, "amount"], rtol=1e-12)
@@ -92,7 +121,7 @@ def test_the_replay_pays_the_published_envelopes(replay):
     assert list(differs.index) == ["cultuur en lokale media"]
     assert differs["difference"].iloc[0] == pytest.approx(24e6)
     unnamed = table[table["envelope"] == ""]
-    assert set(unnamed.index) == {"sociaal domein Jeugd", "sociaal domein Wmo", "noodopvang", "sociale werkvoorziening"}
+    assert set(unnamed.index) == {"noodopvang", "sociale werkvoorziening"}
     assert unnamed["published"].isna().all()
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, ScenarioError
+from ..errors import DataError, InputError, ScenarioError
 from ..schema.scenario import Budget, Compensation, Ingroei
 
 if TYPE_CHECKING:
@@ -186,6 +186,9 @@ def compensation_components(scen, circ, data: BudgetBase) -> tuple[pd.DataFrame,
         kind, arg = c.key_kind
         if kind == "table":
             arg = str(scen.table_path(c))
+        if kind == "siudu":
+            items, circulaire = arg
+            arg = " + ".join(items) + (f" ({circulaire})" if circulaire else "")
         rows.append({"name": c.name, "package": c.package, "year": c.year, "amount": c.amount.value,
                      "key": (kind if arg is None else f"{kind}: {arg}")
                      + (f"; published for {', '.join(c.key_published.municipalities)}" if c.key_published else ""),
@@ -214,10 +217,7 @@ def _component_amounts(scen, comps: Sequence[Compensation], circ, data: BudgetBa
         elif kind == "lasten":
             w = _lasten_key(data.base, arg, f"{where}.key.lasten")
         elif kind == "siudu":
-            if arg not in circ.fixed_items.columns:
-                raise ScenarioError(f"{where}.key.siudu: {arg!r} is not a SIUDU item of {circ.id}; expected one of "
-                                    f"{list(circ.fixed_items.columns)}")
-            w = circ.fixed_items[arg]
+            w = _siudu_key(*arg, circ, f"{where}.key")
         else:
             w = _table(scen.table_path(c), codes, where)
         w = w.reindex(codes).to_numpy(dtype=float)
@@ -230,6 +230,33 @@ def _component_amounts(scen, comps: Sequence[Compensation], circ, data: BudgetBa
             out.append(c.amount.value * _with_published_parts(w / w.sum(), codes, c.key_published,
                                                               f"{where}.key_published"))
     return out
+
+
+def _siudu_key(items: tuple[str, ...], circulaire: str | None, circ, where: str) -> pd.Series:
+    """The sum of SIUDU ``items`` per municipality of ``circ``: of ``circ`` itself, or of the
+    circulaire ``circulaire`` on CBS codes, where every municipality with a non-zero amount must be
+    one of the run's (a municipality of the run without a row gets none)."""
+    source = circ
+    if circulaire is not None and circulaire != circ.id:
+        from ..circulaire import read_circulaire
+
+        try:
+            source = read_circulaire(circulaire)
+        except InputError as e:
+            raise ScenarioError(f"{where}.circulaire: {e}") from None
+    missing = [i for i in items if i not in source.fixed_items.columns]
+    if missing:
+        raise ScenarioError(f"{where}.siudu: {missing[0]!r} is not a SIUDU item of {source.id}; expected one of "
+                            f"{list(source.fixed_items.columns)}")
+    w = source.fixed_items[list(items)].sum(axis=1)
+    if source is not circ:
+        outside = [c for c in w.index[w != 0] if c not in circ.volumes.index]
+        if outside:
+            raise ScenarioError(f"{where}.circulaire: {source.id} gives {', '.join(outside[:5])} an amount, but "
+                                f"{'they are' if len(outside) > 1 else 'it is'} not among the run's municipalities "
+                                f"({circ.id}); expected a circulaire of the same or an earlier division")
+        w = w.reindex(circ.volumes.index).fillna(0.0)
+    return w
 
 
 def _with_published_parts(share: np.ndarray, codes: pd.Index, published, where: str) -> np.ndarray:

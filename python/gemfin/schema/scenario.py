@@ -387,7 +387,15 @@ class ClusterKey(Section):
 
 
 class SiuduKey(Section):
-    siudu: Text
+    """In proportion to one SIUDU item of a circulaire, or to the sum of several; ``circulaire``
+    names the circulaire whose amounts key it (default: the run's own), on CBS codes."""
+
+    siudu: Union[Text, Annotated[list[Text], Field(min_length=1)]]
+    circulaire: Optional[Text] = None
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return (self.siudu,) if isinstance(self.siudu, str) else tuple(self.siudu)
 
 
 class TableKey(Section):
@@ -403,6 +411,8 @@ def _key_kind(v: Any) -> str | None:
     # tag equal to a key of the file would read as that key.
     if isinstance(v, str):
         return "per_inhabitant"
+    if isinstance(v, dict) and "siudu" in v:  # its own errors name a misspelt circulaire
+        return "by_siudu"
     if isinstance(v, dict) and len(v) == 1:
         k = next(iter(v))
         return f"by_{k}" if k in ("revenue", "cluster", "siudu", "table", "lasten") else None
@@ -461,7 +471,8 @@ class Compensation(Section):
     @property
     def key_kind(self) -> tuple[str, Any]:
         """The key as (kind, argument): ("per_inhabitant", None), ("revenue", (lines, ...)),
-        ("cluster", name), ("siudu", item), ("lasten", (names, ...)) or ("table", file as written)."""
+        ("cluster", name), ("siudu", ((items, ...), circulaire or None)), ("lasten", (names, ...))
+        or ("table", file as written)."""
         k = self.key
         if isinstance(k, str):
             return "per_inhabitant", None
@@ -470,7 +481,7 @@ class Compensation(Section):
         if isinstance(k, ClusterKey):
             return "cluster", k.cluster
         if isinstance(k, SiuduKey):
-            return "siudu", k.siudu
+            return "siudu", (k.items, k.circulaire)
         if isinstance(k, LastenKey):
             return "lasten", tuple(k.lasten)
         return "table", k.table
