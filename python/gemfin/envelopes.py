@@ -25,7 +25,7 @@ from .errors import DataError, InputError
 
 ENVELOPES_FILE = Path("corona") / "corona_compensatie_landelijke_bedragen.csv"
 #: Further envelopes in the same columns, compiled for gemfin (data/corona/SOURCES.md).
-MORE_ENVELOPE_FILES = (Path("corona") / "sociaal_domein_2020.csv",)
+MORE_ENVELOPE_FILES = (Path("corona") / "aanvullende_enveloppen.csv",)
 MUNICIPAL_FILE = Path("corona") / "pakket1_bedragen_per_gemeente.csv"
 
 _ENVELOPE_COLUMNS = {"pakket": "package", "besluit_datum": "decided", "maatregel": "measure",

@@ -115,11 +115,11 @@ def test_compensation_totals_per_package_equal_their_amounts():
     sc = gemfin.load_scenario(SCEN / "corona-shock-2026.yaml")
     model, base = compiled(sc)
     comp = model.budget.compensation
-    assert comp[:, 0].sum() == pytest.approx(760e6, rel=1e-12)  # packages 1 (566) and 2 (194)
+    assert comp[:, 0].sum() == pytest.approx(763e6, rel=1e-12)  # packages 1 (566) and 2 (194), SZW's 3
     assert comp[:, 1:].sum() == 0
     from gemfin.run.budget_data import compensation_matrix
     circ = base.circulaire
-    for package, total in (("1", 566e6), ("2", 194e6)):
+    for package, total in (("1", 566e6), ("2", 194e6), ("SZW", 3e6)):
         comps = [c for c in sc.compensation if c.package == package]
         m = compensation_matrix(sc, sc.years, circ, base.budget, comps)
         assert m.sum() == pytest.approx(total, rel=1e-12)
@@ -355,7 +355,7 @@ def test_compensation_per_component_is_exposed():
     assert by.index.equals(res.municipalities.index)
     for _, c in comps.iterrows():
         assert by[c["name"]].sum() == pytest.approx(c["amount"], rel=1e-12)   # each package component in full
-    assert set(comps["package"]) == {"1", "2"} and (comps["year"] == 2026).all()
+    assert set(comps["package"]) == {"1", "2", "SZW"} and (comps["year"] == 2026).all()
     assert comps.loc[comps["name"] == "parkeren", "key"].iloc[0] == "revenue: ('Parkeerbelasting', 'Parkeren')"
     # The core's compensation (net shock effect) is the same money: loss − compensation.
     base = gemfin.simulate(SCEN / "baseline.yaml", paths=64, seed=1, progress=False).finances

@@ -22,7 +22,7 @@ def replay():
 
 def test_the_national_envelopes_as_published():
     env = envelopes.published_envelopes()
-    assert len(env) == 19 + 9 and env.index.is_unique
+    assert len(env) == 19 + 10 and env.index.is_unique
     assert env.loc["Compensatie toeristenbelasting", "amount"] == 100e6
     assert env.loc["Compensatie parkeerbelasting (gederfde parkeerinkomsten)", "amount"] == 125e6
     # a decimal comma in the file: "26,9"
@@ -33,7 +33,7 @@ def test_the_national_envelopes_as_published():
 
 
 def test_the_social_domain_money_of_2020_as_published():
-    """Package 1's Jeugd and Wmo advance and its settlement (data/corona/sociaal_domein_2020.csv),
+    """Package 1's Jeugd and Wmo advance and its settlement (data/corona/aanvullende_enveloppen.csv),
     the figures as the VNG's item states them: 91 + 7 to the centrumgemeenten, 144 in all, then
     103.5 to the centrumgemeenten and 66.4 to all municipalities, 170 in all."""
     env = envelopes.published_envelopes()
@@ -54,8 +54,8 @@ def test_the_social_domain_money_of_2020_as_published():
 
 
 def test_a_measure_in_both_envelope_files_is_refused(tmp_path):
-    folder = _edited_copy(tmp_path, "sociaal_domein_2020.csv", "Ophoging Jeugd en Wmo overig", "Cultuur")
-    with pytest.raises(gemfin.DataError, match=r"sociaal_domein_2020\.csv, line 10, column 'maatregel': 'Cultuur' "
+    folder = _edited_copy(tmp_path, "aanvullende_enveloppen.csv", "Ophoging Jeugd en Wmo overig", "Cultuur")
+    with pytest.raises(gemfin.DataError, match=r"aanvullende_enveloppen\.csv, line 10, column 'maatregel': 'Cultuur' "
                                                r"repeats line 6 of corona_compensatie_landelijke_bedragen\.csv"):
         envelopes.published_envelopes(folder)
 
@@ -112,7 +112,7 @@ def test_an_unknown_envelope_is_a_scenario_error():
 def test_the_replay_pays_the_published_envelopes(replay):
     table = envelopes.compare_envelopes(replay)
     named = table[table["envelope"] != ""]
-    assert len(named) == 14
+    assert len(named) == 15
     # the keys distribute each amount in full
     np.testing.assert_allclose(table["keyed total"], replay.finances.compensation_components.set_index("name")
                                .loc[table.index, "amount"], rtol=1e-12)

@@ -234,8 +234,10 @@ def _component_amounts(scen, comps: Sequence[Compensation], circ, data: BudgetBa
 
 def _siudu_key(items: tuple[str, ...], circulaire: str | None, circ, where: str) -> pd.Series:
     """The sum of SIUDU ``items`` per municipality of ``circ``: of ``circ`` itself, or of the
-    circulaire ``circulaire`` on CBS codes, where every municipality with a non-zero amount must be
-    one of the run's (a municipality of the run without a row gets none)."""
+    circulaire ``circulaire`` on CBS codes. A municipality of that circulaire formed after the
+    run's division by a merger of the run's municipalities is split over them in proportion to
+    their inhabitants; any other municipality with an amount outside the run is an error, and a
+    municipality of the run without an amount gets none."""
     source = circ
     if circulaire is not None and circulaire != circ.id:
         from ..circulaire import read_circulaire
@@ -249,14 +251,49 @@ def _siudu_key(items: tuple[str, ...], circulaire: str | None, circ, where: str)
         raise ScenarioError(f"{where}.siudu: {missing[0]!r} is not a SIUDU item of {source.id}; expected one of "
                             f"{list(source.fixed_items.columns)}")
     w = source.fixed_items[list(items)].sum(axis=1)
-    if source is not circ:
-        outside = [c for c in w.index[w != 0] if c not in circ.volumes.index]
-        if outside:
-            raise ScenarioError(f"{where}.circulaire: {source.id} gives {', '.join(outside[:5])} an amount, but "
-                                f"{'they are' if len(outside) > 1 else 'it is'} not among the run's municipalities "
-                                f"({circ.id}); expected a circulaire of the same or an earlier division")
-        w = w.reindex(circ.volumes.index).fillna(0.0)
-    return w
+    if source is circ:
+        return w
+    codes = circ.volumes.index
+    predecessors = _predecessors_in(codes)
+    out = w[w.index.isin(codes)].reindex(codes).fillna(0.0)
+    outside = [c for c in w.index[w != 0] if c not in codes and c not in predecessors]
+    if outside:
+        raise ScenarioError(f"{where}.circulaire: {source.id} gives {', '.join(outside[:5])} an amount, but "
+                            f"{'they are' if len(outside) > 1 else 'it is'} not among the run's municipalities "
+                            f"({circ.id}) nor a merger of them; expected a circulaire of the same or a later "
+                            "division")
+    inhabitants = circ.municipalities["inhabitants"]
+    for code in w.index[(w != 0) & ~w.index.isin(codes)]:
+        preds = predecessors[code]
+        share = inhabitants.loc[preds] / inhabitants.loc[preds].sum()
+        out.loc[preds] += w[code] * share.to_numpy()
+    return out
+
+
+def _predecessors_in(codes: pd.Index) -> dict[str, list[str]]:
+    """{municipality formed by mergers: its predecessors among ``codes``}, for the mergers whose
+    predecessors (followed back through earlier mergers) are all in ``codes``."""
+    from ..municipalities import load_mergers
+
+    mergers = load_mergers()
+    direct: dict[str, list[str]] = {}
+    for code, pred in zip(mergers["gm_code"], mergers["predecessor"]):
+        direct.setdefault(code, []).append(pred)
+    present = set(codes)
+
+    def back(code: str) -> list[str] | None:
+        if code in present:
+            return [code]
+        if code not in direct:
+            return None
+        found = [back(p) for p in direct[code]]
+        return None if any(f is None for f in found) else [c for f in found for c in f]
+
+    out = {}
+    for code in direct:
+        if code not in present and (preds := back(code)) is not None:
+            out[code] = preds
+    return out
 
 
 def _with_published_parts(share: np.ndarray, codes: pd.Index, published, where: str) -> np.ndarray:
