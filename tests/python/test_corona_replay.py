@@ -155,6 +155,57 @@ def test_a_municipality_formed_later_is_split_over_its_predecessors():
     assert by.sum() == pytest.approx(3e6, rel=1e-12)
 
 
+def _children_0_11() -> pd.Series:
+    """Inhabitants aged 0-11 on 1 January 2020 from the age-band file: the 0-9 band and two tenths
+    of the 10-19 band (headed "okt-19")."""
+    raw = pd.read_csv(data_dir() / "municipalities" / "municipalities-population-agegroup.csv").set_index("Gemeentecode")
+    return raw["0-9"] + 0.2 * raw["okt-19"]
+
+
+def test_noodopvang_goes_by_its_published_key():
+    """EUR 10,000 for every municipality, the rest of the EUR 23 mln by the children up to 12."""
+    res = gemfin.simulate(SCEN / "corona-2020.yaml", paths=16, seed=1, progress=False)
+    by = res.finances.compensation()["noodopvang"]
+    kids = _children_0_11()
+    assert len(kids) == 355 and kids["GM0363"] == pytest.approx(86_250 + 0.2 * 80_394)
+    rest = 23e6 - 355 * 10_000
+    assert by["GM0363"] == pytest.approx(10_000 + rest * kids["GM0363"] / kids.sum(), rel=1e-12)
+    assert by.min() > 10_000 and by.sum() == pytest.approx(23e6, rel=1e-12)
+
+
+def test_an_age_key_in_a_later_division_sums_the_predecessors():
+    by = gemfin.simulate(SCEN / "corona-shock-2026.yaml", paths=16, seed=1, progress=False).finances.compensation()
+    kids = _children_0_11()
+    rest = 23e6 - 342 * 10_000
+    eemsdelta = kids[["GM0003", "GM0010", "GM0024"]].sum()
+    # Haaren, divided over four municipalities in 2021 (not a merger), is left out of the key
+    counted = kids.drop("GM0788").sum()
+    assert by.loc["GM1979", "noodopvang"] == pytest.approx(10_000 + rest * eemsdelta / counted, rel=1e-12)
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"fixed_per_municipality": {"value": 70_000.0, "source": "t"}},
+     r"fixed_per_municipality: 70,000 for each of the run's 355 municipalities is 24,850,000, more than the amount "
+     r"23,000,000; expected at most 64,789"),
+    ({"key": {"age": "85-95"}}, r"key\.age: the band 90\+ has no upper age"),
+])
+def test_a_noodopvang_key_that_cannot_be_paid_is_named(change, message):
+    doc = _doc()
+    i = next(k for k, c in enumerate(doc["compensation"]) if c["name"] == "noodopvang")
+    doc["compensation"][i].update(change)
+    sc = gemfin.scenario.scenario_from_dict(doc, origin="t", path=SCEN / "corona-2020.yaml")
+    with pytest.raises(gemfin.ScenarioError, match=rf"compensation\[{i}\] \(noodopvang\)\.{message}"):
+        gemfin.simulate(sc, paths=16, progress=False)
+
+
+@pytest.mark.parametrize("age", ["12-3", "0-", "a-9", "0-100"])
+def test_an_age_range_is_checked_when_read(age):
+    doc = _doc()
+    doc["compensation"][5]["key"] = {"age": age}
+    with pytest.raises(gemfin.ScenarioError, match=r"compensation\[5\]\.key\.age"):
+        gemfin.scenario.scenario_from_dict(doc, origin="t", path=SCEN / "corona-2020.yaml")
+
+
 def test_a_misspelt_circulaire_of_a_siudu_key_is_named():
     doc = _doc()
     doc["compensation"][3]["key"] = {"siudu": "vrouwenopvang", "circulare": "M2022_2023"}

@@ -189,6 +189,10 @@ def compensation_components(scen, circ, data: BudgetBase) -> tuple[pd.DataFrame,
         if kind == "siudu":
             items, circulaire = arg
             arg = " + ".join(items) + (f" ({circulaire})" if circulaire else "")
+        elif kind == "age":
+            arg = f"{arg[0]}+" if arg[1] is None else f"{arg[0]}-{arg[1]}"
+        if c.fixed_per_municipality is not None:
+            arg = f"{arg}; EUR {c.fixed_per_municipality.value:,.0f} per municipality first"
         rows.append({"name": c.name, "package": c.package, "year": c.year, "amount": c.amount.value,
                      "key": (kind if arg is None else f"{kind}: {arg}")
                      + (f"; published for {', '.join(c.key_published.municipalities)}" if c.key_published else ""),
@@ -218,17 +222,25 @@ def _component_amounts(scen, comps: Sequence[Compensation], circ, data: BudgetBa
             w = _lasten_key(data.base, arg, f"{where}.key.lasten")
         elif kind == "siudu":
             w = _siudu_key(*arg, circ, f"{where}.key")
+        elif kind == "age":
+            w = _age_key(*arg, codes, f"{where}.key.age")
         else:
             w = _table(scen.table_path(c), codes, where)
         w = w.reindex(codes).to_numpy(dtype=float)
         if np.any(w < 0) or not np.isfinite(w).all() or w.sum() <= 0:
             raise ScenarioError(f"{where}: the key gives negative, non-finite or all-zero weights; expected a "
                                 "positive total")
+        fixed = 0.0 if c.fixed_per_municipality is None else c.fixed_per_municipality.value
+        rest = c.amount.value - fixed * len(codes)
+        if rest < 0:
+            raise ScenarioError(f"{where}.fixed_per_municipality: {fixed:,.0f} for each of the run's {len(codes)} "
+                                f"municipalities is {fixed * len(codes):,.0f}, more than the amount "
+                                f"{c.amount.value:,.0f}; expected at most {c.amount.value / len(codes):,.0f}")
         if c.key_published is None:
-            out.append(c.amount.value * w / w.sum())
+            out.append(fixed + rest * w / w.sum())
         else:
-            out.append(c.amount.value * _with_published_parts(w / w.sum(), codes, c.key_published,
-                                                              f"{where}.key_published"))
+            out.append(fixed + rest * _with_published_parts(w / w.sum(), codes, c.key_published,
+                                                            f"{where}.key_published"))
     return out
 
 
@@ -268,6 +280,45 @@ def _siudu_key(items: tuple[str, ...], circulaire: str | None, circ, where: str)
         share = inhabitants.loc[preds] / inhabitants.loc[preds].sum()
         out.loc[preds] += w[code] * share.to_numpy()
     return out
+
+
+AGE_FILE = Path("municipalities") / "municipalities-population-agegroup.csv"
+
+
+def _age_key(first: int, last: int | None, codes: pd.Index, where: str) -> pd.Series:
+    """Inhabitants aged ``first`` to ``last`` (None: and older) on 1 January 2020 per municipality of
+    ``codes`` (data/municipalities/SOURCES.md): a 10-year band the range cuts counts in proportion
+    to the years it covers; a municipality formed since 2020 sums its predecessors. A municipality
+    of 2020 that was divided rather than merged (Haaren, over four others in 2021) counts for none."""
+    from .._datadir import data_dir
+    from .._tables import read_table
+    from ..municipalities import successors
+
+    t = read_table(data_dir() / AGE_FILE, ",")
+    bands = [(0, 9, "0-9"), (10, 19, "okt-19"), *((a, a + 9, f"{a}-{a + 9}") for a in range(20, 90, 10)),
+             (90, None, "90+")]
+    top = 10**6 if last is None else last
+    ages = pd.Series(0.0, index=pd.Index([r[t.column_index("Gemeentecode")] for r in t.rows], name="gemeente"))
+    for lo, hi, column in bands:
+        if hi is None:
+            cover = 1.0 if last is None and first <= lo else 0.0
+            if last is not None and last >= lo:
+                raise ScenarioError(f"{where}: the band 90+ has no upper age; expected a range that ends below 90 "
+                                    f"or an open one such as \"{first}+\"")
+        else:
+            cover = max(0, min(hi, top) - max(lo, first) + 1) / 10
+        if cover:
+            ages += cover * t.numbers(t.column_index(column), what="number of inhabitants", notation="plain")
+    # a municipality of 2020 merged since then counts for its successor in the run
+    successor = successors(2100)
+    present = set(codes)
+    target = [c if c in present else successor.get(c, c) for c in ages.index]
+    in_run = ages.groupby(pd.Index(target, name="gemeente")).sum()
+    missing = [c for c in codes if c not in in_run.index]
+    if missing:
+        raise ScenarioError(f"{where}: no inhabitants by age for {', '.join(missing[:5])} in {AGE_FILE} (the division "
+                            "of 2020) nor for predecessors of them")
+    return in_run.reindex(codes)
 
 
 def _predecessors_in(codes: pd.Index) -> dict[str, list[str]]:

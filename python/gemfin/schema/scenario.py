@@ -402,6 +402,28 @@ class TableKey(Section):
     table: Text
 
 
+class AgeKey(Section):
+    """In proportion to the inhabitants of an age range on 1 January 2020: ``"0-11"`` (whole years,
+    both ends included, up to 89) or ``"65+"``."""
+
+    age: Annotated[str, Field(pattern=r"^([0-9]{1,2})(-[0-9]{1,2}|\+)$")]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "AgeKey":
+        lo, hi = self.years
+        if hi is not None and hi < lo:
+            raise gemfin_error(f"expected the younger age first, got {self.age!r}", at="age")
+        return self
+
+    @property
+    def years(self) -> tuple[int, int | None]:
+        """(first, last) year of age; last None for an open range such as "65+"."""
+        if self.age.endswith("+"):
+            return int(self.age[:-1]), None
+        lo, hi = self.age.split("-")
+        return int(lo), int(hi)
+
+
 class LastenKey(Section):
     lasten: Annotated[list[Text], Field(min_length=1)]
 
@@ -415,8 +437,8 @@ def _key_kind(v: Any) -> str | None:
         return "by_siudu"
     if isinstance(v, dict) and len(v) == 1:
         k = next(iter(v))
-        return f"by_{k}" if k in ("revenue", "cluster", "siudu", "table", "lasten") else None
-    for kind in (RevenueKey, ClusterKey, SiuduKey, TableKey, LastenKey):
+        return f"by_{k}" if k in ("revenue", "cluster", "siudu", "table", "lasten", "age") else None
+    for kind in (RevenueKey, ClusterKey, SiuduKey, TableKey, LastenKey, AgeKey):
         if isinstance(v, kind):
             return f"by_{next(iter(kind.model_fields))}"
     return None
@@ -425,10 +447,11 @@ def _key_kind(v: Any) -> str | None:
 CompensationKey = Annotated[
     Union[Annotated[Literal["per_inhabitant"], Tag("per_inhabitant")], Annotated[RevenueKey, Tag("by_revenue")],
           Annotated[ClusterKey, Tag("by_cluster")], Annotated[SiuduKey, Tag("by_siudu")],
-          Annotated[TableKey, Tag("by_table")], Annotated[LastenKey, Tag("by_lasten")]],
+          Annotated[TableKey, Tag("by_table")], Annotated[LastenKey, Tag("by_lasten")],
+          Annotated[AgeKey, Tag("by_age")]],
     Discriminator(_key_kind, custom_error_type="compensation_key",
                   custom_error_message="expected 'per_inhabitant' or a mapping with one of revenue, cluster, siudu, "
-                                       "table, lasten (such as {revenue: [Parkeerbelasting]})")]
+                                       "table, lasten, age (such as {revenue: [Parkeerbelasting]})")]
 
 
 _KeyAmount: Any = param(0.0, 1e13)
@@ -464,6 +487,8 @@ class Compensation(Section):
     amount: param(0.0, 1e12)  # type: ignore[valid-type]
     key: CompensationKey
     key_published: Optional[PublishedKeyBase] = None
+    #: A fixed amount every municipality of the run gets first; the key splits the rest.
+    fixed_per_municipality: Optional[param(0.0, 1e9)] = None  # type: ignore[valid-type]
     envelope: Optional[Text] = None
     note: Note = None
     source: Optional[str] = None
@@ -471,8 +496,8 @@ class Compensation(Section):
     @property
     def key_kind(self) -> tuple[str, Any]:
         """The key as (kind, argument): ("per_inhabitant", None), ("revenue", (lines, ...)),
-        ("cluster", name), ("siudu", ((items, ...), circulaire or None)), ("lasten", (names, ...))
-        or ("table", file as written)."""
+        ("cluster", name), ("siudu", ((items, ...), circulaire or None)), ("lasten", (names, ...)),
+        ("age", (first, last or None)) or ("table", file as written)."""
         k = self.key
         if isinstance(k, str):
             return "per_inhabitant", None
@@ -484,6 +509,8 @@ class Compensation(Section):
             return "siudu", (k.items, k.circulaire)
         if isinstance(k, LastenKey):
             return "lasten", tuple(k.lasten)
+        if isinstance(k, AgeKey):
+            return "age", k.years
         return "table", k.table
 
 
