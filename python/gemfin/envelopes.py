@@ -54,7 +54,8 @@ def published_municipal_amounts(data: str | Path | None = None) -> pd.DataFrame:
 
 def _envelopes(folder: str) -> pd.DataFrame:
     # read_table keeps the parsed text per file, size and modification time; the frames are small
-    frames, seen = [], {}
+    frames: list[pd.DataFrame] = []
+    seen: dict[str, str] = {}
     for name in (ENVELOPES_FILE, *MORE_ENVELOPE_FILES):
         t = read_table(Path(folder) / name, ",")
         out = pd.DataFrame({new: [r[t.column_index(old)] for r in t.rows] for old, new in _ENVELOPE_COLUMNS.items()})

@@ -221,9 +221,11 @@ def _component_amounts(scen, comps: Sequence[Compensation], circ, data: BudgetBa
         elif kind == "lasten":
             w = _lasten_key(data.base, arg, f"{where}.key.lasten")
         elif kind == "siudu":
-            w = _siudu_key(*arg, circ, f"{where}.key")
+            items, circulaire = arg
+            w = _siudu_key(items, circulaire, circ, f"{where}.key")
         elif kind == "age":
-            w = _age_key(*arg, codes, f"{where}.key.age")
+            first, last = arg
+            w = _age_key(first, last, codes, f"{where}.key.age")
         else:
             w = _table(scen.table_path(c), codes, where)
         w = w.reindex(codes).to_numpy(dtype=float)
@@ -337,8 +339,13 @@ def _predecessors_in(codes: pd.Index) -> dict[str, list[str]]:
             return [code]
         if code not in direct:
             return None
-        found = [back(p) for p in direct[code]]
-        return None if any(f is None for f in found) else [c for f in found for c in f]
+        out: list[str] = []
+        for p in direct[code]:
+            found = back(p)
+            if found is None:
+                return None
+            out += found
+        return out
 
     out = {}
     for code in direct:

@@ -110,13 +110,15 @@ def describe(path: str, raw: dict | None = None) -> tuple[str, str]:
     elif corr and isinstance(pair := _node(raw, ["correlation", corr.group(1), "between"]), list):
         name, unit = f"correlation of the shocks to {' and '.join(map(str, pair))}", "correlation −1–1"
     elif m := re.fullmatch(r"(shocks|compensation)\.(\d+)\.(fraction|municipal_sd|amount|key_published\.total|"
-                           r"key_published\.municipalities\.(GM\d{4}))", stem):
+                           r"fixed_per_municipality|key_published\.municipalities\.(GM\d{4}))", stem):
         item = _node(raw, [m.group(1), m.group(2)]) or {}
         what = f"{item.get('name', m.group(2))} ({item.get('year', '')})" if isinstance(item, dict) else m.group(2)
         if m.group(3) == "key_published.total":
             name, unit = f"compensation {what}: national total of its key's base, as published", "EUR"
         elif m.group(4):
             name, unit = f"compensation {what}: {m.group(4)}'s part of its key's base, as published", "EUR"
+        elif m.group(3) == "fixed_per_municipality":
+            name, unit = f"compensation {what}: fixed amount per municipality before the key", "EUR"
         elif m.group(1) == "compensation":
             name, unit = f"compensation {what}: national amount", "EUR"
         elif m.group(3) == "fraction":
