@@ -356,9 +356,9 @@ GEMFIN_ALWAYS_INLINE void BudgetRun::year_body(const YearInputs& in, const YearO
         }
     }
     // Municipal budget-versus-outcome errors: one Philox counter per municipality, a word per domain.
-    philox_lanes(q, tt, 0u, 1u, 0u, err_stream_.key(), G, &bits_[0], &bits_[G], &bits_[2 * G], &bits_[3 * G]);
-    // The realisation residual's uniform, taken now: shock events below reuse bits_.
-    if (m_.realisation) fifth_word(&bits_[0], &bits_[G], &bits_[2 * G], fifth_.data(), G);
+    // With the realisation residual's uniform (the fifth word), taken now: shock events below reuse bits_.
+    philox_lanes5(q, tt, 0u, 1u, 0u, err_stream_.key(), G, &bits_[0], &bits_[G], &bits_[2 * G], &bits_[3 * G],
+                  m_.realisation ? fifth_.data() : nullptr);
     for (std::size_t d = 0; d < kDomains; ++d) {
         float* e = &err_[d * G];
         if (m_.error_sigma[d] > 0.0)

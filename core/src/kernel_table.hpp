@@ -11,7 +11,8 @@ namespace gemfin {
 struct KernelTable {
     const char* highway_name;  // Highway's name of the target the table was compiled for
     void (*philox_lanes)(std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, PhiloxKey,
-                         std::size_t, std::uint32_t*, std::uint32_t*, std::uint32_t*, std::uint32_t*);
+                         std::size_t, std::uint32_t*, std::uint32_t*, std::uint32_t*, std::uint32_t*,
+                         std::uint32_t*);  // the last: fifth_word's output, or nullptr
     void (*fifth_word)(const std::uint32_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t*, std::size_t);
     void (*standard_normal)(const std::uint32_t*, bool, float*, std::size_t);
     void (*lognormal_factor)(const std::uint32_t*, bool, float, float, float*, std::size_t);
@@ -19,13 +20,13 @@ struct KernelTable {
     void (*grow_driver_lognormal)(const std::uint32_t*, bool, float, float, double*, const double*, double*,
                                   const double*, double*, std::size_t);
     double (*allocate_sum)(double, const double*, const double*, double*, std::size_t);
-    void (*add_product)(double*, const double*, const double*, std::size_t);
     void (*positive_power)(const double*, double, double*, std::size_t);
     void (*tile_extremes)(const double*, std::size_t, std::size_t, std::size_t, const double*, double*, double*,
                           double*, std::uint64_t*);
     void (*tile_squares)(const double*, std::size_t, std::size_t, std::size_t, const double*, double*);
     double (*ordered_sum)(const double*, std::size_t);
-    void (*average_levels)(const double*, std::size_t, std::size_t, double*, std::size_t);
+    void (*average_grow)(const double*, double*, std::size_t, std::size_t, const double*, double*, const double*, double*,
+                         std::size_t);
     void (*bin_slots8)(const double*, const double*, int, const double*, std::size_t, std::size_t, std::uint16_t*);
 };
 

@@ -60,13 +60,14 @@ HWY_INLINE V Fma(D d, V a, V b, V c) {
 #if HWY_TARGET == HWY_SCALAR
 // One lane: the scalar Philox (integer arithmetic, the same bits as the vector versions).
 void PhiloxLanes(uint32_t c0, uint32_t c1, uint32_t c2_first, uint32_t c2_stride, uint32_t c3, PhiloxKey key, size_t n,
-                 uint32_t* out0, uint32_t* out1, uint32_t* out2, uint32_t* out3) {
+                 uint32_t* out0, uint32_t* out1, uint32_t* out2, uint32_t* out3, uint32_t* out4) {
     for (size_t i = 0; i < n; ++i) {
         const PhiloxCounter x = philox4x32_10({c0, c1, c2_first + static_cast<uint32_t>(i) * c2_stride, c3}, key);
         out0[i] = x[0];
         out1[i] = x[1];
         out2[i] = x[2];
         out3[i] = x[3];
+        if (out4) out4[i] = (x[0] & 0xffu) << 8 | (x[1] & 0xffu) << 16 | (x[2] & 0xffu) << 24;
     }
 }
 #else
@@ -90,8 +91,15 @@ HWY_INLINE void MulWide(DU du, VU x, VU m, VU& hi, VU& lo) {
 #endif
 }
 
+// The fifth word of FifthWord from the first three words, in registers.
+HWY_INLINE VU FifthOf(DU du, VU w0, VU w1, VU w2) {
+    const VU low = hn::Set(du, 0xffu);
+    return hn::Or(hn::Or(hn::ShiftLeft<8>(hn::And(w0, low)), hn::ShiftLeft<16>(hn::And(w1, low))),
+                  hn::ShiftLeft<24>(w2));
+}
+
 void PhiloxLanes(uint32_t c0, uint32_t c1, uint32_t c2_first, uint32_t c2_stride, uint32_t c3, PhiloxKey key, size_t n,
-                 uint32_t* out0, uint32_t* out1, uint32_t* out2, uint32_t* out3) {
+                 uint32_t* out0, uint32_t* out1, uint32_t* out2, uint32_t* out3, uint32_t* out4) {
     const DU du;
     const size_t N = hn::Lanes(du);
     const VU m0 = hn::Set(du, detail::kPhiloxM0), m1 = hn::Set(du, detail::kPhiloxM1);
@@ -103,7 +111,7 @@ void PhiloxLanes(uint32_t c0, uint32_t c1, uint32_t c2_first, uint32_t c2_stride
     }
     // Two vectors side by side: ten rounds of dependent multiplies are a long chain. The last
     // group may run past n: its lanes there are computed and not stored.
-    HWY_ALIGN uint32_t tmp[4][2 * HWY_MAX_BYTES / 4];
+    HWY_ALIGN uint32_t tmp[5][2 * HWY_MAX_BYTES / 4];
     for (size_t i = 0; i < n; i += 2 * N) {
         VU x0[2], x1[2], x2[2], x3[2];
         for (int j = 0; j < 2; ++j) {
@@ -127,6 +135,7 @@ void PhiloxLanes(uint32_t c0, uint32_t c1, uint32_t c2_first, uint32_t c2_stride
                 hn::StoreU(x1[j], du, out1 + i + j * N);
                 hn::StoreU(x2[j], du, out2 + i + j * N);
                 hn::StoreU(x3[j], du, out3 + i + j * N);
+                if (out4) hn::StoreU(FifthOf(du, x0[j], x1[j], x2[j]), du, out4 + i + j * N);
             }
         } else {
             for (int j = 0; j < 2; ++j) {
@@ -134,12 +143,14 @@ void PhiloxLanes(uint32_t c0, uint32_t c1, uint32_t c2_first, uint32_t c2_stride
                 hn::Store(x1[j], du, tmp[1] + j * N);
                 hn::Store(x2[j], du, tmp[2] + j * N);
                 hn::Store(x3[j], du, tmp[3] + j * N);
+                hn::Store(FifthOf(du, x0[j], x1[j], x2[j]), du, tmp[4] + j * N);
             }
             const size_t left = std::min(n - i, 2 * N);  // (always n − i; the min bounds the copy for the compiler)
             std::memcpy(out0 + i, tmp[0], left * 4);
             std::memcpy(out1 + i, tmp[1], left * 4);
             std::memcpy(out2 + i, tmp[2], left * 4);
             std::memcpy(out3 + i, tmp[3], left * 4);
+            if (out4) std::memcpy(out4 + i, tmp[4], left * 4);
         }
     }
 }
@@ -430,6 +441,27 @@ HWY_INLINE void GrowVector(VF f, double* level, const double* cb, double* basis,
 }
 #endif
 
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX2
+// GrowVector for the first `count` lanes of f only: masked loads and stores, which these targets
+// have as instructions (touching no memory outside the mask); each lane as in GrowVector.
+template <bool B, bool O>
+HWY_INLINE void GrowVectorFirst(VF f, size_t count, double* level, const double* cb, double* basis, const double* co,
+                                double* ozb) {
+    const hn::ScalableTag<double> dd;
+    const hn::Half<DF> dh;
+    const size_t M = hn::Lanes(dd);
+    const hn::Vec<decltype(dd)> half[2] = {hn::PromoteTo(dd, hn::LowerHalf(dh, f)), hn::PromoteTo(dd, hn::UpperHalf(dh, f))};
+    for (size_t h = 0; h < 2 && h * M < count; ++h) {
+        const size_t k = h * M;
+        const auto m = hn::FirstN(dd, count - k);
+        const auto now = hn::Mul(hn::MaskedLoad(m, dd, level + k), half[h]);
+        hn::BlendedStore(now, m, dd, level + k);
+        if (B) hn::BlendedStore(Fma(dd, now, hn::MaskedLoad(m, dd, cb + k), hn::MaskedLoad(m, dd, basis + k)), m, dd, basis + k);
+        if (O) hn::BlendedStore(Fma(dd, now, hn::MaskedLoad(m, dd, co + k), hn::MaskedLoad(m, dd, ozb + k)), m, dd, ozb + k);
+    }
+}
+#endif
+
 template <bool B, bool O>
 void GrowLognormal(const uint32_t* bits, bool antithetic, float mean, float sd, double* level, const double* cb,
                    double* basis, const double* co, double* ozb, size_t n) {
@@ -440,11 +472,15 @@ void GrowLognormal(const uint32_t* bits, bool antithetic, float mean, float sd, 
             return;
         }
 #endif
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX2
+        GrowVectorFirst<B, O>(f, count, level + i, B ? cb + i : nullptr, basis + i, O ? co + i : nullptr, ozb + i);
+#else
         HWY_ALIGN float fa[HWY_MAX_BYTES / 4] = {};
         hn::Store(f, DF(), fa);
         // (count ≤ the lanes of f; the min tells the compiler the loop stays inside fa)
         GrowBlock<B, O>(std::min(count, sizeof(fa) / sizeof(fa[0])), fa, level + i, B ? cb + i : nullptr, basis + i,
                         O ? co + i : nullptr, ozb + i);
+#endif
     });
 }
 
@@ -522,9 +558,6 @@ double AllocateSum(double uf, const double* HWY_RESTRICT basis, const double* HW
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 }
 
-void AddProduct(double* HWY_RESTRICT y, const double* HWY_RESTRICT a, const double* HWY_RESTRICT b, size_t n) {
-    for (size_t i = 0; i < n; ++i) y[i] = std::fma(a[i], b[i], y[i]);
-}
 
 void TileExtremes(const double* HWY_RESTRICT v, size_t stride, size_t n, size_t w, const double* HWY_RESTRICT threshold,
                   double* HWY_RESTRICT sum, double* HWY_RESTRICT lo, double* HWY_RESTRICT hi,
@@ -564,18 +597,36 @@ double OrderedSum(const double* HWY_RESTRICT x, size_t n) {
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 }
 
-void AverageLevels(const double* HWY_RESTRICT ring, size_t n_avg, size_t t, double* HWY_RESTRICT avg, size_t n) {
-    for (size_t g = 0; g < n; ++g) avg[g] = 0.0;
-    for (size_t a = 0; a < n_avg; ++a) {
-        if (t >= a) {
-            const double* HWY_RESTRICT lv = ring + ((t - a) % n_avg) * n;
-            for (size_t g = 0; g < n; ++g) avg[g] += lv[g];
-        } else {
-            for (size_t g = 0; g < n; ++g) avg[g] += 1.0;
-        }
-    }
+void AverageGrow(const double* HWY_RESTRICT level, double* HWY_RESTRICT ring, size_t n_avg, size_t t,
+                 const double* HWY_RESTRICT cb, double* HWY_RESTRICT basis, const double* HWY_RESTRICT co,
+                 double* HWY_RESTRICT ozb, size_t n) {
+    double* HWY_RESTRICT row = ring + (t % n_avg) * n;
+    // The rows of years t − 1, …, t − n_avg + 1; null for a year before the base year (level 1).
+    const double* rows[kMaxAverageYears] = {};
+    for (size_t a = 1; a < n_avg && a < kMaxAverageYears; ++a) rows[a] = t >= a ? ring + ((t - a) % n_avg) * n : nullptr;
     const double inv = 1.0 / static_cast<double>(n_avg);
-    for (size_t g = 0; g < n; ++g) avg[g] *= inv;
+    size_t g = 0;
+#if HWY_TARGET != HWY_SCALAR
+    const hn::ScalableTag<double> dd;
+    const size_t M = hn::Lanes(dd);
+    for (; g + M <= n; g += M) {
+        const auto now = hn::LoadU(dd, level + g);
+        hn::StoreU(now, dd, row + g);
+        auto sum = hn::Add(hn::Zero(dd), now);
+        for (size_t a = 1; a < n_avg; ++a) sum = hn::Add(sum, rows[a] ? hn::LoadU(dd, rows[a] + g) : hn::Set(dd, 1.0));
+        const auto avg = hn::Mul(sum, hn::Set(dd, inv));
+        hn::StoreU(Fma(dd, avg, hn::LoadU(dd, cb + g), hn::LoadU(dd, basis + g)), dd, basis + g);
+        if (co) hn::StoreU(Fma(dd, avg, hn::LoadU(dd, co + g), hn::LoadU(dd, ozb + g)), dd, ozb + g);
+    }
+#endif
+    for (; g < n; ++g) {
+        row[g] = level[g];
+        double sum = 0.0 + level[g];
+        for (size_t a = 1; a < n_avg; ++a) sum += rows[a] ? rows[a][g] : 1.0;
+        const double avg = sum * inv;
+        basis[g] = std::fma(avg, cb[g], basis[g]);
+        if (co) ozb[g] = std::fma(avg, co[g], ozb[g]);
+    }
 }
 
 // The histogram slots of eight neighbouring cells (one cache line of a path's row) for n
@@ -679,8 +730,8 @@ void PositivePowerImpl(const double* x, double p, double* out, size_t n) {
 const KernelTable& Table() {
     static const KernelTable table{
         hwy::TargetName(HWY_TARGET), &PhiloxLanes, &FifthWord, &StandardNormal, &LognormalFactor, &GrowDriver,
-        &GrowDriverLognormal, &AllocateSum, &AddProduct, &PositivePowerImpl, &TileExtremes, &TileSquares, &OrderedSum,
-        &AverageLevels, &BinSlots8};
+        &GrowDriverLognormal, &AllocateSum, &PositivePowerImpl, &TileExtremes, &TileSquares, &OrderedSum,
+        &AverageGrow, &BinSlots8};
     return table;
 }
 
@@ -786,7 +837,13 @@ Isa budget_isa() {
 void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride, std::uint32_t c3,
                   PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1, std::uint32_t* out2,
                   std::uint32_t* out3) {
-    kernels().philox_lanes(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3);
+    kernels().philox_lanes(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3, nullptr);
+}
+
+void philox_lanes5(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride, std::uint32_t c3,
+                   PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1, std::uint32_t* out2,
+                   std::uint32_t* out3, std::uint32_t* out4) {
+    kernels().philox_lanes(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3, out4);
 }
 
 void fifth_word(const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2, std::uint32_t* out,
@@ -816,7 +873,6 @@ double allocate_sum(double uf, const double* basis, const double* ozb, double* a
     return kernels().allocate_sum(uf, basis, ozb, au, n);
 }
 
-void add_product(double* y, const double* a, const double* b, std::size_t n) { kernels().add_product(y, a, b, n); }
 
 void positive_power(const double* x, double p, double* out, std::size_t n) { kernels().positive_power(x, p, out, n); }
 
@@ -831,8 +887,10 @@ void tile_squares(const double* v, std::size_t stride, std::size_t n, std::size_
 
 double ordered_sum(const double* x, std::size_t n) { return kernels().ordered_sum(x, n); }
 
-void average_levels(const double* ring, std::size_t n_avg, std::size_t t, double* avg, std::size_t n) {
-    kernels().average_levels(ring, n_avg, t, avg, n);
+void average_grow(const double* level, double* ring, std::size_t n_avg, std::size_t t, const double* cb, double* basis,
+                  const double* co, double* ozb, std::size_t n) {
+    if (n_avg < 1 || n_avg > kMaxAverageYears) throw InputError("average_grow: expected 1 to 10 years to average");
+    kernels().average_grow(level, ring, n_avg, t, cb, basis, co, ozb, n);
 }
 
 void bin_slots8(const double* lo, const double* inv_width, int bins, const double* x, std::size_t step,

@@ -37,7 +37,6 @@ struct PathScratch {
     std::vector<double> history;  // the last average_years levels of averaged drivers (rings of G)
     std::vector<double> basis, ozb;
     std::vector<std::uint32_t> bits;  // 5 × G words of one year and driver group (kernels.hpp: fifth_word)
-    std::vector<double> average;   // G: multi-year average volume of one driver
     std::vector<double> natlevel;  // D national driver levels (exp of cumulated national growth)
 
     std::vector<double> eps, z, nat, real;  // real: GDP real-growth history (Gdp rule)
@@ -163,9 +162,8 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
             // group of 5 drivers), evaluated over all municipalities at once; its four words
             // give four 24-bit uniforms (top bits), their low bytes a fifth.
             if (word == 0 && c.any_municipal) {
-                philox_lanes(q, tt, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(c.muni_words), 0u, muni.key(), G,
-                             &s.bits[0], &s.bits[G], &s.bits[2 * G], &s.bits[3 * G]);
-                if (d + 4 < D) fifth_word(&s.bits[0], &s.bits[G], &s.bits[2 * G], &s.bits[4 * G], G);
+                philox_lanes5(q, tt, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(c.muni_words), 0u, muni.key(),
+                              G, &s.bits[0], &s.bits[G], &s.bits[2 * G], &s.bits[3 * G], d + 4 < D ? &s.bits[4 * G] : nullptr);
             }
             const double* cb = &c.cb[d * G];
             const double* co = c.has_ozb[d] ? &c.co[d * G] : nullptr;  // most drivers carry no OZB maatstaf
@@ -185,12 +183,7 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
                 // Volume = mean of the last n_avg levels (ring slot y % n_avg holds year y); levels
                 // before the base year count as the base level (1), as the base volume already is
                 // a multi-year average.
-                double* ring = &s.history[c.history_at[d]];
-                std::copy(level, level + G, ring + (step % n_avg) * G);
-                double* avg = s.average.data();
-                average_levels(ring, n_avg, step, avg, G);
-                add_product(basis, avg, cb, G);
-                if (co) add_product(ozb, avg, co, G);
+                average_grow(level, &s.history[c.history_at[d]], n_avg, step, cb, basis, co, ozb, G);
             }
         }
         const double uf = (budget - ordered_sum(ozb, G)) / ordered_sum(basis, G);
@@ -267,7 +260,7 @@ void ProjectionModel::validate() const {
     for (const auto& d : drivers) {
         if (d.municipal_sd < 0.0 || !std::isfinite(d.municipal_sd))
             throw InputError("drivers." + d.name + ".municipal_sd: expected a finite number ≥ 0");
-        if (d.average_years < 1 || d.average_years > 10)
+        if (d.average_years < 1 || d.average_years > static_cast<int>(kMaxAverageYears))
             throw InputError("drivers." + d.name + ".average_years: expected 1 to 10");
     }
     for (Eigen::Index i = 0; i < c_basis.rows(); ++i)
@@ -350,7 +343,6 @@ struct Simulation::Impl {
         s.level.assign(G * c.d_count, 1.0);
         s.history.resize(c.history_at.empty() ? 0 : c.history_at.back());
         s.bits.resize(5 * G);
-        s.average.resize(G);
         s.natlevel.resize(c.d_count);
         s.basis.resize(G);
         s.ozb.resize(G);

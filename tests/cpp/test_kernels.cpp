@@ -46,8 +46,9 @@ TEST(Kernels, PhiloxLanesEqualScalarPhilox) {
     for (const auto* k : tables())
     for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{15}, std::size_t{16},
                           std::size_t{17}, std::size_t{31}, std::size_t{342}, std::size_t{1000}}) {
-        std::vector<std::uint32_t> o0(n + 1, 0xdeadbeefu), o1(n + 1), o2(n + 1), o3(n + 1, 0xdeadbeefu);
-        k->philox_lanes(7, 9, 5, 3, 0xffffffffu, key, n, o0.data(), o1.data(), o2.data(), o3.data());
+        std::vector<std::uint32_t> o0(n + 1, 0xdeadbeefu), o1(n + 1), o2(n + 1), o3(n + 1, 0xdeadbeefu),
+            o4(n + 1, 0xdeadbeefu), alone(n + 1, 0xdeadbeefu);
+        k->philox_lanes(7, 9, 5, 3, 0xffffffffu, key, n, o0.data(), o1.data(), o2.data(), o3.data(), nullptr);
         for (std::size_t i = 0; i < n; ++i) {
             const auto ref = philox4x32_10({7, 9, static_cast<std::uint32_t>(5 + 3 * i), 0xffffffffu}, key);
             ASSERT_EQ(o0[i], ref[0]) << n << " " << k->highway_name;
@@ -57,6 +58,17 @@ TEST(Kernels, PhiloxLanesEqualScalarPhilox) {
         }
         EXPECT_EQ(o0[n], 0xdeadbeefu);
         EXPECT_EQ(o3[n], 0xdeadbeefu);
+        // with the fifth word in the same pass: the same four words, and the fifth as fifth_word's
+        std::vector<std::uint32_t> p0(n), p1(n), p2(n), p3(n);
+        k->philox_lanes(7, 9, 5, 3, 0xffffffffu, key, n, p0.data(), p1.data(), p2.data(), p3.data(), o4.data());
+        k->fifth_word(o0.data(), o1.data(), o2.data(), alone.data(), n);
+        for (std::size_t i = 0; i < n; ++i) {
+            ASSERT_EQ(p0[i], o0[i]) << n << " " << k->highway_name;
+            ASSERT_EQ(p3[i], o3[i]) << n;
+            ASSERT_EQ(o4[i], alone[i]) << n << " " << k->highway_name;
+            ASSERT_EQ(o4[i], (o0[i] & 0xffu) << 8 | (o1[i] & 0xffu) << 16 | (o2[i] & 0xffu) << 24) << n;
+        }
+        EXPECT_EQ(o4[n], 0xdeadbeefu);
     }
 }
 
@@ -317,7 +329,7 @@ TEST(Kernels, EveryTargetGivesTheSameBits) {
         for (const auto* k : all) {
             Out o;
             o.p0.resize(n), o.p1.resize(n), o.p2.resize(n), o.p3.resize(n), o.fifth.resize(n);
-            k->philox_lanes(3, 1, 7, 1, 0, PhiloxKey{21, 22}, n, o.p0.data(), o.p1.data(), o.p2.data(), o.p3.data());
+            k->philox_lanes(3, 1, 7, 1, 0, PhiloxKey{21, 22}, n, o.p0.data(), o.p1.data(), o.p2.data(), o.p3.data(), nullptr);
             k->fifth_word(b0.data(), b1.data(), b2.data(), o.fifth.data(), n);
             o.z.resize(n);
             k->standard_normal(b0.data(), true, o.z.data(), n);
@@ -337,10 +349,12 @@ TEST(Kernels, EveryTargetGivesTheSameBits) {
             k->positive_power(x.data(), 0.3, o.pow3.data(), n);
             k->positive_power(x.data(), 1.7, o.pow7.data(), n);
             (void)k->allocate_sum(1.457, o.basis.data(), o.ozb.data(), o.au.data(), n);
-            k->add_product(o.au.data(), o.level.data(), cb.data(), n);
             o.total = k->ordered_sum(o.au.data(), n);
-            o.avg.resize(n);
-            k->average_levels(o.basis.data(), 1, 0, o.avg.data(), n);
+            // a three-year average in its fourth year (rows of years 1 and 2 from x and level0)
+            o.avg.resize(3 * n);
+            std::copy(x.begin(), x.end(), o.avg.begin() + static_cast<std::ptrdiff_t>(n));
+            std::copy(level0.begin(), level0.end(), o.avg.begin() + static_cast<std::ptrdiff_t>(2 * n));
+            k->average_grow(o.level.data(), o.avg.data(), 3, 3, cb.data(), o.au.data(), co.data(), o.ozb.data(), n);
             // Block statistics and the histogram slots over a tile of 8 cells × (n / 8) paths.
             const std::size_t w = 8, paths = n / 8;
             o.sum.assign(w, 0.0), o.lo.assign(w, 1e300), o.hi.assign(w, -1e300), o.m2.assign(w, 0.0), o.below.assign(w, 0);
@@ -372,30 +386,47 @@ TEST(Kernels, EveryTargetGivesTheSameBits) {
     }
 }
 
-// The multi-year average of a driver's levels: every target gives, element by element, the rows
-// of years t, t − 1, … summed in that order from zero (a year before the base year counting as
-// the base level 1), times 1/n_avg; allocate_sum gives the allocation (uf·basis + ozb, rounded
-// once) and its ordered sum.
-TEST(Kernels, AverageLevelsAndTheAllocationsSum) {
+// The multi-year average of a driver's levels: every target writes the year's level into its
+// ring row and adds, element by element, avg·cb to the basis and avg·co to the OZB (each rounded
+// once), where avg is the rows of years t, t − 1, … summed in that order from zero (a year
+// before the base year counting as the base level 1), times 1/n_avg; allocate_sum gives the
+// allocation (uf·basis + ozb, rounded once) and its ordered sum.
+TEST(Kernels, AverageGrowAndTheAllocationsSum) {
     const std::size_t n = 343;
-    for (const std::size_t n_avg : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{4}, std::size_t{20}}) {
-        std::vector<double> ring(n_avg * n);
-        for (std::size_t k = 0; k < ring.size(); ++k) ring[k] = 1.0 + 0.37 * std::sin(0.7 * static_cast<double>(k));
-        for (std::size_t t = 0; t < 6; ++t) {
-            std::vector<double> expected(n);
+    std::vector<double> level(n), cb(n), co(n), basis0(n), ozb0(n);
+    for (std::size_t g = 0; g < n; ++g) {
+        const auto x = static_cast<double>(g);
+        level[g] = 1.0 + 0.2 * std::cos(1.3 * x), cb[g] = 1e6 * (1.0 + 0.5 * std::sin(0.1 * x));
+        co[g] = 3e5 / (1.0 + x), basis0[g] = 2e7 + 17.0 * x, ozb0[g] = 4e6 - 3.0 * x;
+    }
+    for (const std::size_t n_avg : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{4}, std::size_t{10}}) {
+        std::vector<double> ring0(n_avg * n);
+        for (std::size_t k = 0; k < ring0.size(); ++k) ring0[k] = 1.0 + 0.37 * std::sin(0.7 * static_cast<double>(k));
+        for (std::size_t t = 0; t < 12; ++t) {
+            std::vector<double> ring = ring0, basis = basis0, ozb = ozb0;
+            for (std::size_t g = 0; g < n; ++g) ring[(t % n_avg) * n + g] = level[g];
             for (std::size_t g = 0; g < n; ++g) {
                 double sum = 0.0;
                 for (std::size_t a = 0; a < n_avg; ++a) sum += t >= a ? ring[((t - a) % n_avg) * n + g] : 1.0;
-                expected[g] = sum * (1.0 / static_cast<double>(n_avg));
+                const double avg = sum * (1.0 / static_cast<double>(n_avg));
+                basis[g] = std::fma(avg, cb[g], basis[g]);
+                ozb[g] = std::fma(avg, co[g], ozb[g]);
             }
             for (const auto* k : tables()) {
-                std::vector<double> avg(n, -1.0);
-                k->average_levels(ring.data(), n_avg, t, avg.data(), n);
-                EXPECT_EQ(std::memcmp(avg.data(), expected.data(), n * sizeof(double)), 0)
-                    << k->highway_name << ", n_avg " << n_avg << ", t " << t;
+                std::vector<double> r = ring0, b = basis0, o = ozb0, b_only = basis0;
+                k->average_grow(level.data(), r.data(), n_avg, t, cb.data(), b.data(), co.data(), o.data(), n);
+                const std::string what = std::string(k->highway_name) + ", n_avg " + std::to_string(n_avg) + ", t " +
+                                         std::to_string(t);
+                EXPECT_EQ(std::memcmp(r.data(), ring.data(), r.size() * sizeof(double)), 0) << what;
+                EXPECT_EQ(std::memcmp(b.data(), basis.data(), n * sizeof(double)), 0) << what;
+                EXPECT_EQ(std::memcmp(o.data(), ozb.data(), n * sizeof(double)), 0) << what;
+                r = ring0;
+                k->average_grow(level.data(), r.data(), n_avg, t, cb.data(), b_only.data(), nullptr, nullptr, n);
+                EXPECT_EQ(std::memcmp(b_only.data(), basis.data(), n * sizeof(double)), 0) << what << ", no OZB";
             }
         }
     }
+    EXPECT_THROW(average_grow(level.data(), basis0.data(), 11, 0, cb.data(), basis0.data(), nullptr, nullptr, 1), InputError);
     std::vector<double> x(n), y(n);
     for (std::size_t i = 0; i < n; ++i) x[i] = 1e6 * std::cos(0.3 * static_cast<double>(i)), y[i] = 1.0 / (1.0 + static_cast<double>(i));
     for (const auto* k : tables()) {

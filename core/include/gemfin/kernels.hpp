@@ -62,6 +62,11 @@ void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, st
                   std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1,
                   std::uint32_t* out2, std::uint32_t* out3);
 
+/// philox_lanes and fifth_word(out0, out1, out2, out4, n) in one pass (the same bits).
+void philox_lanes5(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride,
+                   std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1,
+                   std::uint32_t* out2, std::uint32_t* out3, std::uint32_t* out4);
+
 /// out[i] = the low bytes of w0[i], w1[i], w2[i] as the top 24 bits of a word (low byte 0):
 /// a fifth 24-bit uniform from a Philox call whose four words give four uniforms by their top
 /// 24 bits. The bits are disjoint, so the five uniforms are independent; mirroring the words
@@ -93,17 +98,20 @@ void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mea
 /// returns ordered_sum(au, n) (the same bits), from the values it stores.
 double allocate_sum(double uf, const double* basis, const double* ozb, double* au, std::size_t n);
 
-/// The volume of a driver that is a multi-year average: avg[g] = mean of the levels of years
-/// t, t−1, …, t−n_avg+1, where year y is row y % n_avg of `ring` (n_avg × n) and years before
-/// the base year count as the base level 1.
-void average_levels(const double* ring, std::size_t n_avg, std::size_t t, double* avg, std::size_t n);
+/// The most years a driver's volume may average over.
+inline constexpr std::size_t kMaxAverageYears = 10;
+
+/// A driver whose volume is a multi-year average, in one pass: its level of year t goes into
+/// row t % n_avg of `ring` (n_avg × n), avg[g] = mean of the levels of years t, t−1, …,
+/// t−n_avg+1 (summed in that order from zero, a year before the base year counting as the base
+/// level 1, then times 1/n_avg), and basis[g] += avg[g]·cb[g], ozb[g] += avg[g]·co[g] (co may be
+/// null), each rounded once. n_avg from 1 to kMaxAverageYears.
+void average_grow(const double* level, double* ring, std::size_t n_avg, std::size_t t, const double* cb, double* basis,
+                  const double* co, double* ozb, std::size_t n);
 
 /// Σ x[i] in a fixed order (eight interleaved partial sums, then pairwise): vectorises without
 /// reassociation and gives the same bits on every CPU and thread count.
 double ordered_sum(const double* x, std::size_t n);
-
-/// y[i] += a[i] · b[i]: a driver's contribution to the uitkeringsbasis or the OZB.
-void add_product(double* y, const double* a, const double* b, std::size_t n);
 
 /// Block statistics of a tile of w cells over n paths, values x_i = v + i·stride:
 /// sum[j] += Σ_i x_i[j], lo/hi[j] = extremes, below[j] += #{x_i[j] < threshold[j]}; each cell's
