@@ -117,7 +117,7 @@ def test_compensation_totals_per_package_equal_their_amounts():
     comp = model.budget.compensation
     assert comp[:, 0].sum() == pytest.approx(763e6, rel=1e-12)  # packages 1 (566) and 2 (194), SZW's 3
     assert comp[:, 1:].sum() == 0
-    from gemfin.run.budget_data import compensation_matrix
+    from gemfin.run.compensation import compensation_matrix
     circ = base.circulaire
     for package, total in (("1", 566e6), ("2", 194e6), ("SZW", 3e6)):
         comps = [c for c in sc.compensation if c.package == package]
@@ -331,7 +331,7 @@ def test_toeristenbelasting_key_follows_taakveld_3_4():
     import pandas as pd
 
     from gemfin.run.base import build_base
-    from gemfin.run.budget_data import compensation_matrix
+    from gemfin.run.compensation import compensation_matrix
 
     sc = gemfin.load_scenario(SCEN / "corona-shock-2026.yaml")
     base = build_base(sc)

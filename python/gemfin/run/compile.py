@@ -18,7 +18,8 @@ from ..scenario import Scenario
 from ..schema.base import DistBase, value_at
 from ..schema.scenario import DOMAIN_NAMES, FundPriceLink, ProcessModel
 from .base import Base
-from .budget_data import compensation_matrix, ingroei_suppletie
+from .budget_data import ingroei_suppletie
+from .compensation import compensation_matrix
 
 
 def compile_model(scenario: Scenario, base: Base, balance: bool = False) -> "_core.ProjectionModel":

@@ -169,7 +169,7 @@ def _budget_result(b, g: int, t: int, qs: list[float], years, circ, national, sc
                      "specifieke uitkeringen on hoofdtaakveld 6")
     by_component = components = None
     if scen.compensation:
-        from .budget_data import compensation_components
+        from .compensation import compensation_components
 
         by_component, components = compensation_components(scen, circ, budget_base)
     if budget.realisation is not None:
