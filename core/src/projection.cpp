@@ -54,6 +54,7 @@ struct Context {
     std::vector<double> cb, co;   // (D+1) × G: C_basis and C_ozb transposed, driver-major
     std::vector<char> has_ozb;    // D: driver d has a non-zero C_ozb column
     bool any_municipal = false;
+    std::vector<double> ones;  // D × G: the drivers' levels at the start of a path
 };
 
 // Simulates one path: for each year t writes the AU of every municipality to au_at(t) and
@@ -64,7 +65,8 @@ void run_path(const Context& c, std::uint64_t path, PathScratch& s, AuAt&& au_at
     const bool flip = c.o.antithetic && (path % 2 == 1);
     const auto q = static_cast<std::uint32_t>(c.o.antithetic ? path / 2 : path);
     const RandomStream macro(c.o.seed, kStreamMacro), muni(c.o.seed, kStreamMunicipal);
-    std::fill(s.level.begin(), s.level.end(), 1.0);
+    // (a copy: the C library's vector memcpy is faster than this file's baseline-x86 fill)
+    std::memcpy(s.level.data(), c.ones.data(), c.ones.size() * sizeof(double));
     std::fill(s.natlevel.begin(), s.natlevel.end(), 1.0);
     const auto& fund = m.fund;
     const std::size_t F = fund.shocks();
@@ -335,7 +337,7 @@ struct Simulation::Impl {
     mutable StreamPilot pilot;
 
     Impl(ProjectionModel model, SimulationOptions options)
-        : m(std::move(model)), o(std::move(options)), c{m, o, {}, 0, 0, 0, 0, 0, {}, {}, {}, {}, {}, {}, false} {}
+        : m(std::move(model)), o(std::move(options)), c{m, o, {}, 0, 0, 0, 0, 0, {}, {}, {}, {}, {}, {}, false, {}} {}
 
     PathScratch new_scratch() const {
         const std::size_t G = c.g_count, T = c.t_count;
@@ -463,6 +465,7 @@ Simulation::Simulation(ProjectionModel model, SimulationOptions options)
         c.history_at[d + 1] = c.history_at[d] + (n_avg > 1 ? n_avg * c.g_count : 0);
         c.any_municipal = c.any_municipal || m.drivers[d].municipal_sd > 0.0;
     }
+    c.ones.assign(c.d_count * c.g_count, 1.0);
     c.cb.resize((c.d_count + 1) * c.g_count);
     c.co.resize((c.d_count + 1) * c.g_count);
     for (std::size_t d = 0; d <= c.d_count; ++d)
