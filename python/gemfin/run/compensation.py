@@ -17,7 +17,8 @@ from ..schema.scenario import Compensation
 if TYPE_CHECKING:
     from .budget_data import BudgetBase
 
-def compensation_matrix(scen, years: Sequence[int], circ, data: "BudgetBase",
+
+def compensation_matrix(scen, years: Sequence[int], circ, data: BudgetBase,
                         comps: Sequence[Compensation] | None = None) -> np.ndarray:
     """G × T euros: each of the scenario's compensation components (or of ``comps``, some of
     them) distributed over the municipalities by its key, in its year."""
@@ -28,7 +29,7 @@ def compensation_matrix(scen, years: Sequence[int], circ, data: "BudgetBase",
     return out
 
 
-def compensation_components(scen, circ, data: "BudgetBase") -> tuple[pd.DataFrame, pd.DataFrame]:
+def compensation_components(scen, circ, data: BudgetBase) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per component: the euros each municipality receives (CBS code × component name, in the
     component's year) and the components themselves (name, package, year, amount, key,
     envelope, source)."""
@@ -41,7 +42,7 @@ def compensation_components(scen, circ, data: "BudgetBase") -> tuple[pd.DataFram
         kind, arg = c.key_kind
         if kind == "table":
             arg = str(scen.table_path(c))
-        if kind == "siudu":
+        elif kind == "siudu":
             items, circulaire = arg
             arg = " + ".join(items) + (f" ({circulaire})" if circulaire else "")
         elif kind == "age":
@@ -57,7 +58,7 @@ def compensation_components(scen, circ, data: "BudgetBase") -> tuple[pd.DataFram
     return by, table
 
 
-def _component_amounts(scen, comps: Sequence[Compensation], circ, data: "BudgetBase") -> list[np.ndarray]:
+def _component_amounts(scen, comps: Sequence[Compensation], circ, data: BudgetBase) -> list[np.ndarray]:
     codes = circ.volumes.index
     origin = str(scen.path or scen.name)
     out = []
@@ -129,8 +130,8 @@ def _siudu_key(items: tuple[str, ...], circulaire: str | None, circ, where: str)
     if outside:
         raise ScenarioError(f"{where}.circulaire: {source.id} gives {', '.join(outside[:5])} an amount, but "
                             f"{'they are' if len(outside) > 1 else 'it is'} not among the run's municipalities "
-                            f"({circ.id}) nor a merger of them; expected a circulaire of the same or a later "
-                            "division")
+                            f"({circ.id}) nor a merger of them; expected a circulaire of the run's division or of a "
+                            "later one")
     inhabitants = circ.municipalities["inhabitants"]
     for code in w.index[(w != 0) & ~w.index.isin(codes)]:
         preds = predecessors[code]
@@ -149,7 +150,7 @@ def _age_key(first: int, last: int | None, codes: pd.Index, where: str) -> pd.Se
     of 2020 that was divided rather than merged (Haaren, over four others in 2021) counts for none."""
     from .._datadir import data_dir
     from .._tables import read_table
-    from ..municipalities import successors
+    from ..municipalities import load_mergers
 
     t = read_table(data_dir() / AGE_FILE, ",")
     bands = [(0, 9, "0-9"), (10, 19, "okt-19"), *((a, a + 9, f"{a}-{a + 9}") for a in range(20, 90, 10)),
@@ -166,16 +167,24 @@ def _age_key(first: int, last: int | None, codes: pd.Index, where: str) -> pd.Se
             cover = max(0, min(hi, top) - max(lo, first) + 1) / 10
         if cover:
             ages += cover * t.numbers(t.column_index(column), what="number of inhabitants", notation="plain")
-    # a municipality of 2020 merged since then counts for its successor in the run
-    successor = successors(2100)
+    # a municipality of 2020 merged since then counts for its successor in the run (the first
+    # one along its mergers that the run has)
+    mergers = load_mergers()
+    step = dict(zip(mergers["predecessor"], mergers["gm_code"]))
     present = set(codes)
-    target = [c if c in present else successor.get(c, c) for c in ages.index]
-    in_run = ages.groupby(pd.Index(target, name="gemeente")).sum()
-    missing = [c for c in codes if c not in in_run.index]
+
+    def in_run(code: str) -> str:
+        while code not in present and code in step:
+            code = step[code]
+        return code
+
+    target = [in_run(c) for c in ages.index]
+    summed = ages.groupby(pd.Index(target, name="gemeente")).sum()
+    missing = [c for c in codes if c not in summed.index]
     if missing:
         raise ScenarioError(f"{where}: no inhabitants by age for {', '.join(missing[:5])} in {AGE_FILE} (the division "
                             "of 2020) nor for predecessors of them")
-    return in_run.reindex(codes)
+    return summed.reindex(codes)
 
 
 def _predecessors_in(codes: pd.Index) -> dict[str, list[str]]:
