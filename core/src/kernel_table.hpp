@@ -12,8 +12,7 @@ struct KernelTable {
     const char* highway_name;  // Highway's name of the target the table was compiled for
     void (*philox_lanes)(std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, PhiloxKey,
                          std::size_t, std::uint32_t*, std::uint32_t*, std::uint32_t*, std::uint32_t*,
-                         std::uint32_t*);  // the last: fifth_word's output, or nullptr
-    void (*fifth_word)(const std::uint32_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t*, std::size_t);
+                         std::uint32_t*);  // the last: the fifth word (philox_lanes5), or nullptr
     void (*standard_normal)(const std::uint32_t*, bool, float*, std::size_t);
     void (*lognormal_factor)(const std::uint32_t*, bool, float, float, float*, std::size_t);
     void (*grow_driver)(double*, const float*, double, const double*, double*, const double*, double*, std::size_t);

@@ -91,7 +91,7 @@ HWY_INLINE void MulWide(DU du, VU x, VU m, VU& hi, VU& lo) {
 #endif
 }
 
-// The fifth word of FifthWord from the first three words, in registers.
+// The fifth word (philox_lanes5) from the first three words, in registers.
 HWY_INLINE VU FifthOf(DU du, VU w0, VU w1, VU w2) {
     const VU low = hn::Set(du, 0xffu);
     return hn::Or(hn::Or(hn::ShiftLeft<8>(hn::And(w0, low)), hn::ShiftLeft<16>(hn::And(w1, low))),
@@ -532,11 +532,6 @@ void GrowDriver(double* level, const float* f, double e, const double* cb, doubl
 
 // --- plain loops, auto-vectorised for the target ----------------------------------------------------
 
-void FifthWord(const uint32_t* HWY_RESTRICT w0, const uint32_t* HWY_RESTRICT w1, const uint32_t* HWY_RESTRICT w2,
-               uint32_t* HWY_RESTRICT out, size_t n) {
-    for (size_t i = 0; i < n; ++i) out[i] = (w0[i] & 0xffu) << 8 | (w1[i] & 0xffu) << 16 | (w2[i] & 0xffu) << 24;
-}
-
 // au = uf·basis + ozb (rounded once), returning OrderedSum(au) from the values in registers:
 // reading au back would wait for the stores into a block buffer whose lines may not be in the
 // cache yet.
@@ -557,7 +552,6 @@ double AllocateSum(double uf, const double* HWY_RESTRICT basis, const double* HW
     }
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 }
-
 
 void TileExtremes(const double* HWY_RESTRICT v, size_t stride, size_t n, size_t w, const double* HWY_RESTRICT threshold,
                   double* HWY_RESTRICT sum, double* HWY_RESTRICT lo, double* HWY_RESTRICT hi,
@@ -729,7 +723,7 @@ void PositivePowerImpl(const double* x, double p, double* out, size_t n) {
 
 const KernelTable& Table() {
     static const KernelTable table{
-        hwy::TargetName(HWY_TARGET), &PhiloxLanes, &FifthWord, &StandardNormal, &LognormalFactor, &GrowDriver,
+        hwy::TargetName(HWY_TARGET), &PhiloxLanes, &StandardNormal, &LognormalFactor, &GrowDriver,
         &GrowDriverLognormal, &AllocateSum, &PositivePowerImpl, &TileExtremes, &TileSquares, &OrderedSum,
         &AverageGrow, &BinSlots8};
     return table;
@@ -846,11 +840,6 @@ void philox_lanes5(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, s
     kernels().philox_lanes(c0, c1, c2_first, c2_stride, c3, key, n, out0, out1, out2, out3, out4);
 }
 
-void fifth_word(const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2, std::uint32_t* out,
-                std::size_t n) {
-    kernels().fifth_word(w0, w1, w2, out, n);
-}
-
 void standard_normal_from_bits(const std::uint32_t* bits, bool antithetic, float* z, std::size_t n) {
     kernels().standard_normal(bits, antithetic, z, n);
 }
@@ -872,7 +861,6 @@ void grow_driver_lognormal(const std::uint32_t* bits, bool antithetic, float mea
 double allocate_sum(double uf, const double* basis, const double* ozb, double* au, std::size_t n) {
     return kernels().allocate_sum(uf, basis, ozb, au, n);
 }
-
 
 void positive_power(const double* x, double p, double* out, std::size_t n) { kernels().positive_power(x, p, out, n); }
 

@@ -36,7 +36,7 @@ struct PathScratch {
     std::vector<double> level;    // D × G driver levels of the current year, updated in place
     std::vector<double> history;  // the last average_years levels of averaged drivers (rings of G)
     std::vector<double> basis, ozb;
-    std::vector<std::uint32_t> bits;  // 5 × G words of one year and driver group (kernels.hpp: fifth_word)
+    std::vector<std::uint32_t> bits;  // 5 × G words of one year and driver group (kernels.hpp: philox_lanes5)
     std::vector<double> natlevel;  // D national driver levels (exp of cumulated national growth)
 
     std::vector<double> eps, z, nat, real;  // real: GDP real-growth history (Gdp rule)

@@ -62,17 +62,14 @@ void philox_lanes(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, st
                   std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1,
                   std::uint32_t* out2, std::uint32_t* out3);
 
-/// philox_lanes and fifth_word(out0, out1, out2, out4, n) in one pass (the same bits).
+/// philox_lanes, and out4[i] (when out4 is not null) = the low bytes of out0[i], out1[i],
+/// out2[i] as the top 24 bits of a word (low byte 0), in the same pass: a fifth 24-bit uniform
+/// from a Philox call whose four words give four uniforms by their top 24 bits. The bits are
+/// disjoint, so the five uniforms are independent; mirroring the words (antithetic, ~w)
+/// mirrors this one too.
 void philox_lanes5(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_first, std::uint32_t c2_stride,
                    std::uint32_t c3, PhiloxKey key, std::size_t n, std::uint32_t* out0, std::uint32_t* out1,
                    std::uint32_t* out2, std::uint32_t* out3, std::uint32_t* out4);
-
-/// out[i] = the low bytes of w0[i], w1[i], w2[i] as the top 24 bits of a word (low byte 0):
-/// a fifth 24-bit uniform from a Philox call whose four words give four uniforms by their top
-/// 24 bits. The bits are disjoint, so the five uniforms are independent; mirroring the words
-/// (antithetic, ~w) mirrors this one too.
-void fifth_word(const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2, std::uint32_t* out,
-                std::size_t n);
 
 /// factor[i] = exp(mean + sd · Φ⁻¹(u_i)) with u_i from the top 24 bits of bits[i]; with
 /// `antithetic` the uniform is mirrored (u → 1 − u, exactly).

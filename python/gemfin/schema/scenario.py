@@ -437,7 +437,7 @@ def _key_kind(v: Any) -> str | None:
         return "by_siudu"
     if isinstance(v, dict) and len(v) == 1:
         k = next(iter(v))
-        return f"by_{k}" if k in ("revenue", "cluster", "siudu", "table", "lasten", "age") else None
+        return f"by_{k}" if k in ("revenue", "cluster", "table", "lasten", "age") else None
     for kind in (RevenueKey, ClusterKey, SiuduKey, TableKey, LastenKey, AgeKey):
         if isinstance(v, kind):
             return f"by_{next(iter(kind.model_fields))}"
